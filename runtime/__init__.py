@@ -1,0 +1,47 @@
+"""What generated code calls, bound to ``_rt``: accumulation helpers and every gradient rule.
+
+Importing this package registers all built-in rules. Generated code refers to a built-in rule
+as ``_rt.<rule name>``, so rule names are unique across the rule modules.
+"""
+
+from . import (
+    registry,
+    rules_elementwise,
+    rules_linalg,
+    rules_nn,
+    rules_nondiff,
+    rules_reduce,
+    rules_shape,
+)
+from .accumulate import add, ones_like, seed, zeros_like
+from .broadcast import unbroadcast_to, unreduce
+from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
+from .rules_nondiff import stop_gradient
+
+_RULE_MODULES = (rules_elementwise, rules_reduce, rules_linalg, rules_shape, rules_nn, rules_nondiff)
+
+
+def _export_rules() -> None:
+    namespace = globals()
+    for module in _RULE_MODULES:
+        for name in module.__all__:
+            if name in namespace and namespace[name] is not getattr(module, name):
+                raise ImportError(f"rule name {name!r} is defined twice in autodiff.runtime")
+            namespace[name] = getattr(module, name)
+
+
+_export_rules()
+
+__all__ = [
+    "BINARY_OPERATORS",
+    "COMPARE_OPERATORS",
+    "UNARY_OPERATORS",
+    "add",
+    "ones_like",
+    "registry",
+    "seed",
+    "stop_gradient",
+    "unbroadcast_to",
+    "unreduce",
+    "zeros_like",
+]

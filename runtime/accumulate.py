@@ -1,0 +1,59 @@
+"""Adjoint values in generated code: accumulation, zeros and output seeds. Never in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def add(a: Any, b: Any) -> Any:
+    """Sum two adjoint contributions; tuples and lists are summed leaf by leaf."""
+    if isinstance(a, (tuple, list)):
+        return type(a)(add(x, y) for x, y in zip(a, b, strict=True))
+    return a + b
+
+
+def zeros_like(x: Any) -> Any:
+    """A zero adjoint with the structure, shape and dtype of ``x`` (0.0 for a Python number)."""
+    if isinstance(x, (tuple, list)):
+        return type(x)(zeros_like(item) for item in x)
+    if isinstance(x, (float, int)):
+        return 0.0
+    return np.zeros_like(x)
+
+
+def ones_like(x: Any) -> Any:
+    """An all-ones sensitivity with the structure, shape and dtype of ``x``."""
+    if isinstance(x, (tuple, list)):
+        return type(x)(ones_like(item) for item in x)
+    if isinstance(x, (float, int)):
+        return 1.0
+    if isinstance(x, np.generic):
+        return x.dtype.type(1)
+    return np.ones_like(x)
+
+
+def seed(value: Any, given: Any) -> Any:
+    """The output sensitivity: ``given`` if the caller passed one, else ones like ``value``."""
+    if given is None:
+        return ones_like(value)
+    _check_seed(value, given)
+    return given
+
+
+def _check_seed(value: Any, given: Any) -> None:
+    if isinstance(value, (tuple, list)):
+        if not isinstance(given, (tuple, list)) or len(given) != len(value):
+            raise ValueError(
+                f"the sensitivity must be a tuple of {len(value)} items like the output, "
+                f"got {type(given).__name__}"
+            )
+        for item, item_given in zip(value, given, strict=True):
+            _check_seed(item, item_given)
+        return
+    if np.shape(given) != np.shape(value):
+        raise ValueError(
+            f"the sensitivity has shape {np.shape(given)} but the output it seeds has shape "
+            f"{np.shape(value)}; pass an array of the output's shape"
+        )

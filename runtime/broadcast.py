@@ -1,0 +1,41 @@
+"""Shape helpers for gradient rules: reduce a broadcast adjoint back to an argument's shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def unbroadcast_to(g: Any, target: Any) -> Any:
+    """Sum ``g`` over the axes along which ``target`` was broadcast, giving ``target``'s shape.
+
+    The common case (shapes already equal) costs one shape comparison and no copy. A Python or
+    numpy scalar target gets a scalar back.
+    """
+    target_shape = np.shape(target)
+    if np.shape(g) == target_shape:
+        return g
+    return _reduce_to_shape(g, target_shape)
+
+
+def _reduce_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
+    g = np.asarray(g)
+    extra = g.ndim - len(shape)
+    if extra < 0:
+        return np.broadcast_to(g, shape)
+    summed = tuple(range(extra)) + tuple(
+        extra + axis for axis, size in enumerate(shape) if size == 1 and g.shape[extra + axis] != 1
+    )
+    if summed:
+        g = np.sum(g, axis=summed, keepdims=True)
+    return np.reshape(g, shape)
+
+
+def unreduce(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """Broadcast the adjoint of a reduction over ``axis`` back to the shape of ``x``."""
+    shape = np.shape(x)
+    if not keepdims and axis is not None and shape:
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+        g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
+    return np.broadcast_to(g, shape)

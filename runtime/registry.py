@@ -1,0 +1,157 @@
+"""The one registry of gradient rules, shared by built-in and user rules.
+
+A *primitive* is something generated code can call whose gradient is given by a rule rather than
+by transforming its source: a numpy function (``np.tanh``), an ndarray method (``x.sum(...)``,
+looked up by name) or an ndarray attribute (``x.T``). A rule is a plain, named numpy function
+``rule(g, ans, *primal_args, **params) -> partial`` that returns the adjoint contribution for one
+argument, already reduced to that argument's shape.
+
+Every registration bumps ``version``; compiled gradients are cached per version, so registering a
+rule invalidates gradients compiled before it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Rule = Callable[..., Any]
+
+
+@dataclass(frozen=True, slots=True)
+class MethodKey:
+    """Registry key of an ndarray method such as ``x.sum(...)`` (the receiver is argument 0)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeKey:
+    """Registry key of a differentiable ndarray attribute such as ``x.T``."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class VjpEntry:
+    """The reverse-mode rules of one primitive: one rule (or None) per positional argument.
+
+    ``argnames`` names the positional parameters, so that a differentiable argument passed by
+    keyword (``np.matmul(a, b=w)``) can be moved back to its position by the compiler.
+    """
+
+    primitive: Any
+    rules: tuple[Rule | None, ...]
+    argnames: tuple[str, ...]
+
+    def rule_for(self, position: int) -> Rule | None:
+        return self.rules[position] if position < len(self.rules) else None
+
+
+_lock = threading.Lock()
+_vjps: dict[Any, VjpEntry] = {}
+_nondifferentiable: dict[Any, tuple[Any, str]] = {}
+_method_aliases: dict[str, Any] = {}
+version = 0
+
+
+def _key(primitive: Any) -> Any:
+    # numpy functions and ufuncs are hashable; key by identity so that equal-comparing
+    # objects never share rules by accident.
+    return primitive if isinstance(primitive, (MethodKey, AttributeKey)) else id(primitive)
+
+
+def _bump() -> None:
+    global version
+    version += 1
+
+
+def defvjp(primitive: Any, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:
+    """Register reverse-mode rules for ``primitive``, one per positional argument.
+
+    ``None`` means that argument gets no gradient. Registering again replaces the old rules.
+    """
+    if not rules:
+        raise ValueError(f"defvjp({primitive!r}) needs at least one rule (or None)")
+    for rule in rules:
+        if rule is not None and not callable(rule):
+            raise TypeError(f"defvjp({primitive!r}): rule {rule!r} is not callable")
+    names = tuple(argnames) if argnames is not None else tuple(f"arg{i}" for i in range(len(rules)))
+    with _lock:
+        _vjps[_key(primitive)] = VjpEntry(primitive, tuple(rules), names)
+        _nondifferentiable.pop(_key(primitive), None)
+        _bump()
+
+
+def defvjp_method(name: str, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:
+    """Register rules for the ndarray method ``name``; rule argument 0 is the receiver."""
+    defvjp(MethodKey(name), *rules, argnames=argnames)
+
+
+def defvjp_attribute(name: str, rule: Rule) -> None:
+    """Register the rule of a differentiable ndarray attribute (``x.T``): ``rule(g, ans, x)``."""
+    defvjp(AttributeKey(name), rule, argnames=("self",))
+
+
+def alias_method(name: str, function: Any) -> None:
+    """Declare that ``x.name(*args, **kw)`` means ``function(x, *args, **kw)`` for gradients."""
+    with _lock:
+        _method_aliases[name] = function
+        _bump()
+
+
+def nondifferentiable(*primitives: Any, reason: str = "its output is piecewise constant") -> None:
+    """Declare callables whose output carries no gradient (``np.sign``, ``np.shape``, ...)."""
+    with _lock:
+        for primitive in primitives:
+            _nondifferentiable[_key(primitive)] = (primitive, reason)
+            _vjps.pop(_key(primitive), None)
+        _bump()
+
+
+def nondifferentiable_method(*names: str) -> None:
+    """Declare ndarray methods whose result carries no gradient (``x.argmax()``)."""
+    nondifferentiable(*(MethodKey(name) for name in names), reason="it returns indices or flags")
+
+
+def nondifferentiable_attribute(*names: str) -> None:
+    """Declare ndarray attributes that carry no gradient (``x.shape``, ``x.dtype``)."""
+    nondifferentiable(*(AttributeKey(name) for name in names), reason="it describes the array")
+
+
+def lookup(primitive: Any) -> VjpEntry | None:
+    """The rules of ``primitive`` (following method aliases), or None."""
+    if isinstance(primitive, MethodKey) and primitive.name in _method_aliases:
+        entry = _vjps.get(_key(_method_aliases[primitive.name]))
+        return None if entry is None else VjpEntry(primitive, entry.rules, entry.argnames)
+    return _vjps.get(_key(primitive))
+
+
+def is_nondifferentiable(primitive: Any) -> bool:
+    """True if ``primitive`` was declared non-differentiable."""
+    if isinstance(primitive, MethodKey) and primitive.name in _method_aliases:
+        return _key(_method_aliases[primitive.name]) in _nondifferentiable
+    return _key(primitive) in _nondifferentiable
+
+
+def method_alias(name: str) -> Any | None:
+    """The numpy function the method ``name`` stands for, if it was aliased."""
+    return _method_aliases.get(name)
+
+
+def registered() -> list[VjpEntry]:
+    """All entries, in registration order (the rule tests are parametrized over this)."""
+    return list(_vjps.values())
+
+
+def nondifferentiable_primitives() -> list[Any]:
+    """Everything declared non-differentiable (callables, MethodKeys and AttributeKeys)."""
+    return [primitive for primitive, _ in _nondifferentiable.values()]
+
+
+def nondifferentiable_reason(primitive: Any) -> str | None:
+    """Why ``primitive`` carries no gradient, or None if it was not declared so."""
+    found = _nondifferentiable.get(_key(primitive))
+    return None if found is None else found[1]
