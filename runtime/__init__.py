@@ -13,7 +13,7 @@ from . import (
     rules_reduce,
     rules_shape,
 )
-from .accumulate import add, ones_like, seed, zeros_like
+from .accumulate import add, ones_like, seed, seed_aux, zeros_like
 from .broadcast import unbroadcast_to, unreduce
 from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
@@ -40,6 +40,7 @@ __all__ = [
     "ones_like",
     "registry",
     "seed",
+    "seed_aux",
     "stop_gradient",
     "unbroadcast_to",
     "unreduce",

@@ -57,3 +57,11 @@ def _check_seed(value: Any, given: Any) -> None:
             f"the sensitivity has shape {np.shape(given)} but the output it seeds has shape "
             f"{np.shape(value)}; pass an array of the output's shape"
         )
+
+
+def seed_aux(value: Any, given: Any) -> Any:
+    """Seed only output 0 of a ``has_aux`` function's tuple output; the aux outputs get zeros."""
+    if not isinstance(value, tuple) or len(value) < 2:
+        raise ValueError("has_aux=True needs the function to return a tuple of at least two "
+                         "outputs (the value to differentiate, then the auxiliary data)")
+    return (seed(value[0], given), *(zeros_like(item) for item in value[1:]))

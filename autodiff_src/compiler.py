@@ -1,0 +1,222 @@
+"""Orchestration: one user function + one request -> a ``CompiledUnit`` (pipeline, codegen,
+loader), with user callees compiled recursively through the same cache."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import threading
+import types
+from dataclasses import dataclass
+from typing import Any
+
+from . import cache, runtime
+from .errors import Loc, UnsupportedSyntaxError
+from .runtime import registry
+from .runtime.operators import BINARY_OPERATORS, UNARY_OPERATORS
+from .transforms import default_pipeline
+from .loader import LoadSpec, load
+from .transforms.codegen import emit
+from .transforms.parse import SourceFunction, SourceUnavailableError, parse_function
+from .transforms.passmanager import new_context, run_pipeline
+from .transforms.request import CompileRequest
+
+
+class RuntimeRules:
+    """The rule table the passes consult: the runtime registry plus operator mappings."""
+
+    def lookup(self, primitive: Any) -> registry.VjpEntry | None:
+        return registry.lookup(primitive) if primitive is not None else None
+
+    def is_nondifferentiable(self, primitive: Any) -> bool:
+        return primitive is not None and registry.is_nondifferentiable(primitive)
+
+    def binary_operator(self, name: str) -> Any:
+        return BINARY_OPERATORS.get(name)
+
+    def unary_operator(self, name: str) -> Any:
+        return UNARY_OPERATORS.get(name)
+
+    def method_key(self, name: str) -> registry.MethodKey:
+        return registry.MethodKey(name)
+
+    def attribute_key(self, name: str) -> registry.AttributeKey:
+        return registry.AttributeKey(name)
+
+    def reference(self, rule: Any) -> str | None:
+        """``_rt.<name>`` if generated code can reach ``rule`` through the runtime package."""
+        name = getattr(rule, "__name__", None)
+        if name and getattr(runtime, name, None) is rule:
+            return f"_rt.{name}"
+        return None
+
+
+RULES = RuntimeRules()
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """A global name the compiled code resolved at compile time, and what it found."""
+
+    namespace: dict[str, Any]
+    name: str
+    value: Any
+
+    def holds(self) -> bool:
+        return self.namespace.get(self.name, _ABSENT) is self.value
+
+
+_ABSENT = object()
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledUnit:
+    """The generated code for one (function, request): a joint gradient or a fwd/bwd pair.
+
+    ``wrt``: parameter names whose adjoints are returned, in order; ``weight_ids``: ids of
+    the Parameters whose adjoints follow them; ``seeds``: per returned leaf, the keyword that
+    takes its sensitivity (None if not seeded); ``returns_tuple``: the return is a tuple literal.
+    """
+
+    name: str
+    functions: tuple[Any, ...]
+    source: str
+    line_table: tuple[Any, ...]
+    filename: str
+    wrt: tuple[str, ...]
+    weight_ids: tuple[int, ...]
+    seeds: tuple[str | None, ...]
+    returns_tuple: bool
+    callees: tuple[CompiledUnit, ...]
+    guards: tuple[Guard, ...]
+    version: int
+
+    @property
+    def function(self) -> Any:
+        return self.functions[0]
+
+    @property
+    def forward(self) -> Any:
+        return self.functions[0]
+
+    @property
+    def backward(self) -> Any:
+        return self.functions[-1]
+
+    def full_source(self) -> str:
+        """This unit's source followed by that of every callee it uses (each once)."""
+        seen: list[CompiledUnit] = []
+        _collect(self, seen)
+        return "\n\n".join(unit.source.rstrip("\n") for unit in seen) + "\n"
+
+    def valid(self) -> bool:
+        return self.version == registry.version and all(guard.holds() for guard in self.guards)
+
+
+def _collect(unit: CompiledUnit, seen: list[CompiledUnit]) -> None:
+    if any(unit is other for other in seen):
+        return
+    seen.append(unit)
+    for callee in unit.callees:
+        _collect(callee, seen)
+
+
+def split_method(fn: Any) -> tuple[types.FunctionType, Any, str | None]:
+    """``(function, bound instance or None, name of its self parameter)``."""
+    if inspect.ismethod(fn):
+        func = fn.__func__
+        params = func.__code__.co_varnames[: func.__code__.co_argcount]
+        return func, fn.__self__, params[0] if params else None
+    return fn, None, None
+
+
+_in_progress = threading.local()
+
+
+def compile_function(fn: Any, request: CompileRequest) -> CompiledUnit:
+    """The cached ``CompiledUnit`` of ``fn`` for ``request`` (compiling it on a miss)."""
+    func, instance, _ = split_method(fn)
+    owner = instance if instance is not None else func
+    key = (func.__code__, request, registry.version)
+    unit = cache.get_or_compile(owner, key, lambda: _compile(fn, request))
+    if not unit.valid():
+        cache.discard(owner, key)
+        unit = cache.get_or_compile(owner, key, lambda: _compile(fn, request))
+    return unit
+
+
+def _compile(fn: Any, request: CompileRequest) -> CompiledUnit:
+    func, instance, self_name = split_method(fn)
+    stack = _in_progress.__dict__.setdefault("stack", [])
+    if func.__code__ in stack:
+        source = parse_function(func)
+        raise UnsupportedSyntaxError(
+            f"{source.name} calls itself; recursive functions cannot be differentiated yet, "
+            "write the recursion as a loop", source.location)
+    stack.append(func.__code__)
+    try:
+        return _compile_unit(func, instance, self_name, request)
+    finally:
+        stack.pop()
+
+
+def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None,
+                  request: CompileRequest) -> CompiledUnit:
+    source = parse_function(func)
+    if instance is not None and self_name is not None:
+        request = CompileRequest(request.wrt, request.weight_ids, request.weight_names,
+                                 request.has_aux, request.split, {self_name: instance})
+    callees = _CalleeCompiler()
+    ctx = new_context(source, request, RULES, callees)
+    run_pipeline(default_pipeline(), ctx)
+    summary = ctx.summary
+    emitted = emit(ctx.tree)
+    names = tuple(function.name for function in ctx.tree.body)
+    label = f"{names[0]} {os.path.basename(source.filename)}:{source.tree.lineno}"
+    spec = LoadSpec(emitted.source, names, dict(ctx.bindings), source.globals, source.closure,
+                    func.__defaults__, func.__kwdefaults__,
+                    tuple(not name.startswith("bwd_") for name in names), label)
+    functions = load(spec)
+    guards = [Guard(source.globals, name, value) for name, value in summary.guards.items()]
+    for callee in callees.units:
+        guards.extend(callee.guards)
+    return CompiledUnit(
+        name=source.name, functions=functions, source=emitted.source,
+        line_table=emitted.line_table, filename=functions[0].__code__.co_filename,
+        wrt=request.wrt, weight_ids=summary.weights_returned, seeds=summary.seeds,
+        returns_tuple=summary.returns_tuple, callees=tuple(callees.units),
+        guards=tuple(guards), version=registry.version)
+
+
+class _CalleeCompiler:
+    """Compiles user functions called from the function being compiled (split mode)."""
+
+    def __init__(self) -> None:
+        self.units: list[CompiledUnit] = []
+
+    def unit(self, callee: Any, wrt: tuple[str, ...], parent: CompileRequest) -> CompiledUnit:
+        request = CompileRequest(wrt, parent.weight_ids, parent.weight_names, split=True)
+        func, _, _ = split_method(callee)
+        if not isinstance(func, types.FunctionType):
+            raise SourceUnavailableError(f"{callee!r} is not a Python function")
+        unit = compile_function(callee, request)
+        if not any(unit is known for known in self.units):
+            self.units.append(unit)
+        return unit
+
+
+def front_end(fn: Any) -> SourceFunction:
+    """Parse ``fn`` (for errors at ``grad(...)`` time and for ``autodiff.source``)."""
+    func, _, _ = split_method(fn)
+    return parse_function(func)
+
+
+def unsupported_source(fn: Any) -> UnsupportedSyntaxError:
+    """The error for a function whose source cannot be read."""
+    func, _, _ = split_method(fn)
+    code = getattr(func, "__code__", None)
+    loc = Loc(code.co_filename, code.co_firstlineno) if code is not None else None
+    name = getattr(fn, "__qualname__", repr(fn))
+    return UnsupportedSyntaxError(
+        f"the source of {name} is not available (defined in an interactive prompt, an exec "
+        "string, or in C); define it with def in a .py file", loc)

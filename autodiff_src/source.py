@@ -1,0 +1,18 @@
+"""``autodiff.source``: the generated Python source of any gradient autodiff made."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .api import GradientFunction
+from .decorator import DifferentiableFunction
+
+
+def source(f: Any) -> str:
+    """The generated source of a gradient function (its callees' code follows it)."""
+    if isinstance(f, DifferentiableFunction):
+        return f.grad_source
+    if isinstance(f, GradientFunction):
+        return f.unit.full_source()
+    raise TypeError(f"autodiff.source takes a function made by autodiff.grad, value_and_grad or "
+                    f"@differentiable, got {type(f).__name__}")

@@ -1,0 +1,32 @@
+"""The compiler passes (pure AST -> AST on gast trees; no numpy here).
+
+``default_pipeline()`` is the one ordered list of passes, each with the reason it runs where it
+does. ``AUTODIFF_PRINT_AFTER=normalize,reverse`` prints the tree after the named passes.
+"""
+
+from __future__ import annotations
+
+from .activity import Activity
+from .anf import ANF
+from .check import CheckSyntax
+from .normalize import Normalize
+from .passmanager import Step
+from .resolve import Resolve
+from .reverse import Reverse
+from .ssa import SSA
+
+
+def default_pipeline() -> list[Step]:
+    """The reverse-mode pipeline, top to bottom."""
+    return [
+        Step(CheckSyntax, "reject unsupported constructs at the user's line, before any rewrite"),
+        Step(Normalize, "desugar assignments and returns so later passes see fewer forms"),
+        Step(ANF, "one operation per statement: each gets exactly one adjoint block"),
+        Step(SSA, "give reassigned names versions, so straight-line code needs no tape"),
+        Step(Resolve, "classify each operation: rule, user function, non-differentiable"),
+        Step(Activity, "find the names that can carry a non-zero adjoint"),
+        Step(Reverse, "emit the forward sweep and the adjoint blocks in reverse order"),
+    ]
+
+
+__all__ = ["Step", "default_pipeline"]

@@ -1,0 +1,43 @@
+"""Typed annotations carried on gast nodes between passes, and the provenance of statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+_ATTRIBUTE = "_autodiff_annotations"
+
+
+class Anno(Enum):
+    """The annotation keys. Each names what a pass leaves on a node for later passes."""
+
+    ORIGIN = "the user statement (Origin) a statement derives from"
+    SEED = "marks an output-seed statement of the backward sweep"
+    BACKWARD = "marks the first statement of the backward sweep"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a statement came from: the user's file, line, column and statement text."""
+
+    filename: str
+    lineno: int
+    col: int
+    text: str
+
+
+def getanno(node: Any, key: Anno, default: Any = None) -> Any:
+    return getattr(node, _ATTRIBUTE, {}).get(key, default)
+
+
+def setanno(node: Any, key: Anno, value: Any) -> None:
+    annotations = getattr(node, _ATTRIBUTE, None)
+    if annotations is None:
+        annotations = {}
+        setattr(node, _ATTRIBUTE, annotations)
+    annotations[key] = value
+
+
+def hasanno(node: Any, key: Anno) -> bool:
+    return key in getattr(node, _ATTRIBUTE, {})

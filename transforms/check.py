@@ -1,0 +1,122 @@
+"""The language fence: reject, at the user's line, every construct the compiler cannot
+differentiate, with a one-line suggestion of what to write instead.
+
+Input: a parsed ``FunctionDef``. Output: nothing (an analysis), or ``UnsupportedSyntaxError``.
+"""
+
+from __future__ import annotations
+
+import gast
+
+from ..errors import Loc, UnsupportedSyntaxError
+from .passmanager import Analysis, PassContext
+
+# node class -> (what it is, what to write instead)
+_REJECTED: dict[type, tuple[str, str]] = {
+    gast.Try: ("try/except", "move error handling outside the differentiated function"),
+    gast.With: ("a with block", "enter the context outside the differentiated function"),
+    gast.AsyncWith: ("async with", "differentiate an ordinary synchronous function"),
+    gast.AsyncFor: ("async for", "differentiate an ordinary synchronous function"),
+    gast.AsyncFunctionDef: ("an async function", "write an ordinary def"),
+    gast.Await: ("await", "differentiate an ordinary synchronous function"),
+    gast.Yield: ("yield", "return a value (generators cannot be differentiated)"),
+    gast.YieldFrom: ("yield from", "return a value (generators cannot be differentiated)"),
+    gast.Global: ("a global statement", "return the new value instead of writing a global"),
+    gast.Nonlocal: ("a nonlocal statement", "return the new value instead of rebinding it"),
+    gast.ClassDef: ("a class definition", "define the class at module level"),
+    gast.FunctionDef: ("a nested function definition", "define the helper at module level"),
+    gast.Lambda: ("a lambda inside the function", "define the helper with def at module level"),
+    gast.Import: ("an import", "import at module level"),
+    gast.ImportFrom: ("an import", "import at module level"),
+    gast.Delete: ("del", "let the name go out of scope instead"),
+    gast.Raise: ("raise", "check inputs before calling the differentiated function"),
+    gast.ListComp: ("a list comprehension", "use a vectorized numpy expression"),
+    gast.SetComp: ("a set comprehension", "use a vectorized numpy expression"),
+    gast.DictComp: ("a dict comprehension", "use a vectorized numpy expression"),
+    gast.GeneratorExp: ("a generator expression", "use a vectorized numpy expression"),
+    gast.NamedExpr: ("an assignment expression (:=)", "assign in a separate statement"),
+    gast.Dict: ("a dict literal", "pass the arrays as separate arguments"),
+    gast.Set: ("a set literal", "use a tuple"),
+    gast.Starred: ("star-unpacking", "pass or assign the items one by one"),
+    gast.If: ("an if statement", "use np.where(cond, a, b) (branches are not supported yet)"),
+    gast.IfExp: ("a conditional expression", "use np.where(cond, a, b)"),
+    gast.For: ("a for loop", "use a vectorized numpy expression (loops are not supported yet)"),
+    gast.While: ("a while loop", "use a vectorized numpy expression (loops are not supported yet)"),
+    gast.Break: ("break", "loops are not supported yet"),
+    gast.Continue: ("continue", "loops are not supported yet"),
+}
+if hasattr(gast, "Match"):
+    _REJECTED[gast.Match] = ("a match statement", "use np.where(cond, a, b)")
+if hasattr(gast, "TryStar"):
+    _REJECTED[gast.TryStar] = ("try/except*", "move error handling outside the function")
+
+
+class CheckSyntax(Analysis):
+    """Raise ``UnsupportedSyntaxError`` at the first construct outside the supported language.
+
+    >>> import gast
+    >>> from autodiff.transforms.check import first_violation
+    >>> tree = gast.parse("def f(x):\\n    with open('a'):\\n        return x").body[0]
+    >>> first_violation(tree)[1]
+    'a with block is not supported in a differentiated function; enter the context outside the differentiated function'
+    """
+
+    name = "check"
+
+    def run(self, ctx: PassContext) -> None:
+        found = first_violation(ctx.function)
+        if found is not None:
+            node, message = found
+            raise UnsupportedSyntaxError(message, Loc(ctx.source.filename, node.lineno,
+                                                      node.col_offset))
+
+
+def first_violation(tree: gast.FunctionDef) -> tuple[gast.AST, str] | None:
+    """The first unsupported node of ``tree`` and the message for it, or None."""
+    found = _check_signature(tree)
+    if found is not None:
+        return found
+    for statement in tree.body:
+        for node in gast.walk(statement):
+            message = _message(node)
+            if message is not None:
+                return node, message
+    return None
+
+
+def _check_signature(tree: gast.FunctionDef) -> tuple[gast.AST, str] | None:
+    if tree.args.vararg is not None:
+        return tree, ("*args parameters are not supported in a differentiated function; "
+                      "name each parameter")
+    if tree.args.kwarg is not None:
+        return tree, ("**kwargs parameters are not supported in a differentiated function; "
+                      "name each parameter")
+    return None
+
+
+def _message(node: gast.AST) -> str | None:
+    rejected = _REJECTED.get(type(node))
+    if rejected is not None:
+        what, instead = rejected
+        return f"{what} is not supported in a differentiated function; {instead}"
+    if isinstance(node, gast.keyword) and node.arg is None:
+        return ("**kwargs in a call is not supported in a differentiated function; "
+                "pass the keyword arguments by name")
+    if isinstance(node, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
+        return _assignment_message(node)
+    return None
+
+
+def _assignment_message(node: gast.AST) -> str | None:
+    targets = node.targets if isinstance(node, gast.Assign) else [node.target]
+    for target in targets:
+        for part in gast.walk(target):
+            if isinstance(part, gast.Subscript):
+                return ("assignment into an array element or slice is not supported yet; "
+                        "build the new array with np.where or np.concatenate")
+            if isinstance(part, gast.Attribute):
+                return ("assignment to an attribute is not supported in a differentiated "
+                        "function; return the value instead")
+    if isinstance(node, gast.AnnAssign) and node.value is None:
+        return "an annotation without a value is not supported; assign a value"
+    return None

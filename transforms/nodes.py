@@ -1,0 +1,144 @@
+"""The only place gast nodes are constructed. New nodes copy the location of the user node they
+derive from, so every error and comment can point at the user's line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gast
+
+from .annotations import Anno, getanno, setanno
+
+_LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+
+
+def copy_location(new: Any, like: Any | None) -> Any:
+    """Give ``new`` and its children without a location the location (and origin) of ``like``."""
+    if like is None:
+        return new
+    for node in gast.walk(new):
+        for attribute in _LOCATION:
+            if getattr(node, attribute, None) is None and hasattr(like, attribute):
+                setattr(node, attribute, getattr(like, attribute))
+    origin = getanno(like, Anno.ORIGIN)
+    if origin is not None and getanno(new, Anno.ORIGIN) is None:
+        setanno(new, Anno.ORIGIN, origin)
+    return new
+
+
+def name(identifier: str, store: bool = False, like: Any | None = None) -> gast.Name:
+    ctx = gast.Store() if store else gast.Load()
+    return copy_location(gast.Name(id=identifier, ctx=ctx, annotation=None, type_comment=None), like)
+
+
+def constant(value: Any, like: Any | None = None) -> gast.Constant:
+    return copy_location(gast.Constant(value=value, kind=None), like)
+
+
+def attribute(value: Any, attr: str, like: Any | None = None) -> gast.Attribute:
+    return copy_location(gast.Attribute(value=value, attr=attr, ctx=gast.Load()), like)
+
+
+def dotted(path: str, like: Any | None = None) -> Any:
+    """``"_rt.add"`` as an expression."""
+    head, *rest = path.split(".")
+    node = name(head, like=like)
+    for attr in rest:
+        node = attribute(node, attr, like)
+    return node
+
+
+def call(func: Any, args: list[Any], keywords: list[Any] | None = None, like: Any = None) -> Any:
+    return copy_location(gast.Call(func=func, args=list(args), keywords=list(keywords or [])), like)
+
+
+def keyword(arg: str | None, value: Any, like: Any | None = None) -> gast.keyword:
+    return copy_location(gast.keyword(arg=arg, value=value), like)
+
+
+def tuple_(elements: list[Any], store: bool = False, like: Any | None = None) -> gast.Tuple:
+    ctx = gast.Store() if store else gast.Load()
+    return copy_location(gast.Tuple(elts=list(elements), ctx=ctx), like)
+
+
+def list_(elements: list[Any], like: Any | None = None) -> gast.List:
+    return copy_location(gast.List(elts=list(elements), ctx=gast.Load()), like)
+
+
+def subscript(value: Any, index: Any, like: Any | None = None) -> gast.Subscript:
+    return copy_location(gast.Subscript(value=value, slice=index, ctx=gast.Load()), like)
+
+
+def binop(left: Any, op: Any, right: Any, like: Any | None = None) -> gast.BinOp:
+    return copy_location(gast.BinOp(left=left, op=op, right=right), like)
+
+
+def assign(target: Any, value: Any, like: Any | None = None) -> gast.Assign:
+    if isinstance(target, str):
+        target = name(target, store=True, like=like)
+    return copy_location(gast.Assign(targets=[target], value=value, type_comment=None), like)
+
+
+def expr(value: Any, like: Any | None = None) -> gast.Expr:
+    return copy_location(gast.Expr(value=value), like)
+
+
+def return_(value: Any, like: Any | None = None) -> gast.Return:
+    return copy_location(gast.Return(value=value), like)
+
+
+def arguments(
+    positional: list[str],
+    kwonly: list[str] | None = None,
+    kw_defaults: list[Any] | None = None,
+    defaults: list[Any] | None = None,
+) -> gast.arguments:
+    kwonly = kwonly or []
+    return gast.arguments(
+        args=[name(arg, store=False) for arg in positional],
+        posonlyargs=[],
+        vararg=None,
+        kwonlyargs=[name(arg) for arg in kwonly],
+        kw_defaults=list(kw_defaults) if kw_defaults is not None else [None] * len(kwonly),
+        kwarg=None,
+        defaults=list(defaults or []),
+    )
+
+
+def function_def(
+    identifier: str, args: gast.arguments, body: list[Any], like: Any | None = None
+) -> gast.FunctionDef:
+    node = gast.FunctionDef(
+        name=identifier,
+        args=args,
+        body=list(body),
+        decorator_list=[],
+        returns=None,
+        type_comment=None,
+        type_params=[],
+    )
+    return copy_location(node, like)
+
+
+def module(body: list[Any]) -> gast.Module:
+    return gast.Module(body=list(body), type_ignores=[])
+
+
+def comment(text: str) -> gast.Expr:
+    """A statement that codegen prints as ``# text``."""
+    node = gast.Expr(value=gast.Constant(value=COMMENT_PREFIX + text, kind=None))
+    return node
+
+
+COMMENT_PREFIX = "__autodiff_comment__ "
+
+
+def slice_as_value(index: Any) -> Any:
+    """Turn subscript syntax into a runtime value: ``1:3`` -> ``slice(1, 3, None)``."""
+    if isinstance(index, gast.Slice):
+        parts = [part if part is not None else constant(None, index) for part in
+                 (index.lower, index.upper, index.step)]
+        return call(name("slice", like=index), parts, like=index)
+    if isinstance(index, gast.Tuple):
+        return tuple_([slice_as_value(element) for element in index.elts], like=index)
+    return index

@@ -1,0 +1,24 @@
+"""What one compilation is asked to produce (the compiler-side view of a ``GradSpec``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class CompileRequest:
+    """Differentiate w.r.t. parameters ``wrt`` (names, in the order gradients are returned) and
+    the Parameters whose ids are ``weight_ids``; seed only output 0 when ``has_aux``.
+
+    ``split`` asks for a forward/backward pair (used for callees) instead of one joint
+    gradient function. ``constants`` are names bound to known objects at compile time (the
+    ``self`` of a bound method), so calls through them can be resolved.
+    """
+
+    wrt: tuple[str, ...]
+    weight_ids: tuple[int, ...] = ()
+    weight_names: tuple[str, ...] = ()
+    has_aux: bool = False
+    split: bool = False
+    constants: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)

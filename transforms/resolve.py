@@ -1,0 +1,230 @@
+"""Name resolution: what each statement of the ANF function computes, as an ``Operation``.
+
+Input: ANF + SSA function. Output (an analysis): ``Resolution`` mapping each assignment to an
+``Operation`` — a primitive with gradient rules (numpy function, operator, ndarray method or
+attribute, subscript), a non-differentiable operation, a call to a user function (transformed
+recursively), a copy, a tuple/list build, a tuple unpack, or something unknown (an error only if
+it turns out to be active). Callees are looked up in the function's closure, globals and
+builtins at compile time; the global names used are recorded as cache guards.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import operator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import gast
+
+from . import nodes
+from .anf import is_static, local_names, root_name
+from .passmanager import Analysis, PassContext
+
+
+class Kind(Enum):
+    COPY = "copy"
+    PRIMITIVE = "primitive"
+    NONDIFFERENTIABLE = "non-differentiable"
+    USER = "user function"
+    UNKNOWN = "unknown"
+    BUILD = "tuple or list"
+    UNPACK = "unpack"
+    BOOLOP = "and/or"
+
+
+@dataclass(slots=True)
+class Operation:
+    """What one ANF assignment computes. ``args`` are the primal arguments in rule order."""
+
+    kind: Kind
+    args: list[gast.expr] = field(default_factory=list)
+    keywords: list[gast.keyword] = field(default_factory=list)
+    entry: Any = None  # registry.VjpEntry for primitives
+    callee: Any = None  # the Python object called (user function, unknown callable)
+    display: str = ""  # how the user wrote the callee, for messages
+    params: list[str | None] = field(default_factory=list)  # USER: callee parameter per argument
+
+
+@dataclass(slots=True)
+class Resolution:
+    operations: dict[int, Operation]  # id(Assign) -> Operation
+    weight_names: dict[str, int]  # non-local name -> id of the requested Parameter it holds
+    guards: dict[str, Any]  # global name -> object it was resolved to
+
+    def of(self, statement: gast.stmt) -> Operation:
+        return self.operations[id(statement)]
+
+
+_MISSING = object()
+
+
+class Resolve(Analysis):
+    """Classify every assignment of the function.
+
+    >>> from autodiff.transforms.testing import resolve_source
+    >>> for text, kind in resolve_source("def f(x):\\n    y = np.tanh(x)\\n    return y.shape"):
+    ...     print(text, kind)
+    y = np.tanh(x) primitive
+    """
+
+    name = "resolve"
+
+    def run(self, ctx: PassContext) -> Resolution:
+        resolver = _Resolver(ctx)
+        operations = {}
+        for statement in ctx.function.body:
+            if isinstance(statement, gast.Assign):
+                operations[id(statement)] = resolver.operation(statement)
+        return Resolution(operations, resolver.weight_names(), resolver.guards)
+
+
+class _Resolver:
+    def __init__(self, ctx: PassContext) -> None:
+        self.ctx = ctx
+        self.rules = ctx.rules
+        self.locals = local_names(ctx.function) - set(ctx.request.constants)
+        self.guards: dict[str, Any] = {}
+
+    # ---- static lookup -------------------------------------------------------------------
+    def lookup(self, identifier: str) -> Any:
+        if identifier in self.ctx.request.constants:
+            return self.ctx.request.constants[identifier]
+        if identifier in self.ctx.source.closure:
+            try:
+                return self.ctx.source.closure[identifier].cell_contents
+            except ValueError:
+                return _MISSING
+        namespace = self.ctx.source.globals
+        if identifier in namespace:
+            self.guards[identifier] = namespace[identifier]
+            return namespace[identifier]
+        return getattr(builtins, identifier, _MISSING)
+
+    def evaluate(self, expr: gast.expr) -> Any:
+        """The object a non-local name or attribute chain refers to, or _MISSING."""
+        if isinstance(expr, gast.Name):
+            return _MISSING if expr.id in self.locals else self.lookup(expr.id)
+        if isinstance(expr, gast.Attribute):
+            base = self.evaluate(expr.value)
+            return _MISSING if base is _MISSING else getattr(base, expr.attr, _MISSING)
+        return _MISSING
+
+    def weight_names(self) -> dict[str, int]:
+        wanted = set(self.ctx.request.weight_ids)
+        found = {}
+        if not wanted:
+            return found
+        for node in gast.walk(self.ctx.function):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+                    and node.id not in self.locals:
+                value = self.lookup(node.id)
+                if id(value) in wanted:
+                    found[node.id] = id(value)
+        return found
+
+    # ---- classification ------------------------------------------------------------------
+    def operation(self, statement: gast.Assign) -> Operation:
+        value = statement.value
+        if isinstance(statement.targets[0], gast.Tuple):
+            return Operation(Kind.UNPACK, [value])
+        if isinstance(value, gast.Name):
+            return Operation(Kind.COPY, [value])
+        if is_static(value) or isinstance(value, (gast.Constant, gast.JoinedStr, gast.Compare)):
+            return Operation(Kind.NONDIFFERENTIABLE)
+        if isinstance(value, gast.Attribute) and root_name(value) not in self.locals:
+            return Operation(Kind.COPY, [value])  # np.pi, a global's attribute
+        if isinstance(value, gast.BoolOp):
+            return Operation(Kind.BOOLOP, list(value.values))
+        if isinstance(value, (gast.Tuple, gast.List)):
+            return Operation(Kind.BUILD, list(value.elts))
+        if isinstance(value, gast.BinOp):
+            return self.primitive(self.rules.binary_operator(type(value.op).__name__),
+                                  [value.left, value.right], [], _op_display(value.op))
+        if isinstance(value, gast.UnaryOp):
+            return self.primitive(self.rules.unary_operator(type(value.op).__name__),
+                                  [value.operand], [], _op_display(value.op))
+        if isinstance(value, gast.Subscript):
+            index = nodes.slice_as_value(value.slice)
+            return self.primitive(operator.getitem, [value.value, index], [], "indexing")
+        if isinstance(value, gast.Attribute):
+            return self.primitive(self.rules.attribute_key(value.attr), [value.value], [],
+                                  f".{value.attr}")
+        if isinstance(value, gast.Call):
+            return self.call(value)
+        return Operation(Kind.UNKNOWN, display=type(value).__name__)
+
+    def primitive(self, primitive: Any, args: list, keywords: list, display: str) -> Operation:
+        entry = self.rules.lookup(primitive)
+        if entry is not None:
+            args, keywords = _keywords_to_positions(entry.argnames, args, keywords)
+            return Operation(Kind.PRIMITIVE, args, keywords, entry=entry, callee=primitive,
+                             display=display)
+        if self.rules.is_nondifferentiable(primitive):
+            return Operation(Kind.NONDIFFERENTIABLE, args, keywords, display=display)
+        return Operation(Kind.UNKNOWN, args, keywords, callee=primitive, display=display)
+
+    def call(self, call: gast.Call) -> Operation:
+        func, display = call.func, gast.unparse(call.func).strip()
+        if isinstance(func, gast.Attribute) and root_name(func) in self.locals \
+                and isinstance(func.value, gast.Name):
+            key = self.rules.method_key(func.attr)
+            return self.primitive(key, [func.value, *call.args], call.keywords, display)
+        callee = self.evaluate(func)
+        if callee is _MISSING:
+            return Operation(Kind.UNKNOWN, list(call.args), call.keywords, display=display)
+        if self.rules.lookup(callee) is not None or self.rules.is_nondifferentiable(callee):
+            return self.primitive(callee, list(call.args), call.keywords, display)
+        if _is_python_function(callee):
+            params = _bind_parameters(callee, len(call.args), [k.arg for k in call.keywords])
+            if params is not None:
+                return Operation(Kind.USER, list(call.args), call.keywords, callee=callee,
+                                 display=display, params=params)
+        return Operation(Kind.UNKNOWN, list(call.args), call.keywords, callee=callee,
+                         display=display)
+
+
+def _is_python_function(obj: Any) -> bool:
+    target = obj.__func__ if inspect.ismethod(obj) else obj
+    return inspect.isfunction(target)
+
+
+def _bind_parameters(callee: Any, positional: int, keywords: list[str]) -> list[str] | None:
+    """The callee parameter each call argument binds to, or None if the call cannot bind."""
+    try:
+        bound = inspect.signature(callee).bind(*range(positional),
+                                               **{k: positional + i for i, k in
+                                                  enumerate(keywords)})
+    except TypeError:
+        return None
+    params: list[str | None] = [None] * (positional + len(keywords))
+    for parameter, slot in bound.arguments.items():
+        if isinstance(slot, int):
+            params[slot] = parameter
+        else:
+            return None  # *args or **kwargs collected it
+    return params
+
+
+def _keywords_to_positions(argnames: tuple[str, ...], args: list,
+                           keywords: list) -> tuple[list, list]:
+    """Move keyword arguments that name the next positional parameters into place."""
+    args, remaining = list(args), list(keywords)
+    moved = True
+    while moved:
+        moved = False
+        for keyword in remaining:
+            if len(args) < len(argnames) and keyword.arg == argnames[len(args)]:
+                args.append(keyword.value)
+                remaining.remove(keyword)
+                moved = True
+                break
+    return args, remaining
+
+
+def _op_display(op: gast.AST) -> str:
+    return {"Add": "+", "Sub": "-", "Mult": "*", "Div": "/", "Pow": "**", "MatMult": "@",
+            "FloorDiv": "//", "Mod": "%", "USub": "unary -", "UAdd": "unary +", "Not": "not",
+            "Invert": "~"}.get(type(op).__name__, type(op).__name__)

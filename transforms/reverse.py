@@ -1,0 +1,382 @@
+"""Reverse mode: the forward sweep, then one adjoint block per active statement, in reverse.
+
+Input: ANF + SSA function with ``Resolution`` and ``ActivityResult``. Output: the module body
+becomes either one joint gradient function ``grad_<f>(params, *, d<out>=None)`` returning
+``(value, (gradients...))``, or (``request.split``) a pair ``fwd_<f>(params) -> (value, saved)``
+and ``bwd_<f>(saved, d<out>) -> gradients`` for use by callers. The first contribution to an
+adjoint assigns it and later ones add (``_rt.add``); nothing is ever updated in place, and
+inactive statements get no adjoint code at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gast
+
+from ..errors import Loc, NoGradientRuleError, UnsupportedSyntaxError
+from . import nodes
+from .activity import Activity, ActivityResult, differentiable_inputs, stored_names
+from .annotations import Anno, getanno, setanno
+from .parse import SourceUnavailableError
+from .passmanager import GradientSummary, PassContext, Transformation
+from .resolve import Kind, Operation, Resolution, Resolve
+
+BACKWARD_MARKER = "---- backward ----"
+
+
+class Reverse(Transformation):
+    """Build the gradient function.
+
+    >>> from autodiff.transforms.testing import gradient_source
+    >>> print(gradient_source("def f(x, w):\\n    return np.tanh(x @ w).sum()", wrt=("w",)))
+    def grad_f_wrt_w(x, w, *, d_sum3=None):
+        # <doctest>:2  return np.tanh(x @ w).sum()
+        _matmul1 = x @ w
+        _tanh2 = np.tanh(_matmul1)
+        _sum3 = _tanh2.sum()
+        # ---- backward ----
+        d_sum3 = _rt.seed(_sum3, d_sum3)
+        # <doctest>:2  return np.tanh(x @ w).sum()
+        d_tanh2 = _rt.sum_vjp(d_sum3, _sum3, _tanh2)
+        d_matmul1 = _rt.tanh_vjp(d_tanh2, _tanh2, _matmul1)
+        dw = _rt.matmul_vjp_rhs(d_matmul1, _matmul1, x, w)
+        return (_sum3, (dw,))
+    """
+
+    name = "reverse"
+    requires = (Resolve, Activity)
+
+    def run(self, ctx: PassContext) -> bool:
+        builder = _GradientBuilder(ctx, ctx.analysis(Resolve), ctx.analysis(Activity))
+        ctx.tree.body = builder.build()
+        return True
+
+
+class _GradientBuilder:
+    def __init__(self, ctx: PassContext, resolution: Resolution,
+                 activity: ActivityResult) -> None:
+        self.ctx = ctx
+        self.request = ctx.request
+        self.resolution = resolution
+        self.activity = activity
+        self.defined: set[str] = set()  # adjoints assigned so far in the backward sweep
+        self.calls: dict[int, tuple[str, Any, str]] = {}  # id(stmt) -> (saved, unit, bwd name)
+        self.weight_adjoints: dict[int, str] = {}
+
+    # ---- the whole function ------------------------------------------------------------------
+    def build(self) -> list[gast.FunctionDef]:
+        function = self.ctx.function
+        body, ret = function.body[:-1], function.body[-1]
+        forward = [self.forward_statement(statement) for statement in body]
+        seeds = self.seed_statements(ret)
+        backward = []
+        for statement in reversed(body):
+            if self.activity.is_active(statement):
+                backward.extend(self.adjoint(statement))
+        gradients = self.gradients()
+        self.ctx.summary = GradientSummary(self.seed_names(ret, seeds),
+                                           isinstance(ret.value, gast.Tuple),
+                                           self.weights_returned, dict(self.resolution.guards))
+        if self.request.split:
+            return self.split(forward, seeds, backward, ret, gradients)
+        return [self.joint(forward, seeds, backward, ret, gradients)]
+
+    def joint(self, forward, seeds, backward, ret, gradients) -> gast.FunctionDef:
+        function = self.ctx.function
+        args = _without_defaults(function.args)
+        for seed in seeds:
+            args.kwonlyargs.append(nodes.name(seed.targets[0].id))
+            args.kw_defaults.append(nodes.constant(None))
+        marker = nodes.comment(BACKWARD_MARKER)
+        result = nodes.tuple_([ret.value, nodes.tuple_(gradients)], like=ret)
+        body = [*forward, marker, *seeds, *backward, nodes.return_(result, like=ret)]
+        return nodes.function_def(self.generated_name("grad"), args, body, like=function)
+
+    def split(self, forward, seeds, backward, ret, gradients) -> list[gast.FunctionDef]:
+        function = self.ctx.function
+        result = gradients[0] if len(gradients) == 1 else nodes.tuple_(gradients)
+        residuals = _residuals(function.args, forward, [*backward, nodes.expr(result)])
+        saved = nodes.tuple_([nodes.name(name) for name in residuals])
+        fwd_body = [*forward, nodes.return_(nodes.tuple_([ret.value, saved]), like=ret)]
+        fwd = nodes.function_def(self.generated_name("fwd"), _without_defaults(function.args),
+                                 fwd_body, like=function)
+        seed_param, seed_unpack = self.split_seed(ret, seeds)
+        bwd_body = []
+        if residuals:
+            targets = nodes.tuple_([nodes.name(name, store=True) for name in residuals], store=True)
+            bwd_body.append(nodes.assign(targets, nodes.name("_saved"), like=function))
+        bwd_body += [*seed_unpack, *backward, nodes.return_(result, like=ret)]
+        bwd = nodes.function_def(self.generated_name("bwd"),
+                                 nodes.arguments(["_saved", seed_param]), bwd_body, like=function)
+        return [fwd, bwd]
+
+    def split_seed(self, ret: gast.Return, seeds: list) -> tuple[str, list]:
+        """The backward's sensitivity parameter, and the statement unpacking it if a tuple."""
+        if not isinstance(ret.value, gast.Tuple):
+            if seeds:
+                return seeds[0].targets[0].id, []
+            return "_dout", []
+        seeded = {seed.targets[0].id for seed in seeds}
+        targets = []
+        for leaf in ret.value.elts:
+            adjoint = self.adjoint_name(leaf.id) if isinstance(leaf, gast.Name) else None
+            targets.append(nodes.name(adjoint if adjoint in seeded else "_", store=True))
+        unpack = nodes.assign(nodes.tuple_(targets, store=True), nodes.name("_dout"), like=ret)
+        return "_dout", [unpack]
+
+    def seed_names(self, ret: gast.Return, seeds: list) -> tuple[str | None, ...]:
+        seeded = {seed.targets[0].id for seed in seeds}
+        leaves = ret.value.elts if isinstance(ret.value, gast.Tuple) else [ret.value]
+        names = []
+        for leaf in leaves:
+            adjoint = self.adjoint_name(leaf.id) if isinstance(leaf, gast.Name) else None
+            names.append(adjoint if adjoint in seeded else None)
+        return tuple(names)
+
+    def generated_name(self, prefix: str) -> str:
+        base = f"{prefix}_{self.ctx.source.name}"
+        if prefix != "grad" or self._wrt_everything():
+            return base
+        wrt = [*self.request.wrt, *self.request.weight_names]
+        suffix = "_".join(name for name in wrt if name.isidentifier())
+        return f"{base}_wrt_{suffix}" if suffix else base
+
+    def _wrt_everything(self) -> bool:
+        args = self.ctx.function.args
+        every = [arg.id for arg in args.posonlyargs + args.args]
+        return list(self.request.wrt) == every and not self.request.weight_ids
+
+    # ---- forward sweep -----------------------------------------------------------------------
+    def forward_statement(self, statement: gast.stmt) -> gast.stmt:
+        if not isinstance(statement, gast.Assign) or not self.activity.is_active(statement):
+            return statement
+        operation = self.resolution.of(statement)
+        if operation.kind is not Kind.USER:
+            return statement
+        unit = self.callee_unit(statement, operation)
+        if unit is None:
+            return statement
+        fwd = self.bind(unit.forward, f"fwd_{unit.name}")
+        bwd = self.bind(unit.backward, f"bwd_{unit.name}")
+        saved = self.ctx.namer.temp(f"{unit.name}_saved")
+        self.calls[id(statement)] = (saved, unit, bwd)
+        call = statement.value
+        new_call = nodes.call(nodes.name(fwd, like=call), call.args, call.keywords, like=call)
+        target = nodes.tuple_([statement.targets[0], nodes.name(saved, store=True)], store=True)
+        return nodes.assign(target, new_call, like=statement)
+
+    def callee_unit(self, statement: gast.Assign, operation: Operation) -> Any:
+        varied = self.activity.varied
+        wrt = []
+        for arg, param in zip(differentiable_inputs(operation), operation.params, strict=True):
+            if isinstance(arg, gast.Name) and arg.id in varied and param not in wrt:
+                wrt.append(param)
+        try:
+            unit = self.ctx.callees.unit(operation.callee, tuple(wrt), self.request)
+        except SourceUnavailableError:
+            raise NoGradientRuleError(_no_rule_message(operation), self.loc(statement)) from None
+        if not unit.wrt and not unit.weight_ids:
+            return None
+        return unit
+
+    def bind(self, obj: Any, preferred: str) -> str:
+        for name, bound in self.ctx.bindings.items():
+            if bound is obj:
+                return name
+        name = self.ctx.namer.fresh(preferred)
+        self.ctx.bindings[name] = obj
+        return name
+
+    # ---- seeds and gradients -----------------------------------------------------------------
+    def seed_statements(self, ret: gast.Return) -> list[gast.Assign]:
+        seeds = []
+        first_only = self.request.has_aux and not isinstance(ret.value, gast.Tuple)
+        helper = "_rt.seed_aux" if first_only else "_rt.seed"
+        for leaf in self.activity.seeds:
+            if leaf not in self.activity.useful:
+                continue
+            adjoint = self.adjoint_name(leaf)
+            value = nodes.call(nodes.dotted(helper), [nodes.name(leaf), nodes.name(adjoint)])
+            statement = nodes.assign(adjoint, value, like=ret)
+            setanno(statement, Anno.SEED, True)
+            self.defined.add(adjoint)
+            seeds.append(statement)
+        return seeds
+
+    def gradients(self) -> list[gast.expr]:
+        values = []
+        for param in self.request.wrt:
+            adjoint = self.adjoint_name(param)
+            if adjoint in self.defined:
+                values.append(nodes.name(adjoint))
+            else:
+                values.append(nodes.call(nodes.dotted("_rt.zeros_like"), [nodes.name(param)]))
+        self.weights_returned = tuple(w for w in self.request.weight_ids
+                                      if self.weight_adjoints.get(w) in self.defined)
+        values.extend(nodes.name(self.weight_adjoints[w]) for w in self.weights_returned)
+        return values
+
+    # ---- adjoints ----------------------------------------------------------------------------
+    def adjoint_name(self, primal: str) -> str:
+        weight = self.resolution.weight_names.get(primal)
+        if weight is None:
+            return self.ctx.namer.adjoint(primal)
+        if weight not in self.weight_adjoints:
+            self.weight_adjoints[weight] = self.ctx.namer.adjoint(primal)
+        return self.weight_adjoints[weight]
+
+    def weight_adjoint_name(self, weight: int) -> str:
+        if weight not in self.weight_adjoints:
+            names = dict(zip(self.request.weight_ids, self.request.weight_names, strict=True))
+            base = "".join(ch if ch.isalnum() else "_" for ch in names.get(weight, "weight"))
+            self.weight_adjoints[weight] = self.ctx.namer.fresh(f"d{base}")
+        return self.weight_adjoints[weight]
+
+    def contribute(self, adjoint: str, value: gast.expr, like: gast.stmt) -> gast.Assign:
+        if adjoint in self.defined:
+            value = nodes.call(nodes.dotted("_rt.add"), [nodes.name(adjoint), value])
+        self.defined.add(adjoint)
+        return nodes.assign(adjoint, value, like=like)
+
+    def contribute_to(self, target: gast.expr, value: gast.expr, like: gast.stmt) -> list:
+        if not isinstance(target, gast.Name) or target.id not in self.activity.varied:
+            return []
+        return [self.contribute(self.adjoint_name(target.id), value, like)]
+
+    def loc(self, statement: gast.stmt) -> Loc:
+        origin = getanno(statement, Anno.ORIGIN)
+        if origin is None:
+            return self.ctx.source.location
+        return Loc(origin.filename, origin.lineno, origin.col)
+
+    def adjoint(self, statement: gast.stmt) -> list[gast.stmt]:
+        target = stored_names(statement)
+        operation = self.resolution.of(statement)
+        if operation.kind is Kind.UNPACK:
+            return self.unpack_adjoint(statement, operation)
+        output = self.adjoint_name(target[0])
+        if output not in self.defined:
+            return []  # no contribution reached this value: its adjoint is zero
+        handler = {
+            Kind.COPY: self.copy_adjoint,
+            Kind.BUILD: self.build_adjoint,
+            Kind.PRIMITIVE: self.primitive_adjoint,
+            Kind.USER: self.user_adjoint,
+            Kind.UNKNOWN: self.unknown_adjoint,
+            Kind.BOOLOP: self.boolop_adjoint,
+        }.get(operation.kind)
+        return [] if handler is None else handler(statement, operation, output)
+
+    def copy_adjoint(self, statement, operation, output) -> list:
+        return self.contribute_to(operation.args[0], nodes.name(output), statement)
+
+    def build_adjoint(self, statement, operation, output) -> list:
+        adjoints = []
+        for index, element in enumerate(operation.args):
+            item = nodes.subscript(nodes.name(output), nodes.constant(index), like=statement)
+            adjoints.extend(self.contribute_to(element, item, statement))
+        return adjoints
+
+    def unpack_adjoint(self, statement, operation) -> list:
+        items = []
+        for name in stored_names(statement):
+            adjoint = self.adjoint_name(name)
+            if adjoint in self.defined:
+                items.append(nodes.name(adjoint))
+            else:
+                items.append(nodes.call(nodes.dotted("_rt.zeros_like"), [nodes.name(name)]))
+        return self.contribute_to(operation.args[0], nodes.tuple_(items), statement)
+
+    def primitive_adjoint(self, statement, operation, output) -> list:
+        self.check_keywords(statement, operation)
+        primal = nodes.name(stored_names(statement)[0])
+        adjoints = []
+        for position, arg in enumerate(operation.args):
+            rule = operation.entry.rule_for(position)
+            if rule is None or not isinstance(arg, gast.Name) or arg.id not in self.activity.varied:
+                continue
+            call = nodes.call(self.rule_reference(rule), [nodes.name(output), primal,
+                                                         *operation.args], operation.keywords)
+            adjoints.extend(self.contribute_to(arg, call, statement))
+        return adjoints
+
+    def check_keywords(self, statement, operation) -> None:
+        for keyword in operation.keywords:
+            value = keyword.value
+            if isinstance(value, gast.Name) and value.id in self.activity.varied:
+                raise UnsupportedSyntaxError(
+                    f"{operation.display} receives the differentiated value {value.id!r} "
+                    f"through the keyword {keyword.arg!r}, which has no gradient rule; "
+                    "pass it positionally", self.loc(statement))
+
+    def rule_reference(self, rule: Any) -> gast.expr:
+        path = self.ctx.rules.reference(rule)
+        if path is not None:
+            return nodes.dotted(path)
+        return nodes.name(self.bind(rule, getattr(rule, "__name__", "rule")))
+
+    def user_adjoint(self, statement, operation, output) -> list:
+        if id(statement) not in self.calls:
+            return []
+        saved, unit, bwd = self.calls[id(statement)]
+        call = nodes.call(nodes.name(bwd), [nodes.name(saved), nodes.name(output)])
+        arguments = dict(zip(operation.params, differentiable_inputs(operation), strict=True))
+        targets = [arguments[param] for param in unit.wrt]
+        adjoint_names = [self.adjoint_name(t.id) for t in targets]
+        adjoint_names += [self.weight_adjoint_name(w) for w in unit.weight_ids]
+        fresh = len(set(adjoint_names)) == len(adjoint_names) \
+            and not self.defined.intersection(adjoint_names)
+        if fresh:
+            self.defined.update(adjoint_names)
+            return [nodes.assign(_store_targets(adjoint_names), call, like=statement)]
+        temps = [self.ctx.namer.temp(name) for name in adjoint_names]
+        adjoints = [nodes.assign(_store_targets(temps), call, like=statement)]
+        for adjoint, temp in zip(adjoint_names, temps, strict=True):
+            adjoints.append(self.contribute(adjoint, nodes.name(temp), statement))
+        return adjoints
+
+    def unknown_adjoint(self, statement, operation, output) -> list:
+        raise NoGradientRuleError(_no_rule_message(operation), self.loc(statement))
+
+    def boolop_adjoint(self, statement, operation, output) -> list:
+        raise UnsupportedSyntaxError(
+            "`and`/`or` on differentiated values is not supported; use np.where(cond, a, b) "
+            "or np.logical_and", self.loc(statement))
+
+
+def _no_rule_message(operation: Operation) -> str:
+    what = operation.display or "this operation"
+    return (f"{what} has no gradient rule and no Python source to differentiate; register "
+            f"one with autodiff.defvjp({what}, rule_for_arg0, ...) or wrap the call in "
+            "autodiff.stop_gradient(...) if no gradient should flow through it")
+
+
+def _store_targets(names: list[str]) -> gast.expr:
+    if len(names) == 1:
+        return nodes.name(names[0], store=True)
+    return nodes.tuple_([nodes.name(name, store=True) for name in names], store=True)
+
+
+def _without_defaults(args: gast.arguments) -> gast.arguments:
+    """The user's parameters; defaults are attached by the loader, not evaluated in source."""
+    return gast.arguments(
+        args=list(args.args), posonlyargs=list(args.posonlyargs), vararg=None,
+        kwonlyargs=list(args.kwonlyargs), kw_defaults=[None] * len(args.kwonlyargs),
+        kwarg=None, defaults=[])
+
+
+def _residuals(args: gast.arguments, forward: list, backward: list) -> list[str]:
+    """Names the backward sweep reads that the forward sweep (or the caller) provides."""
+    provided: list[str] = [arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs]
+    for statement in forward:
+        for node in gast.walk(statement):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                provided.append(node.id)
+    read = {node.id for statement in backward for node in gast.walk(statement)
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
+    ordered = []
+    for name in provided:
+        if name in read and name not in ordered:
+            ordered.append(name)
+    return ordered

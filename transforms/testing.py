@@ -1,0 +1,73 @@
+"""Helpers for pass tests and doctests: run passes on a snippet and unparse the result."""
+
+from __future__ import annotations
+
+import linecache
+import textwrap
+from typing import Any
+
+import gast
+
+from ..compiler import RULES
+from . import default_pipeline
+from .activity import Activity, ActivityResult
+from .codegen import emit
+from .parse import parse_function
+from .passmanager import PassContext, Step, new_context, run_pipeline
+from .request import CompileRequest
+from .resolve import Resolve
+
+_FILENAME = "<doctest>"
+
+
+class _NoCallees:
+    def unit(self, callee: Any, wrt: tuple[str, ...], parent: CompileRequest) -> Any:
+        raise AssertionError("snippets under test call no user functions")
+
+
+def context(source: str, wrt: tuple[str, ...] | None = None, **request: Any) -> PassContext:
+    """A pass context for the first function defined in ``source`` (a dedented snippet)."""
+    text = textwrap.dedent(source)
+    if not text.endswith("\n"):
+        text += "\n"
+    linecache.cache[_FILENAME] = (len(text), None, text.splitlines(True), _FILENAME)
+    namespace: dict[str, Any] = {"np": __import__("numpy")}
+    exec(compile(text, _FILENAME, "exec"), namespace)
+    function = next(value for value in namespace.values()
+                    if getattr(getattr(value, "__code__", None), "co_filename", "") == _FILENAME)
+    parsed = parse_function(function)
+    if wrt is None:
+        wrt = tuple(arg.id for arg in parsed.tree.args.args)
+    return new_context(parsed, CompileRequest(wrt, **request), RULES, _NoCallees())
+
+
+def run_passes(source: str, passes: list[type], **request: Any) -> str:
+    """Run ``passes`` on the snippet and return the unparsed function."""
+    ctx = context(source, **request)
+    run_pipeline([Step(pass_class, "test") for pass_class in passes], ctx)
+    return gast.unparse(ctx.tree).strip()
+
+
+def _normalized(source: str, **request: Any) -> PassContext:
+    ctx = context(source, **request)
+    steps = [step for step in default_pipeline() if step.pass_class.name in
+             ("check", "normalize", "anf", "ssa")]
+    return run_pipeline(steps, ctx)
+
+
+def resolve_source(source: str, **request: Any) -> list[tuple[str, str]]:
+    """``(statement, kind)`` for each assignment after normalization."""
+    ctx = _normalized(source, **request)
+    resolution = ctx.analysis(Resolve)
+    return [(gast.unparse(statement).strip(), resolution.of(statement).kind.value)
+            for statement in ctx.function.body if isinstance(statement, gast.Assign)]
+
+
+def activity_of(source: str, **request: Any) -> ActivityResult:
+    return _normalized(source, **request).analysis(Activity)
+
+
+def gradient_source(source: str, **request: Any) -> str:
+    """The generated source of the snippet's gradient, as codegen emits it."""
+    ctx = run_pipeline(default_pipeline(), context(source, **request))
+    return emit(ctx.tree).source.rstrip("\n")
