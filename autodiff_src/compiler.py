@@ -12,13 +12,14 @@ from typing import Any
 
 from . import cache, runtime
 from .errors import Loc, UnsupportedSyntaxError
+from .loader import LoadSpec, load
 from .runtime import registry
 from .runtime.operators import BINARY_OPERATORS, UNARY_OPERATORS
 from .transforms import default_pipeline
-from .loader import LoadSpec, load
+from .transforms.check import CheckSyntax
 from .transforms.codegen import emit
-from .transforms.parse import SourceFunction, SourceUnavailableError, parse_function
-from .transforms.passmanager import new_context, run_pipeline
+from .transforms.parse import SourceUnavailableError, parse_function
+from .transforms.passmanager import Step, new_context, run_pipeline
 from .transforms.request import CompileRequest
 
 
@@ -205,10 +206,11 @@ class _CalleeCompiler:
         return unit
 
 
-def front_end(fn: Any) -> SourceFunction:
-    """Parse ``fn`` (for errors at ``grad(...)`` time and for ``autodiff.source``)."""
+def check_function(fn: Any) -> None:
+    """Parse ``fn`` and run the language fence only (errors at ``grad(...)`` time)."""
     func, _, _ = split_method(fn)
-    return parse_function(func)
+    ctx = new_context(parse_function(func), CompileRequest(()), RULES, _CalleeCompiler())
+    run_pipeline([Step(CheckSyntax, "report unsupported syntax early")], ctx)
 
 
 def unsupported_source(fn: Any) -> UnsupportedSyntaxError:

@@ -75,7 +75,7 @@ class GradSpec:
 def _positions(grad_position: Any) -> tuple[int, ...] | None:
     if grad_position is None:
         return None
-    if isinstance(grad_position, bool) or isinstance(grad_position, list):
+    if isinstance(grad_position, (bool, list)):
         raise TypeError(f"grad_position must be an int or a tuple of ints, got "
                         f"{grad_position!r}; write it as a tuple, e.g. (2, 3)")
     positions = (grad_position,) if isinstance(grad_position, int) else grad_position

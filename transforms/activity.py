@@ -42,7 +42,7 @@ def stored_names(statement: gast.stmt) -> list[str]:
 
 def differentiable_inputs(operation: Operation) -> list[gast.expr]:
     """The operands through which an adjoint can flow back."""
-    if operation.kind in (Kind.COPY, Kind.UNPACK, Kind.BUILD):
+    if operation.kind in (Kind.COPY, Kind.UNPACK, Kind.BUILD, Kind.BOOLOP):
         return list(operation.args)
     if operation.kind is Kind.PRIMITIVE:
         return [arg for position, arg in enumerate(operation.args)

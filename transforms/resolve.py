@@ -68,6 +68,7 @@ class Resolve(Analysis):
     >>> for text, kind in resolve_source("def f(x):\\n    y = np.tanh(x)\\n    return y.shape"):
     ...     print(text, kind)
     y = np.tanh(x) primitive
+    _ret1 = y.shape non-differentiable
     """
 
     name = "resolve"
@@ -137,7 +138,8 @@ class _Resolver:
         if isinstance(value, gast.Attribute) and root_name(value) not in self.locals:
             return Operation(Kind.COPY, [value])  # np.pi, a global's attribute
         if isinstance(value, gast.BoolOp):
-            return Operation(Kind.BOOLOP, list(value.values))
+            names = [node for node in gast.walk(value) if isinstance(node, gast.Name)]
+            return Operation(Kind.BOOLOP, names)
         if isinstance(value, (gast.Tuple, gast.List)):
             return Operation(Kind.BUILD, list(value.elts))
         if isinstance(value, gast.BinOp):

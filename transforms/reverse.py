@@ -36,8 +36,8 @@ class Reverse(Transformation):
         _tanh2 = np.tanh(_matmul1)
         _sum3 = _tanh2.sum()
         # ---- backward ----
-        d_sum3 = _rt.seed(_sum3, d_sum3)
         # <doctest>:2  return np.tanh(x @ w).sum()
+        d_sum3 = _rt.seed(_sum3, d_sum3)
         d_tanh2 = _rt.sum_vjp(d_sum3, _sum3, _tanh2)
         d_matmul1 = _rt.tanh_vjp(d_tanh2, _tanh2, _matmul1)
         dw = _rt.matmul_vjp_rhs(d_matmul1, _matmul1, x, w)
@@ -136,7 +136,7 @@ class _GradientBuilder:
 
     def generated_name(self, prefix: str) -> str:
         base = f"{prefix}_{self.ctx.source.name}"
-        if prefix != "grad" or self._wrt_everything():
+        if self._wrt_everything():
             return base
         wrt = [*self.request.wrt, *self.request.weight_names]
         suffix = "_".join(name for name in wrt if name.isidentifier())
@@ -145,6 +145,8 @@ class _GradientBuilder:
     def _wrt_everything(self) -> bool:
         args = self.ctx.function.args
         every = [arg.id for arg in args.posonlyargs + args.args]
+        if self.request.split:
+            return set(self.request.wrt) == set(every) and not self.request.weight_ids
         return list(self.request.wrt) == every and not self.request.weight_ids
 
     # ---- forward sweep -----------------------------------------------------------------------
@@ -157,8 +159,8 @@ class _GradientBuilder:
         unit = self.callee_unit(statement, operation)
         if unit is None:
             return statement
-        fwd = self.bind(unit.forward, f"fwd_{unit.name}")
-        bwd = self.bind(unit.backward, f"bwd_{unit.name}")
+        fwd = self.bind(unit.forward, unit.forward.__name__)
+        bwd = self.bind(unit.backward, unit.backward.__name__)
         saved = self.ctx.namer.temp(f"{unit.name}_saved")
         self.calls[id(statement)] = (saved, unit, bwd)
         call = statement.value

@@ -1,0 +1,75 @@
+"""User functions that autodiff must reject; each marks its offending line with `# <-`."""
+
+import numpy as np
+
+from autodiff import ops
+
+
+def uses_try(x):
+    try:  # <-
+        y = np.exp(x)
+    except ValueError:
+        y = x
+    return y
+
+
+def uses_with(x):
+    with np.errstate(all="ignore"):  # <-
+        y = np.log(x)
+    return y
+
+
+def uses_yield(x):
+    yield x * 2.0  # <-
+
+
+def uses_global(x):
+    global COUNTER  # <-
+    COUNTER = 1
+    return x
+
+
+def uses_nested_lambda(x):
+    f = lambda v: v * 2.0  # <-  # noqa: E731
+    return f(x)
+
+
+def uses_comprehension(x):
+    return sum([v * 2.0 for v in x])  # <-
+
+
+def uses_slice_assignment(x):
+    y = np.zeros(3)
+    y[0] = x  # <-
+    return y
+
+
+def uses_and_on_arrays(x):
+    y = x and x * 2.0  # <-
+    return y
+
+
+def uses_nested_def(x):
+    def inner(v):  # <-
+        return v
+    return inner(x)
+
+
+def uses_star_args(*xs):  # <-
+    return xs[0]
+
+
+def uses_keyword_differentiable(x, y):
+    return ops.binary_cross_entropy_with_logits(x, y, pos_weight=x)  # <-
+
+
+def recursive(x):  # <-
+    return recursive(x)
+
+
+def calls_builtin_without_rule(x):
+    return np.frexp(x)[0]  # <-
+
+
+def calls_c_function_without_rule(x):
+    return np.i0(x) + np.cbrt(x)  # <-
