@@ -39,3 +39,22 @@ def unreduce(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
     return np.broadcast_to(g, shape)
+
+
+def normalize_axes(ndim: int, axis: Any) -> tuple[int, ...]:
+    """``axis`` (None, an int or a sequence, possibly negative) as sorted non-negative ints."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+    return tuple(sorted(int(a) % ndim for a in axes)) if ndim else ()
+
+
+def inverse_permutation(order: Any) -> tuple[int, ...]:
+    """The permutation that undoes ``np.transpose(x, order)``."""
+    order = [int(i) for i in order]
+    return tuple(sorted(range(len(order)), key=order.__getitem__))
+
+
+def reduced_count(x: Any, ans: Any) -> int:
+    """How many entries of ``x`` were reduced into each entry of ``ans`` (a Python int)."""
+    return np.size(x) // max(np.size(ans), 1)

@@ -50,6 +50,7 @@ def test_second_grad_and_repeated_calls_never_reparse(parse_count):
 
 
 def test_dead_functions_leave_the_cache():
+    gc.collect()
     before = cache.size()
     for scale in range(50):
         def closure(x, scale=float(scale)):
