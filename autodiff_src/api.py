@@ -87,6 +87,11 @@ class GradientFunction:
         return unit
 
     @property
+    def __wrapped__(self) -> Any:
+        """The generated function, so ``inspect.getsource(grad_fn)`` shows generated code."""
+        return self._current_unit().function
+
+    @property
     def unit(self) -> CompiledUnit:
         """The compiled code (generated functions, source, line table)."""
         return self._current_unit()
@@ -115,9 +120,9 @@ class GradientFunction:
                                                             strict=False)]
         weight_grads = _weight_grads(spec, unit, flat[len(position_grads):])
         grads = spec.pack(position_grads, weight_grads)
-        if spec.has_aux:
-            grads = (grads, tuple(value[1:]))
-        return (value, grads) if self._with_value else grads
+        if self._with_value:
+            return value, grads
+        return (grads, tuple(value[1:])) if spec.has_aux else grads
 
     def __repr__(self) -> str:
         kind = "value_and_grad" if self._with_value else "grad"
@@ -179,7 +184,7 @@ def _like(gradient: Any, primal: Any) -> Any:
     """The gradient in the primal's type and dtype (float32 in, float32 out)."""
     if isinstance(primal, np.ndarray):
         if not isinstance(gradient, np.ndarray) or gradient.dtype != primal.dtype \
-                or gradient.shape != primal.shape:
+                or gradient.shape != primal.shape or not gradient.flags.writeable:
             return np.broadcast_to(np.asarray(gradient, dtype=primal.dtype), primal.shape).copy()
         return gradient
     if isinstance(primal, np.floating):

@@ -10,6 +10,8 @@ import types
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from . import cache, runtime
 from .errors import Loc, UnsupportedSyntaxError
 from .loader import LoadSpec, load
@@ -25,6 +27,9 @@ from .transforms.request import CompileRequest
 
 class RuntimeRules:
     """The rule table the passes consult: the runtime registry plus operator mappings."""
+
+    runtime = runtime
+    array_types = (np.ndarray, np.generic)
 
     def lookup(self, primitive: Any) -> registry.VjpEntry | None:
         return registry.lookup(primitive) if primitive is not None else None

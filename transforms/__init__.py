@@ -14,13 +14,15 @@ from .passmanager import Step
 from .resolve import Resolve
 from .reverse import Reverse
 from .ssa import SSA
+from .structure import Structure
 
 
 def default_pipeline() -> list[Step]:
     """The reverse-mode pipeline, top to bottom."""
     return [
         Step(CheckSyntax, "reject unsupported constructs at the user's line, before any rewrite"),
-        Step(Normalize, "desugar assignments and returns so later passes see fewer forms"),
+        Step(Normalize, "desugar assignments and updates so later passes see fewer forms"),
+        Step(Structure, "canonical loops, no jumps, one exit: the backward sweep can mirror it"),
         Step(ANF, "one operation per statement: each gets exactly one adjoint block"),
         Step(SSA, "give reassigned names versions, so straight-line code needs no tape"),
         Step(Resolve, "classify each operation: rule, user function, non-differentiable"),

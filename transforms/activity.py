@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import gast
 
+from .anf import local_names
 from .passmanager import Analysis, PassContext
-from .resolve import Kind, Operation, Resolution, Resolve
+from .resolve import Kind, Operation, Resolution, Resolve, operand_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +53,15 @@ def differentiable_inputs(operation: Operation) -> list[gast.expr]:
     return []
 
 
-def _names(exprs: list[gast.expr]) -> set[str]:
-    return {expr.id for expr in exprs if isinstance(expr, gast.Name)}
+def assignments(statements: list[gast.stmt]) -> list[gast.Assign]:
+    """Every assignment in program order, at any depth."""
+    found: list[gast.Assign] = []
+    for statement in statements:
+        if isinstance(statement, gast.Assign):
+            found.append(statement)
+        for block in ("body", "orelse"):
+            found.extend(assignments(getattr(statement, block, [])))
+    return found
 
 
 def seeded_outputs(function: gast.FunctionDef, has_aux: bool) -> list[gast.expr]:
@@ -65,7 +73,7 @@ def seeded_outputs(function: gast.FunctionDef, has_aux: bool) -> list[gast.expr]
 
 
 class Activity(Analysis):
-    """Compute varied, useful and active names.
+    """Compute varied, useful and active names (to a fixed point, through loops).
 
     >>> from autodiff.transforms.testing import activity_of
     >>> sorted(activity_of("def f(x, y):\\n    a = x * 2\\n    b = y * 3\\n    return a + b",
@@ -78,19 +86,37 @@ class Activity(Analysis):
 
     def run(self, ctx: PassContext) -> ActivityResult:
         resolution: Resolution = ctx.analysis(Resolve)
-        statements = [s for s in ctx.function.body if isinstance(s, gast.Assign)]
+        locals_ = local_names(ctx.function) - set(ctx.request.constants)
+        statements = assignments(ctx.function.body)
+        inputs = {id(s): _keys(differentiable_inputs(resolution.of(s)), locals_)
+                  for s in statements}
         varied = set(ctx.request.wrt) | set(resolution.weight_names)
-        for statement in statements:
-            operation = resolution.of(statement)
-            inputs = _names(differentiable_inputs(operation))
-            reads_weights = operation.kind is Kind.USER and bool(ctx.request.weight_ids)
-            if inputs & varied or reads_weights:
-                varied.update(stored_names(statement))
+        weighted = bool(ctx.request.weight_ids)
+        changed = True
+        while changed:
+            changed = False
+            for statement in statements:
+                reads_weights = weighted and resolution.of(statement).kind is Kind.USER
+                targets = set(stored_names(statement))
+                if (inputs[id(statement)] & varied or reads_weights) and not targets <= varied:
+                    varied |= targets
+                    changed = True
         seeds = [leaf.id for leaf in seeded_outputs(ctx.function, ctx.request.has_aux)
                  if isinstance(leaf, gast.Name)]
         useful = set(seeds)
-        for statement in reversed(statements):
-            if useful.intersection(stored_names(statement)):
-                useful.update(_names(differentiable_inputs(resolution.of(statement))))
+        changed = True
+        while changed:
+            changed = False
+            for statement in reversed(statements):
+                if useful.intersection(stored_names(statement)) \
+                        and not inputs[id(statement)] <= useful:
+                    useful |= inputs[id(statement)]
+                    changed = True
         return ActivityResult(frozenset(varied), frozenset(useful),
                               tuple(seed for seed in seeds if seed in varied))
+
+
+def _keys(exprs: list[gast.expr], locals_: set[str]) -> set[str]:
+    keys = {operand_key(expr, locals_) for expr in exprs}
+    keys.discard(None)
+    return keys

@@ -9,12 +9,16 @@ operands are atoms. An atom is a name, a constant, an attribute chain of a non-l
 
 from __future__ import annotations
 
+import copy
+
 import gast
 
 from . import nodes
 from .passmanager import PassContext, Transformation
 
 SHAPE_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype"})
+# Attributes that compute a new array: never part of an atom, so `self.w.T` is an operation
+ARRAY_ATTRIBUTES = frozenset({"T", "mT", "real", "imag"})
 
 _HINTS = {
     gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div", gast.Pow: "pow",
@@ -54,8 +58,10 @@ def is_static(expr: gast.expr) -> bool:
 
 
 def root_name(expr: gast.expr) -> str | None:
-    """``np`` for ``np.linalg.norm``; None if the chain does not start at a name."""
-    while isinstance(expr, gast.Attribute):
+    """``np`` for ``np.linalg.norm`` (and ``self`` for ``self.layers[0].w``); None if the
+    chain does not start at a name or indexes with anything but a constant."""
+    while isinstance(expr, gast.Attribute) or (isinstance(expr, gast.Subscript)
+                                               and isinstance(expr.slice, gast.Constant)):
         expr = expr.value
     return expr.id if isinstance(expr, gast.Name) else None
 
@@ -76,11 +82,8 @@ class ANF(Transformation):
     name = "anf"
 
     def run(self, ctx: PassContext) -> bool:
-        flattener = _Flattener(ctx, local_names(ctx.function))
-        body: list[gast.stmt] = []
-        for statement in ctx.function.body:
-            body.extend(flattener.statement(statement))
-        ctx.function.body = body
+        flattener = _Flattener(ctx, local_names(ctx.function) - set(ctx.request.constants))
+        ctx.function.body = flattener.block(ctx.function.body)
         return True
 
 
@@ -91,9 +94,37 @@ class _Flattener:
         self.emitted: list[gast.stmt] = []
         self.like: gast.stmt | None = None
 
+    def block(self, statements: list[gast.stmt]) -> list[gast.stmt]:
+        body: list[gast.stmt] = []
+        for statement in statements:
+            body.extend(self.statement(statement))
+        return body
+
     def statement(self, statement: gast.stmt) -> list[gast.stmt]:
+        saved = self.emitted, self.like
         self.emitted, self.like = [], statement
-        if isinstance(statement, gast.Assign):
+        try:
+            self._statement(statement)
+            return self.emitted
+        finally:
+            self.emitted, self.like = saved
+
+    def _statement(self, statement: gast.stmt) -> None:
+        if isinstance(statement, gast.If):
+            statement.test = self._condition(statement.test)
+            statement.body = self.block(statement.body)
+            statement.orelse = self.block(statement.orelse)
+            self.emitted.append(statement)
+        elif isinstance(statement, gast.For):
+            statement.iter = self._iterable(statement.iter)
+            statement.body = self.block(statement.body)
+            self.emitted.append(statement)
+        elif isinstance(statement, gast.While):
+            statement.body = self.block(statement.body)
+            self.emitted.append(statement)
+        elif isinstance(statement, gast.Assign) and isinstance(statement.value, gast.IfExp):
+            self._conditional_assign(statement.targets[0], statement.value)
+        elif isinstance(statement, gast.Assign):
             self._assign(statement)
         elif isinstance(statement, gast.Return):
             statement.value = self._return_value(statement.value)
@@ -101,6 +132,31 @@ class _Flattener:
         else:
             self.emitted.append(statement)
         return self.emitted
+
+    def _condition(self, test: gast.expr) -> gast.expr:
+        """An if test as a name (``and``/``or`` tests are kept whole: they short-circuit)."""
+        if isinstance(test, (gast.Name, gast.Constant)):
+            return test
+        if isinstance(test, gast.BoolOp):
+            return self._bind("cond", test)
+        return self.atom(test)
+
+    def _iterable(self, iterable: gast.expr) -> gast.expr:
+        if isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name) \
+                and iterable.func.id == "range":
+            iterable.args = [self.atom(arg) for arg in iterable.args]
+            return iterable
+        return self.atom(iterable)
+
+    def _conditional_assign(self, target: gast.expr, value: gast.IfExp) -> None:
+        """``y = a if c else b`` -> ``if c: y = a`` / ``else: y = b``."""
+        test = self._condition(value.test)
+        branches = []
+        for branch in (value.body, value.orelse):
+            assign = nodes.assign(copy.deepcopy(target), branch, like=self.like)
+            branches.append(self.statement(assign))
+        self.emitted.append(nodes.copy_location(
+            gast.If(test=test, body=branches[0], orelse=branches[1]), self.like))
 
     def _assign(self, statement: gast.Assign) -> None:
         target = statement.targets[0]
@@ -136,7 +192,9 @@ class _Flattener:
     def is_atom(self, expr: gast.expr) -> bool:
         if isinstance(expr, gast.Name) or is_static(expr):
             return True
-        if isinstance(expr, gast.Attribute):
+        if isinstance(expr, (gast.Attribute, gast.Subscript)):
+            if isinstance(expr, gast.Attribute) and expr.attr in ARRAY_ATTRIBUTES:
+                return False
             root = root_name(expr)
             return root is not None and root not in self.locals
         return False
@@ -145,6 +203,8 @@ class _Flattener:
         if self.is_atom(expr):
             return expr
         operation = self.operation(expr)
+        if isinstance(operation, gast.Name):  # a conditional expression already bound it
+            return operation
         return self._bind(_hint(operation), operation)
 
     def _bind(self, hint: str, value: gast.expr) -> gast.Name:
@@ -156,6 +216,10 @@ class _Flattener:
         """``expr`` with its operands turned into atoms (the operation itself stays)."""
         if self.is_atom(expr) or isinstance(expr, (gast.BoolOp, gast.JoinedStr)):
             return expr
+        if isinstance(expr, gast.IfExp):
+            temp = self.ctx.namer.temp("ifexp")
+            self._conditional_assign(nodes.name(temp, store=True, like=expr), expr)
+            return nodes.name(temp, like=expr)
         if isinstance(expr, gast.BinOp):
             expr.left, expr.right = self.atom(expr.left), self.atom(expr.right)
         elif isinstance(expr, gast.UnaryOp):
@@ -184,12 +248,13 @@ class _Flattener:
         """Keep ``f``, ``np.linalg.norm`` and ``x.sum``; name anything deeper on a local."""
         if isinstance(func, gast.Name):
             return func
-        if isinstance(func, gast.Attribute):
+        if isinstance(func, (gast.Attribute, gast.Subscript)):
             root = root_name(func)
             if root is not None and root not in self.locals:
                 return func
-            func.value = self.atom(func.value)
-            return func
+            if isinstance(func, gast.Attribute):
+                func.value = self.atom(func.value)
+                return func
         return self.atom(func)
 
     def _index(self, index: gast.expr) -> gast.expr:

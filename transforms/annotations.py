@@ -15,6 +15,7 @@ class Anno(Enum):
     ORIGIN = "the user statement (Origin) a statement derives from"
     SEED = "marks an output-seed statement of the backward sweep"
     BACKWARD = "marks the first statement of the backward sweep"
+    LOOP_CONDITION = "on a while loop: the statement recomputing its condition each iteration"
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,12 +38,6 @@ _REJECTED: dict[type, tuple[str, str]] = {
     gast.Dict: ("a dict literal", "pass the arrays as separate arguments"),
     gast.Set: ("a set literal", "use a tuple"),
     gast.Starred: ("star-unpacking", "pass or assign the items one by one"),
-    gast.If: ("an if statement", "use np.where(cond, a, b) (branches are not supported yet)"),
-    gast.IfExp: ("a conditional expression", "use np.where(cond, a, b)"),
-    gast.For: ("a for loop", "use a vectorized numpy expression (loops are not supported yet)"),
-    gast.While: ("a while loop", "use a vectorized numpy expression (loops are not supported yet)"),
-    gast.Break: ("break", "loops are not supported yet"),
-    gast.Continue: ("continue", "loops are not supported yet"),
 }
 if hasattr(gast, "Match"):
     _REJECTED[gast.Match] = ("a match statement", "use np.where(cond, a, b)")
@@ -104,16 +98,32 @@ def _message(node: gast.AST) -> str | None:
                 "pass the keyword arguments by name")
     if isinstance(node, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
         return _assignment_message(node)
+    if isinstance(node, (gast.For, gast.While)) and node.orelse:
+        return ("a loop with an else clause is not supported; set a flag before break and "
+                "test it after the loop")
+    if isinstance(node, gast.For) and not _simple_target(node.target):
+        return "a loop target must be a name or a tuple of names; unpack inside the loop"
     return None
+
+
+def _simple_target(target: gast.expr) -> bool:
+    if isinstance(target, gast.Name):
+        return True
+    return isinstance(target, gast.Tuple) and all(isinstance(e, gast.Name) for e in target.elts)
 
 
 def _assignment_message(node: gast.AST) -> str | None:
     targets = node.targets if isinstance(node, gast.Assign) else [node.target]
     for target in targets:
+        if isinstance(target, gast.Subscript):
+            if not isinstance(target.value, gast.Name):
+                return ("assignment into a nested element (x[i][j] = v) is not supported; "
+                        "index once, as x[i, j] = v")
+            continue
         for part in gast.walk(target):
             if isinstance(part, gast.Subscript):
-                return ("assignment into an array element or slice is not supported yet; "
-                        "build the new array with np.where or np.concatenate")
+                return ("assignment into an element inside a tuple target is not supported; "
+                        "assign the element in its own statement")
             if isinstance(part, gast.Attribute):
                 return ("assignment to an attribute is not supported in a differentiated "
                         "function; return the value instead")

@@ -60,9 +60,9 @@ def emit(module: gast.Module) -> Emitted:
 _ORIGIN_TAG = "@origin "
 
 
-def _with_comments(body: list[gast.stmt], origins: list[Origin]) -> list[gast.stmt]:
+def _with_comments(body: list[gast.stmt], origins: list[Origin],
+                   previous: Origin | None = None) -> list[gast.stmt]:
     result: list[gast.stmt] = []
-    previous: Origin | None = None
     for statement in body:
         origin = getanno(statement, Anno.ORIGIN)
         if _is_comment(statement):
@@ -74,6 +74,9 @@ def _with_comments(body: list[gast.stmt], origins: list[Origin]) -> list[gast.st
             result.append(nodes.comment(f"{_ORIGIN_TAG}{name}:{origin.lineno}  {origin.text}"))
             origins.append(origin)
             previous = origin
+        if isinstance(statement, (gast.If, gast.For, gast.While)):
+            statement.body = _with_comments(statement.body, origins, origin)
+            statement.orelse = _with_comments(statement.orelse, origins, origin)
         result.append(statement)
     return result
 

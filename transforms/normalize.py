@@ -1,12 +1,15 @@
 """Desugaring: fewer statement forms for the passes that follow.
 
-Input: a checked ``FunctionDef``. Output invariant: no docstring or ``pass``; every assignment
-is ``Assign`` with one target that is a name or a flat tuple of names; ``x += e`` on a name is
-``x = x + e``; the body ends with exactly one ``return`` (``return None`` if the user had none)
-and nothing follows it.
+Input: a checked ``FunctionDef``. Output invariant, in every block: no docstring or ``pass``;
+every assignment is ``Assign`` with one target that is a name, a flat tuple of names, or
+``name[index]``; ``x += e`` is ``x = x + e`` (also for ``x[i] += e``); ``xs.append(v)`` is
+``xs = _rt.append(xs, v)`` and ``x[i] = v`` is ``x = _rt.setitem(x, i, v)``, so that element
+updates are values the backward sweep can rely on (the overwritten elements get no gradient).
 """
 
 from __future__ import annotations
+
+import copy
 
 import gast
 
@@ -15,42 +18,59 @@ from .passmanager import PassContext, Transformation
 
 
 class Normalize(Transformation):
-    """Desugar assignments and returns.
+    """Desugar assignments and updates.
 
     >>> from autodiff.transforms.testing import run_passes
-    >>> print(run_passes("def f(x):\\n    'doc'\\n    y = z = x\\n    y += 1\\n", [Normalize]))
-    def f(x):
+    >>> print(run_passes('''
+    ... def f(x, xs):
+    ...     "doc"
+    ...     y = z = x
+    ...     y += 1
+    ...     xs.append(y)
+    ...     x[0] = z
+    ...     return xs''', [Normalize]))
+    def f(x, xs):
         y = x
         z = y
         y = y + 1
-        return None
+        xs = _rt.append(xs, y)
+        x = _rt.setitem(x, 0, z)
+        return xs
     """
 
     name = "normalize"
 
     def run(self, ctx: PassContext) -> bool:
-        function = ctx.function
-        body: list[gast.stmt] = []
-        for statement in _without_docstring(function.body):
-            body.extend(self._statement(ctx, statement))
-            if isinstance(statement, gast.Return):
-                break
-        if not body or not isinstance(body[-1], gast.Return):
-            body.append(nodes.return_(nodes.constant(None, function), like=function))
-        function.body = body
+        ctx.function.body = self.block(ctx, _without_docstring(ctx.function.body))
         return True
 
-    def _statement(self, ctx: PassContext, statement: gast.stmt) -> list[gast.stmt]:
+    def block(self, ctx: PassContext, statements: list[gast.stmt]) -> list[gast.stmt]:
+        body: list[gast.stmt] = []
+        for statement in statements:
+            body.extend(self.statement(ctx, statement))
+        return body
+
+    def statement(self, ctx: PassContext, statement: gast.stmt) -> list[gast.stmt]:
         if isinstance(statement, gast.Pass):
             return []
+        if isinstance(statement, (gast.If, gast.For, gast.While)):
+            statement.body = self.block(ctx, statement.body)
+            statement.orelse = self.block(ctx, statement.orelse)
+            return [statement]
         if isinstance(statement, gast.AnnAssign):
             return self._assign(ctx, [statement.target], statement.value, statement)
         if isinstance(statement, gast.AugAssign):
-            target = nodes.name(statement.target.id, like=statement)
-            value = nodes.binop(target, statement.op, statement.value, like=statement)
-            return [nodes.assign(statement.target.id, value, like=statement)]
+            load = _as_load(statement.target, statement)
+            value = nodes.binop(load, statement.op, statement.value, like=statement)
+            return self._assign(ctx, [statement.target], value, statement)
         if isinstance(statement, gast.Assign):
             return self._assign(ctx, statement.targets, statement.value, statement)
+        if _is_append(statement):
+            call = statement.value
+            xs = call.func.value.id
+            value = nodes.call(nodes.dotted("_rt.append", like=statement),
+                               [nodes.name(xs, like=statement), call.args[0]], like=statement)
+            return [nodes.assign(xs, value, like=statement)]
         return [statement]
 
     def _assign(self, ctx: PassContext, targets: list, value: gast.expr,
@@ -66,6 +86,12 @@ class Normalize(Transformation):
                      like: gast.stmt) -> list[gast.stmt]:
         if isinstance(target, gast.Name):
             return [nodes.assign(target, value, like=like)]
+        if isinstance(target, gast.Subscript):
+            array = target.value.id
+            index = nodes.slice_as_value(target.slice)
+            update = nodes.call(nodes.dotted("_rt.setitem", like=like),
+                                [nodes.name(array, like=like), index, value], like=like)
+            return [nodes.assign(array, update, like=like)]
         flat, inner = [], []
         for element in target.elts:
             if isinstance(element, gast.Name):
@@ -75,6 +101,15 @@ class Normalize(Transformation):
             flat.append(nodes.name(temp, store=True, like=element))
             inner.extend(self._flat_assign(ctx, element, nodes.name(temp, like=element), like))
         return [nodes.assign(nodes.tuple_(flat, store=True, like=target), value, like), *inner]
+
+
+def _is_append(statement: gast.stmt) -> bool:
+    if not isinstance(statement, gast.Expr) or not isinstance(statement.value, gast.Call):
+        return False
+    call = statement.value
+    return (isinstance(call.func, gast.Attribute) and call.func.attr == "append"
+            and isinstance(call.func.value, gast.Name) and len(call.args) == 1
+            and not call.keywords)
 
 
 def _without_docstring(body: list[gast.stmt]) -> list[gast.stmt]:
@@ -87,4 +122,7 @@ def _without_docstring(body: list[gast.stmt]) -> list[gast.stmt]:
 def _as_load(target: gast.expr, like: gast.stmt) -> gast.expr:
     if isinstance(target, gast.Name):
         return nodes.name(target.id, like=like)
+    if isinstance(target, gast.Subscript):
+        return nodes.subscript(_as_load(target.value, like), copy.deepcopy(target.slice),
+                               like=like)
     return nodes.tuple_([_as_load(element, like) for element in target.elts], like=like)

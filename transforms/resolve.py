@@ -46,6 +46,7 @@ class Operation:
     callee: Any = None  # the Python object called (user function, unknown callable)
     display: str = ""  # how the user wrote the callee, for messages
     params: list[str | None] = field(default_factory=list)  # USER: callee parameter per argument
+    receiver: gast.expr | None = None  # USER: the bound instance's expression, passed first
 
 
 @dataclass(slots=True)
@@ -58,7 +59,7 @@ class Resolution:
         return self.operations[id(statement)]
 
 
-_MISSING = object()
+MISSING = object()
 
 
 class Resolve(Analysis):
@@ -76,10 +77,57 @@ class Resolve(Analysis):
     def run(self, ctx: PassContext) -> Resolution:
         resolver = _Resolver(ctx)
         operations = {}
-        for statement in ctx.function.body:
+        for statement in gast.walk(ctx.function):
             if isinstance(statement, gast.Assign):
                 operations[id(statement)] = resolver.operation(statement)
         return Resolution(operations, resolver.weight_names(), resolver.guards)
+
+
+def lookup_static(ctx: PassContext, identifier: str, guards: dict | None = None) -> Any:
+    """What a non-local name refers to at compile time: constants, closure, globals, builtins."""
+    if identifier in ctx.request.constants:
+        return ctx.request.constants[identifier]
+    if identifier == "_rt":
+        return ctx.rules.runtime
+    if identifier in ctx.source.closure:
+        try:
+            return ctx.source.closure[identifier].cell_contents
+        except ValueError:
+            return MISSING
+    namespace = ctx.source.globals
+    if identifier in namespace:
+        if guards is not None:
+            guards[identifier] = namespace[identifier]
+        return namespace[identifier]
+    return getattr(builtins, identifier, MISSING)
+
+
+def evaluate_static(ctx: PassContext, expr: gast.expr, locals_: set[str],
+                    guards: dict | None = None) -> Any:
+    """The object a non-local name, attribute chain or constant subscript refers to, or MISSING."""
+    if isinstance(expr, gast.Name):
+        return MISSING if expr.id in locals_ else lookup_static(ctx, expr.id, guards)
+    if isinstance(expr, gast.Attribute):
+        base = evaluate_static(ctx, expr.value, locals_, guards)
+        return MISSING if base is MISSING else getattr(base, expr.attr, MISSING)
+    if isinstance(expr, gast.Subscript) and isinstance(expr.slice, gast.Constant):
+        base = evaluate_static(ctx, expr.value, locals_, guards)
+        try:
+            return MISSING if base is MISSING else base[expr.slice.value]
+        except (TypeError, KeyError, IndexError):
+            return MISSING
+    return MISSING
+
+
+def operand_key(expr: gast.expr, locals_: set[str]) -> str | None:
+    """The key activity tracks an operand by: a name, or the text of a non-local chain."""
+    if isinstance(expr, gast.Name):
+        return expr.id
+    if isinstance(expr, (gast.Attribute, gast.Subscript)):
+        root = root_name(expr)
+        if root is not None and root not in locals_:
+            return gast.unparse(expr).strip()
+    return None
 
 
 class _Resolver:
@@ -89,41 +137,25 @@ class _Resolver:
         self.locals = local_names(ctx.function) - set(ctx.request.constants)
         self.guards: dict[str, Any] = {}
 
-    # ---- static lookup -------------------------------------------------------------------
-    def lookup(self, identifier: str) -> Any:
-        if identifier in self.ctx.request.constants:
-            return self.ctx.request.constants[identifier]
-        if identifier in self.ctx.source.closure:
-            try:
-                return self.ctx.source.closure[identifier].cell_contents
-            except ValueError:
-                return _MISSING
-        namespace = self.ctx.source.globals
-        if identifier in namespace:
-            self.guards[identifier] = namespace[identifier]
-            return namespace[identifier]
-        return getattr(builtins, identifier, _MISSING)
-
     def evaluate(self, expr: gast.expr) -> Any:
-        """The object a non-local name or attribute chain refers to, or _MISSING."""
-        if isinstance(expr, gast.Name):
-            return _MISSING if expr.id in self.locals else self.lookup(expr.id)
-        if isinstance(expr, gast.Attribute):
-            base = self.evaluate(expr.value)
-            return _MISSING if base is _MISSING else getattr(base, expr.attr, _MISSING)
-        return _MISSING
+        return evaluate_static(self.ctx, expr, self.locals, self.guards)
 
     def weight_names(self) -> dict[str, int]:
+        """Operand keys (names or chains like ``self.w``) that hold a requested Parameter."""
         wanted = set(self.ctx.request.weight_ids)
-        found = {}
+        found: dict[str, int] = {}
         if not wanted:
             return found
         for node in gast.walk(self.ctx.function):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
-                    and node.id not in self.locals:
-                value = self.lookup(node.id)
-                if id(value) in wanted:
-                    found[node.id] = id(value)
+            if not isinstance(getattr(node, "ctx", None), gast.Load):
+                continue
+            key = operand_key(node, self.locals)
+            if key is None or key in found or (isinstance(node, gast.Name)
+                                               and node.id in self.locals):
+                continue
+            value = self.evaluate(node)
+            if value is not MISSING and id(value) in wanted:
+                found[key] = id(value)
         return found
 
     # ---- classification ------------------------------------------------------------------
@@ -135,8 +167,9 @@ class _Resolver:
             return Operation(Kind.COPY, [value])
         if is_static(value) or isinstance(value, (gast.Constant, gast.JoinedStr, gast.Compare)):
             return Operation(Kind.NONDIFFERENTIABLE)
-        if isinstance(value, gast.Attribute) and root_name(value) not in self.locals:
-            return Operation(Kind.COPY, [value])  # np.pi, a global's attribute
+        if isinstance(value, (gast.Attribute, gast.Subscript)) \
+                and operand_key(value, self.locals) is not None:
+            return Operation(Kind.COPY, [value])  # np.pi, self.w: a non-local chain
         if isinstance(value, gast.BoolOp):
             names = [node for node in gast.walk(value) if isinstance(node, gast.Name)]
             return Operation(Kind.BOOLOP, names)
@@ -158,6 +191,13 @@ class _Resolver:
             return self.call(value)
         return Operation(Kind.UNKNOWN, display=type(value).__name__)
 
+    def is_array_method(self, func: gast.Attribute) -> bool:
+        """``x.sum`` on a local, or on a non-local chain that holds an array (``self.w.sum``)."""
+        if isinstance(func.value, gast.Name) and func.value.id in self.locals:
+            return True
+        base = self.evaluate(func.value)
+        return base is not MISSING and isinstance(base, self.rules.array_types)
+
     def primitive(self, primitive: Any, args: list, keywords: list, display: str) -> Operation:
         entry = self.rules.lookup(primitive)
         if entry is not None:
@@ -170,27 +210,41 @@ class _Resolver:
 
     def call(self, call: gast.Call) -> Operation:
         func, display = call.func, gast.unparse(call.func).strip()
-        if isinstance(func, gast.Attribute) and root_name(func) in self.locals \
-                and isinstance(func.value, gast.Name):
+        if isinstance(func, gast.Attribute) and self.is_array_method(func):
             key = self.rules.method_key(func.attr)
             return self.primitive(key, [func.value, *call.args], call.keywords, display)
         callee = self.evaluate(func)
-        if callee is _MISSING:
+        if callee is MISSING:
             return Operation(Kind.UNKNOWN, list(call.args), call.keywords, display=display)
         if self.rules.lookup(callee) is not None or self.rules.is_nondifferentiable(callee):
             return self.primitive(callee, list(call.args), call.keywords, display)
-        if _is_python_function(callee):
-            params = _bind_parameters(callee, len(call.args), [k.arg for k in call.keywords])
+        target, receiver = _user_target(callee, func)
+        if target is not None:
+            params = _bind_parameters(target, len(call.args), [k.arg for k in call.keywords])
             if params is not None:
-                return Operation(Kind.USER, list(call.args), call.keywords, callee=callee,
-                                 display=display, params=params)
+                return Operation(Kind.USER, list(call.args), call.keywords, callee=target,
+                                 display=display, params=params, receiver=receiver)
         return Operation(Kind.UNKNOWN, list(call.args), call.keywords, callee=callee,
                          display=display)
 
 
-def _is_python_function(obj: Any) -> bool:
-    target = obj.__func__ if inspect.ismethod(obj) else obj
-    return inspect.isfunction(target)
+def _user_target(callee: Any, func: gast.expr) -> tuple[Any, gast.expr | None]:
+    """The Python function a call runs, and the expression of its bound instance (if any).
+
+    A bound method ``obj.m`` runs ``m`` with ``obj`` first; a callable object (an ``nn.Cell``
+    or any instance whose class defines ``__call__`` in Python) runs its ``construct`` or
+    ``__call__`` with the object itself first.
+    """
+    if inspect.isfunction(callee):
+        return callee, None
+    if inspect.ismethod(callee) and inspect.isfunction(callee.__func__):
+        receiver = func.value if isinstance(func, gast.Attribute) else None
+        return (callee, receiver) if receiver is not None else (None, None)
+    for method_name in ("construct", "__call__"):
+        method = getattr(type(callee), method_name, None)
+        if inspect.isfunction(method):
+            return method.__get__(callee), func
+    return None, None
 
 
 def _bind_parameters(callee: Any, positional: int, keywords: list[str]) -> list[str] | None:

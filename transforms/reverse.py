@@ -1,26 +1,35 @@
 """Reverse mode: the forward sweep, then one adjoint block per active statement, in reverse.
 
-Input: ANF + SSA function with ``Resolution`` and ``ActivityResult``. Output: the module body
-becomes either one joint gradient function ``grad_<f>(params, *, d<out>=None)`` returning
-``(value, (gradients...))``, or (``request.split``) a pair ``fwd_<f>(params) -> (value, saved)``
-and ``bwd_<f>(saved, d<out>) -> gradients`` for use by callers. The first contribution to an
-adjoint assigns it and later ones add (``_rt.add``); nothing is ever updated in place, and
-inactive statements get no adjoint code at all.
+Input: structured, ANF, SSA function with ``Resolution`` and ``ActivityResult``. Output: the
+module body becomes either one joint gradient function ``grad_<f>(params, *, d<out>=None)``
+returning ``(value, (gradients...))``, or (``request.split``) a pair ``fwd_<f>(params) ->
+(value, saved)`` and ``bwd_<f>(saved, d<out>) -> gradients`` for callers.
+
+Adjoints: the first contribution to an adjoint assigns it and later ones add (``_rt.add``);
+nothing is updated in place and inactive statements get no adjoint code. Control flow is
+mirrored: a branch is replayed on the condition the forward sweep computed, a loop is replayed
+backwards (``reversed(range(...))``, or a trip count for ``while``). Inside loops, a statement
+that overwrites a value the backward sweep reads first pushes the old value on ``_tape``; the
+backward sweep pops it right after that statement's adjoint, so every adjoint sees the values
+its statement saw. Only values the backward sweep reads are pushed.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import gast
 
 from ..errors import Loc, NoGradientRuleError, UnsupportedSyntaxError
 from . import nodes
-from .activity import Activity, ActivityResult, differentiable_inputs, stored_names
+from .activity import Activity, ActivityResult, assignments, differentiable_inputs, stored_names
+from .anf import local_names
 from .annotations import Anno, getanno, setanno
+from .control_flow import ControlFlow, Restore
 from .parse import SourceUnavailableError
 from .passmanager import GradientSummary, PassContext, Transformation
-from .resolve import Kind, Operation, Resolution, Resolve
+from .resolve import Kind, Operation, Resolution, Resolve, operand_key
 
 BACKWARD_MARKER = "---- backward ----"
 
@@ -48,33 +57,36 @@ class Reverse(Transformation):
     requires = (Resolve, Activity)
 
     def run(self, ctx: PassContext) -> bool:
-        builder = _GradientBuilder(ctx, ctx.analysis(Resolve), ctx.analysis(Activity))
+        builder = GradientBuilder(ctx, ctx.analysis(Resolve), ctx.analysis(Activity))
         ctx.tree.body = builder.build()
         return True
 
 
-class _GradientBuilder:
+class GradientBuilder(ControlFlow):
+    """Builds the gradient of one function; control flow lives in ``ControlFlow``."""
+
     def __init__(self, ctx: PassContext, resolution: Resolution,
                  activity: ActivityResult) -> None:
+        super().__init__()
         self.ctx = ctx
         self.request = ctx.request
         self.resolution = resolution
         self.activity = activity
-        self.defined: set[str] = set()  # adjoints assigned so far in the backward sweep
+        self.locals = local_names(ctx.function) - set(ctx.request.constants)
         self.calls: dict[int, tuple[str, Any, str]] = {}  # id(stmt) -> (saved, unit, bwd name)
         self.weight_adjoints: dict[int, str] = {}
+        self.weights_returned: tuple[int, ...] = ()
 
     # ---- the whole function ------------------------------------------------------------------
     def build(self) -> list[gast.FunctionDef]:
         function = self.ctx.function
         body, ret = function.body[:-1], function.body[-1]
-        forward = [self.forward_statement(statement) for statement in body]
+        for statement in assignments(body):
+            self.rewrite_call(statement)
         seeds = self.seed_statements(ret)
-        backward = []
-        for statement in reversed(body):
-            if self.activity.is_active(statement):
-                backward.extend(self.adjoint(statement))
+        backward = self.backward_block(body)
         gradients = self.gradients()
+        backward, forward = self.assemble(body, backward, [*seeds, *gradients])
         self.ctx.summary = GradientSummary(self.seed_names(ret, seeds),
                                            isinstance(ret.value, gast.Tuple),
                                            self.weights_returned, dict(self.resolution.guards))
@@ -97,14 +109,19 @@ class _GradientBuilder:
         function = self.ctx.function
         result = gradients[0] if len(gradients) == 1 else nodes.tuple_(gradients)
         residuals = _residuals(function.args, forward, [*backward, nodes.expr(result)])
+        top_level = _assigned_at_top(function.args, forward)
+        predefined = [nodes.assign(name, nodes.constant(None), like=function)
+                      for name in residuals if name not in top_level]
         saved = nodes.tuple_([nodes.name(name) for name in residuals])
-        fwd_body = [*forward, nodes.return_(nodes.tuple_([ret.value, saved]), like=ret)]
+        fwd_body = [*predefined, *forward, nodes.return_(nodes.tuple_([ret.value, saved]),
+                                                         like=ret)]
         fwd = nodes.function_def(self.generated_name("fwd"), _without_defaults(function.args),
                                  fwd_body, like=function)
         seed_param, seed_unpack = self.split_seed(ret, seeds)
         bwd_body = []
         if residuals:
-            targets = nodes.tuple_([nodes.name(name, store=True) for name in residuals], store=True)
+            targets = nodes.tuple_([nodes.name(name, store=True) for name in residuals],
+                                   store=True)
             bwd_body.append(nodes.assign(targets, nodes.name("_saved"), like=function))
         bwd_body += [*seed_unpack, *backward, nodes.return_(result, like=ret)]
         bwd = nodes.function_def(self.generated_name("bwd"),
@@ -149,30 +166,33 @@ class _GradientBuilder:
             return set(self.request.wrt) == set(every) and not self.request.weight_ids
         return list(self.request.wrt) == every and not self.request.weight_ids
 
-    # ---- forward sweep -----------------------------------------------------------------------
-    def forward_statement(self, statement: gast.stmt) -> gast.stmt:
-        if not isinstance(statement, gast.Assign) or not self.activity.is_active(statement):
-            return statement
+    # ---- calls to user functions -------------------------------------------------------------
+    def rewrite_call(self, statement: gast.Assign) -> None:
+        """``h = dense(x, w)`` -> ``h, _dense_saved1 = fwd_dense(x, w)`` when it is active."""
+        if not self.activity.is_active(statement):
+            return
         operation = self.resolution.of(statement)
         if operation.kind is not Kind.USER:
-            return statement
+            return
         unit = self.callee_unit(statement, operation)
         if unit is None:
-            return statement
+            return
         fwd = self.bind(unit.forward, unit.forward.__name__)
         bwd = self.bind(unit.backward, unit.backward.__name__)
         saved = self.ctx.namer.temp(f"{unit.name}_saved")
         self.calls[id(statement)] = (saved, unit, bwd)
         call = statement.value
-        new_call = nodes.call(nodes.name(fwd, like=call), call.args, call.keywords, like=call)
-        target = nodes.tuple_([statement.targets[0], nodes.name(saved, store=True)], store=True)
-        return nodes.assign(target, new_call, like=statement)
+        args = list(call.args) if operation.receiver is None else [operation.receiver, *call.args]
+        statement.value = nodes.call(nodes.name(fwd, like=call), args, call.keywords, like=call)
+        statement.targets = [nodes.tuple_([statement.targets[0],
+                                           nodes.name(saved, store=True)], store=True)]
 
     def callee_unit(self, statement: gast.Assign, operation: Operation) -> Any:
         varied = self.activity.varied
         wrt = []
         for arg, param in zip(differentiable_inputs(operation), operation.params, strict=True):
-            if isinstance(arg, gast.Name) and arg.id in varied and param not in wrt:
+            key = operand_key(arg, self.locals)
+            if key is not None and key in varied and param not in wrt:
                 wrt.append(param)
         try:
             unit = self.ctx.callees.unit(operation.callee, tuple(wrt), self.request)
@@ -202,7 +222,7 @@ class _GradientBuilder:
             value = nodes.call(nodes.dotted(helper), [nodes.name(leaf), nodes.name(adjoint)])
             statement = nodes.assign(adjoint, value, like=ret)
             setanno(statement, Anno.SEED, True)
-            self.defined.add(adjoint)
+            self.assigned(adjoint)
             seeds.append(statement)
         return seeds
 
@@ -219,13 +239,19 @@ class _GradientBuilder:
         values.extend(nodes.name(self.weight_adjoints[w]) for w in self.weights_returned)
         return values
 
-    # ---- adjoints ----------------------------------------------------------------------------
-    def adjoint_name(self, primal: str) -> str:
-        weight = self.resolution.weight_names.get(primal)
+    # ---- adjoint names and contributions -----------------------------------------------------
+    def adjoint_name(self, key: str) -> str:
+        """``dx`` for ``x``; weights (names or chains like ``self.w``) share one accumulator."""
+        weight = self.resolution.weight_names.get(key)
         if weight is None:
-            return self.ctx.namer.adjoint(primal)
+            adjoint = self.ctx.namer.adjoint(key)
+            self.primal_of.setdefault(adjoint, key)
+            return adjoint
         if weight not in self.weight_adjoints:
-            self.weight_adjoints[weight] = self.ctx.namer.adjoint(primal)
+            readable = key.rsplit(".", 1)[-1] if key.isidentifier() is False else key
+            base = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in readable)
+            self.weight_adjoints[weight] = self.ctx.namer.fresh(f"d{base}")
+            self.primal_of.setdefault(self.weight_adjoints[weight], key)
         return self.weight_adjoints[weight]
 
     def weight_adjoint_name(self, weight: int) -> str:
@@ -236,15 +262,17 @@ class _GradientBuilder:
         return self.weight_adjoints[weight]
 
     def contribute(self, adjoint: str, value: gast.expr, like: gast.stmt) -> gast.Assign:
-        if adjoint in self.defined:
+        if self.is_defined(adjoint):
             value = nodes.call(nodes.dotted("_rt.add"), [nodes.name(adjoint), value])
-        self.defined.add(adjoint)
+        else:
+            self.assigned(adjoint)
         return nodes.assign(adjoint, value, like=like)
 
     def contribute_to(self, target: gast.expr, value: gast.expr, like: gast.stmt) -> list:
-        if not isinstance(target, gast.Name) or target.id not in self.activity.varied:
+        key = operand_key(target, self.locals)
+        if key is None or key not in self.activity.varied:
             return []
-        return [self.contribute(self.adjoint_name(target.id), value, like)]
+        return [self.contribute(self.adjoint_name(key), value, like)]
 
     def loc(self, statement: gast.stmt) -> Loc:
         origin = getanno(statement, Anno.ORIGIN)
@@ -252,23 +280,30 @@ class _GradientBuilder:
             return self.ctx.source.location
         return Loc(origin.filename, origin.lineno, origin.col)
 
-    def adjoint(self, statement: gast.stmt) -> list[gast.stmt]:
-        target = stored_names(statement)
+    # ---- one statement -----------------------------------------------------------------------
+    def assignment_adjoint(self, statement: gast.Assign) -> list[gast.stmt]:
+        """The adjoint block of one assignment (statements are annotated with its origin)."""
+        if not self.activity.is_active(statement):
+            return []
         operation = self.resolution.of(statement)
         if operation.kind is Kind.UNPACK:
-            return self.unpack_adjoint(statement, operation)
-        output = self.adjoint_name(target[0])
-        if output not in self.defined:
-            return []  # no contribution reached this value: its adjoint is zero
-        handler = {
-            Kind.COPY: self.copy_adjoint,
-            Kind.BUILD: self.build_adjoint,
-            Kind.PRIMITIVE: self.primitive_adjoint,
-            Kind.USER: self.user_adjoint,
-            Kind.UNKNOWN: self.unknown_adjoint,
-            Kind.BOOLOP: self.boolop_adjoint,
-        }.get(operation.kind)
-        return [] if handler is None else handler(statement, operation, output)
+            code = self.unpack_adjoint(statement, operation)
+        else:
+            output = self.adjoint_name(stored_names(statement)[0])
+            if not self.read(output):
+                return []  # no contribution reached this value: its adjoint is zero
+            handler = {
+                Kind.COPY: self.copy_adjoint,
+                Kind.BUILD: self.build_adjoint,
+                Kind.PRIMITIVE: self.primitive_adjoint,
+                Kind.USER: self.user_adjoint,
+                Kind.UNKNOWN: self.unknown_adjoint,
+                Kind.BOOLOP: self.boolop_adjoint,
+            }.get(operation.kind)
+            code = [] if handler is None else handler(statement, operation, output)
+        for name in stored_names(statement):
+            self.consumed(self.adjoint_name(name))
+        return code
 
     def copy_adjoint(self, statement, operation, output) -> list:
         return self.contribute_to(operation.args[0], nodes.name(output), statement)
@@ -281,13 +316,16 @@ class _GradientBuilder:
         return adjoints
 
     def unpack_adjoint(self, statement, operation) -> list:
-        items = []
+        items, any_defined = [], False
         for name in stored_names(statement):
             adjoint = self.adjoint_name(name)
-            if adjoint in self.defined:
+            if self.read(adjoint):
                 items.append(nodes.name(adjoint))
+                any_defined = True
             else:
                 items.append(nodes.call(nodes.dotted("_rt.zeros_like"), [nodes.name(name)]))
+        if not any_defined:
+            return []
         return self.contribute_to(operation.args[0], nodes.tuple_(items), statement)
 
     def primitive_adjoint(self, statement, operation, output) -> list:
@@ -296,19 +334,21 @@ class _GradientBuilder:
         adjoints = []
         for position, arg in enumerate(operation.args):
             rule = operation.entry.rule_for(position)
-            if rule is None or not isinstance(arg, gast.Name) or arg.id not in self.activity.varied:
+            key = operand_key(arg, self.locals)
+            if rule is None or key is None or key not in self.activity.varied:
                 continue
-            call = nodes.call(self.rule_reference(rule), [nodes.name(output), primal,
-                                                         *operation.args], operation.keywords)
+            call = nodes.call(self.rule_reference(rule),
+                              [nodes.name(output), primal, *map(copy.deepcopy, operation.args)],
+                              copy.deepcopy(operation.keywords))
             adjoints.extend(self.contribute_to(arg, call, statement))
         return adjoints
 
     def check_keywords(self, statement, operation) -> None:
         for keyword in operation.keywords:
-            value = keyword.value
-            if isinstance(value, gast.Name) and value.id in self.activity.varied:
+            key = operand_key(keyword.value, self.locals)
+            if key is not None and key in self.activity.varied:
                 raise UnsupportedSyntaxError(
-                    f"{operation.display} receives the differentiated value {value.id!r} "
+                    f"{operation.display} receives the differentiated value {key!r} "
                     f"through the keyword {keyword.arg!r}, which has no gradient rule; "
                     "pass it positionally", self.loc(statement))
 
@@ -323,14 +363,17 @@ class _GradientBuilder:
             return []
         saved, unit, bwd = self.calls[id(statement)]
         call = nodes.call(nodes.name(bwd), [nodes.name(saved), nodes.name(output)])
-        arguments = dict(zip(operation.params, differentiable_inputs(operation), strict=True))
-        targets = [arguments[param] for param in unit.wrt]
-        adjoint_names = [self.adjoint_name(t.id) for t in targets]
+        arguments = {}
+        for param, arg in zip(operation.params, differentiable_inputs(operation), strict=True):
+            arguments.setdefault(param, arg)
+        keys = [operand_key(arguments[param], self.locals) for param in unit.wrt]
+        adjoint_names = [self.adjoint_name(key) for key in keys]
         adjoint_names += [self.weight_adjoint_name(w) for w in unit.weight_ids]
         fresh = len(set(adjoint_names)) == len(adjoint_names) \
-            and not self.defined.intersection(adjoint_names)
+            and not any(self.is_defined(name) for name in adjoint_names)
         if fresh:
-            self.defined.update(adjoint_names)
+            for name in adjoint_names:
+                self.assigned(name)
             return [nodes.assign(_store_targets(adjoint_names), call, like=statement)]
         temps = [self.ctx.namer.temp(name) for name in adjoint_names]
         adjoints = [nodes.assign(_store_targets(temps), call, like=statement)]
@@ -345,6 +388,12 @@ class _GradientBuilder:
         raise UnsupportedSyntaxError(
             "`and`/`or` on differentiated values is not supported; use np.where(cond, a, b) "
             "or np.logical_and", self.loc(statement))
+
+    def restore_marker(self, statement: gast.Assign) -> Restore:
+        return Restore(stored_names(statement), statement)
+
+    def is_active_statement(self, statement: gast.stmt) -> bool:
+        return self.activity.is_active(statement)
 
 
 def _no_rule_message(operation: Operation) -> str:
@@ -368,9 +417,22 @@ def _without_defaults(args: gast.arguments) -> gast.arguments:
         kwarg=None, defaults=[])
 
 
+def _params(args: gast.arguments) -> list[str]:
+    return [arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs]
+
+
+def _assigned_at_top(args: gast.arguments, forward: list) -> set[str]:
+    names = set(_params(args))
+    for statement in forward:
+        if isinstance(statement, gast.Assign):
+            names.update(node.id for node in gast.walk(statement.targets[0])
+                         if isinstance(node, gast.Name))
+    return names
+
+
 def _residuals(args: gast.arguments, forward: list, backward: list) -> list[str]:
     """Names the backward sweep reads that the forward sweep (or the caller) provides."""
-    provided: list[str] = [arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs]
+    provided: list[str] = _params(args)
     for statement in forward:
         for node in gast.walk(statement):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):

@@ -51,7 +51,7 @@ def run_passes(source: str, passes: list[type], **request: Any) -> str:
 def _normalized(source: str, **request: Any) -> PassContext:
     ctx = context(source, **request)
     steps = [step for step in default_pipeline() if step.pass_class.name in
-             ("check", "normalize", "anf", "ssa")]
+             ("check", "normalize", "structure", "anf", "ssa")]
     return run_pipeline(steps, ctx)
 
 

@@ -13,6 +13,14 @@ def uses_try(x):
     return y
 
 
+def uses_for_else(x):
+    for _ in range(3):  # <-
+        x = x * 2.0
+    else:
+        x = x + 1.0
+    return x
+
+
 def uses_with(x):
     with np.errstate(all="ignore"):  # <-
         y = np.log(x)
@@ -38,9 +46,9 @@ def uses_comprehension(x):
     return sum([v * 2.0 for v in x])  # <-
 
 
-def uses_slice_assignment(x):
-    y = np.zeros(3)
-    y[0] = x  # <-
+def uses_nested_element_assignment(x):
+    y = np.zeros((3, 3))
+    y[0][1] = x  # <-
     return y
 
 

@@ -43,8 +43,7 @@ NORMALIZE_CASES = [
         """, """
         def f(x):
             y = x
-            return None
-        """, id="annassign_pass_and_missing_return"),
+        """, id="annassign_and_pass"),
 ]
 
 
