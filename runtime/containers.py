@@ -40,7 +40,7 @@ def append_vjp_item(g: Any, ans: Any, xs: Any, item: Any) -> Any:
 
 def setitem(x: Any, index: Any, value: Any) -> Any:
     """A copy of ``x`` with ``x[index] = value`` applied (arrays, lists and dicts)."""
-    if isinstance(x, np.ndarray) or isinstance(x, (list, dict)):
+    if isinstance(x, (np.ndarray, list, dict)):
         result = x.copy()
     else:
         raise TypeError(f"cannot assign into an element of a {type(x).__name__}")

@@ -205,7 +205,7 @@ class _Flattener:
         operation = self.operation(expr)
         if isinstance(operation, gast.Name):  # a conditional expression already bound it
             return operation
-        return self._bind(_hint(operation), operation)
+        return self._bind(operation_hint(operation), operation)
 
     def _bind(self, hint: str, value: gast.expr) -> gast.Name:
         temp = self.ctx.namer.temp(hint)
@@ -270,7 +270,8 @@ class _Flattener:
         return self.atom(index)
 
 
-def _hint(operation: gast.expr) -> str:
+def operation_hint(operation: gast.expr) -> str:
+    """The hint a temporary holding ``operation`` is named after (``_matmul1``)."""
     if isinstance(operation, (gast.BinOp, gast.UnaryOp)):
         return _HINTS.get(type(operation.op), "op")
     if isinstance(operation, gast.Call):

@@ -213,7 +213,10 @@ class ControlFlow:
         self.fresh.append(set())
         self.entries.append(set())
         self.backward_block(loop.body)
-        entry = self.entries[-1]
+        assigned = {self.adjoint_name(name) for statement in gast.walk(loop)
+                    if isinstance(statement, gast.Assign) for name in stored_names(statement)}
+        # read before being assigned, or carried to the previous iteration
+        entry = self.entries[-1] | (self.defined & assigned)
         self._rollback(snapshot)
         return entry
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gast
 
 from . import nodes
+from .anf import operation_hint
 from .passmanager import PassContext, Transformation
 
 # Compiler flags that never carry a gradient and are read by control flow only.
@@ -56,8 +57,29 @@ class _Renamer:
         self.defined = defined
 
     def block(self, statements: list[gast.stmt], env: dict[str, str], in_loop: bool) -> None:
+        result = []
+        for statement in statements:
+            if in_loop:
+                result.extend(self.split_self_update(statement))
+            else:
+                result.append(statement)
+        statements[:] = result
         for statement in statements:
             self.statement(statement, env, in_loop)
+
+    def split_self_update(self, statement: gast.stmt) -> list[gast.stmt]:
+        """In a loop, ``x = f(x)`` -> ``_f1 = f(x); x = _f1``: a statement never overwrites
+        its own input, so its adjoint sees the input and the output at once."""
+        if not isinstance(statement, gast.Assign) or isinstance(statement.value, gast.Name):
+            return [statement]
+        stored = {node.id for node in _stores(statement)}
+        loaded = {node.id for node in gast.walk(statement.value) if isinstance(node, gast.Name)}
+        if not stored & loaded or any(name.startswith(_UNVERSIONED_PREFIXES) for name in stored):
+            return [statement]
+        temp = self.ctx.namer.temp(operation_hint(statement.value))
+        target = statement.targets[0]
+        statement.targets = [nodes.name(temp, store=True, like=statement)]
+        return [statement, nodes.assign(target, nodes.name(temp, like=statement), like=statement)]
 
     def statement(self, statement: gast.stmt, env: dict[str, str], in_loop: bool) -> None:
         if isinstance(statement, gast.If):
