@@ -296,7 +296,7 @@ class ControlFlow:
         forward = self.forward_block(body, depth=0, replayed=False)
         backward = self.finish_backward(backward)
         if self.uses_tape:
-            forward = [nodes.assign(TAPE, nodes.list_([]), like=body[0]), *forward]
+            forward = [nodes.assign(TAPE, nodes.list_([])), *forward]
         return backward, forward
 
     def _is_replayed(self, loop: gast.stmt) -> bool:

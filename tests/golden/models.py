@@ -34,3 +34,25 @@ def reassigned(x):
     y = np.sin(y) + y
     y = y / (1.0 + x ** 2)
     return y.sum()
+
+
+def rnn(x, h0, wx, wh, b):
+    h = h0
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] @ wx + h @ wh + b)
+    return np.sum(h ** 2)
+
+
+def newton_sqrt(a, x0):
+    x = x0
+    while np.max(np.abs(x * x - a)) > 1e-10:
+        x = x - 0.5 * (x * x - a) / x
+    return np.sum(x)
+
+
+def piecewise(x, threshold):
+    if np.sum(x) > threshold:
+        y = np.sin(x) * 2.0
+    else:
+        y = x ** 3
+    return np.sum(y)

@@ -21,6 +21,9 @@ CASES = [
     pytest.param(models.mlp_loss, (0, 1, 2, 3), id="mlp_loss"),
     pytest.param(models.two_layers, (1, 2, 3, 4), id="two_layers"),
     pytest.param(models.reassigned, 0, id="reassigned"),
+    pytest.param(models.rnn, (2, 3, 4), id="rnn"),
+    pytest.param(models.newton_sqrt, 0, id="newton_sqrt"),
+    pytest.param(models.piecewise, 0, id="piecewise"),
 ]
 
 
