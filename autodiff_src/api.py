@@ -176,6 +176,10 @@ def _check_differentiable(value: Any, position: int) -> None:
         for item in value:
             _check_differentiable(item, position)
         return
+    if isinstance(value, dict):
+        for item in value.values():
+            _check_differentiable(item, position)
+        return
     raise TypeError(f"cannot differentiate w.r.t. input {position}: it is a "
                     f"{type(value).__name__}; pass a float or a floating-point numpy array")
 
@@ -193,6 +197,8 @@ def _like(gradient: Any, primal: Any) -> Any:
         return float(gradient)
     if isinstance(primal, (tuple, list)):
         return type(primal)(_like(g, p) for g, p in zip(gradient, primal, strict=True))
+    if isinstance(primal, dict):
+        return {key: _like(gradient[key], value) for key, value in primal.items()}
     return gradient
 
 

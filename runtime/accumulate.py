@@ -11,6 +11,8 @@ def add(a: Any, b: Any) -> Any:
     """Sum two adjoint contributions; tuples and lists are summed leaf by leaf."""
     if isinstance(a, (tuple, list)):
         return type(a)(add(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return {key: add(value, b[key]) for key, value in a.items()}
     return a + b
 
 
@@ -18,6 +20,8 @@ def zeros_like(x: Any) -> Any:
     """A zero adjoint with the structure, shape and dtype of ``x`` (0.0 for a Python number)."""
     if isinstance(x, (tuple, list)):
         return type(x)(zeros_like(item) for item in x)
+    if isinstance(x, dict):
+        return {key: zeros_like(value) for key, value in x.items()}
     if isinstance(x, (float, int)):
         return 0.0
     return np.zeros_like(x)
@@ -27,6 +31,8 @@ def ones_like(x: Any) -> Any:
     """An all-ones sensitivity with the structure, shape and dtype of ``x``."""
     if isinstance(x, (tuple, list)):
         return type(x)(ones_like(item) for item in x)
+    if isinstance(x, dict):
+        return {key: ones_like(value) for key, value in x.items()}
     if isinstance(x, (float, int)):
         return 1.0
     if isinstance(x, np.generic):

@@ -219,10 +219,13 @@ def _sequence_getitem_vjp(g: Any, seq: Any, index: Any) -> Any:
 def getitem_vjp(g: Any, ans: Any, a: Any, b: Any) -> Any:
     """``a[b]``: g scattered into zeros like a; repeated fancy indices accumulate.
 
-    For a tuple or list ``a``: the same kind of sequence, with g at the index and zeros elsewhere.
+    For a tuple, list or dict ``a``: the same kind of container, with g at the index (key) and
+    zeros elsewhere.
     """
     if isinstance(a, (tuple, list)):
         return _sequence_getitem_vjp(g, a, b)
+    if isinstance(a, dict):
+        return {key: g if key == b else zeros_like(value) for key, value in a.items()}
     result = np.zeros(np.shape(a), dtype=np.result_type(a, g))
     if _never_repeats(b):
         result[b] = g
