@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from . import demo
 from .api import grad
 from .errors import UserCodeError
+from .highlight import highlight
 from .source import source
 
 
@@ -51,10 +52,11 @@ def _show(target: str, positions_text: str, has_aux: bool) -> int:
     if function is None:
         return _fail(f"{path} defines no function {name!r}")
     try:
-        print(source(grad(function, positions if len(positions) != 1 else positions[0],
-                          has_aux=has_aux)), end="")
+        text = source(grad(function, positions if len(positions) != 1 else positions[0],
+                           has_aux=has_aux))
     except UserCodeError as error:
         return _fail(f"{error.filename}:{error.lineno}: {error.msg}")
+    print(highlight(text) if sys.stdout.isatty() else text, end="")
     return 0
 
 
