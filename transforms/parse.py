@@ -50,8 +50,18 @@ def parse_function(function: types.FunctionType) -> SourceFunction:
     tree.decorator_list = []
     _annotate_origins(tree, code.co_filename)
     closure = dict(zip(code.co_freevars, function.__closure__ or (), strict=True))
-    name = "lambda" if function.__name__ == "<lambda>" else function.__name__
+    name = _readable_name(function)
     return SourceFunction(name, tree, code.co_filename, function.__globals__, closure, function)
+
+
+def _readable_name(function: types.FunctionType) -> str:
+    """``f`` for a function, ``Dense_construct`` for a method, ``lambda`` for a lambda."""
+    if function.__name__ == "<lambda>":
+        return "lambda"
+    parts = function.__qualname__.split(".")
+    if len(parts) >= 2 and parts[-2] != "<locals>" and parts[-2].isidentifier():
+        return f"{parts[-2]}_{parts[-1]}"
+    return function.__name__
 
 
 def _parse_def(function: types.FunctionType) -> gast.FunctionDef:

@@ -20,7 +20,7 @@ from typing import Any
 import gast
 
 from . import nodes
-from .anf import is_static, local_names, root_name
+from .anf import ARRAY_ATTRIBUTES, is_static, local_names, root_name
 from .passmanager import Analysis, PassContext
 
 
@@ -123,6 +123,8 @@ def operand_key(expr: gast.expr, locals_: set[str]) -> str | None:
     """The key activity tracks an operand by: a name, or the text of a non-local chain."""
     if isinstance(expr, gast.Name):
         return expr.id
+    if isinstance(expr, gast.Attribute) and expr.attr in ARRAY_ATTRIBUTES:
+        return None  # `self.w.T` computes a new array: an operation, not an operand
     if isinstance(expr, (gast.Attribute, gast.Subscript)):
         root = root_name(expr)
         if root is not None and root not in locals_:

@@ -76,6 +76,8 @@ class GradientBuilder(ControlFlow):
         self.calls: dict[int, tuple[str, Any, str]] = {}  # id(stmt) -> (saved, unit, bwd name)
         self.weight_adjoints: dict[int, str] = {}
         self.weights_returned: tuple[int, ...] = ()
+        # a callee's functions may share our name (another instance's method): never shadow
+        ctx.namer.reserve(self.generated_name(prefix) for prefix in ("grad", "fwd", "bwd"))
 
     # ---- the whole function ------------------------------------------------------------------
     def build(self) -> list[gast.FunctionDef]:
@@ -410,10 +412,14 @@ def _store_targets(names: list[str]) -> gast.expr:
 
 
 def _without_defaults(args: gast.arguments) -> gast.arguments:
-    """The user's parameters; defaults are attached by the loader, not evaluated in source."""
+    """The user's parameters without defaults or annotations: the loader attaches the user's
+    default values, and annotations would be evaluated out of their module."""
+    def bare(params: list[gast.Name]) -> list[gast.Name]:
+        return [nodes.name(param.id, like=param) for param in params]
+
     return gast.arguments(
-        args=list(args.args), posonlyargs=list(args.posonlyargs), vararg=None,
-        kwonlyargs=list(args.kwonlyargs), kw_defaults=[None] * len(args.kwonlyargs),
+        args=bare(args.args), posonlyargs=bare(args.posonlyargs), vararg=None,
+        kwonlyargs=bare(args.kwonlyargs), kw_defaults=[None] * len(args.kwonlyargs),
         kwarg=None, defaults=[])
 
 
