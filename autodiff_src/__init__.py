@@ -4,7 +4,7 @@
 that calls vectorized numpy kernels; ``autodiff.source(g)`` shows it.
 """
 
-from . import ops
+from . import nn, ops
 from .api import GradientFunction, grad, value_and_grad
 from .checking import check_grads
 from .decorator import DifferentiableFunction, differentiable
@@ -39,6 +39,7 @@ __all__ = [
     "float64",
     "grad",
     "int32",
+    "nn",
     "nondifferentiable",
     "ops",
     "source",
