@@ -77,10 +77,10 @@ def train(epochs: int, batch_size: int, seed: int) -> dict[str, list[float]]:
 
 
 def plot(history: dict[str, list[float]], path: str) -> None:
-    import matplotlib  # noqa: PLC0415 - optional, only needed for the picture
+    import matplotlib  # optional: only needed for the picture
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+    import matplotlib.pyplot as plt
 
     figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
     epochs = range(1, len(history["loss"]) + 1)
