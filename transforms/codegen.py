@@ -20,6 +20,8 @@ from . import nodes
 from .annotations import Anno, Origin, getanno
 
 _COMMENT_LINE = re.compile(r"^(\s*)((['\"]).*\3)$")
+# Python 3.10's ast.unparse parenthesizes tuple targets, 3.11+ does not: emit one form
+_TUPLE_TARGET = re.compile(r"^(\s*)\(([\w, ]+)\) = ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,7 @@ def emit(module: gast.Module) -> Emitted:
         function.body = _with_comments(function.body, origins)
     tree = gast.gast_to_ast(module)
     ast.fix_missing_locations(tree)
-    lines = ast.unparse(tree).splitlines()
+    lines = [_TUPLE_TARGET.sub(r"\1\2 = ", line) for line in ast.unparse(tree).splitlines()]
     source_lines: list[str] = []
     table: list[Origin | None] = []
     current: Origin | None = None
