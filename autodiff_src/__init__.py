@@ -15,7 +15,9 @@ from .errors import (
     NoGradientRuleError,
     UnsupportedSyntaxError,
 )
-from .runtime.registry import defvjp, nondifferentiable
+from .functional import hessian, jacfwd, jacrev, jvp, vjp
+from .runtime.custom import GradientRuleError, custom_vjp, defjvp, defvjp
+from .runtime.registry import nondifferentiable
 from .runtime.rules_nondiff import stop_gradient
 from .source import source
 from .tensor import Parameter, Tensor, float32, float64, int32
@@ -27,22 +29,30 @@ __all__ = [
     "AutodiffInternalError",
     "DifferentiableFunction",
     "GradientFunction",
+    "GradientRuleError",
     "MissingRuleError",
     "NoGradientRuleError",
     "Parameter",
     "Tensor",
     "UnsupportedSyntaxError",
     "check_grads",
+    "custom_vjp",
+    "defjvp",
     "defvjp",
     "differentiable",
     "float32",
     "float64",
     "grad",
+    "hessian",
     "int32",
+    "jacfwd",
+    "jacrev",
+    "jvp",
     "nn",
     "nondifferentiable",
     "ops",
     "source",
     "stop_gradient",
     "value_and_grad",
+    "vjp",
 ]

@@ -3,6 +3,7 @@ loader), with user callees compiled recursively through the same cache."""
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import os
 import threading
@@ -16,8 +17,9 @@ from . import cache, runtime
 from .errors import Loc, UnsupportedSyntaxError
 from .loader import LoadSpec, load
 from .runtime import registry
+from .runtime.custom import CustomUnit, custom_vjp
 from .runtime.operators import BINARY_OPERATORS, UNARY_OPERATORS
-from .transforms import default_pipeline
+from .transforms import pipeline_for
 from .transforms.check import CheckSyntax
 from .transforms.codegen import emit
 from .transforms.parse import SourceUnavailableError, parse_function
@@ -48,6 +50,12 @@ class RuntimeRules:
 
     def attribute_key(self, name: str) -> registry.AttributeKey:
         return registry.AttributeKey(name)
+
+    def is_custom(self, obj: Any) -> bool:
+        return isinstance(obj, custom_vjp)
+
+    def lookup_jvp(self, primitive: Any) -> registry.JvpEntry | None:
+        return registry.lookup_jvp(primitive) if primitive is not None else None
 
     def reference(self, rule: Any) -> str | None:
         """``_rt.<name>`` if generated code can reach ``rule`` through the runtime package."""
@@ -170,11 +178,10 @@ def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None
                   request: CompileRequest) -> CompiledUnit:
     source = parse_function(func)
     if instance is not None and self_name is not None:
-        request = CompileRequest(request.wrt, request.weight_ids, request.weight_names,
-                                 request.has_aux, request.split, {self_name: instance})
+        request = dataclasses.replace(request, constants={self_name: instance})
     callees = _CalleeCompiler()
     ctx = new_context(source, request, RULES, callees)
-    run_pipeline(default_pipeline(), ctx)
+    run_pipeline(pipeline_for(request.mode), ctx)
     summary = ctx.summary
     emitted = emit(ctx.tree)
     names = tuple(function.name for function in ctx.tree.body)
@@ -200,8 +207,11 @@ class _CalleeCompiler:
     def __init__(self) -> None:
         self.units: list[CompiledUnit] = []
 
-    def unit(self, callee: Any, wrt: tuple[str, ...], parent: CompileRequest) -> CompiledUnit:
-        request = CompileRequest(wrt, parent.weight_ids, parent.weight_names, split=True)
+    def unit(self, callee: Any, wrt: tuple[str, ...], parent: CompileRequest) -> Any:
+        if isinstance(callee, custom_vjp):
+            return CustomUnit(callee, wrt)
+        request = CompileRequest(wrt, parent.weight_ids, parent.weight_names,
+                                 split=parent.mode == "reverse", mode=parent.mode)
         func, _, _ = split_method(callee)
         if not isinstance(func, types.FunctionType):
             raise SourceUnavailableError(f"{callee!r} is not a Python function")

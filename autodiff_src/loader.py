@@ -47,7 +47,7 @@ def load(spec: LoadSpec) -> tuple[Callable[..., Any], ...]:
     code = compile(factory_source, filename, "exec")
     namespace: dict[str, Any] = {"__builtins__": builtins}
     exec(code, namespace)
-    placeholders = [None] * len(spec.user_closure)
+    placeholders = [None] * len(_user_free_names(spec))
     made = namespace["_make"](runtime, numpy, *spec.bindings.values(), *placeholders)
     functions = tuple(_rebuild(function, spec, takes)
                       for function, takes in zip(made, spec.takes_user_params, strict=True))
@@ -57,7 +57,7 @@ def load(spec: LoadSpec) -> tuple[Callable[..., Any], ...]:
 
 
 def _factory(spec: LoadSpec) -> tuple[str, str]:
-    params = ", ".join(["_rt", "_np", *spec.bindings, *spec.user_closure])
+    params = ", ".join(["_rt", "_np", *spec.bindings, *_user_free_names(spec)])
     returned = ", ".join(spec.function_names)
     text = (f"def _make({params}):\n{textwrap.indent(spec.source, '    ')}"
             f"    return ({returned},)\n")
@@ -72,6 +72,13 @@ def _factory(spec: LoadSpec) -> tuple[str, str]:
     filename = f"<autodiff {spec.label} #{number}>"
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     return filename, text
+
+
+def _user_free_names(spec: LoadSpec) -> list[str]:
+    """The user's closure names, minus ours (generated code we differentiate again has its
+    own ``_rt``/``_np`` cells, which hold the same modules)."""
+    ours = {"_rt", "_np", *spec.bindings}
+    return [name for name in spec.user_closure if name not in ours]
 
 
 def _rebuild(function: types.FunctionType, spec: LoadSpec, takes_user_params: bool) -> Any:

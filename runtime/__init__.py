@@ -5,7 +5,9 @@ as ``_rt.<rule name>``, so rule names are unique across the rule modules.
 """
 
 from . import (
+    accumulate,
     containers,
+    custom,
     registry,
     rules_elementwise,
     rules_linalg,
@@ -19,7 +21,7 @@ from .broadcast import unbroadcast_to, unreduce
 from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
 
-_RULE_MODULES = (containers, rules_elementwise, rules_reduce, rules_linalg, rules_shape, rules_nn, rules_nondiff)
+_RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_linalg, rules_shape, rules_nn, rules_nondiff)
 
 
 def _export_rules() -> None:
@@ -38,6 +40,7 @@ __all__ = [
     "COMPARE_OPERATORS",
     "UNARY_OPERATORS",
     "add",
+    "custom",
     "ones_like",
     "registry",
     "seed",

@@ -6,6 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from .broadcast import unbroadcast_to
+from .registry import defjvp, defvjp
+
 
 def add(a: Any, b: Any) -> Any:
     """Sum two adjoint contributions; tuples and lists are summed leaf by leaf."""
@@ -71,3 +74,74 @@ def seed_aux(value: Any, given: Any) -> Any:
         raise ValueError("has_aux=True needs the function to return a tuple of at least two "
                          "outputs (the value to differentiate, then the auxiliary data)")
     return (seed(value[0], given), *(zeros_like(item) for item in value[1:]))
+
+
+# ---- rules, so that generated code can itself be differentiated (higher order) ---------------
+
+
+def _reduce_to(g: Any, target: Any) -> Any:
+    if isinstance(target, (tuple, list, dict)):
+        return g
+    return unbroadcast_to(g, target)
+
+
+def add_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    return _reduce_to(g, a)
+
+
+def add_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    return _reduce_to(g, b)
+
+
+def _like_output(t: Any, ans: Any) -> Any:
+    if isinstance(ans, (tuple, list, dict)) or np.shape(t) == np.shape(ans):
+        return t
+    return np.broadcast_to(t, np.shape(ans))
+
+
+def add_jvp_a(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    return _like_output(t, ans)
+
+
+def add_jvp_b(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    return _like_output(t, ans)
+
+
+def seed_vjp_given(g: Any, ans: Any, value: Any, given: Any) -> Any:
+    return g
+
+
+def seed_jvp_given(t: Any, ans: Any, value: Any, given: Any) -> Any:
+    return t
+
+
+def seed_aux_vjp_given(g: Any, ans: Any, value: Any, given: Any) -> Any:
+    return g[0]
+
+
+def seed_aux_jvp_given(t: Any, ans: Any, value: Any, given: Any) -> Any:
+    return (t, *(zeros_like(item) for item in value[1:]))
+
+
+defvjp(add, add_vjp_a, add_vjp_b, argnames=("a", "b"))
+defjvp(add, add_jvp_a, add_jvp_b, argnames=("a", "b"))
+defvjp(seed, None, seed_vjp_given, argnames=("value", "given"))
+defjvp(seed, None, seed_jvp_given, argnames=("value", "given"))
+defvjp(seed_aux, None, seed_aux_vjp_given, argnames=("value", "given"))
+defjvp(seed_aux, None, seed_aux_jvp_given, argnames=("value", "given"))
+
+__all__ = [
+    "add",
+    "add_jvp_a",
+    "add_jvp_b",
+    "add_vjp_a",
+    "add_vjp_b",
+    "ones_like",
+    "seed",
+    "seed_aux",
+    "seed_aux_jvp_given",
+    "seed_aux_vjp_given",
+    "seed_jvp_given",
+    "seed_vjp_given",
+    "zeros_like",
+]

@@ -50,8 +50,26 @@ class VjpEntry:
         return self.rules[position] if position < len(self.rules) else None
 
 
+@dataclass(frozen=True, slots=True)
+class JvpEntry:
+    """The forward-mode rules of one primitive: one rule (or None) per positional argument.
+
+    A JVP rule ``rule(t, ans, *primal_args, **params)`` returns the tangent of the output caused
+    by the tangent ``t`` of its argument, with exactly the output's shape; the compiler sums the
+    contributions of all arguments that have tangents.
+    """
+
+    primitive: Any
+    rules: tuple[Rule | None, ...]
+    argnames: tuple[str, ...]
+
+    def rule_for(self, position: int) -> Rule | None:
+        return self.rules[position] if position < len(self.rules) else None
+
+
 _lock = threading.Lock()
 _vjps: dict[Any, VjpEntry] = {}
+_jvps: dict[Any, JvpEntry] = {}
 _nondifferentiable: dict[Any, tuple[Any, str]] = {}
 _method_aliases: dict[str, Any] = {}
 version = 0
@@ -66,6 +84,12 @@ def _key(primitive: Any) -> Any:
 def _bump() -> None:
     global version
     version += 1
+
+
+def bump() -> None:
+    """Invalidate every compiled gradient (a user rule outside the registry changed)."""
+    with _lock:
+        _bump()
 
 
 def defvjp(primitive: Any, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:
@@ -83,6 +107,42 @@ def defvjp(primitive: Any, *rules: Rule | None, argnames: tuple[str, ...] | None
         _vjps[_key(primitive)] = VjpEntry(primitive, tuple(rules), names)
         _nondifferentiable.pop(_key(primitive), None)
         _bump()
+
+
+def defjvp(primitive: Any, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:
+    """Register forward-mode rules for ``primitive``, one per positional argument."""
+    if not rules:
+        raise ValueError(f"defjvp({primitive!r}) needs at least one rule (or None)")
+    for rule in rules:
+        if rule is not None and not callable(rule):
+            raise TypeError(f"defjvp({primitive!r}): rule {rule!r} is not callable")
+    names = tuple(argnames) if argnames is not None else tuple(f"arg{i}" for i in range(len(rules)))
+    with _lock:
+        _jvps[_key(primitive)] = JvpEntry(primitive, tuple(rules), names)
+        _bump()
+
+
+def defjvp_method(name: str, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:
+    """Register forward-mode rules for the ndarray method ``name`` (argument 0 is the receiver)."""
+    defjvp(MethodKey(name), *rules, argnames=argnames)
+
+
+def defjvp_attribute(name: str, rule: Rule) -> None:
+    """Register the forward-mode rule of a differentiable ndarray attribute: ``rule(t, ans, x)``."""
+    defjvp(AttributeKey(name), rule, argnames=("self",))
+
+
+def lookup_jvp(primitive: Any) -> JvpEntry | None:
+    """The forward-mode rules of ``primitive`` (following method aliases), or None."""
+    if isinstance(primitive, MethodKey) and primitive.name in _method_aliases:
+        entry = _jvps.get(_key(_method_aliases[primitive.name]))
+        return None if entry is None else JvpEntry(primitive, entry.rules, entry.argnames)
+    return _jvps.get(_key(primitive))
+
+
+def registered_jvps() -> list[JvpEntry]:
+    """All forward-mode entries, in registration order."""
+    return list(_jvps.values())
 
 
 def defvjp_method(name: str, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .activity import Activity
 from .anf import ANF
 from .check import CheckSyntax
+from .forward import Forward
 from .normalize import Normalize
 from .passmanager import Step
 from .resolve import Resolve
@@ -31,4 +32,15 @@ def default_pipeline() -> list[Step]:
     ]
 
 
-__all__ = ["Step", "default_pipeline"]
+def forward_pipeline() -> list[Step]:
+    """The forward-mode (tangent) pipeline: the same front end, then ``Forward``."""
+    steps = [step for step in default_pipeline() if step.pass_class is not Reverse]
+    return [*steps, Step(Forward, "emit each active statement followed by its tangent")]
+
+
+def pipeline_for(mode: str) -> list[Step]:
+    """The pipeline of a compile request's mode (``"reverse"`` or ``"forward"``)."""
+    return forward_pipeline() if mode == "forward" else default_pipeline()
+
+
+__all__ = ["Step", "default_pipeline", "forward_pipeline", "pipeline_for"]

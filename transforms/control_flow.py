@@ -19,7 +19,7 @@ from . import nodes
 from .activity import differentiable_inputs, stored_names
 from .resolve import operand_key
 
-TAPE = "_tape"
+TAPE = "_tape"  # the preferred name; a fresh one if the function already uses it
 
 
 @dataclass(slots=True)
@@ -70,6 +70,7 @@ class ControlFlow:
         self.replays: dict[int, _Replay] = {}
         self.primal_of: dict[str, str] = {}
         self.needed: set[str] = set()
+        self.tape = TAPE
 
     # ---- adjoint bookkeeping -----------------------------------------------------------------
     def assigned(self, adjoint: str) -> None:
@@ -196,7 +197,7 @@ class ControlFlow:
                                             type_comment=None), loop)
         replay_nodes = [*pre]
         if trips is not None and self.fresh:  # nested: the trip count comes off the tape
-            replay_nodes.append(nodes.assign(trips, _pop(), like=loop))
+            replay_nodes.append(nodes.assign(trips, _pop(self.tape), like=loop))
         replay_nodes.append(node)
         assigned = {name for statement in gast.walk(loop) if isinstance(statement, gast.Assign)
                     for name in stored_names(statement)}
@@ -296,7 +297,7 @@ class ControlFlow:
         forward = self.forward_block(body, depth=0, replayed=False)
         backward = self.finish_backward(backward)
         if self.uses_tape:
-            forward = [nodes.assign(TAPE, nodes.list_([])), *forward]
+            forward = [nodes.assign(self.tape, nodes.list_([])), *forward]
         return backward, forward
 
     def _is_replayed(self, loop: gast.stmt) -> bool:
@@ -350,7 +351,7 @@ class ControlFlow:
 
     def _push(self, name: str, like: gast.stmt) -> gast.stmt:
         self.uses_tape = True
-        append = nodes.call(nodes.attribute(nodes.name(TAPE, like=like), "append", like),
+        append = nodes.call(nodes.attribute(nodes.name(self.tape, like=like), "append", like),
                             [nodes.name(name, like=like)], like=like)
         return nodes.expr(append, like=like)
 
@@ -359,7 +360,7 @@ class ControlFlow:
         for statement in statements:
             if isinstance(statement, Restore):
                 names = [name for name in statement.names if name in self.needed]
-                result.extend(nodes.assign(name, _pop(), like=statement.statement)
+                result.extend(nodes.assign(name, _pop(self.tape), like=statement.statement)
                               for name in reversed(names))
                 continue
             if isinstance(statement, (gast.If, gast.For)):
@@ -369,8 +370,8 @@ class ControlFlow:
         return result
 
 
-def _pop() -> gast.expr:
-    return nodes.call(nodes.attribute(nodes.name(TAPE), "pop"), [])
+def _pop(tape: str) -> gast.expr:
+    return nodes.call(nodes.attribute(nodes.name(tape), "pop"), [])
 
 
 def _has_exit_test(loop: gast.stmt) -> bool:

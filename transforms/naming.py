@@ -65,6 +65,16 @@ class Namer:
             self._adjoints[primal] = self._claim(candidate)
         return self._adjoints[primal]
 
+    def tangent(self, primal: str) -> str:
+        """The tangent of ``primal`` in forward mode: ``x_dot`` for ``x`` (stable)."""
+        key = ("tangent", primal)
+        if key not in self._adjoints:
+            candidate = f"{primal}_dot"
+            if candidate in self._taken:
+                candidate = self.fresh(f"{primal}_dot_t")
+            self._adjoints[key] = self._claim(candidate)
+        return self._adjoints[key]
+
     def fresh(self, base: str) -> str:
         """``base`` itself if free, else ``base_2``, ``base_3``, ..."""
         candidate, n = base, 1

@@ -63,6 +63,8 @@ class Normalize(Transformation):
             load = _as_load(statement.target, statement)
             value = nodes.binop(load, statement.op, statement.value, like=statement)
             return self._assign(ctx, [statement.target], value, statement)
+        if isinstance(statement, gast.Assign) and _is_pop(statement):
+            return _pop_statements(statement)
         if isinstance(statement, gast.Assign):
             return self._assign(ctx, statement.targets, statement.value, statement)
         if _is_append(statement):
@@ -101,6 +103,27 @@ class Normalize(Transformation):
             flat.append(nodes.name(temp, store=True, like=element))
             inner.extend(self._flat_assign(ctx, element, nodes.name(temp, like=element), like))
         return [nodes.assign(nodes.tuple_(flat, store=True, like=target), value, like), *inner]
+
+
+def _is_pop(statement: gast.Assign) -> bool:
+    """``x = xs.pop()`` (as generated code reads its tape)."""
+    value = statement.value
+    return (len(statement.targets) == 1 and isinstance(statement.targets[0], gast.Name)
+            and isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute)
+            and value.func.attr == "pop" and isinstance(value.func.value, gast.Name)
+            and not value.args and not value.keywords)
+
+
+def _pop_statements(statement: gast.Assign) -> list[gast.stmt]:
+    """``x = xs.pop()`` -> ``x = xs[-1]; xs = xs[:-1]`` (a new list: value semantics)."""
+    xs = statement.value.func.value.id
+    last = nodes.subscript(nodes.name(xs, like=statement), nodes.constant(-1, statement),
+                           like=statement)
+    rest = nodes.subscript(nodes.name(xs, like=statement), nodes.copy_location(
+        gast.Slice(lower=None, upper=nodes.constant(-1, statement), step=None), statement),
+        like=statement)
+    return [nodes.assign(statement.targets[0], last, like=statement),
+            nodes.assign(xs, rest, like=statement)]
 
 
 def _is_append(statement: gast.stmt) -> bool:

@@ -25,6 +25,7 @@ class GradientSummary:
     """What the reverse pass tells the caller about the function it generated."""
 
     seeds: tuple[str | None, ...]  # per returned leaf: the keyword taking its sensitivity
+    # (forward mode: per differentiated parameter, the keyword taking its tangent)
     returns_tuple: bool  # the function returns a tuple literal
     weights_returned: tuple[int, ...]  # ids of the weights whose adjoints are returned
     guards: dict[str, Any]  # global names resolved at compile time

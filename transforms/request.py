@@ -12,7 +12,7 @@ class CompileRequest:
     the Parameters whose ids are ``weight_ids``; seed only output 0 when ``has_aux``.
 
     ``split`` asks for a forward/backward pair (used for callees) instead of one joint
-    gradient function. ``constants`` are names bound to known objects at compile time (the
+    gradient function; ``mode="forward"`` asks for a tangent function instead. ``constants`` are names bound to known objects at compile time (the
     ``self`` of a bound method), so calls through them can be resolved.
     """
 
@@ -21,4 +21,5 @@ class CompileRequest:
     weight_names: tuple[str, ...] = ()
     has_aux: bool = False
     split: bool = False
+    mode: str = "reverse"  # or "forward" (a jvp_<f> function computing tangents)
     constants: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)

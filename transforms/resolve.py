@@ -220,6 +220,11 @@ class _Resolver:
             return Operation(Kind.UNKNOWN, list(call.args), call.keywords, display=display)
         if self.rules.lookup(callee) is not None or self.rules.is_nondifferentiable(callee):
             return self.primitive(callee, list(call.args), call.keywords, display)
+        if self.rules.is_custom(callee):
+            params = _bind_parameters(callee.fn, len(call.args), [k.arg for k in call.keywords])
+            if params is not None:
+                return Operation(Kind.USER, list(call.args), call.keywords, callee=callee,
+                                 display=display, params=params)
         target, receiver = _user_target(callee, func)
         if target is not None:
             params = _bind_parameters(target, len(call.args), [k.arg for k in call.keywords])

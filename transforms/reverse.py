@@ -78,6 +78,10 @@ class GradientBuilder(ControlFlow):
         self.weights_returned: tuple[int, ...] = ()
         # a callee's functions may share our name (another instance's method): never shadow
         ctx.namer.reserve(self.generated_name(prefix) for prefix in ("grad", "fwd", "bwd"))
+        # generated code may itself be differentiated: our own names must not clash with it
+        self.tape = ctx.namer.fresh("_tape")
+        self.saved_name = ctx.namer.fresh("_saved")
+        self.dout_name = ctx.namer.fresh("_dout")
 
     # ---- the whole function ------------------------------------------------------------------
     def build(self) -> list[gast.FunctionDef]:
@@ -124,10 +128,15 @@ class GradientBuilder(ControlFlow):
         if residuals:
             targets = nodes.tuple_([nodes.name(name, store=True) for name in residuals],
                                    store=True)
-            bwd_body.append(nodes.assign(targets, nodes.name("_saved"), like=function))
+            bwd_body.append(nodes.assign(targets, nodes.name(self.saved_name), like=function))
+        if self.tape in residuals:  # the backward pops: keep the saved tape reusable
+            copied = nodes.subscript(nodes.name(self.tape),
+                                     gast.Slice(lower=None, upper=None, step=None))
+            bwd_body.append(nodes.assign(self.tape, copied, like=function))
         bwd_body += [*seed_unpack, *backward, nodes.return_(result, like=ret)]
         bwd = nodes.function_def(self.generated_name("bwd"),
-                                 nodes.arguments(["_saved", seed_param]), bwd_body, like=function)
+                                 nodes.arguments([self.saved_name, seed_param]), bwd_body,
+                                 like=function)
         return [fwd, bwd]
 
     def split_seed(self, ret: gast.Return, seeds: list) -> tuple[str, list]:
@@ -135,14 +144,15 @@ class GradientBuilder(ControlFlow):
         if not isinstance(ret.value, gast.Tuple):
             if seeds:
                 return seeds[0].targets[0].id, []
-            return "_dout", []
+            return self.dout_name, []
         seeded = {seed.targets[0].id for seed in seeds}
         targets = []
         for leaf in ret.value.elts:
             adjoint = self.adjoint_name(leaf.id) if isinstance(leaf, gast.Name) else None
             targets.append(nodes.name(adjoint if adjoint in seeded else "_", store=True))
-        unpack = nodes.assign(nodes.tuple_(targets, store=True), nodes.name("_dout"), like=ret)
-        return "_dout", [unpack]
+        unpack = nodes.assign(nodes.tuple_(targets, store=True), nodes.name(self.dout_name),
+                              like=ret)
+        return self.dout_name, [unpack]
 
     def seed_names(self, ret: gast.Return, seeds: list) -> tuple[str | None, ...]:
         seeded = {seed.targets[0].id for seed in seeds}

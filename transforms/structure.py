@@ -81,6 +81,9 @@ class _Structurer:
         self.ctx = ctx
         self.locals = local_names(ctx.function) - set(ctx.request.constants)
         self.rewrite_returns = _has_inner_return(ctx.function.body)
+        if self.rewrite_returns:
+            self.retval = ctx.namer.fresh("_retval")
+            self.returned = ctx.namer.fresh("_returned")
 
     # ---- the function --------------------------------------------------------------------
     def function_body(self, body: list[gast.stmt]) -> list[gast.stmt]:
@@ -91,11 +94,11 @@ class _Structurer:
                 converted.append(nodes.return_(nodes.constant(None)))
             return converted
         like = body[0] if body else None
-        start = [nodes.assign("_retval", nodes.constant(None, like), like=like),
-                 nodes.assign("_returned", nodes.constant(False, like), like=like)]
+        start = [nodes.assign(self.retval, nodes.constant(None, like), like=like),
+                 nodes.assign(self.returned, nodes.constant(False, like), like=like)]
         converted, _ = self.block(body, None)
         last = converted[-1] if converted else None
-        return [*start, *converted, nodes.return_(nodes.name("_retval", like=last), like=last)]
+        return [*start, *converted, nodes.return_(nodes.name(self.retval, like=last), like=last)]
 
     # ---- loops ---------------------------------------------------------------------------
     def loops(self, statements: list[gast.stmt]) -> list[gast.stmt]:
@@ -258,8 +261,8 @@ class _Structurer:
             return [flag], _Jumps({"continue"}, True)
         if isinstance(statement, gast.Return) and self.rewrite_returns:
             value = statement.value if statement.value is not None else nodes.constant(None)
-            return [nodes.assign("_retval", value, like=statement),
-                    nodes.assign("_returned", nodes.constant(True, statement), like=statement)], \
+            return [nodes.assign(self.retval, value, like=statement),
+                    nodes.assign(self.returned, nodes.constant(True, statement), like=statement)], \
                 _Jumps({"return"}, True)
         if isinstance(statement, gast.If):
             statement.body, body_jumps = self.block(statement.body, loop)
@@ -278,7 +281,8 @@ class _Structurer:
         if flags.continued:
             reset = nodes.assign(flags.continued, nodes.constant(False, statement), like=statement)
             body = [reset, *body]
-        exits = [name for name in (flags.broke, "_returned" if "return" in jumps.kinds else None)
+        exits = [name for name in (flags.broke,
+                                   self.returned if "return" in jumps.kinds else None)
                  if name]
         if flags.broke:
             before.append(nodes.assign(flags.broke, nodes.constant(False, statement),
@@ -301,7 +305,7 @@ class _Structurer:
         if "continue" in kinds and loop is not None and loop.continued:
             flags.append(loop.continued)
         if "return" in kinds:
-            flags.append("_returned")
+            flags.append(self.returned)
         return gast.UnaryOp(op=gast.Not(), operand=_any_of(flags, like))
 
 

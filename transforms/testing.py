@@ -9,7 +9,7 @@ from typing import Any
 import gast
 
 from ..compiler import RULES
-from . import default_pipeline
+from . import default_pipeline, forward_pipeline
 from .activity import Activity, ActivityResult
 from .codegen import emit
 from .parse import parse_function
@@ -70,4 +70,10 @@ def activity_of(source: str, **request: Any) -> ActivityResult:
 def gradient_source(source: str, **request: Any) -> str:
     """The generated source of the snippet's gradient, as codegen emits it."""
     ctx = run_pipeline(default_pipeline(), context(source, **request))
+    return emit(ctx.tree).source.rstrip("\n")
+
+
+def tangent_source(source: str, **request: Any) -> str:
+    """The generated source of the snippet's forward-mode (tangent) function."""
+    ctx = run_pipeline(forward_pipeline(), context(source, mode="forward", **request))
     return emit(ctx.tree).source.rstrip("\n")

@@ -1,0 +1,210 @@
+"""Forward mode, vector-Jacobian products, Jacobians and Hessians (MindSpore/JAX style).
+
+``jvp`` runs the generated tangent function (forward mode); ``vjp`` runs a generated
+forward/backward pair, keeping the forward values for any number of backward calls;
+``jacfwd``/``jacrev`` build Jacobians from them; ``hessian`` is forward-over-reverse, i.e.
+``jacfwd`` of the generated gradient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import compiler
+from .api import GradientFunction, _check_differentiable, _like, _positional_params, _target, grad
+from .compiler import CompiledUnit
+from .spec import GradSpec
+from .transforms.parse import SourceUnavailableError
+from .transforms.request import CompileRequest
+
+
+def _unit(fn: Callable[..., Any], positions: tuple[int, ...], mode: str, has_aux: bool = False,
+          split: bool = False, weights: tuple[Any, ...] = ()) -> tuple[CompiledUnit, Any]:
+    """Compile ``fn`` for the inputs at ``positions``; returns the unit and the bound instance."""
+    target = _target(fn)
+    function, instance, _ = compiler.split_method(target)
+    params = _positional_params(function, instance)
+    for position in positions:
+        if position >= len(params):
+            raise IndexError(f"position {position} is out of range: {function.__name__} takes "
+                             f"{len(params)} positional parameter(s)")
+    trained = tuple(w for w in weights if w.requires_grad)
+    request = CompileRequest(tuple(params[p] for p in positions), tuple(id(w) for w in trained),
+                             tuple(w.name for w in trained), has_aux, split, mode)
+    try:
+        return compiler.compile_function(target, request), instance
+    except SourceUnavailableError:
+        raise compiler.unsupported_source(target) from None
+
+
+def _call_args(instance: Any, args: tuple) -> tuple:
+    return args if instance is None else (instance, *args)
+
+
+def _as_tuple(value: Any) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+# ---- jvp ------------------------------------------------------------------------------------
+
+
+def jvp(fn: Callable[..., Any], inputs: Any, v: Any, has_aux: bool = False) -> tuple:
+    """``(outputs, jvp_out)``: ``fn(*inputs)`` and its directional derivative along ``v``.
+
+    ``inputs`` and ``v`` are an array or a tuple of arrays (one tangent per input). With
+    ``has_aux=True`` only ``outputs[0]`` is differentiated and ``(outputs[0], jvp_out, aux)`` is
+    returned.
+    """
+    inputs, tangents = _as_tuple(inputs), _as_tuple(v)
+    if len(inputs) != len(tangents):
+        raise ValueError(f"jvp got {len(inputs)} inputs but {len(tangents)} tangents; pass one "
+                         "tangent per input")
+    for position, (value, tangent) in enumerate(zip(inputs, tangents, strict=True)):
+        _check_differentiable(value, position)
+        if np.shape(value) != np.shape(tangent):
+            raise ValueError(f"the tangent of input {position} has shape {np.shape(tangent)} "
+                             f"but the input has shape {np.shape(value)}")
+    unit, instance = _unit(fn, tuple(range(len(inputs))), "forward", has_aux)
+    keywords = dict(zip(unit.seeds, tangents, strict=True))
+    value, tangent = unit.function(*_call_args(instance, inputs), **keywords)
+    if has_aux:
+        _check_aux_output(value)
+        return value[0], tangent[0], tuple(value[1:])
+    return value, tangent
+
+
+def _check_aux_output(value: Any) -> None:
+    if not isinstance(value, tuple) or len(value) < 2:
+        raise ValueError("has_aux=True needs the function to return a tuple of at least two "
+                         "outputs (the value to differentiate, then the auxiliary data)")
+
+
+# ---- vjp ------------------------------------------------------------------------------------
+
+
+def vjp(fn: Callable[..., Any], *inputs: Any, weights: Any = None, has_aux: bool = False) -> tuple:
+    """``(outputs, vjp_fn)``; ``vjp_fn(cotangent)`` returns the gradients of ``<cotangent,
+    fn(*inputs)>`` w.r.t. every input (and ``weights``), structured like ``grad``'s result.
+
+    The forward sweep runs once; ``vjp_fn`` may be called any number of times. With
+    ``has_aux=True`` the cotangent is for ``outputs[0]`` and ``(outputs[0], vjp_fn, aux)`` is
+    returned.
+    """
+    spec = GradSpec.build(tuple(range(len(inputs))) if inputs else None, weights, has_aux)
+    for position, value in enumerate(inputs):
+        _check_differentiable(value, position)
+    unit, instance = _unit(fn, spec.positions or (), "reverse", has_aux, split=True,
+                           weights=spec.weights or ())
+    value, saved = unit.forward(*_call_args(instance, inputs))
+    if has_aux:
+        _check_aux_output(value)
+
+    def vjp_fn(cotangent: Any) -> Any:
+        if has_aux:
+            cotangent = (cotangent, *(np.zeros_like(item) for item in value[1:]))
+        returned = unit.backward(saved, cotangent)
+        flat = (returned,) if len(unit.wrt) + len(unit.weight_ids) == 1 else returned
+        position_grads = [_like(g, inputs[i]) for i, g in enumerate(flat[:len(inputs)])]
+        by_id = dict(zip(unit.weight_ids, flat[len(inputs):], strict=True))
+        weight_grads = [_like(by_id[id(w)], w.view(np.ndarray)) if id(w) in by_id
+                        else np.zeros(w.shape, w.dtype) for w in spec.weights or ()]
+        return spec.pack(position_grads, weight_grads)
+
+    if has_aux:
+        return value[0], vjp_fn, tuple(value[1:])
+    return value, vjp_fn
+
+
+# ---- Jacobians and Hessians ---------------------------------------------------------------
+
+
+def _positions(grad_position: Any) -> tuple[tuple[int, ...], bool]:
+    if isinstance(grad_position, int):
+        return (grad_position,), True
+    positions = tuple(grad_position)
+    return positions, len(positions) == 1
+
+
+def jacfwd(fn: Callable[..., Any], grad_position: Any = 0,
+           has_aux: bool = False) -> Callable[..., Any]:
+    """The Jacobian of ``fn`` by forward mode: shape ``out.shape + in.shape`` per input."""
+    positions, single = _positions(grad_position)
+
+    def jacobian(*args: Any) -> Any:
+        unit, instance = _unit(fn, positions, "forward", has_aux)
+        tangents = [np.zeros_like(np.asarray(args[p], dtype=float)) for p in positions]
+        columns: list[list[Any]] = [[] for _ in positions]
+        value = None
+        for index, position in enumerate(positions):
+            for element in np.ndindex(np.shape(args[position])):
+                basis = [np.zeros_like(t) for t in tangents]
+                basis[index][element] = 1.0
+                keywords = {name: _tangent_like(b, args[p]) for name, b, p
+                            in zip(unit.seeds, basis, positions, strict=True)}
+                value, tangent = unit.function(*_call_args(instance, tuple(args)), **keywords)
+                columns[index].append(tangent[0] if has_aux else tangent)
+        output = value[0] if has_aux else value
+        jacobians = [_stack_columns(column, output, args[p])
+                     for column, p in zip(columns, positions, strict=True)]
+        result = jacobians[0] if single else tuple(jacobians)
+        return (result, tuple(value[1:])) if has_aux else result
+
+    return jacobian
+
+
+def _tangent_like(basis: np.ndarray, primal: Any) -> Any:
+    if isinstance(primal, float):
+        return float(basis)
+    return basis.astype(np.asarray(primal).dtype)
+
+
+def _stack_columns(columns: list[Any], output: Any, primal: Any) -> Any:
+    """Columns d out / d primal[i] -> an array of shape out.shape + primal.shape."""
+    if isinstance(output, tuple):
+        return tuple(_stack_columns([c[k] for c in columns], item, primal)
+                     for k, item in enumerate(output))
+    out_shape, in_shape = np.shape(output), np.shape(primal)
+    stacked = np.stack([np.asarray(c) for c in columns], axis=-1) if columns \
+        else np.zeros((*out_shape, 0))
+    return stacked.reshape(out_shape + in_shape)
+
+
+def jacrev(fn: Callable[..., Any], grad_position: Any = 0,
+           has_aux: bool = False) -> Callable[..., Any]:
+    """The Jacobian of ``fn`` by reverse mode: one backward sweep per output element."""
+    positions, single = _positions(grad_position)
+
+    def jacobian(*args: Any) -> Any:
+        unit, instance = _unit(fn, positions, "reverse", has_aux, split=True)
+        value, saved = unit.forward(*_call_args(instance, tuple(args)))
+        output = value[0] if has_aux else value
+        rows: list[list[Any]] = [[] for _ in positions]
+        for element in np.ndindex(np.shape(output)):
+            seed = np.zeros_like(np.asarray(output, dtype=float))
+            seed[element] = 1.0
+            seed = seed.astype(np.asarray(output).dtype) if np.ndim(output) else float(seed)
+            cotangent = (seed, *(np.zeros_like(item) for item in value[1:])) if has_aux else seed
+            flat = unit.backward(saved, cotangent)
+            flat = flat if len(unit.wrt) > 1 else (flat,)
+            for index, g in enumerate(flat):
+                rows[index].append(_like(g, args[positions[index]]))
+        jacobians = [_stack_rows(row, output, args[p])
+                     for row, p in zip(rows, positions, strict=True)]
+        result = jacobians[0] if single else tuple(jacobians)
+        return (result, tuple(value[1:])) if has_aux else result
+
+    return jacobian
+
+
+def _stack_rows(rows: list[Any], output: Any, primal: Any) -> np.ndarray:
+    out_shape, in_shape = np.shape(output), np.shape(primal)
+    return np.stack([np.asarray(r) for r in rows]).reshape(out_shape + in_shape)
+
+
+def hessian(fn: Callable[..., Any], grad_position: Any = 0) -> Callable[..., Any]:
+    """The Hessian of a scalar ``fn``: forward mode over the generated reverse-mode gradient."""
+    gradient: GradientFunction = grad(fn, grad_position)
+    return jacfwd(gradient, grad_position)
