@@ -1,4 +1,4 @@
-"""``check_grads``: compare autodiff's gradients with central finite differences."""
+"""``check_grads``: compare autodiff's derivatives with central finite differences."""
 
 from __future__ import annotations
 
@@ -8,40 +8,91 @@ from typing import Any
 import numpy as np
 
 from .api import grad
+from .functional import jvp
 
 
 def check_grads(fn: Callable[..., Any], args: Sequence[Any], order: int = 1,
                 modes: Sequence[str] = ("rev",), rtol: float = 1e-5, atol: float = 1e-6,
                 eps: float = 1e-6, seed: int = 0) -> None:
-    """Raise ``AssertionError`` unless reverse-mode gradients of ``fn`` at ``args`` match
-    central finite differences along a random direction, for a random output projection.
+    """Raise ``AssertionError`` unless autodiff's derivatives of ``fn`` at ``args`` match central
+    finite differences along random directions (for a random projection of the output).
 
-    Floating-point arguments are differentiated (in float64); others are held fixed.
+    ``modes`` are ``"rev"`` (reverse mode, through ``grad`` with a sensitivity) and ``"fwd"``
+    (forward mode, through ``jvp``). ``order=2`` also checks the derivatives of the gradient
+    (it is differentiated again by the compiler), and so on for higher orders. Floating-point
+    arguments are differentiated in float64; the others are held fixed.
     """
-    if order != 1:
-        raise ValueError(f"check_grads supports order=1 so far, got order={order}")
-    unknown = set(modes) - {"rev"}
-    if unknown:
-        raise ValueError(f"check_grads supports modes=('rev',) so far, got {sorted(unknown)}")
-    rng = np.random.default_rng(seed)
+    unknown = set(modes) - {"rev", "fwd"}
+    if unknown or not modes:
+        raise ValueError(f"modes must be a non-empty subset of ('rev', 'fwd'), got {modes!r}")
+    if order < 1:
+        raise ValueError(f"order must be at least 1, got {order}")
     args = [_as_float64(arg) for arg in args]
     positions = tuple(i for i, arg in enumerate(args) if _is_float(arg))
     if not positions:
         raise ValueError("check_grads needs at least one floating-point argument")
-    output = fn(*args)
-    projection = _random_like(output, rng)
-    gradients = grad(fn, positions, sens_param=True)(*args, projection)
-    if len(positions) == 1:
-        gradients = (gradients,)
+    rng = np.random.default_rng(seed)
+    for mode in modes:
+        _check_first_order(fn, args, positions, mode, rng, rtol, atol, eps)
+    if order > 1:
+        projection = _random_like(fn(*args), rng)
+        gradient = grad(_projected(fn, projection), positions)
+        check_grads(gradient, args, order - 1, modes, rtol, atol, eps, seed + 1)
+
+
+def _projected(fn: Callable[..., Any], projection: Any) -> Callable[..., Any]:
+    if isinstance(projection, float) and projection == 1.0:
+        return fn
+    return _ProjectedOutput(fn, projection).call
+
+
+class _ProjectedOutput:
+    """``<projection, fn(*args)>`` as a differentiable Python function of fn's arguments."""
+
+    def __init__(self, fn: Callable[..., Any], projection: Any) -> None:
+        self.fn = fn
+        self.projection = projection
+
+    def call(self, *args):
+        return _rt_vdot(self.projection, self.fn(*args))
+
+
+def _rt_vdot(a, b):
+    return np.sum(a * b)
+
+
+def _check_first_order(fn, args, positions, mode, rng, rtol, atol, eps) -> None:
+    projection = _random_like(fn(*args), rng)
     directions = {p: _random_like(args[p], rng) for p in positions}
-    predicted = sum(_vdot(gradients[i], directions[p]) for i, p in enumerate(positions))
-    shifted_up = _shifted(args, directions, eps)
-    shifted_down = _shifted(args, directions, -eps)
-    measured = (_vdot(projection, fn(*shifted_up)) - _vdot(projection, fn(*shifted_down))) \
-        / (2 * eps)
+    if mode == "rev":
+        gradients = grad(fn, positions, sens_param=True)(*args, projection)
+        if len(positions) == 1:
+            gradients = (gradients,)
+        predicted = sum(_vdot(gradients[i], directions[p]) for i, p in enumerate(positions))
+    else:
+        inputs = tuple(args)
+        tangents = tuple(directions.get(i, _zeros_like(arg)) for i, arg in enumerate(args))
+        _, tangent = jvp(_bound(fn, args, positions), tuple(args[p] for p in positions),
+                         tuple(tangents[p] for p in positions)) if len(positions) < len(inputs) \
+            else jvp(fn, inputs, tangents)
+        predicted = _vdot(projection, tangent)
+    measured = (_vdot(projection, fn(*_shifted(args, directions, eps)))
+                - _vdot(projection, fn(*_shifted(args, directions, -eps)))) / (2 * eps)
     if not np.isclose(predicted, measured, rtol=rtol, atol=atol):
-        raise AssertionError(f"gradient check failed for {getattr(fn, '__name__', fn)}: "
-                             f"autodiff gives {predicted!r}, finite differences {measured!r}")
+        raise AssertionError(f"{mode}-mode derivative check failed for "
+                             f"{getattr(fn, '__name__', fn)}: autodiff gives {predicted!r}, "
+                             f"finite differences {measured!r}")
+
+
+def _bound(fn, args, positions):
+    """``fn`` with its non-float arguments fixed (jvp differentiates every input)."""
+    fixed = {i: arg for i, arg in enumerate(args) if i not in positions}
+
+    def call(*differentiated):
+        values = dict(zip(positions, differentiated, strict=True))
+        return fn(*(values[i] if i in values else fixed[i] for i in range(len(args))))
+
+    return call
 
 
 def _is_float(value: Any) -> bool:
@@ -56,6 +107,12 @@ def _as_float64(value: Any) -> Any:
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
         return value.astype(np.float64)
     return value
+
+
+def _zeros_like(value: Any) -> Any:
+    if isinstance(value, (tuple, list)):
+        return type(value)(_zeros_like(item) for item in value)
+    return 0.0 if isinstance(value, float) else np.zeros_like(value)
 
 
 def _random_like(value: Any, rng: np.random.Generator) -> Any:

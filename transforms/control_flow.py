@@ -71,6 +71,8 @@ class ControlFlow:
         self.primal_of: dict[str, str] = {}
         self.needed: set[str] = set()
         self.tape = TAPE
+        self.trip_names: dict[int, str] = {}
+        self.pushed: set[str] = set()
 
     # ---- adjoint bookkeeping -----------------------------------------------------------------
     def assigned(self, adjoint: str) -> None:
@@ -160,7 +162,9 @@ class ControlFlow:
         self._restore(before)
         orelse = self.backward_block(statement.orelse)
         after_else = self._state()
-        union = after_body.defined | after_else.defined
+        union = {name for name in after_body.defined | after_else.defined
+                 if (name in after_body.defined and name in after_else.defined)
+                 or self._visible_after(name, statement)}
         for branch, state in ((body, after_body), (orelse, after_else)):
             missing = sorted(union - state.defined)
             if not self.dry:
@@ -175,6 +179,20 @@ class ControlFlow:
         test = copy.deepcopy(statement.test)
         node = gast.If(test=test, body=body or [gast.Pass()], orelse=orelse)
         return [nodes.copy_location(node, statement)]
+
+    def _visible_after(self, adjoint: str, statement: gast.If) -> bool:
+        """Is the primal of ``adjoint`` defined outside ``statement`` (so that the branch which
+        did not assign it needs a zero)? Names local to one branch are not."""
+        key = self.primal_of.get(adjoint)
+        if key is None or key not in self.locals or self.fresh:
+            return True  # in a loop a name lives on into the next (reversed) iteration
+        inside = {id(node) for node in gast.walk(statement)}
+        args = self.ctx.function.args
+        if key in {arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs}:
+            return True
+        return any(isinstance(node, gast.Name) and node.id == key
+                   and isinstance(node.ctx, gast.Store) and id(node) not in inside
+                   for node in gast.walk(self.ctx.function))
 
     def backward_loop(self, loop: gast.For | gast.While) -> list[Any]:
         invariants = self.loop_invariant_adjoints(loop)
@@ -231,14 +249,17 @@ class ControlFlow:
                 result.add(self.adjoint_name(key))
         return result
 
+    def name_trip_counters(self, statements: list[gast.stmt]) -> None:
+        """Name every loop's trip counter up front: dry runs roll the namer back, so names
+        made inside them could be handed out twice."""
+        for statement in statements:
+            for node in gast.walk(statement):
+                if isinstance(node, gast.While) or (isinstance(node, gast.For)
+                                                    and _has_exit_test(node)):
+                    self.trip_names[id(node)] = self.ctx.namer.temp("trips")
+
     def trip_counter(self, loop: gast.stmt) -> str | None:
-        if isinstance(loop, gast.While) or _has_exit_test(loop):
-            existing = getattr(loop, "_autodiff_trips", None)
-            if existing is None:
-                existing = self.ctx.namer.temp("trips")
-                loop._autodiff_trips = existing
-            return existing
-        return None
+        return self.trip_names.get(id(loop))
 
     def reversed_header(self, loop: gast.stmt, trips: str | None) -> tuple[gast.expr, gast.expr]:
         if isinstance(loop, gast.While):
@@ -351,6 +372,7 @@ class ControlFlow:
 
     def _push(self, name: str, like: gast.stmt) -> gast.stmt:
         self.uses_tape = True
+        self.pushed.add(name)
         append = nodes.call(nodes.attribute(nodes.name(self.tape, like=like), "append", like),
                             [nodes.name(name, like=like)], like=like)
         return nodes.expr(append, like=like)

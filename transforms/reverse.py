@@ -89,6 +89,7 @@ class GradientBuilder(ControlFlow):
         body, ret = function.body[:-1], function.body[-1]
         for statement in assignments(body):
             self.rewrite_call(statement)
+        self.name_trip_counters(body)
         seeds = self.seed_statements(ret)
         backward = self.backward_block(body)
         gradients = self.gradients()
@@ -107,8 +108,13 @@ class GradientBuilder(ControlFlow):
             args.kwonlyargs.append(nodes.name(seed.targets[0].id))
             args.kw_defaults.append(nodes.constant(None))
         marker = nodes.comment(BACKWARD_MARKER)
-        result = nodes.tuple_([ret.value, nodes.tuple_(gradients)], like=ret)
-        body = [*forward, marker, *seeds, *backward, nodes.return_(result, like=ret)]
+        value, keep = ret.value, []
+        if _names_in(ret.value) & self.pushed:
+            # the backward sweep restores overwritten values: keep the result first
+            value = nodes.name(self.ctx.namer.fresh("_value"))
+            keep = [nodes.assign(value.id, ret.value, like=ret)]
+        result = nodes.tuple_([value, nodes.tuple_(gradients)], like=ret)
+        body = [*forward, *keep, marker, *seeds, *backward, nodes.return_(result, like=ret)]
         return nodes.function_def(self.generated_name("grad"), args, body, like=function)
 
     def split(self, forward, seeds, backward, ret, gradients) -> list[gast.FunctionDef]:
@@ -431,6 +437,10 @@ def _without_defaults(args: gast.arguments) -> gast.arguments:
         args=bare(args.args), posonlyargs=bare(args.posonlyargs), vararg=None,
         kwonlyargs=bare(args.kwonlyargs), kw_defaults=[None] * len(args.kwonlyargs),
         kwarg=None, defaults=[])
+
+
+def _names_in(expr: gast.expr) -> set[str]:
+    return {node.id for node in gast.walk(expr) if isinstance(node, gast.Name)}
 
 
 def _params(args: gast.arguments) -> list[str]:

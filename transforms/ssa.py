@@ -117,17 +117,20 @@ class _Renamer:
             env.update(body_env)
             env.update(else_env)
             return
+        used_later = _loads_outside(self.ctx.function, statement)
         for base in sorted(set(body_env) | set(else_env)):
             in_body, in_else = body_env.get(base), else_env.get(base)
-            if in_body == in_else or in_body is None or in_else is None:
-                env[base] = in_body or in_else  # the same, or defined on one path only
+            one_sided = in_body is None or in_else is None
+            if in_body == in_else or (one_sided and not ({base, in_body, in_else} & used_later)):
+                env[base] = in_body or in_else  # the same, or a temporary of one branch
                 continue
             merged = self.ctx.namer.version(base)
             self.defined.add(merged)
             for branch, version in ((statement.body, in_body), (statement.orelse, in_else)):
-                if version is not None:
-                    branch.append(nodes.assign(merged, nodes.name(version, like=statement),
-                                               like=_last(branch, statement)))
+                # a name the other branch never defines (it returned early) merges as None
+                value = nodes.name(version, like=statement) if version is not None \
+                    else nodes.constant(None, statement)
+                branch.append(nodes.assign(merged, value, like=_last(branch, statement)))
             env[base] = merged
 
     def loop(self, statement: gast.For | gast.While, env: dict[str, str]) -> None:
@@ -137,6 +140,13 @@ class _Renamer:
         else:
             _rename_loads(statement.test, env)
         self.block(statement.body, env, in_loop=True)
+
+
+def _loads_outside(function: gast.FunctionDef, inner: gast.stmt) -> set[str]:
+    """Names read anywhere in ``function`` except inside ``inner``."""
+    excluded = {id(node) for node in gast.walk(inner)}
+    return {node.id for node in gast.walk(function) if isinstance(node, gast.Name)
+            and isinstance(node.ctx, gast.Load) and id(node) not in excluded}
 
 
 def _last(branch: list[gast.stmt], statement: gast.If) -> gast.stmt:

@@ -81,6 +81,7 @@ class _Structurer:
         self.ctx = ctx
         self.locals = local_names(ctx.function) - set(ctx.request.constants)
         self.rewrite_returns = _has_inner_return(ctx.function.body)
+        self.branch_jumps: dict[int, tuple[_Jumps, _Jumps]] = {}
         if self.rewrite_returns:
             self.retval = ctx.namer.fresh("_retval")
             self.returned = ctx.namer.fresh("_returned")
@@ -222,33 +223,40 @@ class _Structurer:
         result: list[gast.stmt] = []
         jumps = _Jumps()
         for position, statement in enumerate(statements):
-            always = (_always_jumps(statement.body), _always_jumps(statement.orelse)) \
-                if isinstance(statement, gast.If) else (False, False)
             converted, inner = self.statement(statement, loop)
             rest = statements[position + 1:]
             jumps.merge(inner)
+            result.extend(converted)
             if inner.always:
-                result.extend(converted)
                 jumps.always = True
                 return result, jumps
             if inner.kinds and rest:
-                if isinstance(statement, gast.If) and len(converted) == 1:
-                    branch = _fallthrough_branch(converted[0], *always)
-                    if branch is not None:
-                        tail, tail_jumps = self.block(rest, loop)
-                        branch.extend(tail)
-                        jumps.merge(tail_jumps)
-                        result.extend(converted)
-                        return result, jumps
-                result.extend(converted)
                 tail, tail_jumps = self.block(rest, loop)
                 jumps.merge(tail_jumps)
-                guard = self._guard(inner.kinds, loop, statement)
-                result.append(gast.copy_location(
-                    gast.If(test=guard, body=tail, orelse=[]), statement))
+                branch = self._fallthrough(statement, converted)
+                if branch is not None and not branch[1].kinds:
+                    branch[0].extend(tail)  # the other branch always jumps: no flag needed
+                else:
+                    guarded = (branch[0] if branch is not None else result)
+                    kinds = branch[1].kinds if branch is not None else inner.kinds
+                    guard = self._guard(kinds, loop, statement)
+                    guarded.append(gast.copy_location(
+                        gast.If(test=guard, body=tail, orelse=[]), statement))
                 return result, jumps
-            result.extend(converted)
         return result, jumps
+
+    def _fallthrough(self, original: gast.stmt, converted: list) -> tuple[list, _Jumps] | None:
+        """For an ``if`` one of whose branches always jumps: the other branch (where the rest
+        of the block continues) and the jumps it may still make."""
+        branches = self.branch_jumps.get(id(original))
+        if branches is None or len(converted) != 1:
+            return None
+        body_jumps, else_jumps = branches
+        if body_jumps.always and not else_jumps.always:
+            return converted[0].orelse, else_jumps
+        if else_jumps.always and not body_jumps.always:
+            return converted[0].body, body_jumps
+        return None
 
     def statement(self, statement: gast.stmt, loop: _Loop | None) -> tuple[list, _Jumps]:
         if isinstance(statement, gast.Break):
@@ -267,6 +275,7 @@ class _Structurer:
         if isinstance(statement, gast.If):
             statement.body, body_jumps = self.block(statement.body, loop)
             statement.orelse, else_jumps = self.block(statement.orelse, loop)
+            self.branch_jumps[id(statement)] = (body_jumps, else_jumps)
             jumps = _Jumps(body_jumps.kinds | else_jumps.kinds,
                            body_jumps.always and else_jumps.always)
             return [statement], jumps
@@ -309,31 +318,11 @@ class _Structurer:
         return gast.UnaryOp(op=gast.Not(), operand=_any_of(flags, like))
 
 
-def _fallthrough_branch(converted: gast.If, body_jumps: bool, else_jumps: bool) -> list | None:
-    """If exactly one branch always jumps, the other one is where the rest continues."""
-    if body_jumps and not else_jumps:
-        return converted.orelse
-    if else_jumps and not body_jumps:
-        return converted.body
-    return None
-
-
 def _any_of(names: list[str], like: gast.AST) -> gast.expr:
     if len(names) == 1:
         return nodes.name(names[0], like=like)
     return nodes.copy_location(gast.BoolOp(op=gast.Or(), values=[nodes.name(n, like=like)
                                                                  for n in names]), like)
-
-
-def _always_jumps(statements: list[gast.stmt]) -> bool:
-    if not statements:
-        return False
-    last = statements[-1]
-    if isinstance(last, (gast.Break, gast.Continue, gast.Return)):
-        return True
-    if isinstance(last, gast.If):
-        return _always_jumps(last.body) and _always_jumps(last.orelse)
-    return False
 
 
 def _has_inner_return(body: list[gast.stmt]) -> bool:
