@@ -10,6 +10,7 @@ from .activity import Activity
 from .anf import ANF
 from .check import CheckSyntax
 from .forward import Forward
+from .mutation import CheckMutation
 from .normalize import Normalize
 from .passmanager import Step
 from .resolve import Resolve
@@ -28,6 +29,7 @@ def default_pipeline() -> list[Step]:
         Step(SSA, "give reassigned names versions, so straight-line code needs no tape"),
         Step(Resolve, "classify each operation: rule, user function, non-differentiable"),
         Step(Activity, "find the names that can carry a non-zero adjoint"),
+        Step(CheckMutation, "reject in-place updates that value semantics would get wrong"),
         Step(Reverse, "emit the forward sweep and the adjoint blocks in reverse order"),
     ]
 

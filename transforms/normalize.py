@@ -14,6 +14,7 @@ import copy
 import gast
 
 from . import nodes
+from .annotations import Anno, setanno
 from .passmanager import PassContext, Transformation
 
 
@@ -62,7 +63,10 @@ class Normalize(Transformation):
         if isinstance(statement, gast.AugAssign):
             load = _as_load(statement.target, statement)
             value = nodes.binop(load, statement.op, statement.value, like=statement)
-            return self._assign(ctx, [statement.target], value, statement)
+            assigned = self._assign(ctx, [statement.target], value, statement)
+            if isinstance(statement.target, gast.Name):
+                setanno(assigned[0], Anno.IN_PLACE, True)
+            return assigned
         if isinstance(statement, gast.Assign) and _is_pop(statement):
             return _pop_statements(statement)
         if isinstance(statement, gast.Assign):

@@ -12,6 +12,7 @@ from ..compiler import RULES
 from . import default_pipeline, forward_pipeline
 from .activity import Activity, ActivityResult
 from .codegen import emit
+from .mutation import CheckMutation
 from .parse import parse_function
 from .passmanager import PassContext, Step, new_context, run_pipeline
 from .request import CompileRequest
@@ -77,3 +78,14 @@ def tangent_source(source: str, **request: Any) -> str:
     """The generated source of the snippet's forward-mode (tangent) function."""
     ctx = run_pipeline(forward_pipeline(), context(source, mode="forward", **request))
     return emit(ctx.tree).source.rstrip("\n")
+
+
+def mutation_error(source: str, **request: Any) -> str:
+    """The message ``CheckMutation`` raises for the snippet (or ``"ok"``)."""
+    ctx = _normalized(source, **request)
+    try:
+        ctx.analysis(Activity)
+        CheckMutation().run(ctx)
+    except SyntaxError as error:
+        return f"{error.filename}:{error.lineno}: {error.msg}"
+    return "ok"

@@ -1,0 +1,208 @@
+"""Mutation fence: reject in-place updates the value-semantics model would get wrong.
+
+Input: ANF + SSA function with ``Resolution`` and ``ActivityResult``. Output: nothing (an
+analysis), or ``UnsupportedSyntaxError`` at the user's line. autodiff compiles ``x[i] = v`` and
+``x += v`` as new values; that is exact unless another name still refers to the old array
+(a view ``head = x[:2]``, an alias ``z = x``) and is read after the update, or unless a call
+updates an array in place (``np.add.at``, ``out=``, a helper writing into its argument).
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import gast
+
+from ..errors import Loc, UnsupportedSyntaxError
+from .activity import Activity, stored_names
+from .anf import local_names
+from .annotations import Anno, getanno
+from .passmanager import Analysis, PassContext
+from .resolve import MISSING, Resolve, evaluate_static
+
+# operations whose result may share memory with their first argument
+_VIEW_METHODS = frozenset({"reshape", "transpose", "ravel", "squeeze", "swapaxes", "view"})
+_VIEW_ATTRIBUTES = frozenset({"T", "mT", "real", "imag"})
+
+
+class CheckMutation(Analysis):
+    """Reject aliasing that in-place semantics would make visible, and in-place calls.
+
+    >>> from autodiff.transforms.testing import mutation_error
+    >>> print(mutation_error('''
+    ... def f(x):
+    ...     y = np.zeros(2)
+    ...     head = y[:1]
+    ...     y[0] = x
+    ...     return np.sum(head)'''))
+    <doctest>:5: y is modified in place while head (a view or alias of it, line 4) is read afterwards; numpy would show the change in head but the gradient would not: make it a copy: `head = y[:1].copy()`
+    """
+
+    name = "mutation"
+    requires = (Resolve, Activity)
+
+    def run(self, ctx: PassContext) -> None:
+        checker = _Checker(ctx)
+        statements = list(_in_order(ctx.function.body))
+        for position, statement in enumerate(statements):
+            checker.call_statement(statement)
+            checker.record_view(statement)
+            checker.check_write(statement, statements[position + 1:])
+
+
+class _Checker:
+    def __init__(self, ctx: PassContext) -> None:
+        self.ctx = ctx
+        self.resolution = ctx.analysis(Resolve)
+        self.varied = ctx.analysis(Activity).varied
+        self.locals = local_names(ctx.function) - set(ctx.request.constants)
+        self.views: dict[str, tuple[str, gast.stmt]] = {}  # view name -> (base, statement)
+
+    def loc(self, statement: gast.stmt) -> Loc:
+        origin = getanno(statement, Anno.ORIGIN)
+        if origin is None:
+            return self.ctx.source.location
+        return Loc(origin.filename, origin.lineno, origin.col)
+
+    # ---- in-place calls ----------------------------------------------------------------------
+    def call_statement(self, statement: gast.stmt) -> None:
+        call = getattr(statement, "value", None)
+        if not isinstance(statement, (gast.Expr, gast.Assign)) or not isinstance(call, gast.Call):
+            return
+        if not self._receives_varied(call):
+            return
+        if any(keyword.arg == "out" for keyword in call.keywords):
+            self.reject(statement, "out= writes into an existing array in place",
+                        "assign the result instead: y = np.add(a, b)")
+        func = call.func
+        if isinstance(func, gast.Attribute) and func.attr == "at":
+            self.reject(statement, f"{gast.unparse(func).strip()} updates its argument in place",
+                        "build the result with np.bincount, or index with x[idx] += v")
+        if isinstance(statement, gast.Expr):
+            self.discarded_call(statement, call)
+
+    def discarded_call(self, statement: gast.Expr, call: gast.Call) -> None:
+        func = call.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+                and func.value.id in self.locals:
+            self.reject(statement, f"{gast.unparse(func).strip()}(...) may modify "
+                        f"{func.value.id} in place", "assign a new value instead")
+        callee = evaluate_static(self.ctx, func, self.locals)
+        if callee is MISSING or _is_python_code(callee):
+            self.reject(statement, f"the result of {gast.unparse(func).strip()}(...) is unused, "
+                        "so it can only act by modifying its differentiated argument in place",
+                        "return the new value from the helper and assign it")
+
+    def _receives_varied(self, call: gast.Call) -> bool:
+        values = [*call.args, *(keyword.value for keyword in call.keywords)]
+        if isinstance(call.func, gast.Attribute):
+            values.append(call.func.value)
+        return any(isinstance(node, gast.Name) and node.id in self.varied
+                   for value in values for node in gast.walk(value))
+
+    # ---- views and aliases -------------------------------------------------------------------
+    def record_view(self, statement: gast.stmt) -> None:
+        if not isinstance(statement, gast.Assign) or len(stored_names(statement)) != 1:
+            return
+        base = self._viewed(statement.value)
+        if base is not None:
+            self.views[stored_names(statement)[0]] = (base, statement)
+
+    def _viewed(self, value: gast.expr) -> str | None:
+        """The local array ``value`` may share memory with, if any."""
+        if isinstance(value, gast.Name) and value.id in self.locals:
+            return value.id
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+            return value.value.id if value.value.id in self.locals else None
+        if isinstance(value, gast.Attribute) and value.attr in _VIEW_ATTRIBUTES \
+                and isinstance(value.value, gast.Name):
+            return value.value.id
+        if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+                and value.func.attr in _VIEW_METHODS and isinstance(value.func.value, gast.Name):
+            return value.func.value.id
+        return None
+
+    def written(self, statement: gast.stmt) -> str | None:
+        """The array a statement updates in place (``x[i] = v``, ``x += v``), if any."""
+        if not isinstance(statement, gast.Assign):
+            return None
+        value = statement.value
+        if isinstance(value, gast.Call) and gast.unparse(value.func).strip() == "_rt.setitem" \
+                and value.args and isinstance(value.args[0], gast.Name):
+            return value.args[0].id
+        if getanno(statement, Anno.IN_PLACE) and isinstance(value, gast.BinOp) \
+                and isinstance(value.left, gast.Name):
+            return value.left.id
+        return None
+
+    def check_write(self, statement: gast.stmt, later: list[gast.stmt]) -> None:
+        array = self.written(statement)
+        if array is None:
+            return
+        for alias, origin in self._aliases(array):
+            if alias not in stored_names(statement) and _read_before_reassigned(alias, later):
+                line = getanno(origin, Anno.ORIGIN) if origin is not None else None
+                where = f", line {line.lineno}" if line is not None else ""
+                fix = f"`{line.text}.copy()`" if line is not None and "=" in line.text \
+                    else f"`{alias} = <expression>.copy()`"
+                self.reject(statement, f"{_base(array)} is modified in place while "
+                            f"{_base(alias)} (a view or alias of it{where}) is read afterwards; "
+                            f"numpy would show the change in {_base(alias)} but the gradient "
+                            f"would not", f"make it a copy: {fix}")
+
+    def _aliases(self, array: str) -> list[tuple[str, gast.stmt]]:
+        """Names that may share memory with ``array`` (views of it, and what it views)."""
+        related = {array}
+        changed = True
+        while changed:
+            changed = False
+            for view, (base, _) in self.views.items():
+                if (base in related) != (view in related):
+                    related |= {base, view}
+                    changed = True
+        return [(name, self.views[name][1] if name in self.views else None)
+                for name in sorted(related - {array})]
+
+    def reject(self, statement: gast.stmt, what: str, instead: str) -> None:
+        raise UnsupportedSyntaxError(f"{what}: {instead}", self.loc(statement))
+
+
+def _is_python_code(obj: object) -> bool:
+    return inspect.isfunction(obj) or inspect.ismethod(obj) \
+        or inspect.isfunction(getattr(type(obj), "construct", None))
+
+
+def _base(name: str) -> str:
+    """The user's name of an SSA version (``y`` for ``y_1``) for messages."""
+    head, _, tail = name.rpartition("_")
+    return head if head and tail.isdigit() and not head.startswith("_") else name
+
+
+def _read_before_reassigned(name: str, later: list[gast.stmt]) -> bool:
+    """Is ``name`` read in ``later`` before a statement assigns it again?"""
+    for statement in later:
+        if isinstance(statement, (gast.If, gast.For, gast.While)):
+            header = statement.test if not isinstance(statement, gast.For) else statement.iter
+            if any(node.id == name for node in gast.walk(header) if isinstance(node, gast.Name)):
+                return True
+            continue
+        if any(node.id == name for node in _loads(statement)):
+            return True
+        if name in stored_names(statement):
+            return False
+    return False
+
+
+def _loads(statement: gast.stmt) -> list[gast.Name]:
+    return [node for node in gast.walk(statement)
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)]
+
+
+def _in_order(statements: list[gast.stmt]):
+    for statement in statements:
+        yield statement
+        for block in ("body", "orelse"):
+            yield from _in_order(getattr(statement, block, []))
+
+
+__all__ = ["CheckMutation"]
