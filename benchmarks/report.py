@@ -1,0 +1,387 @@
+"""Render benchmark results: markdown tables, target verdicts, JSON and the scaling plot."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .harness import RunResults, ScalingSeries, SystemResult, WorkloadResult
+
+HAND = "handwritten"
+AUTODIFF = "autodiff"
+AUTOGRAD = "autograd"
+
+# ---- formatting ---------------------------------------------------------------------------------
+
+
+def fmt_time(seconds: float | None) -> str:
+    """Seconds in a readable unit (ns, µs, ms or s), three significant digits."""
+    if seconds is None:
+        return "-"
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def fmt_ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}x"
+
+
+def fmt_bytes(count: int | None) -> str:
+    if count is None:
+        return "-"
+    for unit, scale in (("MB", 1e6), ("kB", 1e3)):
+        if count >= scale:
+            return f"{count / scale:.3g} {unit}"
+    return f"{count} B"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(item) for item in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def short_status(status: str) -> str:
+    """The status without its detail: ok, unsupported, WRONG GRADIENT, error."""
+    if status.startswith("WRONG GRADIENT"):
+        return "WRONG GRADIENT"
+    return status.split(":", 1)[0]
+
+
+# ---- derived numbers ----------------------------------------------------------------------------
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+def ratio_to_hand(workload: WorkloadResult, system: str) -> float | None:
+    """Gradient time of ``system`` over the hand-written gradient's (None if either failed)."""
+    found, hand = workload.results.get(system), workload.results.get(HAND)
+    if found is None or hand is None or not found.ok or not hand.ok:
+        return None
+    return _ratio(found.grad_s, hand.grad_s)
+
+
+def memory_ratio(workload: WorkloadResult, system: str) -> float | None:
+    found, hand = workload.results.get(system), workload.results.get(HAND)
+    if found is None or hand is None or found.peak_bytes is None:
+        return None
+    return _ratio(found.peak_bytes, hand.peak_bytes)
+
+
+def overhead_us(result: SystemResult) -> float | None:
+    """Public gradient callable minus the generated function it calls, in microseconds.
+
+    The median of paired differences (see ``harness.paired_overhead``): pairing cancels the
+    drift a shared machine adds to both.
+    """
+    if not result.overhead_samples:
+        return None
+    return statistics.median(result.overhead_samples) * 1e6
+
+
+def geomean(values: Sequence[float]) -> float:
+    return math.exp(sum(math.log(value) for value in values) / len(values))
+
+
+# ---- targets ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    """A goal from issue 6: reported, never asserted."""
+
+    goal: str
+    verdict: str  # PASS, FAIL or n/a
+    value: str
+    detail: str
+
+
+def _verdict(passed: bool) -> str:
+    return "PASS" if passed else "FAIL"
+
+
+def _autodiff(workloads: Sequence[WorkloadResult]) -> list[tuple[WorkloadResult, SystemResult]]:
+    return [(w, w.results[AUTODIFF]) for w in workloads if AUTODIFF in w.results]
+
+
+def _failed_names(pairs: Sequence[tuple[WorkloadResult, SystemResult]]) -> list[str]:
+    return [w.name for w, result in pairs if not result.ok]
+
+
+def _failure_note(failed: Sequence[str]) -> str:
+    return f"; autodiff failed on {', '.join(failed)}" if failed else ""
+
+
+def _measured_ratios(workloads: Sequence[WorkloadResult]) -> dict[str, float]:
+    """autodiff's gradient time over hand-written, for the workloads where both ran."""
+    ratios = {w.name: ratio_to_hand(w, AUTODIFF) for w in workloads}
+    return {name: value for name, value in ratios.items() if value is not None}
+
+
+def target_every_workload(workloads: Sequence[WorkloadResult], limit: float = 1.15) -> Target:
+    goal = f"every workload: autodiff <= {limit}x hand-written"
+    ratios = _measured_ratios(workloads)
+    failed = _failed_names(_autodiff(workloads))
+    if not ratios:
+        return Target(goal, "FAIL" if failed else "n/a", "-",
+                      "nothing measured" + _failure_note(failed))
+    worst = max(ratios, key=lambda name: ratios[name])
+    over = [name for name, value in ratios.items() if value > limit]
+    detail = f"worst: {worst}" + (f"; over the limit: {', '.join(over)}" if over else "")
+    return Target(goal, _verdict(not over and not failed), fmt_ratio(ratios[worst]),
+                  detail + _failure_note(failed))
+
+
+def target_geomean(workloads: Sequence[WorkloadResult], limit: float = 1.05) -> Target:
+    goal = f"geomean: autodiff <= {limit}x hand-written"
+    ratios = list(_measured_ratios(workloads).values())
+    if not ratios:
+        return Target(goal, "n/a", "-", "no workload measured")
+    value = geomean(ratios)
+    detail = f"over {len(ratios)} measured workload(s)" + _failure_note(
+        _failed_names(_autodiff(workloads)))
+    return Target(goal, _verdict(value <= limit), fmt_ratio(value), detail)
+
+
+def target_vs_autograd(workloads: Sequence[WorkloadResult], factor: float = 5.0) -> Target:
+    goal = f"small workloads: autodiff >= {factor:g}x faster than autograd"
+    small = [w for w in workloads if w.small and AUTODIFF in w.results]
+    if not small or not any(AUTOGRAD in w.results for w in small):
+        return Target(goal, "n/a", "-", "no small workload run with both systems")
+    speedups: dict[str, float] = {}
+    failed = []
+    for workload in small:
+        ours, theirs = workload.results[AUTODIFF], workload.results.get(AUTOGRAD)
+        if not ours.ok or theirs is None or not theirs.ok:
+            failed.append(workload.name)
+            continue
+        speedups[workload.name] = (theirs.grad_s or 0.0) / (ours.grad_s or math.inf)
+    if not speedups:
+        return Target(goal, "FAIL", "-", f"no small workload measured; failed on "
+                      f"{', '.join(failed)}")
+    worst = min(speedups, key=lambda name: speedups[name])
+    detail = f"slowest speedup: {worst}" + (
+        f"; not measured (a system failed) on {', '.join(failed)}" if failed else "")
+    passed = not failed and speedups[worst] >= factor
+    return Target(goal, _verdict(passed), f"{speedups[worst]:.1f}x", detail)
+
+
+def target_compile(workloads: Sequence[WorkloadResult], limit_s: float = 0.030) -> Target:
+    goal = f"first-call compile of mlp_small <= {limit_s * 1e3:g} ms"
+    found = [w.results.get(AUTODIFF) for w in workloads if w.name == "mlp_small"]
+    if not found or found[0] is None:
+        return Target(goal, "n/a", "-", "mlp_small not run")
+    result = found[0]
+    if result.first_call_s is None:
+        return Target(goal, "FAIL", "-", result.status)
+    return Target(goal, _verdict(result.first_call_s <= limit_s), fmt_time(result.first_call_s),
+                  "autodiff.grad(fresh function) + first call, median of fresh copies")
+
+
+def target_overhead(workloads: Sequence[WorkloadResult], limit_us: float = 3.0) -> Target:
+    goal = f"cached call overhead <= {limit_us:g} µs"
+    values = {w.name: overhead_us(result) for w, result in _autodiff(workloads)
+              if w.small and result.ok}
+    measured = {name: value for name, value in values.items() if value is not None}
+    if not measured:
+        return Target(goal, "n/a", "-", "no small workload measured")
+    value = statistics.median(measured.values())
+    detail = (f"median over {len(measured)} small workloads (range "
+              f"{min(measured.values()):.2f} .. {max(measured.values()):.2f} µs)")
+    return Target(goal, _verdict(value <= limit_us), f"{value:.2f} µs", detail)
+
+
+def target_memory(workloads: Sequence[WorkloadResult], limit: float = 1.2) -> Target:
+    goal = f"peak memory <= {limit}x hand-written"
+    ratios = {w.name: memory_ratio(w, AUTODIFF) for w, result in _autodiff(workloads)
+              if result.ok}
+    measured = {name: value for name, value in ratios.items() if value is not None}
+    if not measured:
+        return Target(goal, "n/a", "-", "no workload measured")
+    worst = max(measured, key=lambda name: measured[name])
+    return Target(goal, _verdict(measured[worst] <= limit), fmt_ratio(measured[worst]),
+                  f"worst: {worst} (one gradient call, tracemalloc)")
+
+
+TARGETS: tuple[Callable[[Sequence[WorkloadResult]], Target], ...] = (
+    target_every_workload, target_geomean, target_vs_autograd, target_compile,
+    target_overhead, target_memory)
+
+
+def evaluate_targets(workloads: Sequence[WorkloadResult]) -> list[Target]:
+    return [target(workloads) for target in TARGETS]
+
+
+# ---- markdown -----------------------------------------------------------------------------------
+
+
+def _system_row(workload: WorkloadResult, result: SystemResult) -> list[str]:
+    name = result.system
+    is_hand = name == HAND
+    overhead = overhead_us(result)
+    memory = fmt_bytes(result.peak_bytes) if is_hand else fmt_ratio(memory_ratio(workload, name))
+    return [workload.name, name, result.status, fmt_time(result.grad_s),
+            "1.00x" if is_hand and result.ok else fmt_ratio(ratio_to_hand(workload, name)),
+            fmt_time(result.forward_s), fmt_ratio(_ratio(result.grad_s, result.forward_s)),
+            fmt_time(result.first_call_s),
+            "-" if overhead is None else f"{overhead:+.2f} µs", memory]
+
+
+def detail_table(workloads: Sequence[WorkloadResult]) -> str:
+    header = ["workload", "system", "status", "gradient", "x hand", "forward", "grad/fwd",
+              "first call", "call overhead", "peak mem (x hand)"]
+    rows = [_system_row(w, result) for w in workloads for result in w.results.values()]
+    return table(header, rows)
+
+
+def ratio_table(workloads: Sequence[WorkloadResult]) -> str:
+    """Workloads down, systems across: gradient time relative to hand-written numpy."""
+    systems = [name for name in _system_names(workloads) if name != HAND]
+    rows = []
+    for workload in workloads:
+        hand = workload.results.get(HAND)
+        row = [workload.name, fmt_time(hand.grad_s) if hand else "-"]
+        for name in systems:
+            result = workload.results.get(name)
+            if result is None:
+                row.append("-")
+            else:
+                row.append(fmt_ratio(ratio_to_hand(workload, name)) if result.ok
+                           else short_status(result.status))
+        rows.append(row)
+    return table(["workload", "handwritten", *systems], rows)
+
+
+def _system_names(workloads: Sequence[WorkloadResult]) -> list[str]:
+    names: list[str] = []
+    for workload in workloads:
+        names += [name for name in workload.results if name not in names]
+    return names
+
+
+def targets_table(targets: Sequence[Target]) -> str:
+    return table(["target", "value", "result", "detail"],
+                 [[t.goal, t.value, t.verdict, t.detail] for t in targets])
+
+
+def scaling_table(series: ScalingSeries) -> str:
+    systems = list(series.points[0].times) if series.points else []
+    header = [series.parameter]
+    for name in systems:
+        header += [name] if name == HAND else [name, "x hand"]
+    rows = []
+    for point in series.points:
+        hand = point.times.get(HAND)
+        row = [f"{point.value:,}"]
+        for name in systems:
+            seconds = point.times.get(name)
+            shown = fmt_time(seconds) if seconds is not None else short_status(
+                point.status.get(name, "-"))
+            row += [shown] if name == HAND else [shown, fmt_ratio(_ratio(seconds, hand))]
+        rows.append(row)
+    return table(header, rows)
+
+
+def render_markdown(results: RunResults, targets: Sequence[Target],
+                    plot_note: str | None) -> str:
+    """The full report."""
+    config, meta = results.config, results.meta
+    mode = "quick" if config.quick else "full"
+    parts = [
+        f"# autodiff benchmarks ({mode})",
+        f"{meta.get('date', '')} · numpy {meta.get('numpy', '?')} · python "
+        f"{meta.get('python', '?')} · BLAS threads: {meta.get('blas_threads', '?')} · "
+        f"{config.rounds} interleaved rounds, ~{config.batch_seconds * 1e3:g} ms batches, "
+        "per-call medians",
+        "## Gradient time relative to hand-written numpy",
+        ratio_table(results.workloads),
+        "## Targets (reported, not asserted)",
+        targets_table(targets),
+        "## Details",
+        detail_table(results.workloads),
+        "first call: transform + first gradient call on a freshly created function object "
+        f"(median of {config.compile_repeats}; autodiff's includes compiling). call overhead: "
+        "autodiff's public gradient callable minus calling `grad_fn.unit.function` directly "
+        "(median of paired differences, small workloads only). "
+        "peak mem: tracemalloc peak of one gradient call (hand-written: bytes; others: ratio).",
+    ]
+    for series in results.scaling:
+        parts += [f"## Scaling: {series.title}", scaling_table(series)]
+    if results.scaling:
+        parts.append(plot_note or "")
+    notes = [f"- {name}: skipped ({reason})" for name, reason in results.skipped.items()]
+    if notes:
+        parts += ["## Systems not run", "\n".join(notes)]
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+# ---- files --------------------------------------------------------------------------------------
+
+
+def to_json(results: RunResults, targets: Sequence[Target]) -> dict[str, Any]:
+    data = dataclasses.asdict(results)
+    data["targets"] = [dataclasses.asdict(target) for target in targets]
+    return data
+
+
+def plot_scaling(series: Sequence[ScalingSeries], path: Path) -> str:
+    """Write the scaling plot as a PNG; returns a line for the report."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "Scaling plot skipped: matplotlib is not installed."
+    figure, axes = plt.subplots(1, len(series), figsize=(6 * len(series), 4.5), squeeze=False)
+    for axis, item in zip(axes[0], series, strict=True):
+        systems = list(item.points[0].times) if item.points else []
+        for name in systems:
+            pairs = [(p.value, p.times[name]) for p in item.points if p.times.get(name)]
+            if pairs:
+                xs, ys = zip(*pairs, strict=True)
+                axis.plot(xs, ys, marker="o", label=name)
+        axis.set(xscale="log", yscale="log", xlabel=item.parameter,
+                 ylabel="gradient time per call (s)", title=item.title)
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return f"Scaling plot: `{path}`."
+
+
+def write_outputs(results: RunResults, directory: Path, stem: str) -> tuple[str, list[Path]]:
+    """Write ``<stem>.json``, ``<stem>.md`` and ``<stem>-scaling.png``; returns the markdown."""
+    directory.mkdir(parents=True, exist_ok=True)
+    targets = evaluate_targets(results.workloads)
+    written = []
+    plot_note = None
+    if results.scaling:
+        png = directory / f"{stem}-scaling.png"
+        plot_note = plot_scaling(results.scaling, png)
+        if png.exists() and "skipped" not in plot_note:
+            written.append(png)
+    markdown = render_markdown(results, targets, plot_note)
+    md_path = directory / f"{stem}.md"
+    md_path.write_text(markdown)
+    json_path = directory / f"{stem}.json"
+    json_path.write_text(json.dumps(to_json(results, targets), indent=1) + "\n")
+    return markdown, [md_path, json_path, *written]
