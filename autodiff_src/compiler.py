@@ -51,6 +51,9 @@ class RuntimeRules:
     def attribute_key(self, name: str) -> registry.AttributeKey:
         return registry.AttributeKey(name)
 
+    def is_array_method(self, name: str) -> bool:
+        return hasattr(np.ndarray, name)
+
     def is_custom(self, obj: Any) -> bool:
         return isinstance(obj, custom_vjp)
 

@@ -107,9 +107,10 @@ def _message(node: gast.AST) -> str | None:
 
 
 def _simple_target(target: gast.expr) -> bool:
+    """A name, or a (nested) tuple of names."""
     if isinstance(target, gast.Name):
         return True
-    return isinstance(target, gast.Tuple) and all(isinstance(e, gast.Name) for e in target.elts)
+    return isinstance(target, gast.Tuple) and all(_simple_target(e) for e in target.elts)
 
 
 def _assignment_message(node: gast.AST) -> str | None:

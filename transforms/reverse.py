@@ -400,7 +400,11 @@ class GradientBuilder(ControlFlow):
         return adjoints
 
     def unknown_adjoint(self, statement, operation, output) -> list:
-        raise NoGradientRuleError(_no_rule_message(operation), self.loc(statement))
+        method = getattr(operation.callee, "name", None)
+        runtime_receiver = isinstance(method, str) and operation.callee is not None \
+            and not self.ctx.rules.is_array_method(method)
+        raise NoGradientRuleError(_no_rule_message(operation, runtime_receiver),
+                                  self.loc(statement))
 
     def boolop_adjoint(self, statement, operation, output) -> list:
         raise UnsupportedSyntaxError(
@@ -414,8 +418,12 @@ class GradientBuilder(ControlFlow):
         return self.activity.is_active(statement)
 
 
-def _no_rule_message(operation: Operation) -> str:
+def _no_rule_message(operation: Operation, runtime_receiver: bool = False) -> str:
     what = operation.display or "this operation"
+    if runtime_receiver:
+        return (f"{what}(...) calls a method of a value known only when the function runs (an "
+                "argument or a local); autodiff resolves calls when it compiles: make the "
+                "object a global or closure variable, or pass its arrays as arguments")
     return (f"{what} has no gradient rule and no Python source to differentiate; register "
             f"one with autodiff.defvjp({what}, rule_for_arg0, ...) or wrap the call in "
             "autodiff.stop_gradient(...) if no gradient should flow through it")

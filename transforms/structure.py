@@ -133,8 +133,11 @@ class _Structurer:
             return [loop]
         if _is_call_to(iterable, "enumerate") and len(iterable.args) == 1 \
                 and isinstance(loop.target, gast.Tuple) and len(loop.target.elts) == 2:
-            return self.index_loop(loop, iterable.args[0], [loop.target.elts[1]],
-                                   index=loop.target.elts[0])
+            inner, (index, item) = iterable.args[0], loop.target.elts
+            if _is_call_to(inner, "zip") and isinstance(item, gast.Tuple) \
+                    and len(item.elts) == len(inner.args):
+                return self.zip_loop(loop, inner.args, item.elts, index=index)
+            return self.index_loop(loop, inner, [item], index=index)
         if _is_call_to(iterable, "zip") and iterable.args:
             targets = loop.target.elts if isinstance(loop.target, gast.Tuple) \
                 and len(loop.target.elts) == len(iterable.args) else None
@@ -192,14 +195,14 @@ class _Structurer:
         loop.body = [*reads, *loop.body]
         return [*before, loop]
 
-    def zip_loop(self, loop: gast.For, sequences: list[gast.expr],
-                 targets: list[gast.expr]) -> list[gast.stmt]:
+    def zip_loop(self, loop: gast.For, sequences: list[gast.expr], targets: list[gast.expr],
+                 index: gast.expr | None = None) -> list[gast.stmt]:
         before, names = [], []
         for sequence in sequences:
             statements, name = self._named(sequence, loop)
             before += statements
             names.append(name)
-        index_name = self.ctx.namer.temp("i")
+        index_name = index.id if isinstance(index, gast.Name) else self.ctx.namer.temp("i")
         lengths = [nodes.call(nodes.name("len", like=loop), [nodes.name(n, like=loop)], like=loop)
                    for n in names]
         count = lengths[0] if len(lengths) == 1 else nodes.call(
@@ -335,8 +338,12 @@ def _has_inner_return(body: list[gast.stmt]) -> bool:
 
 
 def _is_call_to(expr: gast.expr, name: str) -> bool:
-    return isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) \
-        and expr.func.id == name and not expr.keywords
+    """``name(...)`` with no keywords (``zip`` may say ``strict=``)."""
+    if not (isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name)
+            and expr.func.id == name):
+        return False
+    allowed = {"strict"} if name == "zip" else set()
+    return all(keyword.arg in allowed for keyword in expr.keywords)
 
 
 def _store(target: gast.expr) -> gast.expr:

@@ -234,7 +234,6 @@ TRIP_COUNTER = ("nested loops that both need a trip counter share one `_tripsN` 
                 "count is clobbered (wrong gradient, or IndexError: pop from empty list)")
 RUNTIME_RECEIVER = ("method of an object passed as an argument or built inside the function: "
                     "NoGradientRuleError ('has no Python source') although the method has source")
-NESTED_TARGET = "`for i, (a, b) in enumerate(zip(...))`: UnsupportedSyntaxError (nested loop target)"
 BUILTIN_REDUCERS = "builtins min/max/sum have no gradient rule: NoGradientRuleError"
 MATH_MODULE = "math.sqrt/math.exp/math.cos have no gradient rule: NoGradientRuleError"
 ITEM = "ndarray.item() has no gradient rule: NoGradientRuleError"
@@ -242,7 +241,6 @@ VIEW_ALIAS = ("a view taken before a slice write does not see the write (setitem
               "forward value and gradient differ from numpy")
 NESTED_DEF = "a nested def inside the function: UnsupportedSyntaxError (by design)"
 LIST_COMP = "a list comprehension: UnsupportedSyntaxError (by design)"
-ZIP_STRICT = "zip(a, b, strict=True) is not recognised as a loop iterable: NoGradientRuleError for zip"
 LOOP_VALUE = ("value_and_grad returns the pre-loop value of a variable returned after a loop (or "
               "of `_retval` set inside one): the backward sweep pops it from the tape before the "
               "final `return (value, grads)`")
@@ -694,8 +692,7 @@ CASES = [
     pytest.param(C.zip_range_and_array, lambda: tuple(normal(166, 5, 5)),
                  id="zip_range_and_array"),
     pytest.param(C.enumerate_zip_nested_target, lambda: tuple(normal(167, 4, 4)),
-                 id="enumerate_zip_nested_target",
-                 marks=xfail(NESTED_TARGET)),
+                 id="enumerate_zip_nested_target"),
     pytest.param(C.iterate_columns_transpose, lambda: tuple(normal(168, (3, 4), 3)),
                  id="iterate_columns_transpose"),
     pytest.param(C.nested_subscript_read, lambda: tuple(normal(169, (4, 3))),
@@ -801,8 +798,7 @@ CASES = [
     pytest.param(C.float_and_astype, lambda: tuple(normal(209, 3)), id="float_and_astype"),
     pytest.param(C.inplace_operators_on_name, lambda: tuple(normal(210, 3)),
                  id="inplace_operators_on_name"),
-    pytest.param(C.zip_strict_pairs, lambda: tuple(normal(211, 4, 4)), id="zip_strict_pairs",
-                 marks=xfail(ZIP_STRICT)),
+    pytest.param(C.zip_strict_pairs, lambda: tuple(normal(211, 4, 4)), id="zip_strict_pairs"),
 ]
 
 
@@ -815,7 +811,6 @@ _SAME_AS_GRADIENT = (
     "early_return_elif",
     "instance_passed_as_argument",
     "instance_built_inside",
-    "enumerate_zip_nested_target",
     "builtin_max_min",
     "dynamic_programming_softmin",
     "builtin_sum_of_list",
@@ -826,7 +821,6 @@ _SAME_AS_GRADIENT = (
     "nested_helper_def",
     "list_comprehension_stack",
     "scalar_item",
-    "zip_strict_pairs",
 )
 VALUE_CASES = [
     pytest.param(*case.values, id=case.id,
