@@ -10,18 +10,25 @@ from . import (
     custom,
     registry,
     rules_elementwise,
+    rules_elementwise_jvp,
     rules_linalg,
+    rules_linalg_jvp,
     rules_nn,
+    rules_nn_jvp,
     rules_nondiff,
     rules_reduce,
+    rules_reduce_jvp,
     rules_shape,
+    rules_shape_jvp,
 )
 from .accumulate import add, ones_like, seed, seed_aux, zeros_like
 from .broadcast import unbroadcast_to, unreduce
 from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
 
-_RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_linalg, rules_shape, rules_nn, rules_nondiff)
+_RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_linalg, rules_shape, rules_nn, rules_nondiff,
+                 rules_elementwise_jvp, rules_reduce_jvp, rules_linalg_jvp, rules_shape_jvp,
+                 rules_nn_jvp)
 
 
 def _export_rules() -> None:

@@ -32,6 +32,22 @@ def _reduce_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
     return np.reshape(g, shape)
 
 
+def broadcast_like(t: Any, ans: Any) -> Any:
+    """The tangent ``t`` broadcast to the shape of the output ``ans`` (the JVP of broadcasting).
+
+    The common case (shapes already equal) costs one shape comparison and returns ``t`` itself.
+    Otherwise the result is ``np.broadcast_to``'s read-only view, not a copy: tangents are never
+    written in place (``_rt.add`` and ``_rt.setitem`` build new values), so a view is enough. A
+    Python number ``t`` takes ``ans``'s float dtype, so a float32 output gets a float32 tangent.
+    """
+    shape = np.shape(ans)
+    if np.shape(t) == shape:
+        return t
+    if isinstance(t, (float, int)):
+        t = np.asarray(t, dtype=np.result_type(t, ans))
+    return np.broadcast_to(t, shape)
+
+
 def unreduce(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Broadcast the adjoint of a reduction over ``axis`` back to the shape of ``x``."""
     shape = np.shape(x)

@@ -3,6 +3,9 @@
 ``xs.append(v)`` is compiled as ``xs = _rt.append(xs, v)`` and ``x[i] = v`` as
 ``x = _rt.setitem(x, i, v)``: each returns a new container, so every earlier value the backward
 sweep reads is still intact. The overwritten elements get no gradient.
+
+Forward mode: the tangent of a container has the container's structure, so each JVP rule returns
+a container shaped like the result, with zeros where its argument contributes nothing.
 """
 
 from __future__ import annotations
@@ -13,13 +16,17 @@ import numpy as np
 
 from .accumulate import zeros_like
 from .broadcast import unbroadcast_to
-from .registry import defvjp
+from .registry import defjvp, defvjp
 
 __all__ = [
     "append",
+    "append_jvp_item",
+    "append_jvp_xs",
     "append_vjp_item",
     "append_vjp_xs",
     "setitem",
+    "setitem_jvp_value",
+    "setitem_jvp_x",
     "setitem_vjp_value",
     "setitem_vjp_x",
 ]
@@ -36,6 +43,16 @@ def append_vjp_xs(g: Any, ans: Any, xs: Any, item: Any) -> list[Any]:
 
 def append_vjp_item(g: Any, ans: Any, xs: Any, item: Any) -> Any:
     return g[-1]
+
+
+def append_jvp_xs(t: Any, ans: Any, xs: Any, item: Any) -> list[Any]:
+    """The old items carry their tangents ``t`` (a list); the new item carries none."""
+    return append(t, zeros_like(item))
+
+
+def append_jvp_item(t: Any, ans: Any, xs: Any, item: Any) -> list[Any]:
+    """Zeros for the old items, ``t`` for the new one."""
+    return append(zeros_like(xs), t)
 
 
 def setitem(x: Any, index: Any, value: Any) -> Any:
@@ -59,8 +76,24 @@ def setitem_vjp_x(g: Any, ans: Any, x: Any, index: Any, value: Any) -> Any:
 
 
 def setitem_vjp_value(g: Any, ans: Any, x: Any, index: Any, value: Any) -> Any:
+    if isinstance(value, (tuple, list)):  # xs[i:j] = items: one adjoint per item
+        return g[index]
     return unbroadcast_to(g[index], value)
+
+
+def setitem_jvp_x(t: Any, ans: Any, x: Any, index: Any, value: Any) -> Any:
+    """The tangent of x, with zeros where it was overwritten (or at a new dict key)."""
+    if not isinstance(t, (np.ndarray, list, dict)):
+        t = np.array(t)  # a numpy scalar tangent of a 0-d array
+    return setitem(t, index, zeros_like(value))
+
+
+def setitem_jvp_value(t: Any, ans: Any, x: Any, index: Any, value: Any) -> Any:
+    """Zeros like the result, with the tangent of value (broadcast) at index."""
+    return setitem(zeros_like(ans), index, t)
 
 
 defvjp(append, append_vjp_xs, append_vjp_item, argnames=("xs", "item"))
 defvjp(setitem, setitem_vjp_x, None, setitem_vjp_value, argnames=("x", "index", "value"))
+defjvp(append, append_jvp_xs, append_jvp_item, argnames=("xs", "item"))
+defjvp(setitem, setitem_jvp_x, None, setitem_jvp_value, argnames=("x", "index", "value"))

@@ -195,24 +195,26 @@ def norm_vjp(
     g: Any, ans: Any, x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False
 ) -> Any:
     """2-norm/Frobenius: x / norm; vector p-norms (p >= 1 finite, inf, -inf); 0 at a zero vector."""
+    return unreduce(g, x, axis, keepdims) * _norm_slopes("norm_vjp", ans, x, ord, axis, keepdims)
+
+
+def _norm_slopes(rule: str, ans: Any, x: Any, ord: Any, axis: Any, keepdims: bool) -> Any:
+    # d norm / dx, shaped like x (ties of the inf-norms share the slope equally).
     matrix = np.ndim(axis) == 1 and len(axis) == 2
     matrix = matrix or (axis is None and ord is not None and np.ndim(x) == 2)
     if matrix and ord not in (None, "fro"):
-        raise NotImplementedError(f"norm_vjp: the matrix norm ord={ord!r} is not supported")
+        raise NotImplementedError(f"{rule}: the matrix norm ord={ord!r} is not supported")
     if ord == 0:
         return np.zeros_like(x)
-    g_full = unreduce(g, x, axis, keepdims)
     norm = unreduce(ans, x, axis, keepdims)
     if ord in (np.inf, -np.inf):
         hit = np.abs(x) == norm
         count = np.sum(hit, axis=axis, keepdims=True)
-        return (
-            g_full * np.sign(x) * hit / np.maximum(count, 1).astype(np.result_type(x), copy=False)
-        )
+        return np.sign(x) * hit / np.maximum(count, 1).astype(np.result_type(x), copy=False)
     safe = np.where(norm == 0, 1.0, norm)
     if ord is None or ord == 2 or ord == "fro":
-        return g_full * x / safe
-    return g_full * np.sign(x) * (np.abs(x) / safe) ** (ord - 1)
+        return x / safe
+    return np.sign(x) * (np.abs(x) / safe) ** (ord - 1)
 
 
 def inv_vjp(g: Any, ans: Any, a: Any) -> Any:

@@ -200,14 +200,17 @@ def binary_cross_entropy_with_logits_vjp_input(
     reduction: str = "mean",
 ) -> Any:
     """``weight * (σ(x) * (1 - y + pos_weight * y) - pos_weight * y)``; ``σ(x) - y`` plainly."""
+    d = _bce_input_slope(input, target, weight, pos_weight)
+    return unbroadcast_to(_elementwise_adjoint(g, input, reduction) * d, input)
+
+
+def _bce_input_slope(input: Any, target: Any, weight: Any, pos_weight: Any) -> Any:
     if pos_weight is None:
         d = sigmoid(input) - target
     else:
         weighted_target = pos_weight * target
         d = sigmoid(input) * (1 - target + weighted_target) - weighted_target
-    if weight is not None:
-        d = weight * d
-    return unbroadcast_to(_elementwise_adjoint(g, input, reduction) * d, input)
+    return d if weight is None else weight * d
 
 
 def binary_cross_entropy_with_logits_vjp_target(
@@ -220,13 +223,16 @@ def binary_cross_entropy_with_logits_vjp_target(
     reduction: str = "mean",
 ) -> Any:
     """``-weight * (pos_weight * log σ(x) - log(1 - σ(x)))``, which is ``-weight * x`` plainly."""
+    d = _bce_target_slope(input, weight, pos_weight)
+    return unbroadcast_to(_elementwise_adjoint(g, input, reduction) * d, target)
+
+
+def _bce_target_slope(input: Any, weight: Any, pos_weight: Any) -> Any:
     if pos_weight is None:
         d = -input
     else:
         d = -np.logaddexp(0, input) + pos_weight * np.logaddexp(0, -input)
-    if weight is not None:
-        d = weight * d
-    return unbroadcast_to(_elementwise_adjoint(g, input, reduction) * d, target)
+    return d if weight is None else weight * d
 
 
 def binary_cross_entropy_with_logits_vjp_weight(
@@ -241,10 +247,14 @@ def binary_cross_entropy_with_logits_vjp_weight(
     """The unweighted elementwise loss, reduced to ``weight``'s shape."""
     if weight is None:
         return None
+    d = _bce_unweighted_loss(input, target, pos_weight)
+    return unbroadcast_to(_elementwise_adjoint(g, input, reduction) * d, weight)
+
+
+def _bce_unweighted_loss(input: Any, target: Any, pos_weight: Any) -> Any:
     softplus_neg = np.logaddexp(0, -input)
     positive = target * softplus_neg if pos_weight is None else pos_weight * target * softplus_neg
-    d = positive + (1 - target) * np.logaddexp(0, input)
-    return unbroadcast_to(_elementwise_adjoint(g, input, reduction) * d, weight)
+    return positive + (1 - target) * np.logaddexp(0, input)
 
 
 def binary_cross_entropy_with_logits_vjp_pos_weight(
@@ -259,10 +269,13 @@ def binary_cross_entropy_with_logits_vjp_pos_weight(
     """``-weight * y * log σ(x)``, reduced to ``pos_weight``'s shape."""
     if pos_weight is None:
         return None
-    d = target * np.logaddexp(0, -input)
-    if weight is not None:
-        d = weight * d
+    d = _bce_pos_weight_slope(input, target, weight)
     return unbroadcast_to(_elementwise_adjoint(g, input, reduction) * d, pos_weight)
+
+
+def _bce_pos_weight_slope(input: Any, target: Any, weight: Any) -> Any:
+    d = target * np.logaddexp(0, -input)
+    return d if weight is None else weight * d
 
 
 # ---- cross-entropy on logits ------------------------------------------------------------------
@@ -393,11 +406,17 @@ def cross_entropy_vjp_input(
     label_smoothing: float = 0.0,
 ) -> Any:
     """``softmax(x) * sum_c(weight * q) - weight * q`` times the per-sample adjoint."""
+    d = _cross_entropy_input_slope(input, target, weight, label_smoothing)
+    return _sample_adjoint(g, input, target, weight, reduction) * d
+
+
+def _cross_entropy_input_slope(
+    input: Any, target: Any, weight: Any, label_smoothing: float
+) -> Any:
     axis = _class_axis(input)
     logp = log_softmax(input, axis)
     wq = _weighted_target(input, target, weight, label_smoothing, logp.dtype)
-    d = np.exp(logp) * np.sum(wq, axis=axis, keepdims=True) - wq
-    return _sample_adjoint(g, input, target, weight, reduction) * d
+    return np.exp(logp) * np.sum(wq, axis=axis, keepdims=True) - wq
 
 
 def cross_entropy_vjp_target(
@@ -412,11 +431,13 @@ def cross_entropy_vjp_target(
     """``-(1 - ε) * weight * log_softmax(x)`` for probability targets; None for class indices."""
     if _is_index_target(target):
         return None
-    axis = _class_axis(input)
-    d = -(1 - label_smoothing) * log_softmax(input, axis)
-    if weight is not None:
-        d = d * _class_weight(weight, input)
+    d = _cross_entropy_target_slope(input, weight, label_smoothing)
     return _sample_adjoint(g, input, target, weight, reduction) * d
+
+
+def _cross_entropy_target_slope(input: Any, weight: Any, label_smoothing: float) -> Any:
+    d = -(1 - label_smoothing) * log_softmax(input, _class_axis(input))
+    return d if weight is None else d * _class_weight(weight, input)
 
 
 def cross_entropy_vjp_weight(

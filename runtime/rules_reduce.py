@@ -1,6 +1,6 @@
 """Gradient rules of reductions (sum, mean, prod, max/min, var/std, cumsum), of the functions
 whose adjoint is a sum (``repeat``, ``tile``, ``full``, ``full_like``) and of the runtime helpers
-``unbroadcast_to``/``unreduce``.
+``unbroadcast_to``/``unreduce``/``broadcast_like``.
 
 Each rule restores the reduced axes with ``unreduce`` (any ``axis``: None, int, negative, tuple;
 ``keepdims`` either way). Ties of ``max``/``min`` share the gradient equally. ``prod`` is exact
@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .broadcast import reduced_count, unbroadcast_to, unreduce
+from .broadcast import broadcast_like, reduced_count, unbroadcast_to, unreduce
 from .registry import alias_method, defvjp
 from .rules_shape import take_vjp
 
@@ -89,6 +89,11 @@ def prod_vjp(
 ) -> Any:
     """d prod(x)/dx_i = product of the other entries; exact with zeros (no division by 0)."""
     _reject("prod_vjp", where=where)
+    return _cast_like(unreduce(g, a, axis, keepdims) * _prod_slopes(a, axis, initial), a, dtype)
+
+
+def _prod_slopes(a: Any, axis: Any, initial: Any) -> Any:
+    """d prod(a, axis)/da_i, shaped like a: the product of the other entries of i's slice."""
     is_zero = np.equal(a, 0)
     zeros = np.sum(is_zero, axis=axis, keepdims=True)
     nonzero = np.where(is_zero, 1.0, a)
@@ -97,15 +102,20 @@ def prod_vjp(
         others = others * initial
     # No zero: prod / x_i. One zero: that entry gets the product of the rest, others get 0.
     # Two or more zeros: every partial is 0.
-    partial = np.where(zeros == 0, others / nonzero, np.where(is_zero & (zeros == 1), others, 0.0))
-    return _cast_like(unreduce(g, a, axis, keepdims) * partial, a, dtype)
+    return np.where(zeros == 0, others / nonzero, np.where(is_zero & (zeros == 1), others, 0.0))
+
+
+def _extremum_hits(ans: Any, a: Any, axis: Any, keepdims: bool, where: Any) -> Any:
+    """The entries of a that attain the extremum ans of their slice (and are not masked)."""
+    hit = np.equal(a, unreduce(ans, a, axis, keepdims))
+    if where is not None and where is not True:
+        hit = hit & np.broadcast_to(where, np.shape(a))
+    return hit
 
 
 def _extremum_vjp(g: Any, ans: Any, a: Any, axis: Any, keepdims: bool, where: Any) -> Any:
     # The gradient is shared equally by the entries that attain the extremum.
-    hit = np.equal(a, unreduce(ans, a, axis, keepdims))
-    if where is not None and where is not True:
-        hit = hit & np.broadcast_to(where, np.shape(a))
+    hit = _extremum_hits(ans, a, axis, keepdims, where)
     share = unreduce(g, a, axis, keepdims) * hit
     count = np.sum(hit, axis=axis, keepdims=True)
     return share / np.maximum(count, 1).astype(np.result_type(share), copy=False)
@@ -278,6 +288,11 @@ def unreduce_vjp_g(
     return np.reshape(unbroadcast_to(h, expanded), np.shape(g))
 
 
+def broadcast_like_vjp_t(g: Any, ans: Any, t: Any, ans0: Any) -> Any:
+    """``broadcast_like`` (what JVP rules call) broadcasts t; the adjoint sums g back to t."""
+    return unbroadcast_to(g, t)
+
+
 _AXIS_REDUCTIONS = ("a",)
 
 defvjp(np.sum, sum_vjp, argnames=_AXIS_REDUCTIONS)
@@ -298,11 +313,13 @@ defvjp(np.full, None, full_vjp_fill_value, argnames=("shape", "fill_value"))
 # Rules call these helpers, so a gradient of a gradient differentiates them.
 defvjp(unbroadcast_to, unbroadcast_to_vjp_g, None, argnames=("g", "target"))
 defvjp(unreduce, unreduce_vjp_g, None, argnames=("g", "x"))
+defvjp(broadcast_like, broadcast_like_vjp_t, None, argnames=("t", "ans"))
 
 for _name in ("sum", "mean", "prod", "max", "min", "var", "std", "cumsum", "repeat"):
     alias_method(_name, getattr(np, _name))
 
 __all__ = [
+    "broadcast_like_vjp_t",
     "cumsum_vjp",
     "full_like_vjp_fill_value",
     "full_vjp_fill_value",

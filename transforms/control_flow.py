@@ -307,11 +307,12 @@ class ControlFlow:
             needed = _loads(_without_markers(backward)) | _loads(extra)
             prunable = [replay for replay in self.replays.values() if not replay.pruned
                         and not replay.active and not replay.assigned & needed]
-            if not prunable:
-                break
             for replay in prunable:
                 replay.pruned = True
             backward = _prune(backward, self.replays)
+            backward, emptied = _drop_idle_branches(backward, needed)
+            if not prunable and not emptied:
+                break
         self.needed = needed
         self.uses_tape = False
         self.assigned_so_far = self._params()
@@ -418,6 +419,28 @@ def _without_markers(statements: list[Any]) -> list[gast.AST]:
 def _loads(trees: list[gast.AST]) -> set[str]:
     return {node.id for tree in trees for node in gast.walk(tree)
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
+
+
+def _drop_idle_branches(statements: list[Any], needed: set[str]) -> tuple[list[Any], bool]:
+    """Remove backward ``if``s that would only restore values nobody reads (their condition
+    then needs no saving either)."""
+    result, dropped = [], False
+    for statement in statements:
+        if isinstance(statement, (gast.If, gast.For)):
+            statement.body, inner_body = _drop_idle_branches(statement.body, needed)
+            statement.orelse, inner_else = _drop_idle_branches(statement.orelse, needed)
+            dropped = dropped or inner_body or inner_else
+            if isinstance(statement, gast.If) and _idle(statement.body, needed) \
+                    and _idle(statement.orelse, needed):
+                dropped = True
+                continue
+        result.append(statement)
+    return result, dropped
+
+
+def _idle(statements: list[Any], needed: set[str]) -> bool:
+    return all(isinstance(s, gast.Pass) or (isinstance(s, Restore)
+               and not set(s.names) & needed) for s in statements)
 
 
 def _prune(statements: list[Any], replays: dict[int, _Replay]) -> list[Any]:

@@ -6,6 +6,9 @@ projections; values are checked against closed forms, in float32 and at extreme 
 
 from __future__ import annotations
 
+import importlib.util
+import pathlib
+import sys
 from typing import Any
 
 import numpy as np
@@ -31,115 +34,21 @@ def rng() -> np.random.Generator:
     return np.random.default_rng(20240611)
 
 
-# ---- sample inputs ----------------------------------------------------------------------------
-# An argument spec is (kind, shape[, extra]); kind "const" passes the value as is (e.g. a
-# reduction given positionally).
+# ---- sample inputs: NN_CASES of rule_cases.py, shared with test_jvp_rules.py ------------------
 
 
-def _make(spec: tuple[Any, ...], rng: np.random.Generator) -> Any:
-    kind = spec[0]
-    if kind == "const":
-        return spec[1]
-    shape = spec[1]
-    if kind == "normal":
-        return rng.normal(size=shape)
-    if kind == "away0":  # away from the kink of relu
-        x = rng.normal(size=shape)
-        return np.sign(x) * (0.1 + np.abs(x))
-    if kind == "unit":
-        return rng.uniform(0.05, 0.95, size=shape)
-    if kind == "positive":
-        return rng.uniform(0.5, 2.0, size=shape)
-    if kind == "index":
-        return rng.integers(0, spec[2], size=shape)
-    if kind == "probs":
-        p = rng.uniform(0.1, 1.0, size=shape)
-        return p / np.sum(p, axis=spec[2], keepdims=True)
-    raise AssertionError(kind)
+def _load_rule_cases() -> Any:
+    name = "autodiff_rule_cases"
+    if name not in sys.modules:
+        path = pathlib.Path(__file__).with_name("rule_cases.py")
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
-def N(shape: Any) -> tuple[Any, ...]:
-    return ("normal", shape)
-
-
-def U(shape: Any) -> tuple[Any, ...]:
-    return ("unit", shape)
-
-
-def P(shape: Any) -> tuple[Any, ...]:
-    return ("positive", shape)
-
-
-def C(value: Any) -> tuple[Any, ...]:
-    return ("const", value)
-
-
-def case(prim: Any, specs: tuple[Any, ...], id: str, **params: Any) -> Any:
-    return pytest.param(prim, specs, params, id=id)
-
-
-CASES = [
-    case(sigmoid, (N(()),), "sigmoid-scalar"),
-    case(sigmoid, (N((7,)),), "sigmoid-7"),
-    case(sigmoid, (N((3, 5)),), "sigmoid-3x5"),
-    case(relu, (("away0", (7,)),), "relu-7"),
-    case(relu, (("away0", (3, 5)),), "relu-3x5"),
-    case(softmax, (N((4,)),), "softmax-4"),
-    case(softmax, (N((3, 5)),), "softmax-3x5"),
-    case(softmax, (N((3, 5)), C(0)), "softmax-3x5-axis0-positional"),
-    case(softmax, (N((2, 3, 4)),), "softmax-2x3x4-axis1", axis=1),
-    case(log_softmax, (N((4,)),), "log_softmax-4"),
-    case(log_softmax, (N((3, 5)),), "log_softmax-3x5"),
-    case(log_softmax, (N((3, 5)), C(0)), "log_softmax-3x5-axis0-positional"),
-    case(log_softmax, (N((2, 3, 4)),), "log_softmax-2x3x4-axis1", axis=1),
-    case(mse_loss, (N((3, 4)), N((3, 4))), "mse-mean"),
-    case(mse_loss, (N((3, 4)), N((3, 4))), "mse-sum", reduction="sum"),
-    case(mse_loss, (N((3, 4)), N((3, 4))), "mse-none", reduction="none"),
-    case(mse_loss, (N((3, 4)), N((4,))), "mse-broadcast-target"),
-    case(mse_loss, (N((1, 4)), N((3, 1))), "mse-broadcast-both-none", reduction="none"),
-    case(mse_loss, (N((3, 4)), N((3, 4)), C("sum")), "mse-sum-positional"),
-    case(BCE, (N((5,)), U((5,))), "bce-plain"),
-    case(BCE, (N((4, 3)), U((4, 3)), P((3,)), P((3,))), "bce-w3-pw3-mean"),
-    case(BCE, (N((4, 3)), U((4, 3)), P((3,)), P((3,))), "bce-w3-pw3-sum", reduction="sum"),
-    case(BCE, (N((4, 3)), U((4, 3)), P((4, 1)), P(())), "bce-w4x1-pw0d-none", reduction="none"),
-    case(BCE, (N((4, 3)), U((4, 3)), P((4, 3)), P((4, 3)), C("sum")), "bce-full-sum-positional"),
-    case(BCE, (N((2, 3)), U((2, 3)), C(None), P((3,))), "bce-pos_weight-only"),
-    case(BCE, (N((2, 3)), U((2, 3)), P((1, 3))), "bce-weight-only", reduction="none"),
-    case(cross_entropy, (N((4, 3)), ("index", (4,), 3)), "ce-index-mean"),
-    case(cross_entropy, (N((4, 3)), ("index", (4,), 3)), "ce-index-sum", reduction="sum"),
-    case(cross_entropy, (N((4, 3)), ("index", (4,), 3), P((3,))), "ce-index-weight-mean"),
-    case(
-        cross_entropy,
-        (N((4, 3)), ("index", (4,), 3), P((3,))),
-        "ce-index-weight-none",
-        reduction="none",
-    ),
-    case(
-        cross_entropy,
-        (N((5, 4)), ("index", (5,), 4), P((4,))),
-        "ce-index-weight-smooth",
-        label_smoothing=0.2,
-    ),
-    case(cross_entropy, (N((4,)), ("index", (), 4), P((4,))), "ce-index-1d"),
-    case(
-        cross_entropy,
-        (N((2, 3, 5)), ("index", (2, 5), 3), P((3,))),
-        "ce-index-spatial",
-    ),
-    case(cross_entropy, (N((4, 3)), ("probs", (4, 3), 1)), "ce-probs-mean"),
-    case(
-        cross_entropy,
-        (N((4, 3)), ("probs", (4, 3), 1), P((3,))),
-        "ce-probs-weight-smooth",
-        label_smoothing=0.1,
-    ),
-    case(
-        cross_entropy,
-        (N((4, 3)), ("probs", (4, 3), 1), P((3,)), C("none")),
-        "ce-probs-weight-none-positional",
-    ),
-    case(cross_entropy, (N((2, 3, 5)), ("probs", (2, 3, 5), 1), P((3,))), "ce-probs-spatial"),
-]
+_make, CASES = _load_rule_cases().nn_make, _load_rule_cases().NN_CASES
 
 
 def _checked_positions(prim: Any, args: tuple[Any, ...]) -> list[int]:
