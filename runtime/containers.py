@@ -38,7 +38,7 @@ def append(xs: Any, item: Any) -> list[Any]:
 
 
 def append_vjp_xs(g: Any, ans: Any, xs: Any, item: Any) -> list[Any]:
-    return list(g[:-1])
+    return g[:-1]
 
 
 def append_vjp_item(g: Any, ans: Any, xs: Any, item: Any) -> Any:
@@ -76,9 +76,28 @@ def setitem_vjp_x(g: Any, ans: Any, x: Any, index: Any, value: Any) -> Any:
 
 
 def setitem_vjp_value(g: Any, ans: Any, x: Any, index: Any, value: Any) -> Any:
+    """Only written elements that survive get gradient: with repeated indices numpy keeps
+    the last write, so the earlier duplicates get zero."""
     if isinstance(value, (tuple, list)):  # xs[i:j] = items: one adjoint per item
         return g[index]
-    return unbroadcast_to(g[index], value)
+    selected = g[index]
+    if isinstance(g, np.ndarray) and not _never_repeats(index):
+        selected = np.where(_last_writes(np.shape(g), index, np.shape(selected)), selected, 0)
+    return unbroadcast_to(selected, value)
+
+
+def _last_writes(shape: tuple[int, ...], index: Any, selected: tuple[int, ...]) -> np.ndarray:
+    """For ``x[index] = v`` with repeated indices: which selected elements were written last."""
+    order = np.full(shape, -1)
+    positions = np.arange(int(np.prod(selected))).reshape(selected)
+    order[index] = positions
+    return order[index] == positions
+
+
+def _never_repeats(index: Any) -> bool:
+    items = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(item, (int, np.integer, slice, type(None), type(Ellipsis)))
+               or (isinstance(item, np.ndarray) and item.dtype == bool) for item in items)
 
 
 def setitem_jvp_x(t: Any, ans: Any, x: Any, index: Any, value: Any) -> Any:

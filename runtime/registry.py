@@ -168,6 +168,7 @@ def nondifferentiable(*primitives: Any, reason: str = "its output is piecewise c
         for primitive in primitives:
             _nondifferentiable[_key(primitive)] = (primitive, reason)
             _vjps.pop(_key(primitive), None)
+            _jvps.pop(_key(primitive), None)
         _bump()
 
 

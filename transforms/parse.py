@@ -96,6 +96,8 @@ def _parse_lambda(function: types.FunctionType) -> gast.FunctionDef:
         if isinstance(node, gast.Lambda) and node.lineno == code.co_firstlineno
         and [arg.id for arg in node.args.args + node.args.kwonlyargs] == params
     ]
+    if len(candidates) > 1:
+        candidates = _by_column(candidates, code)
     if len(candidates) != 1:
         raise UnsupportedSyntaxError(
             f"cannot tell which of {len(candidates)} lambdas on this line to differentiate; "
@@ -108,6 +110,20 @@ def _parse_lambda(function: types.FunctionType) -> gast.FunctionDef:
     tree = gast.FunctionDef(name="<lambda>", args=lam.args, body=[body], decorator_list=[],
                             returns=None, type_comment=None, type_params=[])
     return gast.copy_location(tree, lam)
+
+
+def _by_column(candidates: list[gast.Lambda], code: types.CodeType) -> list[gast.Lambda]:
+    """Lambdas on one line told apart by where their code starts (Python 3.11+)."""
+    positions = getattr(code, "co_positions", None)
+    if positions is None:
+        return candidates
+    columns = [col for line, _, col, end in positions() if line == code.co_firstlineno
+               and col is not None and end is not None and end > col]
+    if not columns:
+        return candidates
+    start = min(columns)
+    return [lam for lam in candidates
+            if lam.col_offset <= start <= (lam.end_col_offset or lam.col_offset)]
 
 
 def _shift(tree: gast.AST, lines: int, columns: int) -> None:

@@ -226,8 +226,6 @@ def xfail(reason: str):
 
 ELIF_RETURN = ("`return` under `elif` (an if nested in the else branch) is ignored: the statements "
                "after the inner if still run, so value and gradient come from the fall-through")
-SETITEM_REPEATED = ("x[idx] = v / x[idx] += v with repeated indices: every duplicate receives the "
-                    "gradient, but numpy keeps only the last write")
 INPLACE_CALL = ("in-place mutation by a call (np.add.at, ufunc out=, a helper writing into its "
                 "argument) is not seen: silent zero gradient instead of an error")
 TRIP_COUNTER = ("nested loops that both need a trip counter share one `_tripsN` name: the outer "
@@ -478,12 +476,10 @@ CASES = [
                           rng(44).normal(size=6)), id="scatter_add_loop"),
     pytest.param(C.scatter_fancy_aug_repeated,
                  lambda: (rng(45).normal(size=5), rng(46).normal(size=4),
-                          np.array([1, 3, 1, 1])), id="scatter_fancy_aug_repeated",
-                 marks=xfail(SETITEM_REPEATED)),
+                          np.array([1, 3, 1, 1])), id="scatter_fancy_aug_repeated"),
     pytest.param(C.scatter_fancy_assign,
                  lambda: (rng(47).normal(size=5), rng(48).normal(size=4),
-                          np.array([1, 3, 1, 0])), id="scatter_fancy_assign",
-                 marks=xfail(SETITEM_REPEATED)),
+                          np.array([1, 3, 1, 0])), id="scatter_fancy_assign"),
     pytest.param(C.embedding_lookup_mean,
                  lambda: (rng(49).normal(size=(5, 3)), np.array([1, 3, 1, 1, 0]),
                           rng(57).normal(size=3)), id="embedding_lookup_mean"),
