@@ -9,6 +9,7 @@ from . import (
     containers,
     custom,
     registry,
+    rules_builtins,
     rules_elementwise,
     rules_elementwise_jvp,
     rules_linalg,
@@ -26,9 +27,9 @@ from .broadcast import unbroadcast_to, unreduce
 from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
 
-_RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_linalg, rules_shape, rules_nn, rules_nondiff,
-                 rules_elementwise_jvp, rules_reduce_jvp, rules_linalg_jvp, rules_shape_jvp,
-                 rules_nn_jvp)
+_RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_linalg,
+                 rules_shape, rules_nn, rules_nondiff, rules_elementwise_jvp, rules_reduce_jvp,
+                 rules_linalg_jvp, rules_shape_jvp, rules_nn_jvp, rules_builtins)
 
 
 def _export_rules() -> None:

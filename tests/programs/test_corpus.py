@@ -232,9 +232,6 @@ TRIP_COUNTER = ("nested loops that both need a trip counter share one `_tripsN` 
                 "count is clobbered (wrong gradient, or IndexError: pop from empty list)")
 RUNTIME_RECEIVER = ("method of an object passed as an argument or built inside the function: "
                     "NoGradientRuleError ('has no Python source') although the method has source")
-BUILTIN_REDUCERS = "builtins min/max/sum have no gradient rule: NoGradientRuleError"
-MATH_MODULE = "math.sqrt/math.exp/math.cos have no gradient rule: NoGradientRuleError"
-ITEM = "ndarray.item() has no gradient rule: NoGradientRuleError"
 VIEW_ALIAS = ("a view taken before a slice write does not see the write (setitem copies): "
               "forward value and gradient differ from numpy")
 NESTED_DEF = "a nested def inside the function: UnsupportedSyntaxError (by design)"
@@ -698,10 +695,8 @@ CASES = [
     pytest.param(C.chained_comparison_not,
                  lambda: (np.array([-1.2, 0.3, 0.7, 1.8, -0.1]), -0.5, 1.0),
                  id="chained_comparison_not"),
-    pytest.param(C.builtin_max_min, lambda: (0.3, 1.2, -0.4), id="builtin_max_min",
-                 marks=xfail(BUILTIN_REDUCERS)),
-    pytest.param(C.math_module_scalars, lambda: (0.3, 1.2), id="math_module_scalars",
-                 marks=xfail(MATH_MODULE)),
+    pytest.param(C.builtin_max_min, lambda: (0.3, 1.2, -0.4), id="builtin_max_min"),
+    pytest.param(C.math_module_scalars, lambda: (0.3, 1.2), id="math_module_scalars"),
     pytest.param(C.method_calls_on_arrays, lambda: tuple(normal(171, (3, 4), 4)),
                  id="method_calls_on_arrays"),
     pytest.param(C.global_constant_array, lambda: tuple(normal(172, 3)),
@@ -720,8 +715,7 @@ CASES = [
                  id="loop_carried_tuple_list"),
     pytest.param(C.dynamic_programming_softmin,
                  lambda: (rng(178).uniform(0.0, 1.0, size=(3, 4)),),
-                 id="dynamic_programming_softmin",
-                 marks=xfail(BUILTIN_REDUCERS)),
+                 id="dynamic_programming_softmin"),
     pytest.param(C.sort_free_topk_sum, lambda: tuple(normal(179, 6)), id="sort_free_topk_sum"),
     pytest.param(C.lambda_program, lambda: tuple(normal(180, 3, 3)), id="lambda_program"),
     # nested loops with data-dependent exits, writes through aliases, misc
@@ -735,15 +729,13 @@ CASES = [
     pytest.param(C.return_in_nested_else, lambda: (np.array([0.5, 0.3, 1.0]),),
                  id="return_in_nested_else"),
     pytest.param(C.builtin_sum_of_list, lambda: tuple(normal(184, 3)),
-                 id="builtin_sum_of_list",
-                 marks=xfail(BUILTIN_REDUCERS)),
+                 id="builtin_sum_of_list"),
     pytest.param(C.nested_helper_def, lambda: tuple(normal(185, 3)), id="nested_helper_def",
                  marks=xfail(NESTED_DEF)),
     pytest.param(C.list_comprehension_stack, lambda: tuple(normal(186, 3)),
                  id="list_comprehension_stack",
                  marks=xfail(LIST_COMP)),
-    pytest.param(C.scalar_item, lambda: tuple(normal(187, 3)), id="scalar_item",
-                 marks=xfail(ITEM)),
+    pytest.param(C.scalar_item, lambda: tuple(normal(187, 3)), id="scalar_item"),
     pytest.param(C.gaussian_elimination,
                  lambda: (rng(189).normal(size=(3, 3)) + 3.0 * np.eye(3),
                           rng(190).normal(size=3)), id="gaussian_elimination"),
@@ -807,16 +799,11 @@ _SAME_AS_GRADIENT = (
     "early_return_elif",
     "instance_passed_as_argument",
     "instance_built_inside",
-    "builtin_max_min",
-    "dynamic_programming_softmin",
-    "builtin_sum_of_list",
-    "math_module_scalars",
     "inner_while_outer_break",
     "newton_return_inside_while_in_for",
     "return_in_nested_else",
     "nested_helper_def",
     "list_comprehension_stack",
-    "scalar_item",
 )
 VALUE_CASES = [
     pytest.param(*case.values, id=case.id,

@@ -11,6 +11,8 @@ axis, a shape, an index).
 
 from __future__ import annotations
 
+import builtins
+import math
 import operator
 from dataclasses import dataclass, field
 from typing import Any
@@ -507,6 +509,23 @@ add(np.ascontiguousarray, case("fortran", F(3, 4)))
 # ---- value-semantics containers and accumulation helpers (rules of their own modules) ---------
 
 _MASK6 = np.array([True, False, True, False, False, True])
+# ---- Python's numeric builtins and the math module ------------------------------------------
+
+add(builtins.sum, case("list", L(N(3), N(3))), case("bcast", L(N(2, 3), N(3))))
+for _extremum in (builtins.max, builtins.min):
+    add(_extremum, case("pair", D(), D()), case("list", L(D(), D(), D())),
+        case("eight", *(D() for _ in range(8))))
+add(MethodKey("item"), case("0d", N()), case("one", N(1, 1)), case("index", N(2, 3), 4))
+for _name, _kind in (("sqrt", "positive"), ("exp", "normal"), ("expm1", "normal"),
+                     ("log", "positive"), ("log1p", "positive"), ("log2", "positive"),
+                     ("log10", "positive"), ("sin", "normal"), ("cos", "normal"),
+                     ("tan", "unit"), ("asin", "unit"), ("acos", "unit"), ("atan", "normal"),
+                     ("sinh", "normal"), ("cosh", "normal"), ("tanh", "normal"),
+                     ("fabs", "away0")):
+    add(getattr(math, _name), case("pyfloat", PY(_kind)))
+add(math.atan2, case("pyfloat", PY(), PY("positive")))
+add(math.hypot, case("pyfloat", PY("away0"), PY("away0")))
+
 CONTAINER_CASES: dict[Any, list[Case]] = {
     containers.append: [
         case("list", L(N(2), N(3)), N(4)),

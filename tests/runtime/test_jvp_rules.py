@@ -44,6 +44,7 @@ JVP_MODULES = (
     rt.rules_linalg_jvp,
     rt.rules_shape_jvp,
     rt.rules_nn_jvp,
+    rt.rules_builtins,
 )
 
 

@@ -27,6 +27,7 @@ BUILTIN_MODULES = {
     "autodiff.runtime.rules_reduce",
     "autodiff.runtime.rules_linalg",
     "autodiff.runtime.rules_shape",
+    "autodiff.runtime.rules_builtins",
 }
 NN_MODULE = "autodiff.runtime.rules_nn"  # covered by test_rules_nn.py
 CONTAINERS_MODULE = "autodiff.runtime.containers"  # covered by test_containers.py

@@ -1,0 +1,110 @@
+"""Rules for Python's own numeric functions: builtin ``sum``/``max``/``min``, the ``math``
+module's elementwise functions (the same mathematics as numpy's), and ``ndarray.item()``."""
+
+from __future__ import annotations
+
+import builtins
+import math
+from typing import Any
+
+import numpy as np
+
+# numpy's rules must be registered first: the math module reuses them
+from . import rules_elementwise, rules_elementwise_jvp  # noqa: F401
+from .broadcast import broadcast_like, unbroadcast_to
+from .registry import defjvp, defjvp_method, defvjp, defvjp_method, lookup, lookup_jvp
+
+__all__ = [  # plus builtin_extremum_{vjp,jvp}[_argN], made below
+    "builtin_sum_jvp",
+    "builtin_sum_vjp",
+    "item_method_jvp",
+    "item_method_vjp",
+]
+
+
+def builtin_sum_vjp(g: Any, ans: Any, iterable: Any, start: Any = 0) -> list[Any]:
+    """``sum(xs)``: every item receives g (reduced to its shape)."""
+    return [unbroadcast_to(g, item) for item in iterable]
+
+
+def builtin_sum_jvp(t: Any, ans: Any, iterable: Any, start: Any = 0) -> Any:
+    return broadcast_like(builtins.sum(t, 0.0), ans)
+
+
+def _winners(ans: Any, items: list[Any]) -> list[Any]:
+    """Which items equal the extremum (ties share the gradient equally)."""
+    dtype = np.asarray(ans).dtype if np.asarray(ans).dtype.kind == "f" else np.float64
+    hits = [np.asarray(np.equal(item, ans), dtype=dtype) for item in items]
+    count = builtins.sum(hits)
+    return [hit / count for hit in hits]
+
+
+def _items(args: tuple) -> list[Any]:
+    return list(args[0]) if len(args) == 1 else list(args)
+
+
+def _extremum_rules(position: int) -> tuple[Any, Any]:
+    """The VJP and JVP rules of argument ``position`` of ``max``/``min`` (ties share)."""
+
+    def vjp(g: Any, ans: Any, *args: Any) -> Any:
+        items = _items(args)
+        if len(args) == 1:  # max(xs): one gradient per item
+            return [unbroadcast_to(g * share, item)
+                    for share, item in zip(_winners(ans, items), items, strict=True)]
+        return unbroadcast_to(g * _winners(ans, items)[position], items[position])
+
+    def jvp(t: Any, ans: Any, *args: Any) -> Any:
+        items = _items(args)
+        shares = _winners(ans, items)
+        if len(args) == 1:
+            return builtins.sum(tangent * share for tangent, share in zip(t, shares,
+                                                                          strict=True))
+        return t * shares[position]
+
+    suffix = "" if position == 0 else f"_arg{position}"
+    for rule, kind in ((vjp, "vjp"), (jvp, "jvp")):
+        rule.__name__ = rule.__qualname__ = f"builtin_extremum_{kind}{suffix}"
+        rule.__module__ = __name__
+        globals()[rule.__name__] = rule
+        __all__.append(rule.__name__)
+    return vjp, jvp
+
+
+def item_method_vjp(g: Any, ans: Any, x: Any, *index: Any) -> Any:
+    """``x.item()`` of a one-element array: g in x's shape."""
+    if index:
+        result = np.zeros(np.shape(x), dtype=np.result_type(x, g))
+        flat = index[0] if len(index) == 1 else np.ravel_multi_index(index, np.shape(x))
+        result.flat[flat] = g
+        return result
+    return np.full(np.shape(x), g, dtype=np.result_type(x, g))
+
+
+def item_method_jvp(t: Any, ans: Any, x: Any, *index: Any) -> Any:
+    return np.asarray(t).item(*index)
+
+
+defvjp(builtins.sum, builtin_sum_vjp, None, argnames=("iterable", "start"))
+defjvp(builtins.sum, builtin_sum_jvp, None, argnames=("iterable", "start"))
+MAX_ARGUMENTS = 8  # max(a, b, ..., h); more arguments: pass a list
+_EXTREMUM = [_extremum_rules(position) for position in range(MAX_ARGUMENTS)]
+for _extremum in (builtins.max, builtins.min):
+    defvjp(_extremum, *(vjp for vjp, _ in _EXTREMUM),
+           argnames=tuple(f"arg{i}" for i in range(MAX_ARGUMENTS)))
+    defjvp(_extremum, *(jvp for _, jvp in _EXTREMUM),
+           argnames=tuple(f"arg{i}" for i in range(MAX_ARGUMENTS)))
+defvjp_method("item", item_method_vjp, argnames=("self",))
+defjvp_method("item", item_method_jvp, argnames=("self",))
+
+# math.f(x) is numpy's f on a scalar: reuse numpy's rules
+_MATH_AS_NUMPY = {
+    "sqrt": np.sqrt, "exp": np.exp, "expm1": np.expm1, "log": np.log, "log1p": np.log1p,
+    "log2": np.log2, "log10": np.log10, "sin": np.sin, "cos": np.cos, "tan": np.tan,
+    "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan, "sinh": np.sinh, "cosh": np.cosh,
+    "tanh": np.tanh, "fabs": np.abs, "atan2": np.arctan2, "hypot": np.hypot,
+}
+for _name, _numpy_function in _MATH_AS_NUMPY.items():
+    _vjp, _jvp = lookup(_numpy_function), lookup_jvp(_numpy_function)
+    if _vjp is not None and _jvp is not None:
+        defvjp(getattr(math, _name), *_vjp.rules, argnames=_vjp.argnames)
+        defjvp(getattr(math, _name), *_jvp.rules, argnames=_jvp.argnames)
