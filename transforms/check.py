@@ -30,10 +30,7 @@ _REJECTED: dict[type, tuple[str, str]] = {
     gast.ImportFrom: ("an import", "import at module level"),
     gast.Delete: ("del", "let the name go out of scope instead"),
     gast.Raise: ("raise", "check inputs before calling the differentiated function"),
-    gast.ListComp: ("a list comprehension", "use a vectorized numpy expression"),
-    gast.SetComp: ("a set comprehension", "use a vectorized numpy expression"),
-    gast.DictComp: ("a dict comprehension", "use a vectorized numpy expression"),
-    gast.GeneratorExp: ("a generator expression", "use a vectorized numpy expression"),
+    gast.SetComp: ("a set comprehension", "use a list comprehension or a loop"),
     gast.NamedExpr: ("an assignment expression (:=)", "assign in a separate statement"),
     gast.Dict: ("a dict literal", "pass the arrays as separate arguments"),
     gast.Set: ("a set literal", "use a tuple"),
@@ -98,6 +95,11 @@ def _message(node: gast.AST) -> str | None:
                 "pass the keyword arguments by name")
     if isinstance(node, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
         return _assignment_message(node)
+    if isinstance(node, gast.While) and any(
+            isinstance(part, (gast.ListComp, gast.GeneratorExp, gast.DictComp))
+            for part in gast.walk(node.test)):
+        return ("a comprehension in a while condition is not supported; compute it in the "
+                "loop body into a name and test the name")
     if isinstance(node, (gast.For, gast.While)) and node.orelse:
         return ("a loop with an else clause is not supported; set a flag before break and "
                 "test it after the loop")

@@ -52,6 +52,11 @@ class Normalize(Transformation):
         return body
 
     def statement(self, ctx: PassContext, statement: gast.stmt) -> list[gast.stmt]:
+        hoisted = _Comprehensions(ctx).hoist(statement)
+        return [*(s for h in hoisted for s in self.statement(ctx, h)),
+                *self._statement(ctx, statement)]
+
+    def _statement(self, ctx: PassContext, statement: gast.stmt) -> list[gast.stmt]:
         if isinstance(statement, gast.Pass):
             return []
         if isinstance(statement, (gast.If, gast.For, gast.While)):
@@ -107,6 +112,73 @@ class Normalize(Transformation):
             flat.append(nodes.name(temp, store=True, like=element))
             inner.extend(self._flat_assign(ctx, element, nodes.name(temp, like=element), like))
         return [nodes.assign(nodes.tuple_(flat, store=True, like=target), value, like), *inner]
+
+
+class _Comprehensions(gast.NodeTransformer):
+    """``[f(v) for v in xs if c(v)]`` -> a loop appending to a fresh list, run before the
+    statement that used it (generator expressions become lists; dicts are built the same way).
+    Comprehension variables get fresh names, since they are local to the comprehension."""
+
+    def __init__(self, ctx: PassContext) -> None:
+        self.ctx = ctx
+        self.hoisted: list[gast.stmt] = []
+        self.like: gast.stmt | None = None
+
+    def hoist(self, statement: gast.stmt) -> list[gast.stmt]:
+        self.like = statement
+        for field in ("value", "test", "iter"):
+            expr = getattr(statement, field, None)
+            if isinstance(expr, gast.AST) and not isinstance(statement, gast.While):
+                setattr(statement, field, self.visit(expr))
+        return self.hoisted
+
+    def visit_ListComp(self, node: gast.ListComp) -> gast.expr:
+        return self._loop(node, [node.elt], "list")
+
+    def visit_GeneratorExp(self, node: gast.GeneratorExp) -> gast.expr:
+        return self._loop(node, [node.elt], "list")
+
+    def visit_DictComp(self, node: gast.DictComp) -> gast.expr:
+        return self._loop(node, [node.key, node.value], "dict")
+
+    def _loop(self, node: gast.expr, parts: list[gast.expr], kind: str) -> gast.expr:
+        like = self.like
+        result = self.ctx.namer.temp(f"{kind}comp")
+        empty = nodes.list_([]) if kind == "list" else nodes.copy_location(
+            gast.Dict(keys=[], values=[]), like)
+        renames: dict[str, str] = {}
+        for generator in node.generators:
+            for target in gast.walk(generator.target):
+                if isinstance(target, gast.Name):
+                    renames[target.id] = self.ctx.namer.temp(target.id.strip("_") or "v")
+        parts = [self.visit(_renamed(part, renames)) for part in parts]
+        if kind == "list":
+            update = nodes.assign(result, nodes.call(nodes.dotted("_rt.append", like=like),
+                                                     [nodes.name(result), parts[0]], like=like),
+                                  like=like)
+        else:
+            update = nodes.assign(result, nodes.call(nodes.dotted("_rt.setitem", like=like),
+                                                     [nodes.name(result), *parts], like=like),
+                                  like=like)
+        body: list[gast.stmt] = [update]
+        for generator in reversed(node.generators):
+            for condition in reversed(generator.ifs):
+                body = [nodes.copy_location(gast.If(test=_renamed(condition, renames),
+                                                    body=body, orelse=[]), like)]
+            loop = gast.For(target=_renamed(generator.target, renames),
+                            iter=self.visit(_renamed(generator.iter, renames)), body=body,
+                            orelse=[], type_comment=None)
+            body = [nodes.copy_location(loop, like)]
+        self.hoisted.extend([nodes.assign(result, empty, like=like), *body])
+        return nodes.name(result, like=like)
+
+
+def _renamed(expr: gast.AST, renames: dict[str, str]) -> gast.AST:
+    expr = copy.deepcopy(expr)
+    for node in gast.walk(expr):
+        if isinstance(node, gast.Name) and node.id in renames:
+            node.id = renames[node.id]
+    return expr
 
 
 def _is_pop(statement: gast.Assign) -> bool:

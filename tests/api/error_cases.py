@@ -42,8 +42,8 @@ def uses_nested_lambda(x):
     return f(x)
 
 
-def uses_comprehension(x):
-    return sum([v * 2.0 for v in x])  # <-
+def uses_set_comprehension(x):
+    return sum({v * 2.0 for v in x})  # <-
 
 
 def uses_nested_element_assignment(x):

@@ -235,7 +235,6 @@ RUNTIME_RECEIVER = ("method of an object passed as an argument or built inside t
 VIEW_ALIAS = ("a view taken before a slice write does not see the write (setitem copies): "
               "forward value and gradient differ from numpy")
 NESTED_DEF = "a nested def inside the function: UnsupportedSyntaxError (by design)"
-LIST_COMP = "a list comprehension: UnsupportedSyntaxError (by design)"
 LOOP_VALUE = ("value_and_grad returns the pre-loop value of a variable returned after a loop (or "
               "of `_retval` set inside one): the backward sweep pops it from the tape before the "
               "final `return (value, grads)`")
@@ -733,8 +732,7 @@ CASES = [
     pytest.param(C.nested_helper_def, lambda: tuple(normal(185, 3)), id="nested_helper_def",
                  marks=xfail(NESTED_DEF)),
     pytest.param(C.list_comprehension_stack, lambda: tuple(normal(186, 3)),
-                 id="list_comprehension_stack",
-                 marks=xfail(LIST_COMP)),
+                 id="list_comprehension_stack"),
     pytest.param(C.scalar_item, lambda: tuple(normal(187, 3)), id="scalar_item"),
     pytest.param(C.gaussian_elimination,
                  lambda: (rng(189).normal(size=(3, 3)) + 3.0 * np.eye(3),
@@ -803,7 +801,6 @@ _SAME_AS_GRADIENT = (
     "newton_return_inside_while_in_for",
     "return_in_nested_else",
     "nested_helper_def",
-    "list_comprehension_stack",
 )
 VALUE_CASES = [
     pytest.param(*case.values, id=case.id,
