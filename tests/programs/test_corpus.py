@@ -850,3 +850,44 @@ def test_case_ids_are_unique_and_cover_the_corpus():
     ids = [case.id for case in CASES] + [case.id for case in REJECTED]
     assert len(ids) == len(set(ids))
     assert len(ids) >= 90
+
+
+# ---- forward mode agrees with reverse mode on every program: v·(J u) == (vJ)·u --------------
+
+
+def _random_like(value: Any, rng: np.random.Generator) -> Any:
+    if isinstance(value, (tuple, list)):
+        return type(value)(_random_like(item, rng) for item in value)
+    if isinstance(value, dict):
+        return {key: _random_like(item, rng) for key, item in value.items()}
+    if isinstance(value, float):
+        return float(rng.standard_normal())
+    return rng.standard_normal(np.shape(value)).astype(np.asarray(value).dtype)
+
+
+def _dot(a: Any, b: Any) -> float:
+    if isinstance(a, (tuple, list)):
+        return sum(_dot(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return sum(_dot(a[key], b[key]) for key in a)
+    return float(np.sum(np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)))
+
+
+@pytest.mark.parametrize(("fn", "factory"), CASES)
+def test_forward_mode_agrees_with_reverse_mode(fn, factory):
+    call = _call(factory)
+    args, kwargs = call.args, call.kwargs
+    positions = tuple(i for i, a in enumerate(args) if _is_float_input(a))
+    rng = np.random.default_rng(7)
+    tangents = {p: _random_like(args[p], rng) for p in positions}
+    unit, instance = autodiff.functional._unit(fn, positions, "forward")
+    keywords = dict(zip(unit.seeds, (tangents[p] for p in positions), strict=True))
+    call_args = args if instance is None else (instance, *args)
+    value, tangent = unit.function(*call_args, **kwargs, **keywords)
+    cotangent = _random_like(value, rng)
+    grads = autodiff.grad(fn, positions, sens_param=True)(*args, cotangent, **kwargs)
+    if len(positions) == 1:
+        grads = (grads,)
+    forward = _dot(cotangent, tangent)
+    reverse = sum(_dot(g, tangents[p]) for g, p in zip(grads, positions, strict=True))
+    assert np.isclose(forward, reverse, rtol=1e-7, atol=1e-9), (forward, reverse)
