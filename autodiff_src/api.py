@@ -303,16 +303,24 @@ def _gradient_wrapper(gradient: GradientFunction, unit: CompiledUnit) -> types.F
     source = (f"def {name}({signature}):\n"
               f"    _value, _grads = {inner}({arguments})\n"
               f"    return {returned}\n")
-    filename = f"<autodiff {name} (wrapper) #{next(_wrapper_counter)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    namespace: dict[str, Any] = {"__builtins__": builtins, inner: unit.function,
-                                 "_self": gradient._instance}
-    exec(compile(source, filename, "exec"), namespace)
-    wrapper = namespace[name]
+    wrapper = source_function(name, source, {inner: unit.function,
+                                             "_self": gradient._instance}, "wrapper")
     wrapper.__defaults__ = function.__defaults__
     wrapper.__kwdefaults__ = function.__kwdefaults__
-    weakref.finalize(wrapper, linecache.cache.pop, filename, None)
     return wrapper
+
+
+def source_function(name: str, source: str, namespace: dict[str, Any],
+                    kind: str) -> types.FunctionType:
+    """Define ``name`` from ``source`` (registered in linecache, so the compiler can read it)
+    with ``namespace`` as its globals."""
+    filename = f"<autodiff {name} ({kind}) #{next(_wrapper_counter)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    scope: dict[str, Any] = {"__builtins__": builtins, **namespace}
+    exec(compile(source, filename, "exec"), scope)
+    function = scope[name]
+    weakref.finalize(function, linecache.cache.pop, filename, None)
+    return function
 
 
 def _custom_wrapper(custom: custom_vjp) -> types.FunctionType:
@@ -324,11 +332,14 @@ def _custom_wrapper(custom: custom_vjp) -> types.FunctionType:
     params = custom.parameters
     name = custom.__name__
     source = f"def {name}({', '.join(params)}):\n    return _custom({', '.join(params)})\n"
-    filename = f"<autodiff {name} (custom_vjp) #{next(_wrapper_counter)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    namespace: dict[str, Any] = {"__builtins__": builtins, "_custom": custom}
-    exec(compile(source, filename, "exec"), namespace)
-    wrapper = namespace[name]
+    wrapper = source_function(name, source, {"_custom": custom}, "custom_vjp")
     wrapper.__defaults__ = getattr(custom.fn, "__defaults__", None)
     custom._autodiff_wrapper = wrapper
     return wrapper
+
+
+def _adapt_gradient_function(obj: Any) -> Any:
+    return obj.as_python_function() if isinstance(obj, GradientFunction) else None
+
+
+compiler.CALLABLE_ADAPTERS.append(_adapt_gradient_function)

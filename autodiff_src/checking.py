@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .api import grad
+from .api import grad, source_function
 from .functional import jvp
 
 
@@ -35,30 +35,22 @@ def check_grads(fn: Callable[..., Any], args: Sequence[Any], order: int = 1,
     for mode in modes:
         _check_first_order(fn, args, positions, mode, rng, rtol, atol, eps)
     if order > 1:
-        projection = _random_like(fn(*args), rng)
-        gradient = grad(_projected(fn, projection), positions)
+        output = fn(*args)
+        projection = _random_like(output, rng)
+        gradient = grad(_projected(fn, len(args), projection), positions)
         check_grads(gradient, args, order - 1, modes, rtol, atol, eps, seed + 1)
 
 
-def _projected(fn: Callable[..., Any], projection: Any) -> Callable[..., Any]:
-    if isinstance(projection, float) and projection == 1.0:
-        return fn
-    return _ProjectedOutput(fn, projection).call
-
-
-class _ProjectedOutput:
-    """``<projection, fn(*args)>`` as a differentiable Python function of fn's arguments."""
-
-    def __init__(self, fn: Callable[..., Any], projection: Any) -> None:
-        self.fn = fn
-        self.projection = projection
-
-    def call(self, *args):
-        return _rt_vdot(self.projection, self.fn(*args))
-
-
-def _rt_vdot(a, b):
-    return np.sum(a * b)
+def _projected(fn: Callable[..., Any], arity: int, projection: Any) -> Callable[..., Any]:
+    """``<projection, fn(*args)>``, written as source the compiler can differentiate."""
+    params = ", ".join(f"a{i}" for i in range(arity))
+    if isinstance(projection, (tuple, list)):
+        terms = " + ".join(f"_sum(_p[{i}] * _out[{i}])" for i in range(len(projection)))
+    else:
+        terms = "_sum(_p * _out)"
+    source = f"def projected({params}):\n    _out = _fn({params})\n    return {terms}\n"
+    return source_function("projected", source, {"_fn": fn, "_p": projection, "_sum": np.sum},
+                           "check_grads")
 
 
 def _check_first_order(fn, args, positions, mode, rng, rtol, atol, eps) -> None:

@@ -68,6 +68,19 @@ class RuntimeRules:
         return None
 
 
+    def callable_target(self, obj: Any) -> Any:
+        """What a call to ``obj`` runs, for callables autodiff made (a gradient function is
+        differentiated through its generated code)."""
+        for adapter in CALLABLE_ADAPTERS:
+            target = adapter(obj)
+            if target is not None:
+                return target
+        return obj
+
+
+# Adapters registered by the API layer: ``adapter(obj) -> Python function or None``.
+CALLABLE_ADAPTERS: list[Any] = []
+
 RULES = RuntimeRules()
 
 

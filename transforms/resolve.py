@@ -220,6 +220,7 @@ class _Resolver:
             return Operation(Kind.UNKNOWN, list(call.args), call.keywords, display=display)
         if self.rules.lookup(callee) is not None or self.rules.is_nondifferentiable(callee):
             return self.primitive(callee, list(call.args), call.keywords, display)
+        callee = self.rules.callable_target(callee)
         if self.rules.is_custom(callee):
             params = _bind_parameters(callee.fn, len(call.args), [k.arg for k in call.keywords])
             if params is not None:
