@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from . import demo
 from .api import grad
 from .errors import UserCodeError
+from .functional import _unit
 from .highlight import highlight
 from .source import source
 
@@ -26,14 +27,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     show.add_argument("--grad-position", default="0",
                       help="comma-separated input positions, e.g. 2,3 (default 0)")
     show.add_argument("--has-aux", action="store_true", help="differentiate output 0 only")
+    show.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
+                      help="reverse (gradient, default) or forward (tangent / jvp) code")
     args = parser.parse_args(argv)
     if args.command == "demo":
         demo.main()
         return 0
-    return _show(args.target, args.grad_position, args.has_aux)
+    return _show(args.target, args.grad_position, args.has_aux, args.mode)
 
 
-def _show(target: str, positions_text: str, has_aux: bool) -> int:
+def _show(target: str, positions_text: str, has_aux: bool, mode: str) -> int:
     path_text, _, name = target.rpartition(":")
     path = pathlib.Path(path_text)
     if not path_text or not name:
@@ -52,8 +55,11 @@ def _show(target: str, positions_text: str, has_aux: bool) -> int:
     if function is None:
         return _fail(f"{path} defines no function {name!r}")
     try:
-        text = source(grad(function, positions if len(positions) != 1 else positions[0],
-                           has_aux=has_aux))
+        if mode == "forward":
+            text = _unit(function, positions, "forward", has_aux)[0].full_source()
+        else:
+            text = source(grad(function, positions if len(positions) != 1 else positions[0],
+                               has_aux=has_aux))
     except UserCodeError as error:
         return _fail(f"{error.filename}:{error.lineno}: {error.msg}")
     print(highlight(text) if sys.stdout.isatty() else text, end="")

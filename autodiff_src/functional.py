@@ -128,8 +128,30 @@ def _positions(grad_position: Any) -> tuple[tuple[int, ...], bool]:
     return positions, len(positions) == 1
 
 
+class DerivativeFunction:
+    """A callable made by ``jacfwd``/``jacrev``/``hessian``; ``autodiff.source`` shows the
+    generated code it runs."""
+
+    def __init__(self, name: str, compute: Callable[..., Any],
+                 unit: Callable[[], CompiledUnit]) -> None:
+        self.__name__ = name
+        self._compute = compute
+        self._unit = unit
+
+    def __call__(self, *args: Any) -> Any:
+        return self._compute(*args)
+
+    @property
+    def unit(self) -> CompiledUnit:
+        """The compiled code this derivative runs."""
+        return self._unit()
+
+    def __repr__(self) -> str:
+        return f"<autodiff {self.__name__}>"
+
+
 def jacfwd(fn: Callable[..., Any], grad_position: Any = 0,
-           has_aux: bool = False) -> Callable[..., Any]:
+           has_aux: bool = False) -> DerivativeFunction:
     """The Jacobian of ``fn`` by forward mode: shape ``out.shape + in.shape`` per input."""
     positions, single = _positions(grad_position)
 
@@ -152,7 +174,8 @@ def jacfwd(fn: Callable[..., Any], grad_position: Any = 0,
         result = jacobians[0] if single else tuple(jacobians)
         return (result, tuple(value[1:])) if has_aux else result
 
-    return jacobian
+    return DerivativeFunction(f"jacfwd_{getattr(fn, '__name__', 'fn')}", jacobian,
+                              lambda: _unit(fn, positions, "forward", has_aux)[0])
 
 
 def _tangent_like(basis: np.ndarray, primal: Any) -> Any:
@@ -173,7 +196,7 @@ def _stack_columns(columns: list[Any], output: Any, primal: Any) -> Any:
 
 
 def jacrev(fn: Callable[..., Any], grad_position: Any = 0,
-           has_aux: bool = False) -> Callable[..., Any]:
+           has_aux: bool = False) -> DerivativeFunction:
     """The Jacobian of ``fn`` by reverse mode: one backward sweep per output element."""
     positions, single = _positions(grad_position)
 
@@ -196,7 +219,8 @@ def jacrev(fn: Callable[..., Any], grad_position: Any = 0,
         result = jacobians[0] if single else tuple(jacobians)
         return (result, tuple(value[1:])) if has_aux else result
 
-    return jacobian
+    return DerivativeFunction(f"jacrev_{getattr(fn, '__name__', 'fn')}", jacobian,
+                              lambda: _unit(fn, positions, "reverse", has_aux, split=True)[0])
 
 
 def _stack_rows(rows: list[Any], output: Any, primal: Any) -> np.ndarray:
@@ -204,7 +228,7 @@ def _stack_rows(rows: list[Any], output: Any, primal: Any) -> np.ndarray:
     return np.stack([np.asarray(r) for r in rows]).reshape(out_shape + in_shape)
 
 
-def hessian(fn: Callable[..., Any], grad_position: Any = 0) -> Callable[..., Any]:
+def hessian(fn: Callable[..., Any], grad_position: Any = 0) -> DerivativeFunction:
     """The Hessian of a scalar ``fn``: forward mode over the generated reverse-mode gradient."""
     gradient: GradientFunction = grad(fn, grad_position)
     return jacfwd(gradient, grad_position)

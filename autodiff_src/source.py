@@ -12,7 +12,7 @@ def source(f: Any) -> str:
     """The generated source of a gradient function (its callees' code follows it)."""
     if isinstance(f, DifferentiableFunction):
         return f.grad_source
-    if isinstance(f, GradientFunction):
+    if isinstance(f, GradientFunction) or hasattr(f, "unit"):
         return f.unit.full_source()
-    raise TypeError(f"autodiff.source takes a function made by autodiff.grad, value_and_grad or "
-                    f"@differentiable, got {type(f).__name__}")
+    raise TypeError(f"autodiff.source takes a function made by autodiff.grad, value_and_grad, "
+                    f"jacfwd, jacrev, hessian or @differentiable, got {type(f).__name__}")
