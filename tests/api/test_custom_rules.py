@@ -138,5 +138,5 @@ def test_defvjp_rule_returning_a_wrong_shape_is_reported(rng):
     def uses(x):
         return np.sum(np.spacing(x) * x)
 
-    with pytest.raises(autodiff.GradientRuleError, match="spacing_rule|test_custom_rules.py"):
+    with pytest.raises(autodiff.GradientRuleError, match=r"spacing_rule|test_custom_rules\.py"):
         autodiff.grad(uses)(rng.normal(size=3))

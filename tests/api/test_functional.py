@@ -88,7 +88,7 @@ def test_jvp_of_several_inputs_and_has_aux(rng):
     _, tangent = autodiff.jvp(two_inputs, (x, w), (u, m))
     z = w @ x
     np.testing.assert_allclose(tangent, (1 - np.tanh(z) ** 2) * (w @ u + m @ x))
-    value, tangent, aux = autodiff.jvp(with_aux, (x,), (u,), has_aux=True)
+    _, tangent, aux = autodiff.jvp(with_aux, (x,), (u,), has_aux=True)
     np.testing.assert_allclose(tangent, np.sum(2 * np.tanh(x) * (1 - np.tanh(x) ** 2) * u))
     assert isinstance(aux, tuple) and np.allclose(aux[0], np.tanh(x))
 
@@ -121,7 +121,7 @@ def test_vjp_matches_grad_and_can_be_called_again(rng):
 
 def test_vjp_through_a_loop_is_reusable(rng):
     w, x, h0 = rng.normal(size=(3, 3)) * 0.5, rng.normal(size=(4, 3)), rng.normal(size=3)
-    out, vjp_fn = autodiff.vjp(rnn_loss, w, x, h0)
+    _, vjp_fn = autodiff.vjp(rnn_loss, w, x, h0)
     first = vjp_fn(1.0)
     second = vjp_fn(1.0)
     for a, b in zip(first, second, strict=True):
@@ -148,7 +148,7 @@ def test_jacobian_shapes_are_out_shape_plus_in_shape(jac, rng):
 
 def test_jacfwd_and_jacrev_agree(rng):
     w1, w2 = rng.normal(size=(3, 4)), rng.normal(size=(4, 2))
-    x, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    x = rng.normal(size=(5, 3))
 
     def outputs(w1_):
         return np.tanh(x @ w1_) @ w2
