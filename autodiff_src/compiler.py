@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import sys
+import textwrap
 import os
 import threading
 import types
 from dataclasses import dataclass
 from typing import Any
 
+import gast
 import numpy as np
 
 from . import cache, runtime
@@ -51,6 +54,16 @@ class RuntimeRules:
     def attribute_key(self, name: str) -> registry.AttributeKey:
         return registry.AttributeKey(name)
 
+    def returns_array(self, primitive: Any) -> bool:
+        """Does ``primitive`` always return an array or number (never a container)? Adjoints of
+        such values are accumulated with ``+`` instead of ``_rt.add``."""
+        if isinstance(primitive, (registry.MethodKey, registry.AttributeKey)):
+            return primitive.name not in ("tolist",)
+        if isinstance(primitive, np.ufunc):
+            return True
+        module = getattr(primitive, "__module__", None) or ""
+        return module.startswith("numpy") or module == "autodiff.runtime.rules_nn"
+
     def is_array_method(self, name: str) -> bool:
         return hasattr(np.ndarray, name)
 
@@ -59,6 +72,13 @@ class RuntimeRules:
 
     def lookup_jvp(self, primitive: Any) -> registry.JvpEntry | None:
         return registry.lookup_jvp(primitive) if primitive is not None else None
+
+    def inline(self, rule: Any) -> InlineRule | None:
+        """The rule's body as an expression to substitute into generated code, for rules that
+        are a single ``return`` over their parameters, numpy and runtime helpers."""
+        if rule not in _INLINE_CACHE:
+            _INLINE_CACHE[rule] = _inline_rule(rule) if self.reference(rule) else None
+        return _INLINE_CACHE[rule]
 
     def reference(self, rule: Any) -> str | None:
         """``_rt.<name>`` if generated code can reach ``rule`` through the runtime package."""
@@ -76,6 +96,61 @@ class RuntimeRules:
             if target is not None:
                 return target
         return obj
+
+
+@dataclass(frozen=True, slots=True)
+class InlineRule:
+    """A rule that is one expression: its positional parameters and that expression (with
+    numpy spelled ``_np`` and runtime helpers ``_rt.<name>``)."""
+
+    params: tuple[str, ...]
+    expression: Any
+
+
+_INLINE_CACHE: dict[Any, InlineRule | None] = {}
+
+
+def _inline_rule(rule: Any) -> InlineRule | None:
+    try:
+        tree = gast.parse(textwrap.dedent(inspect.getsource(rule))).body[0]
+    except (OSError, TypeError, SyntaxError):
+        return None
+    body = [s for s in tree.body if not (isinstance(s, gast.Expr)
+                                         and isinstance(s.value, gast.Constant))]
+    args = tree.args
+    if len(body) != 1 or not isinstance(body[0], gast.Return) or body[0].value is None \
+            or args.vararg or args.kwarg or args.kwonlyargs or args.defaults:
+        return None
+    if any(isinstance(node, (gast.Lambda, gast.ListComp, gast.GeneratorExp, gast.IfExp,
+                             gast.NamedExpr, gast.Starred)) for node in gast.walk(body[0])):
+        return None
+    params = tuple(arg.id for arg in args.args)
+    qualifier = _Qualify(params, sys.modules[rule.__module__])
+    expression = qualifier.visit(body[0].value)
+    return None if qualifier.failed else InlineRule(params, expression)
+
+
+class _Qualify(gast.NodeTransformer):
+    """Spell a rule body's globals as generated code does: ``np`` -> ``_np``, runtime helpers
+    -> ``_rt.<name>``; anything else makes the rule not inlinable."""
+
+    def __init__(self, params: tuple[str, ...], module: Any) -> None:
+        self.params = params
+        self.module = module
+        self.failed = False
+
+    def visit_Name(self, node: gast.Name) -> Any:
+        if node.id in self.params:
+            return node
+        if node.id == "np":
+            return gast.Name(id="_np", ctx=gast.Load(), annotation=None, type_comment=None)
+        value = getattr(self.module, node.id, None)
+        if value is not None and getattr(runtime, node.id, None) is value:
+            return gast.Attribute(value=gast.Name(id="_rt", ctx=gast.Load(), annotation=None,
+                                                  type_comment=None),
+                                  attr=node.id, ctx=gast.Load())
+        self.failed = True
+        return node
 
 
 # Adapters registered by the API layer: ``adapter(obj) -> Python function or None``.
@@ -140,7 +215,13 @@ class CompiledUnit:
         return "\n\n".join(unit.source.rstrip("\n") for unit in seen) + "\n"
 
     def valid(self) -> bool:
-        return self.version == registry.version and all(guard.holds() for guard in self.guards)
+        return self.version == registry.version and self.guards_hold()
+
+    def guards_hold(self) -> bool:
+        for guard in self.guards:
+            if guard.namespace.get(guard.name, _ABSENT) is not guard.value:
+                return False
+        return True
 
 
 def _collect(unit: CompiledUnit, seen: list[CompiledUnit]) -> None:

@@ -13,9 +13,14 @@ def unbroadcast_to(g: Any, target: Any) -> Any:
     The common case (shapes already equal) costs one shape comparison and no copy. A Python or
     numpy scalar target gets a scalar back.
     """
-    target_shape = np.shape(target)
-    if np.shape(g) == target_shape:
+    g_shape = g.shape if type(g) is np.ndarray else np.shape(g)
+    target_shape = target.shape if type(target) is np.ndarray else np.shape(target)
+    if g_shape == target_shape:
         return g
+    if isinstance(target, (list, tuple)):
+        raise TypeError("an arithmetic operator was applied to a list or tuple (for example "
+                        "list concatenation with +), which autodiff differentiates as numpy "
+                        "arithmetic; build lists with .append or np.concatenate instead")
     return _reduce_to_shape(g, target_shape)
 
 

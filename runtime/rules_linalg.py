@@ -40,6 +40,8 @@ def matmul_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
     if np.ndim(x1) == 1:
         if np.ndim(x2) == 1:
             return g * x1
+        if np.ndim(x2) == 2:
+            return np.outer(x1, g)
         return unbroadcast_to(np.expand_dims(x1, -1) * np.expand_dims(g, -2), x2)
     if np.ndim(x2) == 1:
         return unbroadcast_to(np.matmul(np.expand_dims(g, -2), x1)[..., 0, :], x2)

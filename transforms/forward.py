@@ -34,7 +34,7 @@ class Forward(Transformation):
         _mul1 = x * w
         _mul1_dot = _rt.multiply_jvp_rhs(w_dot, _mul1, x, w)
         _tanh2 = np.tanh(_mul1)
-        _tanh2_dot = _rt.tanh_jvp(_mul1_dot, _tanh2, _mul1)
+        _tanh2_dot = _mul1_dot * (1.0 - _tanh2 * _tanh2)
         return (_tanh2, _tanh2_dot)
     """
 
@@ -165,10 +165,16 @@ class _TangentBuilder:
                     f"{operation.display} has a reverse-mode rule but no forward-mode rule "
                     f"for argument {position}; register one with autodiff.defjvp",
                     self.loc(statement))
-            result.append(nodes.call(self.rule_reference(rule),
-                                     [tangent, copy.deepcopy(primal),
-                                      *map(copy.deepcopy, operation.args)],
-                                     copy.deepcopy(operation.keywords)))
+            values = [tangent, primal, *operation.args]
+            inline = self.ctx.rules.inline(rule)
+            if inline is not None and not operation.keywords \
+                    and len(inline.params) == len(values):
+                result.append(nodes.substitute(inline.expression,
+                                               dict(zip(inline.params, values, strict=True))))
+            else:
+                result.append(nodes.call(self.rule_reference(rule),
+                                         [copy.deepcopy(v) for v in values],
+                                         copy.deepcopy(operation.keywords)))
         for keyword in operation.keywords:
             if self.tangent_of(keyword.value) is not None:
                 raise UnsupportedSyntaxError(

@@ -3,6 +3,7 @@ derive from, so every error and comment can point at the user's line."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import gast
@@ -142,3 +143,39 @@ def slice_as_value(index: Any) -> Any:
     if isinstance(index, gast.Tuple):
         return tuple_([slice_as_value(element) for element in index.elts], like=index)
     return index
+
+
+def substitute(expression: Any, values: dict[str, Any]) -> Any:
+    """A copy of ``expression`` with the names in ``values`` replaced by copies of their
+    expressions (used to inline one-expression rules)."""
+    class Substitute(gast.NodeTransformer):
+        def visit_Name(self, node: gast.Name) -> Any:
+            if node.id in values and isinstance(node.ctx, gast.Load):
+                return copy.deepcopy(values[node.id])
+            return node
+
+    return _Fold().visit(Substitute().visit(copy.deepcopy(expression)))
+
+
+_FOLDABLE = {gast.Add: lambda a, b: a + b, gast.Sub: lambda a, b: a - b,
+             gast.Mult: lambda a, b: a * b}
+
+
+class _Fold(gast.NodeTransformer):
+    """Fold arithmetic on numeric constants (``2 - 1`` -> ``1``) and ``x ** 1`` -> ``x``."""
+
+    def visit_BinOp(self, node: gast.BinOp) -> Any:
+        self.generic_visit(node)
+        left, right = node.left, node.right
+        numbers = (int, float)
+        if isinstance(left, gast.Constant) and isinstance(right, gast.Constant) \
+                and type(node.op) in _FOLDABLE and isinstance(left.value, numbers) \
+                and isinstance(right.value, numbers) and not isinstance(left.value, bool) \
+                and not isinstance(right.value, bool):
+            return copy_location(gast.Constant(value=_FOLDABLE[type(node.op)](left.value,
+                                                                              right.value),
+                                               kind=None), node)
+        if isinstance(node.op, gast.Pow) and isinstance(right, gast.Constant) \
+                and right.value == 1 and not isinstance(right.value, bool):
+            return left
+        return node

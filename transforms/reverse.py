@@ -48,7 +48,7 @@ class Reverse(Transformation):
         # <doctest>:2  return np.tanh(x @ w).sum()
         d_sum3 = _rt.seed(_sum3, d_sum3)
         d_tanh2 = _rt.sum_vjp(d_sum3, _sum3, _tanh2)
-        d_matmul1 = _rt.tanh_vjp(d_tanh2, _tanh2, _matmul1)
+        d_matmul1 = d_tanh2 * (1.0 - _tanh2 * _tanh2)
         dw = _rt.matmul_vjp_rhs(d_matmul1, _matmul1, x, w)
         return (_sum3, (dw,))
     """
@@ -76,12 +76,22 @@ class GradientBuilder(ControlFlow):
         self.calls: dict[int, tuple[str, Any, str]] = {}  # id(stmt) -> (saved, unit, bwd name)
         self.weight_adjoints: dict[int, str] = {}
         self.weights_returned: tuple[int, ...] = ()
+        self.array_keys = self._array_valued()
         # a callee's functions may share our name (another instance's method): never shadow
         ctx.namer.reserve(self.generated_name(prefix) for prefix in ("grad", "fwd", "bwd"))
         # generated code may itself be differentiated: our own names must not clash with it
         self.tape = ctx.namer.fresh("_tape")
         self.saved_name = ctx.namer.fresh("_saved")
         self.dout_name = ctx.namer.fresh("_dout")
+
+    def _array_valued(self) -> set[str]:
+        """Names computed by numpy primitives: arrays or numbers, never containers."""
+        found = set()
+        for statement in assignments(self.ctx.function.body):
+            operation = self.resolution.of(statement)
+            if operation.kind is Kind.PRIMITIVE and self.ctx.rules.returns_array(operation.callee):
+                found.update(stored_names(statement))
+        return found
 
     # ---- the whole function ------------------------------------------------------------------
     def build(self) -> list[gast.FunctionDef]:
@@ -281,7 +291,11 @@ class GradientBuilder(ControlFlow):
 
     def contribute(self, adjoint: str, value: gast.expr, like: gast.stmt) -> gast.Assign:
         if self.is_defined(adjoint):
-            value = nodes.call(nodes.dotted("_rt.add"), [nodes.name(adjoint), value])
+            primal = self.primal_of.get(adjoint)
+            if primal in self.array_keys or adjoint in self.weight_adjoints.values():
+                value = nodes.binop(nodes.name(adjoint), gast.Add(), value)
+            else:
+                value = nodes.call(nodes.dotted("_rt.add"), [nodes.name(adjoint), value])
         else:
             self.assigned(adjoint)
         return nodes.assign(adjoint, value, like=like)
@@ -355,9 +369,10 @@ class GradientBuilder(ControlFlow):
             key = operand_key(arg, self.locals)
             if rule is None or key is None or key not in self.activity.varied:
                 continue
-            call = nodes.call(self.rule_reference(rule),
-                              [nodes.name(output), primal, *map(copy.deepcopy, operation.args)],
-                              copy.deepcopy(operation.keywords))
+            values = [nodes.name(output), primal, *operation.args]
+            call = self.inlined(rule, values, operation) or nodes.call(
+                self.rule_reference(rule), [copy.deepcopy(v) for v in values],
+                copy.deepcopy(operation.keywords))
             adjoints.extend(self.contribute_to(arg, call, statement))
         return adjoints
 
@@ -369,6 +384,14 @@ class GradientBuilder(ControlFlow):
                     f"{operation.display} receives the differentiated value {key!r} "
                     f"through the keyword {keyword.arg!r}, which has no gradient rule; "
                     "pass it positionally", self.loc(statement))
+
+    def inlined(self, rule: Any, values: list[gast.expr], operation: Operation) -> Any:
+        """The rule's one-line body with the values substituted (``g * (1.0 - ans * ans)``),
+        when the rule is that simple and the call passes exactly its parameters."""
+        inline = self.ctx.rules.inline(rule)
+        if inline is None or operation.keywords or len(inline.params) != len(values):
+            return None
+        return nodes.substitute(inline.expression, dict(zip(inline.params, values, strict=True)))
 
     def rule_reference(self, rule: Any) -> gast.expr:
         path = self.ctx.rules.reference(rule)
