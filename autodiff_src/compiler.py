@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import os
 import sys
 import textwrap
-import os
 import threading
 import types
 from dataclasses import dataclass
@@ -217,8 +217,8 @@ class CompiledUnit:
     def valid(self) -> bool:
         return self.version == registry.version and self.guards_hold()
 
-    def guards_hold(self) -> bool:
-        for guard in self.guards:
+    def guards_hold(self) -> bool:  # a loop, not all(): this runs on every gradient call
+        for guard in self.guards:  # noqa: SIM110
             if guard.namespace.get(guard.name, _ABSENT) is not guard.value:
                 return False
         return True
