@@ -14,8 +14,17 @@ from typing import Any
 import numpy as np
 
 from . import compiler
-from .api import GradientFunction, _check_differentiable, _like, _positional_params, _target, grad
+from .api import (
+    GradientFunction,
+    _check_differentiable,
+    _like,
+    _positional_params,
+    _target,
+    grad,
+    source_function,
+)
 from .compiler import CompiledUnit
+from .runtime import registry
 from .spec import GradSpec
 from .transforms.parse import SourceUnavailableError
 from .transforms.request import CompileRequest
@@ -232,3 +241,67 @@ def hessian(fn: Callable[..., Any], grad_position: Any = 0) -> DerivativeFunctio
     """The Hessian of a scalar ``fn``: forward mode over the generated reverse-mode gradient."""
     gradient: GradientFunction = grad(fn, grad_position)
     return jacfwd(gradient, grad_position)
+
+
+# ---- jvp inside differentiated code: rules for the jvp primitive itself ---------------------
+
+_JVP_WRAPPERS: dict[tuple[int, int], Any] = {}
+
+
+def _jvp_wrapper(fn: Callable[..., Any], arity: int) -> Any:
+    """``def jvp_of_f(x0, .., t0, ..): return <generated jvp>(x0, .., x_dot=t0, ..)`` as source,
+    so that the compiler can differentiate forward-mode code again."""
+    key = (id(fn), arity)
+    cached = _JVP_WRAPPERS.get(key)
+    if cached is not None and cached[0] is fn:
+        return cached[1]
+    unit, instance = _unit(fn, tuple(range(arity)), "forward")
+    xs = [f"x{i}" for i in range(arity)]
+    ts = [f"t{i}" for i in range(arity)]
+    arguments = ", ".join([*(["_self"] if instance is not None else []), *xs,
+                           *(f"{name}={t}" for name, t in zip(unit.seeds, ts, strict=True))])
+    name = f"jvp_of_{unit.name}"
+    source = f"def {name}({', '.join(xs + ts)}):\n    return _generated({arguments})\n"
+    wrapper = source_function(name, source, {"_generated": unit.function, "_self": instance},
+                              "jvp")
+    _JVP_WRAPPERS[key] = (fn, wrapper)
+    return wrapper
+
+
+def jvp_vjp_inputs(g: Any, ans: Any, fn: Any, inputs: Any, v: Any) -> Any:
+    """The gradient of ``<g_out, f(x)> + <g_tangent, J(x) v>`` w.r.t. the inputs x."""
+    return _jvp_vjp(g, fn, inputs, v, first=True)
+
+
+def jvp_vjp_v(g: Any, ans: Any, fn: Any, inputs: Any, v: Any) -> Any:
+    """The gradient w.r.t. the tangents v: ``J(x)^T g_tangent``."""
+    return _jvp_vjp(g, fn, inputs, v, first=False)
+
+
+def _jvp_vjp(g: Any, fn: Any, inputs: Any, v: Any, first: bool) -> Any:
+    xs, ts = _as_tuple(inputs), _as_tuple(v)
+    arity = len(xs)
+    wrapper = _jvp_wrapper(fn, arity)
+    positions = tuple(range(arity)) if first else tuple(range(arity, 2 * arity))
+    grads = grad(wrapper, positions, sens_param=True)(*xs, *ts, tuple(g))
+    grads = grads if arity > 1 else (grads,)
+    return tuple(grads) if isinstance(inputs, (tuple, list)) else grads[0]
+
+
+def jvp_jvp_inputs(t: Any, ans: Any, fn: Any, inputs: Any, v: Any) -> Any:
+    """Tangent of ``jvp(fn, inputs, v)`` along a tangent ``t`` of the inputs."""
+    xs, ts = _as_tuple(inputs), _as_tuple(v)
+    wrapper = _jvp_wrapper(fn, len(xs))
+    zeros = tuple(np.zeros_like(np.asarray(x, dtype=float)) for x in ts)
+    return jvp(wrapper, (*xs, *ts), (*_as_tuple(t), *zeros))[1]
+
+
+def jvp_jvp_v(t: Any, ans: Any, fn: Any, inputs: Any, v: Any) -> Any:
+    xs, ts = _as_tuple(inputs), _as_tuple(v)
+    wrapper = _jvp_wrapper(fn, len(xs))
+    zeros = tuple(np.zeros_like(np.asarray(x, dtype=float)) for x in xs)
+    return jvp(wrapper, (*xs, *ts), (*zeros, *_as_tuple(t)))[1]
+
+
+registry.defvjp(jvp, None, jvp_vjp_inputs, jvp_vjp_v, argnames=("fn", "inputs", "v"))
+registry.defjvp(jvp, None, jvp_jvp_inputs, jvp_jvp_v, argnames=("fn", "inputs", "v"))

@@ -232,3 +232,17 @@ def test_check_grads_catches_a_wrong_rule():
 
     with pytest.raises(AssertionError, match="rev-mode"):
         autodiff.check_grads(uses, (np.array([0.1, 0.2]),))
+
+
+def directional(x, v):
+    _, tangent = autodiff.jvp(sin_times, (x,), (v,))
+    return np.sum(tangent ** 2)
+
+
+def test_grad_of_a_jvp_matches_finite_differences(rng):
+    x, v = rng.normal(size=3), rng.normal(size=3)
+    dx, dv = autodiff.grad(directional, (0, 1))(x, v)
+    np.testing.assert_allclose(dx, numeric_jacobian(lambda x_: directional(x_, v), x),
+                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(dv, numeric_jacobian(lambda v_: directional(x, v_), v),
+                               rtol=1e-6, atol=1e-8)
