@@ -195,6 +195,7 @@ class CompiledUnit:
     callees: tuple[CompiledUnit, ...]
     guards: tuple[Guard, ...]
     version: int
+    output_varied: bool = True
 
     @property
     def function(self) -> Any:
@@ -295,7 +296,8 @@ def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None
         line_table=emitted.line_table, filename=functions[0].__code__.co_filename,
         wrt=request.wrt, weight_ids=summary.weights_returned, seeds=summary.seeds,
         returns_tuple=summary.returns_tuple, callees=tuple(callees.units),
-        guards=tuple(guards), version=registry.version)
+        guards=tuple(guards), version=registry.version,
+        output_varied=summary.output_varied)
 
 
 class _CalleeCompiler:

@@ -160,6 +160,7 @@ class CustomUnit:
         self.name = custom.__name__
         self.wrt = wrt
         self.weight_ids: tuple[int, ...] = ()
+        self.output_varied = True
         self.seeds = tuple(f"{param}_dot" for param in wrt)
         self.positions = [custom.parameters.index(param) for param in wrt]
         self.forward = self._named(self._forward, f"fwd_{self.name}")

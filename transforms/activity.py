@@ -43,7 +43,7 @@ def stored_names(statement: gast.stmt) -> list[str]:
 
 def differentiable_inputs(operation: Operation) -> list[gast.expr]:
     """The operands through which an adjoint can flow back."""
-    if operation.kind in (Kind.COPY, Kind.UNPACK, Kind.BUILD, Kind.BOOLOP):
+    if operation.kind in (Kind.COPY, Kind.UNPACK, Kind.BUILD, Kind.OPAQUE):
         return list(operation.args)
     if operation.kind is Kind.PRIMITIVE:
         return [arg for position, arg in enumerate(operation.args)
@@ -96,9 +96,13 @@ class Activity(Analysis):
         while changed:
             changed = False
             for statement in statements:
-                reads_weights = weighted and resolution.of(statement).kind is Kind.USER
+                operation = resolution.of(statement)
+                reads_weights = weighted and operation.kind is Kind.USER
                 targets = set(stored_names(statement))
-                if (inputs[id(statement)] & varied or reads_weights) and not targets <= varied:
+                flows = inputs[id(statement)] & varied or reads_weights
+                if flows and operation.kind is Kind.USER and not reads_weights:
+                    flows = _callee_output_varied(ctx, operation, varied, locals_)
+                if flows and not targets <= varied:
                     varied |= targets
                     changed = True
         seeds = [leaf.id for leaf in seeded_outputs(ctx.function, ctx.request.has_aux)
@@ -114,6 +118,22 @@ class Activity(Analysis):
                     changed = True
         return ActivityResult(frozenset(varied), frozenset(useful),
                               tuple(seed for seed in seeds if seed in varied))
+
+
+def _callee_output_varied(ctx: PassContext, operation: Operation, varied: set[str],
+                          locals_: set[str]) -> bool:
+    """Does a user function's result depend differentiably on the varied arguments? (A helper
+    computing an axis or a shape from an array does not.)"""
+    wrt = []
+    for arg, param in zip(differentiable_inputs(operation), operation.params, strict=True):
+        key = operand_key(arg, locals_)
+        if key is not None and key in varied and param not in wrt:
+            wrt.append(param)
+    try:
+        unit = ctx.callees.unit(operation.callee, tuple(wrt), ctx.request)
+    except Exception:  # reported, with its location, when the call is differentiated
+        return True
+    return getattr(unit, "output_varied", True)
 
 
 def _keys(exprs: list[gast.expr], locals_: set[str]) -> set[str]:

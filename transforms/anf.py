@@ -235,12 +235,19 @@ class _Flattener:
             expr.value = self.atom(expr.value)
             expr.slice = self._index(expr.slice)
         elif isinstance(expr, (gast.Tuple, gast.List)):
-            expr.elts = [self.atom(element) for element in expr.elts]
+            expr.elts = [self.item(element) for element in expr.elts]
         return expr
+
+    def item(self, expr: gast.expr) -> gast.expr:
+        """An atom, or ``*atom`` for star-unpacking in a call or a tuple/list display."""
+        if isinstance(expr, gast.Starred):
+            expr.value = self.atom(expr.value)
+            return expr
+        return self.atom(expr)
 
     def _call(self, call: gast.Call) -> None:
         call.func = self._callee(call.func)
-        call.args = [self.atom(arg) for arg in call.args]
+        call.args = [self.item(arg) for arg in call.args]
         for keyword in call.keywords:
             keyword.value = self.atom(keyword.value)
 

@@ -29,12 +29,10 @@ _REJECTED: dict[type, tuple[str, str]] = {
     gast.Import: ("an import", "import at module level"),
     gast.ImportFrom: ("an import", "import at module level"),
     gast.Delete: ("del", "let the name go out of scope instead"),
-    gast.Raise: ("raise", "check inputs before calling the differentiated function"),
     gast.SetComp: ("a set comprehension", "use a list comprehension or a loop"),
     gast.NamedExpr: ("an assignment expression (:=)", "assign in a separate statement"),
     gast.Dict: ("a dict literal", "pass the arrays as separate arguments"),
     gast.Set: ("a set literal", "use a tuple"),
-    gast.Starred: ("star-unpacking", "pass or assign the items one by one"),
 }
 if hasattr(gast, "Match"):
     _REJECTED[gast.Match] = ("a match statement", "use np.where(cond, a, b)")
@@ -90,6 +88,9 @@ def _message(node: gast.AST) -> str | None:
     if rejected is not None:
         what, instead = rejected
         return f"{what} is not supported in a differentiated function; {instead}"
+    if isinstance(node, gast.Starred) and isinstance(node.ctx, gast.Store):
+        return ("star-unpacking in an assignment target is not supported; unpack the items "
+                "one by one")
     if isinstance(node, gast.keyword) and node.arg is None:
         return ("**kwargs in a call is not supported in a differentiated function; "
                 "pass the keyword arguments by name")

@@ -22,6 +22,7 @@ from .annotations import Anno, getanno
 from .parse import SourceUnavailableError
 from .passmanager import GradientSummary, PassContext, Transformation
 from .resolve import Kind, Operation, Resolution, Resolve, operand_key
+from .reverse import _opaque_message
 
 
 class Forward(Transformation):
@@ -68,8 +69,10 @@ class _TangentBuilder:
             args.kwonlyargs.append(nodes.name(self.tangent(param)))
             args.kw_defaults.append(None)
         tangent_params = tuple(self.tangent(param) for param in self.ctx.request.wrt)
+        output_varied = any(isinstance(node, gast.Name) and node.id in self.activity.varied
+                            for node in gast.walk(ret.value))
         self.ctx.summary = GradientSummary(tangent_params, isinstance(ret.value, gast.Tuple), (),
-                                           dict(self.resolution.guards))
+                                           dict(self.resolution.guards), output_varied)
         return nodes.function_def(self.generated_name(), args,
                                   [*new_body, nodes.return_(result, like=ret)], like=function)
 
@@ -146,7 +149,7 @@ class _TangentBuilder:
             return [build(items)]
         if kind is Kind.PRIMITIVE:
             return self.primitive_contributions(statement, operation)
-        if kind in (Kind.UNKNOWN, Kind.BOOLOP) and any(
+        if kind in (Kind.UNKNOWN, Kind.OPAQUE) and any(
                 self.tangent_of(arg) is not None for arg in differentiable_inputs(operation)):
             self.raise_unsupported(statement, operation)
         return []
@@ -246,10 +249,8 @@ class _TangentBuilder:
         return Loc(origin.filename, origin.lineno, origin.col)
 
     def raise_unsupported(self, statement: gast.stmt, operation: Operation) -> None:
-        if operation.kind is Kind.BOOLOP:
-            raise UnsupportedSyntaxError(
-                "`and`/`or` on differentiated values is not supported; use np.where(cond, a, b)",
-                self.loc(statement))
+        if operation.kind is Kind.OPAQUE:
+            raise UnsupportedSyntaxError(_opaque_message(operation), self.loc(statement))
         what = operation.display or "this operation"
         raise NoGradientRuleError(
             f"{what} has no gradient rule and no Python source to differentiate; register one "

@@ -29,6 +29,7 @@ class GradientSummary:
     returns_tuple: bool  # the function returns a tuple literal
     weights_returned: tuple[int, ...]  # ids of the weights whose adjoints are returned
     guards: dict[str, Any]  # global names resolved at compile time
+    output_varied: bool = True  # does the returned value depend on the differentiated inputs?
 
 
 @dataclass(slots=True)

@@ -32,7 +32,7 @@ class Kind(Enum):
     UNKNOWN = "unknown"
     BUILD = "tuple or list"
     UNPACK = "unpack"
-    BOOLOP = "and/or"
+    OPAQUE = "opaque"  # and/or, star-unpacking: fine unless a differentiated value flows in
 
 
 @dataclass(slots=True)
@@ -173,8 +173,9 @@ class _Resolver:
                 and operand_key(value, self.locals) is not None:
             return Operation(Kind.COPY, [value])  # np.pi, self.w: a non-local chain
         if isinstance(value, gast.BoolOp):
-            names = [node for node in gast.walk(value) if isinstance(node, gast.Name)]
-            return Operation(Kind.BOOLOP, names)
+            return _opaque(value, "`and`/`or`")
+        if any(isinstance(node, gast.Starred) for node in gast.walk(value)):
+            return _opaque(value, "star-unpacking (*items)")
         if isinstance(value, (gast.Tuple, gast.List)):
             return Operation(Kind.BUILD, list(value.elts))
         if isinstance(value, gast.BinOp):
@@ -234,6 +235,12 @@ class _Resolver:
                                  display=display, params=params, receiver=receiver)
         return Operation(Kind.UNKNOWN, list(call.args), call.keywords, callee=callee,
                          display=display)
+
+
+def _opaque(value: gast.expr, what: str) -> Operation:
+    names = [node for node in gast.walk(value) if isinstance(node, gast.Name)
+             and isinstance(node.ctx, gast.Load)]
+    return Operation(Kind.OPAQUE, names, display=what)
 
 
 def _user_target(callee: Any, func: gast.expr) -> tuple[Any, gast.expr | None]:

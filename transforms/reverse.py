@@ -104,9 +104,11 @@ class GradientBuilder(ControlFlow):
         backward = self.backward_block(body)
         gradients = self.gradients()
         backward, forward = self.assemble(body, backward, [*seeds, *gradients])
+        output_varied = any(_names_in(ret.value) & self.activity.varied)
         self.ctx.summary = GradientSummary(self.seed_names(ret, seeds),
                                            isinstance(ret.value, gast.Tuple),
-                                           self.weights_returned, dict(self.resolution.guards))
+                                           self.weights_returned, dict(self.resolution.guards),
+                                           output_varied)
         if self.request.split:
             return self.split(forward, seeds, backward, ret, gradients)
         return [self.joint(forward, seeds, backward, ret, gradients)]
@@ -330,7 +332,7 @@ class GradientBuilder(ControlFlow):
                 Kind.PRIMITIVE: self.primitive_adjoint,
                 Kind.USER: self.user_adjoint,
                 Kind.UNKNOWN: self.unknown_adjoint,
-                Kind.BOOLOP: self.boolop_adjoint,
+                Kind.OPAQUE: self.boolop_adjoint,
             }.get(operation.kind)
             code = [] if handler is None else handler(statement, operation, output)
         for name in stored_names(statement):
@@ -430,15 +432,21 @@ class GradientBuilder(ControlFlow):
                                   self.loc(statement))
 
     def boolop_adjoint(self, statement, operation, output) -> list:
-        raise UnsupportedSyntaxError(
-            "`and`/`or` on differentiated values is not supported; use np.where(cond, a, b) "
-            "or np.logical_and", self.loc(statement))
+        raise UnsupportedSyntaxError(_opaque_message(operation), self.loc(statement))
 
     def restore_marker(self, statement: gast.Assign) -> Restore:
         return Restore(stored_names(statement), statement)
 
     def is_active_statement(self, statement: gast.stmt) -> bool:
         return self.activity.is_active(statement)
+
+
+def _opaque_message(operation: Operation) -> str:
+    if operation.display.startswith("star"):
+        return ("star-unpacking (*items) of differentiated values is not supported; pass or "
+                "build the items one by one, or use np.concatenate/np.stack")
+    return ("`and`/`or` on differentiated values is not supported; use np.where(cond, a, b) "
+            "or np.logical_and")
 
 
 def _no_rule_message(operation: Operation, runtime_receiver: bool = False) -> str:

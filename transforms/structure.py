@@ -275,6 +275,8 @@ class _Structurer:
             return [nodes.assign(self.retval, value, like=statement),
                     nodes.assign(self.returned, nodes.constant(True, statement), like=statement)], \
                 _Jumps({"return"}, True)
+        if isinstance(statement, gast.Raise):
+            return [statement], _Jumps(set(), True)  # nothing after it runs
         if isinstance(statement, gast.If):
             statement.body, body_jumps = self.block(statement.body, loop)
             statement.orelse, else_jumps = self.block(statement.orelse, loop)

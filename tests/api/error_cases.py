@@ -81,3 +81,36 @@ def calls_builtin_without_rule(x):
 
 def calls_c_function_without_rule(x):
     return np.i0(x) + np.cbrt(x)  # <-
+
+
+def uses_dict_literal(x):
+    d = {"a": x}  # <-
+    return d["a"]
+
+
+def uses_walrus(x):
+    if (y := x * 2.0) is not None:  # <-
+        return y
+    return x
+
+
+def uses_import(x):
+    import math  # <-  # noqa: F401
+    return x
+
+
+def uses_class(x):
+    class Local:  # <-
+        pass
+    return x
+
+
+def uses_del(x):
+    y = x * 2.0
+    del y  # <-
+    return x
+
+
+def uses_starred_target(x):
+    first, *_rest = x  # <-
+    return first

@@ -36,6 +36,15 @@ UNSUPPORTED = [
                  id="nested_def"),
     pytest.param(error_cases.uses_star_args, "*args", "name each parameter", id="star_args"),
     pytest.param(error_cases.recursive, "calls itself", "loop", id="recursion"),
+    pytest.param(error_cases.uses_dict_literal, "dict literal", "separate arguments",
+                 id="dict_literal"),
+    pytest.param(error_cases.uses_walrus, "assignment expression", "separate statement",
+                 id="walrus"),
+    pytest.param(error_cases.uses_import, "an import", "module level", id="import"),
+    pytest.param(error_cases.uses_class, "class definition", "module level", id="class"),
+    pytest.param(error_cases.uses_del, "del", "out of scope", id="del"),
+    pytest.param(error_cases.uses_starred_target, "star-unpacking", "one by one",
+                 id="starred_target"),
 ]
 
 

@@ -1,0 +1,982 @@
+"""A generator of random, valid numpy programs for differential testing of the compiler.
+
+A program is the source of a module: helper functions ``h0``, ``h1``, ... and the function ``f``
+to differentiate. Every choice is drawn from a ``Chooser``: ``RandomChooser`` (seeded, for the
+long profile) or hypothesis (``programs(family)``, which shrinks failures). The generator keeps
+a *dummy world*: every statement it writes is also executed on stand-in arrays of the right
+shapes, so each expression is valid by construction (shapes, broadcasting, index bounds) and the
+generator knows the shape, type and aliasing of every name.
+
+What the programs contain (by family, ``mixed`` has everything): elementwise functions on their
+smooth domains (``np.log(1.0 + np.square(v))``, ``np.exp(np.tanh(v))``, divisions by
+``1.0 + v**2``), broadcasting (``(3, 1) + (4,)``), reductions with axes, ``@``/``np.dot``,
+transposes, reshapes, subscripts (``v[1]``, ``v[1:3]``, ``v[:, None]``, repeated fancy
+indices, boolean masks), reassignment of the same name and augmented assignment, ``if``/``elif``
+/``else`` and ``a if c else b`` on data, ``for`` over ``range``/rows/``enumerate``/``zip`` with
+loop-carried state, ``while`` with a counter, ``break``/``continue``/early ``return``, writes into
+fresh arrays (``out[i] = ...``, ``out[1:3] += ...``), list accumulation then ``np.stack``,
+helper calls with tuple returns, and tuple returns from ``f``. Non-smooth operations
+(``np.max``, ``np.maximum``, ``np.abs``, ``np.clip``, comparisons) are allowed: the oracle
+skips inputs that lie within a margin of a kink or a branch threshold.
+
+Writes never go into an array that another live name may share memory with (the inputs
+included), so numpy's reference semantics and autodiff's value semantics agree.
+"""
+
+from __future__ import annotations
+
+import random
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+
+FAMILIES = ("straight", "branches", "loops", "calls", "mixed")
+
+
+# ---- choosers ----------------------------------------------------------------------------------
+
+
+class Chooser(Protocol):
+    """The source of every random choice; ``integer`` is inclusive and shrinks towards ``lo``."""
+
+    def integer(self, lo: int, hi: int) -> int: ...
+
+
+class RandomChooser:
+    """Choices from a seeded ``random.Random`` (the long profile)."""
+
+    def __init__(self, seed: int) -> None:
+        self._random = random.Random(seed)
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self._random.randint(lo, hi)
+
+
+class DrawChooser:
+    """Choices drawn through hypothesis (``draw`` of a composite strategy), so they shrink."""
+
+    def __init__(self, draw: Callable[[Any], Any]) -> None:
+        from hypothesis import strategies as st
+
+        self._draw = draw
+        self._integers = st.integers
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self._draw(self._integers(lo, hi))
+
+
+def pick(chooser: Chooser, options: Sequence[T]) -> T:
+    """One of ``options`` (shrinks towards the first)."""
+    return options[chooser.integer(0, len(options) - 1)]
+
+
+def chance(chooser: Chooser, percent: int) -> bool:
+    """True with probability ``percent``/100 (shrinks towards False)."""
+    return chooser.integer(0, 99) >= 100 - percent
+
+
+def weighted(chooser: Chooser, options: Sequence[tuple[T, int]]) -> T:
+    """One of the options, with integer weights (shrinks towards the first)."""
+    total = sum(weight for _, weight in options)
+    roll = chooser.integer(0, total - 1)
+    for option, weight in options:
+        if roll < weight:
+            return option
+        roll -= weight
+    raise AssertionError("unreachable")
+
+
+# ---- programs ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Input:
+    """A parameter of ``f``: an array of ``shape``, or a Python float (``shape`` None).
+
+    ``role`` is ``"diff"`` for inputs that may be differentiated, ``"const"`` for a threshold
+    or scale the program only reads (never differentiated, so never perturbed).
+    """
+
+    name: str
+    shape: tuple[int, ...] | None
+    role: str = "diff"
+
+
+@dataclass(frozen=True)
+class Program:
+    """A generated program: module ``source`` defining ``f``, its inputs and how to check it."""
+
+    source: str
+    inputs: tuple[Input, ...]
+    wrt: tuple[int, ...]
+    seed: int
+    family: str = "mixed"
+    writes: bool = False  # has element/slice writes (autograd cannot differentiate those)
+
+    def make_args(self) -> tuple[Any, ...]:
+        """The inputs, drawn from ``seed``: values of order one, well inside every domain."""
+        rng = np.random.default_rng(self.seed)
+        args: list[Any] = []
+        for item in self.inputs:
+            if item.shape is None:
+                args.append(float(rng.uniform(-1.5, 1.5)))
+            else:
+                args.append(rng.normal(size=item.shape) * 0.9)
+        return tuple(args)
+
+    def with_source(self, source: str) -> Program:
+        return Program(source, self.inputs, self.wrt, self.seed, self.family, self.writes)
+
+
+# ---- operation tables --------------------------------------------------------------------------
+# ``{a0}`` is operand 0 as written; ``{p0}`` is operand 0 parenthesized unless it is an atom.
+
+
+@dataclass(frozen=True)
+class Op:
+    text: str
+    arity: int = 1
+    fresh: bool = True  # the result is a new array (never a view of an operand)
+    atoms: bool = False  # operands must be atoms (the template uses them twice)
+    need: Callable[[list[Any]], bool] | None = None
+    extra: Callable[[Chooser, list[Any]], dict[str, str]] | None = None
+
+
+def _ndim(value: Any) -> int:
+    return np.ndim(value)
+
+
+def _is_array(value: Any) -> bool:
+    return isinstance(value, np.ndarray)
+
+
+def _min_ndim(n: int) -> Callable[[list[Any]], bool]:
+    return lambda ops: _is_array(ops[0]) and _ndim(ops[0]) >= n
+
+
+def _first_at_least(n: int) -> Callable[[list[Any]], bool]:
+    return lambda ops: _is_array(ops[0]) and _ndim(ops[0]) >= 1 and ops[0].shape[0] >= n
+
+
+def _axis(chooser: Chooser, ops: list[Any]) -> dict[str, str]:
+    ndim = _ndim(ops[0])
+    return {"ax": str(chooser.integer(-ndim, ndim - 1))}
+
+
+def _index(chooser: Chooser, ops: list[Any]) -> dict[str, str]:
+    n = ops[0].shape[0]
+    return {"k": str(chooser.integer(-n, n - 1)), "k1": str(chooser.integer(0, max(n - 2, 0))),
+            "kl": str(chooser.integer(0, ops[0].shape[-1] - 1))}
+
+
+def _fancy(chooser: Chooser, ops: list[Any]) -> dict[str, str]:
+    n = ops[0].shape[0]
+    count = chooser.integer(1, 4)
+    picks = [str(chooser.integer(0, n - 1)) for _ in range(count)]
+    return {"idx": "[" + ", ".join(picks) + "]"}
+
+
+def _reshape(chooser: Chooser, ops: list[Any]) -> dict[str, str]:
+    size = int(np.size(ops[0]))
+    factors = [d for d in range(1, size + 1) if size % d == 0]
+    first = pick(chooser, factors)
+    options = [f"({first}, {size // first})", f"({first}, -1)", "(-1,)", f"(1, {size})",
+               f"({size},)"]
+    return {"shape": pick(chooser, options)}
+
+
+UNARY = [
+    Op("np.sin({a0})"), Op("np.cos({a0})"), Op("np.tanh({a0})"), Op("np.exp(np.tanh({a0}))"),
+    Op("np.exp(-np.square({a0}))"), Op("np.arctan({a0})"), Op("-{p0}"), Op("np.square({a0})"),
+    Op("{p0} ** 2"), Op("{p0} ** 3"), Op("np.log(1.0 + np.square({a0}))"),
+    Op("np.log1p({p0} ** 2)"), Op("np.sqrt(1.0 + {p0} ** 2)"), Op("np.sinh(np.tanh({a0}))"),
+    Op("np.cosh(np.sin({a0}))"), Op("np.arcsinh({a0})"), Op("np.expm1(np.sin({a0}))"),
+    Op("1.0 / (1.0 + np.exp(-np.tanh({a0})))"), Op("np.reciprocal(2.0 + np.sin({a0}))"),
+    Op("0.5 * {p0}"), Op("{p0} * 1.5"), Op("{p0} / 3.0"), Op("np.power({p0}, 2)"),
+    Op("np.logaddexp({a0}, 0.0)"), Op("np.hypot({a0}, 1.0)"), Op("np.arcsin(0.5 * np.sin({a0}))"),
+    Op("np.log(2.0 + np.cos({a0}))"), Op("np.sqrt(np.exp(np.sin({a0})))"),
+    Op("np.cbrt(2.0 + np.sin({a0}))"), Op("np.exp2(np.cos({a0}))"),
+    Op("np.float64(2.0) * {p0}"),
+]
+KINK_UNARY = [
+    Op("np.abs({a0})"), Op("np.clip({a0}, -0.5, 0.5)"), Op("np.maximum({a0}, 0.0)"),
+    Op("np.minimum({a0}, 0.3)"), Op("abs({a0})"),
+]
+BINARY = [
+    Op("{p0} + {p1}", 2), Op("{p0} - {p1}", 2), Op("{p0} * {p1}", 2),
+    Op("{p0} / (1.0 + np.square({a1}))", 2), Op("{p0} / (2.0 + np.cos({a1}))", 2),
+    Op("np.add({a0}, {a1})", 2), Op("np.subtract({a0}, {a1})", 2), Op("np.multiply({a0}, {a1})", 2),
+    Op("np.logaddexp({a0}, {a1})", 2), Op("np.arctan2({a0}, 2.0 + np.cos({a1}))", 2),
+    Op("np.power(1.0 + np.square({a0}), np.tanh({a1}))", 2), Op("{p0} ** 2 * {p1}", 2),
+    Op("np.divide({a0}, 1.5 + np.sin({a1}))", 2), Op("np.hypot({a0}, 1.0 + np.square({a1}))", 2),
+    Op("np.sin({p0} * {p1})", 2),
+]
+KINK_BINARY = [
+    Op("np.maximum({a0}, {a1})", 2), Op("np.minimum({a0}, {a1})", 2),
+    Op("np.where({p0} > {p1}, {a0}, 0.5 * {p1})", 2, atoms=True),
+    Op("np.fmax({a0}, {a1})", 2),
+]
+REDUCE = [
+    Op("np.sum({a0})"), Op("np.mean({a0})"), Op("{p0}.sum()", need=_min_ndim(0)),
+    Op("{p0}.mean()", need=_min_ndim(0)),
+    Op("np.sum({a0}, axis={ax})", need=_min_ndim(1), extra=_axis),
+    Op("np.mean({a0}, axis={ax})", need=_min_ndim(1), extra=_axis),
+    Op("np.sum({a0}, axis={ax}, keepdims=True)", need=_min_ndim(1), extra=_axis),
+    Op("{p0}.sum(axis={ax})", need=_min_ndim(1), extra=_axis),
+    Op("{p0}.mean({ax})", need=_min_ndim(1), extra=_axis),
+    Op("np.prod(np.cos({a0}), axis={ax})", need=_min_ndim(1), extra=_axis),
+    Op("np.var({a0})", need=lambda ops: np.size(ops[0]) >= 2),
+    Op("np.cumsum({a0}, axis={ax})", need=_min_ndim(1), extra=_axis),
+    Op("np.cumsum({a0})", need=_min_ndim(1)),
+    Op("np.linalg.norm(1.0 + np.square({a0}))"),
+    Op("np.sum({p0} * {p1})", 2),
+    Op("np.dot(np.ravel({a0}), np.ravel({a0}))", atoms=True),
+    Op("np.trace({a0})", need=_min_ndim(2)),
+    Op("np.average({a0})"),
+]
+KINK_REDUCE = [
+    Op("np.max({a0})"), Op("np.min({a0})"), Op("{p0}.max()", need=_min_ndim(0)),
+    Op("np.max({a0}, axis={ax})", need=_min_ndim(1), extra=_axis),
+    Op("np.min({a0}, axis={ax}, keepdims=True)", need=_min_ndim(1), extra=_axis),
+    Op("{p0}.min(axis={ax})", need=_min_ndim(1), extra=_axis),
+    Op("np.amax({a0}, axis={ax})", need=_min_ndim(1), extra=_axis),
+    Op("np.std({a0}, axis={ax})", need=lambda ops: _is_array(ops[0]) and ops[0].ndim >= 1
+       and min(ops[0].shape) >= 2, extra=_axis),
+    Op("np.linalg.norm({a0})", need=lambda ops: np.size(ops[0]) >= 2),
+    Op("np.sum({p0}[{p0} > 0.2])", atoms=True, need=_min_ndim(1)),
+]
+SHAPE = [
+    Op("{p0}.T", fresh=False, need=_min_ndim(2)),
+    Op("np.transpose({a0})", fresh=False, need=_min_ndim(2)),
+    Op("np.swapaxes({a0}, 0, -1)", fresh=False, need=_min_ndim(2)),
+    Op("{p0}.reshape(-1)", fresh=False, need=_min_ndim(1)),
+    Op("np.reshape({a0}, {shape})", fresh=False, need=_min_ndim(1), extra=_reshape),
+    Op("{p0}.reshape({shape})", fresh=False, need=_min_ndim(1), extra=_reshape),
+    Op("np.ravel({a0})", fresh=False, need=_min_ndim(1)),
+    Op("{p0}[:, None]", fresh=False, need=lambda ops: _is_array(ops[0]) and ops[0].ndim == 1),
+    Op("{p0}[None, :]", fresh=False, need=lambda ops: _is_array(ops[0]) and ops[0].ndim == 1),
+    Op("np.expand_dims({a0}, 0)", fresh=False, need=_min_ndim(1)),
+    Op("{p0}[::-1]", fresh=False, need=_min_ndim(1)),
+    Op("np.flip({a0}, axis=0)", fresh=False, need=_min_ndim(1)),
+    Op("{p0}[1:]", fresh=False, need=_first_at_least(2)),
+    Op("{p0}[:-1]", fresh=False, need=_first_at_least(2)),
+    Op("{p0}[{k}]", fresh=False, need=_first_at_least(1), extra=_index),
+    Op("{p0}[{k1}:{k1} + 2]", fresh=False, need=_first_at_least(2), extra=_index),
+    Op("{p0}[..., {kl}]", fresh=False, need=_min_ndim(2), extra=_index),
+    Op("{p0}[:, {kl}]", fresh=False, need=_min_ndim(2), extra=_index),
+    Op("{p0}[{idx}]", need=_first_at_least(1), extra=_fancy),
+    Op("np.take({a0}, {idx}, axis=0)", need=_first_at_least(1), extra=_fancy),
+    Op("np.tile({a0}, 2)", need=_min_ndim(1)),
+    Op("np.repeat({a0}, 2, axis=0)", need=_min_ndim(1)),
+    Op("np.squeeze({a0})", fresh=False, need=lambda ops: _is_array(ops[0]) and 1 in ops[0].shape),
+    Op("np.broadcast_to({a0}, (2,) + np.shape({a0}))", fresh=False, atoms=True,
+       need=_min_ndim(0)),
+    Op("np.concatenate([{a0}, {a1}])", 2,
+       need=lambda ops: all(_is_array(o) and o.ndim >= 1 for o in ops)
+       and ops[0].shape[1:] == ops[1].shape[1:]),
+    Op("np.stack([{a0}, {a1}])", 2,
+       need=lambda ops: all(_is_array(o) for o in ops) and ops[0].shape == ops[1].shape),
+    Op("np.stack([{a0}, {a1}], axis=-1)", 2,
+       need=lambda ops: all(_is_array(o) for o in ops) and ops[0].shape == ops[1].shape),
+    Op("np.hstack([{a0}, {a1}])", 2,
+       need=lambda ops: all(_is_array(o) and o.ndim == 1 for o in ops)),
+    Op("np.diag({a0})", need=lambda ops: _is_array(ops[0]) and ops[0].ndim == 1),
+    Op("np.outer({a0}, {a1})", 2, need=lambda ops: all(_is_array(o) and o.ndim == 1 for o in ops)),
+    Op("np.copy({a0})", need=_min_ndim(0)),
+    Op("{p0}.copy()", need=_min_ndim(0)),
+]
+MATMUL = [
+    Op("{p0} @ {p1}", 2), Op("np.dot({a0}, {a1})", 2), Op("np.matmul({a0}, {a1})", 2),
+]
+REASSIGN = [  # v = template(v, e): the result keeps v's shape when e broadcasts to it
+    "np.tanh({v} + {e})", "{v} + 0.5 * np.sin({e})", "{v} * np.cos({e})", "0.5 * {v} + {pe}",
+    "{v} - 0.1 * {pe}", "np.sin({v}) * {pe}", "{v} / (1.0 + np.square({e}))", "{pe} + {v}",
+    "np.tanh({v}) + {pe}",
+]
+AUGMENTED = ["+=", "-=", "*=", "/="]
+THRESHOLDS = ["0.0", "0.5", "-0.5", "0.25", "1.0", "-1.0"]
+SHAPES = [(3,), (4,), (2, 3), (3, 4), (3, 1), (4, 3), (2,), (), (2, 3, 2), (1, 4)]
+
+
+# ---- the generator -----------------------------------------------------------------------------
+
+
+@dataclass
+class Expr:
+    text: str
+    value: Any
+    atom: bool
+    names: frozenset[str]
+    fresh: bool
+
+    @property
+    def wrapped(self) -> str:
+        return self.text if self.atom else f"({self.text})"
+
+
+@dataclass
+class Scope:
+    """What is visible where the next statement is written."""
+
+    ns: dict[str, Any]
+    floats: list[str]
+    ints: dict[str, int] = field(default_factory=dict)  # loop index -> bound (exclusive)
+    fresh: set[str] = field(default_factory=set)
+    aliases: dict[str, frozenset[str]] = field(default_factory=dict)
+    lists: list[str] = field(default_factory=list)
+    loop_depth: int = 0
+    depth: int = 0
+    in_helper: bool = False
+    innermost: str | None = None  # "for" or "while": the loop a `break`/`continue` leaves
+
+    def child(self, loop: str | None = None) -> Scope:
+        return Scope(self.ns, list(self.floats), dict(self.ints), set(self.fresh),
+                     dict(self.aliases), list(self.lists), self.loop_depth + (loop is not None),
+                     self.depth + 1, self.in_helper, loop or self.innermost)
+
+    def writable(self, name: str) -> bool:
+        """Whether the program may write into ``name``: a fresh array no other name shares."""
+        value = self.ns.get(name)
+        if name not in self.fresh or not isinstance(value, np.ndarray) or value.ndim == 0:
+            return False
+        return not any(name in others for other, others in self.aliases.items() if other != name)
+
+
+@dataclass(frozen=True)
+class Features:
+    branches: bool = False
+    loops: bool = False
+    writes: bool = False
+    calls: bool = False
+    kinks: bool = True
+    statements: int = 6
+
+
+FAMILY_FEATURES = {
+    "straight": Features(statements=8),
+    "branches": Features(branches=True),
+    "loops": Features(loops=True, writes=True),
+    "calls": Features(calls=True, writes=True),
+    "mixed": Features(branches=True, loops=True, writes=True, calls=True, statements=7),
+}
+
+
+class _Generator:
+    def __init__(self, chooser: Chooser, family: str) -> None:
+        self.c = chooser
+        self.family = family
+        self.features = FAMILY_FEATURES[family]
+        self.lines: list[str] = []
+        self.helpers: list[str] = []
+        self.helper_ns: dict[str, Any] = {"np": np}
+        self.helper_info: dict[str, tuple[list[str], list[Any], int]] = {}
+        self.counter = 0
+        self.writes = False
+        self.outputs = 1
+
+    # ---- names ----
+    def fresh_name(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    # ---- dummy world ----
+    def run(self, scope: Scope, statement: str) -> None:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            exec(statement, {"np": np, **self.helper_ns}, scope.ns)
+
+    def value_of(self, scope: Scope, text: str, values: dict[str, Any]) -> Any:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return eval(text, {"np": np, **self.helper_ns}, {**scope.ns, **values})
+
+    # ---- expressions ----
+    def constant(self) -> Expr:
+        text = pick(self.c, ["0.5", "1.5", "2.0", "-0.5", "0.3", "-1.2", "0.75"])
+        return Expr(text, float(text), not text.startswith("-"), frozenset(), True)
+
+    def leaf(self, scope: Scope, prefer: Callable[[Any], bool] | None = None) -> Expr:
+        names = scope.floats
+        if prefer is not None:
+            names = [n for n in names if prefer(scope.ns[n])] or names
+        if not names or chance(self.c, 12):
+            if scope.ints and chance(self.c, 40):
+                index = pick(self.c, sorted(scope.ints))
+                text = f"0.1 * {index}"
+                return Expr(text, 0.1 * scope.ns[index], False, frozenset(), True)
+            return self.constant()
+        # recent names are more likely: the program then composes rather than fans out
+        position = len(names) - 1 - min(self.c.integer(0, 2 * len(names)) // 2, len(names) - 1)
+        name = names[position]
+        return Expr(name, scope.ns[name], True, frozenset({name}), False)
+
+    def indexed_by_loop(self, scope: Scope) -> Expr | None:
+        options = [(n, i) for n in scope.floats for i, bound in scope.ints.items()
+                   if isinstance(scope.ns[n], np.ndarray) and scope.ns[n].ndim >= 1
+                   and scope.ns[n].shape[0] >= bound]
+        if not options:
+            return None
+        name, index = pick(self.c, options)
+        form = pick(self.c, ["{n}[{i}]", "{n}[{i} - 1]", "np.sum({n}[:{i} + 1])",
+                             "{n}[{i}] * {n}[0]"])
+        text = form.format(n=name, i=index)
+        value = self.value_of(scope, text, {})
+        return Expr(text, value, form == "{n}[{i}]", frozenset({name}),
+                    form not in ("{n}[{i}]", "{n}[{i} - 1]"))
+
+    def expr(self, scope: Scope, depth: int, atom: bool = False,
+             prefer: Callable[[Any], bool] | None = None) -> Expr:
+        if atom or depth <= 0 or chance(self.c, 25):
+            if scope.ints and chance(self.c, 25):
+                found = self.indexed_by_loop(scope)
+                if found is not None and (found.atom or not atom):
+                    return found
+            return self.leaf(scope, prefer)
+        for _ in range(6):
+            found = self.compound(scope, depth, prefer)
+            if found is not None:
+                return found
+        return self.leaf(scope, prefer)
+
+    def compound(self, scope: Scope, depth: int,
+                 prefer: Callable[[Any], bool] | None) -> Expr | None:
+        kinks = self.features.kinks
+        table = weighted(self.c, [
+            (UNARY, 6), (BINARY, 6), (REDUCE, 2), (SHAPE, 3), (MATMUL, 2),
+            (KINK_UNARY if kinks else UNARY, 1), (KINK_BINARY if kinks else BINARY, 1),
+            (KINK_REDUCE if kinks else REDUCE, 1), ("ifexp", 1 if self.features.branches else 0),
+        ])
+        if table == "ifexp":
+            return self.ifexp(scope, depth)
+        op = pick(self.c, table)
+        if table is MATMUL:
+            return self.matmul(scope, op)
+        first = self.expr(scope, depth - 1, atom=op.atoms, prefer=prefer)
+        operands = [first]
+        if op.arity == 2:
+            shape = np.shape(first.value)
+
+            def compatible(value: Any, shape: tuple[int, ...] = shape) -> bool:
+                try:
+                    return int(np.prod(np.broadcast_shapes(np.shape(value), shape))) <= 48
+                except ValueError:
+                    return False
+
+            second = self.expr(scope, depth - 1, atom=op.atoms, prefer=compatible)
+            operands.append(second)
+        return self.apply(scope, op, operands)
+
+    def apply(self, scope: Scope, op: Op, operands: list[Expr]) -> Expr | None:
+        values = [e.value for e in operands]
+        if op.need is not None and not op.need(values):
+            return None
+        if op.atoms and not all(e.atom for e in operands):
+            return None
+        extra = op.extra(self.c, values) if op.extra is not None else {}
+        text = op.text.format(**{f"a{k}": e.text for k, e in enumerate(operands)},
+                              **{f"p{k}": e.wrapped for k, e in enumerate(operands)}, **extra)
+        stand_in = op.text.format(**{f"a{k}": f"_o{k}" for k in range(len(operands))},
+                                  **{f"p{k}": f"_o{k}" for k in range(len(operands))}, **extra)
+        if op.atoms:  # the same operand appears twice: evaluate the real text
+            stand_in = text
+        try:
+            value = self.value_of(scope, stand_in,
+                                  {f"_o{k}": e.value for k, e in enumerate(operands)})
+        except (ValueError, IndexError, TypeError, AttributeError):
+            return None
+        if not isinstance(value, (np.ndarray, np.generic, float)) or np.size(value) > 48 \
+                or np.ndim(value) > 3 or np.size(value) == 0:
+            return None
+        if np.asarray(value).dtype.kind != "f":
+            return None
+        names = frozenset().union(*(e.names for e in operands))
+        return Expr(text, value, False, names, op.fresh)
+
+    def matmul(self, scope: Scope, op: Op) -> Expr | None:
+        first = self.expr(scope, 1, prefer=lambda v: np.ndim(v) in (1, 2))
+        a = first.value
+        if np.ndim(a) not in (1, 2):
+            return None
+        k = a.shape[-1]
+        candidates = []
+        for name in scope.floats:
+            b = scope.ns[name]
+            if isinstance(b, np.ndarray) and b.ndim in (1, 2):
+                if b.shape[0] == k:
+                    candidates.append(Expr(name, b, True, frozenset({name}), False))
+                if b.ndim == 2 and b.shape[1] == k:
+                    candidates.append(Expr(f"{name}.T", b.T, True, frozenset({name}), False))
+        if not candidates:
+            return None
+        second = pick(self.c, candidates)
+        if chance(self.c, 30):
+            second = Expr(f"np.tanh({second.text})", np.tanh(second.value), False,
+                          second.names, True)
+        return self.apply(scope, op, [first, second])
+
+    def ifexp(self, scope: Scope, depth: int) -> Expr | None:
+        first = self.expr(scope, depth - 1)
+        shape = np.shape(first.value)
+        second = self.expr(scope, depth - 1, prefer=lambda v: np.shape(v) == shape)
+        if np.shape(second.value) != shape:
+            return None
+        condition = self.condition(scope)
+        text = f"{first.wrapped} if {condition} else {second.wrapped}"
+        value = first.value
+        fresh = first.fresh and second.fresh
+        return Expr(text, value, False, first.names | second.names, fresh)
+
+    def scalar(self, scope: Scope) -> str:
+        e = self.expr(scope, 1)
+        form = pick(self.c, ["np.sum({a})", "np.mean({a})", "np.max({a})", "float(np.sum({a}))",
+                             "np.sum({a} * {a})" if e.atom else "np.sum(np.square({a}))"])
+        return form.format(a=e.text)
+
+    def condition(self, scope: Scope) -> str:
+        if "t" in scope.floats and chance(self.c, 20):
+            return f"np.sum(t) > {pick(self.c, THRESHOLDS)}"
+        if chance(self.c, 20):
+            return f"{self.scalar(scope)} > {self.scalar(scope)}"
+        op = pick(self.c, [">", "<", ">=", "<="])
+        return f"{self.scalar(scope)} {op} {pick(self.c, THRESHOLDS)}"
+
+    # ---- statements ----
+    def emit(self, out: list[str], scope: Scope, line: str, indent: int) -> None:
+        out.append("    " * indent + line)
+
+    def bind(self, scope: Scope, name: str, e: Expr) -> None:
+        if name not in scope.floats:
+            scope.floats.append(name)
+        if e.fresh:
+            scope.fresh.add(name)
+            scope.aliases.pop(name, None)
+        else:
+            scope.fresh.discard(name)
+            scope.aliases[name] = e.names
+
+    def assign(self, out: list[str], scope: Scope, indent: int) -> None:
+        e = self.expr(scope, self.c.integer(1, 3))
+        name = self.fresh_name("v")
+        self.emit(out, scope, f"{name} = {e.text}", indent)
+        self.run(scope, f"{name} = {e.text}")
+        self.bind(scope, name, e)
+
+    def reassign(self, out: list[str], scope: Scope, indent: int) -> bool:
+        targets = [n for n in scope.floats if n not in ("t",)]
+        if not targets:
+            return False
+        name = pick(self.c, targets)
+        target = scope.ns[name]
+        shape = np.shape(target)
+
+        def fits(v: Any) -> bool:
+            try:
+                return np.broadcast_shapes(np.shape(v), shape) == shape
+            except ValueError:
+                return False
+
+        e = self.expr(scope, self.c.integer(0, 2), prefer=fits)
+        if not fits(e.value):
+            return False
+        kind = weighted(self.c, [("template", 5), ("augmented", 2), ("plain", 1)])
+        if kind == "augmented" and (scope.writable(name) or not isinstance(target, np.ndarray)):
+            op = pick(self.c, AUGMENTED)
+            rhs = e.text if op in ("+=", "-=") else (
+                f"np.cos({e.text})" if op == "*=" else f"2.0 + np.sin({e.text})")
+            line = f"{name} {op} {rhs}"
+            fresh = name in scope.fresh
+        elif kind == "plain" and np.shape(e.value) == shape and e.fresh and e.text != name:
+            line = f"{name} = {e.text}"
+            fresh = True
+        else:
+            template = pick(self.c, REASSIGN)
+            line = f"{name} = " + template.format(v=name, e=e.text, pe=e.wrapped)
+            fresh = True
+        before = scope.ns[name]
+        self.run(scope, line)
+        if np.shape(scope.ns[name]) != shape:
+            scope.ns[name] = before  # keep the dummy world consistent; skip the statement
+            return False
+        self.emit(out, scope, line, indent)
+        if fresh:
+            scope.fresh.add(name)
+            scope.aliases.pop(name, None)
+        return True
+
+    def swap(self, out: list[str], scope: Scope, indent: int) -> bool:
+        pairs = [(a, b) for a in scope.floats for b in scope.floats if a < b and a != "t"
+                 and b != "t" and np.shape(scope.ns[a]) == np.shape(scope.ns[b])
+                 and type(scope.ns[a]) is type(scope.ns[b])]
+        if not pairs:
+            return False
+        a, b = pick(self.c, pairs)
+        line = f"{a}, {b} = np.tanh({b}), {a} * 0.5"
+        self.run(scope, line)
+        self.emit(out, scope, line, indent)
+        scope.fresh.update({a, b})
+        scope.aliases.pop(a, None)
+        scope.aliases.pop(b, None)
+        return True
+
+    def buffer(self, out: list[str], scope: Scope, indent: int) -> None:
+        source = self.leaf(scope, prefer=lambda v: isinstance(v, np.ndarray) and v.ndim >= 1)
+        shape = np.shape(source.value)
+        form = pick(self.c, ["np.zeros({s})", "np.zeros_like({a})", "np.copy({a})", "{a}.copy()",
+                             "np.ones({s})", "np.full({s}, 0.5)", "{a} * 1.0"])
+        if not shape:
+            shape = pick(self.c, [(3,), (2, 3), (4,)])
+            form = "np.zeros({s})"
+        text = form.format(s=str(shape), a=source.text)
+        name = self.fresh_name("out")
+        self.emit(out, scope, f"{name} = {text}", indent)
+        self.run(scope, f"{name} = {text}")
+        self.bind(scope, name, Expr(text, scope.ns[name], False, frozenset(), True))
+
+    def write(self, out: list[str], scope: Scope, indent: int) -> bool:
+        buffers = [n for n in scope.floats if scope.writable(n)]
+        if not buffers:
+            return False
+        name = pick(self.c, buffers)
+        shape = scope.ns[name].shape
+        n = shape[0]
+        indices = [str(self.c.integer(-n, n - 1)), f"{self.c.integer(0, n - 1)}:",
+                   f":{self.c.integer(1, n)}", "...", "::2"]
+        indices += [i for i, bound in scope.ints.items() if bound <= n]
+        indices += [f"{i} - 1" for i, bound in scope.ints.items() if bound <= n]
+        if len(shape) >= 2:
+            indices += [f":, {self.c.integer(0, shape[1] - 1)}",
+                        f"{self.c.integer(0, n - 1)}, 1:"]
+        if n >= 2:
+            first, second = self.c.integer(0, n - 1), self.c.integer(0, n - 1)
+            indices.append(f"[{first}, {second}]")
+        index = pick(self.c, indices)
+        target_shape = np.shape(scope.ns[name][eval(f"np.s_[{index}]", {"np": np}, scope.ns)])
+
+        def fits(v: Any) -> bool:
+            try:
+                return np.broadcast_shapes(np.shape(v), target_shape) == target_shape
+            except ValueError:
+                return False
+
+        if chance(self.c, 15):
+            mask_source = [m for m in scope.floats if np.shape(scope.ns[m]) == shape]
+            mask = pick(self.c, mask_source)
+            line = f"{name}[{mask} > {pick(self.c, THRESHOLDS)}] = {self.constant().text}"
+        else:
+            e = self.expr(scope, self.c.integer(0, 2), prefer=fits)
+            if not fits(e.value):
+                return False
+            op = pick(self.c, ["=", "=", "+=", "*="])
+            line = f"{name}[{index}] {op} {e.text}"
+        self.run(scope, line)
+        self.emit(out, scope, line, indent)
+        self.writes = True
+        return True
+
+    def append(self, out: list[str], scope: Scope, indent: int) -> bool:
+        if not scope.lists:
+            return False
+        name = pick(self.c, scope.lists)
+        shape = np.shape(scope.ns[name][0]) if scope.ns[name] else None
+        e = self.expr(scope, 1, prefer=lambda v: shape is None or np.shape(v) == shape)
+        if shape is not None and np.shape(e.value) != shape:
+            return False
+        text = e.text if e.fresh else f"np.copy({e.text})"
+        line = f"{name}.append({text})"
+        self.run(scope, line)
+        self.emit(out, scope, line, indent)
+        return True
+
+    def statement(self, out: list[str], scope: Scope, indent: int, budget: list[int]) -> None:
+        f = self.features
+        nested = scope.depth < 2 and budget[0] > 1
+        kinds = [("assign", 6), ("reassign", 5), ("swap", 1)]
+        if f.writes:
+            kinds += [("buffer", 2 if scope.depth == 0 else 0), ("write", 4)]
+        if f.branches and nested:
+            kinds += [("if", 3)]
+        if f.loops and nested:
+            kinds += [("for", 3), ("while", 2), ("list", 1 if scope.depth == 0 else 0)]
+        if f.calls and not scope.in_helper:
+            kinds += [("call", 4)]
+        if scope.innermost in ("for", "while"):
+            kinds += [("jump", 1)]
+        if scope.lists:
+            kinds += [("append", 2)]
+        if f.branches and not scope.in_helper and scope.depth > 0:
+            kinds += [("return", 1)]
+        kind = weighted(self.c, [k for k in kinds if k[1] > 0])
+        budget[0] -= 1
+        done = True
+        if kind == "assign":
+            self.assign(out, scope, indent)
+        elif kind == "reassign":
+            done = self.reassign(out, scope, indent)
+        elif kind == "swap":
+            done = self.swap(out, scope, indent)
+        elif kind == "buffer":
+            self.buffer(out, scope, indent)
+        elif kind == "write":
+            done = self.write(out, scope, indent)
+        elif kind == "append":
+            done = self.append(out, scope, indent)
+        elif kind == "if":
+            self.if_block(out, scope, indent, budget)
+        elif kind == "for":
+            self.for_block(out, scope, indent, budget)
+        elif kind == "while":
+            self.while_block(out, scope, indent, budget)
+        elif kind == "list":
+            done = self.list_loop(out, scope, indent, budget)
+        elif kind == "call":
+            done = self.call(out, scope, indent)
+        elif kind == "jump":
+            # `continue` in a while loop would skip the counter's increment
+            keyword = "break" if scope.innermost == "while" else pick(self.c, ["break",
+                                                                              "continue"])
+            self.emit(out, scope, f"if {self.condition(scope)}:", indent)
+            self.emit(out, scope, f"    {keyword}", indent)
+        elif kind == "return":
+            self.emit(out, scope, f"if {self.condition(scope)}:", indent)
+            self.emit(out, scope, f"    {self.return_line(scope)}", indent)
+        if not done:
+            self.assign(out, scope, indent)
+
+    def block(self, out: list[str], scope: Scope, indent: int, budget: list[int],
+              count: int) -> None:
+        start = len(out)
+        for _ in range(count):
+            self.statement(out, scope, indent, budget)
+        if len(out) == start:
+            self.assign(out, scope, indent)
+
+    def reassign_only(self, out: list[str], scope: Scope, indent: int, budget: list[int],
+                      count: int) -> None:
+        """A block body: statements that leave only names visible before the block."""
+        child = scope.child()
+        self.block(out, child, indent, budget, count)
+        self.merge(scope, child)
+
+    def merge(self, scope: Scope, child: Scope) -> None:
+        """After a block: names bound inside it die with it; an outer name stays fresh only if
+        it is fresh on every path, and keeps every alias any path gave it."""
+        scope.fresh &= child.fresh
+        for name, others in child.aliases.items():
+            if name in scope.floats:
+                scope.aliases[name] = scope.aliases.get(name, frozenset()) | others
+
+    def if_block(self, out: list[str], scope: Scope, indent: int, budget: list[int]) -> None:
+        self.emit(out, scope, f"if {self.condition(scope)}:", indent)
+        self.reassign_only(out, scope, indent + 1, budget, self.c.integer(1, 3))
+        while chance(self.c, 25):
+            self.emit(out, scope, f"elif {self.condition(scope)}:", indent)
+            self.reassign_only(out, scope, indent + 1, budget, self.c.integer(1, 2))
+        if chance(self.c, 60):
+            self.emit(out, scope, "else:", indent)
+            self.reassign_only(out, scope, indent + 1, budget, self.c.integer(1, 2))
+
+    def loop_body(self, out: list[str], scope: Scope, indent: int, budget: list[int],
+                  bindings: dict[str, Any], ints: dict[str, int],
+                  source: frozenset[str] = frozenset()) -> None:
+        child = scope.child("for")
+        child.ns.update(bindings)
+        for name in bindings:
+            if name not in ints and name not in child.floats:
+                child.floats.append(name)
+                child.aliases[name] = source  # a row is a view of the array iterated over
+        child.ints.update(ints)
+        self.block(out, child, indent + 1, budget, self.c.integer(1, 3))
+        self.merge(scope, child)
+        for name in ints:
+            scope.ns.pop(name, None)
+
+    def for_block(self, out: list[str], scope: Scope, indent: int, budget: list[int]) -> None:
+        arrays = [n for n in scope.floats if isinstance(scope.ns[n], np.ndarray)
+                  and scope.ns[n].ndim >= 1 and not scope.writable(n)]
+        form = weighted(self.c, [("range", 6), ("rows", 2 if arrays else 0),
+                                 ("enumerate", 1 if arrays else 0), ("zip", 1 if arrays else 0),
+                                 ("reversed", 1)])
+        index = self.fresh_name("i")
+        if form in ("range", "reversed"):
+            stop = self.c.integer(1, 4)
+            start = pick(self.c, [0, 0, 1]) if stop > 1 else 0
+            bound = stop
+            header = f"range({stop})" if start == 0 else f"range({start}, {stop})"
+            if form == "reversed":
+                header = f"reversed({header})"
+            self.emit(out, scope, f"for {index} in {header}:", indent)
+            self.loop_body(out, scope, indent, budget, {index: 0}, {index: bound})
+            return
+        source = pick(self.c, arrays)
+        row = self.fresh_name("r")
+        first = scope.ns[source][0]
+        if form == "rows":
+            self.emit(out, scope, f"for {row} in {source}:", indent)
+            self.loop_body(out, scope, indent, budget, {row: first}, {}, frozenset({source}))
+        elif form == "enumerate":
+            n = scope.ns[source].shape[0]
+            self.emit(out, scope, f"for {index}, {row} in enumerate({source}):", indent)
+            self.loop_body(out, scope, indent, budget, {index: 0, row: first}, {index: n},
+                           frozenset({source}))
+        else:
+            same = [n for n in arrays if scope.ns[n].shape[0] == scope.ns[source].shape[0]]
+            other = pick(self.c, same)
+            row2 = self.fresh_name("r")
+            self.emit(out, scope, f"for {row}, {row2} in zip({source}, {other}):", indent)
+            self.loop_body(out, scope, indent, budget,
+                           {row: first, row2: scope.ns[other][0]}, {},
+                           frozenset({source, other}))
+
+    def while_block(self, out: list[str], scope: Scope, indent: int, budget: list[int]) -> None:
+        counter = self.fresh_name("k")
+        stop = self.c.integer(1, 4)
+        self.emit(out, scope, f"{counter} = 0", indent)
+        if self.features.branches and chance(self.c, 30):
+            self.emit(out, scope, f"while {counter} < {stop} and {self.condition(scope)}:",
+                      indent)
+        else:
+            self.emit(out, scope, f"while {counter} < {stop}:", indent)
+        child = scope.child("while")
+        child.ns[counter] = 0
+        child.ints[counter] = stop
+        self.block(out, child, indent + 1, budget, self.c.integer(1, 3))
+        self.merge(scope, child)
+        step = pick(self.c, [f"{counter} = {counter} + 1", f"{counter} += 1"])
+        self.emit(out, scope, "    " + step, indent)
+        scope.ns.pop(counter, None)
+
+    def list_loop(self, out: list[str], scope: Scope, indent: int, budget: list[int]) -> bool:
+        name = self.fresh_name("hs")
+        self.emit(out, scope, f"{name} = []", indent)
+        scope.ns[name] = []
+        scope.lists.append(name)
+        index = self.fresh_name("i")
+        stop = self.c.integer(1, 4)
+        self.emit(out, scope, f"for {index} in range({stop}):", indent)
+        child = scope.child("list")  # no break/continue: the list gets exactly `stop` items
+        child.ns[index] = 0
+        child.ints[index] = stop
+        self.append(out, child, indent + 1)
+        self.block(out, child, indent + 1, budget, self.c.integer(0, 2))
+        self.merge(scope, child)
+        scope.lists.remove(name)
+        scope.ns.pop(index, None)
+        item = scope.ns[name][0]
+        scope.ns[name] = [item] * stop
+        join = pick(self.c, ["np.stack({l})", "np.sum(np.stack({l}), axis=0)", "sum({l})"]
+                    + (["np.concatenate({l})"] if np.ndim(item) >= 1 else []))
+        result = self.fresh_name("v")
+        line = f"{result} = " + join.format(l=name)
+        self.run(scope, line)
+        self.emit(out, scope, line, indent)
+        self.bind(scope, result, Expr("", scope.ns[result], False, frozenset(), True))
+        return True
+
+    def call(self, out: list[str], scope: Scope, indent: int) -> bool:
+        if self.helpers and chance(self.c, 30):
+            # call an existing helper again: the same compiled unit with other values
+            name = f"h{self.c.integer(0, len(self.helpers) - 1)}"
+            params, dummies, _ = self.helper_info[name]
+            args = [self.expr(scope, 0, prefer=lambda v, d=d: np.shape(v) == np.shape(d))
+                    for d in dummies]
+            if [np.shape(a.value) for a in args] != [np.shape(d) for d in dummies]:
+                return False
+        else:
+            args = [self.expr(scope, self.c.integer(0, 1)) for _ in range(self.c.integer(1, 3))]
+            name, params = self.helper([a.value for a in args])
+        texts = [a.text for a in args]
+        if len(texts) >= 2 and chance(self.c, 25):
+            texts[-1] = f"{params[len(texts) - 1]}={texts[-1]}"
+        call = f"{name}({', '.join(texts)})"
+        outputs = self.helper_info[name][2]
+        targets = [self.fresh_name("v") for _ in range(outputs)]
+        if outputs > 1 and chance(self.c, 20):
+            pair = self.fresh_name("t")
+            lines = [f"{pair} = {call}"] + [f"{t} = {pair}[{k}]" for k, t in enumerate(targets)]
+        else:
+            lines = [f"{', '.join(targets)} = {call}"]
+        for line in lines:
+            self.run(scope, line)
+            self.emit(out, scope, line, indent)
+        names = frozenset().union(*(a.names for a in args))
+        for target in targets:  # a helper may return (a view of) its argument
+            self.bind(scope, target, Expr(target, scope.ns[target], True, names, False))
+        return True
+
+    def helper(self, values: list[Any]) -> tuple[str, list[str]]:
+        """Write a new helper taking arguments like ``values``; returns its name and params."""
+        name = f"h{len(self.helpers)}"
+        params = [f"p{k}" for k in range(len(values))]
+        ns = dict(zip(params, values, strict=True))
+        scope = Scope(ns, list(params), in_helper=True, depth=1)
+        out: list[str] = []
+        budget = [self.c.integer(1, 4)]
+        while budget[0] > 0:
+            self.statement(out, scope, 1, budget)
+        outputs = weighted(self.c, [(1, 2), (2, 2), (3, 1)])
+        results = [self.expr(scope, 1) for _ in range(outputs)]
+        out.append("    return " + ", ".join(r.text for r in results))
+        source = f"def {name}({', '.join(params)}):\n" + "\n".join(out) + "\n"
+        self.helpers.append(source)
+        exec(source, self.helper_ns)
+        self.helper_info[name] = (params, values, outputs)
+        return name, params
+
+    def return_line(self, scope: Scope) -> str:
+        leaves = []
+        for k in range(self.outputs):
+            e = self.expr(scope, 1 if k else 0)
+            form = weighted(self.c, [("{a}", 3), ("np.sum({a})", 3), ("np.mean({p} ** 2)", 1),
+                                     ("{p} * 2.0", 1)])
+            leaves.append(form.format(a=e.text, p=e.wrapped))
+        return "return " + ", ".join(leaves)
+
+    # ---- the program ----
+    def program(self) -> Program:
+        c = self.c
+        inputs: list[Input] = []
+        for k in range(c.integer(1, 3)):
+            inputs.append(Input(f"x{k}", pick(c, SHAPES)))
+        if chance(c, 30):
+            inputs.append(Input("c", None))
+        if chance(c, 20):
+            inputs.append(Input("t", pick(c, [None, (3,)]), role="const"))
+        candidates = [k for k, item in enumerate(inputs) if item.role == "diff"]
+        wrt = [k for k in candidates if not chance(c, 25)] or [candidates[0]]
+        if len(wrt) > 1 and chance(c, 20):
+            wrt.reverse()
+        seed = c.integer(0, 2**31 - 1)
+        self.outputs = weighted(c, [(1, 6), (2, 3), (3, 1)])
+        ns: dict[str, Any] = {item.name: (0.5 if item.shape is None else np.full(item.shape, 0.5))
+                              for item in inputs}
+        scope = Scope(ns, [item.name for item in inputs])
+        body: list[str] = []
+        budget = [c.integer(1, self.features.statements)]
+        while budget[0] > 0:
+            self.statement(body, scope, 1, budget)
+        body.append("    " + self.return_line(scope))
+        params = ", ".join(item.name for item in inputs)
+        source = "".join(h + "\n\n" for h in self.helpers)
+        source += f"def f({params}):\n" + "\n".join(body) + "\n"
+        return Program(source, tuple(inputs), tuple(wrt), seed, self.family, self.writes)
+
+
+def generate(chooser: Chooser, family: str = "mixed") -> Program:
+    """A random valid program of ``family`` (one of ``FAMILIES``)."""
+    return _Generator(chooser, family).program()
+
+
+def programs(family: str = "mixed") -> Any:
+    """The hypothesis strategy of programs of ``family``."""
+    from hypothesis import strategies as st
+
+    @st.composite
+    def strategy(draw: Callable[[Any], Any]) -> Program:
+        return generate(DrawChooser(draw), family)
+
+    return strategy()
