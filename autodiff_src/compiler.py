@@ -80,6 +80,14 @@ class RuntimeRules:
             _INLINE_CACHE[rule] = _inline_rule(rule) if self.reference(rule) else None
         return _INLINE_CACHE[rule]
 
+    def unused_arguments(self, rule: Any) -> frozenset[int]:
+        """Positions of the parameters a built-in rule never reads: generated code passes
+        ``None`` there, so values only kept for such a parameter need not be saved."""
+        if rule not in _UNUSED_CACHE:
+            _UNUSED_CACHE[rule] = _unused_positions(rule) if self.reference(rule) \
+                else frozenset()
+        return _UNUSED_CACHE[rule]
+
     def reference(self, rule: Any) -> str | None:
         """``_rt.<name>`` if generated code can reach ``rule`` through the runtime package."""
         name = getattr(rule, "__name__", None)
@@ -108,6 +116,20 @@ class InlineRule:
 
 
 _INLINE_CACHE: dict[Any, InlineRule | None] = {}
+_UNUSED_CACHE: dict[Any, frozenset[int]] = {}
+
+
+def _unused_positions(rule: Any) -> frozenset[int]:
+    try:
+        tree = gast.parse(textwrap.dedent(inspect.getsource(rule))).body[0]
+    except (OSError, TypeError, SyntaxError):
+        return frozenset()
+    if not isinstance(tree, gast.FunctionDef) or tree.args.vararg is not None:
+        return frozenset()
+    read = {node.id for statement in tree.body for node in gast.walk(statement)
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
+    return frozenset(position for position, arg in enumerate(tree.args.args)
+                     if arg.id not in read)
 
 
 def _inline_rule(rule: Any) -> InlineRule | None:

@@ -23,7 +23,7 @@ from . import (
     rules_shape_jvp,
 )
 from .accumulate import add, ones_like, seed, seed_aux, zeros_like
-from .broadcast import unbroadcast_to, unreduce
+from .broadcast import shape, unbroadcast_to, unreduce
 from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
 
@@ -53,6 +53,7 @@ __all__ = [
     "registry",
     "seed",
     "seed_aux",
+    "shape",
     "stop_gradient",
     "unbroadcast_to",
     "unreduce",

@@ -7,6 +7,16 @@ from typing import Any
 import numpy as np
 
 
+class Shape(tuple):
+    """The shape of a value the backward sweep needs only the shape of: generated code saves
+    ``_rt.shape(x)`` on the tape instead of the whole array ``x``."""
+
+
+def shape(x: Any) -> Shape:
+    """``Shape(np.shape(x))``: what a loop saves for a value whose shape is all it needs."""
+    return Shape(x.shape if type(x) is np.ndarray else np.shape(x))
+
+
 def unbroadcast_to(g: Any, target: Any) -> Any:
     """Sum ``g`` over the axes along which ``target`` was broadcast, giving ``target``'s shape.
 
@@ -14,10 +24,15 @@ def unbroadcast_to(g: Any, target: Any) -> Any:
     numpy scalar target gets a scalar back.
     """
     g_shape = g.shape if type(g) is np.ndarray else np.shape(g)
-    target_shape = target.shape if type(target) is np.ndarray else np.shape(target)
+    if type(target) is np.ndarray:
+        target_shape = target.shape
+    elif type(target) is Shape:
+        target_shape = tuple(target)
+    else:
+        target_shape = np.shape(target)
     if g_shape == target_shape:
         return g
-    if isinstance(target, (list, tuple)):
+    if isinstance(target, (list, tuple)) and type(target) is not Shape:
         raise TypeError("an arithmetic operator was applied to a list or tuple (for example "
                         "list concatenation with +), which autodiff differentiates as numpy "
                         "arithmetic; build lists with .append or np.concatenate instead")

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import accumulate
+from . import accumulate, broadcast
 from .registry import nondifferentiable, nondifferentiable_attribute, nondifferentiable_method
 
 
@@ -97,6 +97,7 @@ SHAPES_AND_CONSTRUCTORS = (
     np.unravel_index,
     accumulate.zeros_like,
     accumulate.ones_like,
+    broadcast.shape,
 )
 
 PYTHON_BUILTINS = (

@@ -314,6 +314,7 @@ class ControlFlow:
             if not prunable and not emptied:
                 break
         self.needed = needed
+        self.shape_only = _shape_only(_without_markers(backward))
         self.uses_tape = False
         self.assigned_so_far = self._params()
         forward = self.forward_block(body, depth=0, replayed=False)
@@ -374,8 +375,11 @@ class ControlFlow:
     def _push(self, name: str, like: gast.stmt) -> gast.stmt:
         self.uses_tape = True
         self.pushed.add(name)
+        value = nodes.name(name, like=like)
+        if name in self.shape_only:  # the backward sweep reads only its shape
+            value = nodes.call(nodes.dotted("_rt.shape", like=like), [value], like=like)
         append = nodes.call(nodes.attribute(nodes.name(self.tape, like=like), "append", like),
-                            [nodes.name(name, like=like)], like=like)
+                            [value], like=like)
         return nodes.expr(append, like=like)
 
     def finish_backward(self, statements: list[Any]) -> list[gast.stmt]:
@@ -419,6 +423,25 @@ def _without_markers(statements: list[Any]) -> list[gast.AST]:
 def _loads(trees: list[gast.AST]) -> set[str]:
     return {node.id for tree in trees for node in gast.walk(tree)
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
+
+
+def _shape_only(trees: list[gast.AST]) -> set[str]:
+    """Names the backward sweep reads only as the shape target of ``_rt.unbroadcast_to``."""
+    as_target: set[str] = set()
+    elsewhere: set[str] = set()
+    for tree in trees:
+        targets = set()
+        for node in gast.walk(tree):
+            if isinstance(node, gast.Call) and len(node.args) == 2 \
+                    and gast.unparse(node.func).strip() == "_rt.unbroadcast_to" \
+                    and isinstance(node.args[1], gast.Name):
+                targets.add(id(node.args[1]))
+                as_target.add(node.args[1].id)
+        for node in gast.walk(tree):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+                    and id(node) not in targets:
+                elsewhere.add(node.id)
+    return as_target - elsewhere
 
 
 def _drop_idle_branches(statements: list[Any], needed: set[str]) -> tuple[list[Any], bool]:

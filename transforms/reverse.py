@@ -47,9 +47,9 @@ class Reverse(Transformation):
         # ---- backward ----
         # <doctest>:2  return np.tanh(x @ w).sum()
         d_sum3 = _rt.seed(_sum3, d_sum3)
-        d_tanh2 = _rt.sum_vjp(d_sum3, _sum3, _tanh2)
+        d_tanh2 = _rt.sum_vjp(d_sum3, None, _tanh2)
         d_matmul1 = d_tanh2 * (1.0 - _tanh2 * _tanh2)
-        dw = _rt.matmul_vjp_rhs(d_matmul1, _matmul1, x, w)
+        dw = _rt.matmul_vjp_rhs(d_matmul1, None, x, w)
         return (_sum3, (dw,))
     """
 
@@ -373,7 +373,7 @@ class GradientBuilder(ControlFlow):
                 continue
             values = [nodes.name(output), primal, *operation.args]
             call = self.inlined(rule, values, operation) or nodes.call(
-                self.rule_reference(rule), [copy.deepcopy(v) for v in values],
+                self.rule_reference(rule), self.rule_arguments(rule, values),
                 copy.deepcopy(operation.keywords))
             adjoints.extend(self.contribute_to(arg, call, statement))
         return adjoints
@@ -394,6 +394,13 @@ class GradientBuilder(ControlFlow):
         if inline is None or operation.keywords or len(inline.params) != len(values):
             return None
         return nodes.substitute(inline.expression, dict(zip(inline.params, values, strict=True)))
+
+    def rule_arguments(self, rule: Any, values: list[gast.expr]) -> list[gast.expr]:
+        """The rule's arguments, with ``None`` for parameters it never reads (so the values
+        are not kept alive, or saved on the tape, for nothing)."""
+        unused = self.ctx.rules.unused_arguments(rule)
+        return [nodes.constant(None) if position in unused else copy.deepcopy(value)
+                for position, value in enumerate(values)]
 
     def rule_reference(self, rule: Any) -> gast.expr:
         path = self.ctx.rules.reference(rule)

@@ -237,7 +237,6 @@ REDUCE = [
     Op("np.sum({p0} * {p1})", 2),
     Op("np.dot(np.ravel({a0}), np.ravel({a0}))", atoms=True),
     Op("np.trace({a0})", need=_min_ndim(2)),
-    Op("np.average({a0})"),
 ]
 KINK_REDUCE = [
     Op("np.max({a0})"), Op("np.min({a0})"), Op("{p0}.max()", need=_min_ndim(0)),
@@ -469,6 +468,9 @@ class _Generator:
 
             second = self.expr(scope, depth - 1, atom=op.atoms, prefer=compatible)
             operands.append(second)
+        if table in (KINK_UNARY, KINK_BINARY, KINK_REDUCE) and (
+                not first.names or len({e.text for e in operands}) < len(operands)):
+            return None  # a kink of constants, or max(v, v): always "at the kink"
         return self.apply(scope, op, operands)
 
     def apply(self, scope: Scope, op: Op, operands: list[Expr]) -> Expr | None:
@@ -706,8 +708,6 @@ class _Generator:
             kinds += [("call", 4)]
         if scope.innermost in ("for", "while"):
             kinds += [("jump", 1)]
-        if scope.lists:
-            kinds += [("append", 2)]
         if f.branches and not scope.in_helper and scope.depth > 0:
             kinds += [("return", 1)]
         kind = weighted(self.c, [k for k in kinds if k[1] > 0])
@@ -723,8 +723,6 @@ class _Generator:
             self.buffer(out, scope, indent)
         elif kind == "write":
             done = self.write(out, scope, indent)
-        elif kind == "append":
-            done = self.append(out, scope, indent)
         elif kind == "if":
             self.if_block(out, scope, indent, budget)
         elif kind == "for":
@@ -861,7 +859,8 @@ class _Generator:
         child = scope.child("list")  # no break/continue: the list gets exactly `stop` items
         child.ns[index] = 0
         child.ints[index] = stop
-        self.append(out, child, indent + 1)
+        self.append(out, child, indent + 1)  # the only append: `stop` items in the end
+        child.lists = []
         self.block(out, child, indent + 1, budget, self.c.integer(0, 2))
         self.merge(scope, child)
         scope.lists.remove(name)
@@ -928,12 +927,24 @@ class _Generator:
         return name, params
 
     def return_line(self, scope: Scope) -> str:
+        """``return`` of ``self.outputs`` leaves that use the most recent names."""
+        recent = [n for n in scope.floats if n != "t"][-4:][::-1]
         leaves = []
-        for k in range(self.outputs):
-            e = self.expr(scope, 1 if k else 0)
-            form = weighted(self.c, [("{a}", 3), ("np.sum({a})", 3), ("np.mean({p} ** 2)", 1),
-                                     ("{p} * 2.0", 1)])
-            leaves.append(form.format(a=e.text, p=e.wrapped))
+        for _ in range(self.outputs):
+            kind = weighted(self.c, [("sum", 4), ("name", 2), ("expr", 2)])
+            if kind == "sum" and recent:
+                count = self.c.integer(1, min(3, len(recent)))
+                terms = []
+                for name in recent[:count]:
+                    form = pick(self.c, ["np.sum({n})", "np.mean({n} ** 2)", "np.sum(np.sin({n}))"])
+                    terms.append(form.format(n=name))
+                leaves.append(" + ".join(terms))
+            elif kind == "name" and recent:
+                leaves.append(recent[self.c.integer(0, len(recent) - 1)])
+            else:
+                e = self.expr(scope, 1)
+                leaves.append(pick(self.c, ["{a}", "np.sum({a})", "{p} * 2.0"]).format(
+                    a=e.text, p=e.wrapped))
         return "return " + ", ".join(leaves)
 
     # ---- the program ----

@@ -164,5 +164,6 @@ def test_tape_bytes_are_those_of_the_needed_values():
     # bytes of the values the adjoint needs: per step, each pushed array of N floats
     needed = STEPS * len(_array_pushes(recurrence_plain)) * np.zeros(N).__sizeof__()
     assert plain >= 0.8 * needed, (plain, needed)  # the measurement sees the tape at all
-    assert with_diagnostics <= 1.2 * needed, (with_diagnostics, needed)
+    # plus step-independent work space (the backward's temporaries, the tape list itself)
+    assert with_diagnostics <= 1.2 * needed + 256 * 1024, (with_diagnostics, needed)
     assert with_diagnostics <= 1.05 * plain + 64 * 1024, (with_diagnostics, plain)

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import autodiff.runtime as rt
-from autodiff.runtime import accumulate, registry, rules_nondiff
+from autodiff.runtime import accumulate, broadcast, registry, rules_nondiff
 from autodiff.runtime.registry import AttributeKey, MethodKey
 
 EPS = 1e-6
@@ -104,6 +104,7 @@ NONDIFF: dict[Any, Args] = {
     np.indices: None,
     np.unravel_index: None,
     accumulate.zeros_like: args(normal(2, 3)),
+    broadcast.shape: args(normal(2, 3)),
     accumulate.ones_like: args(normal(2, 3)),
     builtins.len: args(normal(4)),
     builtins.range: None,

@@ -1,0 +1,438 @@
+"""Check one generated program: autodiff's gradient against central finite differences in
+float64, against autograd (where installed and applicable) and against autodiff's own forward
+mode; the value ``value_and_grad`` returns against the program's; the inputs left untouched.
+
+Programs may contain kinks (``np.max``, ``np.abs``, ``np.maximum``, ``np.clip``) and branches
+on data. Before differentiating, the oracle runs a *probed* copy of the program (the same source
+with every comparison and non-smooth call wrapped, see ``probe_source``) that records how far
+each one is from its kink or threshold; inputs closer than ``MARGIN`` are skipped, so a finite
+difference never straddles a kink. Inputs whose values overflow or grow huge are skipped too.
+
+The program is registered in ``linecache`` under a pseudo-filename so that autodiff can read
+its source; the entry is removed when the check ends.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import linecache
+import operator
+import traceback
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+import autodiff
+
+from .generator import Program
+
+EPS = 1e-6
+RTOL = 1e-5
+ATOL = 1e-6  # times max(1, largest finite-difference gradient)
+MARGIN = 1e-3  # skip inputs this close to a kink or branch threshold
+HUGE = 1e5  # skip programs whose outputs exceed this
+AUTOGRAD_RTOL = 1e-7
+FORWARD_RTOL = 1e-7
+
+_counter = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """``status``: "ok", "skip" (not checkable at these inputs), "fail" (a compiler bug or a
+    wrong gradient), or "invalid" (numpy itself rejects the program: a generator bug)."""
+
+    status: str
+    kind: str = ""
+    detail: str = ""
+    autograd: bool = False  # whether autograd was compared
+
+    def describe(self, program: Program) -> str:
+        args = program.make_args()
+        inputs = ", ".join(f"{item.name}: {'float' if item.shape is None else item.shape}"
+                           for item in program.inputs)
+        return (f"{self.status} ({self.kind}): {self.detail}\n"
+                f"grad_position={program.wrt}, seed={program.seed}, inputs {inputs}\n"
+                f"args = {_short(args)}\n--- program ---\n{program.source}")
+
+
+def _short(value: Any) -> str:
+    with np.printoptions(precision=17, threshold=64):
+        return repr(value)
+
+
+# ---- probes: how far is each kink and threshold? ----------------------------------------------
+
+_COMPARE = {ast.Gt: "gt", ast.Lt: "lt", ast.GtE: "ge", ast.LtE: "le", ast.Eq: "eq",
+            ast.NotEq: "ne"}
+_PROBED_NP = {"max", "min", "amax", "amin", "maximum", "minimum", "fmax", "fmin", "abs",
+              "absolute", "clip", "std", "sign"}
+_PROBED_BUILTINS = {"abs", "max", "min"}
+_PROBED_METHODS = {"max", "min", "clip", "std"}
+
+
+class _Probe(ast.NodeTransformer):
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        self.generic_visit(node)
+        if len(node.ops) != 1 or type(node.ops[0]) not in _COMPARE:
+            return node
+        return ast.Call(ast.Name("_probe_compare", ast.Load()),
+                        [node.left, node.comparators[0],
+                         ast.Constant(_COMPARE[type(node.ops[0])])], [])
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        func = node.func
+        name = None
+        args = list(node.args)
+        if isinstance(func, ast.Attribute):
+            owner = func.value
+            if isinstance(owner, ast.Name) and owner.id == "np":
+                name = func.attr if func.attr in _PROBED_NP else None
+            elif isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name) and \
+                    owner.value.id == "np":
+                name = "norm" if owner.attr == "linalg" and func.attr == "norm" else None
+            elif func.attr in _PROBED_METHODS:  # x.max(...) -> _probe_max(x, ...)
+                name = func.attr
+                args = [owner, *args]
+        elif isinstance(func, ast.Name) and func.id in _PROBED_BUILTINS:
+            name = "builtin_" + func.id
+        if name is None:
+            return node
+        return ast.Call(ast.Name(f"_probe_{name}", ast.Load()), args, node.keywords)
+
+
+def probe_source(source: str) -> str:
+    """``source`` with comparisons and non-smooth calls routed through ``_probe_*`` recorders."""
+    tree = _Probe().visit(ast.parse(source))
+    return ast.unparse(ast.fix_missing_locations(tree))
+
+
+def _is_float(value: Any) -> bool:
+    if isinstance(value, (float, np.floating)):
+        return True
+    return isinstance(value, np.ndarray) and value.dtype.kind == "f"
+
+
+def probes(margins: list[tuple[float, str]]) -> dict[str, Callable[..., Any]]:
+    """The ``_probe_*`` functions, recording (distance to a kink, what) into ``margins``."""
+
+    def record(distance: Any) -> None:
+        distance = np.asarray(distance, dtype=np.float64)
+        if distance.size:
+            caller = traceback.extract_stack(limit=3)[0]
+            margins.append((float(np.min(distance)), f"line {caller.lineno}: {caller.line}"))
+
+    def compare(a: Any, b: Any, op: str) -> Any:
+        if _is_float(a) or _is_float(b):
+            record(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64)))
+        return getattr(operator, op)(a, b)
+
+    def gap(x: Any, axis: Any, largest: bool) -> None:
+        a = np.asarray(x, dtype=np.float64)
+        if axis is None:
+            a, axis = a.reshape(-1), 0
+        if isinstance(axis, tuple):
+            return record(0.0)  # not generated; be conservative
+        a = np.moveaxis(a, axis, -1)
+        if a.shape[-1] >= 2:
+            s = np.sort(a, axis=-1)
+            record(s[..., -1] - s[..., -2] if largest else s[..., 1] - s[..., 0])
+        return None
+
+    def reduction(function: Callable[..., Any], largest: bool) -> Callable[..., Any]:
+        def probed(a: Any, axis: Any = None, *args: Any, **kwargs: Any) -> Any:
+            gap(a, axis, largest)
+            return function(a, axis, *args, **kwargs)
+
+        return probed
+
+    def pairwise(function: Callable[..., Any]) -> Callable[..., Any]:
+        def probed(a: Any, b: Any, *args: Any, **kwargs: Any) -> Any:
+            record(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64)))
+            return function(a, b, *args, **kwargs)
+
+        return probed
+
+    def absolute(function: Callable[..., Any]) -> Callable[..., Any]:
+        def probed(x: Any, *args: Any, **kwargs: Any) -> Any:
+            record(np.abs(np.asarray(x, np.float64)))
+            return function(x, *args, **kwargs)
+
+        return probed
+
+    def clip(x: Any, lo: Any = None, hi: Any = None, *args: Any, **kwargs: Any) -> Any:
+        for bound in (lo, hi, kwargs.get("min"), kwargs.get("max"), kwargs.get("a_min"),
+                      kwargs.get("a_max")):
+            if bound is not None:
+                record(np.abs(np.asarray(x, np.float64) - np.asarray(bound, np.float64)))
+        return np.clip(x, lo, hi, *args, **kwargs)
+
+    def smallest_value(function: Callable[..., Any]) -> Callable[..., Any]:
+        def probed(*args: Any, **kwargs: Any) -> Any:
+            result = function(*args, **kwargs)
+            record(result)
+            return result
+
+        return probed
+
+    def builtin(function: Callable[..., Any]) -> Callable[..., Any]:
+        def probed(*args: Any, **kwargs: Any) -> Any:
+            values = args if len(args) > 1 else list(args[0])
+            if len(values) >= 2 and function in (max, min):
+                flat = np.sort(np.asarray([float(v) for v in values]))
+                record(flat[-1] - flat[-2] if function is max else flat[1] - flat[0])
+            return function(*args, **kwargs)
+
+        return probed
+
+    return {
+        "_probe_compare": compare,
+        "_probe_max": reduction(np.max, True), "_probe_amax": reduction(np.max, True),
+        "_probe_min": reduction(np.min, False), "_probe_amin": reduction(np.min, False),
+        "_probe_maximum": pairwise(np.maximum), "_probe_minimum": pairwise(np.minimum),
+        "_probe_fmax": pairwise(np.fmax), "_probe_fmin": pairwise(np.fmin),
+        "_probe_abs": absolute(np.abs), "_probe_absolute": absolute(np.abs),
+        "_probe_sign": absolute(np.sign), "_probe_builtin_abs": absolute(abs),
+        "_probe_clip": clip, "_probe_std": smallest_value(np.std),
+        "_probe_norm": smallest_value(np.linalg.norm),
+        "_probe_builtin_max": builtin(max), "_probe_builtin_min": builtin(min),
+    }
+
+
+# ---- loading -----------------------------------------------------------------------------------
+
+
+class Loaded:
+    """A program's module registered in linecache (so autodiff can read it) and executed."""
+
+    def __init__(self, source: str, namespace: dict[str, Any] | None = None) -> None:
+        self.filename = f"<fuzz program {next(_counter)}>"
+        self.source = source
+        linecache.cache[self.filename] = (len(source), None, source.splitlines(True),
+                                          self.filename)
+        self.namespace: dict[str, Any] = {"np": np, "__name__": "fuzz_program",
+                                          **(namespace or {})}
+        exec(compile(source, self.filename, "exec"), self.namespace)
+        self.fn = self.namespace["f"]
+
+    def close(self) -> None:
+        linecache.cache.pop(self.filename, None)
+
+
+# ---- numerics ----------------------------------------------------------------------------------
+
+
+def leaves(value: Any) -> list[Any]:
+    if isinstance(value, (tuple, list)):
+        return [leaf for item in value for leaf in leaves(item)]
+    return [value]
+
+
+def total(value: Any) -> float:
+    """What the gradient differentiates: the sum of every element of every output."""
+    return float(sum(np.sum(np.asarray(leaf, dtype=np.float64)) for leaf in leaves(value)))
+
+
+def copy_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def finite_differences(fn: Callable[..., Any], args: tuple[Any, ...], position: int,
+                       eps: float = EPS) -> Any:
+    """Central differences of ``total(fn(*args))`` w.r.t. every element of ``args[position]``."""
+
+    def at(arg: Any) -> float:
+        moved = list(copy_args(args))
+        moved[position] = arg
+        return total(fn(*moved))
+
+    x = args[position]
+    if not isinstance(x, np.ndarray):
+        return (at(x + eps) - at(x - eps)) / (2 * eps)
+    grad = np.zeros_like(x)
+    for k in range(x.size):
+        plus, minus = x.copy(), x.copy()
+        plus.flat[k] += eps
+        minus.flat[k] -= eps
+        grad.flat[k] = (at(plus) - at(minus)) / (2 * eps)
+    return grad
+
+
+def _close(got: Any, expected: Any, scale: float, rtol: float = RTOL,
+           atol: float = ATOL) -> bool:
+    got_array = np.asarray(got, dtype=np.float64)
+    if got_array.shape != np.shape(expected):
+        return False
+    return bool(np.allclose(got_array, expected, rtol=rtol, atol=atol * scale))
+
+
+def _values_equal(got: Any, expected: Any) -> bool:
+    got_leaves, expected_leaves = leaves(got), leaves(expected)
+    if len(got_leaves) != len(expected_leaves):
+        return False
+    return all(np.shape(g) == np.shape(e) and np.allclose(g, e, rtol=1e-10, atol=1e-12)
+               for g, e in zip(got_leaves, expected_leaves, strict=True))
+
+
+def _inputs_equal(args: tuple[Any, ...], before: tuple[Any, ...]) -> bool:
+    return all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+               for a, b in zip(args, before, strict=True))
+
+
+# ---- the check ---------------------------------------------------------------------------------
+
+
+def check(program: Program, *, use_autograd: bool = True, forward: bool = True) -> Outcome:
+    """Run every comparison on ``program``; never raises for problems in the program."""
+    try:
+        loaded = Loaded(program.source)
+    except Exception as error:  # a generator bug: the program is not valid Python
+        return Outcome("invalid", "source", f"{type(error).__name__}: {error}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _check(program, loaded, use_autograd, forward)
+    finally:
+        loaded.close()
+
+
+def _reference(program: Program, args: tuple[Any, ...]) -> tuple[Outcome | None, Any]:
+    margins: list[tuple[float, str]] = []
+    probed = Loaded(probe_source(program.source), probes(margins))
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+            value = probed.fn(*copy_args(args))
+    except FloatingPointError as error:
+        return Outcome("skip", "overflow", str(error)), None
+    except Exception as error:
+        return Outcome("invalid", "numpy", f"{type(error).__name__}: {error}"), None
+    finally:
+        probed.close()
+    if margins and min(margins)[0] < MARGIN:
+        distance, where = min(margins)
+        return Outcome("skip", "kink", f"within {distance:.2g} of a kink ({where})"), None
+    for leaf in leaves(value):
+        array = np.asarray(leaf, dtype=np.float64)
+        if not np.all(np.isfinite(array)) or np.any(np.abs(array) > HUGE):
+            return Outcome("skip", "magnitude", "an output is not finite or huge"), None
+    return None, value
+
+
+def _exception(kind: str, error: BaseException) -> Outcome:
+    lines = traceback.format_exception(type(error), error, error.__traceback__)
+    notes = "\n".join(getattr(error, "__notes__", []))
+    return Outcome("fail", kind, f"{type(error).__name__}: {error}\n{notes}\n"
+                   + "".join(lines[-6:]))
+
+
+def _check(program: Program, loaded: Loaded, use_autograd: bool, forward: bool) -> Outcome:
+    args = program.make_args()
+    skipped, value = _reference(program, args)
+    if skipped is not None:
+        return skipped
+    fn = loaded.fn
+    wrt = program.wrt
+    try:
+        gradient_fn = autodiff.value_and_grad(fn, wrt if len(wrt) > 1 else wrt[0])
+    except (autodiff.UnsupportedSyntaxError, autodiff.NoGradientRuleError) as error:
+        return _exception("rejected", error)
+    except Exception as error:
+        return _exception("compile", error)
+    call_args = copy_args(args)
+    try:
+        got_value, grads = gradient_fn(*call_args)
+    except Exception as error:
+        return _exception("call", error)
+    if not _inputs_equal(call_args, args):
+        return Outcome("fail", "mutation", "the gradient function modified an input")
+    if not _values_equal(got_value, value):
+        return Outcome("fail", "value", f"value_and_grad value {_short(got_value)}, "
+                       f"the program returns {_short(value)}")
+    grads = (grads,) if len(wrt) == 1 else tuple(grads)
+    expected = {p: finite_differences(fn, args, p) for p in wrt}
+    scale = max([1.0] + [float(np.max(np.abs(e))) for e in expected.values()])
+    for position, grad in zip(wrt, grads, strict=True):
+        if _close(grad, expected[position], scale):
+            continue
+        coarse = finite_differences(fn, args, position, eps=10 * EPS)
+        if _close(grad, coarse, scale):
+            continue
+        return Outcome("fail", "gradient",
+                       f"d/d {program.inputs[position].name}: autodiff {_short(grad)}, "
+                       f"finite differences {_short(expected[position])}")
+    checked_autograd = False
+    if use_autograd:
+        outcome = _check_autograd(program, args, wrt, grads, scale)
+        if outcome is not None and outcome.status == "fail":
+            return outcome
+        checked_autograd = outcome is not None
+    if forward:
+        outcome = _check_forward(fn, program, args, grads, value)
+        if outcome is not None:
+            return outcome
+    return Outcome("ok", autograd=checked_autograd)
+
+
+def _check_autograd(program: Program, args: tuple[Any, ...], wrt: tuple[int, ...],
+                    grads: tuple[Any, ...], scale: float) -> Outcome | None:
+    """None if autograd is missing or cannot run this program; else ok or fail."""
+    if program.writes or "float(" in program.source:
+        return None  # autograd has no element writes; float() drops its gradient
+    try:
+        import autograd
+        import autograd.numpy as anp
+    except ImportError:
+        return None
+    loaded = Loaded(program.source, {"np": anp})
+    try:
+        def objective(*inputs: Any) -> Any:
+            return sum(anp.sum(leaf) for leaf in leaves(loaded.fn(*inputs)))
+
+        try:
+            theirs = [autograd.grad(objective, p)(*copy_args(args)) for p in wrt]
+        except Exception:
+            return None
+    finally:
+        loaded.close()
+    if any(np.shape(g) != np.shape(args[p]) for p, g in zip(wrt, theirs, strict=True)):
+        return None  # autograd does not unbroadcast every rule (np.where with a float)
+    for position, ours, reference in zip(wrt, grads, theirs, strict=True):
+        if not _close(ours, reference, scale, rtol=AUTOGRAD_RTOL, atol=1e-9):
+            return Outcome("fail", "autograd",
+                           f"d/d {program.inputs[position].name}: autodiff {_short(ours)}, "
+                           f"autograd {_short(reference)}", autograd=True)
+    return Outcome("ok", autograd=True)
+
+
+def _check_forward(fn: Callable[..., Any], program: Program, args: tuple[Any, ...],
+                   grads: tuple[Any, ...], value: Any) -> Outcome | None:
+    """Forward mode: sum(J u) must equal <gradient, u> for a random tangent u."""
+    rng = np.random.default_rng(program.seed + 1)
+    tangents = []
+    for position, arg in enumerate(args):
+        if position in program.wrt:
+            tangents.append(float(rng.normal()) if isinstance(arg, float)
+                            else rng.normal(size=np.shape(arg)))
+        else:
+            tangents.append(0.0 if isinstance(arg, float) else np.zeros(np.shape(arg)))
+    try:
+        out, tangent = autodiff.jvp(fn, copy_args(args), tuple(tangents))
+    except Exception as error:
+        return _exception("forward", error)
+    if not _values_equal(out, value):
+        return Outcome("fail", "forward value", f"jvp value {_short(out)}, the program "
+                       f"returns {_short(value)}")
+    forward = total(tangent)
+    reverse = sum(float(np.sum(np.asarray(g, np.float64) * tangents[p]))
+                  for p, g in zip(program.wrt, grads, strict=True))
+    magnitude = sum(float(np.sum(np.abs(np.asarray(g, np.float64) * tangents[p])))
+                    for p, g in zip(program.wrt, grads, strict=True))
+    if abs(forward - reverse) > FORWARD_RTOL * (1.0 + magnitude):
+        return Outcome("fail", "forward", f"jvp gives {forward!r}, the reverse-mode gradient "
+                       f"gives {reverse!r}")
+    return None
