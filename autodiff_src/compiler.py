@@ -64,6 +64,12 @@ class RuntimeRules:
         module = getattr(primitive, "__module__", None) or ""
         return module.startswith("numpy") or module == "autodiff.runtime.rules_nn"
 
+    def is_elementwise(self, primitive: Any) -> bool:
+        """A numpy ufunc applied elementwise (its output has the broadcast shape of its
+        inputs): not ``matmul`` and friends, which have a core signature."""
+        return isinstance(primitive, np.ufunc) and primitive.signature is None \
+            and primitive.nout == 1
+
     def is_array_method(self, name: str) -> bool:
         return hasattr(np.ndarray, name)
 

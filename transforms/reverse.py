@@ -30,8 +30,10 @@ from .control_flow import ControlFlow, Restore
 from .parse import SourceUnavailableError
 from .passmanager import GradientSummary, PassContext, Transformation
 from .resolve import Kind, Operation, Resolution, Resolve, operand_key
+from .shapes import ShapeAnalysis
 
 BACKWARD_MARKER = "---- backward ----"
+_ANY_SHAPE = "<number>"  # a numeric constant: broadcasts into any shape
 
 
 class Reverse(Transformation):
@@ -54,10 +56,11 @@ class Reverse(Transformation):
     """
 
     name = "reverse"
-    requires = (Resolve, Activity)
+    requires = (Resolve, Activity, ShapeAnalysis)
 
     def run(self, ctx: PassContext) -> bool:
         builder = GradientBuilder(ctx, ctx.analysis(Resolve), ctx.analysis(Activity))
+        builder.shapes = ctx.analysis(ShapeAnalysis)
         ctx.tree.body = builder.build()
         return True
 
@@ -85,13 +88,23 @@ class GradientBuilder(ControlFlow):
         self.dout_name = ctx.namer.fresh("_dout")
 
     def _array_valued(self) -> set[str]:
-        """Names computed by numpy primitives: arrays or numbers, never containers."""
-        found = set()
+        """Names that hold arrays or numbers, never containers: results of numpy primitives,
+        and parameters used only as operands of numpy arithmetic."""
+        found: set[str] = set()
+        other_uses: set[str] = set()
+        arithmetic_uses: set[str] = set()
         for statement in assignments(self.ctx.function.body):
             operation = self.resolution.of(statement)
-            if operation.kind is Kind.PRIMITIVE and self.ctx.rules.returns_array(operation.callee):
+            numeric = operation.kind is Kind.PRIMITIVE \
+                and self.ctx.rules.returns_array(operation.callee)
+            if numeric:
                 found.update(stored_names(statement))
-        return found
+            names = {node.id for node in gast.walk(statement.value)
+                     if isinstance(node, gast.Name)}
+            (arithmetic_uses if numeric else other_uses).update(names)
+        args = self.ctx.function.args
+        params = {arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs}
+        return found | ((params & arithmetic_uses) - other_uses)
 
     # ---- the whole function ------------------------------------------------------------------
     def build(self) -> list[gast.FunctionDef]:
@@ -393,7 +406,38 @@ class GradientBuilder(ControlFlow):
         inline = self.ctx.rules.inline(rule)
         if inline is None or operation.keywords or len(inline.params) != len(values):
             return None
-        return nodes.substitute(inline.expression, dict(zip(inline.params, values, strict=True)))
+        expression = nodes.substitute(inline.expression,
+                                      dict(zip(inline.params, values, strict=True)))
+        return self.without_noop_unbroadcast(expression)
+
+    def without_noop_unbroadcast(self, expression: gast.expr) -> gast.expr:
+        """``_rt.unbroadcast_to(g, x)`` -> ``g`` when ``g`` provably has ``x``'s shape."""
+        if isinstance(expression, gast.Call) and len(expression.args) == 2 \
+                and gast.unparse(expression.func).strip() == "_rt.unbroadcast_to":
+            value, target = expression.args
+            shape = self.expression_class(value)
+            if isinstance(target, gast.Name) and shape is not None \
+                    and (shape == _ANY_SHAPE or self.shapes.same(shape, target.id)):
+                return value
+        return expression
+
+    def expression_class(self, expr: gast.expr) -> str | None:
+        """A name whose shape ``expr`` has (or ``_ANY_SHAPE`` for a number), or None."""
+        if isinstance(expr, gast.Constant) and isinstance(expr.value, (int, float)):
+            return _ANY_SHAPE
+        if isinstance(expr, gast.Name):
+            primal = self.primal_of.get(expr.id) if expr.id not in self.locals else expr.id
+            name = primal if primal is not None else expr.id
+            return self.shapes.find(name)
+        if isinstance(expr, gast.UnaryOp):
+            return self.expression_class(expr.operand)
+        if isinstance(expr, gast.BinOp) and not isinstance(expr.op, gast.MatMult):
+            left, right = self.expression_class(expr.left), self.expression_class(expr.right)
+            if left == _ANY_SHAPE:
+                return right
+            if right == _ANY_SHAPE or left == right:
+                return left
+        return None
 
     def rule_arguments(self, rule: Any, values: list[gast.expr]) -> list[gast.expr]:
         """The rule's arguments, with ``None`` for parameters it never reads (so the values

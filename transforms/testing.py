@@ -13,6 +13,7 @@ from . import default_pipeline, forward_pipeline
 from .activity import Activity, ActivityResult
 from .codegen import emit
 from .mutation import CheckMutation
+from .shapes import ShapeAnalysis
 from .parse import parse_function
 from .passmanager import PassContext, Step, new_context, run_pipeline
 from .request import CompileRequest
@@ -89,3 +90,8 @@ def mutation_error(source: str, **request: Any) -> str:
     except SyntaxError as error:
         return f"{error.filename}:{error.lineno}: {error.msg}"
     return "ok"
+
+
+def shape_classes(source: str, **request: Any) -> Any:
+    """The ``ShapeClasses`` of the snippet after normalization."""
+    return _normalized(source, **request).analysis(ShapeAnalysis)
