@@ -13,11 +13,11 @@ from . import default_pipeline, forward_pipeline
 from .activity import Activity, ActivityResult
 from .codegen import emit
 from .mutation import CheckMutation
-from .shapes import ShapeAnalysis
 from .parse import parse_function
 from .passmanager import PassContext, Step, new_context, run_pipeline
 from .request import CompileRequest
 from .resolve import Resolve
+from .shapes import ShapeAnalysis
 
 _FILENAME = "<doctest>"
 
