@@ -8,9 +8,13 @@ edit after which the program still fails the same way; repeat until no edit does
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import Any
 
 from . import oracle
 from .generator import Program
@@ -129,12 +133,42 @@ def signature(outcome: Outcome) -> str:
 _RAISING = {"rejected", "compile", "call", "forward"}
 
 
+class _Timeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``_Timeout`` after ``seconds`` (an edit can delete a while loop's increment).
+    Only in the main thread of a process with SIGALRM; elsewhere no limit."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is \
+        threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def same_failure(program: Program, **options: bool) -> Predicate:
     """A predicate: the candidate fails like ``program`` does (under ``oracle.check``)."""
     wanted = signature(oracle.check(program, **options))
 
     def still_fails(candidate: Program) -> bool:
-        return signature(oracle.check(candidate, **options)) == wanted
+        try:
+            with time_limit(5.0):
+                return signature(oracle.check(candidate, **options)) == wanted
+        except _Timeout:
+            return False
 
     return still_fails
 
