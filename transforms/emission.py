@@ -1,0 +1,144 @@
+"""How rule calls are emitted in generated code (a mixin of the reverse-mode builder).
+
+- one-expression rules are inlined: ``dh * (1.0 - h * h)`` instead of ``_rt.tanh_vjp(...)``;
+- parameters a rule never reads get ``None``, so nothing is kept alive or saved for them;
+- ``_rt.unbroadcast_to(g, x)`` is dropped where ``g`` provably has ``x``'s shape (shape classes,
+  and facts local to one elementwise statement);
+- adjoints of values known to be arrays or numbers accumulate with ``+``, not ``_rt.add``.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import gast
+
+from . import nodes
+from .activity import assignments, stored_names
+from .resolve import Kind, Operation
+
+_ANY_SHAPE = "<number>"  # a numeric constant: broadcasts into any shape
+
+
+class Emission:
+    """Rule-call emission; expects ``ctx``, ``resolution``, ``locals``, ``primal_of``,
+    ``shapes`` and ``bind`` from the builder it is mixed into."""
+
+    def _array_valued(self) -> set[str]:
+        """Names that hold arrays or numbers, never containers: results of numpy primitives,
+        copies of such names, and parameters used only in numpy arithmetic or copied into
+        such names (to a fixed point)."""
+        statements = assignments(self.ctx.function.body)
+        args = self.ctx.function.args
+        params = {arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs}
+        definitions: dict[str, list[Operation]] = {}
+        uses: dict[str, list[tuple[Operation, list[str]]]] = {}
+        for statement in statements:
+            operation = self.resolution.of(statement)
+            targets = stored_names(statement)
+            for name in targets:
+                definitions.setdefault(name, []).append(operation)
+            for node in gast.walk(statement.value):
+                if isinstance(node, gast.Name):
+                    uses.setdefault(node.id, []).append((operation, targets))
+        found = set(definitions) | params  # the greatest fixed point: loops copy into each other
+        changed = True
+        while changed:
+            changed = False
+            for name in sorted(found):
+                if not self._numeric(name, definitions, uses, params, found):
+                    found.discard(name)
+                    changed = True
+        return found
+
+    def _numeric(self, name, definitions, uses, params, found) -> bool:
+        numeric_operation = self._numeric_operation
+        if name in params:
+            return bool(uses.get(name)) and all(
+                numeric_operation(op) or (op.kind is Kind.COPY and set(targets) <= found)
+                for op, targets in uses[name])
+        return all(numeric_operation(op) or (op.kind is Kind.COPY and all(
+            isinstance(arg, gast.Name) and arg.id in found for arg in op.args))
+            for op in definitions[name])
+
+    def _numeric_operation(self, operation: Operation) -> bool:
+        return operation.kind is Kind.PRIMITIVE and self.ctx.rules.returns_array(
+            operation.callee)
+
+    # ---- the whole function ------------------------------------------------------------------
+
+    def inlined(self, rule: Any, values: list[gast.expr], operation: Operation) -> Any:
+        """The rule's one-line body with the values substituted (``g * (1.0 - ans * ans)``),
+        when the rule is that simple and the call passes exactly its parameters."""
+        inline = self.ctx.rules.inline(rule)
+        if inline is None or operation.keywords or len(inline.params) != len(values):
+            return None
+        expression = nodes.substitute(inline.expression,
+                                      dict(zip(inline.params, values, strict=True)))
+        return self.without_noop_unbroadcast(expression, _local_shapes(values, self.ctx.rules,
+                                                                       operation))
+
+    def without_noop_unbroadcast(self, expression: gast.expr,
+                                 local: dict[str, str]) -> gast.expr:
+        """``_rt.unbroadcast_to(g, x)`` -> ``g`` when ``g`` provably has ``x``'s shape."""
+        if isinstance(expression, gast.Call) and len(expression.args) == 2 \
+                and gast.unparse(expression.func).strip() == "_rt.unbroadcast_to":
+            value, target = expression.args
+            shape = self.expression_class(value, local)
+            if isinstance(target, gast.Name) and shape is not None \
+                    and (shape == _ANY_SHAPE or shape == self.expression_class(target, local)):
+                return value
+        return expression
+
+    def expression_class(self, expr: gast.expr, local: dict[str, str]) -> str | None:
+        """A representative of the shape ``expr`` has (``_ANY_SHAPE`` for a number), or None.
+        ``local`` holds facts true at this statement only (``t = y * y``: t, y alike)."""
+        if isinstance(expr, gast.Constant) and isinstance(expr.value, (int, float)):
+            return _ANY_SHAPE
+        if isinstance(expr, gast.Name):
+            primal = self.primal_of.get(expr.id) if expr.id not in self.locals else expr.id
+            name = primal if primal is not None else expr.id
+            if name in local:
+                return local[name]
+            found = self.shapes.find(name)
+            return None if found is None else f"class:{found}"
+        if isinstance(expr, gast.UnaryOp):
+            return self.expression_class(expr.operand, local)
+        if isinstance(expr, gast.BinOp) and not isinstance(expr.op, gast.MatMult):
+            left = self.expression_class(expr.left, local)
+            right = self.expression_class(expr.right, local)
+            if left == _ANY_SHAPE:
+                return right
+            if right == _ANY_SHAPE or left == right:
+                return left
+        return None
+
+    def rule_arguments(self, rule: Any, values: list[gast.expr]) -> list[gast.expr]:
+        """The rule's arguments, with ``None`` for parameters it never reads (so the values
+        are not kept alive, or saved on the tape, for nothing)."""
+        unused = self.ctx.rules.unused_arguments(rule)
+        return [nodes.constant(None) if position in unused else copy.deepcopy(value)
+                for position, value in enumerate(values)]
+
+    def rule_reference(self, rule: Any) -> gast.expr:
+        path = self.ctx.rules.reference(rule)
+        if path is not None:
+            return nodes.dotted(path)
+        return nodes.name(self.bind(rule, getattr(rule, "__name__", "rule")))
+
+
+def _local_shapes(values: list[gast.expr], rules: Any, operation: Operation) -> dict[str, str]:
+    """Shape facts of one elementwise statement ``t = a op b`` that hold while its adjoint runs:
+    with ``a`` and ``b`` the same name, or one of them a number, ``t`` has the other's shape."""
+    _, primal, *args = values
+    if operation.kind is not Kind.PRIMITIVE or not rules.is_elementwise(operation.callee) \
+            or not isinstance(primal, gast.Name):
+        return {}
+    names = [arg.id for arg in args if isinstance(arg, gast.Name)]
+    numbers = [arg for arg in args if isinstance(arg, gast.Constant)
+               and isinstance(arg.value, (int, float))]
+    if names and len(set(names)) == 1 and len(names) + len(numbers) == len(args):
+        token = f"local:{primal.id}"
+        return {primal.id: token, names[0]: token}
+    return {}
