@@ -44,7 +44,9 @@ class CheckMutation(Analysis):
     def run(self, ctx: PassContext) -> None:
         checker = _Checker(ctx)
         statements = list(_in_order(ctx.function.body))
+        containers = _containers(statements)
         for position, statement in enumerate(statements):
+            checker.container_arithmetic(statement, containers)
             checker.call_statement(statement)
             checker.record_view(statement)
             checker.check_write(statement, statements[position + 1:])
@@ -63,6 +65,24 @@ class _Checker:
         if origin is None:
             return self.ctx.source.location
         return Loc(origin.filename, origin.lineno, origin.col)
+
+    # ---- arithmetic on lists and tuples ------------------------------------------------------
+    def container_arithmetic(self, statement: gast.stmt, containers: set[str]) -> None:
+        """``xs + ys`` on lists concatenates; the gradient rules are numpy's: reject it."""
+        value = getattr(statement, "value", None)
+        if not isinstance(statement, gast.Assign) or not isinstance(value, gast.BinOp):
+            return
+        for operand in (value.left, value.right):
+            if isinstance(operand, gast.Name) and operand.id in containers \
+                    and self._reaches_varied(statement, value):
+                self.reject(statement, f"{_base(operand.id)} is a list or tuple, and arithmetic "
+                            "operators on it (concatenation, repetition) have no gradient rule",
+                            "use xs.append(v), np.concatenate or np.stack")
+
+    def _reaches_varied(self, statement: gast.stmt, value: gast.BinOp) -> bool:
+        return any(isinstance(node, gast.Name) and node.id in self.varied
+                   for node in gast.walk(value)) or any(
+            name in self.varied for name in stored_names(statement))
 
     # ---- in-place calls ----------------------------------------------------------------------
     def call_statement(self, statement: gast.stmt) -> None:
@@ -170,6 +190,26 @@ class _Checker:
 def _is_python_code(obj: object) -> bool:
     return inspect.isfunction(obj) or inspect.ismethod(obj) \
         or inspect.isfunction(getattr(type(obj), "construct", None))
+
+
+def _containers(statements: list[gast.stmt]) -> set[str]:
+    """Names bound to lists or tuples: displays, ``_rt.append`` results, and copies of them."""
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for statement in statements:
+            if not isinstance(statement, gast.Assign) or len(stored_names(statement)) != 1:
+                continue
+            value, name = statement.value, stored_names(statement)[0]
+            container = isinstance(value, (gast.List, gast.Tuple)) or (
+                isinstance(value, gast.Call) and gast.unparse(value.func).strip() in
+                ("_rt.append", "list", "tuple")) or (
+                isinstance(value, gast.Name) and value.id in found)
+            if container and name not in found:
+                found.add(name)
+                changed = True
+    return found
 
 
 def _base(name: str) -> str:

@@ -114,3 +114,9 @@ def uses_del(x):
 def uses_starred_target(x):
     first, *_rest = x  # <-
     return first
+
+
+def uses_list_concatenation(x):
+    xs = [x, x * 2.0]
+    ys = xs + [x]  # <-  # noqa: RUF005
+    return np.sum(np.stack(ys))

@@ -45,6 +45,8 @@ UNSUPPORTED = [
     pytest.param(error_cases.uses_del, "del", "out of scope", id="del"),
     pytest.param(error_cases.uses_starred_target, "star-unpacking", "one by one",
                  id="starred_target"),
+    pytest.param(error_cases.uses_list_concatenation, "is a list or tuple", "append",
+                 id="list_concatenation"),
 ]
 
 
