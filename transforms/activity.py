@@ -57,6 +57,8 @@ def assignments(statements: list[gast.stmt]) -> list[gast.Assign]:
     """Every assignment in program order, at any depth."""
     found: list[gast.Assign] = []
     for statement in statements:
+        if isinstance(statement, gast.FunctionDef):
+            continue  # a nested helper is compiled on its own
         if isinstance(statement, gast.Assign):
             found.append(statement)
         for block in ("body", "orelse"):

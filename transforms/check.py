@@ -24,7 +24,6 @@ _REJECTED: dict[type, tuple[str, str]] = {
     gast.Global: ("a global statement", "return the new value instead of writing a global"),
     gast.Nonlocal: ("a nonlocal statement", "return the new value instead of rebinding it"),
     gast.ClassDef: ("a class definition", "define the class at module level"),
-    gast.FunctionDef: ("a nested function definition", "define the helper at module level"),
     gast.Lambda: ("a lambda inside the function", "define the helper with def at module level"),
     gast.Import: ("an import", "import at module level"),
     gast.ImportFrom: ("an import", "import at module level"),
@@ -53,7 +52,7 @@ class CheckSyntax(Analysis):
     name = "check"
 
     def run(self, ctx: PassContext) -> None:
-        found = first_violation(ctx.function)
+        found = first_violation(ctx.function) or _nested_violation(ctx)
         if found is not None:
             node, message = found
             raise UnsupportedSyntaxError(message, Loc(ctx.source.filename, node.lineno,
@@ -70,6 +69,16 @@ def first_violation(tree: gast.FunctionDef) -> tuple[gast.AST, str] | None:
             message = _message(node)
             if message is not None:
                 return node, message
+    return None
+
+
+def _nested_violation(ctx: PassContext) -> tuple[gast.AST, str] | None:
+    for node in gast.walk(ctx.function):
+        if isinstance(node, gast.FunctionDef) and node is not ctx.function \
+                and node.name not in ctx.source.nested:
+            return node, ("a nested function that uses variables of the enclosing function (or "
+                          "has defaults or decorators) is not supported; pass the values as "
+                          "arguments, or define the helper at module level")
     return None
 
 

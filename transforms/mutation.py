@@ -240,6 +240,8 @@ def _loads(statement: gast.stmt) -> list[gast.Name]:
 
 def _in_order(statements: list[gast.stmt]):
     for statement in statements:
+        if isinstance(statement, gast.FunctionDef):
+            continue
         yield statement
         for block in ("body", "orelse"):
             yield from _in_order(getattr(statement, block, []))

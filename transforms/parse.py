@@ -34,6 +34,7 @@ class SourceFunction:
     globals: dict[str, Any]
     closure: dict[str, types.CellType]
     function: types.FunctionType
+    nested: dict[str, types.FunctionType]  # nested defs that close over nothing, by name
 
     @property
     def location(self) -> Loc:
@@ -51,7 +52,28 @@ def parse_function(function: types.FunctionType) -> SourceFunction:
     _annotate_origins(tree, code.co_filename)
     closure = dict(zip(code.co_freevars, function.__closure__ or (), strict=True))
     name = _readable_name(function)
-    return SourceFunction(name, tree, code.co_filename, function.__globals__, closure, function)
+    return SourceFunction(name, tree, code.co_filename, function.__globals__, closure, function,
+                          _nested_functions(function, tree))
+
+
+def _nested_functions(function: types.FunctionType,
+                      tree: gast.FunctionDef) -> dict[str, types.FunctionType]:
+    """Functions defined inside ``function`` that use none of its variables: the compiler
+    differentiates calls to them through a twin built from their code object."""
+    codes = {(const.co_name, const.co_firstlineno): const for const in function.__code__.co_consts
+             if isinstance(const, types.CodeType)}
+    nested = {}
+    for statement in gast.walk(tree):
+        if not isinstance(statement, gast.FunctionDef) or statement is tree:
+            continue
+        first_line = statement.lineno + len(statement.decorator_list)
+        code = codes.get((statement.name, statement.lineno)) or codes.get((statement.name,
+                                                                            first_line))
+        if code is not None and not code.co_freevars and not statement.args.defaults \
+                and not statement.decorator_list:
+            nested[statement.name] = types.FunctionType(code, function.__globals__,
+                                                        statement.name)
+    return nested
 
 
 def _readable_name(function: types.FunctionType) -> str:
@@ -147,7 +169,7 @@ def _annotate_origins(tree: gast.FunctionDef, filename: str) -> None:
 
 def _statement_text(filename: str, node: gast.stmt) -> str:
     first, last = node.lineno, getattr(node, "end_lineno", None) or node.lineno
-    if isinstance(node, (gast.If, gast.For, gast.While)):
+    if isinstance(node, (gast.If, gast.For, gast.While, gast.FunctionDef)):
         last = first  # a block's header is its own line
     lines = [linecache.getline(filename, number).strip() for number in range(first, last + 1)]
     return " ".join(line for line in lines if line)

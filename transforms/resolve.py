@@ -89,6 +89,8 @@ def lookup_static(ctx: PassContext, identifier: str, guards: dict | None = None)
         return ctx.request.constants[identifier]
     if identifier == "_rt":
         return ctx.rules.runtime
+    if identifier in ctx.source.nested:
+        return ctx.source.nested[identifier]
     if identifier in ctx.source.closure:
         try:
             return ctx.source.closure[identifier].cell_contents

@@ -97,6 +97,7 @@ class GradientBuilder(ControlFlow, Emission):
         backward = self.backward_block(body)
         gradients = self.gradients()
         backward, forward = self.assemble(body, backward, [*seeds, *gradients])
+        forward = _without_unused_helpers(forward, [*forward, *backward, ret])
         output_varied = any(_names_in(ret.value) & self.activity.varied)
         self.ctx.summary = GradientSummary(self.seed_names(ret, seeds),
                                            isinstance(ret.value, gast.Tuple),
@@ -418,6 +419,13 @@ class GradientBuilder(ControlFlow, Emission):
 
     def is_active_statement(self, statement: gast.stmt) -> bool:
         return self.activity.is_active(statement)
+
+
+def _without_unused_helpers(forward: list[gast.stmt], code: list[gast.AST]) -> list:
+    """Drop nested ``def``s the generated code no longer calls (calls go to their fwd_)."""
+    read = {node.id for tree in code for node in gast.walk(tree)
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
+    return [s for s in forward if not (isinstance(s, gast.FunctionDef) and s.name not in read)]
 
 
 def _opaque_message(operation: Operation) -> str:

@@ -82,6 +82,8 @@ class _Renamer:
         return [statement, nodes.assign(target, nodes.name(temp, like=statement), like=statement)]
 
     def statement(self, statement: gast.stmt, env: dict[str, str], in_loop: bool) -> None:
+        if isinstance(statement, gast.FunctionDef):
+            return  # a nested helper keeps its own names
         if isinstance(statement, gast.If):
             _rename_loads(statement.test, env)
             self.conditional(statement, env, in_loop)

@@ -332,6 +332,8 @@ def _any_of(names: list[str], like: gast.AST) -> gast.expr:
 
 def _has_inner_return(body: list[gast.stmt]) -> bool:
     for position, statement in enumerate(body):
+        if isinstance(statement, gast.FunctionDef):
+            continue
         for node in gast.walk(statement):
             if isinstance(node, gast.Return) and not (node is statement
                                                       and position == len(body) - 1):

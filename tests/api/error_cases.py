@@ -58,8 +58,10 @@ def uses_and_on_arrays(x):
 
 
 def uses_nested_def(x):
+    scale = 2.0
+
     def inner(v):  # <-
-        return v
+        return v * scale
     return inner(x)
 
 

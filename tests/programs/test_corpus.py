@@ -234,7 +234,6 @@ RUNTIME_RECEIVER = ("method of an object passed as an argument or built inside t
                     "NoGradientRuleError ('has no Python source') although the method has source")
 VIEW_ALIAS = ("a view taken before a slice write does not see the write (setitem copies): "
               "forward value and gradient differ from numpy")
-NESTED_DEF = "a nested def inside the function: UnsupportedSyntaxError (by design)"
 LOOP_VALUE = ("value_and_grad returns the pre-loop value of a variable returned after a loop (or "
               "of `_retval` set inside one): the backward sweep pops it from the tape before the "
               "final `return (value, grads)`")
@@ -729,8 +728,7 @@ CASES = [
                  id="return_in_nested_else"),
     pytest.param(C.builtin_sum_of_list, lambda: tuple(normal(184, 3)),
                  id="builtin_sum_of_list"),
-    pytest.param(C.nested_helper_def, lambda: tuple(normal(185, 3)), id="nested_helper_def",
-                 marks=xfail(NESTED_DEF)),
+    pytest.param(C.nested_helper_def, lambda: tuple(normal(185, 3)), id="nested_helper_def"),
     pytest.param(C.list_comprehension_stack, lambda: tuple(normal(186, 3)),
                  id="list_comprehension_stack"),
     pytest.param(C.scalar_item, lambda: tuple(normal(187, 3)), id="scalar_item"),
@@ -800,7 +798,6 @@ _SAME_AS_GRADIENT = (
     "inner_while_outer_break",
     "newton_return_inside_while_in_for",
     "return_in_nested_else",
-    "nested_helper_def",
 )
 VALUE_CASES = [
     pytest.param(*case.values, id=case.id,
