@@ -24,12 +24,39 @@ __all__ = [
     "append_jvp_xs",
     "append_vjp_item",
     "append_vjp_xs",
+    "concat",
+    "concat_jvp_xs",
+    "concat_jvp_ys",
+    "concat_vjp_xs",
+    "concat_vjp_ys",
     "setitem",
     "setitem_jvp_value",
     "setitem_jvp_x",
     "setitem_vjp_value",
     "setitem_vjp_x",
 ]
+
+
+def concat(xs: Any, ys: Any) -> Any:
+    """``[*xs, *ys]`` (a list, or a tuple if ``xs`` is one) without changing either."""
+    joined = [*xs, *ys]
+    return tuple(joined) if isinstance(xs, tuple) else joined
+
+
+def concat_vjp_xs(g: Any, ans: Any, xs: Any, ys: Any) -> Any:
+    return g[:len(xs)]
+
+
+def concat_vjp_ys(g: Any, ans: Any, xs: Any, ys: Any) -> Any:
+    return g[len(xs):]
+
+
+def concat_jvp_xs(t: Any, ans: Any, xs: Any, ys: Any) -> Any:
+    return concat(t, zeros_like(ys))
+
+
+def concat_jvp_ys(t: Any, ans: Any, xs: Any, ys: Any) -> Any:
+    return concat(zeros_like(xs), t)
 
 
 def append(xs: Any, item: Any) -> list[Any]:
@@ -113,6 +140,8 @@ def setitem_jvp_value(t: Any, ans: Any, x: Any, index: Any, value: Any) -> Any:
 
 
 defvjp(append, append_vjp_xs, append_vjp_item, argnames=("xs", "item"))
+defvjp(concat, concat_vjp_xs, concat_vjp_ys, argnames=("xs", "ys"))
+defjvp(concat, concat_jvp_xs, concat_jvp_ys, argnames=("xs", "ys"))
 defvjp(setitem, setitem_vjp_x, None, setitem_vjp_value, argnames=("x", "index", "value"))
 defjvp(append, append_jvp_xs, append_jvp_item, argnames=("xs", "item"))
 defjvp(setitem, setitem_jvp_x, None, setitem_jvp_value, argnames=("x", "index", "value"))

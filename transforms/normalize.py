@@ -10,6 +10,7 @@ updates are values the backward sweep can rely on (the overwritten elements get 
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import gast
 
@@ -131,6 +132,38 @@ class _Comprehensions(gast.NodeTransformer):
             if isinstance(expr, gast.AST) and not isinstance(statement, gast.While):
                 setattr(statement, field, self.visit(expr))
         return self.hoisted
+
+    def visit_List(self, node: gast.List) -> gast.expr:
+        return self._starred_display(node, nodes.list_)
+
+    def visit_Tuple(self, node: gast.Tuple) -> gast.expr:
+        if not isinstance(node.ctx, gast.Load):
+            return node
+        return self._starred_display(node, nodes.tuple_)
+
+    def _starred_display(self, node: gast.expr, build: Any) -> gast.expr:
+        """``[*xs, h]`` -> ``_rt.concat(xs, [h])``: joined lists keep per-item gradients."""
+        self.generic_visit(node)
+        if not any(isinstance(element, gast.Starred) for element in node.elts):
+            return node
+        parts: list[gast.expr] = []
+        run: list[gast.expr] = []
+        for element in node.elts:
+            if isinstance(element, gast.Starred):
+                if run:
+                    parts.append(build(run, like=node))
+                    run = []
+                parts.append(element.value)
+            else:
+                run.append(element)
+        if run:
+            parts.append(build(run, like=node))
+        if not isinstance(parts[0], (gast.List, gast.Tuple)):  # keep the display's own type
+            parts.insert(0, build([], like=node))
+        joined = parts[0]
+        for part in parts[1:]:
+            joined = nodes.call(nodes.dotted("_rt.concat", like=node), [joined, part], like=node)
+        return joined
 
     def visit_ListComp(self, node: gast.ListComp) -> gast.expr:
         return self._loop(node, [node.elt], "list")

@@ -527,6 +527,11 @@ add(math.atan2, case("pyfloat", PY(), PY("positive")))
 add(math.hypot, case("pyfloat", PY("away0"), PY("away0")))
 
 CONTAINER_CASES: dict[Any, list[Case]] = {
+    containers.concat: [
+        case("lists", L(N(2), N(3)), L(N(4))),
+        case("empty-left", L(), L(N(2), N(2))),
+        case("tuples", T(N(2)), T(N(3), PY())),
+    ],
     containers.append: [
         case("list", L(N(2), N(3)), N(4)),
         case("empty", L(), N(2, 2)),

@@ -9,7 +9,7 @@ from autodiff.runtime import containers, registry
 
 
 def test_every_container_rule_is_tested():
-    tested = {containers.append, containers.setitem}
+    tested = {containers.append, containers.setitem, containers.concat}
     for entry in registry.registered():
         if any(getattr(r, "__module__", "") == containers.__name__ for r in entry.rules if r):
             assert entry.primitive in tested
