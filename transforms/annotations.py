@@ -15,6 +15,7 @@ class Anno(Enum):
     ORIGIN = "the user statement (Origin) a statement derives from"
     SEED = "marks an output-seed statement of the backward sweep"
     BACKWARD = "marks the first statement of the backward sweep"
+    COMPILER_COPY = "a copy the compiler made (SSA merge, loop update): not a user alias"
     IN_PLACE = "on `x = x op v` desugared from `x op= v`: numpy updates x's array in place"
     LOOP_CONDITION = "on a while loop: the statement recomputing its condition each iteration"
 

@@ -120,7 +120,7 @@ class ControlFlow:
         """Operand keys read in differentiable positions anywhere in ``loop``."""
         keys = set()
         for statement in gast.walk(loop):
-            if isinstance(statement, gast.Assign):
+            if isinstance(statement, gast.Assign) and self.activity.is_active(statement):
                 for expr in differentiable_inputs(self.resolution.of(statement)):
                     key = operand_key(expr, self.locals)
                     if key is not None:

@@ -45,6 +45,7 @@ class CheckMutation(Analysis):
         checker = _Checker(ctx)
         statements = list(_in_order(ctx.function.body))
         containers = _containers(statements)
+        checker.scalars = _scalars(statements)
         for position, statement in enumerate(statements):
             checker.container_arithmetic(statement, containers)
             checker.call_statement(statement)
@@ -59,6 +60,7 @@ class _Checker:
         self.varied = ctx.analysis(Activity).varied
         self.locals = local_names(ctx.function) - set(ctx.request.constants)
         self.views: dict[str, tuple[str, gast.stmt]] = {}  # view name -> (base, statement)
+        self.scalars: set[str] = set()
 
     def loc(self, statement: gast.stmt) -> Loc:
         origin = getanno(statement, Anno.ORIGIN)
@@ -122,7 +124,8 @@ class _Checker:
 
     # ---- views and aliases -------------------------------------------------------------------
     def record_view(self, statement: gast.stmt) -> None:
-        if not isinstance(statement, gast.Assign) or len(stored_names(statement)) != 1:
+        if not isinstance(statement, gast.Assign) or len(stored_names(statement)) != 1 \
+                or getanno(statement, Anno.COMPILER_COPY):
             return
         base = self._viewed(statement.value)
         if base is not None:
@@ -151,8 +154,8 @@ class _Checker:
                 and value.args and isinstance(value.args[0], gast.Name):
             return value.args[0].id
         if getanno(statement, Anno.IN_PLACE) and isinstance(value, gast.BinOp) \
-                and isinstance(value.left, gast.Name):
-            return value.left.id
+                and isinstance(value.left, gast.Name) and value.left.id not in self.scalars:
+            return value.left.id  # `x += v` updates x's array in place (numbers are immutable)
         return None
 
     def check_write(self, statement: gast.stmt, later: list[gast.stmt]) -> None:
@@ -190,6 +193,52 @@ class _Checker:
 def _is_python_code(obj: object) -> bool:
     return inspect.isfunction(obj) or inspect.ismethod(obj) \
         or inspect.isfunction(getattr(type(obj), "construct", None))
+
+
+_FULL_REDUCTIONS = frozenset({"sum", "mean", "prod", "max", "min", "amax", "amin", "var", "std",
+                              "dot", "vdot", "inner", "trace", "float", "int", "len", "item"})
+
+
+def _scalars(statements: list[gast.stmt]) -> set[str]:
+    """Names that certainly hold numbers (immutable: ``s += 1`` rebinds them): numeric
+    literals, ``float()``, reductions over every axis, and arithmetic on those."""
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for statement in statements:
+            if not isinstance(statement, gast.Assign) or len(stored_names(statement)) != 1:
+                continue
+            name = stored_names(statement)[0]
+            if name not in found and _is_scalar(statement.value, found):
+                found.add(name)
+                changed = True
+    return found
+
+
+def _is_scalar(value: gast.expr, scalars: set[str]) -> bool:
+    if isinstance(value, gast.Constant):
+        return isinstance(value.value, (int, float)) and not isinstance(value.value, bool)
+    if isinstance(value, gast.Name):
+        return value.id in scalars
+    if isinstance(value, gast.BinOp):
+        return _is_scalar(value.left, scalars) and _is_scalar(value.right, scalars)
+    if isinstance(value, gast.UnaryOp):
+        return _is_scalar(value.operand, scalars)
+    if isinstance(value, gast.Call):
+        func = value.func
+        name = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", "")
+        positional = len(value.args) + (1 if isinstance(func, gast.Attribute)
+                                        and name in ("sum", "mean", "max", "min", "prod")
+                                        and not _module_call(func) else 0)
+        return name in _FULL_REDUCTIONS and not value.keywords and positional <= (
+            2 if name in ("dot", "vdot", "inner") else 1)
+    return False
+
+
+def _module_call(func: gast.Attribute) -> bool:
+    """``np.sum(...)`` rather than ``x.sum()``."""
+    return isinstance(func.value, gast.Name) and func.value.id in ("np", "numpy", "math")
 
 
 def _containers(statements: list[gast.stmt]) -> set[str]:

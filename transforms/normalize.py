@@ -97,6 +97,8 @@ class Normalize(Transformation):
     def _flat_assign(self, ctx: PassContext, target: gast.expr, value: gast.expr,
                      like: gast.stmt) -> list[gast.stmt]:
         if isinstance(target, gast.Name):
+            if isinstance(value, gast.Name) and value.id == target.id:
+                return []  # x = x changes nothing
             return [nodes.assign(target, value, like=like)]
         if isinstance(target, gast.Subscript):
             array = target.value.id

@@ -14,6 +14,7 @@ import gast
 
 from . import nodes
 from .anf import operation_hint
+from .annotations import Anno, setanno
 from .passmanager import PassContext, Transformation
 
 # Compiler flags that never carry a gradient and are read by control flow only.
@@ -79,7 +80,9 @@ class _Renamer:
         temp = self.ctx.namer.temp(operation_hint(statement.value))
         target = statement.targets[0]
         statement.targets = [nodes.name(temp, store=True, like=statement)]
-        return [statement, nodes.assign(target, nodes.name(temp, like=statement), like=statement)]
+        update = nodes.assign(target, nodes.name(temp, like=statement), like=statement)
+        setanno(update, Anno.COMPILER_COPY, True)
+        return [statement, update]
 
     def statement(self, statement: gast.stmt, env: dict[str, str], in_loop: bool) -> None:
         if isinstance(statement, gast.FunctionDef):
@@ -132,7 +135,9 @@ class _Renamer:
                 # a name the other branch never defines (it returned early) merges as None
                 value = nodes.name(version, like=statement) if version is not None \
                     else nodes.constant(None, statement)
-                branch.append(nodes.assign(merged, value, like=_last(branch, statement)))
+                copied = nodes.assign(merged, value, like=_last(branch, statement))
+                setanno(copied, Anno.COMPILER_COPY, True)
+                branch.append(copied)
             env[base] = merged
 
     def loop(self, statement: gast.For | gast.While, env: dict[str, str]) -> None:

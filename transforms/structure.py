@@ -178,7 +178,7 @@ class _Structurer:
 
     def index_loop(self, loop: gast.For, sequence: gast.expr, targets: list[gast.expr],
                    index: gast.expr | None = None, backwards: bool = False) -> list[gast.stmt]:
-        before, sequence = self._named(sequence, loop)
+        before, sequence = self._named(sequence, loop, _stored_in(loop.body))
         index_name = index.id if isinstance(index, gast.Name) else self.ctx.namer.temp("i")
         length = nodes.call(nodes.name("len", like=loop), [nodes.name(sequence, like=loop)],
                             like=loop)
@@ -199,7 +199,7 @@ class _Structurer:
                  index: gast.expr | None = None) -> list[gast.stmt]:
         before, names = [], []
         for sequence in sequences:
-            statements, name = self._named(sequence, loop)
+            statements, name = self._named(sequence, loop, _stored_in(loop.body))
             before += statements
             names.append(name)
         index_name = index.id if isinstance(index, gast.Name) else self.ctx.namer.temp("i")
@@ -215,8 +215,11 @@ class _Structurer:
         loop.body = [*reads, *loop.body]
         return [*before, loop]
 
-    def _named(self, expr: gast.expr, like: gast.stmt) -> tuple[list[gast.stmt], str]:
-        if isinstance(expr, gast.Name):
+    def _named(self, expr: gast.expr, like: gast.stmt,
+               rebound: set[str] = frozenset()) -> tuple[list[gast.stmt], str]:
+        """A name for the sequence a loop iterates over, fixed when the loop starts (the body
+        may rebind the name it came from)."""
+        if isinstance(expr, gast.Name) and expr.id not in rebound:
             return [], expr.id
         name = self.ctx.namer.temp("seq")
         return [nodes.assign(name, expr, like=like)], name
@@ -339,6 +342,11 @@ def _has_inner_return(body: list[gast.stmt]) -> bool:
                                                       and position == len(body) - 1):
                 return True
     return False
+
+
+def _stored_in(statements: list[gast.stmt]) -> set[str]:
+    return {node.id for statement in statements for node in gast.walk(statement)
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store)}
 
 
 def _is_call_to(expr: gast.expr, name: str) -> bool:
