@@ -61,6 +61,8 @@ class GradientFunction:
                             "register a rule with autodiff.defvjp for anything else")
         self._params = _positional_params(self._function, self._instance)
         self._unit: CompiledUnit | None = None
+        self._code = self._function.__code__
+        self._defaults = self._function.__defaults__
         self._positions = spec.positions or ()
         self._single = len(self._positions) == 1
         self._fast = (spec.weights is None and not spec.has_aux and not spec.sens_param
@@ -93,7 +95,9 @@ class GradientFunction:
 
     def _current_unit(self) -> CompiledUnit:
         unit = self._unit
-        if unit is None or not unit.valid():
+        if unit is None or not unit.valid() or self._function.__code__ is not self._code \
+                or self._function.__defaults__ is not self._defaults:
+            self._code, self._defaults = self._function.__code__, self._function.__defaults__
             unit = self._unit = self._compile()
         return unit
 
@@ -140,7 +144,9 @@ class GradientFunction:
     def _fast_call(self, args: tuple, kwargs: dict) -> Any:
         """The common case (positions only, no aux, no sensitivity), with checks inlined."""
         unit = self._unit
-        if unit is None or unit.version != registry.version or not unit.guards_hold():
+        if unit is None or unit.version != registry.version or not unit.guards_hold() \
+                or self._function.__code__ is not self._code \
+                or self._function.__defaults__ is not self._defaults:
             unit = self._current_unit()
         count = len(args)
         for position in self._positions:

@@ -277,7 +277,7 @@ def compile_function(fn: Any, request: CompileRequest) -> CompiledUnit:
     """The cached ``CompiledUnit`` of ``fn`` for ``request`` (compiling it on a miss)."""
     func, instance, _ = split_method(fn)
     owner = instance if instance is not None else func
-    key = (func.__code__, request, registry.version)
+    key = (func.__code__, id(func.__defaults__), request, registry.version)
     unit = cache.get_or_compile(owner, key, lambda: _compile(fn, request))
     if not unit.valid():
         cache.discard(owner, key)

@@ -62,6 +62,11 @@ class _TangentBuilder:
         function = self.ctx.function
         body, ret = function.body[:-1], function.body[-1]
         new_body = self.block(body)
+        args = function.args
+        for param in (arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs):
+            if param in self.activity.varied and param not in self.ctx.request.wrt:
+                zeros = nodes.call(nodes.dotted("_rt.zeros_like"), [nodes.name(param)])
+                new_body.insert(0, nodes.assign(self.tangent(param), zeros, like=function))
         value_dot = self.output_tangent(ret.value)
         result = nodes.tuple_([ret.value, value_dot], like=ret)
         args = _bare_arguments(function.args)

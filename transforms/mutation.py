@@ -136,6 +136,8 @@ class _Checker:
         if isinstance(value, gast.Name) and value.id in self.locals:
             return value.id
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+            if isinstance(value.slice, gast.List):
+                return None  # x[[0, 2]]: fancy indexing copies
             return value.value.id if value.value.id in self.locals else None
         if isinstance(value, gast.Attribute) and value.attr in _VIEW_ATTRIBUTES \
                 and isinstance(value.value, gast.Name):

@@ -61,7 +61,7 @@ class Normalize(Transformation):
         if isinstance(statement, gast.Pass):
             return []
         if isinstance(statement, (gast.If, gast.For, gast.While)):
-            statement.body = self.block(ctx, statement.body)
+            statement.body = self.block(ctx, statement.body) or [gast.Pass()]
             statement.orelse = self.block(ctx, statement.orelse)
             return [statement]
         if isinstance(statement, gast.AnnAssign):
