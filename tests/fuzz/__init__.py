@@ -4,7 +4,7 @@ and checked against central finite differences (and autograd, and forward mode).
 - ``generator``: writes the programs (``generate(chooser, family)``; hypothesis strategies in
   ``programs(family)``).
 - ``oracle``: runs one program and returns an ``Outcome`` (ok, skip, or fail with a report).
-- ``reduce``: shrinks a failing program statement by statement.
-- ``test_fuzz``: the quick profile (part of ``python -m pytest``).
-- ``python -m tests.fuzz --programs 20000``: the long profile.
+- ``reduce``: shrinks a failing program (statements, blocks, expressions, unused inputs).
+- ``test_fuzz``: the quick profile (400 programs, part of ``python -m pytest``).
+- ``long_profile`` (``python -m tests.fuzz --programs 20000``): the long profile.
 """

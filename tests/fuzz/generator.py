@@ -328,22 +328,40 @@ class Scope:
     fresh: set[str] = field(default_factory=set)
     aliases: dict[str, frozenset[str]] = field(default_factory=dict)
     lists: list[str] = field(default_factory=list)
-    loop_depth: int = 0
     depth: int = 0
     in_helper: bool = False
     innermost: str | None = None  # "for" or "while": the loop a `break`/`continue` leaves
+    # In loops, autodiff's in-place fence is flow-insensitive: a name that was not writable
+    # when the loop started stays unwritable in it (``frozen``), so does a name bound to a
+    # possible view anywhere in the loop (``tainted``), and a name written anywhere in the loop
+    # (``written``) never gets an alias in it. The sets are shared by the loop's nested blocks.
+    frozen: frozenset[str] = frozenset()
+    written: set[str] | None = None
+    tainted: set[str] | None = None
 
     def child(self, loop: str | None = None) -> Scope:
+        frozen, written, tainted = self.frozen, self.written, self.tainted
+        if loop is not None:
+            frozen = frozen | {n for n in self.floats if not self.writable(n)}
+            written = set() if written is None else written
+            tainted = set() if tainted is None else tainted
         return Scope(self.ns, list(self.floats), dict(self.ints), set(self.fresh),
-                     dict(self.aliases), list(self.lists), self.loop_depth + (loop is not None),
-                     self.depth + 1, self.in_helper, loop or self.innermost)
+                     dict(self.aliases), list(self.lists), self.depth + 1, self.in_helper,
+                     loop or self.innermost, frozen, written, tainted)
 
     def writable(self, name: str) -> bool:
         """Whether the program may write into ``name``: a fresh array no other name shares."""
         value = self.ns.get(name)
-        if name not in self.fresh or not isinstance(value, np.ndarray) or value.ndim == 0:
+        if name not in self.fresh or name in self.frozen or name in (self.tainted or ()) \
+                or not isinstance(value, np.ndarray) or value.ndim == 0:
             return False
         return not any(name in others for other, others in self.aliases.items() if other != name)
+
+    def unshared(self, e: Expr) -> Expr:
+        """``e``, copied if it may alias a name written in the current loop."""
+        if e.fresh or self.written is None or not e.names & self.written:
+            return e
+        return Expr(f"np.copy({e.text})", e.value, False, frozenset(), True)
 
 
 @dataclass(frozen=True)
@@ -370,7 +388,6 @@ class _Generator:
         self.c = chooser
         self.family = family
         self.features = FAMILY_FEATURES[family]
-        self.lines: list[str] = []
         self.helpers: list[str] = []
         self.helper_ns: dict[str, Any] = {"np": np}
         self.helper_info: dict[str, tuple[list[str], list[Any], int]] = {}
@@ -560,9 +577,11 @@ class _Generator:
         else:
             scope.fresh.discard(name)
             scope.aliases[name] = e.names
+            if scope.tainted is not None:
+                scope.tainted.add(name)
 
     def assign(self, out: list[str], scope: Scope, indent: int) -> None:
-        e = self.expr(scope, self.c.integer(1, 3))
+        e = scope.unshared(self.expr(scope, self.c.integer(1, 3)))
         name = self.fresh_name("v")
         self.emit(out, scope, f"{name} = {e.text}", indent)
         self.run(scope, f"{name} = {e.text}")
@@ -586,12 +605,14 @@ class _Generator:
         if not fits(e.value):
             return False
         kind = weighted(self.c, [("template", 5), ("augmented", 2), ("plain", 1)])
-        if kind == "augmented" and (scope.writable(name) or not isinstance(target, np.ndarray)):
+        if kind == "augmented" and self.augmentable(scope, name):
             op = pick(self.c, AUGMENTED)
             rhs = e.text if op in ("+=", "-=") else (
                 f"np.cos({e.text})" if op == "*=" else f"2.0 + np.sin({e.text})")
             line = f"{name} {op} {rhs}"
             fresh = name in scope.fresh
+            if isinstance(target, np.ndarray) and scope.written is not None:
+                scope.written.add(name)
         elif kind == "plain" and np.shape(e.value) == shape and e.fresh and e.text != name:
             line = f"{name} = {e.text}"
             fresh = True
@@ -609,6 +630,17 @@ class _Generator:
             scope.fresh.add(name)
             scope.aliases.pop(name, None)
         return True
+
+    @staticmethod
+    def augmentable(scope: Scope, name: str) -> bool:
+        """``name op= e`` keeps numpy and autodiff in agreement: a writable array (updated in
+        place), or a fresh number no other name shares (autodiff's in-place fence cannot tell
+        a number from an array when it was passed in or copied from a name, and rejects
+        ``v = c; v += 1.0``)."""
+        if scope.writable(name):
+            return True
+        return not isinstance(scope.ns[name], np.ndarray) and name in scope.fresh and \
+            not any(name in others for others in scope.aliases.values())
 
     def swap(self, out: list[str], scope: Scope, indent: int) -> bool:
         pairs = [(a, b) for a in scope.floats for b in scope.floats if a < b and a != "t"
@@ -678,6 +710,8 @@ class _Generator:
         self.run(scope, line)
         self.emit(out, scope, line, indent)
         self.writes = True
+        if scope.written is not None:
+            scope.written.add(name)
         return True
 
     def append(self, out: list[str], scope: Scope, indent: int) -> bool:
@@ -707,7 +741,7 @@ class _Generator:
         if f.calls and not scope.in_helper:
             kinds += [("call", 4)]
         if scope.innermost in ("for", "while"):
-            kinds += [("jump", 1)]
+            kinds += [("jump", 2)]
         if f.branches and not scope.in_helper and scope.depth > 0:
             kinds += [("return", 1)]
         kind = weighted(self.c, [k for k in kinds if k[1] > 0])
@@ -787,6 +821,8 @@ class _Generator:
             if name not in ints and name not in child.floats:
                 child.floats.append(name)
                 child.aliases[name] = source  # a row is a view of the array iterated over
+                if child.tainted is not None:
+                    child.tainted.add(name)
         child.ints.update(ints)
         self.block(out, child, indent + 1, budget, self.c.integer(1, 3))
         self.merge(scope, child)
@@ -795,7 +831,8 @@ class _Generator:
 
     def for_block(self, out: list[str], scope: Scope, indent: int, budget: list[int]) -> None:
         arrays = [n for n in scope.floats if isinstance(scope.ns[n], np.ndarray)
-                  and scope.ns[n].ndim >= 1 and not scope.writable(n)]
+                  and scope.ns[n].ndim >= 1 and not scope.writable(n)
+                  and n not in (scope.written or ())]
         form = weighted(self.c, [("range", 6), ("rows", 2 if arrays else 0),
                                  ("enumerate", 1 if arrays else 0), ("zip", 1 if arrays else 0),
                                  ("reversed", 1)])
@@ -881,13 +918,16 @@ class _Generator:
             # call an existing helper again: the same compiled unit with other values
             name = f"h{self.c.integer(0, len(self.helpers) - 1)}"
             params, dummies, _ = self.helper_info[name]
-            args = [self.expr(scope, 0, prefer=lambda v, d=d: np.shape(v) == np.shape(d))
-                    for d in dummies]
-            if [np.shape(a.value) for a in args] != [np.shape(d) for d in dummies]:
+            def like(v: Any, d: Any) -> bool:
+                return type(v) is type(d) and np.shape(v) == np.shape(d)
+
+            args = [self.expr(scope, 0, prefer=lambda v, d=d: like(v, d)) for d in dummies]
+            if not all(like(a.value, d) for a, d in zip(args, dummies, strict=True)):
                 return False
         else:
             args = [self.expr(scope, self.c.integer(0, 1)) for _ in range(self.c.integer(1, 3))]
             name, params = self.helper([a.value for a in args])
+        args = [scope.unshared(a) for a in args]
         texts = [a.text for a in args]
         if len(texts) >= 2 and chance(self.c, 25):
             texts[-1] = f"{params[len(texts) - 1]}={texts[-1]}"

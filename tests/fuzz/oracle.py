@@ -44,7 +44,8 @@ _counter = itertools.count(1)
 @dataclass(frozen=True)
 class Outcome:
     """``status``: "ok", "skip" (not checkable at these inputs), "fail" (a compiler bug or a
-    wrong gradient), or "invalid" (numpy itself rejects the program: a generator bug)."""
+    wrong gradient), "known" (a failure matching one of ``KNOWN_BUGS``; ``kind`` names it), or
+    "invalid" (numpy itself rejects the program: a generator bug)."""
 
     status: str
     kind: str = ""
@@ -263,6 +264,14 @@ def finite_differences(fn: Callable[..., Any], args: tuple[Any, ...], position: 
     return grad
 
 
+def accurate_differences(fn: Callable[..., Any], args: tuple[Any, ...], position: int,
+                         h: float = 1e-3) -> Any:
+    """Fourth-order central differences (error ~h**4): the referee when autodiff and autograd
+    disagree by more than their rounding but both pass the plain finite-difference check."""
+    steps = {k: finite_differences(fn, args, position, eps=k * h) for k in (1, 2)}
+    return (4 * np.asarray(steps[1]) - np.asarray(steps[2])) / 3
+
+
 def _close(got: Any, expected: Any, scale: float, rtol: float = RTOL,
            atol: float = ATOL) -> bool:
     got_array = np.asarray(got, dtype=np.float64)
@@ -284,6 +293,45 @@ def _inputs_equal(args: tuple[Any, ...], before: tuple[Any, ...]) -> bool:
                for a, b in zip(args, before, strict=True))
 
 
+# ---- known compiler bugs -----------------------------------------------------------------------
+# Each is reported (see tests/programs/regressions.py for its minimal program). A failure that
+# matches one is classified "known" rather than "fail", so that the quick profile stays green
+# and the long profile separates new bugs from old ones. Remove an entry when its bug is fixed
+# (its strict xfail regression test will say so).
+
+
+@dataclass(frozen=True)
+class KnownBug:
+    name: str
+    summary: str
+    matches: Callable[[Program, Outcome], bool]
+
+
+def _retval_alias(program: Program, outcome: Outcome) -> bool:
+    return outcome.kind == "rejected" and "while _retval (a view or alias of it" in outcome.detail
+
+
+# Fixed since (their recognizers are gone, their programs stay in tests/programs/regressions.py):
+# dead reads of an input in a loop (UnboundLocalError 'd<input>'), `for r in x` rebinding x,
+# `x = x` in a loop, element writes under nested ifs rejected, `s += 1.0` on an aliased number
+# rejected, forward mode reading '<param>_dot' of a helper parameter before assigning it,
+# writes into fancy-indexed copies rejected.
+KNOWN_BUGS = [
+    KnownBug("fence-retval-alias",
+             "a write into v after a loop containing `return v` is rejected as 'v is modified "
+             "in place while _retval (a view or alias of it) is read afterwards'",
+             _retval_alias),
+]
+
+
+def known_bug(program: Program, outcome: Outcome) -> KnownBug | None:
+    """The known bug ``outcome`` (a failure of ``program``) is an instance of, if any."""
+    try:
+        return next((bug for bug in KNOWN_BUGS if bug.matches(program, outcome)), None)
+    except SyntaxError:
+        return None
+
+
 # ---- the check ---------------------------------------------------------------------------------
 
 
@@ -296,9 +344,14 @@ def check(program: Program, *, use_autograd: bool = True, forward: bool = True) 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _check(program, loaded, use_autograd, forward)
+            outcome = _check(program, loaded, use_autograd, forward)
     finally:
         loaded.close()
+    if outcome.status == "fail":
+        bug = known_bug(program, outcome)
+        if bug is not None:
+            return Outcome("known", bug.name, outcome.detail, outcome.autograd)
+    return outcome
 
 
 def _reference(program: Program, args: tuple[Any, ...]) -> tuple[Outcome | None, Any]:
@@ -356,21 +409,30 @@ def _check(program: Program, loaded: Loaded, use_autograd: bool, forward: bool) 
     grads = (grads,) if len(wrt) == 1 else tuple(grads)
     expected = {p: finite_differences(fn, args, p) for p in wrt}
     scale = max([1.0] + [float(np.max(np.abs(e))) for e in expected.values()])
+    autograd_outcome: Outcome | None = None
     for position, grad in zip(wrt, grads, strict=True):
         if _close(grad, expected[position], scale):
             continue
-        coarse = finite_differences(fn, args, position, eps=10 * EPS)
-        if _close(grad, coarse, scale):
+        steps = [finite_differences(fn, args, position, eps=k * EPS) for k in (10.0, 0.1)]
+        if any(_close(grad, step, scale) for step in steps):
             continue
+        if use_autograd:  # two independent AD tools agreeing beat inaccurate differences
+            autograd_outcome = _check_autograd(fn, program, args, wrt, grads, scale)
+            if autograd_outcome is not None and autograd_outcome.status == "ok":
+                break
+        if not all(_close(step, expected[position], scale) for step in steps):
+            return Outcome("skip", "ill-conditioned", "finite differences with steps 1e-5, "
+                           "1e-6 and 1e-7 disagree with each other")
         return Outcome("fail", "gradient",
                        f"d/d {program.inputs[position].name}: autodiff {_short(grad)}, "
                        f"finite differences {_short(expected[position])}")
     checked_autograd = False
     if use_autograd:
-        outcome = _check_autograd(program, args, wrt, grads, scale)
-        if outcome is not None and outcome.status == "fail":
-            return outcome
-        checked_autograd = outcome is not None
+        if autograd_outcome is None:
+            autograd_outcome = _check_autograd(fn, program, args, wrt, grads, scale)
+        if autograd_outcome is not None and autograd_outcome.status == "fail":
+            return autograd_outcome
+        checked_autograd = autograd_outcome is not None
     if forward:
         outcome = _check_forward(fn, program, args, grads, value)
         if outcome is not None:
@@ -378,7 +440,7 @@ def _check(program: Program, loaded: Loaded, use_autograd: bool, forward: bool) 
     return Outcome("ok", autograd=checked_autograd)
 
 
-def _check_autograd(program: Program, args: tuple[Any, ...], wrt: tuple[int, ...],
+def _check_autograd(fn: Callable[..., Any], program: Program, args: tuple[Any, ...], wrt: tuple[int, ...],
                     grads: tuple[Any, ...], scale: float) -> Outcome | None:
     """None if autograd is missing or cannot run this program; else ok or fail."""
     if program.writes or "float(" in program.source:
@@ -402,10 +464,16 @@ def _check_autograd(program: Program, args: tuple[Any, ...], wrt: tuple[int, ...
     if any(np.shape(g) != np.shape(args[p]) for p, g in zip(wrt, theirs, strict=True)):
         return None  # autograd does not unbroadcast every rule (np.where with a float)
     for position, ours, reference in zip(wrt, grads, theirs, strict=True):
-        if not _close(ours, reference, scale, rtol=AUTOGRAD_RTOL, atol=1e-9):
+        if _close(ours, reference, scale, rtol=AUTOGRAD_RTOL, atol=1e-9):
+            continue
+        referee = accurate_differences(fn, args, position)
+        ours_error = np.max(np.abs(np.asarray(ours, np.float64) - referee))
+        their_error = np.max(np.abs(np.asarray(reference, np.float64) - referee))
+        if ours_error > their_error:
             return Outcome("fail", "autograd",
                            f"d/d {program.inputs[position].name}: autodiff {_short(ours)}, "
-                           f"autograd {_short(reference)}", autograd=True)
+                           f"autograd {_short(reference)}, fourth-order differences "
+                           f"{_short(referee)}", autograd=True)
     return Outcome("ok", autograd=True)
 
 

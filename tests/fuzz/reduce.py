@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import copy
+import re
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -125,8 +126,17 @@ def _drop_unused_inputs(program: Program) -> Iterator[Program]:
 
 
 def signature(outcome: Outcome) -> str:
-    """What makes two failures "the same": the kind, and the exception type if any."""
+    """What makes two failures "the same": the kind, the exception type if any, and for a
+    rejection its message with names replaced by placeholders (``v1 ... v1`` stays distinct
+    from ``v1 ... x0``) and line numbers dropped."""
     head = outcome.detail.split(":", 1)[0] if outcome.kind in _RAISING else ""
+    if outcome.kind == "rejected":
+        message = outcome.detail.split("\n", 1)[0]
+        message = re.sub(r"\(<fuzz program \d+>, line \d+\)|line \d+", "", message)
+        names: dict[str, str] = {}
+        message = re.sub(r"\b[a-z_][a-z_]*\d+\b",
+                         lambda m: names.setdefault(m.group(0), f"N{len(names)}"), message)
+        head = message
     return f"{outcome.status} {outcome.kind} {head}"
 
 

@@ -61,6 +61,10 @@ def _draw(kind: str, shape: tuple[int, ...], rng: np.random.Generator) -> Any:
         return np.reshape(values * rng.choice([-1.0, 1.0], size=n), shape)
     if kind == "offgrid":  # at least 0.2 away from every integer and half-integer
         return rng.integers(-3, 3, size=shape) + rng.uniform(0.2, 0.4, size=shape)
+    if kind == "big":  # above every other kind's values: the unique maximum
+        return rng.uniform(10.0, 11.0, size=shape)
+    if kind == "small":  # below every other kind's values: the unique minimum
+        return rng.uniform(-11.0, -10.0, size=shape)
     if kind == "bool":
         return rng.random(size=shape) < 0.5
     if kind == "fortran":
@@ -73,7 +77,7 @@ def _draw(kind: str, shape: tuple[int, ...], rng: np.random.Generator) -> Any:
 
 KINDS = {
     "normal", "positive", "unit", "above1", "away0", "distinct", "distinct_abs", "offgrid",
-    "bool", "fortran", "matrix", "const", "list", "tuple", "dict", "pyfloat", "npscalar",
+    "bool", "fortran", "matrix", "const", "big", "small", "list", "tuple", "dict", "pyfloat", "npscalar",
 }  # fmt: skip
 
 
@@ -512,9 +516,10 @@ _MASK6 = np.array([True, False, True, False, False, True])
 # ---- Python's numeric builtins and the math module ------------------------------------------
 
 add(builtins.sum, case("list", L(N(3), N(3))), case("bcast", L(N(2, 3), N(3))))
-for _extremum in (builtins.max, builtins.min):
+for _extremum, _winner in ((builtins.max, "big"), (builtins.min, "small")):
     add(_extremum, case("pair", D(), D()), case("list", L(D(), D(), D())),
-        case("eight", *(D() for _ in range(8))))
+        *(case(f"eight-won-by-{k}", *(_spec(_winner)() if i == k else D() for i in range(8)))
+          for k in range(8)))
 add(MethodKey("item"), case("0d", N()), case("one", N(1, 1)), case("index", N(2, 3), 4))
 for _name, _kind in (("sqrt", "positive"), ("exp", "normal"), ("expm1", "normal"),
                      ("log", "positive"), ("log1p", "positive"), ("log2", "positive"),

@@ -1,0 +1,202 @@
+"""Regression programs: shrunk programs the fuzzer (``tests/fuzz``) found failing.
+
+Each function is the minimal program of one failure, as a numpy user would write it; the
+docstring says what went wrong (past tense: fixed; present tense: still open).
+``test_regressions.py`` differentiates each one; those whose bug is still open are strict xfails
+there (fixing the bug turns them red, so the mark gets removed with the fix).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# ---- adjoint-read-before-assigned: a dead read of an input inside a loop ----------------------
+
+
+def dead_read_in_for_loop(x):
+    """The loop reads ``x`` but its result is unused; the backward sweep accumulated into
+    ``dx`` before assigning it: UnboundLocalError instead of the gradient 2."""
+    y = x * 2.0
+    for _ in range(1):
+        z = x  # noqa: F841
+    return y
+
+
+def dead_read_in_while_loop(x):
+    """The shrunk fuzz program: the same with a while loop."""
+    v1 = x
+    k = 0
+    while k < 1:
+        v4 = x  # noqa: F841
+        k = 1
+    return v1
+
+
+def helper_constant(p):
+    return 0.5
+
+
+def dead_read_after_helper_call(c):
+    """With a call first, the gradient's final ``return (..., (dc,))`` named a ``dc`` that was
+    never assigned: NameError instead of the gradient 0."""
+    v = helper_constant(c)
+    for _ in range(2):
+        w = c  # noqa: F841
+    return v
+
+
+# ---- loop-over-rebound-name: iterating an array the body rebinds --------------------------------
+
+
+def loop_over_rebound_array(x):
+    """numpy iterates over the rows ``x`` had when the loop started; the compiled loop read
+    ``x[i]`` of the *rebound* ``x``: wrong value and gradient (4 everywhere for 3 items)."""
+    for r in x:
+        x = x + r
+    return x
+
+
+def enumerate_over_rebound_array(x):
+    """The same through ``enumerate``."""
+    for i, r in enumerate(x):
+        x = np.tanh(x + r * i)
+    return np.sum(x)
+
+
+# ---- self-assignment-in-loop: `x = x` inside a loop cuts the gradient ---------------------------
+
+
+def self_assignment_in_loop(x):
+    """A no-op rebinding inside a loop: the gradient was zeros instead of ones; then, with the
+    rebinding dropped, the generated loop body was empty (IndentationError)."""
+    for _ in range(3):
+        x = x
+    return x
+
+
+def self_assignment_in_enumerate_loop(x, y):
+    """The shrunk fuzz program (the unused ``y`` is iterated over): zeros instead of ones."""
+    for _i, _row in enumerate(y):
+        x = x
+    return x
+
+
+# ---- fence-nested-branch-writes: element writes in nested ifs are rejected ----------------------
+
+
+def writes_in_nested_ifs(x):
+    """A fresh array written under nested ifs: was rejected with "v is modified in place while
+    v (a view or alias of it) is read afterwards" although nothing aliases ``v``."""
+    v = np.sin(x)
+    if np.sum(x) <= 0.5:
+        if np.sum(x) > 1.0:
+            v[0] = 2.0
+        v[1] = 3.0
+    return v
+
+
+# ---- the in-place fence and immutable scalars ---------------------------------------------------
+
+
+def augmented_scalar_with_a_copy(x):
+    """``s`` is a numpy scalar (immutable: ``s += 1.0`` rebinds it), yet the in-place fence
+    rejected the program: "numpy would show the change in prev" is not true for scalars."""
+    s = np.sum(x)
+    prev = s
+    s += 1.0
+    return s * prev
+
+
+def augmented_float_literal_with_a_copy(x):
+    """The same with a Python float literal, whose type is known at compile time."""
+    s = 0.3
+    prev = s
+    s -= 1.0
+    return prev * x + s
+
+
+def write_into_fancy_indexed_copy(x):
+    """``x[[0, 0, 1]]`` is a copy (fancy indexing), but the in-place fence treated every
+    subscript as a possible view of ``x`` and rejected the write into it."""
+    v = x[[0, 0, 1]]
+    v[0] = 2.0
+    return np.sum(v) + np.sum(x)
+
+
+def rebound_in_loop_then_written(x):
+    """``v`` aliases ``y`` before the loop but is rebound to a fresh array in the loop before
+    each write: rejected as "v is modified in place while y (a view or alias of it) is read
+    afterwards" (the fence does not see the rebinding inside loops)."""
+    y = x * 2.0
+    v = y
+    for _ in range(2):
+        v = np.tanh(y)
+        v[0] = 1.0
+    return np.sum(v) + np.sum(y)
+
+
+def write_into_one_tuple_element(x):
+    """``a`` and ``b`` are different arrays from one tuple; writing into ``a`` is rejected as
+    "a is modified in place while b (a view or alias of it) is read afterwards"."""
+    t = (x * 2.0, x * 3.0)
+    a = t[0]
+    b = t[1]
+    a[0] = 1.0
+    return np.sum(a) + np.sum(b)
+
+
+def write_after_early_return_in_loop(x):
+    """A ``return v`` inside a loop, then a write into ``v`` after the loop: rejected as "v is
+    modified in place while _retval (a view or alias of it) is read afterwards" (``_retval`` is
+    the compiler's own name; once the function returned, nothing is written)."""
+    v = np.sin(x)
+    for _ in range(2):
+        if np.sum(x) > 5.5:
+            return v
+    v[1:] = 1.0
+    return v
+
+
+# ---- tangent-read-before-assigned: forward mode through a helper --------------------------------
+
+
+def helper_updating_its_first_argument(p0, p1):
+    for _ in range(1):
+        p0 = p1 + p0
+    return p0
+
+
+def constant_argument_updated_in_helper_loop(t):
+    """Forward mode: the helper's ``p0`` gets no tangent at the call site (a constant) but an
+    active value inside the helper's loop; the tangent code read ``p0_dot`` before assigning
+    it (UnboundLocalError). Reverse mode was fine."""
+    return helper_updating_its_first_argument(0.5, t)
+
+
+def helper_reading_then_updating(p0, p1):
+    v2 = p1
+    for _ in range(1):
+        p1 = p0
+    return v2
+
+
+def zeros_argument_updated_in_helper_loop(x):
+    """The shrunk fuzz program of the same forward-mode bug (``p1_dot``)."""
+    return helper_reading_then_updating(x, np.zeros(2))
+
+
+# ---- fuzz findings that were finite-difference artifacts: kept as analytic checks --------------
+
+
+def repeated_squaring(x):
+    """sin(x**16) by four squarings: derivatives grow like 16 x**15, finite differences
+    lose their accuracy; the gradient itself is right."""
+    for _ in range(4):
+        x = x * x
+    return np.sin(x)
+
+
+def reciprocal_sine_of_a_product(x):
+    """1/sin(<x, x>**2): a large gradient near a pole of 1/sin."""
+    v = np.dot(x, x)
+    return np.divide(1.0, np.sin(v * v))
