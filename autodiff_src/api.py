@@ -17,6 +17,7 @@ import numpy as np
 from . import compiler
 from .compiler import CompiledUnit
 from .errors import Loc
+from .runtime import custom as custom_module
 from .runtime import registry
 from .runtime.custom import custom_vjp
 from .spec import GradSpec
@@ -291,14 +292,19 @@ def _check_aux(value: Any) -> None:
                          + (" of length 1" if isinstance(value, tuple) else ""))
 
 
+_VALIDATOR_FILE = custom_module.__file__  # rule wrappers that check shapes: not the rule
+
+
 def _annotate(error: Exception, unit: CompiledUnit) -> None:
     """Add a note naming the user line whose gradient code raised ``error``."""
     traceback = error.__traceback__
-    line = None
+    line, callee = None, None
     while traceback is not None:
         code = traceback.tb_frame.f_code
         if code.co_filename.startswith("<autodiff ") or code.co_filename == unit.filename:
-            line = (code.co_filename, traceback.tb_lineno)
+            line, callee = (code.co_filename, traceback.tb_lineno), None
+        elif line is not None and callee is None and code.co_filename != _VALIDATOR_FILE:
+            callee = code  # the rule or helper the generated line called
         traceback = traceback.tb_next
     if line is None:
         return
@@ -307,6 +313,9 @@ def _annotate(error: Exception, unit: CompiledUnit) -> None:
         return
     note = (f"raised by the gradient code of {Loc(origin.filename, origin.lineno)}: "
             f"{origin.text}")
+    if callee is not None and not callee.co_filename.startswith("<"):
+        name = getattr(callee, "co_qualname", callee.co_name)
+        note += f" (in {name}, {callee.co_filename}:{callee.co_firstlineno})"
     if sys.version_info >= (3, 11):
         error.add_note(note)
     else:

@@ -446,9 +446,6 @@ def test_a_raising_rule_names_the_user_line(deg2rad_rule: Any) -> None:
     assert "faulty_rule" in frames  # the rule is on the traceback
 
 
-@pytest.mark.xfail(strict=True, reason="an exception raised inside a user gradient rule gets a "
-                   "note naming the user line, but neither the note nor the message names the "
-                   "rule (only the traceback does)")
 def test_a_raising_rule_is_named_in_the_error(deg2rad_rule: Any) -> None:
     deg2rad_rule(faulty_rule)
     with pytest.raises(ValueError) as raised:

@@ -4,9 +4,9 @@
   result is right and each (function, request) is compiled exactly once (counted by wrapping
   ``autodiff.compiler._compile_unit``).
 - Short-lived closures are differentiated and dropped: the cache and linecache end up where
-  they started. Each closure is a new function, compiled anew (~3 ms), so the normal run uses
+  they started. Each closure is a new function, compiled anew (~4 ms), so the normal run uses
   1,000; ``AUTODIFF_STRESS_CLOSURES=10000 python -m pytest tests/api/test_stress.py`` runs the
-  full 10,000 (about 30 s).
+  full 10,000 (about 45 s, plus 13 s for 500 lambdas).
 - A function redefined (same name, new body) never gets the old gradient.
 """
 
