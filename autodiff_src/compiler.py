@@ -25,6 +25,7 @@ from .runtime.operators import BINARY_OPERATORS, UNARY_OPERATORS
 from .transforms import pipeline_for
 from .transforms.check import CheckSyntax
 from .transforms.codegen import emit
+from .transforms.guards import ABSENT, NameGuard
 from .transforms.parse import SourceUnavailableError, parse_function
 from .transforms.passmanager import Step, new_context, run_pipeline
 from .transforms.request import CompileRequest
@@ -187,19 +188,6 @@ CALLABLE_ADAPTERS: list[Any] = []
 RULES = RuntimeRules()
 
 
-@dataclass(frozen=True, slots=True)
-class Guard:
-    """A global name the compiled code resolved at compile time, and what it found."""
-
-    namespace: dict[str, Any]
-    name: str
-    value: Any
-
-    def holds(self) -> bool:
-        return self.namespace.get(self.name, _ABSENT) is self.value
-
-
-_ABSENT = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +209,8 @@ class CompiledUnit:
     seeds: tuple[str | None, ...]
     returns_tuple: bool
     callees: tuple[CompiledUnit, ...]
-    guards: tuple[Guard, ...]
+    guards: tuple[NameGuard, ...]  # checked inline on every call
+    other_guards: tuple[Any, ...]  # closure cells, items, lengths, class attributes
     version: int
     output_varied: bool = True
 
@@ -247,8 +236,11 @@ class CompiledUnit:
         return self.version == registry.version and self.guards_hold()
 
     def guards_hold(self) -> bool:  # a loop, not all(): this runs on every gradient call
-        for guard in self.guards:  # noqa: SIM110
-            if guard.namespace.get(guard.name, _ABSENT) is not guard.value:
+        for guard in self.guards:
+            if guard.namespace.get(guard.name, ABSENT) is not guard.value:
+                return False
+        for guard in self.other_guards:  # noqa: SIM110
+            if not guard.holds():
                 return False
         return True
 
@@ -316,15 +308,18 @@ def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None
                     func.__defaults__, func.__kwdefaults__,
                     tuple(not name.startswith("bwd_") for name in names), label)
     functions = load(spec)
-    guards = [Guard(source.globals, name, value) for name, value in summary.guards.items()]
+    guards = list(summary.guards)
     for callee in callees.units:
         guards.extend(callee.guards)
+        guards.extend(callee.other_guards)
     return CompiledUnit(
         name=source.name, functions=functions, source=emitted.source,
         line_table=emitted.line_table, filename=functions[0].__code__.co_filename,
         wrt=request.wrt, weight_ids=summary.weights_returned, seeds=summary.seeds,
         returns_tuple=summary.returns_tuple, callees=tuple(callees.units),
-        guards=tuple(guards), version=registry.version,
+        guards=tuple(g for g in guards if isinstance(g, NameGuard)),
+        other_guards=tuple(g for g in guards if not isinstance(g, NameGuard)),
+        version=registry.version,
         output_varied=summary.output_varied)
 
 

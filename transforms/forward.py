@@ -77,7 +77,7 @@ class _TangentBuilder:
         output_varied = any(isinstance(node, gast.Name) and node.id in self.activity.varied
                             for node in gast.walk(ret.value))
         self.ctx.summary = GradientSummary(tangent_params, isinstance(ret.value, gast.Tuple), (),
-                                           dict(self.resolution.guards), output_varied)
+                                           tuple(self.ctx.guards), output_varied)
         return nodes.function_def(self.generated_name(), args,
                                   [*new_body, nodes.return_(result, like=ret)], like=function)
 

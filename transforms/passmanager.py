@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import gast
 
 from ..errors import AutodiffError, AutodiffInternalError
+from .guards import GuardSet
 from .naming import Namer, names_in
 from .parse import SourceFunction
 
@@ -28,7 +29,7 @@ class GradientSummary:
     # (forward mode: per differentiated parameter, the keyword taking its tangent)
     returns_tuple: bool  # the function returns a tuple literal
     weights_returned: tuple[int, ...]  # ids of the weights whose adjoints are returned
-    guards: dict[str, Any]  # global names resolved at compile time
+    guards: tuple[Any, ...]  # compile-time lookups the code depends on (guards.py)
     output_varied: bool = True  # does the returned value depend on the differentiated inputs?
 
 
@@ -44,6 +45,7 @@ class PassContext:
     namer: Namer = field(default_factory=Namer)
     bindings: dict[str, Any] = field(default_factory=dict)  # names generated code closes over
     summary: GradientSummary | None = None  # set by the reverse pass
+    guards: GuardSet = field(default_factory=GuardSet)  # lookups resolved at compile time
     _analyses: dict[type, Any] = field(default_factory=dict)
 
     @property

@@ -5,7 +5,7 @@ Input: ANF + SSA function. Output (an analysis): ``Resolution`` mapping each ass
 attribute, subscript), a non-differentiable operation, a call to a user function (transformed
 recursively), a copy, a tuple/list build, a tuple unpack, or something unknown (an error only if
 it turns out to be active). Callees are looked up in the function's closure, globals and
-builtins at compile time; the global names used are recorded as cache guards.
+builtins at compile time; every lookup the result depends on is recorded as a cache guard (``guards.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import builtins
 import inspect
 import operator
+import types
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -21,6 +22,7 @@ import gast
 
 from . import nodes
 from .anf import ARRAY_ATTRIBUTES, is_static, local_names, root_name
+from .guards import GuardSet
 from .passmanager import Analysis, PassContext
 
 
@@ -53,7 +55,6 @@ class Operation:
 class Resolution:
     operations: dict[int, Operation]  # id(Assign) -> Operation
     weight_names: dict[str, int]  # non-local name -> id of the requested Parameter it holds
-    guards: dict[str, Any]  # global name -> object it was resolved to
 
     def of(self, statement: gast.stmt) -> Operation:
         return self.operations[id(statement)]
@@ -80,10 +81,10 @@ class Resolve(Analysis):
         for statement in gast.walk(ctx.function):
             if isinstance(statement, gast.Assign):
                 operations[id(statement)] = resolver.operation(statement)
-        return Resolution(operations, resolver.weight_names(), resolver.guards)
+        return Resolution(operations, resolver.weight_names())
 
 
-def lookup_static(ctx: PassContext, identifier: str, guards: dict | None = None) -> Any:
+def lookup_static(ctx: PassContext, identifier: str, guards: GuardSet | None = None) -> Any:
     """What a non-local name refers to at compile time: constants, closure, globals, builtins."""
     if identifier in ctx.request.constants:
         return ctx.request.constants[identifier]
@@ -92,33 +93,60 @@ def lookup_static(ctx: PassContext, identifier: str, guards: dict | None = None)
     if identifier in ctx.source.nested:
         return ctx.source.nested[identifier]
     if identifier in ctx.source.closure:
+        cell = ctx.source.closure[identifier]
         try:
-            return ctx.source.closure[identifier].cell_contents
+            value = cell.cell_contents
         except ValueError:
             return MISSING
+        if guards is not None:
+            guards.cell(cell, value)
+        return value
     namespace = ctx.source.globals
     if identifier in namespace:
         if guards is not None:
-            guards[identifier] = namespace[identifier]
+            guards.name(namespace, identifier, namespace[identifier])
         return namespace[identifier]
     return getattr(builtins, identifier, MISSING)
 
 
 def evaluate_static(ctx: PassContext, expr: gast.expr, locals_: set[str],
-                    guards: dict | None = None) -> Any:
-    """The object a non-local name, attribute chain or constant subscript refers to, or MISSING."""
+                    guards: GuardSet | None = None) -> Any:
+    """The object a non-local name, attribute chain or constant subscript refers to, or MISSING.
+
+    With ``guards``, every lookup the result depends on is recorded as a cache guard.
+    """
     if isinstance(expr, gast.Name):
         return MISSING if expr.id in locals_ else lookup_static(ctx, expr.id, guards)
     if isinstance(expr, gast.Attribute):
         base = evaluate_static(ctx, expr.value, locals_, guards)
-        return MISSING if base is MISSING else getattr(base, expr.attr, MISSING)
+        if base is MISSING:
+            return MISSING
+        value = getattr(base, expr.attr, MISSING)
+        if guards is not None and value is not MISSING and not _is_library_primitive(ctx, base,
+                                                                                     value):
+            guards.attribute(base, expr.attr, value)
+        return value
     if isinstance(expr, gast.Subscript) and isinstance(expr.slice, gast.Constant):
         base = evaluate_static(ctx, expr.value, locals_, guards)
         try:
-            return MISSING if base is MISSING else base[expr.slice.value]
+            value = MISSING if base is MISSING else base[expr.slice.value]
         except (TypeError, KeyError, IndexError):
             return MISSING
+        if guards is not None and value is not MISSING:
+            guards.item(base, expr.slice.value, value)
+        return value
     return MISSING
+
+
+def _is_library_primitive(ctx: PassContext, base: Any, value: Any) -> bool:
+    """``np.tanh`` and the like: module attributes with registered rules are not guarded
+    (rebinding numpy's own functions after compiling is not supported)."""
+    if not isinstance(base, types.ModuleType):
+        return False
+    try:
+        return ctx.rules.lookup(value) is not None or ctx.rules.is_nondifferentiable(value)
+    except TypeError:  # unhashable
+        return False
 
 
 def operand_key(expr: gast.expr, locals_: set[str]) -> str | None:
@@ -139,7 +167,7 @@ class _Resolver:
         self.ctx = ctx
         self.rules = ctx.rules
         self.locals = local_names(ctx.function) - set(ctx.request.constants)
-        self.guards: dict[str, Any] = {}
+        self.guards = ctx.guards
 
     def evaluate(self, expr: gast.expr) -> Any:
         return evaluate_static(self.ctx, expr, self.locals, self.guards)

@@ -101,7 +101,7 @@ class GradientBuilder(ControlFlow, Emission):
         output_varied = any(_names_in(ret.value) & self.activity.varied)
         self.ctx.summary = GradientSummary(self.seed_names(ret, seeds),
                                            isinstance(ret.value, gast.Tuple),
-                                           self.weights_returned, dict(self.resolution.guards),
+                                           self.weights_returned, tuple(self.ctx.guards),
                                            output_varied)
         if self.request.split:
             return self.split(forward, seeds, backward, ret, gradients)

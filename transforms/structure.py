@@ -160,9 +160,10 @@ class _Structurer:
         root = root_name(loop.iter)
         if root is None or root in self.locals or not isinstance(loop.target, gast.Name):
             return None
-        value = evaluate_static(self.ctx, loop.iter, self.locals)
+        value = evaluate_static(self.ctx, loop.iter, self.locals, self.ctx.guards)
         if not isinstance(value, (tuple, list)) or len(value) > MAX_UNROLL:
             return None
+        self.ctx.guards.length(value)
         target = loop.target.id
         if any(isinstance(node, gast.Name) and node.id == target
                and isinstance(node.ctx, gast.Store) for node in gast.walk(loop)

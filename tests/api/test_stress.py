@@ -366,9 +366,6 @@ def tripled(v):
     return v * 3.0
 
 
-@pytest.mark.xfail(strict=True, reason="a callee reached through a closure variable is not "
-                   "guarded: after the enclosing function rebinds it (nonlocal), grad(outer) "
-                   "still differentiates the old callee while outer() calls the new one")
 def test_rebound_closure_callee_is_not_served_stale() -> None:
     outer, rebind = make_rebindable()
     x = np.ones(2)
@@ -389,12 +386,71 @@ def uses_holder(x):
     return np.sum(HOLDER.fn(x))
 
 
-@pytest.mark.xfail(strict=True, reason="documented limit (docs/architecture.md, Known limits): "
-                   "a callee resolved through an attribute of a compile-time constant is not "
-                   "guarded, so rebinding the attribute keeps the old gradient")
 def test_rebound_attribute_callee_is_not_served_stale() -> None:
     HOLDER.fn = lambda v: v * 2.0
     x = np.ones(2)
     np.testing.assert_allclose(autodiff.grad(uses_holder)(x), 2.0)
     HOLDER.fn = tripled
     np.testing.assert_allclose(autodiff.grad(uses_holder)(x), 3.0)
+
+
+class Scaler:
+    def __init__(self, factor: float) -> None:
+        self.factor = factor
+
+    def apply(self, v):
+        return v * self.factor
+
+
+SCALER = Scaler(2.0)
+STAGES = [lambda v: v * 2.0]
+
+
+def uses_method(x):
+    return np.sum(SCALER.apply(x))
+
+
+def uses_stages(x):
+    for stage in STAGES:
+        x = stage(x)
+    return np.sum(x)
+
+
+def test_rebound_class_method_callee_is_not_served_stale() -> None:
+    x = np.ones(2)
+    np.testing.assert_allclose(autodiff.grad(uses_method)(x), 2.0)
+    original = Scaler.apply
+    try:
+        Scaler.apply = lambda self, v: v * self.factor * 5.0
+        np.testing.assert_allclose(autodiff.grad(uses_method)(x), 10.0)
+    finally:
+        Scaler.apply = original
+
+
+def test_changed_list_of_callees_is_not_served_stale() -> None:
+    x = np.ones(2)
+    grad_fn = autodiff.grad(uses_stages)
+    np.testing.assert_allclose(grad_fn(x), 2.0)
+    STAGES[0] = tripled
+    np.testing.assert_allclose(grad_fn(x), 3.0)
+    STAGES.append(tripled)  # the unrolled loop now has two steps
+    np.testing.assert_allclose(grad_fn(x), 9.0)
+    del STAGES[1:]
+    STAGES[0] = lambda v: v * 2.0
+
+
+BATCH = np.ones(3)
+
+
+def uses_batch(w):
+    return np.sum(BATCH * w) + np.sum(BATCH.sum() * w)
+
+
+def test_rebinding_data_does_not_recompile(compilations: Counter[tuple[Any, Any]]) -> None:
+    global BATCH
+    grad_fn = autodiff.grad(uses_batch)
+    w = np.ones(3)
+    for step in range(5):
+        BATCH = np.full(3, float(step))
+        np.testing.assert_allclose(grad_fn(w), 4.0 * step)
+    assert sum(compilations.values()) == 1
