@@ -127,9 +127,9 @@ class GuardSet:
                 self._add((id(base), name, "class"), TypeGuard(base, name, found))
 
     def item(self, container: Any, key: Any, value: Any) -> None:
-        if not is_data(value) and isinstance(container, (list, tuple, dict)):
-            if not isinstance(container, tuple):  # a tuple's items cannot be rebound
-                self._add((id(container), repr(key)), ItemGuard(container, key, value))
+        # a tuple's items cannot be rebound, so only lists and dicts are guarded
+        if not is_data(value) and isinstance(container, (list, dict)):
+            self._add((id(container), repr(key)), ItemGuard(container, key, value))
 
     def length(self, sequence: Any) -> None:
         if isinstance(sequence, list):  # a tuple cannot change length
