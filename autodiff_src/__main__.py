@@ -6,6 +6,7 @@ import argparse
 import importlib.util
 import pathlib
 import sys
+import types
 from collections.abc import Sequence
 
 from . import demo
@@ -47,10 +48,7 @@ def _show(target: str, positions_text: str, has_aux: bool, mode: str) -> int:
         positions = tuple(int(part) for part in positions_text.split(",") if part.strip())
     except ValueError:
         return _fail(f"--grad-position takes comma-separated integers, got {positions_text!r}")
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.path.insert(0, str(path.parent.resolve()))
-    spec.loader.exec_module(module)
+    module = _load_module(path)
     function = getattr(module, name, None)
     if function is None:
         return _fail(f"{path} defines no function {name!r}")
@@ -64,6 +62,38 @@ def _show(target: str, positions_text: str, has_aux: bool, mode: str) -> int:
         return _fail(f"{error.filename}:{error.lineno}: {error.msg}")
     print(highlight(text) if sys.stdout.isatty() else text, end="")
     return 0
+
+
+def _load_module(path: pathlib.Path) -> types.ModuleType:
+    """Import ``path`` as a module registered in ``sys.modules`` (dataclasses need that),
+    under the dotted name it has when its folder is a package on the current directory."""
+    resolved = path.resolve()
+    name = _dotted_name(resolved)
+    existing = sys.modules.get(name)
+    if existing is not None and getattr(existing, "__file__", None) \
+            and pathlib.Path(existing.__file__).resolve() == resolved:
+        return existing
+    sys.path.insert(0, str(resolved.parent))
+    spec = importlib.util.spec_from_file_location(name, resolved)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+def _dotted_name(path: pathlib.Path) -> str:
+    parts = [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder != folder.parent:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    if len(parts) > 1:
+        sys.path.insert(0, str(folder))
+    return ".".join(parts)
 
 
 def _fail(message: str) -> int:
