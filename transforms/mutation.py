@@ -15,14 +15,11 @@ import gast
 
 from ..errors import Loc, UnsupportedSyntaxError
 from .activity import Activity, stored_names
+from .aliasing import AliasFlow, Ref, Write, aliases_of, may_read_later
 from .anf import local_names
 from .annotations import Anno, getanno
 from .passmanager import Analysis, PassContext
 from .resolve import MISSING, Resolve, evaluate_static
-
-# operations whose result may share memory with their first argument
-_VIEW_METHODS = frozenset({"reshape", "transpose", "ravel", "squeeze", "swapaxes", "view"})
-_VIEW_ATTRIBUTES = frozenset({"T", "mT", "real", "imag"})
 
 
 class CheckMutation(Analysis):
@@ -46,11 +43,13 @@ class CheckMutation(Analysis):
         statements = list(_in_order(ctx.function.body))
         containers = _containers(statements)
         checker.scalars = _scalars(statements)
-        for position, statement in enumerate(statements):
+        for statement in statements:
             checker.container_arithmetic(statement, containers)
             checker.call_statement(statement)
-            checker.record_view(statement)
-            checker.check_write(statement, statements[position + 1:])
+        flow = AliasFlow(checker.written, checker.static_callee, checker.scalars,
+                         lambda statement: bool(getanno(statement, Anno.COMPILER_COPY)))
+        for write in flow.run(ctx.function):
+            checker.check_write(write)
 
 
 class _Checker:
@@ -59,7 +58,6 @@ class _Checker:
         self.resolution = ctx.analysis(Resolve)
         self.varied = ctx.analysis(Activity).varied
         self.locals = local_names(ctx.function) - set(ctx.request.constants)
-        self.views: dict[str, tuple[str, gast.stmt]] = {}  # view name -> (base, statement)
         self.scalars: set[str] = set()
 
     def loc(self, statement: gast.stmt) -> Loc:
@@ -123,29 +121,9 @@ class _Checker:
                    for value in values for node in gast.walk(value))
 
     # ---- views and aliases -------------------------------------------------------------------
-    def record_view(self, statement: gast.stmt) -> None:
-        if not isinstance(statement, gast.Assign) or len(stored_names(statement)) != 1 \
-                or getanno(statement, Anno.COMPILER_COPY):
-            return
-        base = self._viewed(statement.value)
-        if base is not None:
-            self.views[stored_names(statement)[0]] = (base, statement)
-
-    def _viewed(self, value: gast.expr) -> str | None:
-        """The local array ``value`` may share memory with, if any."""
-        if isinstance(value, gast.Name) and value.id in self.locals:
-            return value.id
-        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
-            if isinstance(value.slice, gast.List):
-                return None  # x[[0, 2]]: fancy indexing copies
-            return value.value.id if value.value.id in self.locals else None
-        if isinstance(value, gast.Attribute) and value.attr in _VIEW_ATTRIBUTES \
-                and isinstance(value.value, gast.Name):
-            return value.value.id
-        if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
-                and value.func.attr in _VIEW_METHODS and isinstance(value.func.value, gast.Name):
-            return value.func.value.id
-        return None
+    def static_callee(self, func: gast.expr) -> object:
+        callee = evaluate_static(self.ctx, func, self.locals)
+        return None if callee is MISSING else callee
 
     def written(self, statement: gast.stmt) -> str | None:
         """The array a statement updates in place (``x[i] = v``, ``x += v``), if any."""
@@ -160,33 +138,31 @@ class _Checker:
             return value.left.id  # `x += v` updates x's array in place (numbers are immutable)
         return None
 
-    def check_write(self, statement: gast.stmt, later: list[gast.stmt]) -> None:
-        array = self.written(statement)
-        if array is None:
-            return
-        for alias, origin in self._aliases(array):
-            if alias not in stored_names(statement) and _read_before_reassigned(alias, later):
-                line = getanno(origin, Anno.ORIGIN) if origin is not None else None
-                where = f", line {line.lineno}" if line is not None else ""
-                fix = f"`{line.text}.copy()`" if line is not None and "=" in line.text \
-                    else f"`{alias} = <expression>.copy()`"
-                self.reject(statement, f"{_base(array)} is modified in place while "
-                            f"{_base(alias)} (a view or alias of it{where}) is read afterwards; "
-                            f"numpy would show the change in {_base(alias)} but the gradient "
-                            f"would not", f"make it a copy: {fix}")
+    def check_write(self, write: Write) -> None:
+        for alias, ref in aliases_of(write):
+            if may_read_later(alias, write.later):
+                self.reject_alias(write, alias, ref)
 
-    def _aliases(self, array: str) -> list[tuple[str, gast.stmt]]:
-        """Names that may share memory with ``array`` (views of it, and what it views)."""
-        related = {array}
-        changed = True
-        while changed:
-            changed = False
-            for view, (base, _) in self.views.items():
-                if (base in related) != (view in related):
-                    related |= {base, view}
-                    changed = True
-        return [(name, self.views[name][1] if name in self.views else None)
-                for name in sorted(related - {array})]
+    def reject_alias(self, write: Write, alias: str, ref: Ref) -> None:
+        array = _base(write.array)
+        origin = ref.origin or (write.state[write.array].origin)
+        line = getanno(origin, Anno.ORIGIN) if origin is not None else None
+        where = f", line {line.lineno}" if line is not None else ""
+        if alias.startswith("_retval"):
+            what = f"the value returned earlier{where}"
+            shown = "the returned value"
+        elif alias.startswith("_"):
+            what = f"a value computed from it{where}"
+            shown = "that value"
+        else:
+            what = f"{_base(alias)} (a view or alias of it{where})"
+            shown = _base(alias)
+        fix = f"`{line.text}.copy()`" if line is not None and "=" in line.text \
+            and not line.text.lstrip().startswith("return") else f"`{array} = {array}.copy()` " \
+            "before the update"
+        self.reject(write.statement, f"{array} is modified in place while {what} is read "
+                    f"afterwards; numpy would show the change in {shown} but the gradient "
+                    f"would not", f"make it a copy: {fix}")
 
     def reject(self, statement: gast.stmt, what: str, instead: str) -> None:
         raise UnsupportedSyntaxError(f"{what}: {instead}", self.loc(statement))
@@ -267,26 +243,6 @@ def _base(name: str) -> str:
     """The user's name of an SSA version (``y`` for ``y_1``) for messages."""
     head, _, tail = name.rpartition("_")
     return head if head and tail.isdigit() and not head.startswith("_") else name
-
-
-def _read_before_reassigned(name: str, later: list[gast.stmt]) -> bool:
-    """Is ``name`` read in ``later`` before a statement assigns it again?"""
-    for statement in later:
-        if isinstance(statement, (gast.If, gast.For, gast.While)):
-            header = statement.test if not isinstance(statement, gast.For) else statement.iter
-            if any(node.id == name for node in gast.walk(header) if isinstance(node, gast.Name)):
-                return True
-            continue
-        if any(node.id == name for node in _loads(statement)):
-            return True
-        if name in stored_names(statement):
-            return False
-    return False
-
-
-def _loads(statement: gast.stmt) -> list[gast.Name]:
-    return [node for node in gast.walk(statement)
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)]
 
 
 def _in_order(statements: list[gast.stmt]):

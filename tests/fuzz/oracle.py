@@ -307,21 +307,13 @@ class KnownBug:
     matches: Callable[[Program, Outcome], bool]
 
 
-def _retval_alias(program: Program, outcome: Outcome) -> bool:
-    return outcome.kind == "rejected" and "while _retval (a view or alias of it" in outcome.detail
-
-
 # Fixed since (their recognizers are gone, their programs stay in tests/programs/regressions.py):
 # dead reads of an input in a loop (UnboundLocalError 'd<input>'), `for r in x` rebinding x,
 # `x = x` in a loop, element writes under nested ifs rejected, `s += 1.0` on an aliased number
 # rejected, forward mode reading '<param>_dot' of a helper parameter before assigning it,
-# writes into fancy-indexed copies rejected.
-KNOWN_BUGS = [
-    KnownBug("fence-retval-alias",
-             "a write into v after a loop containing `return v` is rejected as 'v is modified "
-             "in place while _retval (a view or alias of it) is read afterwards'",
-             _retval_alias),
-]
+# writes into fancy-indexed copies rejected, and the in-place fence's false rejections (a name
+# rebound inside a loop, elements of one tuple, a write after `return v` in a loop).
+KNOWN_BUGS: list[KnownBug] = []
 
 
 def known_bug(program: Program, outcome: Outcome) -> KnownBug | None:

@@ -1691,6 +1691,32 @@ def augmented_assign_through_alias(x):
     return np.sum(y * x)
 
 
+def alias_written_in_loop_read_next_iteration(x):
+    y = x * 2.0
+    v = y
+    s = 0.0
+    for _ in range(2):
+        s = s + np.sum(y * y)
+        v[0] = 1.0
+    return s
+
+
+def list_item_written_after_append(x):
+    h = x * 1.0
+    hs = []
+    for _ in range(2):
+        hs.append(h)
+        h[0] = h[0] * 2.0
+    return np.sum(hs[0] * x)
+
+
+def reshaped_view_written(x):
+    y = x * 1.0
+    flat = np.reshape(y, (-1,))
+    y[0] = 5.0
+    return np.sum(flat * x)
+
+
 def gaussian_elimination(A, b):
     A = A.copy()
     b = b.copy()

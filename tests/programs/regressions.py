@@ -125,8 +125,8 @@ def write_into_fancy_indexed_copy(x):
 
 def rebound_in_loop_then_written(x):
     """``v`` aliases ``y`` before the loop but is rebound to a fresh array in the loop before
-    each write: rejected as "v is modified in place while y (a view or alias of it) is read
-    afterwards" (the fence does not see the rebinding inside loops)."""
+    each write: was rejected as "v is modified in place while y (a view or alias of it) is read
+    afterwards" (the fence did not see the rebinding inside loops)."""
     y = x * 2.0
     v = y
     for _ in range(2):
@@ -136,7 +136,7 @@ def rebound_in_loop_then_written(x):
 
 
 def write_into_one_tuple_element(x):
-    """``a`` and ``b`` are different arrays from one tuple; writing into ``a`` is rejected as
+    """``a`` and ``b`` are different arrays from one tuple; writing into ``a`` was rejected as
     "a is modified in place while b (a view or alias of it) is read afterwards"."""
     t = (x * 2.0, x * 3.0)
     a = t[0]
@@ -146,7 +146,7 @@ def write_into_one_tuple_element(x):
 
 
 def write_after_early_return_in_loop(x):
-    """A ``return v`` inside a loop, then a write into ``v`` after the loop: rejected as "v is
+    """A ``return v`` inside a loop, then a write into ``v`` after the loop: was rejected as "v is
     modified in place while _retval (a view or alias of it) is read afterwards" (``_retval`` is
     the compiler's own name; once the function returned, nothing is written)."""
     v = np.sin(x)

@@ -829,6 +829,16 @@ REJECTED = [
                  id='ufunc_out_argument'),
     pytest.param(C.augmented_assign_through_alias, lambda: tuple(normal(188, 3)), 'is read afterwards',
                  id='augmented_assign_through_alias'),
+    # found while fixing the fence's false rejections: each was a silently wrong gradient
+    pytest.param(C.alias_written_in_loop_read_next_iteration, lambda: tuple(normal(189, 3)),
+                 'v is modified in place while y (a view or alias of it, line',
+                 id='alias_written_in_loop_read_next_iteration'),
+    pytest.param(C.list_item_written_after_append, lambda: tuple(normal(190, 3)),
+                 'h is modified in place while hs (a view or alias of it, line',
+                 id='list_item_written_after_append'),
+    pytest.param(C.reshaped_view_written, lambda: tuple(normal(191, 3)),
+                 'y is modified in place while flat (a view or alias of it, line',
+                 id='reshaped_view_written'),
 ]
 
 

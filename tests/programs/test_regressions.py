@@ -41,15 +41,6 @@ def xfail(reason: str) -> pytest.MarkDecorator:
     return pytest.mark.xfail(strict=True, reason=reason)
 
 
-RETVAL_FENCE = ("a write into v after a loop containing `return v` is rejected: 'v is modified "
-                "in place while _retval (a view or alias of it) is read afterwards' (_retval is "
-                "the compiler's name for the early return value)")
-LOOP_FENCE = ("the in-place fence is flow-insensitive in loops: a name rebound to a fresh "
-              "array inside the loop still counts as an alias of what it was bound to before")
-TUPLE_FENCE = ("the in-place fence treats two elements of one tuple (`a = t[0]`, `b = t[1]`) "
-               "as aliases of each other")
-
-
 def _rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
@@ -84,13 +75,14 @@ CASES = [
                  id="self_assignment_in_loop"),
     pytest.param(R.write_into_fancy_indexed_copy, lambda: (_rng(11).normal(size=3),),
                  id="write_into_fancy_indexed_copy"),
-    # open: valid programs the in-place fence rejects
+    # fixed by the flow-sensitive alias analysis (transforms/aliasing.py): valid programs the
+    # in-place fence used to reject
     pytest.param(R.rebound_in_loop_then_written, lambda: (_rng(13).normal(size=3),),
-                 marks=xfail(LOOP_FENCE), id="rebound_in_loop_then_written"),
+                 id="rebound_in_loop_then_written"),
     pytest.param(R.write_into_one_tuple_element, lambda: (_rng(14).normal(size=3),),
-                 marks=xfail(TUPLE_FENCE), id="write_into_one_tuple_element"),
+                 id="write_into_one_tuple_element"),
     pytest.param(R.write_after_early_return_in_loop, lambda: (_rng(12).normal(size=3),),
-                 marks=xfail(RETVAL_FENCE), id="write_after_early_return_in_loop"),
+                 id="write_after_early_return_in_loop"),
 ]
 
 
