@@ -119,10 +119,7 @@ class GradientFunction:
         spec = self._spec
         sensitivity = None
         if spec.sens_param:
-            if not args:
-                raise TypeError("sens_param=True: pass the output sensitivity as the last "
-                                "positional argument")
-            *args, sensitivity = args
+            args, sensitivity = self._split_sensitivity(args, kwargs)
         _check_positions(spec, args)
         unit = self._current_unit()
         seeds = {} if sensitivity is None else _seed_keywords(unit, spec, sensitivity)
@@ -141,6 +138,27 @@ class GradientFunction:
         if self._with_value:
             return value, grads
         return (grads, tuple(value[1:])) if spec.has_aux else grads
+
+    def _split_sensitivity(self, args: tuple, kwargs: dict) -> tuple[list, Any]:
+        """``(inputs, sensitivity)``: with sens_param=True the sensitivity is the last
+        positional argument; a call one argument short is reported as a missing sensitivity."""
+        if not args:
+            raise TypeError("sens_param=True: pass the output sensitivity as the last "
+                            "positional argument")
+        *inputs, sensitivity = args
+        needed = max((p + 1 for p in self._spec.positions or ()), default=0)
+        needed = max(needed, self._required_positional(kwargs))
+        if len(inputs) < needed:
+            raise TypeError(f"sens_param=True takes the output sensitivity as the last "
+                            f"positional argument, after the {needed} input(s); this call "
+                            f"passed {len(args)} positional argument(s), so the sensitivity "
+                            "(or an input) is missing: call grad_fn(*inputs, sensitivity)")
+        return inputs, sensitivity
+
+    def _required_positional(self, kwargs: dict) -> int:
+        defaults = len(self._function.__defaults__ or ())
+        required = self._params[:len(self._params) - defaults]
+        return sum(1 for name in required if name not in kwargs)
 
     def _fast_call(self, args: tuple, kwargs: dict) -> Any:
         """The common case (positions only, no aux, no sensitivity), with checks inlined."""

@@ -318,12 +318,30 @@ def test_missing_sensitivity_is_a_type_error() -> None:
         autodiff.grad(doubled, sens_param=True)()
 
 
-@pytest.mark.xfail(strict=True, reason="forgetting the sensitivity with sens_param=True gives "
-                   "'IndexError: grad_position 0 is out of range: the function was called with "
-                   "0 positional argument(s)'; the message does not mention sens_param")
-def test_forgotten_sensitivity_mentions_sens_param() -> None:
-    with pytest.raises(Exception, match="sens_param"):
-        autodiff.grad(doubled, sens_param=True)(np.ones(3))
+def scaled_pair(x, y, scale=2.0):
+    return x * y * scale
+
+
+@pytest.mark.parametrize(("call", "passed"), [
+    (lambda: autodiff.grad(doubled, sens_param=True)(np.ones(3)), 1),
+    (lambda: autodiff.grad(scaled_pair, grad_position=1, sens_param=True)(np.ones(3),
+                                                                          np.ones(3)), 2),
+    (lambda: autodiff.grad(scaled_pair, sens_param=True)(np.ones(3), np.ones(3)), 2),
+], ids=["one-input", "second-position", "required-parameter"])
+def test_forgotten_sensitivity_mentions_sens_param(call: Callable[[], Any], passed: int) -> None:
+    with pytest.raises(TypeError, match="sens_param=True takes the output sensitivity") as raised:
+        call()
+    assert f"this call passed {passed} positional argument(s)" in str(raised.value)
+    assert "call grad_fn(*inputs, sensitivity)" in str(raised.value)
+
+
+@pytest.mark.parametrize(("args", "kwargs"), [
+    ((np.ones(2), np.full(2, 3.0), np.full(2, 0.5)), {}),
+    ((np.ones(2), np.full(2, 0.5)), {"y": np.full(2, 3.0)}),
+], ids=["positional", "keyword-input"])
+def test_sensitivity_is_the_last_positional_argument(args: tuple, kwargs: dict) -> None:
+    grad_fn = autodiff.grad(scaled_pair, sens_param=True)
+    np.testing.assert_allclose(grad_fn(*args, **kwargs), 0.5 * 3.0 * 2.0)  # sens * y * scale
 
 
 def single_output(x):
