@@ -18,6 +18,7 @@ class Anno(Enum):
     COMPILER_COPY = "a copy the compiler made (SSA merge, loop update): not a user alias"
     IN_PLACE = "on `x = x op v` desugared from `x op= v`: numpy updates x's array in place"
     LOOP_CONDITION = "on a while loop: the statement recomputing its condition each iteration"
+    RETURN_VALUE = "on `_retval = value` made from a `return`: the function exits after it"
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ class CheckMutation(Analysis):
             checker.call_statement(statement)
         flow = AliasFlow(checker.written, checker.static_callee, checker.scalars,
                          lambda statement: bool(getanno(statement, Anno.COMPILER_COPY)))
+        checker.returned = _return_values(statements)
         for write in flow.run(ctx.function):
             checker.check_write(write)
 
@@ -59,6 +60,7 @@ class _Checker:
         self.varied = ctx.analysis(Activity).varied
         self.locals = local_names(ctx.function) - set(ctx.request.constants)
         self.scalars: set[str] = set()
+        self.returned: set[str] = set()
 
     def loc(self, statement: gast.stmt) -> Loc:
         origin = getanno(statement, Anno.ORIGIN)
@@ -140,7 +142,8 @@ class _Checker:
 
     def check_write(self, write: Write) -> None:
         for alias, ref in aliases_of(write):
-            if may_read_later(alias, write.later):
+            # once a value is returned nothing else runs, so no write can reach it
+            if alias not in self.returned and may_read_later(alias, write.later):
                 self.reject_alias(write, alias, ref)
 
     def reject_alias(self, write: Write, alias: str, ref: Ref) -> None:
@@ -148,11 +151,9 @@ class _Checker:
         origin = ref.origin or (write.state[write.array].origin)
         line = getanno(origin, Anno.ORIGIN) if origin is not None else None
         where = f", line {line.lineno}" if line is not None else ""
-        if alias.startswith("_retval"):
-            what = f"the value returned earlier{where}"
-            shown = "the returned value"
-        elif alias.startswith("_"):
-            what = f"a value computed from it{where}"
+        if alias.startswith("_"):
+            what = f"a value computed from it (line {line.lineno})" if line is not None \
+                else "a value computed from it"
             shown = "that value"
         else:
             what = f"{_base(alias)} (a view or alias of it{where})"
@@ -217,6 +218,23 @@ def _is_scalar(value: gast.expr, scalars: set[str]) -> bool:
 def _module_call(func: gast.Attribute) -> bool:
     """``np.sum(...)`` rather than ``x.sum()``."""
     return isinstance(func.value, gast.Name) and func.value.id in ("np", "numpy", "math")
+
+
+def _return_values(statements: list[gast.stmt]) -> set[str]:
+    """The compiler's return slots (``_retval = v`` from a ``return``) and their SSA copies."""
+    found = {stored_names(statement)[0] for statement in statements
+             if isinstance(statement, gast.Assign) and getanno(statement, Anno.RETURN_VALUE)}
+    changed = True
+    while changed:
+        changed = False
+        for statement in statements:
+            if isinstance(statement, gast.Assign) and isinstance(statement.value, gast.Name) \
+                    and statement.value.id in found and getanno(statement, Anno.COMPILER_COPY):
+                name = stored_names(statement)[0]
+                if name not in found:
+                    found.add(name)
+                    changed = True
+    return found
 
 
 def _containers(statements: list[gast.stmt]) -> set[str]:

@@ -276,7 +276,9 @@ class _Structurer:
             return [flag], _Jumps({"continue"}, True)
         if isinstance(statement, gast.Return) and self.rewrite_returns:
             value = statement.value if statement.value is not None else nodes.constant(None)
-            return [nodes.assign(self.retval, value, like=statement),
+            result = nodes.assign(self.retval, value, like=statement)
+            setanno(result, Anno.RETURN_VALUE, True)
+            return [result,
                     nodes.assign(self.returned, nodes.constant(True, statement), like=statement)], \
                 _Jumps({"return"}, True)
         if isinstance(statement, gast.Raise):

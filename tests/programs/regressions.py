@@ -157,6 +157,20 @@ def write_after_early_return_in_loop(x):
     return v
 
 
+def write_after_early_return_in_while_loop(x0):
+    """Fuzz program 6379 (seed 0), shrunk: ``return x0`` inside a ``while`` loop, then
+    ``x0 -= ...`` later in the same loop body was rejected as "x0 is modified in place while
+    the value returned earlier is read afterwards" (the return slot cannot be read after a
+    write: once the function returned, nothing else runs)."""
+    k1 = 0
+    while k1 < 4 and np.sum(np.square(x0)) < 0.5:
+        if np.sum(x0) > 3.0:
+            return x0
+        x0 -= x0 * 0.5
+        k1 = k1 + 1
+    return x0
+
+
 # ---- tangent-read-before-assigned: forward mode through a helper --------------------------------
 
 

@@ -83,6 +83,9 @@ CASES = [
                  id="write_into_one_tuple_element"),
     pytest.param(R.write_after_early_return_in_loop, lambda: (_rng(12).normal(size=3),),
                  id="write_after_early_return_in_loop"),
+    pytest.param(R.write_after_early_return_in_while_loop,
+                 lambda: (0.2 * _rng(15).normal(size=(2, 3)),),
+                 id="write_after_early_return_in_while_loop"),
 ]
 
 

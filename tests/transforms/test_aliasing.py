@@ -39,6 +39,14 @@ ACCEPTED = {
         r1 = y[1]
         r0[0] = 1.0
         return np.sum(r0) + np.sum(r1)""",
+    "returned_value_then_write_in_while_loop": """
+        k = 0
+        while k < 4:
+            if np.sum(x) > 3.0:
+                return x
+            x -= x * 0.5
+            k = k + 1
+        return x""",
     "alias_only_read_in_other_branch": """
         v = x * 1.0
         w = v
