@@ -219,15 +219,54 @@ class Tangent(_OptionalSystem):
 
 
 class Torch(_OptionalSystem):
-    """PyTorch eager: listed so that its absence is reported; no workload ports exist yet."""
+    """PyTorch eager on the CPU in float64: the loss re-executed with ``np`` bound to
+    ``torch_numpy`` (torch functions with numpy's signatures), ``torch.autograd.grad``."""
 
     name = "torch"
     module = "torch"
+    memory_visible = False  # torch allocates outside tracemalloc's view
 
     def unavailable(self) -> str | None:
         reason = super().unavailable()
-        return reason or ("torch is installed, but the suite has no PyTorch versions of the "
-                          "workloads yet (optional in issue 6)")
+        return reason and f"{reason} (pip install torch==2.13.0: a CPU wheel on this machine)"
+
+    def setup(self) -> None:
+        from . import torch_numpy
+
+        self._torch = importlib.import_module("torch")
+        self._torch.set_num_threads(1)  # like the pinned BLAS of the other systems
+        self._numpy = torch_numpy.module()
+
+    def source(self, workload: Workload) -> Callable[..., Any]:
+        return rebind_numpy(workload.loss, self._numpy)
+
+    def transform(self, workload: Workload, fn: Callable[..., Any]) -> Callable[..., Any]:
+        torch, positions = self._torch, workload.positions
+
+        def gradient(*args: Any) -> tuple[Any, ...]:
+            leaves = [args[p].detach().requires_grad_() for p in positions]
+            inputs = list(args)
+            for position, leaf in zip(positions, leaves, strict=True):
+                inputs[position] = leaf
+            return torch.autograd.grad(fn(*inputs), leaves)
+
+        return gradient
+
+    def forward(self, workload: Workload) -> Callable[..., Any]:
+        fn, no_grad = self.source(workload), self._torch.no_grad
+
+        def forward_only(*args: Any) -> Any:
+            with no_grad():
+                return fn(*args)
+
+        return forward_only
+
+    def convert(self, args: Args) -> Args:
+        return tuple(self._torch.from_numpy(arg) if isinstance(arg, np.ndarray) else arg
+                     for arg in args)
+
+    def grads(self, out: Any) -> Grads:
+        return tuple(item.detach().numpy() for item in out)
 
 
 class Jax(_OptionalSystem):
