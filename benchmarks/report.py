@@ -183,6 +183,27 @@ def target_vs_autograd(workloads: Sequence[WorkloadResult], factor: float = 5.0)
     return Target(goal, _verdict(passed), f"{speedups[worst]:.1f}x", detail)
 
 
+def target_vs_eager_peers(workloads: Sequence[WorkloadResult],
+                          peers: Sequence[str] = ("torch", "jax")) -> Target:
+    goal = "small workloads: autodiff faster than PyTorch eager and JAX without jit"
+    speedups: dict[str, float] = {}
+    for workload in workloads:
+        ours = workload.results.get(AUTODIFF)
+        if not workload.small or ours is None or not ours.ok:
+            continue
+        for peer in peers:
+            theirs = workload.results.get(peer)
+            if theirs is not None and theirs.ok:
+                speedups[f"{workload.name} vs {peer}"] = (theirs.grad_s or 0.0) / (
+                    ours.grad_s or math.inf)
+    if not speedups:
+        return Target(goal, "n/a", "-", "torch and jax not installed (optional peers)")
+    worst = min(speedups, key=lambda name: speedups[name])
+    measured = sorted({name.split(" vs ")[1] for name in speedups})
+    return Target(goal, _verdict(speedups[worst] > 1.0), f"{speedups[worst]:.1f}x",
+                  f"slowest speedup: {worst} (peers measured: {', '.join(measured)})")
+
+
 def target_compile(workloads: Sequence[WorkloadResult], limit_s: float = 0.030) -> Target:
     goal = f"first-call compile of mlp_small <= {limit_s * 1e3:g} ms"
     found = [w.results.get(AUTODIFF) for w in workloads if w.name == "mlp_small"]
@@ -221,8 +242,8 @@ def target_memory(workloads: Sequence[WorkloadResult], limit: float = 1.2) -> Ta
 
 
 TARGETS: tuple[Callable[[Sequence[WorkloadResult]], Target], ...] = (
-    target_every_workload, target_geomean, target_vs_autograd, target_compile,
-    target_overhead, target_memory)
+    target_every_workload, target_geomean, target_vs_autograd, target_vs_eager_peers,
+    target_compile, target_overhead, target_memory)
 
 
 def evaluate_targets(workloads: Sequence[WorkloadResult]) -> list[Target]:
