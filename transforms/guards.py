@@ -84,7 +84,20 @@ class TypeGuard:
         return _class_lookup(self.owner, self.name) is self.value
 
 
-Guard = NameGuard | CellGuard | ItemGuard | LengthGuard | TypeGuard
+@dataclass(frozen=True, slots=True)
+class AttributeGuard:
+    """``getattr(owner, name) is value`` for an attribute kept outside ``__dict__`` (a slot,
+    a property): the general, slower check."""
+
+    owner: Any
+    name: str
+    value: Any
+
+    def holds(self) -> bool:
+        return getattr(self.owner, self.name, ABSENT) is self.value
+
+
+Guard = NameGuard | CellGuard | ItemGuard | LengthGuard | TypeGuard | AttributeGuard
 
 
 def is_data(value: Any) -> bool:
@@ -123,8 +136,10 @@ class GuardSet:
             self.name(namespace, name, value)  # a module attribute or an instance attribute
         elif not isinstance(base, type) and not isinstance(base, types.ModuleType):
             found = _class_lookup(base, name)
-            if found is not ABSENT:
+            if isinstance(found, types.FunctionType):  # a method: guard the class's entry
                 self._add((id(base), name, "class"), TypeGuard(base, name, found))
+            else:  # a slot, a property or something else computed on access
+                self._add((id(base), name, "attr"), AttributeGuard(base, name, value))
 
     def item(self, container: Any, key: Any, value: Any) -> None:
         # a tuple's items cannot be rebound, so only lists and dicts are guarded

@@ -454,3 +454,22 @@ def test_rebinding_data_does_not_recompile(compilations: Counter[tuple[Any, Any]
         BATCH = np.full(3, float(step))
         np.testing.assert_allclose(grad_fn(w), 4.0 * step)
     assert sum(compilations.values()) == 1
+
+
+class SlottedHolder:
+    __slots__ = ("fn",)
+
+
+SLOTTED = SlottedHolder()
+
+
+def uses_slotted(x):
+    return np.sum(SLOTTED.fn(x))
+
+
+def test_rebound_slot_callee_is_not_served_stale() -> None:
+    SLOTTED.fn = lambda v: v * 2.0
+    x = np.ones(2)
+    np.testing.assert_allclose(autodiff.grad(uses_slotted)(x), 2.0)
+    SLOTTED.fn = tripled
+    np.testing.assert_allclose(autodiff.grad(uses_slotted)(x), 3.0)
