@@ -425,11 +425,45 @@ def _check(program: Program, loaded: Loaded, use_autograd: bool, forward: bool) 
         if autograd_outcome is not None and autograd_outcome.status == "fail":
             return autograd_outcome
         checked_autograd = autograd_outcome is not None
+    outcome = _check_repeated_calls(fn, program, args, gradient_fn, grads, value)
+    if outcome is not None:
+        return outcome
     if forward:
         outcome = _check_forward(fn, program, args, grads, value)
         if outcome is not None:
             return outcome
     return Outcome("ok", autograd=checked_autograd)
+
+
+def _check_repeated_calls(fn: Callable[..., Any], program: Program, args: tuple[Any, ...],
+                          gradient_fn: Any, grads: tuple[Any, ...], value: Any) -> Outcome | None:
+    """Later calls (which may run code specialized for the shapes seen) and ``grad`` without
+    the value must give the gradient the first call gave, which was checked above."""
+    wrt = program.wrt
+    grad_fn = autodiff.grad(fn, wrt if len(wrt) > 1 else wrt[0])
+    calls = [("second value_and_grad call", lambda a: gradient_fn(*a)),
+             ("third value_and_grad call", lambda a: gradient_fn(*a)),
+             ("first grad call", lambda a: (value, grad_fn(*a))),
+             ("second grad call", lambda a: (value, grad_fn(*a)))]
+    for label, call in calls:
+        call_args = copy_args(args)
+        try:
+            got_value, again = call(call_args)
+        except Exception as error:
+            return _exception("call", error)
+        if not _inputs_equal(call_args, args):
+            return Outcome("fail", "mutation", f"the {label} modified an input")
+        if not _values_equal(got_value, value):
+            return Outcome("fail", "value", f"{label}: value {_short(got_value)}, the program "
+                           f"returns {_short(value)}")
+        again = (again,) if len(wrt) == 1 else tuple(again)
+        for position, first, later in zip(wrt, grads, again, strict=True):
+            scale = max(1.0, float(np.max(np.abs(np.asarray(first, dtype=np.float64)))))
+            if not _close(later, first, scale, rtol=1e-9, atol=1e-12):
+                return Outcome("fail", "repeat",
+                               f"d/d {program.inputs[position].name}: {label} gave "
+                               f"{_short(later)}, the first call {_short(first)}")
+    return None
 
 
 def _check_autograd(fn: Callable[..., Any], program: Program, args: tuple[Any, ...], wrt: tuple[int, ...],
