@@ -16,7 +16,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from . import cache, runtime
+from . import cache, runtime, shape_rules
 from .errors import Loc, UnsupportedSyntaxError
 from .loader import LoadSpec, load
 from .runtime import registry
@@ -102,6 +102,11 @@ class RuntimeRules:
             return f"_rt.{name}"
         return None
 
+
+    def result_shape(self, callee: Any, args: list[Any], keywords: dict[str, Any]) -> Any:
+        """The abstract value (``transforms.shape_inference``) a whitelisted numpy operation
+        produces from its operands' abstract values; None when it is not modelled."""
+        return shape_rules.result_shape(callee, args, keywords)
 
     def callable_target(self, obj: Any) -> Any:
         """What a call to ``obj`` runs, for callables autodiff made (a gradient function is

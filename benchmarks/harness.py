@@ -127,8 +127,8 @@ class System:
         """The gradient callable's result as a tuple of numpy arrays."""
         return _as_grads(out)
 
-    def direct(self, gradient: Callable[..., Any]) -> Callable[..., Any] | None:
-        """The generated function behind the public gradient callable, if there is one."""
+    def direct(self, gradient: Callable[..., Any], args: Args) -> Callable[..., Any] | None:
+        """The generated function the public gradient callable runs on ``args``, if any."""
         return None
 
 
@@ -159,8 +159,8 @@ class Autodiff(System):
     def transform(self, workload: Workload, fn: Callable[..., Any]) -> Callable[..., Any]:
         return self._autodiff.grad(fn, workload.positions)
 
-    def direct(self, gradient: Callable[..., Any]) -> Callable[..., Any] | None:
-        return gradient.unit.function  # type: ignore[attr-defined]
+    def direct(self, gradient: Callable[..., Any], args: Args) -> Callable[..., Any] | None:
+        return gradient.unit_for(*args).function  # type: ignore[attr-defined]
 
 
 class _OptionalSystem(System):
@@ -435,7 +435,7 @@ def prepare(system: System, workload: Workload, args: Args, reference: Grads,
         forward = system.forward(workload)
         with deadline(timeout_s):
             forward(*converted)
-        direct = system.direct(gradient)
+        direct = system.direct(gradient, converted)
     except Exception as error:
         result.status = describe_failure(system, error)
         return None, result

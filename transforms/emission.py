@@ -17,6 +17,7 @@ import gast
 from . import nodes
 from .activity import assignments, stored_names
 from .resolve import Kind, Operation
+from .shapes import broadcast, shape_key
 
 _ANY_SHAPE = "<number>"  # a numeric constant: broadcasts into any shape
 
@@ -94,7 +95,8 @@ class Emission:
     def expression_class(self, expr: gast.expr, local: dict[str, str]) -> str | None:
         """A representative of the shape ``expr`` has (``_ANY_SHAPE`` for a number), or None.
         ``local`` holds facts true at this statement only (``t = y * y``: t, y alike)."""
-        if isinstance(expr, gast.Constant) and isinstance(expr.value, (int, float)):
+        if (isinstance(expr, gast.Constant) and isinstance(expr.value, (int, float))) \
+                or _is_size(expr):
             return _ANY_SHAPE
         if isinstance(expr, gast.Name):
             primal = self.primal_of.get(expr.id) if expr.id not in self.locals else expr.id
@@ -112,7 +114,19 @@ class Emission:
                 return right
             if right == _ANY_SHAPE or left == right:
                 return left
+            return self.broadcast_class(left, right)
         return None
+
+    def broadcast_class(self, left: str | None, right: str | None) -> str | None:
+        """The class of ``a op b`` for operands of two different proven shapes."""
+        shapes = [self.shapes.shape_of_class(side[len("class:"):])
+                  if side is not None and side.startswith("class:") else None
+                  for side in (left, right)]
+        if shapes[0] is None or shapes[1] is None:
+            return None
+        result = broadcast(shapes[0], shapes[1])
+        root = None if result is None else self.shapes.find(shape_key(result))
+        return None if root is None else f"class:{root}"
 
     def rule_arguments(self, rule: Any, values: list[gast.expr]) -> list[gast.expr]:
         """The rule's arguments, with ``None`` for parameters it never reads (so the values
@@ -126,6 +140,15 @@ class Emission:
         if path is not None:
             return nodes.dotted(path)
         return nodes.name(self.bind(rule, getattr(rule, "__name__", "rule")))
+
+
+def _is_size(expr: gast.expr) -> bool:
+    """``x.shape[0]`` or ``len(x)``: a Python int."""
+    if isinstance(expr, gast.Subscript):
+        return isinstance(expr.value, gast.Attribute) and expr.value.attr == "shape" \
+            and isinstance(expr.slice, gast.Constant) and type(expr.slice.value) is int
+    return isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) \
+        and expr.func.id == "len" and len(expr.args) == 1 and not expr.keywords
 
 
 def _local_shapes(values: list[gast.expr], rules: Any, operation: Operation) -> dict[str, str]:

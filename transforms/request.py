@@ -22,4 +22,6 @@ class CompileRequest:
     has_aux: bool = False
     split: bool = False
     mode: str = "reverse"  # or "forward" (a jvp_<f> function computing tangents)
+    # shape specialization: (parameter name, shape) of arrays the generated code may assume
+    shapes: tuple[tuple[str, tuple[int, ...]], ...] = ()
     constants: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)

@@ -1,0 +1,165 @@
+"""Shape specialization: concrete shape inference, the code it removes, and gradients that stay
+right when the shapes change between calls (compared with finite differences)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autodiff
+from autodiff.transforms.shape_inference import Array, Int
+from autodiff.transforms.testing import gradient_source, inferred_shapes
+
+# ---- inference --------------------------------------------------------------------------------
+
+INFERENCE_CASES = [
+    pytest.param("def f(x, b):\n    return x * b", {"x": (4, 3), "b": (3,)},
+                 {"_mul1": Array((4, 3))}, id="broadcast"),
+    pytest.param("def f(x, w):\n    return x @ w", {"x": (5,), "w": (5, 3)},
+                 {"_matmul1": Array((3,))}, id="vector-matrix"),
+    pytest.param("def f(x, w):\n    return x @ w", {"x": (2, 4, 5), "w": (5, 3)},
+                 {"_matmul1": Array((2, 4, 3))}, id="batched-matmul"),
+    pytest.param("def f(x):\n    return np.sum(x, axis=1, keepdims=True)", {"x": (4, 3)},
+                 {"_sum1": Array((4, 1))}, id="sum-keepdims"),
+    pytest.param("def f(x):\n    return x.mean(axis=-1)", {"x": (4, 3)},
+                 {"_mean1": Array((4,))}, id="mean-method"),
+    pytest.param("def f(x):\n    n = x.shape[1]\n    return x[:, :2 * n // 3]", {"x": (4, 6)},
+                 {"n": Int(6), "_floordiv2": Int(4), "_getitem3": Array((4, 4))}, id="slice-from-shape"),
+    pytest.param("def f(xs):\n    h = np.zeros((xs.shape[1], 2))\n    for t in range(3):\n"
+                 "        h = h + xs[t]\n    return h", {"xs": (3, 5, 2)},
+                 {"h": Array((5, 2)), "t": Int(None)}, id="loop-carried"),
+    pytest.param("def f(x):\n    return np.swapaxes(x, 0, 2).T", {"x": (2, 3, 4)},
+                 {"_swapaxes1": Array((4, 3, 2)), "_T2": Array((2, 3, 4))}, id="views"),
+]
+
+
+@pytest.mark.parametrize(("source", "shapes", "expected"), INFERENCE_CASES)
+def test_inference_proves_shapes(source, shapes, expected):
+    found = inferred_shapes(source, shapes)
+    for name, value in expected.items():
+        assert found.get(name) == value, (name, found)
+
+
+UNKNOWN_CASES = [
+    pytest.param("def f(x):\n    h = x\n    for t in range(3):\n        h = h[1:]\n    return h",
+                 {"x": (5,)}, "h", id="shape-changes-in-loop"),
+    pytest.param("def f(x, c):\n    if c > 0:\n        y = x\n    else:\n        y = x[:2]\n"
+                 "    return y", {"x": (5,)}, "y_2", id="branches-disagree"),
+    pytest.param("def f(x):\n    y = x[x > 0]\n    return y", {"x": (5,)}, "y",
+                 id="boolean-mask"),
+    pytest.param("def f(x):\n    y = np.nonzero(x)[0]\n    return x[y]", {"x": (5,)}, "_getitem2",
+                 id="nonzero"),
+    pytest.param("def f(x, n):\n    return np.zeros(n) + x", {"x": (5,)}, "_zeros1",
+                 id="size-from-an-int-argument"),
+    pytest.param("def f(x):\n    y = helper(x)\n    return y * x", {"x": (5,)}, "_mul1",
+                 id="user-call-disables-inference"),
+]
+
+
+def helper(x):
+    return x
+
+
+@pytest.mark.parametrize(("source", "shapes", "name"), UNKNOWN_CASES)
+def test_inference_leaves_data_dependent_shapes_unknown(source, shapes, name):
+    assert name not in inferred_shapes(source, shapes)
+
+
+# ---- what specialization removes --------------------------------------------------------------
+
+def backward(source: str, **request) -> str:
+    return gradient_source(source, **request).split("# ---- backward ----")[1]
+
+
+@pytest.mark.parametrize(("b_shape", "unbroadcasts"), [((4, 3), 0), ((3,), 1), ((1, 3), 1)],
+                         ids=["same", "row", "keepdims-row"])
+def test_specialized_code_keeps_only_real_unbroadcasts(b_shape, unbroadcasts):
+    source = "def f(x, b):\n    return np.sum(np.tanh(x * b))"
+    generic = backward(source)
+    assert generic.count("_rt.unbroadcast_to") == 2
+    special = backward(source, shapes=(("x", (4, 3)), ("b", b_shape)))
+    assert special.count("_rt.unbroadcast_to") == unbroadcasts
+
+
+def test_specialized_loops_save_no_shapes():
+    source = ("def f(w, b, x):\n    h = x\n    for _ in range(3):\n"
+              "        h = np.tanh(h @ w + b)\n    return np.sum(h)")
+    generic = gradient_source(source)
+    assert "_rt.shape(" in generic
+    special = gradient_source(source, shapes=(("w", (4, 4)), ("b", (4,)), ("x", (2, 4))))
+    assert "_rt.shape(" not in special
+    assert special.count("_rt.unbroadcast_to") == 1  # only b is broadcast
+
+
+# ---- gradients through the public API, shapes changing between calls --------------------------
+
+def numerical_gradient(fn, args, position, eps=1e-6):
+    args = [np.array(a, dtype=float) for a in args]
+    grad = np.zeros_like(args[position])
+    for index in np.ndindex(grad.shape):
+        saved = args[position][index]
+        args[position][index] = saved + eps
+        up = fn(*args)
+        args[position][index] = saved - eps
+        down = fn(*args)
+        args[position][index] = saved
+        grad[index] = (up - down) / (2 * eps)
+    return grad
+
+
+def scaled_tanh(x, b):
+    return np.sum(np.tanh(x * b) * x)
+
+
+def rnn_like(w, b, xs):
+    h = np.zeros((xs.shape[1], w.shape[0]))
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] @ w + h @ w + b)
+    return np.mean(h * h)
+
+
+def shrinking(x):
+    h = x
+    total = 0.0
+    for _ in range(2):
+        h = h[1:] * h[:-1]
+        total = total + np.sum(h)
+    return total
+
+
+def sliced(x, w):
+    n = w.shape[1] // 2
+    z = x @ w
+    return np.sum(np.exp(z[:, :n]) * z[:, n:]) / x.shape[0]
+
+
+SHAPE_SEQUENCES = [
+    pytest.param(scaled_tanh, [((4, 3), (3,)), ((4, 3), (4, 3)), ((4, 3), (1, 3)),
+                               ((2, 3), (3,)), ((4, 3), (3,))], (0, 1), id="broadcasting"),
+    pytest.param(rnn_like, [((3, 3), (3,), (4, 2, 3)), ((3, 3), (1, 3), (2, 5, 3)),
+                            ((3, 3), (3,), (4, 2, 3))], (0, 1), id="loop"),
+    pytest.param(shrinking, [((6,),), ((4,),), ((6,),)], (0,), id="shape-changes-in-loop"),
+    pytest.param(sliced, [((3, 2), (2, 4)), ((1, 2), (2, 6)), ((3, 2), (2, 4))], (0, 1),
+                 id="slices-from-shapes"),
+]
+
+
+@pytest.mark.parametrize(("fn", "sequence", "positions"), SHAPE_SEQUENCES)
+def test_gradients_stay_right_when_shapes_change(rng, fn, sequence, positions):
+    grad_fn = autodiff.grad(fn, positions)
+    for shapes in sequence:
+        args = [rng.normal(size=shape) for shape in shapes]
+        for _ in range(3):  # the second call with these shapes runs specialized code
+            got = grad_fn(*args)
+            got = got if isinstance(got, tuple) else (got,)
+            for position, value in zip(positions, got, strict=True):
+                expected = numerical_gradient(fn, args, position)
+                np.testing.assert_allclose(value, expected, rtol=1e-5, atol=1e-7)
+
+
+def test_second_call_runs_code_specialized_to_its_shapes(rng):
+    grad_fn = autodiff.grad(scaled_tanh, (0, 1))
+    x, b = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    assert "unbroadcast_to" in autodiff.source(grad_fn)
+    assert "unbroadcast_to" not in autodiff.source(grad_fn, x, b)
+    assert grad_fn.unit_for(x, b) is not grad_fn.unit
