@@ -4,7 +4,9 @@
 - parameters a rule never reads get ``None``, so nothing is kept alive or saved for them;
 - ``_rt.unbroadcast_to(g, x)`` is dropped where ``g`` provably has ``x``'s shape (shape classes,
   and facts local to one elementwise statement);
-- adjoints of values known to be arrays or numbers accumulate with ``+``, not ``_rt.add``.
+- adjoints of values known to be arrays or numbers accumulate with ``+``, not ``_rt.add``;
+- with proven shapes (shape specialization), matmul, sum and mean rules become the plain numpy
+  expression for those shapes (``x.T @ d``, ``np.outer(x, d)``, ``np.full(shape, d)``).
 """
 
 from __future__ import annotations
@@ -80,6 +82,31 @@ class Emission:
         return self.without_noop_unbroadcast(expression, _local_shapes(values, self.ctx.rules,
                                                                        operation))
 
+    def specialized(self, rule: Any, values: list[gast.expr], operation: Operation) -> Any:
+        """The rule as a plain numpy expression for the operands' proven shapes, or None."""
+        reference = self.ctx.rules.reference(rule)
+        template = None
+        if reference in ("_rt.matmul_vjp_lhs", "_rt.matmul_vjp_rhs") and len(values) == 4 \
+                and not operation.keywords:
+            shapes = [self.concrete_shape(value) for value in values[2:]]
+            if None not in shapes:
+                template = _matmul_template(reference.endswith("lhs"), *shapes)
+        elif reference in ("_rt.sum_vjp", "_rt.mean_vjp") and len(values) == 3 \
+                and not operation.keywords:
+            shape = self.concrete_shape(values[2])
+            if shape is not None:
+                template = _full_template(reference == "_rt.mean_vjp", shape)
+        if template is None:
+            return None
+        g, _, *operands = values
+        names = dict(zip(("g", "x1", "x2"), [g, *operands], strict=False))
+        return nodes.substitute(gast.parse(template).body[0].value, names)
+
+    def concrete_shape(self, expr: gast.expr) -> tuple[int, ...] | None:
+        if isinstance(expr, gast.Name):
+            return self.shapes.concrete.get(expr.id)
+        return None
+
     def without_noop_unbroadcast(self, expression: gast.expr,
                                  local: dict[str, str]) -> gast.expr:
         """``_rt.unbroadcast_to(g, x)`` -> ``g`` when ``g`` provably has ``x``'s shape."""
@@ -140,6 +167,43 @@ class Emission:
         if path is not None:
             return nodes.dotted(path)
         return nodes.name(self.bind(rule, getattr(rule, "__name__", "rule")))
+
+
+_FULL_LIMIT = 1 << 16  # larger sum/mean adjoints stay read-only broadcast views (no memory)
+
+
+def _matmul_template(lhs: bool, x1: tuple[int, ...], x2: tuple[int, ...]) -> str | None:
+    """``d(x1 @ x2)`` for the argument (``lhs``: x1) as numpy code over g, x1, x2, for shapes
+    where it needs no reduction beyond the product itself; None for the other cases."""
+    same_batch = len(x1) == len(x2) >= 3 and x1[:-2] == x2[:-2]
+    if lhs:
+        if len(x1) >= 2 and len(x2) == 2:
+            return "g @ x2.T"
+        if same_batch:
+            return "g @ _np.swapaxes(x2, -1, -2)"
+        if len(x1) == 1 and len(x2) == 2:
+            return "x2 @ g"
+        return None
+    if len(x1) == 2 and len(x2) == 2:
+        return "x1.T @ g"
+    if len(x1) == 1 and len(x2) == 2:
+        return "_np.outer(x1, g)"
+    if len(x1) >= 3 and len(x2) == 2:
+        return f"x1.reshape(-1, {x1[-1]}).T @ g.reshape(-1, {x2[-1]})"
+    if same_batch:
+        return "_np.swapaxes(x1, -1, -2) @ g"
+    return None
+
+
+def _full_template(mean: bool, shape: tuple[int, ...]) -> str:
+    """The adjoint of ``np.sum(x)`` / ``np.mean(x)`` over all of ``x`` (of ``shape``)."""
+    size = 1
+    for dim in shape:
+        size *= dim
+    value = f"g / {size}" if mean else "g"
+    if size > _FULL_LIMIT:
+        return f"_np.broadcast_to({value}, {shape})"
+    return f"_np.full({shape}, {value})"
 
 
 def _is_size(expr: gast.expr) -> bool:

@@ -61,6 +61,7 @@ class Reverse(Transformation):
     def run(self, ctx: PassContext) -> bool:
         builder = GradientBuilder(ctx, ctx.analysis(Resolve), ctx.analysis(Activity))
         builder.shapes = ctx.analysis(ShapeAnalysis)
+        builder.array_keys |= set(builder.shapes.concrete)  # a proven shape: an array
         ctx.tree.body = builder.build()
         return True
 
@@ -244,6 +245,11 @@ class GradientBuilder(ControlFlow, Emission):
                 continue
             adjoint = self.adjoint_name(leaf)
             value = nodes.call(nodes.dotted(helper), [nodes.name(leaf), nodes.name(adjoint)])
+            if helper == "_rt.seed" and self.shapes.concrete.get(leaf) == ():
+                # a proven scalar output: the default sensitivity is 1.0, no call needed
+                value = gast.IfExp(test=gast.Compare(left=nodes.name(adjoint), ops=[gast.Is()],
+                                                     comparators=[nodes.constant(None)]),
+                                   body=nodes.constant(1.0), orelse=value)
             statement = nodes.assign(adjoint, value, like=ret)
             setanno(statement, Anno.SEED, True)
             self.assigned(adjoint)
@@ -366,7 +372,8 @@ class GradientBuilder(ControlFlow, Emission):
             if rule is None or key is None or key not in self.activity.varied:
                 continue
             values = [nodes.name(output), primal, *operation.args]
-            call = self.inlined(rule, values, operation) or nodes.call(
+            call = self.specialized(rule, values, operation) \
+                or self.inlined(rule, values, operation) or nodes.call(
                 self.rule_reference(rule), self.rule_arguments(rule, values),
                 copy.deepcopy(operation.keywords))
             adjoints.extend(self.contribute_to(arg, call, statement))
