@@ -103,6 +103,10 @@ class RuntimeRules:
         return None
 
 
+    def numpy_function(self, name: str) -> Any:
+        """``np.<name>`` (None if numpy has no such attribute)."""
+        return getattr(np, name, None)
+
     def result_shape(self, callee: Any, args: list[Any], keywords: dict[str, Any]) -> Any:
         """The abstract value (``transforms.shape_inference``) a whitelisted numpy operation
         produces from its operands' abstract values; None when it is not modelled."""

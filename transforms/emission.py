@@ -19,7 +19,8 @@ import gast
 from . import nodes
 from .activity import assignments, stored_names
 from .resolve import Kind, Operation
-from .shapes import broadcast, shape_key
+from .shape_inference import Array
+from .shapes import broadcast
 
 _ANY_SHAPE = "<number>"  # a numeric constant: broadcasts into any shape
 
@@ -134,6 +135,22 @@ class Emission:
             return None if found is None else f"class:{found}"
         if isinstance(expr, gast.UnaryOp):
             return self.expression_class(expr.operand, local)
+        if isinstance(expr, gast.Call) and len(expr.args) == 2 \
+                and gast.unparse(expr.func).strip() == "_rt.unbroadcast_to":
+            return self.expression_class(expr.args[1], local)  # the target's shape
+        if isinstance(expr, gast.Call) and len(expr.args) == 4 \
+                and gast.unparse(expr.func).strip() == "_rt.getitem_vjp":
+            return self.expression_class(expr.args[2], local)  # zeros like the indexed array
+        if isinstance(expr, gast.Call) and len(expr.args) == 1 and not expr.keywords \
+                and isinstance(expr.func, gast.Attribute) \
+                and isinstance(expr.func.value, gast.Name) and expr.func.value.id == "_np" \
+                and self.ctx.rules.is_elementwise(self.ctx.rules.numpy_function(expr.func.attr)):
+            return self.expression_class(expr.args[0], local)  # _np.cos(x): x's shape
+        if isinstance(expr, gast.BinOp) and isinstance(expr.op, gast.MatMult):
+            return self.proven_class(self.ctx.rules.binary_operator("MatMult"),
+                                     [expr.left, expr.right], local)
+        if isinstance(expr, gast.Attribute) and expr.attr == "T":
+            return self.proven_class(self.ctx.rules.attribute_key("T"), [expr.value], local)
         if isinstance(expr, gast.BinOp) and not isinstance(expr.op, gast.MatMult):
             left = self.expression_class(expr.left, local)
             right = self.expression_class(expr.right, local)
@@ -144,6 +161,31 @@ class Emission:
             return self.broadcast_class(left, right)
         return None
 
+    def fits_in_place(self, adjoint: str, value: gast.expr) -> bool:
+        """Does ``adjoint + value`` provably have ``adjoint``'s shape (so ``+=`` can update
+        it)?"""
+        target = self.expression_class(nodes.name(adjoint), {})
+        found = self.expression_class(value, {})
+        if target is None or found is None:
+            return False
+        return found in (_ANY_SHAPE, target) or self.broadcast_class(target, found) == target
+
+    def proven_class(self, primitive: Any, operands: list[gast.expr],
+                     local: dict[str, str]) -> str | None:
+        """The class of ``primitive(*operands)`` from the operands' proven shapes."""
+        shapes = []
+        for operand in operands:
+            found = self.expression_class(operand, local)
+            shape = self.shapes.shape_of_class(found[len("class:"):]) \
+                if found is not None and found.startswith("class:") else None
+            if shape is None:
+                return None
+            shapes.append(Array(shape))
+        result = self.ctx.rules.result_shape(primitive, shapes, {})
+        if not isinstance(result, Array):
+            return None
+        return f"class:{self.shapes.class_of_shape(result.shape)}"
+
     def broadcast_class(self, left: str | None, right: str | None) -> str | None:
         """The class of ``a op b`` for operands of two different proven shapes."""
         shapes = [self.shapes.shape_of_class(side[len("class:"):])
@@ -152,8 +194,7 @@ class Emission:
         if shapes[0] is None or shapes[1] is None:
             return None
         result = broadcast(shapes[0], shapes[1])
-        root = None if result is None else self.shapes.find(shape_key(result))
-        return None if root is None else f"class:{root}"
+        return None if result is None else f"class:{self.shapes.class_of_shape(result)}"
 
     def rule_arguments(self, rule: Any, values: list[gast.expr]) -> list[gast.expr]:
         """The rule's arguments, with ``None`` for parameters it never reads (so the values

@@ -28,6 +28,7 @@ from .anf import local_names
 from .annotations import Anno, getanno, setanno
 from .control_flow import ControlFlow, Restore
 from .emission import Emission
+from .inplace import accumulate_in_place
 from .parse import SourceUnavailableError
 from .passmanager import GradientSummary, PassContext, Transformation
 from .resolve import Kind, Operation, Resolution, Resolve, operand_key
@@ -63,6 +64,10 @@ class Reverse(Transformation):
         builder.shapes = ctx.analysis(ShapeAnalysis)
         builder.array_keys |= set(builder.shapes.concrete)  # a proven shape: an array
         ctx.tree.body = builder.build()
+        adjoints = {adjoint for adjoint, primal in builder.primal_of.items()
+                    if primal in builder.array_keys} | set(builder.weight_adjoints.values())
+        for function in ctx.tree.body:
+            accumulate_in_place(function, adjoints, builder.fits_in_place)
         return True
 
 

@@ -46,6 +46,14 @@ class ShapeClasses:
         if root_a is not None and root_b is not None and root_a != root_b:
             self.parent[root_b] = root_a
 
+    def class_of_shape(self, shape: tuple[int, ...]) -> str:
+        """The root of the class of values of this proven shape (created if no name has it)."""
+        key = shape_key(shape)
+        if key not in self.parent:
+            self.add(key)
+            self.concrete_roots[key] = shape
+        return self.find(key)
+
     def shape_of_class(self, root: str) -> tuple[int, ...] | None:
         """The concrete shape of the class with this root, if it is a proven shape's class."""
         return self.concrete_roots.get(root)

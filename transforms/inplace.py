@@ -1,0 +1,107 @@
+"""In-place accumulation: ``dx = dx + e`` -> ``dx += e`` where the generated code owns ``dx``.
+
+Runs on the generated gradient function (after the reverse pass has built it). An adjoint
+qualifies when every value it is ever bound to is a fresh result (arithmetic, ``np.full``,
+``np.outer``, ``_rt.zeros_like``, ``_rt.getitem_vjp`` or a number) or its own accumulation, and it is only read as
+an operand of arithmetic or returned: then no other name can see the array being updated. Each
+update must also provably keep the adjoint's shape (``fits``). On arrays this saves one
+full-size allocation per accumulation; on numbers ``+=`` simply rebinds, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import gast
+
+from . import nodes
+
+_FRESH_CALLS = frozenset({"_rt.zeros_like", "_rt.getitem_vjp", "_np.full", "_np.outer",
+                          "_np.zeros"})
+
+
+def accumulate_in_place(function: gast.FunctionDef, adjoints: set[str],
+                        fits: Callable[[str, gast.expr], bool]) -> int:
+    """Rewrite the qualifying accumulations of ``function`` in place; returns how many.
+
+    ``adjoints``: the names that may be rewritten; ``fits(name, e)``: ``name + e`` provably has
+    ``name``'s shape.
+
+    >>> import gast
+    >>> tree = gast.parse("def f(a, b):\\n    dx = a * b\\n    dx = dx + a\\n    return dx")
+    >>> accumulate_in_place(tree.body[0], {"dx"}, lambda name, value: True)
+    1
+    >>> print(gast.unparse(tree).strip().splitlines()[2])
+        dx += a
+    """
+    owned = _owned(function, adjoints)
+    count = 0
+    for block in _blocks(function):
+        for index, statement in enumerate(block):
+            name = _accumulated(statement)
+            if name in owned and fits(name, statement.value.right):
+                update = gast.AugAssign(target=nodes.name(name, store=True), op=gast.Add(),
+                                        value=statement.value.right)
+                block[index] = nodes.copy_location(update, statement)
+                count += 1
+    return count
+
+
+def _accumulated(statement: gast.stmt) -> str | None:
+    """``v`` for a statement ``v = v + e``."""
+    if isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
+            and isinstance(statement.targets[0], gast.Name) \
+            and isinstance(statement.value, gast.BinOp) \
+            and isinstance(statement.value.op, gast.Add) \
+            and isinstance(statement.value.left, gast.Name) \
+            and statement.value.left.id == statement.targets[0].id:
+        return statement.targets[0].id
+    return None
+
+
+def _fresh(value: gast.expr) -> bool:
+    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+        return True
+    if isinstance(value, gast.Constant):
+        return isinstance(value.value, (int, float)) and not isinstance(value.value, bool)
+    return isinstance(value, gast.Call) and gast.unparse(value.func).strip() in _FRESH_CALLS
+
+
+def _owned(function: gast.FunctionDef, candidates: set[str]) -> set[str]:
+    owned = set(candidates)
+    parents: dict[int, gast.AST] = {}
+    for node in gast.walk(function):
+        for child in gast.iter_child_nodes(node):
+            parents[id(child)] = node
+    args = function.args
+    owned -= {arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs}
+    for node in gast.walk(function):
+        if not isinstance(node, gast.Name) or node.id not in owned:
+            continue
+        parent = parents.get(id(node))
+        if isinstance(node.ctx, gast.Store):
+            if not (isinstance(parent, gast.Assign) and parent.targets[0] is node
+                    and (_fresh(parent.value) or _accumulated(parent) == node.id)):
+                owned.discard(node.id)
+        elif not isinstance(parent, (gast.BinOp, gast.UnaryOp)) \
+                and not _returned(node, parents):
+            owned.discard(node.id)
+    return owned
+
+
+def _returned(node: gast.AST, parents: dict[int, gast.AST]) -> bool:
+    """Is ``node`` an item of the returned (nested) tuple?"""
+    parent = parents.get(id(node))
+    while isinstance(parent, gast.Tuple):
+        parent = parents.get(id(parent))
+    return isinstance(parent, gast.Return)
+
+
+def _blocks(function: gast.FunctionDef) -> list[list[gast.stmt]]:
+    found = []
+    for node in gast.walk(function):
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                found.append(block)
+    return found
