@@ -1,4 +1,5 @@
-"""In-place accumulation: ``dx = dx + e`` -> ``dx += e`` where the generated code owns ``dx``.
+"""In-place accumulation: ``dx = dx + e`` -> ``dx += e`` (and ``dx = dx - e`` -> ``dx -= e``)
+where the generated code owns ``dx``.
 
 Runs on the generated gradient function (after the reverse pass has built it). An adjoint
 qualifies when every value it is ever bound to is a fresh result (arithmetic, ``np.full``,
@@ -40,19 +41,19 @@ def accumulate_in_place(function: gast.FunctionDef, adjoints: set[str],
         for index, statement in enumerate(block):
             name = _accumulated(statement)
             if name in owned and fits(name, statement.value.right):
-                update = gast.AugAssign(target=nodes.name(name, store=True), op=gast.Add(),
-                                        value=statement.value.right)
+                update = gast.AugAssign(target=nodes.name(name, store=True),
+                                        op=type(statement.value.op)(), value=statement.value.right)
                 block[index] = nodes.copy_location(update, statement)
                 count += 1
     return count
 
 
 def _accumulated(statement: gast.stmt) -> str | None:
-    """``v`` for a statement ``v = v + e``."""
+    """``v`` for a statement ``v = v + e`` or ``v = v - e``."""
     if isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
             and isinstance(statement.targets[0], gast.Name) \
             and isinstance(statement.value, gast.BinOp) \
-            and isinstance(statement.value.op, gast.Add) \
+            and isinstance(statement.value.op, (gast.Add, gast.Sub)) \
             and isinstance(statement.value.left, gast.Name) \
             and statement.value.left.id == statement.targets[0].id:
         return statement.targets[0].id

@@ -27,6 +27,7 @@ from .activity import Activity, ActivityResult, assignments, differentiable_inpu
 from .anf import local_names
 from .annotations import Anno, getanno, setanno
 from .control_flow import ControlFlow, Restore
+from .copies import propagate_copies
 from .emission import Emission
 from .inplace import accumulate_in_place
 from .parse import SourceUnavailableError
@@ -64,10 +65,12 @@ class Reverse(Transformation):
         builder.shapes = ctx.analysis(ShapeAnalysis)
         builder.array_keys |= set(builder.shapes.concrete)  # a proven shape: an array
         ctx.tree.body = builder.build()
-        adjoints = {adjoint for adjoint, primal in builder.primal_of.items()
-                    if primal in builder.array_keys} | set(builder.weight_adjoints.values())
+        weights = set(builder.weight_adjoints.values())
+        arrays = {adjoint for adjoint, primal in builder.primal_of.items()
+                  if primal in builder.array_keys}
         for function in ctx.tree.body:
-            accumulate_in_place(function, adjoints, builder.fits_in_place)
+            propagate_copies(function, set(builder.primal_of) | weights)
+            accumulate_in_place(function, arrays | weights, builder.fits_in_place)
         return True
 
 
@@ -300,7 +303,10 @@ class GradientBuilder(ControlFlow, Emission):
         if self.is_defined(adjoint):
             primal = self.primal_of.get(adjoint)
             if primal in self.array_keys or adjoint in self.weight_adjoints.values():
-                value = nodes.binop(nodes.name(adjoint), gast.Add(), value)
+                if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+                    value = nodes.binop(nodes.name(adjoint), gast.Sub(), value.operand)
+                else:
+                    value = nodes.binop(nodes.name(adjoint), gast.Add(), value)
             else:
                 value = nodes.call(nodes.dotted("_rt.add"), [nodes.name(adjoint), value])
         else:
@@ -370,7 +376,7 @@ class GradientBuilder(ControlFlow, Emission):
     def primitive_adjoint(self, statement, operation, output) -> list:
         self.check_keywords(statement, operation)
         primal = nodes.name(stored_names(statement)[0])
-        adjoints = []
+        partials: list[tuple[gast.expr, gast.expr]] = []
         for position, arg in enumerate(operation.args):
             rule = operation.entry.rule_for(position)
             key = operand_key(arg, self.locals)
@@ -381,6 +387,10 @@ class GradientBuilder(ControlFlow, Emission):
                 or self.inlined(rule, values, operation) or nodes.call(
                 self.rule_reference(rule), self.rule_arguments(rule, values),
                 copy.deepcopy(operation.keywords))
+            partials.append((arg, call))
+        partials = _merge_equal_partials(partials, self.locals)
+        adjoints = []
+        for arg, call in partials:
             adjoints.extend(self.contribute_to(arg, call, statement))
         return adjoints
 
@@ -431,6 +441,18 @@ class GradientBuilder(ControlFlow, Emission):
 
     def is_active_statement(self, statement: gast.stmt) -> bool:
         return self.activity.is_active(statement)
+
+
+def _merge_equal_partials(partials: list[tuple[gast.expr, gast.expr]],
+                          locals_: set[str]) -> list[tuple[gast.expr, gast.expr]]:
+    """``x * x`` gives ``x`` the same partial twice: contribute it once, doubled."""
+    if len(partials) != 2:
+        return partials
+    (first, a), (second, b) = partials
+    if operand_key(first, locals_) != operand_key(second, locals_) \
+            or gast.dump(a) != gast.dump(b):
+        return partials
+    return [(first, nodes.binop(a, gast.Mult(), nodes.constant(2.0)))]
 
 
 def _without_unused_helpers(forward: list[gast.stmt], code: list[gast.AST]) -> list:

@@ -74,3 +74,35 @@ def test_in_place_gradients_match_finite_differences(rng, fn, shapes, positions)
         for position, value in zip(positions, got, strict=True):
             np.testing.assert_allclose(value, numerical_gradient(fn, args, position),
                                        rtol=1e-5, atol=1e-7)
+
+
+# ---- copy propagation (transforms/copies.py), which runs first ---------------------------------
+
+COPY_CASES = [
+    pytest.param("def f(dy):\n    da = dy\n    db = da * 2.0\n    return db",
+                 "def f(dy):\n    db = dy * 2.0\n    return db", id="renamed"),
+    pytest.param("def f(dy):\n    da = dy\n    dy = da\n    dc = -da\n    return dc + dy",
+                 "def f(dy):\n    dc = -dy\n    return dc + dy", id="copy-back"),
+    pytest.param("def f(dy):\n    da = dy\n    dy = dy * 2.0\n    return da + dy",
+                 None, id="source-rebound-before-a-read"),
+    pytest.param("def f(dy, c):\n    da = dy\n    if c:\n        dy = da\n    return dy",
+                 None, id="read-in-a-nested-block"),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), COPY_CASES)
+def test_copy_propagation(before, after):
+    import gast
+
+    from autodiff.transforms.copies import propagate_copies
+
+    tree = gast.parse(before)
+    removed = propagate_copies(tree.body[0], {"da", "db", "dc", "dy"})
+    assert gast.unparse(tree).strip() == (after or before)
+    assert removed == (after is not None)
+
+
+def test_generated_code_has_no_adjoint_copies():
+    code = backward("def f(x):\n    y = np.sin(x) * 2.0\n    z = y\n    return np.sum(z * x)")
+    assert "dy = dz" not in code
+    assert "d_sin1 = dz * 2.0" in code

@@ -1,0 +1,124 @@
+"""Copy propagation over the generated gradient: ``d_sub12 = dy`` followed by reads of
+``d_sub12`` becomes reads of ``dy``, and the copy disappears.
+
+Runs on the generated function after the reverse pass. Only adjoint copies are touched, and
+only when it is safe without any flow analysis: the copied name is assigned exactly once in the
+whole function (by this copy), and every read of it lies in the same block, after the copy and
+no later than the first statement that rebinds either name (statements with nested blocks end
+the range). Besides fewer statements, this leaves adjoints unaliased, so that more
+accumulations can be done in place (``inplace.py``).
+"""
+
+from __future__ import annotations
+
+import gast
+
+
+def propagate_copies(function: gast.FunctionDef, adjoints: set[str]) -> int:
+    """Remove the adjoint copies of ``function`` that can be removed; returns how many.
+
+    >>> import gast
+    >>> tree = gast.parse("def f(dy):\\n    da = dy\\n    db = da * 2.0\\n    return db")
+    >>> propagate_copies(tree.body[0], {"da", "db"})
+    1
+    >>> print(gast.unparse(tree).strip())
+    def f(dy):
+        db = dy * 2.0
+        return db
+    """
+    removed = 0
+    changed = True
+    while changed:
+        changed = False
+        stores, loads = _occurrences(function)
+        for block in _blocks(function):
+            for index, statement in enumerate(block):
+                copy = _copy(statement)
+                if copy is None or copy[0] not in adjoints or stores.get(copy[0]) != 1 \
+                        or len(block) == 1:
+                    continue
+                if _propagate(block, index, *copy, loads.get(copy[0], 0)):
+                    removed += 1
+                    changed = True
+                    break
+            if changed:
+                break
+    return removed
+
+
+def _copy(statement: gast.stmt) -> tuple[str, str] | None:
+    if isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
+            and isinstance(statement.targets[0], gast.Name) \
+            and isinstance(statement.value, gast.Name) \
+            and statement.targets[0].id != statement.value.id:
+        return statement.targets[0].id, statement.value.id
+    return None
+
+
+def _propagate(block: list[gast.stmt], index: int, target: str, source: str,
+               reads: int) -> bool:
+    """Rename the reads of ``target`` after ``block[index]`` to ``source``, then drop the copy;
+    False (and nothing changed) unless all ``reads`` reads are in the safe range."""
+    span = []
+    found = 0
+    for statement in block[index + 1:]:
+        if isinstance(statement, (gast.For, gast.While, gast.If, gast.FunctionDef)):
+            break
+        found += _reads(statement, target)
+        span.append(statement)
+        if _copy(statement) == (source, target):
+            continue  # `dy = d_sub12` after `d_sub12 = dy`: becomes `dy = dy`, removed below
+        if _stores(statement) & {target, source}:
+            break
+    if found != reads:
+        return False
+    for statement in span:
+        _Rename(target, source).visit(statement)
+    del block[index]
+    for position in range(len(block) - 1, -1, -1):  # `dy = dy` left by the renaming
+        statement = block[position]
+        if isinstance(statement, gast.Assign) and isinstance(statement.value, gast.Name) \
+                and len(statement.targets) == 1 and isinstance(statement.targets[0], gast.Name) \
+                and statement.targets[0].id == statement.value.id and len(block) > 1:
+            del block[position]
+    return True
+
+
+class _Rename(gast.NodeTransformer):
+    def __init__(self, old: str, new: str) -> None:
+        self.old, self.new = old, new
+
+    def visit_Name(self, node: gast.Name) -> gast.Name:
+        if node.id == self.old and isinstance(node.ctx, gast.Load):
+            node.id = self.new
+        return node
+
+
+def _reads(statement: gast.stmt, name: str) -> int:
+    return sum(1 for node in gast.walk(statement) if isinstance(node, gast.Name)
+               and node.id == name and isinstance(node.ctx, gast.Load))
+
+
+def _stores(statement: gast.stmt) -> set[str]:
+    return {node.id for node in gast.walk(statement) if isinstance(node, gast.Name)
+            and isinstance(node.ctx, (gast.Store, gast.Del))}
+
+
+def _occurrences(function: gast.FunctionDef) -> tuple[dict[str, int], dict[str, int]]:
+    stores: dict[str, int] = {}
+    loads: dict[str, int] = {}
+    for node in gast.walk(function):
+        if isinstance(node, gast.Name):
+            counts = loads if isinstance(node.ctx, gast.Load) else stores
+            counts[node.id] = counts.get(node.id, 0) + 1  # parameters count as stores
+    return stores, loads
+
+
+def _blocks(function: gast.FunctionDef) -> list[list[gast.stmt]]:
+    found = []
+    for node in gast.walk(function):
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                found.append(block)
+    return found
