@@ -202,7 +202,7 @@ class GradientFunction:
             return generic
         named = tuple((name, shape) for name, shape in zip(self._params, shapes, strict=False)
                       if shape is not None)
-        request = dataclasses.replace(self._request(), shapes=named)
+        request = dataclasses.replace(self._request(), shapes=named, value=self._with_value)
         unit = self._guarded(lambda target: compiler.compile_function(target, request))
         self._special, self._special_shapes = unit, shapes
         return unit

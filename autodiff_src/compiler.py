@@ -3,6 +3,7 @@ loader), with user callees compiled recursively through the same cache."""
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import inspect
 import os
@@ -102,6 +103,16 @@ class RuntimeRules:
             return f"_rt.{name}"
         return None
 
+
+    def is_pure(self, primitive: Any) -> bool:
+        """Does calling ``primitive`` do nothing but return a value (numpy functions and
+        operators, array methods, runtime helpers; not ``print`` or ``np.random``)?"""
+        if isinstance(primitive, (registry.MethodKey, registry.AttributeKey, np.ufunc)):
+            return True
+        module = getattr(primitive, "__module__", None) or ""
+        if module.startswith("numpy.random") or primitive is builtins.print:
+            return False
+        return module.startswith(("numpy", "autodiff.runtime", "builtins", "_operator"))
 
     def numpy_function(self, name: str) -> Any:
         """``np.<name>`` (None if numpy has no such attribute)."""

@@ -18,6 +18,7 @@ class Anno(Enum):
     COMPILER_COPY = "a copy the compiler made (SSA merge, loop update): not a user alias"
     IN_PLACE = "on `x = x op v` desugared from `x op= v`: numpy updates x's array in place"
     LOOP_CONDITION = "on a while loop: the statement recomputing its condition each iteration"
+    SHAPE_CLASS = "on an expression the reverse pass generated: the shape class it provably has"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ import gast
 
 from . import nodes
 from .activity import assignments, stored_names
+from .annotations import Anno, getanno, setanno
 from .resolve import Kind, Operation
 from .shape_inference import Array
 from .shapes import broadcast
@@ -115,14 +116,50 @@ class Emission:
                 and gast.unparse(expression.func).strip() == "_rt.unbroadcast_to":
             value, target = expression.args
             shape = self.expression_class(value, local)
+            target_class = self.expression_class(target, local)
             if isinstance(target, gast.Name) and shape is not None \
-                    and (shape == _ANY_SHAPE or shape == self.expression_class(target, local)):
+                    and shape in (_ANY_SHAPE, target_class):
                 return value
+            summed = self.reduction_to(value, self.class_shape(shape),
+                                       self.class_shape(target_class))
+            if summed is not None:
+                return summed
         return expression
+
+    def class_shape(self, found: str | None) -> tuple[int, ...] | None:
+        """The proven shape of a class from ``expression_class`` (None if not proven)."""
+        if found is None or not found.startswith("class:"):
+            return None
+        return self.shapes.shape_of_class(found[len("class:"):])
+
+    def reduction_to(self, value: gast.expr, shape: tuple[int, ...] | None,
+                     target: tuple[int, ...] | None) -> gast.expr | None:
+        """``value`` (of proven ``shape``) summed over the axes along which ``target`` was
+        broadcast: the unbroadcast as a plain ``np.sum``, or None if not provable."""
+        if shape is None or target is None or len(shape) < len(target):
+            return None
+        extra = len(shape) - len(target)
+        if any(t not in (1, s) for s, t in zip(shape[extra:], target, strict=True)):
+            return None
+        kept = tuple(extra + axis for axis, (s, t) in enumerate(zip(shape[extra:], target,
+                                                                  strict=True))
+                     if t == 1 and s != 1)
+        text = "v"
+        if kept:
+            text = f"_np.sum({text}, axis={_axes(kept)}, keepdims=True)"
+        if extra:
+            text = f"_np.sum({text}, axis={_axes(tuple(range(extra)))})"
+        if text == "v":
+            return None
+        reduced = nodes.substitute(gast.parse(text).body[0].value, {"v": value})
+        setanno(reduced, Anno.SHAPE_CLASS, f"class:{self.shapes.class_of_shape(target)}")
+        return reduced
 
     def expression_class(self, expr: gast.expr, local: dict[str, str]) -> str | None:
         """A representative of the shape ``expr`` has (``_ANY_SHAPE`` for a number), or None.
         ``local`` holds facts true at this statement only (``t = y * y``: t, y alike)."""
+        if getanno(expr, Anno.SHAPE_CLASS) is not None:
+            return getanno(expr, Anno.SHAPE_CLASS)
         if (isinstance(expr, gast.Constant) and isinstance(expr.value, (int, float))) \
                 or _is_size(expr):
             return _ANY_SHAPE
@@ -245,6 +282,10 @@ def _full_template(mean: bool, shape: tuple[int, ...]) -> str:
     if size > _FULL_LIMIT:
         return f"_np.broadcast_to({value}, {shape})"
     return f"_np.full({shape}, {value})"
+
+
+def _axes(axes: tuple[int, ...]) -> str:
+    return str(axes[0]) if len(axes) == 1 else str(axes)
 
 
 def _is_size(expr: gast.expr) -> bool:

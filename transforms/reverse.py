@@ -28,6 +28,7 @@ from .anf import local_names
 from .annotations import Anno, getanno, setanno
 from .control_flow import ControlFlow, Restore
 from .copies import propagate_copies
+from .deadcode import eliminate_dead_code
 from .emission import Emission
 from .inplace import accumulate_in_place
 from .parse import SourceUnavailableError
@@ -69,6 +70,8 @@ class Reverse(Transformation):
         arrays = {adjoint for adjoint, primal in builder.primal_of.items()
                   if primal in builder.array_keys}
         for function in ctx.tree.body:
+            if builder.drop_value:
+                eliminate_dead_code(function, builder.is_pure)
             propagate_copies(function, set(builder.primal_of) | weights)
             accumulate_in_place(function, arrays | weights, builder.fits_in_place)
         return True
@@ -102,6 +105,7 @@ class GradientBuilder(ControlFlow, Emission):
         for statement in assignments(body):
             self.rewrite_call(statement)
         self.name_trip_counters(body)
+        self.drop_value = self.value_unneeded()
         seeds = self.seed_statements(ret)
         backward = self.backward_block(body)
         gradients = self.gradients()
@@ -124,7 +128,9 @@ class GradientBuilder(ControlFlow, Emission):
             args.kw_defaults.append(nodes.constant(None))
         marker = nodes.comment(BACKWARD_MARKER)
         value, keep = ret.value, []
-        if _names_in(ret.value) & self.pushed:
+        if self.drop_value:
+            value = nodes.constant(None)
+        elif _names_in(ret.value) & self.pushed:
             # the backward sweep restores overwritten values: keep the result first
             value = nodes.name(self.ctx.namer.fresh("_value"))
             keep = [nodes.assign(value.id, ret.value, like=ret)]
@@ -255,14 +261,35 @@ class GradientBuilder(ControlFlow, Emission):
             value = nodes.call(nodes.dotted(helper), [nodes.name(leaf), nodes.name(adjoint)])
             if helper == "_rt.seed" and self.shapes.concrete.get(leaf) == ():
                 # a proven scalar output: the default sensitivity is 1.0, no call needed
+                given = nodes.name(adjoint) if self.drop_value else value
                 value = gast.IfExp(test=gast.Compare(left=nodes.name(adjoint), ops=[gast.Is()],
                                                      comparators=[nodes.constant(None)]),
-                                   body=nodes.constant(1.0), orelse=value)
+                                   body=nodes.constant(1.0), orelse=given)
             statement = nodes.assign(adjoint, value, like=ret)
             setanno(statement, Anno.SEED, True)
             self.assigned(adjoint)
             seeds.append(statement)
         return seeds
+
+    def value_unneeded(self) -> bool:
+        """The caller discards the value (``request.value`` False) and every seeded output is a
+        proven scalar, whose default sensitivity 1.0 needs no value to shape it."""
+        if self.request.value or self.request.split or self.request.has_aux:
+            return False
+        return all(self.shapes.concrete.get(leaf) == () for leaf in self.activity.seeds
+                   if leaf in self.activity.useful)
+
+    def is_pure(self, statement: gast.Assign) -> bool:
+        """Does computing ``statement`` do nothing but produce its value?"""
+        operation = self.resolution.operations.get(id(statement))
+        if operation is None:  # a statement the reverse pass made: `_add8 = None`
+            return isinstance(statement.value, (gast.Constant, gast.Name))
+        if operation.kind in (Kind.COPY, Kind.BUILD, Kind.UNPACK):
+            return True
+        if operation.kind is Kind.NONDIFFERENTIABLE and operation.callee is None:
+            return True  # a constant, a comparison or a shape expression
+        return operation.kind in (Kind.PRIMITIVE, Kind.NONDIFFERENTIABLE) \
+            and self.ctx.rules.is_pure(operation.callee)
 
     def gradients(self) -> list[gast.expr]:
         values = []

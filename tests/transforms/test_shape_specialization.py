@@ -71,14 +71,22 @@ def backward(source: str, **request) -> str:
     return gradient_source(source, **request).split("# ---- backward ----")[1]
 
 
-@pytest.mark.parametrize(("b_shape", "unbroadcasts"), [((4, 3), 0), ((3,), 1), ((1, 3), 1)],
-                         ids=["same", "row", "keepdims-row"])
-def test_specialized_code_keeps_only_real_unbroadcasts(b_shape, unbroadcasts):
+@pytest.mark.parametrize(("x_shape", "b_shape", "reduction"), [
+    ((4, 3), (4, 3), None), ((4, 3), (3,), "db = _np.sum(d_mul1 * x, axis=0)"),
+    ((4, 3), (1, 3), "db = _np.sum(d_mul1 * x, axis=0, keepdims=True)"),
+    ((2, 4, 3), (4, 1), "db = _np.sum(_np.sum(d_mul1 * x, axis=2, keepdims=True), axis=0)"),
+], ids=["same", "row", "keepdims-row", "leading-and-kept-axes"])
+def test_specialized_code_sums_only_over_broadcast_axes(x_shape, b_shape, reduction):
     source = "def f(x, b):\n    return np.sum(np.tanh(x * b))"
     generic = backward(source)
     assert generic.count("_rt.unbroadcast_to") == 2
-    special = backward(source, shapes=(("x", (4, 3)), ("b", b_shape)))
-    assert special.count("_rt.unbroadcast_to") == unbroadcasts
+    special = backward(source, shapes=(("x", x_shape), ("b", b_shape)))
+    assert "_rt.unbroadcast_to" not in special
+    assert "dx = d_mul1 * b" in special
+    if reduction is None:
+        assert "_np.sum" not in special
+    else:
+        assert reduction in special
 
 
 def test_specialized_loops_save_no_shapes():
@@ -88,7 +96,8 @@ def test_specialized_loops_save_no_shapes():
     assert "_rt.shape(" in generic
     special = gradient_source(source, shapes=(("w", (4, 4)), ("b", (4,)), ("x", (2, 4))))
     assert "_rt.shape(" not in special
-    assert special.count("_rt.unbroadcast_to") == 1  # only b is broadcast
+    assert "_rt.unbroadcast_to" not in special
+    assert "db += _np.sum(d_add2, axis=0)" in special  # only b is broadcast
 
 
 # ---- gradients through the public API, shapes changing between calls --------------------------
@@ -135,7 +144,8 @@ def sliced(x, w):
 
 SHAPE_SEQUENCES = [
     pytest.param(scaled_tanh, [((4, 3), (3,)), ((4, 3), (4, 3)), ((4, 3), (1, 3)),
-                               ((2, 3), (3,)), ((4, 3), (3,))], (0, 1), id="broadcasting"),
+                               ((2, 3), (3,)), ((4, 3), (3,)), ((2, 4, 3), (4, 1)),
+                               ((4, 1), (1, 3))], (0, 1), id="broadcasting"),
     pytest.param(rnn_like, [((3, 3), (3,), (4, 2, 3)), ((3, 3), (1, 3), (2, 5, 3)),
                             ((3, 3), (3,), (4, 2, 3))], (0, 1), id="loop"),
     pytest.param(shrinking, [((6,),), ((4,),), ((6,),)], (0,), id="shape-changes-in-loop"),
@@ -202,3 +212,37 @@ def test_float32_inputs_keep_their_dtype_when_specialized():
     first, second = grad_fn(x), grad_fn(x)
     assert first.dtype == second.dtype == np.float32
     np.testing.assert_allclose(first, second, rtol=1e-6)
+
+
+# ---- the value is not computed when the caller discards it ---------------------------------------
+
+def softplus_loss(w, x):
+    z = x @ w
+    return np.mean(np.log1p(np.exp(z)))
+
+
+def test_grad_skips_statements_only_the_value_needs(rng):
+    w, x = rng.normal(size=3), rng.normal(size=(4, 3))
+    grad_fn = autodiff.grad(softplus_loss)
+    value_and_grad_fn = autodiff.value_and_grad(softplus_loss)
+    grad_only = autodiff.source(grad_fn, w, x)
+    assert "= np.log1p(" not in grad_only
+    assert "return (None, " in grad_only
+    with_value = autodiff.source(value_and_grad_fn, w, x)
+    assert "= np.log1p(" in with_value
+    expected = numerical_gradient(softplus_loss, (w, x), 0)
+    for _ in range(3):
+        np.testing.assert_allclose(grad_fn(w, x), expected, rtol=1e-5, atol=1e-7)
+        value, grad = value_and_grad_fn(w, x)
+        np.testing.assert_allclose(value, softplus_loss(w, x))
+        np.testing.assert_allclose(grad, expected, rtol=1e-5, atol=1e-7)
+
+
+def test_dead_code_elimination_keeps_effects():
+    import gast
+
+    from autodiff.transforms.deadcode import eliminate_dead_code
+
+    tree = gast.parse("def f(x):\n    a = x * 2\n    b = print(a)\n    c = a + 1\n    return x")
+    eliminate_dead_code(tree.body[0], lambda statement: "print" not in gast.unparse(statement))
+    assert gast.unparse(tree).strip() == "def f(x):\n    a = x * 2\n    b = print(a)\n    return x"

@@ -1,0 +1,60 @@
+"""Dead-code elimination over the generated gradient.
+
+When the caller discards the function's value (``grad`` rather than ``value_and_grad``, on the
+shape-specialized fast path), the generated function returns ``None`` for it, and the forward
+statements that only computed the value (``np.log1p(...)`` whose rule reads its input, the
+final ``np.mean``) are dead, as in a hand-written gradient. A statement is removed when none of
+the names it assigns is read anywhere in the function (flow-insensitive, so loops need no
+care) and computing it has no effect besides its result (``pure``), to a fixed point. Blocks
+are never emptied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import gast
+
+
+def eliminate_dead_code(function: gast.FunctionDef,
+                        pure: Callable[[gast.Assign], bool]) -> int:
+    """Remove the dead pure assignments of ``function``; returns how many.
+
+    >>> import gast
+    >>> tree = gast.parse("def f(x):\\n    a = x * 2\\n    b = a + 1\\n    return x")
+    >>> eliminate_dead_code(tree.body[0], lambda statement: True)
+    2
+    >>> print(gast.unparse(tree).strip())
+    def f(x):
+        return x
+    """
+    removed = 0
+    while True:
+        read = {node.id for node in gast.walk(function)
+                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
+        count = 0
+        for block in _blocks(function):
+            for index in range(len(block) - 1, -1, -1):
+                statement = block[index]
+                if len(block) > 1 and isinstance(statement, gast.Assign) \
+                        and not _stored(statement) & read and pure(statement):
+                    del block[index]
+                    count += 1
+        if not count:
+            return removed
+        removed += count
+
+
+def _stored(statement: gast.Assign) -> set[str]:
+    return {node.id for target in statement.targets for node in gast.walk(target)
+            if isinstance(node, gast.Name)}
+
+
+def _blocks(function: gast.FunctionDef) -> list[list[gast.stmt]]:
+    found = []
+    for node in gast.walk(function):
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                found.append(block)
+    return found
