@@ -93,16 +93,20 @@ class Emission:
             shapes = [self.concrete_shape(value) for value in values[2:]]
             if None not in shapes:
                 template = _matmul_template(reference.endswith("lhs"), *shapes)
-        elif reference in ("_rt.sum_vjp", "_rt.mean_vjp") and len(values) == 3 \
-                and not operation.keywords:
+        elif reference in ("_rt.sum_vjp", "_rt.mean_vjp"):
             shape = self.concrete_shape(values[2])
-            if shape is not None:
-                template = _full_template(reference == "_rt.mean_vjp", shape)
+            reduced = _reduction(values[3:], operation.keywords, shape)
+            if reduced is not None:
+                template = _full_template(reference == "_rt.mean_vjp", shape, *reduced)
         if template is None:
             return None
         g, _, *operands = values
         names = dict(zip(("g", "x1", "x2"), [g, *operands], strict=False))
-        return nodes.substitute(gast.parse(template).body[0].value, names)
+        expression = nodes.substitute(gast.parse(template).body[0].value, names)
+        if template.startswith("_np.full(") and "expand_dims" not in template \
+                and "/" not in template:
+            setanno(expression, Anno.BROADCAST, expression.args[1])
+        return expression
 
     def concrete_shape(self, expr: gast.expr) -> tuple[int, ...] | None:
         if isinstance(expr, gast.Name):
@@ -273,12 +277,56 @@ def _matmul_template(lhs: bool, x1: tuple[int, ...], x2: tuple[int, ...]) -> str
     return None
 
 
-def _full_template(mean: bool, shape: tuple[int, ...]) -> str:
-    """The adjoint of ``np.sum(x)`` / ``np.mean(x)`` over all of ``x`` (of ``shape``)."""
-    size = 1
-    for dim in shape:
-        size *= dim
-    value = f"g / {size}" if mean else "g"
+def _reduction(positional: list[gast.expr], keywords: list[gast.keyword],
+               shape: tuple[int, ...] | None) -> tuple[tuple[int, ...], bool] | None:
+    """The reduced axes and ``keepdims`` of ``np.sum(x, axis, keepdims=...)`` when they are
+    constants (and ``x``'s shape is proven), else None."""
+    given = dict(zip(("axis",), positional, strict=False))
+    if len(positional) > 1 or shape is None:
+        return None
+    for keyword in keywords:
+        if keyword.arg not in ("axis", "keepdims") or keyword.arg in given:
+            return None
+        given[keyword.arg] = keyword.value
+    axis = given.get("axis")
+    keepdims = given.get("keepdims")
+    if keepdims is not None and not (isinstance(keepdims, gast.Constant)
+                                     and isinstance(keepdims.value, bool)):
+        return None
+    if axis is None or (isinstance(axis, gast.Constant) and axis.value is None):
+        axes = tuple(range(len(shape)))
+    else:
+        items = [_int_constant(item)
+                 for item in (axis.elts if isinstance(axis, gast.Tuple) else [axis])]
+        if not all(item is not None and -len(shape) <= item < len(shape) for item in items):
+            return None
+        axes = tuple(sorted({item % len(shape) for item in items}))
+    return axes, bool(keepdims is not None and keepdims.value)
+
+
+def _int_constant(node: gast.expr) -> int | None:
+    """The value of ``3`` or ``-1`` written in the source (None for anything else)."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        inner = _int_constant(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, gast.Constant) and type(node.value) is int:
+        return node.value
+    return None
+
+
+def _full_template(mean: bool, shape: tuple[int, ...], axes: tuple[int, ...] = (),
+                   keepdims: bool = True) -> str:
+    """The adjoint of ``np.sum`` / ``np.mean`` of ``x`` (of ``shape``) over ``axes``: g spread
+    back over the reduced axes."""
+    count = 1
+    for axis in axes:
+        count *= shape[axis]
+    value = f"g / {count}" if mean else "g"
+    if axes and not keepdims and len(axes) < len(shape):
+        value = f"_np.expand_dims({value}, {_axes(axes)})"
+    size = count
+    for axis, dim in enumerate(shape):
+        size *= dim if axis not in axes else 1
     if size > _FULL_LIMIT:
         return f"_np.broadcast_to({value}, {shape})"
     return f"_np.full({shape}, {value})"

@@ -329,6 +329,10 @@ class GradientBuilder(ControlFlow, Emission):
     def contribute(self, adjoint: str, value: gast.expr, like: gast.stmt) -> gast.Assign:
         if self.is_defined(adjoint):
             primal = self.primal_of.get(adjoint)
+            small = getanno(value, Anno.BROADCAST)
+            if small is not None and primal in self.array_keys \
+                    and self.fits_in_place(adjoint, small):
+                value = small  # `dx + np.full(shape, g)` is `dx + g`
             if primal in self.array_keys or adjoint in self.weight_adjoints.values():
                 if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
                     value = nodes.binop(nodes.name(adjoint), gast.Sub(), value.operand)

@@ -246,3 +246,28 @@ def test_dead_code_elimination_keeps_effects():
     tree = gast.parse("def f(x):\n    a = x * 2\n    b = print(a)\n    c = a + 1\n    return x")
     eliminate_dead_code(tree.body[0], lambda statement: "print" not in gast.unparse(statement))
     assert gast.unparse(tree).strip() == "def f(x):\n    a = x * 2\n    b = print(a)\n    return x"
+
+
+def reduce_axis_1(x):
+    return np.sum(np.tanh(np.sum(x, axis=1)) * np.mean(x, 1))
+
+
+def reduce_keepdims(x):
+    s = np.sum(np.exp(x), axis=(0, 2), keepdims=True)
+    return np.sum(np.log(s) * np.mean(x, axis=-1, keepdims=True))
+
+
+def reduce_then_accumulate(x):
+    e = np.exp(x)
+    return np.sum(e / np.sum(e, axis=1, keepdims=True) * x)
+
+
+@pytest.mark.parametrize("fn", [reduce_axis_1, reduce_keepdims, reduce_then_accumulate])
+def test_specialized_reductions_over_axes(rng, fn):
+    x = rng.normal(size=(2, 3, 4))
+    grad_fn = autodiff.grad(fn)
+    expected = numerical_gradient(fn, (x,), 0)
+    for _ in range(3):
+        np.testing.assert_allclose(grad_fn(x), expected, rtol=1e-5, atol=1e-7)
+    assert "sum_vjp" not in autodiff.source(grad_fn, x)
+    assert "mean_vjp" not in autodiff.source(grad_fn, x)
