@@ -7,7 +7,8 @@ systems are timed interleaved round by round: in every round each system runs on
 gradient calls and one batch of forward calls, with the order of systems rotated between
 rounds. Reported times are per-call medians over rounds. autodiff's call overhead is measured
 separately on the small workloads, as paired batches of the public callable and the
-generated function it wraps.
+generated function it wraps, with that function replaced by a stub returning its result (so
+that only the wrapper's own time is measured).
 Failures are recorded per (workload, system), never raised.
 """
 
@@ -501,6 +502,25 @@ def interleaved_medians(jobs: Sequence[Sequence[tuple[str, Callable[..., Any], A
     return samples
 
 
+@contextlib.contextmanager
+def stubbed(gradient: Any, direct: Callable[..., Any], args: Args) -> Iterator[Callable[..., Any]]:
+    """Within the block, the generated function behind ``gradient`` (``direct``) is replaced by
+    a stub returning ``direct(*args)``'s result: timing ``gradient`` against the stub measures
+    what the public callable adds, without the workload's own time and its noise."""
+    unit = gradient.unit_for(*args)
+    result = direct(*args)
+
+    def stub(*_args: Any, **_kwargs: Any) -> Any:
+        return result
+
+    functions = unit.functions
+    object.__setattr__(unit, "functions", (stub, *functions[1:]))
+    try:
+        yield stub
+    finally:
+        object.__setattr__(unit, "functions", functions)
+
+
 def paired_overhead(public: Callable[..., Any], direct: Callable[..., Any], args: Args,
                     pairs: int, seconds: float) -> tuple[list[float], list[float]]:
     """Per-call times of ``direct`` and per-pair ``public - direct`` differences.
@@ -562,9 +582,10 @@ def measure_workload(workload: Workload, systems: Sequence[System],
         result.grad_samples = samples[f"{result.system}/grad"]
         result.grad_s = statistics.median(result.grad_samples)
         result.forward_s = statistics.median(samples[f"{result.system}/forward"])
-        if item.direct is not None and workload.small:  # on large ones it is lost in noise
-            direct_times, result.overhead_samples = paired_overhead(
-                item.gradient, item.direct, item.args, 2 * config.rounds, config.batch_seconds)
+        if item.direct is not None and workload.small:
+            with stubbed(item.gradient, item.direct, item.args) as stub:
+                direct_times, result.overhead_samples = paired_overhead(
+                    item.gradient, stub, item.args, 2 * config.rounds, config.batch_seconds)
             result.direct_s = statistics.median(direct_times)
     return WorkloadResult(workload.name, workload.description, dict(workload.sizes),
                           workload.small, workload.uses_loops, results)
