@@ -33,6 +33,7 @@ from .emission import Emission
 from .inplace import accumulate_in_place
 from .parse import SourceUnavailableError
 from .passmanager import GradientSummary, PassContext, Transformation
+from .release import release_dead_values
 from .resolve import Kind, Operation, Resolution, Resolve, operand_key
 from .shapes import ShapeAnalysis
 
@@ -74,6 +75,11 @@ class Reverse(Transformation):
                 eliminate_dead_code(function, builder.is_pure)
             propagate_copies(function, set(builder.primal_of) | weights)
             accumulate_in_place(function, arrays | weights, builder.fits_in_place)
+            if ctx.request.shapes:
+                proven = {name for name, shape in builder.shapes.concrete.items() if shape}
+                release_dead_values(function, (proven | {
+                    adjoint for adjoint, primal in builder.primal_of.items() if primal in proven
+                }) - set(_params(function.args)))
         return True
 
 

@@ -106,3 +106,37 @@ def test_generated_code_has_no_adjoint_copies():
     code = backward("def f(x):\n    y = np.sin(x) * 2.0\n    z = y\n    return np.sum(z * x)")
     assert "dy = dz" not in code
     assert "d_sin1 = dz * 2.0" in code
+
+
+# ---- releasing dead arrays (transforms/release.py) ------------------------------------------------
+
+RELEASE_CASES = [
+    pytest.param("def f(x):\n    a = x * 2\n    b = a + 1\n    return b",
+                 "def f(x):\n    a = x * 2\n    b = a + 1\n    del a\n    return b", id="straight"),
+    pytest.param("def f(x, c):\n    if c:\n        a = x * 2\n        b = a\n    else:\n"
+                 "        b = x\n    return b", None, id="bound-only-in-a-branch"),
+    pytest.param("def f(x):\n    a = None\n    for i in range(3):\n        a = x * i\n"
+                 "    b = a + 1\n    return b",
+                 "def f(x):\n    a = None\n    for i in range(3):\n        a = x * i\n"
+                 "    b = a + 1\n    del a\n    return b", id="bound-before-a-loop"),
+    pytest.param("def f(x):\n    a = x * 2\n    return a", None, id="returned"),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), RELEASE_CASES)
+def test_release_dead_values(before, after):
+    import gast
+
+    from autodiff.transforms.release import release_dead_values
+
+    tree = gast.parse(before)
+    release_dead_values(tree.body[0], {"a", "b"})
+    assert gast.unparse(tree).strip() == (after or before)
+
+
+def test_specialized_gradient_frees_forward_values_early(rng):
+    x = rng.normal(size=5)
+    grad_fn = autodiff.grad(lambda x: np.sum(np.log1p(np.exp(x) * x)))
+    code = autodiff.source(grad_fn, x)
+    assert "del " in code
+    np.testing.assert_allclose(grad_fn(x), grad_fn(x))
