@@ -103,10 +103,55 @@ class Emission:
         g, _, *operands = values
         names = dict(zip(("g", "x1", "x2"), [g, *operands], strict=False))
         expression = nodes.substitute(gast.parse(template).body[0].value, names)
-        if template.startswith("_np.full(") and "expand_dims" not in template \
-                and "/" not in template:
+        if template.startswith("_np.full("):
             setanno(expression, Anno.BROADCAST, expression.args[1])
         return expression
+
+    def fold_broadcasts(self, function: gast.FunctionDef) -> int:
+        """``v = np.full(shape, g)`` read once, by ``t = E(v)`` where ``E(g)`` provably still
+        has ``t``'s shape: compute ``t = E(g)`` and drop ``v`` (the broadcast happens inside
+        the arithmetic, as in hand-written code). Returns how many were folded."""
+        reads: dict[str, int] = {}
+        for node in gast.walk(function):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+                reads[node.id] = reads.get(node.id, 0) + 1
+        folded = 0
+        for block in _statement_blocks(function):
+            index = 0
+            while index < len(block):
+                if self._fold_at(block, index, reads):
+                    folded += 1
+                else:
+                    index += 1
+        return folded
+
+    def _fold_at(self, block: list[gast.stmt], index: int, reads: dict[str, int]) -> bool:
+        statement = block[index]
+        small = getanno(statement.value, Anno.BROADCAST) \
+            if isinstance(statement, gast.Assign) else None
+        if small is None or not isinstance(statement.targets[0], gast.Name) \
+                or reads.get(statement.targets[0].id) != 1:
+            return False
+        name = statement.targets[0].id
+        inputs = {node.id for node in gast.walk(small) if isinstance(node, gast.Name)}
+        for reader in block[index + 1:]:
+            if not isinstance(reader, (gast.Assign, gast.AugAssign, gast.Delete)):
+                return False
+            if any(isinstance(node, gast.Name) and node.id == name for node in gast.walk(reader)):
+                if not isinstance(reader, gast.Assign) or len(reader.targets) != 1 \
+                        or not isinstance(reader.targets[0], gast.Name):
+                    return False
+                value = nodes.substitute(reader.value, {name: small})
+                wanted = self.expression_class(nodes.name(reader.targets[0].id), {})
+                if wanted is None or self.expression_class(value, {}) != wanted:
+                    return False
+                reader.value = value
+                del block[index]
+                return True
+            if any(isinstance(node, gast.Name) and node.id in inputs
+                   and not isinstance(node.ctx, gast.Load) for node in gast.walk(reader)):
+                return False
+        return False
 
     def concrete_shape(self, expr: gast.expr) -> tuple[int, ...] | None:
         if isinstance(expr, gast.Name):
@@ -192,6 +237,14 @@ class Emission:
                                      [expr.left, expr.right], local)
         if isinstance(expr, gast.Attribute) and expr.attr == "T":
             return self.proven_class(self.ctx.rules.attribute_key("T"), [expr.value], local)
+        if isinstance(expr, gast.Compare) and len(expr.comparators) == 1:
+            left = self.expression_class(expr.left, local)
+            right = self.expression_class(expr.comparators[0], local)
+            if left == _ANY_SHAPE:
+                return right
+            if right == _ANY_SHAPE or left == right:
+                return left
+            return self.broadcast_class(left, right)
         if isinstance(expr, gast.BinOp) and not isinstance(expr.op, gast.MatMult):
             left = self.expression_class(expr.left, local)
             right = self.expression_class(expr.right, local)
@@ -330,6 +383,16 @@ def _full_template(mean: bool, shape: tuple[int, ...], axes: tuple[int, ...] = (
     if size > _FULL_LIMIT:
         return f"_np.broadcast_to({value}, {shape})"
     return f"_np.full({shape}, {value})"
+
+
+def _statement_blocks(function: gast.FunctionDef) -> list[list[gast.stmt]]:
+    found = []
+    for node in gast.walk(function):
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                found.append(block)
+    return found
 
 
 def _axes(axes: tuple[int, ...]) -> str:

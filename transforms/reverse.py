@@ -74,6 +74,7 @@ class Reverse(Transformation):
             if builder.drop_value:
                 eliminate_dead_code(function, builder.is_pure)
             propagate_copies(function, set(builder.primal_of) | weights)
+            builder.fold_broadcasts(function)
             accumulate_in_place(function, arrays | weights, builder.fits_in_place)
             if ctx.request.shapes:
                 proven = {name for name, shape in builder.shapes.concrete.items() if shape}

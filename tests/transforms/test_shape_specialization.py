@@ -271,3 +271,31 @@ def test_specialized_reductions_over_axes(rng, fn):
         np.testing.assert_allclose(grad_fn(x), expected, rtol=1e-5, atol=1e-7)
     assert "sum_vjp" not in autodiff.source(grad_fn, x)
     assert "mean_vjp" not in autodiff.source(grad_fn, x)
+
+
+@pytest.mark.parametrize(("source", "folded", "kept"), [
+    ("def f(x):\n    return np.sum(np.log1p(x * x))", "d_mul1 = d_sum3 / (1.0 + _mul1)", None),
+    ("def f(x):\n    return np.mean(np.tanh(x))", "dx = d_mean2 / 6 * (1.0 - ", None),
+    ("def f(x):\n    return np.sum(-x)", None, "d_neg1 = _np.full((2, 3), d_sum2)"),
+    ("def f(x):\n    return np.sum(x)", None, "dx = _np.full((2, 3), d_sum1)"),
+], ids=["into-arithmetic", "mean", "negation-keeps-the-shape", "returned"])
+def test_broadcast_adjoints_fold_into_arithmetic(source, folded, kept):
+    code = backward(source, shapes=(("x", (2, 3)),))
+    if folded is not None:
+        assert folded in code and "_np.full" not in code
+    if kept is not None:
+        assert kept in code
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: np.sum(-x), lambda x: np.sum(x), lambda x: np.mean(np.tanh(x) * x),
+    lambda x: np.sum(np.sum(x, axis=0) * x),
+], ids=["negation", "identity", "mean", "keepdims-less-axis"])
+def test_folded_gradients_are_right(rng, fn):
+    x = rng.normal(size=(2, 3))
+    grad_fn = autodiff.grad(fn)
+    expected = numerical_gradient(fn, (x,), 0)
+    for _ in range(3):
+        got = grad_fn(x)
+        assert got.shape == x.shape
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
