@@ -2,10 +2,10 @@
 ``d_sub12`` becomes reads of ``dy``, and the copy disappears.
 
 Runs on the generated function after the reverse pass. Only adjoint copies are touched, and
-only when it is safe without any flow analysis: the copied name is assigned exactly once in the
-whole function (by this copy), and every read of it lies in the same block, after the copy and
-no later than the first statement that rebinds either name (statements with nested blocks end
-the range). Besides fewer statements, this leaves adjoints unaliased, so that more
+only when it is safe without any flow analysis: every read that can see the copied value lies
+in the same block, after the copy and no later than the first statement that rebinds either
+name (statements with nested blocks end the range), either because the copied name is
+assigned nowhere else or because that range ends by assigning it again. Besides fewer statements, this leaves adjoints unaliased, so that more
 accumulations can be done in place (``inplace.py``).
 """
 
@@ -34,10 +34,10 @@ def propagate_copies(function: gast.FunctionDef, adjoints: set[str]) -> int:
         for block in _blocks(function):
             for index, statement in enumerate(block):
                 copy = _copy(statement)
-                if copy is None or copy[0] not in adjoints or stores.get(copy[0]) != 1 \
-                        or len(block) == 1:
+                if copy is None or copy[0] not in adjoints or len(block) == 1:
                     continue
-                if _propagate(block, index, *copy, loads.get(copy[0], 0)):
+                reads = loads.get(copy[0], 0) if stores.get(copy[0]) == 1 else None
+                if _propagate(block, index, *copy, reads):
                     removed += 1
                     changed = True
                     break
@@ -56,11 +56,15 @@ def _copy(statement: gast.stmt) -> tuple[str, str] | None:
 
 
 def _propagate(block: list[gast.stmt], index: int, target: str, source: str,
-               reads: int) -> bool:
+               reads: int | None) -> bool:
     """Rename the reads of ``target`` after ``block[index]`` to ``source``, then drop the copy;
-    False (and nothing changed) unless all ``reads`` reads are in the safe range."""
+    False (and nothing changed) unless every read that can see the copied value is in the
+    straight-line range renamed: all ``reads`` reads of a target assigned only here, or the
+    range ends where the target is assigned again (``dx = dx + e``: its right side is
+    renamed, later reads see the new value)."""
     span = []
     found = 0
+    rebound = False
     for statement in block[index + 1:]:
         if isinstance(statement, (gast.For, gast.While, gast.If, gast.FunctionDef)):
             break
@@ -68,9 +72,13 @@ def _propagate(block: list[gast.stmt], index: int, target: str, source: str,
         span.append(statement)
         if _copy(statement) == (source, target):
             continue  # `dy = d_sub12` after `d_sub12 = dy`: becomes `dy = dy`, removed below
-        if _stores(statement) & {target, source}:
+        stored = _stores(statement)
+        if target in stored:
+            rebound = isinstance(statement, gast.Assign)
             break
-    if found != reads:
+        if source in stored:
+            break
+    if not rebound and found != reads:
         return False
     for statement in span:
         _Rename(target, source).visit(statement)

@@ -98,10 +98,17 @@ class Emission:
             reduced = _reduction(values[3:], operation.keywords, shape)
             if reduced is not None:
                 template = _full_template(reference == "_rt.mean_vjp", shape, *reduced)
+        elif reference in ("_rt.max_vjp", "_rt.min_vjp"):
+            shape = self.concrete_shape(values[2])
+            reduced = _reduction(values[3:], operation.keywords, shape)
+            if reduced is not None and reduced[1]:  # keepdims: ans broadcasts against x
+                template = (f"g * (x1 == ans) / _np.maximum(_np.sum(x1 == ans, "
+                            f"axis={_axes(reduced[0])}, keepdims=True), 1)")
         if template is None:
             return None
-        g, _, *operands = values
+        g, ans, *operands = values
         names = dict(zip(("g", "x1", "x2"), [g, *operands], strict=False))
+        names["ans"] = ans
         expression = nodes.substitute(gast.parse(template).body[0].value, names)
         if template.startswith("_np.full("):
             setanno(expression, Anno.BROADCAST, expression.args[1])
@@ -200,6 +207,8 @@ class Emission:
             text = f"_np.sum({text}, axis={_axes(tuple(range(extra)))})"
         if text == "v":
             return None
+        if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+            text, value = f"-{text}", value.operand  # negate the (smaller) sum instead
         reduced = nodes.substitute(gast.parse(text).body[0].value, {"v": value})
         setanno(reduced, Anno.SHAPE_CLASS, f"class:{self.shapes.class_of_shape(target)}")
         return reduced

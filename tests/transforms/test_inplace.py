@@ -83,6 +83,8 @@ COPY_CASES = [
                  "def f(dy):\n    db = dy * 2.0\n    return db", id="renamed"),
     pytest.param("def f(dy):\n    da = dy\n    dy = da\n    dc = -da\n    return dc + dy",
                  "def f(dy):\n    dc = -dy\n    return dc + dy", id="copy-back"),
+    pytest.param("def f(dy, e):\n    da = dy\n    da = da + e\n    return da * da",
+                 "def f(dy, e):\n    da = dy + e\n    return da * da", id="target-rebound"),
     pytest.param("def f(dy):\n    da = dy\n    dy = dy * 2.0\n    return da + dy",
                  None, id="source-rebound-before-a-read"),
     pytest.param("def f(dy, c):\n    da = dy\n    if c:\n        dy = da\n    return dy",
