@@ -207,8 +207,9 @@ class Emission:
             text = f"_np.sum({text}, axis={_axes(tuple(range(extra)))})"
         if text == "v":
             return None
-        if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
-            text, value = f"-{text}", value.operand  # negate the (smaller) sum instead
+        positive = _without_negation(value)
+        if positive is not None:
+            text, value = f"-{text}", positive  # negate the (smaller) sum instead
         reduced = nodes.substitute(gast.parse(text).body[0].value, {"v": value})
         setanno(reduced, Anno.SHAPE_CLASS, f"class:{self.shapes.class_of_shape(target)}")
         return reduced
@@ -392,6 +393,17 @@ def _full_template(mean: bool, shape: tuple[int, ...], axes: tuple[int, ...] = (
     if size > _FULL_LIMIT:
         return f"_np.broadcast_to({value}, {shape})"
     return f"_np.full({shape}, {value})"
+
+
+def _without_negation(expr: gast.expr) -> gast.expr | None:
+    """``a * b / c`` for ``-a * b / c`` (a product or quotient led by a negation), else None."""
+    if isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.USub):
+        return expr.operand
+    if isinstance(expr, gast.BinOp) and isinstance(expr.op, (gast.Mult, gast.Div)):
+        left = _without_negation(expr.left)
+        if left is not None:
+            return gast.BinOp(left=left, op=expr.op, right=expr.right)
+    return None
 
 
 def _statement_blocks(function: gast.FunctionDef) -> list[list[gast.stmt]]:
