@@ -98,6 +98,10 @@ class Emission:
             reduced = _reduction(values[3:], operation.keywords, shape)
             if reduced is not None:
                 template = _full_template(reference == "_rt.mean_vjp", shape, *reduced)
+        elif reference == "_rt.getitem_vjp" and len(values) == 4 and not operation.keywords:
+            shape = self.concrete_shape(values[2])
+            if shape is not None and _basic_index(values[3]):
+                template = f"_rt.scatter(g, {shape}, x2)"  # no need to keep the array itself
         elif reference in ("_rt.max_vjp", "_rt.min_vjp"):
             shape = self.concrete_shape(values[2])
             reduced = _reduction(values[3:], operation.keywords, shape)
@@ -112,6 +116,9 @@ class Emission:
         expression = nodes.substitute(gast.parse(template).body[0].value, names)
         if template.startswith("_np.full("):
             setanno(expression, Anno.BROADCAST, expression.args[1])
+        if template.startswith("_rt.scatter("):
+            setanno(expression, Anno.SHAPE_CLASS,
+                    f"class:{self.shapes.class_of_shape(self.concrete_shape(values[2]))}")
         return expression
 
     def fold_broadcasts(self, function: gast.FunctionDef) -> int:
@@ -393,6 +400,16 @@ def _full_template(mean: bool, shape: tuple[int, ...], axes: tuple[int, ...] = (
     if size > _FULL_LIMIT:
         return f"_np.broadcast_to({value}, {shape})"
     return f"_np.full({shape}, {value})"
+
+
+def _basic_index(index: gast.expr) -> bool:
+    """An index of int constants and ``slice(...)`` only: it selects each entry at most once
+    and whatever its bounds, the same axes."""
+    items = index.elts if isinstance(index, gast.Tuple) else [index]
+    return all((isinstance(item, gast.Constant) and type(item.value) is int)
+               or (isinstance(item, gast.Call) and isinstance(item.func, gast.Name)
+                   and item.func.id == "slice" and not item.keywords)
+               for item in items)
 
 
 def _without_negation(expr: gast.expr) -> gast.expr | None:

@@ -17,8 +17,8 @@ import gast
 
 from . import nodes
 
-_FRESH_CALLS = frozenset({"_rt.zeros_like", "_rt.getitem_vjp", "_np.full", "_np.outer",
-                          "_np.zeros"})
+_FRESH_CALLS = frozenset({"_rt.zeros_like", "_rt.getitem_vjp", "_rt.scatter", "_np.full",
+                          "_np.outer", "_np.zeros"})
 
 
 def accumulate_in_place(function: gast.FunctionDef, adjoints: set[str],
@@ -41,8 +41,15 @@ def accumulate_in_place(function: gast.FunctionDef, adjoints: set[str],
         for index, statement in enumerate(block):
             name = _accumulated(statement)
             if name in owned and fits(name, statement.value.right):
-                update = gast.AugAssign(target=nodes.name(name, store=True),
-                                        op=type(statement.value.op)(), value=statement.value.right)
+                value = statement.value.right
+                target: gast.expr = nodes.name(name, store=True)
+                if _is_scatter(value) and isinstance(statement.value.op, gast.Add):
+                    # dx + scatter(g, shape, index): add g into the slice of dx, no zeros
+                    target = gast.Subscript(value=nodes.name(name),
+                                            slice=_as_subscript(value.args[2]), ctx=gast.Store())
+                    value = value.args[0]
+                update = gast.AugAssign(target=target, op=type(statement.value.op)(),
+                                        value=value)
                 block[index] = nodes.copy_location(update, statement)
                 count += 1
     return count
@@ -58,6 +65,32 @@ def _accumulated(statement: gast.stmt) -> str | None:
             and statement.value.left.id == statement.targets[0].id:
         return statement.targets[0].id
     return None
+
+
+_COPYING_CALLS = frozenset({"_np.sum", "_np.full", "_np.outer", "_rt.scatter"})
+
+
+def _copied_by(parent: gast.AST | None, node: gast.Name) -> bool:
+    """Is ``node`` an argument of a call that only reads it into a new array?"""
+    return isinstance(parent, gast.Call) and any(arg is node for arg in parent.args) \
+        and gast.unparse(parent.func).strip() in _COPYING_CALLS
+
+
+def _as_subscript(index: gast.expr) -> gast.expr:
+    """``(slice(None, n, None), 1)`` as subscript syntax ``:n, 1``."""
+    if isinstance(index, gast.Tuple):
+        return gast.Tuple(elts=[_as_subscript(item) for item in index.elts], ctx=gast.Load())
+    if isinstance(index, gast.Call) and isinstance(index.func, gast.Name) \
+            and index.func.id == "slice" and len(index.args) == 3:
+        lower, upper, step = (None if isinstance(arg, gast.Constant) and arg.value is None
+                              else arg for arg in index.args)
+        return gast.Slice(lower=lower, upper=upper, step=step)
+    return index
+
+
+def _is_scatter(value: gast.expr) -> bool:
+    return isinstance(value, gast.Call) and len(value.args) == 3 and not value.keywords \
+        and gast.unparse(value.func).strip() == "_rt.scatter"
 
 
 def _fresh(value: gast.expr) -> bool:
@@ -85,7 +118,7 @@ def _owned(function: gast.FunctionDef, candidates: set[str]) -> set[str]:
                     and (_fresh(parent.value) or _accumulated(parent) == node.id)):
                 owned.discard(node.id)
         elif not isinstance(parent, (gast.BinOp, gast.UnaryOp)) \
-                and not _returned(node, parents):
+                and not _copied_by(parent, node) and not _returned(node, parents):
             owned.discard(node.id)
     return owned
 

@@ -142,3 +142,22 @@ def test_specialized_gradient_frees_forward_values_early(rng):
     code = autodiff.source(grad_fn, x)
     assert "del " in code
     np.testing.assert_allclose(grad_fn(x), grad_fn(x))
+
+
+def gates(w, x):
+    z = x @ w
+    n = w.shape[1] // 3
+    a = np.tanh(z[:, :n])
+    b = z[:, n:2 * n] * a
+    return np.sum(b * z[:, 2 * n:] + a)
+
+
+def test_slices_accumulate_into_the_adjoint_in_place(rng):
+    w, x = rng.normal(size=(4, 6)), rng.normal(size=(3, 4))
+    grad_fn = autodiff.grad(gates)
+    code = autodiff.source(grad_fn, w, x)
+    assert "_rt.scatter(" in code and "getitem_vjp" not in code
+    assert "dz[:, " in code and "] += " in code
+    for _ in range(3):
+        np.testing.assert_allclose(grad_fn(w, x), numerical_gradient(gates, (w, x), 0),
+                                   rtol=1e-5, atol=1e-7)
