@@ -153,7 +153,8 @@ class Emission:
                 return False
             if any(isinstance(node, gast.Name) and node.id == name for node in gast.walk(reader)):
                 if not isinstance(reader, gast.Assign) or len(reader.targets) != 1 \
-                        or not isinstance(reader.targets[0], gast.Name):
+                        or not isinstance(reader.targets[0], gast.Name) \
+                        or not _elementwise_expression(reader.value):
                     return False
                 value = nodes.substitute(reader.value, {name: small})
                 wanted = self.expression_class(nodes.name(reader.targets[0].id), {})
@@ -400,6 +401,22 @@ def _full_template(mean: bool, shape: tuple[int, ...], axes: tuple[int, ...] = (
     if size > _FULL_LIMIT:
         return f"_np.broadcast_to({value}, {shape})"
     return f"_np.full({shape}, {value})"
+
+
+def _elementwise_expression(expr: gast.expr) -> bool:
+    """Arithmetic, comparisons and ``_np.<name>(...)`` calls over names and numbers, with no
+    shape facts attached to a part (those would not survive replacing an operand)."""
+    for node in gast.walk(expr):
+        if getanno(node, Anno.SHAPE_CLASS) is not None or getanno(node, Anno.BROADCAST) \
+                is not None:
+            return False
+        if isinstance(node, gast.Call) and not (
+                isinstance(node.func, gast.Attribute) and isinstance(node.func.value, gast.Name)
+                and node.func.value.id == "_np" and len(node.args) == 1 and not node.keywords):
+            return False
+        if isinstance(node, (gast.Subscript, gast.Lambda, gast.IfExp)):
+            return False
+    return True
 
 
 def _basic_index(index: gast.expr) -> bool:

@@ -41,6 +41,8 @@ def release_dead_values(function: gast.FunctionDef, candidates: set[str]) -> int
         for node in gast.walk(statement):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
                 last_read[node.id] = index
+            elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+                last_read[node.target.id] = index  # `dx += e` reads dx
     returned = {node.id for node in gast.walk(body[-1]) if isinstance(node, gast.Name)} \
         if isinstance(body[-1], gast.Return) else set(last_read)
     bound_at: dict[str, int] = {}

@@ -437,7 +437,38 @@ def _check(program: Program, loaded: Loaded, use_autograd: bool, forward: bool) 
         outcome = _check_forward(fn, program, args, grads, value)
         if outcome is not None:
             return outcome
+    outcome = _check_specialized(fn, wrt, args, value, grads, scale)
+    if outcome is not None:
+        return outcome
     return Outcome("ok", autograd=checked_autograd)
+
+
+def _check_specialized(fn: Callable[..., Any], wrt: tuple[int, ...], args: tuple[Any, ...],
+                       value: Any, grads: tuple[Any, ...], scale: float) -> Outcome | None:
+    """From the second call with the same shapes on, ``value_and_grad`` and ``grad`` run code
+    specialized to the shapes (``grad`` without computing the value): it must agree with the
+    first, generic call checked above."""
+    for make in (autodiff.value_and_grad, autodiff.grad):
+        gradient_fn = make(fn, wrt if len(wrt) > 1 else wrt[0])
+        try:
+            for _ in range(2):
+                result = gradient_fn(*copy_args(args))
+        except Exception as error:
+            return _exception("specialized call", error)
+        if make is autodiff.value_and_grad:
+            if not _values_equal(result[0], value):
+                return Outcome("fail", "specialized value", f"{_short(result[0])}, the program "
+                               f"returns {_short(value)}")
+            result = result[1]
+        got = (result,) if len(wrt) == 1 else tuple(result)
+        for position, grad, expected in zip(wrt, got, grads, strict=True):
+            pairs = list(zip(leaves(grad), leaves(expected), strict=False))
+            if len(leaves(grad)) != len(leaves(expected)) or not all(
+                    _close(g, np.asarray(e, dtype=np.float64), scale) for g, e in pairs):
+                return Outcome("fail", "specialized gradient",
+                               f"d/d input {position} ({make.__name__}): {_short(grad)}, the "
+                               f"first call gave {_short(expected)}")
+    return None
 
 
 def _check_autograd(fn: Callable[..., Any], program: Program, args: tuple[Any, ...], wrt: tuple[int, ...],

@@ -299,3 +299,34 @@ def test_folded_gradients_are_right(rng, fn):
         got = grad_fn(x)
         assert got.shape == x.shape
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
+
+
+# ---- programs the fuzzer found (specialized code failed where generic code was right) ---------
+
+def fuzz_broadcast_sum(x0, x1, c):
+    x1 = x1 - 0.1 * x1
+    x1 /= 2.0 + np.sin(x1)
+    v1 = np.multiply(x1, x0)
+    return np.sum(np.exp(np.tanh(c))) + np.sum(v1) + np.sum(c) + np.sum(np.sin(x1))
+
+
+def fuzz_unused_loop_adjoint(x1, x2):
+    v2 = x2
+    for _ in range(3):
+        x2 = x1
+    return np.sum(v2 * x1)
+
+
+@pytest.mark.parametrize(("fn", "shapes", "positions"), [
+    (fuzz_broadcast_sum, [(3, 1), (2,), ()], (0, 2)),
+    (fuzz_unused_loop_adjoint, [(2,), (2,)], (0,)),
+], ids=["sum-folded-into-a-reduction", "adjoint-read-by-an-update"])
+def test_fuzz_found_specialization_bugs(rng, fn, shapes, positions):
+    args = [rng.normal(size=shape) if shape else 0.9 for shape in shapes]
+    grad_fn = autodiff.grad(fn, positions)
+    for _ in range(3):
+        got = grad_fn(*args)
+        got = got if isinstance(got, tuple) else (got,)
+        for position, value in zip(positions, got, strict=True):
+            np.testing.assert_allclose(value, numerical_gradient(fn, args, position),
+                                       rtol=1e-5, atol=1e-7)
