@@ -27,22 +27,31 @@ def propagate_copies(function: gast.FunctionDef, adjoints: set[str]) -> int:
         return db
     """
     removed = 0
+    stores, loads = _occurrences(function)
+    blocks = _blocks(function)
     changed = True
     while changed:
         changed = False
-        stores, loads = _occurrences(function)
-        for block in _blocks(function):
-            for index, statement in enumerate(block):
-                copy = _copy(statement)
+        for block in blocks:
+            index = 0
+            while index < len(block):
+                copy = _copy(block[index])
                 if copy is None or copy[0] not in adjoints or len(block) == 1:
+                    index += 1
                     continue
                 reads = loads.get(copy[0], 0) if stores.get(copy[0]) == 1 else None
-                if _propagate(block, index, *copy, reads):
-                    removed += 1
-                    changed = True
-                    break
-            if changed:
-                break
+                result = _propagate(block, index, *copy, reads)
+                if result is None:
+                    index += 1
+                    continue
+                target, source = copy  # keep the counts exact for later decisions
+                renamed, dropped = result
+                stores[target] -= 1
+                stores[source] = stores.get(source, 0) - dropped
+                loads[target] = loads.get(target, 0) - renamed
+                loads[source] = loads.get(source, 0) - 1 + renamed - dropped
+                removed += 1
+                changed = True
     return removed
 
 
@@ -56,9 +65,11 @@ def _copy(statement: gast.stmt) -> tuple[str, str] | None:
 
 
 def _propagate(block: list[gast.stmt], index: int, target: str, source: str,
-               reads: int | None) -> bool:
-    """Rename the reads of ``target`` after ``block[index]`` to ``source``, then drop the copy;
-    False (and nothing changed) unless every read that can see the copied value is in the
+               reads: int | None) -> tuple[int, int] | None:
+    """Rename the reads of ``target`` after ``block[index]`` to ``source``, then drop the copy
+    (and the ``source = source`` the renaming may leave); returns how many reads were renamed
+    and how many such statements were dropped.
+    None (and nothing changed) unless every read that can see the copied value is in the
     straight-line range renamed: all ``reads`` reads of a target assigned only here, or the
     range ends where the target is assigned again (``dx = dx + e``: its right side is
     renamed, later reads see the new value)."""
@@ -79,17 +90,17 @@ def _propagate(block: list[gast.stmt], index: int, target: str, source: str,
         if source in stored:
             break
     if not rebound and found != reads:
-        return False
+        return None
+    back = [statement for statement in span if _copy(statement) == (source, target)]
     for statement in span:
         _Rename(target, source).visit(statement)
     del block[index]
-    for position in range(len(block) - 1, -1, -1):  # `dy = dy` left by the renaming
-        statement = block[position]
-        if isinstance(statement, gast.Assign) and isinstance(statement.value, gast.Name) \
-                and len(statement.targets) == 1 and isinstance(statement.targets[0], gast.Name) \
-                and statement.targets[0].id == statement.value.id and len(block) > 1:
-            del block[position]
-    return True
+    dropped = 0
+    for statement in back:  # now `dy = dy`
+        if len(block) > 1:
+            block.remove(statement)
+            dropped += 1
+    return found, dropped
 
 
 class _Rename(gast.NodeTransformer):

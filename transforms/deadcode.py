@@ -28,21 +28,32 @@ def eliminate_dead_code(function: gast.FunctionDef,
     def f(x):
         return x
     """
+    reads = _loads(function)
+    blocks = _blocks(function)
     removed = 0
-    while True:
-        read = {node.id for node in gast.walk(function)
-                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
+    while True:  # blocks are swept backwards, so a chain of dead statements goes in one sweep
         count = 0
-        for block in _blocks(function):
+        for block in blocks:
             for index in range(len(block) - 1, -1, -1):
                 statement = block[index]
                 if len(block) > 1 and isinstance(statement, gast.Assign) \
-                        and not _stored(statement) & read and pure(statement):
+                        and not any(reads.get(name) for name in _stored(statement)) \
+                        and pure(statement):
+                    for name, uses in _loads(statement.value).items():
+                        reads[name] -= uses
                     del block[index]
                     count += 1
         if not count:
             return removed
         removed += count
+
+
+def _loads(tree: gast.AST) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+            found[node.id] = found.get(node.id, 0) + 1
+    return found
 
 
 def _stored(statement: gast.Assign) -> set[str]:
