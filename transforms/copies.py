@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import gast
 
+from . import nodes
+
 
 def propagate_copies(function: gast.FunctionDef, adjoints: set[str]) -> int:
     """Remove the adjoint copies of ``function`` that can be removed; returns how many.
@@ -28,7 +30,7 @@ def propagate_copies(function: gast.FunctionDef, adjoints: set[str]) -> int:
     """
     removed = 0
     stores, loads = _occurrences(function)
-    blocks = _blocks(function)
+    blocks = nodes.statement_blocks(function)
     changed = True
     while changed:
         changed = False
@@ -131,13 +133,3 @@ def _occurrences(function: gast.FunctionDef) -> tuple[dict[str, int], dict[str, 
             counts = loads if isinstance(node.ctx, gast.Load) else stores
             counts[node.id] = counts.get(node.id, 0) + 1  # parameters count as stores
     return stores, loads
-
-
-def _blocks(function: gast.FunctionDef) -> list[list[gast.stmt]]:
-    found = []
-    for node in gast.walk(function):
-        for field in ("body", "orelse"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
-                found.append(block)
-    return found

@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 import gast
 
+from . import nodes
+
 
 def eliminate_dead_code(function: gast.FunctionDef,
                         pure: Callable[[gast.Assign], bool]) -> int:
@@ -29,7 +31,7 @@ def eliminate_dead_code(function: gast.FunctionDef,
         return x
     """
     reads = _loads(function)
-    blocks = _blocks(function)
+    blocks = nodes.statement_blocks(function)
     removed = 0
     while True:  # blocks are swept backwards, so a chain of dead statements goes in one sweep
         count = 0
@@ -59,13 +61,3 @@ def _loads(tree: gast.AST) -> dict[str, int]:
 def _stored(statement: gast.Assign) -> set[str]:
     return {node.id for target in statement.targets for node in gast.walk(target)
             if isinstance(node, gast.Name)}
-
-
-def _blocks(function: gast.FunctionDef) -> list[list[gast.stmt]]:
-    found = []
-    for node in gast.walk(function):
-        for field in ("body", "orelse"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
-                found.append(block)
-    return found

@@ -130,7 +130,7 @@ class Emission:
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
                 reads[node.id] = reads.get(node.id, 0) + 1
         folded = 0
-        for block in _statement_blocks(function):
+        for block in nodes.statement_blocks(function):
             index = 0
             while index < len(block):
                 if self._fold_at(block, index, reads):
@@ -438,16 +438,6 @@ def _without_negation(expr: gast.expr) -> gast.expr | None:
         if left is not None:
             return gast.BinOp(left=left, op=expr.op, right=expr.right)
     return None
-
-
-def _statement_blocks(function: gast.FunctionDef) -> list[list[gast.stmt]]:
-    found = []
-    for node in gast.walk(function):
-        for field in ("body", "orelse"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
-                found.append(block)
-    return found
 
 
 def _axes(axes: tuple[int, ...]) -> str:

@@ -37,7 +37,7 @@ def accumulate_in_place(function: gast.FunctionDef, adjoints: set[str],
     """
     owned = _owned(function, adjoints)
     count = 0
-    for block in _blocks(function):
+    for block in nodes.statement_blocks(function):
         for index, statement in enumerate(block):
             name = _accumulated(statement)
             if name in owned and fits(name, statement.value.right):
@@ -102,40 +102,26 @@ def _fresh(value: gast.expr) -> bool:
 
 
 def _owned(function: gast.FunctionDef, candidates: set[str]) -> set[str]:
-    owned = set(candidates)
-    parents: dict[int, gast.AST] = {}
-    for node in gast.walk(function):
-        for child in gast.iter_child_nodes(node):
-            parents[id(child)] = node
     args = function.args
-    owned -= {arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs}
-    for node in gast.walk(function):
-        if not isinstance(node, gast.Name) or node.id not in owned:
-            continue
-        parent = parents.get(id(node))
-        if isinstance(node.ctx, gast.Store):
-            if not (isinstance(parent, gast.Assign) and parent.targets[0] is node
-                    and (_fresh(parent.value) or _accumulated(parent) == node.id)):
+    owned = set(candidates) - {arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs}
+    returned = {id(node) for block in nodes.statement_blocks(function) for statement in block
+                if isinstance(statement, gast.Return) for node in _returned_items(statement.value)}
+    for parent in gast.walk(function):  # one pass: each name is judged from its parent
+        for node in gast.iter_child_nodes(parent):
+            if not isinstance(node, gast.Name) or node.id not in owned:
+                continue
+            if isinstance(node.ctx, gast.Store):
+                if not (isinstance(parent, gast.Assign) and parent.targets[0] is node
+                        and (_fresh(parent.value) or _accumulated(parent) == node.id)):
+                    owned.discard(node.id)
+            elif not isinstance(parent, (gast.BinOp, gast.UnaryOp)) \
+                    and not _copied_by(parent, node) and id(node) not in returned:
                 owned.discard(node.id)
-        elif not isinstance(parent, (gast.BinOp, gast.UnaryOp)) \
-                and not _copied_by(parent, node) and not _returned(node, parents):
-            owned.discard(node.id)
     return owned
 
 
-def _returned(node: gast.AST, parents: dict[int, gast.AST]) -> bool:
-    """Is ``node`` an item of the returned (nested) tuple?"""
-    parent = parents.get(id(node))
-    while isinstance(parent, gast.Tuple):
-        parent = parents.get(id(parent))
-    return isinstance(parent, gast.Return)
-
-
-def _blocks(function: gast.FunctionDef) -> list[list[gast.stmt]]:
-    found = []
-    for node in gast.walk(function):
-        for field in ("body", "orelse"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
-                found.append(block)
-    return found
+def _returned_items(value: gast.expr | None) -> list[gast.expr]:
+    """The items of the returned (nested) tuple."""
+    if isinstance(value, gast.Tuple):
+        return [item for element in value.elts for item in _returned_items(element)]
+    return [] if value is None else [value]

@@ -74,7 +74,8 @@ class Reverse(Transformation):
             if builder.drop_value:
                 eliminate_dead_code(function, builder.is_pure)
             propagate_copies(function, set(builder.primal_of) | weights)
-            builder.fold_broadcasts(function)
+            if ctx.request.shapes:  # only specialized rules broadcast with np.full
+                builder.fold_broadcasts(function)
             accumulate_in_place(function, arrays | weights, builder.fits_in_place)
             if ctx.request.shapes:
                 proven = {name for name, shape in builder.shapes.concrete.items() if shape}
