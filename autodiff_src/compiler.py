@@ -3,6 +3,7 @@ loader), with user callees compiled recursively through the same cache."""
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import inspect
 import os
@@ -16,7 +17,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from . import cache, runtime
+from . import cache, runtime, shape_rules
 from .errors import Loc, UnsupportedSyntaxError
 from .loader import LoadSpec, load
 from .runtime import registry
@@ -102,6 +103,25 @@ class RuntimeRules:
             return f"_rt.{name}"
         return None
 
+
+    def is_pure(self, primitive: Any) -> bool:
+        """Does calling ``primitive`` do nothing but return a value (numpy functions and
+        operators, array methods, runtime helpers; not ``print`` or ``np.random``)?"""
+        if isinstance(primitive, (registry.MethodKey, registry.AttributeKey, np.ufunc)):
+            return True
+        module = getattr(primitive, "__module__", None) or ""
+        if module.startswith("numpy.random") or primitive is builtins.print:
+            return False
+        return module.startswith(("numpy", "autodiff.runtime", "builtins", "_operator"))
+
+    def numpy_function(self, name: str) -> Any:
+        """``np.<name>`` (None if numpy has no such attribute)."""
+        return getattr(np, name, None)
+
+    def result_shape(self, callee: Any, args: list[Any], keywords: dict[str, Any]) -> Any:
+        """The abstract value (``transforms.shape_inference``) a whitelisted numpy operation
+        produces from its operands' abstract values; None when it is not modelled."""
+        return shape_rules.result_shape(callee, args, keywords)
 
     def callable_target(self, obj: Any) -> Any:
         """What a call to ``obj`` runs, for callables autodiff made (a gradient function is

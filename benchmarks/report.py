@@ -339,8 +339,9 @@ def render_markdown(results: RunResults, targets: Sequence[Target],
         detail_table(results.workloads),
         "first call: transform + first gradient call on a freshly created function object "
         f"(median of {config.compile_repeats}; autodiff's includes compiling). call overhead: "
-        "autodiff's public gradient callable minus calling `grad_fn.unit.function` directly "
-        "(median of paired differences, small workloads only). "
+        "autodiff's public gradient callable minus calling the generated function it runs "
+        "directly, with that function stubbed to return its result so that only the wrapper "
+        "is timed (median of paired differences, small workloads only). "
         "peak mem: tracemalloc peak of one gradient call (hand-written: bytes; others: ratio).",
     ]
     for series in results.scaling:

@@ -234,6 +234,19 @@ def getitem_vjp(g: Any, ans: Any, a: Any, b: Any) -> Any:
     return result
 
 
+def scatter(g: Any, shape: tuple[int, ...], index: Any) -> Any:
+    """Zeros of ``shape`` with ``g`` at the basic ``index`` (ints, slices): ``getitem_vjp`` for
+    an array whose shape shape-specialized code knows, so the array itself need not be kept."""
+    result = np.zeros(shape, dtype=np.result_type(g))
+    result[index] = g
+    return result
+
+
+def scatter_vjp_g(h: Any, ans: Any, g: Any, shape: Any, index: Any) -> Any:
+    """``scatter`` is linear in g; its adjoint reads h at the same index."""
+    return h[index]
+
+
 def getitem_vjp_vjp_g(h: Any, ans: Any, g: Any, ans0: Any, a: Any, b: Any) -> Any:
     """``getitem_vjp`` is linear in g; its adjoint reads h at the same index."""
     return h[b]
@@ -353,6 +366,7 @@ defvjp(np.split, split_vjp, argnames=("ary",))
 defvjp(np.array_split, split_vjp, argnames=("ary",))
 defvjp(operator.getitem, getitem_vjp, None, argnames=("a", "b"))
 defvjp(getitem_vjp, getitem_vjp_vjp_g, None, None, None, argnames=("g", "ans", "a", "b"))
+defvjp(scatter, scatter_vjp_g, None, None, argnames=("g", "shape", "index"))
 defvjp(np.take, take_vjp, None, argnames=("a", "indices"))
 defvjp(take_vjp, take_vjp_vjp_g, None, None, None, argnames=("g", "ans", "a", "indices"))
 defvjp(np.asarray, asarray_vjp, argnames=("a",))
@@ -381,6 +395,8 @@ __all__ = [
     "reshape_method_vjp",
     "reshape_vjp",
     "roll_vjp",
+    "scatter",
+    "scatter_vjp_g",
     "split_vjp",
     "squeeze_vjp",
     "stack_vjp",

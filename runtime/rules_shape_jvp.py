@@ -17,7 +17,7 @@ import numpy as np
 
 from .broadcast import broadcast_like
 from .registry import defjvp, defjvp_attribute, defjvp_method
-from .rules_shape import _ravel_order, getitem_vjp, take_vjp
+from .rules_shape import _ravel_order, getitem_vjp, scatter, take_vjp
 
 # ---- reshapes and transposes --------------------------------------------------------------------
 
@@ -166,6 +166,11 @@ def getitem_vjp_jvp_g(t: Any, ans: Any, g: Any, ans0: Any, a: Any, b: Any) -> An
     return getitem_vjp(t, ans0, a, b)
 
 
+def scatter_jvp_g(t: Any, ans: Any, g: Any, shape: Any, index: Any) -> Any:
+    """``scatter`` is linear in g: scatter t the same way."""
+    return scatter(t, shape, index)
+
+
 def take_jvp(
     t: Any, ans: Any, a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "raise"
 ) -> Any:
@@ -259,6 +264,7 @@ defjvp(np.split, split_jvp, argnames=("ary",))
 defjvp(np.array_split, split_jvp, argnames=("ary",))
 defjvp(operator.getitem, getitem_jvp, None, argnames=("a", "b"))
 defjvp(getitem_vjp, getitem_vjp_jvp_g, None, None, None, argnames=("g", "ans", "a", "b"))
+defjvp(scatter, scatter_jvp_g, None, None, argnames=("g", "shape", "index"))
 defjvp(np.take, take_jvp, None, argnames=("a", "indices"))
 defjvp(take_vjp, take_vjp_jvp_g, None, None, None, argnames=("g", "ans", "a", "indices"))
 defjvp(np.asarray, asarray_jvp, argnames=("a",))
@@ -285,6 +291,7 @@ __all__ = [
     "reshape_jvp",
     "reshape_method_jvp",
     "roll_jvp",
+    "scatter_jvp_g",
     "split_jvp",
     "squeeze_jvp",
     "stack_jvp",

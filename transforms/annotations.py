@@ -19,6 +19,8 @@ class Anno(Enum):
     IN_PLACE = "on `x = x op v` desugared from `x op= v`: numpy updates x's array in place"
     LOOP_CONDITION = "on a while loop: the statement recomputing its condition each iteration"
     RETURN_VALUE = "on `_retval = value` made from a `return`: the function exits after it"
+    SHAPE_CLASS = "on an expression the reverse pass generated: the shape class it provably has"
+    BROADCAST = "on `np.full(shape, g)` the reverse pass generated: g, which broadcasts alike"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,9 @@
 - parameters a rule never reads get ``None``, so nothing is kept alive or saved for them;
 - ``_rt.unbroadcast_to(g, x)`` is dropped where ``g`` provably has ``x``'s shape (shape classes,
   and facts local to one elementwise statement);
-- adjoints of values known to be arrays or numbers accumulate with ``+``, not ``_rt.add``.
+- adjoints of values known to be arrays or numbers accumulate with ``+``, not ``_rt.add``;
+- with proven shapes (shape specialization), matmul, sum and mean rules become the plain numpy
+  expression for those shapes (``x.T @ d``, ``np.outer(x, d)``, ``np.full(shape, d)``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import gast
 
 from . import nodes
 from .activity import assignments, stored_names
+from .annotations import Anno, getanno, setanno
 from .resolve import Kind, Operation
+from .shape_inference import Array
+from .shapes import broadcast
 
 _ANY_SHAPE = "<number>"  # a numeric constant: broadcasts into any shape
 
@@ -79,6 +84,95 @@ class Emission:
         return self.without_noop_unbroadcast(expression, _local_shapes(values, self.ctx.rules,
                                                                        operation))
 
+    def specialized(self, rule: Any, values: list[gast.expr], operation: Operation) -> Any:
+        """The rule as a plain numpy expression for the operands' proven shapes, or None."""
+        reference = self.ctx.rules.reference(rule)
+        template = None
+        if reference in ("_rt.matmul_vjp_lhs", "_rt.matmul_vjp_rhs") and len(values) == 4 \
+                and not operation.keywords:
+            shapes = [self.concrete_shape(value) for value in values[2:]]
+            if None not in shapes:
+                template = _matmul_template(reference.endswith("lhs"), *shapes)
+        elif reference in ("_rt.sum_vjp", "_rt.mean_vjp"):
+            shape = self.concrete_shape(values[2])
+            reduced = _reduction(values[3:], operation.keywords, shape)
+            if reduced is not None:
+                template = _full_template(reference == "_rt.mean_vjp", shape, *reduced)
+        elif reference == "_rt.getitem_vjp" and len(values) == 4 and not operation.keywords:
+            shape = self.concrete_shape(values[2])
+            if shape is not None and _basic_index(values[3]):
+                template = f"_rt.scatter(g, {shape}, x2)"  # no need to keep the array itself
+        elif reference in ("_rt.max_vjp", "_rt.min_vjp"):
+            shape = self.concrete_shape(values[2])
+            reduced = _reduction(values[3:], operation.keywords, shape)
+            if reduced is not None and reduced[1]:  # keepdims: ans broadcasts against x
+                template = (f"g * (x1 == ans) / _np.maximum(_np.sum(x1 == ans, "
+                            f"axis={_axes(reduced[0])}, keepdims=True), 1)")
+        if template is None:
+            return None
+        g, ans, *operands = values
+        names = dict(zip(("g", "x1", "x2"), [g, *operands], strict=False))
+        names["ans"] = ans
+        expression = nodes.substitute(gast.parse(template).body[0].value, names)
+        if template.startswith("_np.full("):
+            setanno(expression, Anno.BROADCAST, expression.args[1])
+        if template.startswith("_rt.scatter("):
+            setanno(expression, Anno.SHAPE_CLASS,
+                    f"class:{self.shapes.class_of_shape(self.concrete_shape(values[2]))}")
+        return expression
+
+    def fold_broadcasts(self, function: gast.FunctionDef) -> int:
+        """``v = np.full(shape, g)`` read once, by ``t = E(v)`` where ``E(g)`` provably still
+        has ``t``'s shape: compute ``t = E(g)`` and drop ``v`` (the broadcast happens inside
+        the arithmetic, as in hand-written code). Returns how many were folded."""
+        reads: dict[str, int] = {}
+        for node in gast.walk(function):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+                reads[node.id] = reads.get(node.id, 0) + 1
+        folded = 0
+        for block in nodes.statement_blocks(function):
+            index = 0
+            while index < len(block):
+                if self._fold_at(block, index, reads):
+                    folded += 1
+                else:
+                    index += 1
+        return folded
+
+    def _fold_at(self, block: list[gast.stmt], index: int, reads: dict[str, int]) -> bool:
+        statement = block[index]
+        small = getanno(statement.value, Anno.BROADCAST) \
+            if isinstance(statement, gast.Assign) else None
+        if small is None or not isinstance(statement.targets[0], gast.Name) \
+                or reads.get(statement.targets[0].id) != 1:
+            return False
+        name = statement.targets[0].id
+        inputs = {node.id for node in gast.walk(small) if isinstance(node, gast.Name)}
+        for reader in block[index + 1:]:
+            if not isinstance(reader, (gast.Assign, gast.AugAssign, gast.Delete)):
+                return False
+            if any(isinstance(node, gast.Name) and node.id == name for node in gast.walk(reader)):
+                if not isinstance(reader, gast.Assign) or len(reader.targets) != 1 \
+                        or not isinstance(reader.targets[0], gast.Name) \
+                        or not _elementwise_expression(reader.value):
+                    return False
+                value = nodes.substitute(reader.value, {name: small})
+                wanted = self.expression_class(nodes.name(reader.targets[0].id), {})
+                if wanted is None or self.expression_class(value, {}) != wanted:
+                    return False
+                reader.value = value
+                del block[index]
+                return True
+            if any(isinstance(node, gast.Name) and node.id in inputs
+                   and not isinstance(node.ctx, gast.Load) for node in gast.walk(reader)):
+                return False
+        return False
+
+    def concrete_shape(self, expr: gast.expr) -> tuple[int, ...] | None:
+        if isinstance(expr, gast.Name):
+            return self.shapes.concrete.get(expr.id)
+        return None
+
     def without_noop_unbroadcast(self, expression: gast.expr,
                                  local: dict[str, str]) -> gast.expr:
         """``_rt.unbroadcast_to(g, x)`` -> ``g`` when ``g`` provably has ``x``'s shape."""
@@ -86,15 +180,55 @@ class Emission:
                 and gast.unparse(expression.func).strip() == "_rt.unbroadcast_to":
             value, target = expression.args
             shape = self.expression_class(value, local)
+            target_class = self.expression_class(target, local)
             if isinstance(target, gast.Name) and shape is not None \
-                    and (shape == _ANY_SHAPE or shape == self.expression_class(target, local)):
+                    and shape in (_ANY_SHAPE, target_class):
                 return value
+            summed = self.reduction_to(value, self.class_shape(shape),
+                                       self.class_shape(target_class))
+            if summed is not None:
+                return summed
         return expression
+
+    def class_shape(self, found: str | None) -> tuple[int, ...] | None:
+        """The proven shape of a class from ``expression_class`` (None if not proven)."""
+        if found is None or not found.startswith("class:"):
+            return None
+        return self.shapes.shape_of_class(found[len("class:"):])
+
+    def reduction_to(self, value: gast.expr, shape: tuple[int, ...] | None,
+                     target: tuple[int, ...] | None) -> gast.expr | None:
+        """``value`` (of proven ``shape``) summed over the axes along which ``target`` was
+        broadcast: the unbroadcast as a plain ``np.sum``, or None if not provable."""
+        if shape is None or target is None or len(shape) < len(target):
+            return None
+        extra = len(shape) - len(target)
+        if any(t not in (1, s) for s, t in zip(shape[extra:], target, strict=True)):
+            return None
+        kept = tuple(extra + axis for axis, (s, t) in enumerate(zip(shape[extra:], target,
+                                                                  strict=True))
+                     if t == 1 and s != 1)
+        text = "v"
+        if kept:
+            text = f"_np.sum({text}, axis={_axes(kept)}, keepdims=True)"
+        if extra:
+            text = f"_np.sum({text}, axis={_axes(tuple(range(extra)))})"
+        if text == "v":
+            return None
+        positive = _without_negation(value)
+        if positive is not None:
+            text, value = f"-{text}", positive  # negate the (smaller) sum instead
+        reduced = nodes.substitute(gast.parse(text).body[0].value, {"v": value})
+        setanno(reduced, Anno.SHAPE_CLASS, f"class:{self.shapes.class_of_shape(target)}")
+        return reduced
 
     def expression_class(self, expr: gast.expr, local: dict[str, str]) -> str | None:
         """A representative of the shape ``expr`` has (``_ANY_SHAPE`` for a number), or None.
         ``local`` holds facts true at this statement only (``t = y * y``: t, y alike)."""
-        if isinstance(expr, gast.Constant) and isinstance(expr.value, (int, float)):
+        if getanno(expr, Anno.SHAPE_CLASS) is not None:
+            return getanno(expr, Anno.SHAPE_CLASS)
+        if (isinstance(expr, gast.Constant) and isinstance(expr.value, (int, float))) \
+                or _is_size(expr):
             return _ANY_SHAPE
         if isinstance(expr, gast.Name):
             primal = self.primal_of.get(expr.id) if expr.id not in self.locals else expr.id
@@ -105,6 +239,30 @@ class Emission:
             return None if found is None else f"class:{found}"
         if isinstance(expr, gast.UnaryOp):
             return self.expression_class(expr.operand, local)
+        if isinstance(expr, gast.Call) and len(expr.args) == 2 \
+                and gast.unparse(expr.func).strip() == "_rt.unbroadcast_to":
+            return self.expression_class(expr.args[1], local)  # the target's shape
+        if isinstance(expr, gast.Call) and len(expr.args) == 4 \
+                and gast.unparse(expr.func).strip() == "_rt.getitem_vjp":
+            return self.expression_class(expr.args[2], local)  # zeros like the indexed array
+        if isinstance(expr, gast.Call) and len(expr.args) == 1 and not expr.keywords \
+                and isinstance(expr.func, gast.Attribute) \
+                and isinstance(expr.func.value, gast.Name) and expr.func.value.id == "_np" \
+                and self.ctx.rules.is_elementwise(self.ctx.rules.numpy_function(expr.func.attr)):
+            return self.expression_class(expr.args[0], local)  # _np.cos(x): x's shape
+        if isinstance(expr, gast.BinOp) and isinstance(expr.op, gast.MatMult):
+            return self.proven_class(self.ctx.rules.binary_operator("MatMult"),
+                                     [expr.left, expr.right], local)
+        if isinstance(expr, gast.Attribute) and expr.attr == "T":
+            return self.proven_class(self.ctx.rules.attribute_key("T"), [expr.value], local)
+        if isinstance(expr, gast.Compare) and len(expr.comparators) == 1:
+            left = self.expression_class(expr.left, local)
+            right = self.expression_class(expr.comparators[0], local)
+            if left == _ANY_SHAPE:
+                return right
+            if right == _ANY_SHAPE or left == right:
+                return left
+            return self.broadcast_class(left, right)
         if isinstance(expr, gast.BinOp) and not isinstance(expr.op, gast.MatMult):
             left = self.expression_class(expr.left, local)
             right = self.expression_class(expr.right, local)
@@ -112,7 +270,43 @@ class Emission:
                 return right
             if right == _ANY_SHAPE or left == right:
                 return left
+            return self.broadcast_class(left, right)
         return None
+
+    def fits_in_place(self, adjoint: str, value: gast.expr) -> bool:
+        """Does ``adjoint + value`` provably have ``adjoint``'s shape (so ``+=`` can update
+        it)?"""
+        target = self.expression_class(nodes.name(adjoint), {})
+        found = self.expression_class(value, {})
+        if target is None or found is None:
+            return False
+        return found in (_ANY_SHAPE, target) or self.broadcast_class(target, found) == target
+
+    def proven_class(self, primitive: Any, operands: list[gast.expr],
+                     local: dict[str, str]) -> str | None:
+        """The class of ``primitive(*operands)`` from the operands' proven shapes."""
+        shapes = []
+        for operand in operands:
+            found = self.expression_class(operand, local)
+            shape = self.shapes.shape_of_class(found[len("class:"):]) \
+                if found is not None and found.startswith("class:") else None
+            if shape is None:
+                return None
+            shapes.append(Array(shape))
+        result = self.ctx.rules.result_shape(primitive, shapes, {})
+        if not isinstance(result, Array):
+            return None
+        return f"class:{self.shapes.class_of_shape(result.shape)}"
+
+    def broadcast_class(self, left: str | None, right: str | None) -> str | None:
+        """The class of ``a op b`` for operands of two different proven shapes."""
+        shapes = [self.shapes.shape_of_class(side[len("class:"):])
+                  if side is not None and side.startswith("class:") else None
+                  for side in (left, right)]
+        if shapes[0] is None or shapes[1] is None:
+            return None
+        result = broadcast(shapes[0], shapes[1])
+        return None if result is None else f"class:{self.shapes.class_of_shape(result)}"
 
     def rule_arguments(self, rule: Any, values: list[gast.expr]) -> list[gast.expr]:
         """The rule's arguments, with ``None`` for parameters it never reads (so the values
@@ -126,6 +320,137 @@ class Emission:
         if path is not None:
             return nodes.dotted(path)
         return nodes.name(self.bind(rule, getattr(rule, "__name__", "rule")))
+
+
+_FULL_LIMIT = 1 << 16  # larger sum/mean adjoints stay read-only broadcast views (no memory)
+
+
+def _matmul_template(lhs: bool, x1: tuple[int, ...], x2: tuple[int, ...]) -> str | None:
+    """``d(x1 @ x2)`` for the argument (``lhs``: x1) as numpy code over g, x1, x2, for shapes
+    where it needs no reduction beyond the product itself; None for the other cases."""
+    same_batch = len(x1) == len(x2) >= 3 and x1[:-2] == x2[:-2]
+    if lhs:
+        if len(x1) >= 2 and len(x2) == 2:
+            return "g @ x2.T"
+        if same_batch:
+            return "g @ _np.swapaxes(x2, -1, -2)"
+        if len(x1) == 1 and len(x2) == 2:
+            return "x2 @ g"
+        return None
+    if len(x1) == 2 and len(x2) == 2:
+        return "x1.T @ g"
+    if len(x1) == 1 and len(x2) == 2:
+        return "_np.outer(x1, g)"
+    if len(x1) >= 3 and len(x2) == 2:
+        return f"x1.reshape(-1, {x1[-1]}).T @ g.reshape(-1, {x2[-1]})"
+    if same_batch:
+        return "_np.swapaxes(x1, -1, -2) @ g"
+    return None
+
+
+def _reduction(positional: list[gast.expr], keywords: list[gast.keyword],
+               shape: tuple[int, ...] | None) -> tuple[tuple[int, ...], bool] | None:
+    """The reduced axes and ``keepdims`` of ``np.sum(x, axis, keepdims=...)`` when they are
+    constants (and ``x``'s shape is proven), else None."""
+    given = dict(zip(("axis",), positional, strict=False))
+    if len(positional) > 1 or shape is None:
+        return None
+    for keyword in keywords:
+        if keyword.arg not in ("axis", "keepdims") or keyword.arg in given:
+            return None
+        given[keyword.arg] = keyword.value
+    axis = given.get("axis")
+    keepdims = given.get("keepdims")
+    if keepdims is not None and not (isinstance(keepdims, gast.Constant)
+                                     and isinstance(keepdims.value, bool)):
+        return None
+    if axis is None or (isinstance(axis, gast.Constant) and axis.value is None):
+        axes = tuple(range(len(shape)))
+    else:
+        items = [_int_constant(item)
+                 for item in (axis.elts if isinstance(axis, gast.Tuple) else [axis])]
+        if not all(item is not None and -len(shape) <= item < len(shape) for item in items):
+            return None
+        axes = tuple(sorted({item % len(shape) for item in items}))
+    return axes, bool(keepdims is not None and keepdims.value)
+
+
+def _int_constant(node: gast.expr) -> int | None:
+    """The value of ``3`` or ``-1`` written in the source (None for anything else)."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        inner = _int_constant(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, gast.Constant) and type(node.value) is int:
+        return node.value
+    return None
+
+
+def _full_template(mean: bool, shape: tuple[int, ...], axes: tuple[int, ...] = (),
+                   keepdims: bool = True) -> str:
+    """The adjoint of ``np.sum`` / ``np.mean`` of ``x`` (of ``shape``) over ``axes``: g spread
+    back over the reduced axes."""
+    count = 1
+    for axis in axes:
+        count *= shape[axis]
+    value = f"g / {count}" if mean else "g"
+    if axes and not keepdims and len(axes) < len(shape):
+        value = f"_np.expand_dims({value}, {_axes(axes)})"
+    size = count
+    for axis, dim in enumerate(shape):
+        size *= dim if axis not in axes else 1
+    if size > _FULL_LIMIT:
+        return f"_np.broadcast_to({value}, {shape})"
+    return f"_np.full({shape}, {value})"
+
+
+def _elementwise_expression(expr: gast.expr) -> bool:
+    """Arithmetic, comparisons and ``_np.<name>(...)`` calls over names and numbers, with no
+    shape facts attached to a part (those would not survive replacing an operand)."""
+    for node in gast.walk(expr):
+        if getanno(node, Anno.SHAPE_CLASS) is not None or getanno(node, Anno.BROADCAST) \
+                is not None:
+            return False
+        if isinstance(node, gast.Call) and not (
+                isinstance(node.func, gast.Attribute) and isinstance(node.func.value, gast.Name)
+                and node.func.value.id == "_np" and len(node.args) == 1 and not node.keywords):
+            return False
+        if isinstance(node, (gast.Subscript, gast.Lambda, gast.IfExp)):
+            return False
+    return True
+
+
+def _basic_index(index: gast.expr) -> bool:
+    """An index of int constants and ``slice(...)`` only: it selects each entry at most once
+    and whatever its bounds, the same axes."""
+    items = index.elts if isinstance(index, gast.Tuple) else [index]
+    return all((isinstance(item, gast.Constant) and type(item.value) is int)
+               or (isinstance(item, gast.Call) and isinstance(item.func, gast.Name)
+                   and item.func.id == "slice" and not item.keywords)
+               for item in items)
+
+
+def _without_negation(expr: gast.expr) -> gast.expr | None:
+    """``a * b / c`` for ``-a * b / c`` (a product or quotient led by a negation), else None."""
+    if isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.USub):
+        return expr.operand
+    if isinstance(expr, gast.BinOp) and isinstance(expr.op, (gast.Mult, gast.Div)):
+        left = _without_negation(expr.left)
+        if left is not None:
+            return gast.BinOp(left=left, op=expr.op, right=expr.right)
+    return None
+
+
+def _axes(axes: tuple[int, ...]) -> str:
+    return str(axes[0]) if len(axes) == 1 else str(axes)
+
+
+def _is_size(expr: gast.expr) -> bool:
+    """``x.shape[0]`` or ``len(x)``: a Python int."""
+    if isinstance(expr, gast.Subscript):
+        return isinstance(expr.value, gast.Attribute) and expr.value.attr == "shape" \
+            and isinstance(expr.slice, gast.Constant) and type(expr.slice.value) is int
+    return isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) \
+        and expr.func.id == "len" and len(expr.args) == 1 and not expr.keywords
 
 
 def _local_shapes(values: list[gast.expr], rules: Any, operation: Operation) -> dict[str, str]:

@@ -179,3 +179,20 @@ class _Fold(gast.NodeTransformer):
                 and right.value == 1 and not isinstance(right.value, bool):
             return left
         return node
+
+
+def statement_blocks(function: Any) -> list[list[Any]]:
+    """The statement lists of ``function``: its body and every nested ``body``/``orelse``
+    (statements only, so cheaper than walking every expression node)."""
+    found: list[list[Any]] = []
+    pending = [function.body]
+    while pending:
+        block = pending.pop()
+        found.append(block)
+        for statement in block:
+            for field in ("body", "orelse"):
+                nested = getattr(statement, field, None)
+                if isinstance(nested, list) and nested and not isinstance(statement,
+                                                                          gast.FunctionDef):
+                    pending.append(nested)
+    return found

@@ -22,4 +22,9 @@ class CompileRequest:
     has_aux: bool = False
     split: bool = False
     mode: str = "reverse"  # or "forward" (a jvp_<f> function computing tangents)
+    # shape specialization: (parameter name, shape) of arrays the generated code may assume
+    shapes: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    # False: the caller discards the function's value, so a proven-scalar output need not be
+    # computed (the generated function returns None for it and skips the dead statements)
+    value: bool = True
     constants: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)

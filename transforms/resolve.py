@@ -238,7 +238,8 @@ class _Resolver:
             return Operation(Kind.PRIMITIVE, args, keywords, entry=entry, callee=primitive,
                              display=display)
         if self.rules.is_nondifferentiable(primitive):
-            return Operation(Kind.NONDIFFERENTIABLE, args, keywords, display=display)
+            return Operation(Kind.NONDIFFERENTIABLE, args, keywords, callee=primitive,
+                             display=display)
         return Operation(Kind.UNKNOWN, args, keywords, callee=primitive, display=display)
 
     def call(self, call: gast.Call) -> Operation:

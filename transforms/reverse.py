@@ -27,9 +27,13 @@ from .activity import Activity, ActivityResult, assignments, differentiable_inpu
 from .anf import local_names
 from .annotations import Anno, getanno, setanno
 from .control_flow import ControlFlow, Restore
+from .copies import propagate_copies
+from .deadcode import eliminate_dead_code
 from .emission import Emission
+from .inplace import accumulate_in_place
 from .parse import SourceUnavailableError
 from .passmanager import GradientSummary, PassContext, Transformation
+from .release import release_dead_values
 from .resolve import Kind, Operation, Resolution, Resolve, operand_key
 from .shapes import ShapeAnalysis
 
@@ -61,7 +65,23 @@ class Reverse(Transformation):
     def run(self, ctx: PassContext) -> bool:
         builder = GradientBuilder(ctx, ctx.analysis(Resolve), ctx.analysis(Activity))
         builder.shapes = ctx.analysis(ShapeAnalysis)
+        builder.array_keys |= set(builder.shapes.concrete)  # a proven shape: an array
         ctx.tree.body = builder.build()
+        weights = set(builder.weight_adjoints.values())
+        arrays = {adjoint for adjoint, primal in builder.primal_of.items()
+                  if primal in builder.array_keys}
+        for function in ctx.tree.body:
+            if builder.drop_value:
+                eliminate_dead_code(function, builder.is_pure)
+            propagate_copies(function, set(builder.primal_of) | weights)
+            if ctx.request.shapes:  # only specialized rules broadcast with np.full
+                builder.fold_broadcasts(function)
+            accumulate_in_place(function, arrays | weights, builder.fits_in_place)
+            if ctx.request.shapes:
+                proven = {name for name, shape in builder.shapes.concrete.items() if shape}
+                release_dead_values(function, (proven | {
+                    adjoint for adjoint, primal in builder.primal_of.items() if primal in proven
+                }) - set(_params(function.args)))
         return True
 
 
@@ -93,6 +113,7 @@ class GradientBuilder(ControlFlow, Emission):
         for statement in assignments(body):
             self.rewrite_call(statement)
         self.name_trip_counters(body)
+        self.drop_value = self.value_unneeded()
         seeds = self.seed_statements(ret)
         backward = self.backward_block(body)
         gradients = self.gradients()
@@ -115,7 +136,9 @@ class GradientBuilder(ControlFlow, Emission):
             args.kw_defaults.append(nodes.constant(None))
         marker = nodes.comment(BACKWARD_MARKER)
         value, keep = ret.value, []
-        if _names_in(ret.value) & self.pushed:
+        if self.drop_value:
+            value = nodes.constant(None)
+        elif _names_in(ret.value) & self.pushed:
             # the backward sweep restores overwritten values: keep the result first
             value = nodes.name(self.ctx.namer.fresh("_value"))
             keep = [nodes.assign(value.id, ret.value, like=ret)]
@@ -244,11 +267,37 @@ class GradientBuilder(ControlFlow, Emission):
                 continue
             adjoint = self.adjoint_name(leaf)
             value = nodes.call(nodes.dotted(helper), [nodes.name(leaf), nodes.name(adjoint)])
+            if helper == "_rt.seed" and self.shapes.concrete.get(leaf) == ():
+                # a proven scalar output: the default sensitivity is 1.0, no call needed
+                given = nodes.name(adjoint) if self.drop_value else value
+                value = gast.IfExp(test=gast.Compare(left=nodes.name(adjoint), ops=[gast.Is()],
+                                                     comparators=[nodes.constant(None)]),
+                                   body=nodes.constant(1.0), orelse=given)
             statement = nodes.assign(adjoint, value, like=ret)
             setanno(statement, Anno.SEED, True)
             self.assigned(adjoint)
             seeds.append(statement)
         return seeds
+
+    def value_unneeded(self) -> bool:
+        """The caller discards the value (``request.value`` False) and every seeded output is a
+        proven scalar, whose default sensitivity 1.0 needs no value to shape it."""
+        if self.request.value or self.request.split or self.request.has_aux:
+            return False
+        return all(self.shapes.concrete.get(leaf) == () for leaf in self.activity.seeds
+                   if leaf in self.activity.useful)
+
+    def is_pure(self, statement: gast.Assign) -> bool:
+        """Does computing ``statement`` do nothing but produce its value?"""
+        operation = self.resolution.operations.get(id(statement))
+        if operation is None:  # a statement the reverse pass made: `_add8 = None`
+            return isinstance(statement.value, (gast.Constant, gast.Name))
+        if operation.kind in (Kind.COPY, Kind.BUILD, Kind.UNPACK):
+            return True
+        if operation.kind is Kind.NONDIFFERENTIABLE and operation.callee is None:
+            return True  # a constant, a comparison or a shape expression
+        return operation.kind in (Kind.PRIMITIVE, Kind.NONDIFFERENTIABLE) \
+            and self.ctx.rules.is_pure(operation.callee)
 
     def gradients(self) -> list[gast.expr]:
         values = []
@@ -288,8 +337,15 @@ class GradientBuilder(ControlFlow, Emission):
     def contribute(self, adjoint: str, value: gast.expr, like: gast.stmt) -> gast.Assign:
         if self.is_defined(adjoint):
             primal = self.primal_of.get(adjoint)
+            small = getanno(value, Anno.BROADCAST)
+            if small is not None and primal in self.array_keys \
+                    and self.fits_in_place(adjoint, small):
+                value = small  # `dx + np.full(shape, g)` is `dx + g`
             if primal in self.array_keys or adjoint in self.weight_adjoints.values():
-                value = nodes.binop(nodes.name(adjoint), gast.Add(), value)
+                if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+                    value = nodes.binop(nodes.name(adjoint), gast.Sub(), value.operand)
+                else:
+                    value = nodes.binop(nodes.name(adjoint), gast.Add(), value)
             else:
                 value = nodes.call(nodes.dotted("_rt.add"), [nodes.name(adjoint), value])
         else:
@@ -359,16 +415,21 @@ class GradientBuilder(ControlFlow, Emission):
     def primitive_adjoint(self, statement, operation, output) -> list:
         self.check_keywords(statement, operation)
         primal = nodes.name(stored_names(statement)[0])
-        adjoints = []
+        partials: list[tuple[gast.expr, gast.expr]] = []
         for position, arg in enumerate(operation.args):
             rule = operation.entry.rule_for(position)
             key = operand_key(arg, self.locals)
             if rule is None or key is None or key not in self.activity.varied:
                 continue
             values = [nodes.name(output), primal, *operation.args]
-            call = self.inlined(rule, values, operation) or nodes.call(
+            call = self.specialized(rule, values, operation) \
+                or self.inlined(rule, values, operation) or nodes.call(
                 self.rule_reference(rule), self.rule_arguments(rule, values),
                 copy.deepcopy(operation.keywords))
+            partials.append((arg, call))
+        partials = _merge_equal_partials(partials, self.locals)
+        adjoints = []
+        for arg, call in partials:
             adjoints.extend(self.contribute_to(arg, call, statement))
         return adjoints
 
@@ -419,6 +480,18 @@ class GradientBuilder(ControlFlow, Emission):
 
     def is_active_statement(self, statement: gast.stmt) -> bool:
         return self.activity.is_active(statement)
+
+
+def _merge_equal_partials(partials: list[tuple[gast.expr, gast.expr]],
+                          locals_: set[str]) -> list[tuple[gast.expr, gast.expr]]:
+    """``x * x`` gives ``x`` the same partial twice: contribute it once, doubled."""
+    if len(partials) != 2:
+        return partials
+    (first, a), (second, b) = partials
+    if operand_key(first, locals_) != operand_key(second, locals_) \
+            or gast.dump(a) != gast.dump(b):
+        return partials
+    return [(first, nodes.binop(a, gast.Mult(), nodes.constant(2.0)))]
 
 
 def _without_unused_helpers(forward: list[gast.stmt], code: list[gast.AST]) -> list:

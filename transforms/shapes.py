@@ -6,6 +6,10 @@ union-find over names. Only facts that hold every time are recorded: a name gets
 it is assigned exactly once and outside loops (or is a parameter); an elementwise operation
 puts its result in the class of its operands when they share one (numeric constants broadcast
 into any class). An adjoint ``dx`` has the shape of ``x``.
+
+A shape-specialized compilation (``request.shapes``) also puts every name whose concrete shape
+``infer_shapes`` proves into the class of that shape, and keeps the shapes (``concrete``) for
+emitting rules specialized to them.
 """
 
 from __future__ import annotations
@@ -17,11 +21,14 @@ import gast
 from .activity import assignments, stored_names
 from .passmanager import Analysis, PassContext
 from .resolve import Kind, Resolution, Resolve
+from .shape_inference import Array, infer_shapes
 
 
 @dataclass(slots=True)
 class ShapeClasses:
     parent: dict[str, str] = field(default_factory=dict)
+    concrete: dict[str, tuple[int, ...]] = field(default_factory=dict)  # proven shapes
+    concrete_roots: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def find(self, name: str) -> str | None:
         if name not in self.parent:
@@ -38,6 +45,18 @@ class ShapeClasses:
         root_a, root_b = self.find(a), self.find(b)
         if root_a is not None and root_b is not None and root_a != root_b:
             self.parent[root_b] = root_a
+
+    def class_of_shape(self, shape: tuple[int, ...]) -> str:
+        """The root of the class of values of this proven shape (created if no name has it)."""
+        key = shape_key(shape)
+        if key not in self.parent:
+            self.add(key)
+            self.concrete_roots[key] = shape
+        return self.find(key)
+
+    def shape_of_class(self, root: str) -> tuple[int, ...] | None:
+        """The concrete shape of the class with this root, if it is a proven shape's class."""
+        return self.concrete_roots.get(root)
 
     def same(self, a: str, b: str) -> bool:
         root = self.find(a)
@@ -78,7 +97,39 @@ class ShapeAnalysis(Analysis):
             related = [op.id for op in operands if isinstance(op, gast.Name)]
             if all(classes.same(related[0], other) for other in related[1:]) and related:
                 classes.union(related[0], names[0])
+        if ctx.request.shapes:
+            _add_concrete(classes, infer_shapes(ctx.function, resolution, ctx.rules,
+                                                dict(ctx.request.shapes)))
         return classes
+
+
+def _add_concrete(classes: ShapeClasses, values: dict[str, object]) -> None:
+    """Names with the same proven shape share the class ``shape:<dims>`` (its root)."""
+    for name, value in values.items():
+        if isinstance(value, Array):
+            classes.concrete[name] = value.shape
+            key = shape_key(value.shape)
+            classes.add(key)
+            classes.concrete_roots[key] = value.shape
+            classes.add(name)
+            classes.union(key, name)
+
+
+def shape_key(shape: tuple[int, ...]) -> str:
+    """The name of the class of all values of one proven shape."""
+    return f"shape:{shape}"
+
+
+def broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None:
+    """numpy's broadcast of two shapes (None if they do not broadcast)."""
+    result = []
+    for index in range(1, max(len(a), len(b)) + 1):
+        x = a[-index] if index <= len(a) else 1
+        y = b[-index] if index <= len(b) else 1
+        if x != y and 1 not in (x, y):
+            return None
+        result.append(y if x == 1 else x)
+    return tuple(reversed(result))
 
 
 def _elementwise_operands(resolution: Resolution, statement: gast.Assign,

@@ -17,6 +17,7 @@ from .parse import parse_function
 from .passmanager import PassContext, Step, new_context, run_pipeline
 from .request import CompileRequest
 from .resolve import Resolve
+from .shape_inference import infer_shapes
 from .shapes import ShapeAnalysis
 
 _FILENAME = "<doctest>"
@@ -90,6 +91,13 @@ def mutation_error(source: str, **request: Any) -> str:
     except SyntaxError as error:
         return f"{error.filename}:{error.lineno}: {error.msg}"
     return "ok"
+
+
+def inferred_shapes(source: str, shapes: dict[str, tuple[int, ...]],
+                    **request: Any) -> dict[str, Any]:
+    """The concrete abstract values ``infer_shapes`` finds for the snippet's locals."""
+    ctx = _normalized(source, shapes=tuple(shapes.items()), **request)
+    return infer_shapes(ctx.function, ctx.analysis(Resolve), ctx.rules, dict(shapes))
 
 
 def shape_classes(source: str, **request: Any) -> Any:

@@ -173,7 +173,8 @@ def test_threads_on_one_function_compile_it_once(compilations: Counter[tuple[Any
     assert len(results) == 160
     for result in results:
         np.testing.assert_allclose(result, expected, rtol=1e-5, atol=1e-7)
-    assert sum(count for (fn, _), count in compilations.items() if fn is dense) == 1
+    assert sum(count for (fn, request), count in compilations.items()
+               if fn is dense and not request.shapes) == 1  # and once shape-specialized
     assert all(count == 1 for count in compilations.values())
 
 
@@ -453,7 +454,7 @@ def test_rebinding_data_does_not_recompile(compilations: Counter[tuple[Any, Any]
     for step in range(5):
         BATCH = np.full(3, float(step))
         np.testing.assert_allclose(grad_fn(w), 4.0 * step)
-    assert sum(compilations.values()) == 1
+    assert sorted(compilations.values()) == [1, 1]  # generic, then specialized to w's shape
 
 
 class SlottedHolder:

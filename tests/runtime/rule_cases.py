@@ -32,7 +32,7 @@ from autodiff.runtime.rules_nn import (
     sigmoid,
     softmax,
 )
-from autodiff.runtime.rules_shape import getitem_vjp, take_vjp
+from autodiff.runtime.rules_shape import getitem_vjp, scatter, take_vjp
 
 BCE = binary_cross_entropy_with_logits
 
@@ -487,6 +487,11 @@ add(
     case("basic", N(3), C(None), N(4, 3), 1),
     case("fancy", N(3, 2), C(None), N(4, 2), [0, 0, 2]),
     case("list", N(3), C(None), L(N(2), N(3)), 1),
+)
+add(
+    scatter,
+    case("row", N(3), (4, 3), 1),
+    case("slices", N(2, 2), (3, 4), (slice(1, 3), slice(None, 2))),
 )
 add(
     np.take,
