@@ -171,6 +171,26 @@ def write_after_early_return_in_while_loop(x0):
     return x0
 
 
+def augmented_adjoint_after_loop(x1, x2):
+    """Fuzz program 1757 (seed 0, repeated-call oracle), shrunk: the second call's
+    shape-specialized gradient freed ``dx2`` after the loop although ``dx2 += dv2`` read it
+    afterwards (UnboundLocalError)."""
+    v2 = x2
+    hs3 = []
+    for _ in range(3):
+        x2 = x1
+    v6 = hs3
+    return (v6, v2)
+
+
+def broadcast_adjoint_times_smaller_operand(x0, x1, c):
+    """Fuzz program 2781 (seed 0, repeated-call oracle), shrunk: a sum's adjoint broadcast to
+    ``v1``'s shape (3, 2) was folded into ``dv1 * x1`` although ``x1`` is only (2,), so the
+    unbroadcast to ``x0`` (3, 1) summed an axis that no longer existed (AxisError)."""
+    v1 = np.multiply(x1, x0)
+    return np.sum(np.exp(np.tanh(c))), np.sum(v1) + np.sum(c)
+
+
 # ---- tangent-read-before-assigned: forward mode through a helper --------------------------------
 
 

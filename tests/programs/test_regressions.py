@@ -83,6 +83,12 @@ CASES = [
                  id="write_into_one_tuple_element"),
     pytest.param(R.write_after_early_return_in_loop, lambda: (_rng(12).normal(size=3),),
                  id="write_after_early_return_in_loop"),
+    pytest.param(R.augmented_adjoint_after_loop,
+                 lambda: (_rng(16).normal(size=2), _rng(17).normal(size=2)),
+                 id="augmented_adjoint_after_loop"),
+    pytest.param(R.broadcast_adjoint_times_smaller_operand,
+                 lambda: (_rng(18).normal(size=(3, 1)), _rng(19).normal(size=2), 0.9),
+                 id="broadcast_adjoint_times_smaller_operand"),
     pytest.param(R.write_after_early_return_in_while_loop,
                  lambda: (0.2 * _rng(15).normal(size=(2, 3)),),
                  id="write_after_early_return_in_while_loop"),
@@ -139,15 +145,24 @@ def test_regression_forward_mode_agrees_with_reverse_mode(fn: Callable[..., Any]
 @pytest.mark.parametrize(("fn", "make_args"), CASES)
 def test_regression_gradient_matches_finite_differences(fn: Callable[..., Any],
                                                         make_args: Callable[[], tuple]) -> None:
+    """All inputs together and each alone, two calls each (the second may run code
+    specialized for the shapes), through value_and_grad and grad."""
     args = make_args()
-    positions = tuple(range(len(args)))
-    value, grads = autodiff.value_and_grad(fn, positions)(*args)
-    assert _values_equal(value, fn(*args)), "value_and_grad returns another value"
-    grads = (grads,) if len(positions) == 1 else grads
-    for position, grad in zip(positions, grads, strict=True):
-        expected = _differences(fn, args, position)
-        np.testing.assert_allclose(grad, expected, rtol=1e-5, atol=1e-7,
-                                   err_msg=f"d/d argument {position}")
+    expected = [_differences(fn, args, position) for position in range(len(args))]
+    choices = [tuple(range(len(args)))] + ([(p,) for p in range(len(args))]
+                                           if len(args) > 1 else [])
+    for positions in choices:
+        with_value = autodiff.value_and_grad(fn, positions)
+        without_value = autodiff.grad(fn, positions)
+        for call in (1, 2):
+            value, grads = with_value(*args)
+            assert _values_equal(value, fn(*args)), "value_and_grad returns another value"
+            for got in (grads, without_value(*args)):
+                got = (got,) if len(positions) == 1 else got
+                for position, grad in zip(positions, got, strict=True):
+                    np.testing.assert_allclose(grad, expected[position], rtol=1e-5, atol=1e-7,
+                                               err_msg=f"call {call}: d/d argument {position} "
+                                               f"of {positions}")
 
 
 def test_repeated_squaring_matches_the_closed_form() -> None:
