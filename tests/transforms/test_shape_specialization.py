@@ -287,10 +287,25 @@ def test_broadcast_adjoints_fold_into_arithmetic(source, folded, kept):
         assert kept in code
 
 
-@pytest.mark.parametrize("fn", [
-    lambda x: np.sum(-x), lambda x: np.sum(x), lambda x: np.mean(np.tanh(x) * x),
-    lambda x: np.sum(np.sum(x, axis=0) * x),
-], ids=["negation", "identity", "mean", "keepdims-less-axis"])
+def _negation(x):
+    return np.sum(-x)
+
+
+def _identity(x):
+    return np.sum(x)
+
+
+def _mean(x):
+    return np.mean(np.tanh(x) * x)
+
+
+def _axis_sum(x):
+    return np.sum(np.sum(x, axis=0) * x)
+
+
+# functions defined with def: on Python 3.10 several lambdas on one line cannot be told apart
+@pytest.mark.parametrize("fn", [_negation, _identity, _mean, _axis_sum],
+                         ids=["negation", "identity", "mean", "keepdims-less-axis"])
 def test_folded_gradients_are_right(rng, fn):
     x = rng.normal(size=(2, 3))
     grad_fn = autodiff.grad(fn)
