@@ -201,12 +201,12 @@ class GradientFunction:
         if self._single:
             gradient, primal = flat[0], args[self._positions[0]]
             grads = gradient if type(gradient) is np.ndarray and gradient.base is None \
-                and gradient.dtype is primal.dtype and gradient.shape == primal.shape \
-                else _like(gradient, primal)
+                and type(primal) is np.ndarray and gradient.dtype is primal.dtype \
+                and gradient.shape == primal.shape else _like(gradient, primal)
         else:
             grads = tuple([g if type(g) is np.ndarray and g.base is None
-                           and g.dtype is args[p].dtype and g.shape == args[p].shape
-                           else _like(g, args[p])
+                           and type(args[p]) is np.ndarray and g.dtype is args[p].dtype
+                           and g.shape == args[p].shape else _like(g, args[p])
                            for p, g in zip(self._positions, flat, strict=True)])
         return (value, grads) if self._with_value else grads
 

@@ -191,6 +191,15 @@ def broadcast_adjoint_times_smaller_operand(x0, x1, c):
     return np.sum(np.exp(np.tanh(c))), np.sum(v1) + np.sum(c)
 
 
+def array_gradient_for_a_float_input(x1, c):
+    """Fuzz program 19837 (seed 0), shrunk: the gradient w.r.t. the Python float ``c`` comes
+    out of ``np.where`` as a 0-d array, and the fast call path compared its dtype with the
+    float's (AttributeError: 'float' object has no attribute 'dtype')."""
+    v1 = x1
+    v1 = np.where(c > v1, c, 0.5)
+    return v1
+
+
 # ---- tangent-read-before-assigned: forward mode through a helper --------------------------------
 
 

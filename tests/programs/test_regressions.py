@@ -89,6 +89,8 @@ CASES = [
     pytest.param(R.broadcast_adjoint_times_smaller_operand,
                  lambda: (_rng(18).normal(size=(3, 1)), _rng(19).normal(size=2), 0.9),
                  id="broadcast_adjoint_times_smaller_operand"),
+    pytest.param(R.array_gradient_for_a_float_input, lambda: (np.float64(0.5666), 1.2665),
+                 id="array_gradient_for_a_float_input"),
     pytest.param(R.write_after_early_return_in_while_loop,
                  lambda: (0.2 * _rng(15).normal(size=(2, 3)),),
                  id="write_after_early_return_in_while_loop"),
