@@ -7,6 +7,7 @@ import textwrap
 from typing import Any
 
 import gast
+import numpy as np
 
 from ..compiler import RULES
 from . import default_pipeline, forward_pipeline
@@ -103,3 +104,18 @@ def inferred_shapes(source: str, shapes: dict[str, tuple[int, ...]],
 def shape_classes(source: str, **request: Any) -> Any:
     """The ``ShapeClasses`` of the snippet after normalization."""
     return _normalized(source, **request).analysis(ShapeAnalysis)
+
+
+def numerical_gradient(fn: Any, args: Any, position: int, eps: float = 1e-6) -> Any:
+    """Central differences of the scalar ``fn(*args)`` w.r.t. ``args[position]`` (float64)."""
+    args = [np.array(a, dtype=float) for a in args]
+    grad = np.zeros_like(args[position])
+    for index in np.ndindex(grad.shape):
+        saved = args[position][index]
+        args[position][index] = saved + eps
+        up = fn(*args)
+        args[position][index] = saved - eps
+        down = fn(*args)
+        args[position][index] = saved
+        grad[index] = (up - down) / (2 * eps)
+    return grad

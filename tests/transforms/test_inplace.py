@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import autodiff
-from autodiff.transforms.testing import gradient_source
+from autodiff.transforms.testing import gradient_source, numerical_gradient
 
 
 def backward(source: str, **request) -> str:
@@ -45,20 +45,6 @@ def shared_adjoint(x):
     b = a
     c = a * b + np.sin(b)
     return np.sum(c * a)
-
-
-def numerical_gradient(fn, args, position, eps=1e-6):
-    args = [np.array(a, dtype=float) for a in args]
-    grad = np.zeros_like(args[position])
-    for index in np.ndindex(grad.shape):
-        saved = args[position][index]
-        args[position][index] = saved + eps
-        up = fn(*args)
-        args[position][index] = saved - eps
-        down = fn(*args)
-        args[position][index] = saved
-        grad[index] = (up - down) / (2 * eps)
-    return grad
 
 
 @pytest.mark.parametrize(("fn", "shapes", "positions"), [

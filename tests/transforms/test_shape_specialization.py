@@ -8,7 +8,7 @@ import pytest
 
 import autodiff
 from autodiff.transforms.shape_inference import Array, Int
-from autodiff.transforms.testing import gradient_source, inferred_shapes
+from autodiff.transforms.testing import gradient_source, inferred_shapes, numerical_gradient
 
 # ---- inference --------------------------------------------------------------------------------
 
@@ -101,20 +101,6 @@ def test_specialized_loops_save_no_shapes():
 
 
 # ---- gradients through the public API, shapes changing between calls --------------------------
-
-def numerical_gradient(fn, args, position, eps=1e-6):
-    args = [np.array(a, dtype=float) for a in args]
-    grad = np.zeros_like(args[position])
-    for index in np.ndindex(grad.shape):
-        saved = args[position][index]
-        args[position][index] = saved + eps
-        up = fn(*args)
-        args[position][index] = saved - eps
-        down = fn(*args)
-        args[position][index] = saved
-        grad[index] = (up - down) / (2 * eps)
-    return grad
-
 
 def scaled_tanh(x, b):
     return np.sum(np.tanh(x * b) * x)
