@@ -133,3 +133,37 @@ def _occurrences(function: gast.FunctionDef) -> tuple[dict[str, int], dict[str, 
             counts = loads if isinstance(node.ctx, gast.Load) else stores
             counts[node.id] = counts.get(node.id, 0) + 1  # parameters count as stores
     return stores, loads
+
+
+def copy_repeated_returns(function: gast.FunctionDef) -> int:
+    """``return (None, (d_add1, d_add1))`` becomes ``return (None, (d_add1, d_add1.copy()))``:
+    after copy propagation two gradients can be one array, and the caller must be able to
+    write one without changing the other. Returns how many copies were added.
+
+    >>> import gast
+    >>> tree = gast.parse("def f(g):\\n    return (None, (g, g))")
+    >>> copy_repeated_returns(tree.body[0])
+    1
+    >>> print(gast.unparse(tree).strip().splitlines()[-1])
+        return (None, (g, g.copy()))
+    """
+    added = 0
+    for node in gast.walk(function):
+        if isinstance(node, gast.Return) and node.value is not None:
+            seen: set[str] = set()
+            added += _copy_repeats(node.value, seen)
+    return added
+
+
+def _copy_repeats(value: gast.expr, seen: set[str]) -> int:
+    added = 0
+    if isinstance(value, gast.Tuple):
+        for index, element in enumerate(value.elts):
+            if isinstance(element, gast.Name) and element.id in seen:
+                value.elts[index] = nodes.call(nodes.attribute(element, "copy"), [])
+                added += 1
+            elif isinstance(element, gast.Name):
+                seen.add(element.id)
+            else:
+                added += _copy_repeats(element, seen)
+    return added

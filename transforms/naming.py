@@ -6,6 +6,7 @@ versions are ``x_1``, ``x_2``, the adjoint of ``v`` is ``dv``. No random names, 
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Iterable
 
@@ -76,7 +77,10 @@ class Namer:
         return self._adjoints[key]
 
     def fresh(self, base: str) -> str:
-        """``base`` itself if free, else ``base_2``, ``base_3``, ..."""
+        """``base`` itself if free, else ``base_2``, ``base_3``, ... (a base that is not an
+        identifier, such as a lambda's ``<lambda>``, becomes ``_lambda``)."""
+        if not base.isidentifier() or keyword.iskeyword(base):
+            base = "_" + ("".join(c for c in base if c.isalnum() or c == "_") or "value")
         candidate, n = base, 1
         while candidate in self._taken:
             n += 1

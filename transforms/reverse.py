@@ -27,7 +27,7 @@ from .activity import Activity, ActivityResult, assignments, differentiable_inpu
 from .anf import local_names
 from .annotations import Anno, getanno, setanno
 from .control_flow import ControlFlow, Restore
-from .copies import propagate_copies
+from .copies import copy_repeated_returns, propagate_copies
 from .deadcode import eliminate_dead_code
 from .emission import Emission
 from .inplace import accumulate_in_place
@@ -74,6 +74,8 @@ class Reverse(Transformation):
             if builder.drop_value:
                 eliminate_dead_code(function, builder.is_pure)
             propagate_copies(function, set(builder.primal_of) | weights)
+            if function is ctx.tree.body[-1]:  # the one returning gradients (not fwd)
+                copy_repeated_returns(function)
             if ctx.request.shapes:  # only specialized rules broadcast with np.full
                 builder.fold_broadcasts(function)
             accumulate_in_place(function, arrays | weights, builder.fits_in_place)

@@ -140,3 +140,13 @@ def test_defvjp_rule_returning_a_wrong_shape_is_reported(rng):
 
     with pytest.raises(autodiff.GradientRuleError, match=r"spacing_rule|test_custom_rules\.py"):
         autodiff.grad(uses)(rng.normal(size=3))
+
+
+def test_lambda_rules_compile(rng):
+    """A rule's name becomes a name in generated code; a lambda's ``<lambda>`` is not one."""
+    def uses_degrees(x):
+        return np.sum(np.degrees(x))
+
+    autodiff.defvjp(np.degrees, lambda g, ans, x: g * (180.0 / np.pi))
+    x = rng.normal(size=3)
+    np.testing.assert_allclose(autodiff.grad(uses_degrees)(x), np.full(3, 180.0 / np.pi))

@@ -1,0 +1,134 @@
+"""The fast path's entry function: one small generated function per kept (unit, shapes).
+
+``GradientFunction`` calls ``entry(gradient, args, kwargs)`` on every call. The entry checks,
+unrolled and with the expected values as constants, everything the generic fast path checks
+in loops: the registry version, the user function's code and defaults, the unit's cache
+guards, the array arguments' types, shapes and dtypes and the differentiated inputs. It then
+calls the generated gradient and returns the gradients in the inputs' types. Anything
+unexpected (keywords, another shape, a rebound global, ...) goes to ``miss``, the generic
+path, which may compile and keep another unit (and build its entry).
+
+For ``f(x, w)`` differentiated at position 1 with ``w`` of shape (5, 3) the entry reads::
+
+    def enter(gradient, args, kwargs):
+        if kwargs or len(args) != 2 or _registry.version != 3 \\
+                or _function.__code__ is not _code or _function.__defaults__ is not _defaults:
+            return _miss(gradient, args, kwargs)
+        a0, a1 = args
+        if not (type(a0) is _ndarray and a0.shape == (5,) and a0.dtype is _dtype0
+                and type(a1) is _ndarray and a1.shape == (5, 3) and a1.dtype is _dtype1
+                and _namespace0.get('np', _ABSENT) is _value0):
+            return _miss(gradient, args, kwargs)
+        try:
+            value, (g0,) = _unit.functions[0](a0, a1)
+        except Exception as error:
+            _annotate(error, _unit)
+            raise
+        if not (type(g0) is _ndarray and g0.base is None and g0.dtype is _dtype1
+                and g0.shape == (5, 3)):
+            g0 = _like(g0, a1)
+        return g0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .compiler import CompiledUnit
+from .runtime import registry
+from .transforms.guards import ABSENT
+
+
+def build_entry(name: str, unit: CompiledUnit, shapes: tuple, dtypes: tuple,
+                positions: tuple[int, ...], with_value: bool, function: Any,
+                miss: Callable[..., Any], hooks: dict[str, Any]) -> Callable[..., Any]:
+    """The entry for calls whose array arguments have ``shapes`` and ``dtypes`` (None: not
+    an array at that position, not checked unless differentiated).
+
+    ``function`` is the user's function (its code and defaults are checked), ``miss`` the
+    generic path and ``hooks`` the helpers the entry calls: ``annotate``, ``like``,
+    ``check_differentiable`` and ``source_function``."""
+    count = len(shapes)
+    namespace: dict[str, Any] = {
+        "_registry": registry, "_function": function, "_code": function.__code__,
+        "_defaults": function.__defaults__, "_miss": miss, "_unit": unit,
+        "_ndarray": np.ndarray, "_ABSENT": ABSENT, "_annotate": hooks["annotate"],
+        "_like": hooks["like"], "_check_differentiable": hooks["check_differentiable"]}
+    arguments = [f"a{index}" for index in range(count)]
+    checks = _argument_checks(shapes, dtypes, namespace)
+    checks += _guard_checks(unit, namespace)
+    lines = [f"def {name}(gradient, args, kwargs):",
+             f"    if kwargs or len(args) != {count} or _registry.version != {unit.version} "
+             "or _function.__code__ is not _code or _function.__defaults__ is not _defaults:",
+             "        return _miss(gradient, args, kwargs)"]
+    if count:
+        lines.append(f"    {', '.join(arguments)}, = args")
+    if checks:
+        lines.append(f"    if not ({' and '.join(checks)}):")
+        lines.append("        return _miss(gradient, args, kwargs)")
+    lines += _differentiated_checks(positions, shapes)
+    grads = [f"g{index}" for index in range(len(positions))]
+    lines += ["    try:",
+              f"        value, ({', '.join(grads)},) = _unit.functions[0]({', '.join(arguments)})",
+              "    except Exception as error:",
+              "        _annotate(error, _unit)",
+              "        raise"]
+    for grad, position in zip(grads, positions, strict=True):
+        lines += _gradient_conversion(grad, f"a{position}", shapes[position],
+                                      f"_dtype{position}")
+    result = grads[0] if len(grads) == 1 else f"({', '.join(grads)})"
+    lines.append(f"    return value, {result}" if with_value else f"    return {result}")
+    return hooks["source_function"](name, "\n".join(lines) + "\n", namespace, "entry")
+
+
+def _argument_checks(shapes: tuple, dtypes: tuple, namespace: dict[str, Any]) -> list[str]:
+    checks = []
+    for index, (shape, dtype) in enumerate(zip(shapes, dtypes, strict=True)):
+        if shape is None:
+            continue
+        namespace[f"_dtype{index}"] = dtype
+        checks.append(f"type(a{index}) is _ndarray and a{index}.shape == {shape!r} "
+                      f"and a{index}.dtype is _dtype{index}")
+    return checks
+
+
+def _guard_checks(unit: CompiledUnit, namespace: dict[str, Any]) -> list[str]:
+    checks = []
+    for index, guard in enumerate(unit.guards):
+        namespace[f"_namespace{index}"] = guard.namespace
+        namespace[f"_value{index}"] = guard.value
+        checks.append(f"_namespace{index}.get({guard.name!r}, _ABSENT) is _value{index}")
+    for index, guard in enumerate(unit.other_guards):
+        namespace[f"_other{index}"] = guard
+        checks.append(f"_other{index}.holds()")
+    return checks
+
+
+def _differentiated_checks(positions: tuple[int, ...], shapes: tuple) -> list[str]:
+    """A differentiated input that is not a keyed array (a float, a list, ...) is checked on
+    every call, as the generic path does."""
+    lines = []
+    for position in positions:
+        if shapes[position] is None:
+            argument = f"a{position}"
+            lines.append(f"    if type({argument}) is not _ndarray "
+                         f"or {argument}.dtype.kind != 'f':")
+            lines.append(f"        _check_differentiable({argument}, {position})")
+    return lines
+
+
+def _gradient_conversion(grad: str, argument: str, shape: Any, dtype: str) -> list[str]:
+    """Gradients are returned as they are when they are arrays owning their data, of the
+    input's dtype and shape; anything else goes through ``_like``."""
+    if shape is None:
+        test = (f"type({grad}) is _ndarray and {grad}.base is None "
+                f"and type({argument}) is _ndarray and {grad}.dtype is {argument}.dtype "
+                f"and {grad}.shape == {argument}.shape")
+    else:
+        test = (f"type({grad}) is _ndarray and {grad}.base is None and {grad}.dtype is {dtype} "
+                f"and {grad}.shape == {shape!r}")
+    return [f"    if not ({test}):", f"        {grad} = _like({grad}, {argument})"]
+
