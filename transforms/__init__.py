@@ -15,6 +15,7 @@ from .normalize import Normalize
 from .passmanager import Step
 from .resolve import Resolve
 from .reverse import Reverse
+from .shifts import StabilityShifts
 from .ssa import SSA
 from .structure import Structure
 
@@ -27,6 +28,7 @@ def default_pipeline() -> list[Step]:
         Step(Structure, "canonical loops, no jumps, one exit: the backward sweep can mirror it"),
         Step(ANF, "one operation per statement: each gets exactly one adjoint block"),
         Step(SSA, "give reassigned names versions, so straight-line code needs no tape"),
+        Step(StabilityShifts, "the max a stable (log-)softmax subtracts gets no adjoint"),
         Step(Resolve, "classify each operation: rule, user function, non-differentiable"),
         Step(Activity, "find the names that can carry a non-zero adjoint"),
         Step(CheckMutation, "reject in-place updates that value semantics would get wrong"),

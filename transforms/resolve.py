@@ -22,6 +22,7 @@ import gast
 
 from . import nodes
 from .anf import ARRAY_ATTRIBUTES, is_static, local_names, root_name
+from .annotations import Anno, getanno
 from .guards import GuardSet
 from .passmanager import Analysis, PassContext
 
@@ -192,6 +193,12 @@ class _Resolver:
 
     # ---- classification ------------------------------------------------------------------
     def operation(self, statement: gast.Assign) -> Operation:
+        operation = self.classify(statement)
+        if getanno(statement, Anno.STOP_GRADIENT):  # computed as usual, without an adjoint
+            operation.kind, operation.entry = Kind.NONDIFFERENTIABLE, None
+        return operation
+
+    def classify(self, statement: gast.Assign) -> Operation:
         value = statement.value
         if isinstance(statement.targets[0], gast.Tuple):
             return Operation(Kind.UNPACK, [value])
