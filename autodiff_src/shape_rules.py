@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .runtime.registry import AttributeKey, MethodKey
+from .runtime.rules_nn import sigmoid
 from .transforms.shape_inference import Array, Const, Int, Tup
 
 _INT_UFUNCS = {np.add: operator.add, np.subtract: operator.sub, np.multiply: operator.mul,
@@ -23,6 +24,10 @@ _INT_UFUNCS = {np.add: operator.add, np.subtract: operator.sub, np.multiply: ope
 _REDUCTIONS = (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.any, np.all)
 _REDUCTION_METHODS = frozenset({"sum", "mean", "prod", "max", "min", "any", "all"})
 _REDUCTION_KEYWORDS = frozenset({"axis", "keepdims", "dtype"})
+
+# functions of autodiff's own that act elementwise on one array (idioms.py differentiates
+# `1 / (1 + np.exp(-x))` as sigmoid)
+_ELEMENTWISE_FUNCTIONS = (sigmoid,)
 
 _LIKE = (np.ones_like, np.zeros_like, np.empty_like, np.full_like)
 _CREATION = (np.zeros, np.ones, np.empty, np.full)
@@ -40,6 +45,8 @@ def result_shape(callee: Any, args: list[Any], keywords: dict[str, Any]) -> Any:
 def _result(callee: Any, args: list[Any], keywords: dict[str, Any]) -> Any:
     if callee == "compare" or (isinstance(callee, np.ufunc) and callee.signature is None
                                and callee.nout == 1 and callee.nin == len(args)):
+        return _elementwise(callee, args, keywords)
+    if any(callee is function for function in _ELEMENTWISE_FUNCTIONS):
         return _elementwise(callee, args, keywords)
     if callee is np.matmul:
         return _matmul(args, keywords)

@@ -10,6 +10,7 @@ from .activity import Activity
 from .anf import ANF
 from .check import CheckSyntax
 from .forward import Forward
+from .idioms import Idioms
 from .mutation import CheckMutation
 from .normalize import Normalize
 from .passmanager import Step
@@ -29,6 +30,7 @@ def default_pipeline() -> list[Step]:
         Step(ANF, "one operation per statement: each gets exactly one adjoint block"),
         Step(SSA, "give reassigned names versions, so straight-line code needs no tape"),
         Step(StabilityShifts, "the max a stable (log-)softmax subtracts gets no adjoint"),
+        Step(Idioms, "a chain spelling sigmoid is differentiated as sigmoid"),
         Step(Resolve, "classify each operation: rule, user function, non-differentiable"),
         Step(Activity, "find the names that can carry a non-zero adjoint"),
         Step(CheckMutation, "reject in-place updates that value semantics would get wrong"),

@@ -21,6 +21,7 @@ class Anno(Enum):
     RETURN_VALUE = "on `_retval = value` made from a `return`: the function exits after it"
     SHAPE_CLASS = "on an expression the reverse pass generated: the shape class it provably has"
     BROADCAST = "on `np.full(shape, g)` the reverse pass generated: g, which broadcasts alike"
+    DIFFERENTIATE_AS = "on the last statement of a chain spelling a function: (primitive, operand)"
     STOP_GRADIENT = "on an assignment whose value provably gets a zero adjoint (shifts.py)"
 
 

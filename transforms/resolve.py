@@ -193,6 +193,11 @@ class _Resolver:
 
     # ---- classification ------------------------------------------------------------------
     def operation(self, statement: gast.Assign) -> Operation:
+        idiom = getanno(statement, Anno.DIFFERENTIATE_AS)
+        if idiom is not None:  # computed as written, differentiated as primitive(operand)
+            primitive, operand = idiom
+            return self.primitive(primitive, [nodes.name(operand)], [],
+                                  getattr(primitive, "__name__", "idiom"))
         operation = self.classify(statement)
         if getanno(statement, Anno.STOP_GRADIENT):  # computed as usual, without an adjoint
             operation.kind, operation.entry = Kind.NONDIFFERENTIABLE, None

@@ -47,14 +47,14 @@ class StabilityShifts(Transformation):
     requires = (Resolve,)
 
     def run(self, ctx: PassContext) -> bool:
-        finder = _Finder(ctx.function, ctx.analysis(Resolve))
+        finder = DefUse(ctx.function, ctx.analysis(Resolve))
         marked = [statement for statement in finder.statements if finder.is_stability_max(statement)]
         for statement in marked:
             setanno(statement, Anno.STOP_GRADIENT, True)
         return bool(marked)
 
 
-class _Finder:
+class DefUse:
     """Single-assignment definitions and uses of the function's names."""
 
     def __init__(self, function: gast.FunctionDef, resolution: Resolution) -> None:
