@@ -17,6 +17,7 @@ import gast
 
 from . import nodes
 from .activity import differentiable_inputs, stored_names
+from .rematerialize import rematerialize
 from .resolve import operand_key
 
 TAPE = "_tape"  # the preferred name; a fresh one if the function already uses it
@@ -313,8 +314,8 @@ class ControlFlow:
             backward, emptied = _drop_idle_branches(backward, needed)
             if not prunable and not emptied:
                 break
-        self.needed = needed
         self.shape_only = _shape_only(_without_markers(backward))
+        self.needed = needed - self.rematerialize_loops(needed - self.shape_only)
         self.uses_tape = False
         self.assigned_so_far = self._params()
         forward = self.forward_block(body, depth=0, replayed=False)
@@ -322,6 +323,26 @@ class ControlFlow:
         if self.uses_tape:
             forward = [nodes.assign(self.tape, nodes.list_([])), *forward]
         return backward, forward
+
+    def rematerialize_loops(self, needed: set[str]) -> set[str]:
+        """Recompute cheap loop values in the backward loops instead of taping them."""
+        function = self.ctx.function
+        stores: dict[str, int] = {}
+        for node in gast.walk(function):
+            if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
+                stores[node.id] = stores.get(node.id, 0) + 1
+        single = {name for name, count in stores.items() if count == 1}
+        done: set[str] = set()
+        for replay in self.replays.values():
+            if replay.pruned:
+                continue
+            inside = {id(node) for node in gast.walk(replay.loop)}
+            outside = {node.id for node in gast.walk(function) if isinstance(node, gast.Name)
+                       and isinstance(node.ctx, gast.Load) and id(node) not in inside}
+            backward_loop = replay.nodes[-1]
+            done |= rematerialize(replay.loop.body, backward_loop.body, needed - done, single,
+                                  outside, Restore)
+        return done
 
     def _is_replayed(self, loop: gast.stmt) -> bool:
         replay = self.replays.get(id(loop))
