@@ -16,7 +16,6 @@ from .normalize import Normalize
 from .passmanager import Step
 from .resolve import Resolve
 from .reverse import Reverse
-from .shifts import StabilityShifts
 from .ssa import SSA
 from .structure import Structure
 
@@ -29,8 +28,7 @@ def default_pipeline() -> list[Step]:
         Step(Structure, "canonical loops, no jumps, one exit: the backward sweep can mirror it"),
         Step(ANF, "one operation per statement: each gets exactly one adjoint block"),
         Step(SSA, "give reassigned names versions, so straight-line code needs no tape"),
-        Step(StabilityShifts, "the max a stable (log-)softmax subtracts gets no adjoint"),
-        Step(Idioms, "a chain spelling sigmoid is differentiated as sigmoid"),
+        Step(Idioms, "differentiate sigmoid chains as sigmoid, stability maxes not at all"),
         Step(Resolve, "classify each operation: rule, user function, non-differentiable"),
         Step(Activity, "find the names that can carry a non-zero adjoint"),
         Step(CheckMutation, "reject in-place updates that value semantics would get wrong"),

@@ -9,6 +9,8 @@ chain's intermediate values are neither differentiated nor saved for the backwar
 
 Recognized (the intermediates read by nothing else, the statements consecutive in a block):
 
+- the max a stable softmax or log-softmax subtracts (shifts.py): it gets ``Anno.STOP_GRADIENT``
+  instead, as its adjoint is exactly zero;
 - the logistic function ``1 / (1 + np.exp(-x))`` (either order of the sum): the adjoint is
   ``g * s * (1 - s)``, from the result alone, as in hand-written LSTM code; the chain rule
   would keep ``exp(-x)`` and ``1 + exp(-x)`` alive and spend five operations.
@@ -24,7 +26,7 @@ from . import nodes
 from .annotations import Anno, setanno
 from .passmanager import PassContext, Transformation
 from .resolve import Resolve
-from .shifts import DefUse
+from .shifts import DefUse, mark_stability_shifts
 
 
 class Idioms(Transformation):
@@ -41,7 +43,7 @@ class Idioms(Transformation):
 
     def run(self, ctx: PassContext) -> bool:
         uses = DefUse(ctx.function, ctx.analysis(Resolve))
-        marked = 0
+        marked = mark_stability_shifts(uses)
         for block in nodes.statement_blocks(ctx.function):
             for index in range(3, len(block)):
                 operand = _logistic(block[index - 3:index + 1], uses)

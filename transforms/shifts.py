@@ -1,6 +1,7 @@
 """Stability shifts: the max a stable softmax or log-softmax subtracts gets no adjoint.
 
-Input: an ANF + SSA function. Output: the same function, with ``Anno.STOP_GRADIENT`` on each
+Part of the ``Idioms`` pass (idioms.py). Input: an ANF + SSA function and its resolution.
+Output: the same function, with ``Anno.STOP_GRADIENT`` on each
 ``m = np.max(x, axis=k, keepdims=True)`` whose only use is ``s = x - m`` where every use of
 ``s`` is a shift-invariant normalization along the same axis:
 
@@ -24,15 +25,14 @@ import numpy as np
 from ..runtime.registry import MethodKey
 from .activity import assignments
 from .annotations import Anno, setanno
-from .passmanager import PassContext, Transformation
-from .resolve import Kind, Resolution, Resolve
+from .resolve import Kind, Resolution
 
 _MAX = (np.max, np.amax, MethodKey("max"))
 _SUM = (np.sum, MethodKey("sum"))
 
 
-class StabilityShifts(Transformation):
-    """Mark the stability max of softmax / log-softmax patterns as carrying no gradient.
+def mark_stability_shifts(uses: DefUse) -> int:
+    """Put ``Anno.STOP_GRADIENT`` on each stability max; returns how many.
 
     >>> from autodiff.transforms.testing import resolve_source
     >>> source = '''
@@ -42,16 +42,10 @@ class StabilityShifts(Transformation):
     >>> [kind for text, kind in resolve_source(source) if "max(" in text]
     ['non-differentiable']
     """
-
-    name = "shifts"
-    requires = (Resolve,)
-
-    def run(self, ctx: PassContext) -> bool:
-        finder = DefUse(ctx.function, ctx.analysis(Resolve))
-        marked = [statement for statement in finder.statements if finder.is_stability_max(statement)]
-        for statement in marked:
-            setanno(statement, Anno.STOP_GRADIENT, True)
-        return bool(marked)
+    marked = [statement for statement in uses.statements if uses.is_stability_max(statement)]
+    for statement in marked:
+        setanno(statement, Anno.STOP_GRADIENT, True)
+    return len(marked)
 
 
 class DefUse:

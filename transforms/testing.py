@@ -55,7 +55,7 @@ def run_passes(source: str, passes: list[type], **request: Any) -> str:
 def _normalized(source: str, **request: Any) -> PassContext:
     ctx = context(source, **request)
     steps = [step for step in default_pipeline() if step.pass_class.name in
-             ("check", "normalize", "structure", "anf", "ssa", "shifts", "idioms")]
+             ("check", "normalize", "structure", "anf", "ssa", "idioms")]
     return run_pipeline(steps, ctx)
 
 
