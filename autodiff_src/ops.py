@@ -4,7 +4,7 @@ Three kinds of names live here, and the compiler treats each one differently:
 
 - numpy's own functions, re-exported (``matmul``, ``exp``, ``log``, ``tanh``, ``ones_like``,
   ``zeros_like``), so numpy's rules (or non-differentiability) apply to them unchanged;
-- the primitives of ``autodiff.runtime.rules_nn`` (``sigmoid``, ``relu``, ``softmax``,
+- the primitives of ``autodiff.runtime.rules_nn`` (``sigmoid``, ``softplus``, ``relu``, ``softmax``,
   ``log_softmax``, ``mse_loss``, ``cross_entropy``, ``binary_cross_entropy_with_logits``),
   which have registered gradient rules, and ``stop_gradient``;
 - ``ones`` and ``zeros``, thin wrappers defaulting to float32 that are registered here as
@@ -26,6 +26,7 @@ from autodiff.runtime.rules_nn import (
     relu,
     sigmoid,
     softmax,
+    softplus,
 )
 from autodiff.runtime.rules_nondiff import stop_gradient
 
@@ -44,6 +45,7 @@ __all__ = [
     "relu",
     "sigmoid",
     "softmax",
+    "softplus",
     "stop_gradient",
     "tanh",
     "zeros",

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .runtime.registry import AttributeKey, MethodKey
-from .runtime.rules_nn import sigmoid
+from .runtime.rules_nn import sigmoid, softplus
 from .transforms.shape_inference import Array, Const, Int, Tup
 
 _INT_UFUNCS = {np.add: operator.add, np.subtract: operator.sub, np.multiply: operator.mul,
@@ -26,8 +26,8 @@ _REDUCTION_METHODS = frozenset({"sum", "mean", "prod", "max", "min", "any", "all
 _REDUCTION_KEYWORDS = frozenset({"axis", "keepdims", "dtype"})
 
 # functions of autodiff's own that act elementwise on one array (idioms.py differentiates
-# `1 / (1 + np.exp(-x))` as sigmoid)
-_ELEMENTWISE_FUNCTIONS = (sigmoid,)
+# `1 / (1 + np.exp(-x))` as sigmoid, the stable softplus spelling as softplus)
+_ELEMENTWISE_FUNCTIONS = (sigmoid, softplus)
 
 _LIKE = (np.ones_like, np.zeros_like, np.empty_like, np.full_like)
 _CREATION = (np.zeros, np.ones, np.empty, np.full)

@@ -48,6 +48,8 @@ __all__ = [
     "sigmoid_vjp",
     "softmax",
     "softmax_vjp",
+    "softplus",
+    "softplus_vjp",
 ]
 
 
@@ -63,6 +65,18 @@ def sigmoid(x: Any) -> Any:
 def sigmoid_vjp(g: Any, ans: Any, x: Any) -> Any:
     """``g * σ(x) * (1 - σ(x))``."""
     return g * ans * (1 - ans)
+
+
+def softplus(x: Any) -> Any:
+    """``log(1 + exp(x))``, without overflow."""
+    return np.logaddexp(0.0, x)
+
+
+def softplus_vjp(g: Any, ans: Any, x: Any) -> Any:
+    """``g * σ(x)``, from ``x`` alone: the Idioms pass differentiates the stable spelling
+    ``np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))`` with this rule, at a statement whose
+    value is not softplus(z)."""
+    return g * np.exp(-np.logaddexp(0.0, -x))
 
 
 def relu(x: Any) -> Any:
@@ -467,6 +481,7 @@ def cross_entropy_vjp_weight(
 
 registry.defvjp(sigmoid, sigmoid_vjp, argnames=("x",))
 registry.defvjp(relu, relu_vjp, argnames=("x",))
+registry.defvjp(softplus, softplus_vjp, argnames=("x",))
 registry.defvjp(softmax, softmax_vjp, None, argnames=("x", "axis"))
 registry.defvjp(log_softmax, log_softmax_vjp, None, argnames=("x", "axis"))
 registry.defvjp(

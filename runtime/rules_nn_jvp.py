@@ -33,6 +33,7 @@ from .rules_nn import (
     relu,
     sigmoid,
     softmax,
+    softplus,
 )
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "relu_jvp",
     "sigmoid_jvp",
     "softmax_jvp",
+    "softplus_jvp",
 ]
 
 
@@ -57,6 +59,11 @@ __all__ = [
 
 def sigmoid_jvp(t: Any, ans: Any, x: Any) -> Any:
     return t * ans * (1 - ans)
+
+
+def softplus_jvp(t: Any, ans: Any, x: Any) -> Any:
+    """``t * σ(x)``."""
+    return t * np.exp(-np.logaddexp(0.0, -x))
 
 
 def relu_jvp(t: Any, ans: Any, x: Any) -> Any:
@@ -212,6 +219,7 @@ def cross_entropy_jvp_weight(
 # ---- registration -----------------------------------------------------------------------------
 
 registry.defjvp(sigmoid, sigmoid_jvp, argnames=("x",))
+registry.defjvp(softplus, softplus_jvp, argnames=("x",))
 registry.defjvp(relu, relu_jvp, argnames=("x",))
 registry.defjvp(softmax, softmax_jvp, None, argnames=("x", "axis"))
 registry.defjvp(log_softmax, log_softmax_jvp, None, argnames=("x", "axis"))

@@ -31,6 +31,7 @@ from autodiff.runtime.rules_nn import (
     relu,
     sigmoid,
     softmax,
+    softplus,
 )
 from autodiff.runtime.rules_shape import getitem_vjp, scatter, take_vjp
 
@@ -640,6 +641,8 @@ def _nn_cases() -> list[Any]:
         case(sigmoid, (N(()),), "sigmoid-scalar"),
         case(sigmoid, (N((7,)),), "sigmoid-7"),
         case(sigmoid, (N((3, 5)),), "sigmoid-3x5"),
+        case(softplus, (N(()),), "softplus-scalar"),
+        case(softplus, (N((3, 5)),), "softplus-3x5"),
         case(relu, (("away0", (7,)),), "relu-7"),
         case(relu, (("away0", (3, 5)),), "relu-3x5"),
         case(softmax, (N((4,)),), "softmax-4"),

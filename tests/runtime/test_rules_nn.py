@@ -23,6 +23,7 @@ from autodiff.runtime.rules_nn import (
     relu,
     sigmoid,
     softmax,
+    softplus,
 )
 
 BCE = binary_cross_entropy_with_logits
@@ -199,6 +200,16 @@ def test_activations_match_closed_forms(rng: np.random.Generator) -> None:
     np.testing.assert_allclose(s, np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True))
     np.testing.assert_allclose(log_softmax(x), np.log(s), rtol=1e-12)
     np.testing.assert_allclose(log_softmax(x, 0), np.log(softmax(x, 0)), rtol=1e-12)
+
+
+def test_softplus_matches_closed_form_and_is_stable(rng: np.random.Generator) -> None:
+    x = rng.normal(size=(4, 5)) * 3
+    np.testing.assert_allclose(softplus(x), np.log1p(np.exp(x)), rtol=1e-12)
+    np.testing.assert_allclose(rules_nn.softplus_vjp(np.ones_like(x), softplus(x), x),
+                               _naive_sigmoid(x), rtol=1e-12)
+    big = np.array([-800.0, 800.0])
+    np.testing.assert_allclose(softplus(big), [0.0, 800.0])
+    np.testing.assert_allclose(rules_nn.softplus_vjp(np.ones(2), softplus(big), big), [0.0, 1.0])
 
 
 def test_sigmoid_vjp_is_s_times_one_minus_s(rng: np.random.Generator) -> None:

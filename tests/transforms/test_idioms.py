@@ -30,7 +30,21 @@ def logistic_in_loop(x):
     return np.sum(h)
 
 
+def bce_with_logits(x):
+    y = (WEIGHTS > 0.5) * 1.0
+    return np.mean(np.maximum(x, 0.0) - x * y + np.log1p(np.exp(-np.abs(x))))
+
+
+def softplus_reversed(x):
+    return np.sum(WEIGHTS * (np.log1p(np.exp(-np.abs(x))) + np.maximum(0, x)))
+
+
+def softplus_both_subtracted(x):
+    return np.sum(WEIGHTS - np.maximum(x, 0.0) - np.log1p(np.exp(-np.abs(x))))
+
+
 MARKED = [logistic, logistic_int_constants, logistic_in_loop]
+SOFTPLUS = [bce_with_logits, softplus_reversed, softplus_both_subtracted]
 
 
 def exp_reused(x):
@@ -50,7 +64,30 @@ def shifted_denominator(x):
     return np.sum(WEIGHTS * (1.0 / (2.0 + np.exp(-x))))
 
 
+def softplus_opposite_signs(x):
+    return np.sum(WEIGHTS * (np.maximum(x, 0.0) - np.log1p(np.exp(-np.abs(x)))))
+
+
+def softplus_other_operand(x):
+    return np.sum(np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(WEIGHTS * x))))
+
+
+def softplus_maximum_reused(x):
+    m = np.maximum(x, 0.0)
+    return np.sum(m + np.log1p(np.exp(-np.abs(x)))) + np.sum(WEIGHTS * m)
+
+
+def softplus_products(x):
+    return np.sum(WEIGHTS * np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))))
+
+
+def log1p_of_square(x):  # the fuzzer's find: a log1p of something that is not a call
+    return np.sum(np.maximum(x, 0.0) + np.log1p(x ** 2))
+
+
 KEPT = [exp_reused, not_one, no_negation, shifted_denominator]
+SOFTPLUS_KEPT = [log1p_of_square, softplus_opposite_signs, softplus_other_operand, softplus_maximum_reused,
+                 softplus_products]
 
 
 @pytest.mark.parametrize("f", MARKED, ids=lambda f: f.__name__)
@@ -66,7 +103,21 @@ def test_other_chains_keep_the_chain_rule(f):
     assert "* (1 - " not in backward
 
 
-@pytest.mark.parametrize("f", [*MARKED, *KEPT], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", SOFTPLUS, ids=lambda f: f.__name__)
+def test_stable_softplus_is_differentiated_as_sigmoid(f):
+    backward = gradient_source(inspect.getsource(f)).split("---- backward ----")[1]
+    assert "logaddexp(0.0, -" in backward  # sigmoid, as softplus_vjp writes it
+    assert "== 0.0" not in backward and "sign(" not in backward  # no maximum or abs rule
+
+
+@pytest.mark.parametrize("f", SOFTPLUS_KEPT, ids=lambda f: f.__name__)
+def test_other_softplus_spellings_keep_the_chain_rule(f):
+    backward = gradient_source(inspect.getsource(f)).split("---- backward ----")[1]
+    assert "logaddexp" not in backward
+
+
+@pytest.mark.parametrize("f", [*MARKED, *KEPT, *SOFTPLUS, *SOFTPLUS_KEPT],
+                         ids=lambda f: f.__name__)
 @pytest.mark.parametrize("shape", [(3, 4), (2, 3, 4)])
 @pytest.mark.parametrize("calls", [1, 3])  # generic, then shape-specialized code
 def test_gradient_matches_finite_differences(rng, f, shape, calls):
@@ -82,6 +133,15 @@ def test_forward_mode_agrees(rng, f):
     x, tangent = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
     _, directional = autodiff.jvp(f, x, tangent)
     np.testing.assert_allclose(directional, np.sum(autodiff.grad(f)(x) * tangent), rtol=1e-10)
+
+
+@pytest.mark.parametrize("f", SOFTPLUS, ids=lambda f: f.__name__)
+def test_softplus_forward_mode_and_value(rng, f):
+    x, tangent = 30.0 * rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    value, directional = autodiff.jvp(f, x, tangent)
+    assert value == f(x)
+    np.testing.assert_allclose(directional, np.sum(autodiff.grad(f)(x) * tangent), rtol=1e-10)
+    assert autodiff.value_and_grad(f)(x)[0] == f(x)
 
 
 def test_value_is_the_users_expression(rng):
