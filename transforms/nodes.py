@@ -14,13 +14,23 @@ _LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 
 
 def copy_location(new: Any, like: Any | None) -> Any:
-    """Give ``new`` and its children without a location the location (and origin) of ``like``."""
+    """Give ``new`` and its children without a location the location (and origin) of ``like``.
+
+    A child that has a location got it when it was built, and so did its own children: the
+    walk does not descend into it (nodes are built bottom-up, so this keeps building linear)."""
     if like is None:
         return new
-    for node in gast.walk(new):
-        for attribute in _LOCATION:
-            if getattr(node, attribute, None) is None and hasattr(like, attribute):
-                setattr(node, attribute, getattr(like, attribute))
+    location = [(attribute, getattr(like, attribute)) for attribute in _LOCATION
+                if hasattr(like, attribute)]
+    pending = [new]
+    while pending:
+        node = pending.pop()
+        if getattr(node, "lineno", None) is not None:
+            continue
+        for attribute, value in location:
+            if getattr(node, attribute, None) is None:
+                setattr(node, attribute, value)
+        pending.extend(gast.iter_child_nodes(node))
     origin = getanno(like, Anno.ORIGIN)
     if origin is not None and getanno(new, Anno.ORIGIN) is None:
         setanno(new, Anno.ORIGIN, origin)
