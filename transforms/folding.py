@@ -58,11 +58,16 @@ def fold_scalar_factors(function: gast.FunctionDef, adjoints: set[str]) -> int:
         ds = dz * -1.0
         return ds
     """
+    if not any(_assigned(statement) in adjoints and _scaled(statement.value)
+               for block in nodes.statement_blocks(function) for statement in block):
+        return 0  # no negation or literal factor to fold
     total = 0
+    stores, loads = _counts(function)  # kept exact by every rewrite
+    settled: dict[int, gast.expr] = {}  # values simplifying did not improve (kept alive)
     while True:
-        changed = _simplify_statements(function, adjoints)
-        changed += _forward_negations(function, adjoints)
-        changed += _hoist_factors(function, adjoints)
+        changed = _simplify_statements(function, adjoints, settled)
+        changed += _forward_negations(function, adjoints, stores, loads)
+        changed += _hoist_factors(function, adjoints, stores, loads)
         if not changed:
             return total
         total += changed
@@ -163,7 +168,7 @@ def _build(found: _Product, keep_sign: bool) -> gast.expr | None:
     negate = keep_sign and found.negative
     if negate and value is not None:
         value, negate = -value, False
-    factors = [(divides, copy.deepcopy(factor)) for divides, factor in found.factors]
+    factors = list(found.factors)  # parts of a tree _simplify copied: used as they are
     if negate:
         if not found.negated:
             return None
@@ -185,10 +190,10 @@ def _build(found: _Product, keep_sign: bool) -> gast.expr | None:
     return result
 
 
-def _simplify(node: gast.expr) -> gast.expr:
-    """``node`` with its products and sums folded (a new tree; ``node`` is not changed)."""
-    node = copy.deepcopy(node)
-    return _Simplifier().visit(node)
+def _simplify(node: gast.expr, private: bool = False) -> gast.expr:
+    """``node`` with its products and sums folded: a new tree, unless ``private`` (``node`` is
+    a copy no one else holds, rewritten in place)."""
+    return _Simplifier().visit(node if private else copy.deepcopy(node))
 
 
 class _Simplifier(gast.NodeTransformer):
@@ -271,16 +276,49 @@ def _assigned(statement: gast.stmt) -> str | None:
     return None
 
 
-def _simplify_statements(function: gast.FunctionDef, adjoints: set[str]) -> int:
+def _simplify_statements(function: gast.FunctionDef, adjoints: set[str],
+                         settled: dict[int, gast.expr]) -> int:
     changed = 0
     for block in nodes.statement_blocks(function):
         for statement in block:
-            if _assigned(statement) in adjoints:
+            if _assigned(statement) in adjoints and id(statement.value) not in settled \
+                    and _foldable(statement.value):
                 value = _simplify(statement.value)
                 if _cost(value) < _cost(statement.value):
                     statement.value = value
                     changed += 1
+                else:
+                    settled[id(statement.value)] = statement.value
     return changed
+
+
+def _foldable(node: gast.expr) -> bool:
+    """Cheap test: a negation of a non-literal, or two literal factors, somewhere in ``node``
+    (nothing to fold otherwise)."""
+    literals = 0
+    for part in gast.walk(node):
+        if isinstance(part, gast.UnaryOp) and isinstance(part.op, gast.USub) \
+                and not _is_number(part.operand):
+            return True
+        if isinstance(part, gast.BinOp) and isinstance(part.op, (gast.Mult, gast.Div)):
+            literals += _is_number(part.right) or _is_number(part.left) \
+                or _is_negative_number(part.right) or _is_negative_number(part.left)
+            if literals > 1:
+                return True
+    return False
+
+
+def _scaled(node: gast.expr) -> bool:
+    """Is there a negation or a literal factor in ``node``?"""
+    return any((isinstance(part, gast.UnaryOp) and isinstance(part.op, gast.USub))
+               or (isinstance(part, gast.BinOp) and isinstance(part.op, (gast.Mult, gast.Div))
+                   and (_is_number(part.left) or _is_number(part.right)))
+               for part in gast.walk(node))
+
+
+def _is_negative_number(node: gast.expr) -> bool:
+    return isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) \
+        and _is_number(node.operand)
 
 
 def _counts(function: gast.FunctionDef) -> tuple[dict[str, int], dict[str, int]]:
@@ -314,8 +352,8 @@ def _droppable(block: list[gast.stmt], statement: gast.stmt) -> bool:
                                  for other in block)
 
 
-def _forward_negations(function: gast.FunctionDef, adjoints: set[str]) -> int:
-    stores, loads = _counts(function)
+def _forward_negations(function: gast.FunctionDef, adjoints: set[str],
+                       stores: dict[str, int], loads: dict[str, int]) -> int:
     changed = 0
     for block in nodes.statement_blocks(function):
         index = 0
@@ -360,7 +398,8 @@ def _forward_at(block: list[gast.stmt], index: int, name: str, value: gast.Unary
             break
     if found != reads or not readers:
         return False
-    rewritten = [_simplify(nodes.substitute(reader.value, {name: value})) for reader in readers]
+    rewritten = [_simplify(nodes.substitute(reader.value, {name: value}), private=True)
+                 for reader in readers]
     before = 1 + sum(_cost(reader.value) for reader in readers)
     after = sum(_cost(new) for new in rewritten)
     if after > before or (after == before and any(_passed_negated(new, source)
@@ -381,8 +420,8 @@ def _passed_negated(expr: gast.expr, name: str) -> bool:
         for node in gast.walk(expr))
 
 
-def _hoist_factors(function: gast.FunctionDef, adjoints: set[str]) -> int:
-    stores, loads = _counts(function)
+def _hoist_factors(function: gast.FunctionDef, adjoints: set[str],
+                   stores: dict[str, int], loads: dict[str, int]) -> int:
     changed = 0
     for block in nodes.statement_blocks(function):
         index = 0
