@@ -193,7 +193,28 @@ def _build(found: _Product, keep_sign: bool) -> gast.expr | None:
 def _simplify(node: gast.expr, private: bool = False) -> gast.expr:
     """``node`` with its products and sums folded: a new tree, unless ``private`` (``node`` is
     a copy no one else holds, rewritten in place)."""
-    return _Simplifier().visit(node if private else copy.deepcopy(node))
+    return _Simplifier().visit(node if private else _copy(node))
+
+
+_SHARED = (gast.Name, gast.Constant, gast.expr_context, gast.operator, gast.unaryop, gast.cmpop,
+           gast.boolop)
+
+
+def _copy(node: gast.AST) -> gast.AST:
+    """A copy of ``node`` for ``_Simplifier`` to rewrite: inner nodes are copied, leaves and
+    annotated parts (which it never changes) are shared. Cheaper than ``copy.deepcopy``."""
+    if isinstance(node, _SHARED) or (isinstance(node, gast.expr) and _annotated(node)):
+        return node
+    new = node.__class__.__new__(node.__class__)
+    new.__dict__.update(node.__dict__)
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            setattr(new, name, [_copy(item) if isinstance(item, gast.AST) else item
+                                for item in value])
+        elif isinstance(value, gast.AST):
+            setattr(new, name, _copy(value))
+    return new
 
 
 class _Simplifier(gast.NodeTransformer):
@@ -254,7 +275,7 @@ def _fold_sum(node: gast.BinOp) -> gast.expr:
 
 def _cost(node: gast.expr) -> int:
     """How many operations evaluating ``node`` performs (a negative literal is free)."""
-    return sum(1 for part in gast.walk(node) if _operation(part))
+    return sum(1 for part in _walk(node) if _operation(part))
 
 
 def _operation(node: gast.AST) -> bool:
@@ -281,14 +302,14 @@ def _simplify_statements(function: gast.FunctionDef, adjoints: set[str],
     changed = 0
     for block in nodes.statement_blocks(function):
         for statement in block:
-            if _assigned(statement) in adjoints and id(statement.value) not in settled \
-                    and _foldable(statement.value):
-                value = _simplify(statement.value)
-                if _cost(value) < _cost(statement.value):
-                    statement.value = value
-                    changed += 1
-                else:
-                    settled[id(statement.value)] = statement.value
+            if _assigned(statement) not in adjoints or id(statement.value) in settled:
+                continue
+            value = _simplify(statement.value) if _foldable(statement.value) else None
+            if value is not None and _cost(value) < _cost(statement.value):
+                statement.value = value
+                changed += 1
+            else:
+                settled[id(statement.value)] = statement.value
     return changed
 
 
@@ -296,7 +317,7 @@ def _foldable(node: gast.expr) -> bool:
     """Cheap test: a negation of a non-literal, or two literal factors, somewhere in ``node``
     (nothing to fold otherwise)."""
     literals = 0
-    for part in gast.walk(node):
+    for part in _walk(node):
         if isinstance(part, gast.UnaryOp) and isinstance(part.op, gast.USub) \
                 and not _is_number(part.operand):
             return True
@@ -313,7 +334,7 @@ def _scaled(node: gast.expr) -> bool:
     return any((isinstance(part, gast.UnaryOp) and isinstance(part.op, gast.USub))
                or (isinstance(part, gast.BinOp) and isinstance(part.op, (gast.Mult, gast.Div))
                    and (_is_number(part.left) or _is_number(part.right)))
-               for part in gast.walk(node))
+               for part in _walk(node))
 
 
 def _is_negative_number(node: gast.expr) -> bool:
@@ -321,11 +342,27 @@ def _is_negative_number(node: gast.expr) -> bool:
         and _is_number(node.operand)
 
 
+def _walk(node: gast.AST) -> list[gast.AST]:
+    """The nodes of ``node`` (like ``gast.walk``, without its generator overhead)."""
+    found = []
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, gast.AST))
+            elif isinstance(value, gast.AST):
+                stack.append(value)
+    return found
+
+
 def _counts(function: gast.FunctionDef) -> tuple[dict[str, int], dict[str, int]]:
     """How often each name is stored (parameters and ``del`` included) and read."""
     stores: dict[str, int] = {}
     loads: dict[str, int] = {}
-    for node in gast.walk(function):
+    for node in _walk(function):
         if isinstance(node, gast.Name):
             counts = loads if isinstance(node.ctx, gast.Load) else stores
             counts[node.id] = counts.get(node.id, 0) + 1
@@ -333,12 +370,12 @@ def _counts(function: gast.FunctionDef) -> tuple[dict[str, int], dict[str, int]]
 
 
 def _reads(node: gast.AST, name: str) -> int:
-    return sum(1 for part in gast.walk(node) if isinstance(part, gast.Name)
+    return sum(1 for part in _walk(node) if isinstance(part, gast.Name)
                and part.id == name and isinstance(part.ctx, gast.Load))
 
 
 def _stores(node: gast.AST) -> set[str]:
-    return {part.id for part in gast.walk(node) if isinstance(part, gast.Name)
+    return {part.id for part in _walk(node) if isinstance(part, gast.Name)
             and not isinstance(part.ctx, gast.Load)}
 
 
@@ -390,7 +427,7 @@ def _forward_at(block: list[gast.stmt], index: int, name: str, value: gast.Unary
         if uses:
             if not isinstance(statement, gast.Assign) or _reads(statement.value, name) != uses \
                     or any(_annotated(part) and _reads(part, name)
-                           for part in gast.walk(statement.value)):
+                           for part in _walk(statement.value)):
                 return False
             readers.append(statement)
             found += uses
@@ -398,7 +435,7 @@ def _forward_at(block: list[gast.stmt], index: int, name: str, value: gast.Unary
             break
     if found != reads or not readers:
         return False
-    rewritten = [_simplify(nodes.substitute(reader.value, {name: value}), private=True)
+    rewritten = [_simplify(_substituted(reader.value, name, value), private=True)
                  for reader in readers]
     before = 1 + sum(_cost(reader.value) for reader in readers)
     after = sum(_cost(new) for new in rewritten)
@@ -411,13 +448,25 @@ def _forward_at(block: list[gast.stmt], index: int, name: str, value: gast.Unary
     return True
 
 
+def _substituted(expr: gast.expr, name: str, value: gast.expr) -> gast.expr:
+    """A copy of ``expr`` (as ``_copy`` makes) with a copy of ``value`` for each read of
+    ``name``."""
+    class Substitute(gast.NodeTransformer):
+        def visit_Name(self, node: gast.Name) -> gast.expr:
+            if node.id == name and isinstance(node.ctx, gast.Load):
+                return copy.deepcopy(value)
+            return node
+
+    return Substitute().visit(_copy(expr))
+
+
 def _passed_negated(expr: gast.expr, name: str) -> bool:
     """Is ``-name`` an argument of a call in ``expr`` (a rule call: nothing gained there)?"""
     return any(isinstance(node, gast.Call) and any(
         isinstance(arg, gast.UnaryOp) and isinstance(arg.op, gast.USub)
         and isinstance(arg.operand, gast.Name) and arg.operand.id == name
         for arg in [*node.args, *(keyword.value for keyword in node.keywords)])
-        for node in gast.walk(expr))
+        for node in _walk(expr))
 
 
 def _hoist_factors(function: gast.FunctionDef, adjoints: set[str],
