@@ -217,38 +217,38 @@ def arctanh_jvp(t: Any, ans: Any, x: Any) -> Any:
 
 def maximum_jvp_lhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
     """The larger argument passes its tangent; ties pass half of each."""
-    return broadcast_like(t * (x1 > x2) + t * (x1 == x2) * 0.5, ans)
+    return broadcast_like(np.where(x1 == x2, t * 0.5, t * (x1 > x2)), ans)
 
 
 def maximum_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    return broadcast_like(t * (x2 > x1) + t * (x1 == x2) * 0.5, ans)
+    return broadcast_like(np.where(x1 == x2, t * 0.5, t * (x2 > x1)), ans)
 
 
 def minimum_jvp_lhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
     """The smaller argument passes its tangent; ties pass half of each."""
-    return broadcast_like(t * (x1 < x2) + t * (x1 == x2) * 0.5, ans)
+    return broadcast_like(np.where(x1 == x2, t * 0.5, t * (x1 < x2)), ans)
 
 
 def minimum_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    return broadcast_like(t * (x2 < x1) + t * (x1 == x2) * 0.5, ans)
+    return broadcast_like(np.where(x1 == x2, t * 0.5, t * (x2 < x1)), ans)
 
 
 def fmax_jvp_lhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
     """Like ``maximum``, but a NaN loses: the other argument passes its whole tangent."""
-    return broadcast_like(t * ((x1 > x2) | np.isnan(x2)) + t * (x1 == x2) * 0.5, ans)
+    return broadcast_like(np.where(x1 == x2, t * 0.5, t * ((x1 > x2) | np.isnan(x2))), ans)
 
 
 def fmax_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    return broadcast_like(t * ((x2 > x1) | np.isnan(x1)) + t * (x1 == x2) * 0.5, ans)
+    return broadcast_like(np.where(x1 == x2, t * 0.5, t * ((x2 > x1) | np.isnan(x1))), ans)
 
 
 def fmin_jvp_lhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
     """Like ``minimum``, but a NaN loses: the other argument passes its whole tangent."""
-    return broadcast_like(t * ((x1 < x2) | np.isnan(x2)) + t * (x1 == x2) * 0.5, ans)
+    return broadcast_like(np.where(x1 == x2, t * 0.5, t * ((x1 < x2) | np.isnan(x2))), ans)
 
 
 def fmin_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    return broadcast_like(t * ((x2 < x1) | np.isnan(x1)) + t * (x1 == x2) * 0.5, ans)
+    return broadcast_like(np.where(x1 == x2, t * 0.5, t * ((x2 < x1) | np.isnan(x1))), ans)
 
 
 def clip_jvp(

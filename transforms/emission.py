@@ -250,6 +250,17 @@ class Emission:
                 and isinstance(expr.func.value, gast.Name) and expr.func.value.id == "_np" \
                 and self.ctx.rules.is_elementwise(self.ctx.rules.numpy_function(expr.func.attr)):
             return self.expression_class(expr.args[0], local)  # _np.cos(x): x's shape
+        if _is_where(expr):  # _np.where(c, a, b): the three broadcast together
+            found = [self.expression_class(arg, local) for arg in expr.args]
+            classes = [item for item in found if item != _ANY_SHAPE]
+            if None in classes:
+                return None
+            if not classes:
+                return _ANY_SHAPE
+            result = classes[0]
+            for other in classes[1:]:
+                result = result if other == result else self.broadcast_class(result, other)
+            return result
         if isinstance(expr, gast.BinOp) and isinstance(expr.op, gast.MatMult):
             return self.proven_class(self.ctx.rules.binary_operator("MatMult"),
                                      [expr.left, expr.right], local)
@@ -410,13 +421,19 @@ def _elementwise_expression(expr: gast.expr) -> bool:
         if getanno(node, Anno.SHAPE_CLASS) is not None or getanno(node, Anno.BROADCAST) \
                 is not None:
             return False
-        if isinstance(node, gast.Call) and not (
+        if isinstance(node, gast.Call) and not _is_where(node) and not (
                 isinstance(node.func, gast.Attribute) and isinstance(node.func.value, gast.Name)
                 and node.func.value.id == "_np" and len(node.args) == 1 and not node.keywords):
             return False
         if isinstance(node, (gast.Subscript, gast.Lambda, gast.IfExp)):
             return False
     return True
+
+
+def _is_where(expr: gast.expr) -> bool:
+    """``_np.where(condition, a, b)`` (elementwise: the three operands broadcast)."""
+    return isinstance(expr, gast.Call) and len(expr.args) == 3 and not expr.keywords \
+        and gast.unparse(expr.func).strip() == "_np.where"
 
 
 def _basic_index(index: gast.expr) -> bool:

@@ -30,6 +30,7 @@ from .control_flow import ControlFlow, Restore
 from .copies import copy_repeated_returns, propagate_copies
 from .deadcode import eliminate_dead_code
 from .emission import Emission
+from .folding import fold_scalar_factors
 from .inplace import accumulate_in_place
 from .parse import SourceUnavailableError
 from .passmanager import GradientSummary, PassContext, Transformation
@@ -78,6 +79,7 @@ class Reverse(Transformation):
                 copy_repeated_returns(function)
             if ctx.request.shapes:  # only specialized rules broadcast with np.full
                 builder.fold_broadcasts(function)
+            fold_scalar_factors(function, set(builder.primal_of) | weights)
             accumulate_in_place(function, arrays | weights, builder.fits_in_place)
             if ctx.request.shapes:
                 proven = {name for name, shape in builder.shapes.concrete.items() if shape}
