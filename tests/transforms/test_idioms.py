@@ -151,3 +151,83 @@ def test_value_is_the_users_expression(rng):
         expected = logistic(x)
     assert value == expected
     assert np.all(np.isfinite(gradient))
+
+
+def cube(x):
+    return np.sum(WEIGHTS * (x * x * x))
+
+
+def scaled_square(x):
+    return np.sum(WEIGHTS * (3.0 * x * x) + x * 2 * x)
+
+
+def gaussian(x):
+    return np.sum(WEIGHTS * np.exp(-x * x))
+
+
+def cube_right(x):
+    return np.sum(WEIGHTS * (x * (x * x)))
+
+
+def newton_step(a, y):
+    for _ in range(3):
+        residual = y * y * y + y - a
+        y = y - 0.5 * residual / (3.0 * y * y + 1.0)
+    return np.sum(y * y)
+
+
+POWERS = [cube, scaled_square, gaussian, cube_right]
+
+
+def square_reused(x):
+    s = x * x
+    return np.sum(WEIGHTS * (s * x) + s)
+
+
+def other_base(x):
+    return np.sum(x * x * WEIGHTS)
+
+
+def shifted_factor(x):
+    return np.sum(WEIGHTS * ((x + 1.0) * x))
+
+
+def constant_factor(x):  # the fuzzer's find: `(0.5 * v) * 2.0` is not a power of anything
+    v = np.sin(x)
+    return np.sum(WEIGHTS * ((0.5 * v) * 2.0))
+
+
+POWERS_KEPT = [square_reused, other_base, shifted_factor, constant_factor]
+
+
+@pytest.mark.parametrize(("f", "contributions"), [(cube, 1), (cube_right, 1), (gaussian, 1),
+                                                   (scaled_square, 2)],
+                         ids=lambda value: getattr(value, "__name__", str(value)))
+def test_powers_contribute_once(f, contributions):
+    """One contribution to ``dx`` per power, and no adjoint for the inner factor."""
+    backward = gradient_source(inspect.getsource(f)).split("---- backward ----")[1]
+    lines = [line.strip() for line in backward.splitlines()]
+    assert sum(line.startswith(("dx =", "dx +=")) for line in lines) == contributions
+    assert not any(line.startswith(("d_mul1 ", "d_neg1 ")) for line in lines)
+
+
+@pytest.mark.parametrize("f", [*POWERS, *POWERS_KEPT], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("calls", [1, 3])
+def test_power_gradients_match_finite_differences(rng, f, calls):
+    x = rng.standard_normal((3, 4))
+    gradient = autodiff.grad(f)
+    for _ in range(calls):
+        result = gradient(x)
+    np.testing.assert_allclose(result, numerical_gradient(f, [x], 0), rtol=1e-6, atol=1e-7)
+    _, directional = autodiff.jvp(f, x, x)  # forward mode keeps the product rule
+    np.testing.assert_allclose(directional, np.sum(result * x), rtol=1e-9)
+
+
+@pytest.mark.parametrize("calls", [1, 3])
+def test_powers_in_a_loop(rng, calls):
+    a, y = rng.uniform(0.5, 1.5, 4), rng.uniform(-1.0, 1.0, 4)
+    gradient = autodiff.grad(newton_step, (0, 1))
+    for _ in range(calls):
+        da, dy = gradient(a, y)
+    np.testing.assert_allclose(da, numerical_gradient(newton_step, [a, y], 0), rtol=1e-6)
+    np.testing.assert_allclose(dy, numerical_gradient(newton_step, [a, y], 1), rtol=1e-6)
