@@ -378,22 +378,12 @@ def _reduction(positional: list[gast.expr], keywords: list[gast.keyword],
     if axis is None or (isinstance(axis, gast.Constant) and axis.value is None):
         axes = tuple(range(len(shape)))
     else:
-        items = [_int_constant(item)
+        items = [nodes.int_literal(item)
                  for item in (axis.elts if isinstance(axis, gast.Tuple) else [axis])]
         if not all(item is not None and -len(shape) <= item < len(shape) for item in items):
             return None
         axes = tuple(sorted({item % len(shape) for item in items}))
     return axes, bool(keepdims is not None and keepdims.value)
-
-
-def _int_constant(node: gast.expr) -> int | None:
-    """The value of ``3`` or ``-1`` written in the source (None for anything else)."""
-    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
-        inner = _int_constant(node.operand)
-        return None if inner is None else -inner
-    if isinstance(node, gast.Constant) and type(node.value) is int:
-        return node.value
-    return None
 
 
 def _full_template(mean: bool, shape: tuple[int, ...], axes: tuple[int, ...] = (),

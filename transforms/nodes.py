@@ -206,3 +206,13 @@ def statement_blocks(function: Any) -> list[list[Any]]:
                                                                           gast.FunctionDef):
                     pending.append(nested)
     return found
+
+
+def int_literal(node: Any) -> int | None:
+    """The value of an int written in the source, such as ``3`` or ``-1`` (else None)."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        inner = int_literal(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, gast.Constant) and type(node.value) is int:
+        return node.value
+    return None

@@ -23,6 +23,7 @@ import gast
 import numpy as np
 
 from ..runtime.registry import MethodKey
+from . import nodes
 from .activity import assignments
 from .annotations import Anno, setanno
 from .resolve import Kind, Resolution
@@ -156,7 +157,7 @@ class DefUse:
         keepdims = keywords.get("keepdims")
         if axis is None or _constant(axis, None):
             return args[0].id, "None"
-        index = _int(axis)
+        index = nodes.int_literal(axis)
         if not _constant(keepdims, True) or index is None:
             return None
         return args[0].id, str(index)
@@ -164,16 +165,6 @@ class DefUse:
 
 def _constant(node: gast.expr | None, value: Any) -> bool:
     return isinstance(node, gast.Constant) and node.value is value
-
-
-def _int(node: gast.expr) -> int | None:
-    """The value of an int literal such as ``1`` or ``-1``."""
-    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
-        inner = _int(node.operand)
-        return None if inner is None else -inner
-    if isinstance(node, gast.Constant) and type(node.value) is int:
-        return node.value
-    return None
 
 
 def _is_name(node: gast.expr, name: str | None) -> bool:
