@@ -332,6 +332,10 @@ class ControlFlow:
             if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
                 stores[node.id] = stores.get(node.id, 0) + 1
         single = {name for name, count in stores.items() if count == 1}
+        in_loops = {node.id for loop in gast.walk(function) if isinstance(loop, (gast.For,
+                                                                                 gast.While))
+                    for node in gast.walk(loop) if isinstance(node, gast.Name)
+                    and isinstance(node.ctx, gast.Store)}
         done: set[str] = set()
         for replay in self.replays.values():
             if replay.pruned:
@@ -341,7 +345,7 @@ class ControlFlow:
                        and isinstance(node.ctx, gast.Load) and id(node) not in inside}
             backward_loop = replay.nodes[-1]
             done |= rematerialize(replay.loop.body, backward_loop.body, needed - done, single,
-                                  outside, Restore)
+                                  outside, in_loops, Restore)
         return done
 
     def _is_replayed(self, loop: gast.stmt) -> bool:

@@ -10,8 +10,9 @@ backward loop body gets a copy of its forward statement before the first adjoint
 A value qualifies when it is one arithmetic operation (``y * y``, ``3.0 * y``, ``3 * hidden``,
 not ``@``) on names and numbers, assigned once in the whole function, read by no statement
 outside the loop, and its operands still hold the values they had in the forward sweep where
-the backward sweep recomputes it. An operand assigned in the loop must be on the tape (values
-that are not hold their last iteration's value during the whole sweep). The sweep restores a
+the backward sweep recomputes it. An operand assigned in this loop, or in any loop (an
+enclosing one), must be on the tape: values that are not hold their last iteration's value
+during the whole sweep. The sweep restores a
 taped name assigned at forward position ``p`` right after the adjoint of ``p``; so,
 recomputing before the adjoint of position ``k``, such an operand is right if it is assigned
 before the value, or at a position the sweep has already restored (``>= r``, the last restore
@@ -33,12 +34,14 @@ from . import nodes
 
 
 def rematerialize(forward: list[gast.stmt], backward: list[Any], needed: set[str],
-                  single: set[str], read_outside: set[str], marker: type) -> set[str]:
+                  single: set[str], read_outside: set[str], in_loops: set[str],
+                  marker: type) -> set[str]:
     """Rematerialize what qualifies (see the module docstring); returns the names.
 
     ``single``: names assigned once in the function; ``read_outside``: names read by forward
-    statements outside this loop; ``marker``: the class of the backward sweep's restore
-    markers (``names``, ``statement``)."""
+    statements outside this loop; ``in_loops``: names assigned inside any loop of the
+    function; ``marker``: the class of the backward sweep's restore markers (``names``,
+    ``statement``)."""
     position = {id(statement): index for index, statement in enumerate(forward)}
     assigned_at = _top_level_assignments(forward)
     nested = _nested_assignments(forward)
@@ -49,7 +52,8 @@ def rematerialize(forward: list[gast.stmt], backward: list[Any], needed: set[str
     for index, name in candidates.items():
         statement = forward[index]
         operands = _operands(statement.value)
-        if operands & nested or any(operand in assigned_at and operand not in taped
+        if operands & nested or any(operand not in taped and (operand in assigned_at
+                                                              or operand in in_loops)
                                     for operand in operands):
             continue
         first = _first_read(backward, name)

@@ -200,6 +200,21 @@ def array_gradient_for_a_float_input(x1, c):
     return v1
 
 
+def outer_counter_in_inner_loop(x0):
+    """Fuzz programs 17117, 18609 and 19357 (seed 0), shrunk: rematerialization recomputed
+    ``k2 - 1`` in the inner backward loop, but the outer loop's counter ``k2`` was not on the
+    tape, so it held its last value there and ``x0[k2 - 1]`` got the gradient of another row."""
+    v1 = np.sum(np.tanh(x0), axis=0)
+    k2 = 0
+    while k2 < 2:
+        k3 = 0
+        while k3 < 2:
+            v1 = np.tanh(v1) + x0[k2 - 1]
+            k3 = k3 + 1
+        k2 = k2 + 1
+    return np.sum(v1)
+
+
 # ---- tangent-read-before-assigned: forward mode through a helper --------------------------------
 
 
