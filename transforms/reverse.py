@@ -17,7 +17,6 @@ its statement saw. Only values the backward sweep reads are pushed.
 from __future__ import annotations
 
 import copy
-import math
 from typing import Any
 
 import gast
@@ -40,9 +39,6 @@ from .resolve import Kind, Operation, Resolution, Resolve, operand_key
 from .shapes import ShapeAnalysis
 
 BACKWARD_MARKER = "---- backward ----"
-# arrays smaller than this are not released early with `del`: their data is smaller than an
-# array object, and on tiny inputs the statement costs more time than it saves memory
-RELEASE_MIN_ELEMENTS = 64
 
 
 class Reverse(Transformation):
@@ -86,8 +82,7 @@ class Reverse(Transformation):
             fold_scalar_factors(function, set(builder.primal_of) | weights)
             accumulate_in_place(function, arrays | weights, builder.fits_in_place)
             if ctx.request.shapes:
-                proven = {name for name, shape in builder.shapes.concrete.items()
-                          if shape and math.prod(shape) >= RELEASE_MIN_ELEMENTS}
+                proven = {name for name, shape in builder.shapes.concrete.items() if shape}
                 release_dead_values(function, (proven | {
                     adjoint for adjoint, primal in builder.primal_of.items() if primal in proven
                 }) - set(_params(function.args)))
