@@ -122,12 +122,18 @@ def test_release_dead_values(before, after):
     assert gast.unparse(tree).strip() == (after or before)
 
 
-def test_specialized_gradient_frees_forward_values_early(rng):
-    x = rng.normal(size=5)
-    grad_fn = autodiff.grad(lambda x: np.sum(np.log1p(np.exp(x) * x)))
-    code = autodiff.source(grad_fn, x)
-    assert "del " in code
-    np.testing.assert_allclose(grad_fn(x), grad_fn(x))
+def log1p_of_x_exp_x(x):
+    return np.sum(np.log1p(np.exp(x) * x))
+
+
+@pytest.mark.parametrize("size", [5, 100])
+def test_specialized_gradient_frees_forward_values_early(rng, size):
+    x = rng.uniform(0.0, 1.0, size=size)
+    grad_fn = autodiff.grad(log1p_of_x_exp_x)
+    assert "del " in autodiff.source(grad_fn, x)
+    expected = np.exp(x) * (x + 1.0) / (1.0 + x * np.exp(x))
+    for _ in range(3):
+        np.testing.assert_allclose(grad_fn(x), expected, rtol=1e-12)
 
 
 def gates(w, x):
