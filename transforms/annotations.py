@@ -22,7 +22,7 @@ class Anno(Enum):
     SHAPE_CLASS = "on an expression the reverse pass generated: the shape class it provably has"
     BROADCAST = "on `np.full(shape, g)` the reverse pass generated: g, which broadcasts alike"
     DIFFERENTIATE_AS = "on the last statement of a chain spelling a function: (primitive, operand)"
-    PARTIAL_SCALE = "on `m = p * b` whose factor p is a power of b: m's partials are scaled so"
+    PARTIAL_SCALE = "on `m = p * b`, p a power of b: (scale, p, b or None), see idioms.py"
     STOP_GRADIENT = "on an assignment whose value provably gets a zero adjoint (shifts.py)"
 
 

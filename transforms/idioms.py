@@ -21,8 +21,9 @@ Recognized (the intermediates read by nothing else, the statements consecutive i
   ``g * sigmoid(z)``, instead of a tie-splitting maximum rule plus five operations;
 - powers built by multiplication, ``y * y * y``, ``3.0 * y * y``, ``-a * a`` (in ANF
   ``p = y * y; m = p * y``): ``p`` gets ``Anno.STOP_GRADIENT`` and ``m`` gets
-  ``Anno.PARTIAL_SCALE`` (3 or 2), so ``b``'s adjoint is ``g * p * 3.0`` in one contribution
-  instead of the product rule applied twice (reverse mode only).
+  ``Anno.PARTIAL_SCALE``, so ``y``'s adjoint is ``g * p * 3.0`` (``g * y * 6.0`` for
+  ``3.0 * y * y``) in one contribution instead of the product rule applied twice (reverse
+  mode only).
 """
 
 from __future__ import annotations
@@ -208,8 +209,12 @@ def _mark_powers(function: gast.FunctionDef, uses: DefUse) -> int:
     return marked
 
 
-def _power(definition: gast.stmt, product: gast.stmt, uses: DefUse) -> float | None:
-    """The scale for ``product = p * b`` right after ``definition: p = f(b)`` (see above)."""
+def _power(definition: gast.stmt, product: gast.stmt,
+           uses: DefUse) -> tuple[float, str, str | None] | None:
+    """``(scale, p, b)`` for ``product = p * b`` right after ``definition: p = f(b)``: the
+    partial for ``b`` is the product rule's ``g * p`` times ``scale``, with ``p`` replaced by
+    ``b`` when ``p`` is ``c * b`` or ``-b`` (``g * b * 2c``: nothing of ``p`` is kept), or kept
+    (``b`` None) when ``p`` is ``b * b``."""
     p = _target(definition)
     value = getattr(product, "value", None)
     if p is None or p not in uses.definition or uses.single_use(p) is not product \
@@ -223,16 +228,16 @@ def _power(definition: gast.stmt, product: gast.stmt, uses: DefUse) -> float | N
     made = definition.value
     if isinstance(made, gast.UnaryOp) and isinstance(made.op, gast.USub) \
             and _name(made.operand) == base:
-        return 2.0
+        return -2.0, p, base
     if not (isinstance(made, gast.BinOp) and isinstance(made.op, gast.Mult)):
         return None
     operands = [made.left, made.right]
     if all(_name(operand) == base for operand in operands):
-        return 3.0
-    numbers = [isinstance(operand, gast.Constant) and type(operand.value) in (int, float)
-               for operand in operands]
-    if sorted(numbers) == [False, True] and base in (_name(made.left), _name(made.right)):
-        return 2.0
+        return 3.0, p, None
+    numbers = [operand.value for operand in operands if isinstance(operand, gast.Constant)
+               and type(operand.value) in (int, float)]
+    if len(numbers) == 1 and base in (_name(made.left), _name(made.right)):
+        return 2.0 * numbers[0], p, base
     return None
 
 

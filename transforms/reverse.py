@@ -432,10 +432,12 @@ class GradientBuilder(ControlFlow, Emission):
                 copy.deepcopy(operation.keywords))
             partials.append((arg, call))
         partials = _merge_equal_partials(partials, self.locals)
-        scale = getanno(statement, Anno.PARTIAL_SCALE)
-        if scale is not None:  # `p * b` with p a power of b (idioms.py): the total derivative
-            partials = [(arg, nodes.binop(call, gast.Mult(), nodes.constant(scale)))
-                        for arg, call in partials]
+        power = getanno(statement, Anno.PARTIAL_SCALE)
+        if power is not None:  # `p * b` with p a power of b (idioms.py): the total derivative
+            scale, factor, base = power
+            replace = {} if base is None else {factor: nodes.name(base)}
+            partials = [(arg, nodes.binop(nodes.substitute(call, replace), gast.Mult(),
+                                          nodes.constant(scale))) for arg, call in partials]
         adjoints = []
         for arg, call in partials:
             adjoints.extend(self.contribute_to(arg, call, statement))
