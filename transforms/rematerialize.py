@@ -14,9 +14,11 @@ the backward sweep recomputes it. An operand assigned in this loop, or in any lo
 enclosing one), must be on the tape: values that are not hold their last iteration's value
 during the whole sweep. The sweep restores a
 taped name assigned at forward position ``p`` right after the adjoint of ``p``; so,
-recomputing before the adjoint of position ``k``, such an operand is right if it is assigned
-before the value, or at a position the sweep has already restored (``>= r``, the last restore
-seen). Operands not assigned in the loop are always right.
+recomputing where the restores of positions ``>= r`` have been done, such an operand is right
+if it is assigned before the value and not yet restored (``< r``), or after the value and
+already restored (``>= r``). The first reading adjoint can be the re-zeroing at the end of
+the reversed iteration, after every restore. Operands not assigned in the loop are always
+right.
 
 This trades one cheap operation per iteration of the backward sweep for one saved array per
 iteration (the hand-written Newton gradient saves three arrays per step; the chain rule needs
@@ -133,7 +135,11 @@ def _last_restored(before: list[Any], marker: type, position: dict[int, int]) ->
 
 def _still_valid(operand: str, index: int, restored: int | None,
                  assigned_at: dict[str, int]) -> bool:
+    """Does ``operand`` hold its forward value where the sweep recomputes the value at
+    ``index``? ``restored``: every position from it on has been restored there."""
     where = assigned_at.get(operand)
-    if where is None or where < index:
-        return True  # not assigned in the loop, or assigned (once) before the value
-    return restored is not None and where >= restored
+    if where is None:
+        return True  # not assigned in the loop
+    if where < index:  # this iteration's value, until the sweep restores it
+        return restored is None or restored > where
+    return restored is not None and where >= restored  # restored to what the value saw

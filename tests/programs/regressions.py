@@ -215,6 +215,24 @@ def outer_counter_in_inner_loop(x0):
     return np.sum(v1)
 
 
+def helper_ignoring_its_first_argument(p0, p1):
+    for _ in range(3):
+        v7 = p0 ** 3  # noqa: F841
+    return np.max(p1), np.exp(-np.square(p1))
+
+
+def rematerialized_where_every_value_was_restored(x0, c):
+    """Fuzz program 1004 (seed 30000), shrunk: ``v3`` was recomputed in the backward loop
+    right before its only reader, the re-zeroing of ``dv3`` at the end of the reversed
+    iteration, after the tape had restored ``_power`` to the previous iteration's value
+    (None on the last one): TypeError instead of the gradient."""
+    v1 = np.sin(x0)
+    for _ in range(3):
+        v3 = (np.power(1.0 + np.square(v1), np.tanh(x0 * c))) ** 2
+        v9, v10 = helper_ignoring_its_first_argument(v3, 0.75)
+    return np.sum(v10) + np.mean(v9 ** 2) + np.sum(x0 * v1)
+
+
 # ---- tangent-read-before-assigned: forward mode through a helper --------------------------------
 
 

@@ -94,6 +94,8 @@ CASES = [
     pytest.param(R.outer_counter_in_inner_loop,
                  lambda: (np.array([[0.3, -0.2], [0.5, 0.1], [-0.4, 0.7]]),),
                  id="outer_counter_in_inner_loop"),
+    pytest.param(R.rematerialized_where_every_value_was_restored, lambda: (0.49, -0.53),
+                 id="rematerialized_where_every_value_was_restored"),
     pytest.param(R.write_after_early_return_in_while_loop,
                  lambda: (0.2 * _rng(15).normal(size=(2, 3)),),
                  id="write_after_early_return_in_while_loop"),
