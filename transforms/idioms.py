@@ -36,7 +36,7 @@ from . import nodes
 from .annotations import Anno, getanno, setanno
 from .passmanager import PassContext, Transformation
 from .resolve import Resolve
-from .shifts import DefUse, mark_stability_shifts
+from .shifts import DefUse, mark_stability_shifts, target_name
 
 
 class Idioms(Transformation):
@@ -70,7 +70,7 @@ def _logistic(chain: list[gast.stmt], uses: DefUse) -> str | None:
     if not all(isinstance(statement, gast.Assign) for statement in chain):
         return None
     negate, exp, add, divide = chain
-    names = [_target(statement) for statement in chain]
+    names = [target_name(statement) for statement in chain]
     if None in names or any(name not in uses.definition for name in names[:3]) \
             or any(uses.single_use(name) is not user
                             for name, user in zip(names[:3], chain[1:], strict=True)):
@@ -121,7 +121,7 @@ def _relu_operand(statement: gast.stmt, uses: DefUse) -> str | None:
     """``z`` for ``m = np.maximum(z, 0)`` (or ``np.maximum(0.0, z)``)."""
     value = statement.value
     if uses.primitive(statement) is not np.maximum or not isinstance(value, gast.Call) \
-            or len(value.args) != 2 or value.keywords or _target(statement) not in uses.definition:
+            or len(value.args) != 2 or value.keywords or target_name(statement) not in uses.definition:
         return None
     names = [_name(arg) for arg in value.args]
     zeros = [isinstance(arg, gast.Constant) and type(arg.value) in (int, float)
@@ -175,14 +175,14 @@ def _sum_path(name: str | None, uses: DefUse) -> dict[int, int]:
         if isinstance(value.op, gast.Sub) and _name(value.right) == name:
             sign = -sign
         path[id(user)] = sign
-        name = _target(user)
+        name = target_name(user)
     return path
 
 
 def _same_sign_in_one_sum(maximum: gast.stmt, tail: gast.stmt, uses: DefUse,
                           blocks: dict[int, list], z: str) -> bool:
     """Both terms reach one sum with the same sign, and ``z`` is the same value in both."""
-    first, second = _sum_path(_target(maximum), uses), _sum_path(_target(tail), uses)
+    first, second = _sum_path(target_name(maximum), uses), _sum_path(target_name(tail), uses)
     if not any(first.get(key) == sign for key, sign in second.items()):
         return False
     block = blocks.get(id(maximum))
@@ -215,7 +215,7 @@ def _power(definition: gast.stmt, product: gast.stmt,
     partial for ``b`` is the product rule's ``g * p`` times ``scale``, with ``p`` replaced by
     ``b`` when ``p`` is ``c * b`` or ``-b`` (``g * b * 2c``: nothing of ``p`` is kept), or kept
     (``b`` None) when ``p`` is ``b * b``."""
-    p = _target(definition)
+    p = target_name(definition)
     value = getattr(product, "value", None)
     if p is None or p not in uses.definition or uses.single_use(p) is not product \
             or not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)) \
@@ -248,8 +248,3 @@ def _one(node: gast.expr) -> bool:
 
 def _name(node: gast.expr) -> str | None:
     return node.id if isinstance(node, gast.Name) else None
-
-
-def _target(statement: gast.stmt) -> str | None:
-    target = statement.targets[0] if isinstance(statement, gast.Assign) else None
-    return target.id if isinstance(target, gast.Name) else None

@@ -65,7 +65,7 @@ class DefUse:
             if isinstance(target, gast.Name) and stores.get(target.id) == 1:
                 self.definition[target.id] = statement
         self.uses: dict[str, list[gast.stmt]] = {}
-        for statement in _all_statements(function.body):
+        for statement in (item for block in nodes.statement_blocks(function) for item in block):
             for node in _own_nodes(statement):
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
                     self.uses.setdefault(node.id, []).append(statement)
@@ -73,14 +73,14 @@ class DefUse:
     # ---- the pattern ---------------------------------------------------------------------
     def is_stability_max(self, statement: gast.Assign) -> bool:
         reduced = self.reduction(statement, _MAX)
-        name = _target(statement)
+        name = target_name(statement)
         if reduced is None or name not in self.definition:
             return False
         operand, axis = reduced
         shift = self.single_use(name)
         if shift is None or not _is_binop(shift, gast.Sub, operand, name):
             return False
-        shifted = _target(shift)
+        shifted = target_name(shift)
         if shifted is None or shifted not in self.definition:
             return False
         return self.is_softmax(shifted, axis) or self.is_log_softmax(shifted, axis)
@@ -90,12 +90,12 @@ class DefUse:
         exp = self.single_use(shifted)
         if exp is None or not self.is_call(exp, np.exp, shifted):
             return False
-        e = _target(exp)
+        e = target_name(exp)
         users = self.uses.get(e, []) if e in self.definition else []
         sums = [user for user in users if self.reduction(user, _SUM) == (e, axis)]
         if len(users) != 2 or len(sums) != 1:
             return False
-        total = _target(sums[0])
+        total = target_name(sums[0])
         divide = next(user for user in users if user is not sums[0])
         return total is not None and self.single_use(total) is divide \
             and _is_binop(divide, gast.Div, e, total)
@@ -106,17 +106,17 @@ class DefUse:
         if len(users) != 2:
             return False
         exp = next((user for user in users if self.is_call(user, np.exp, shifted)), None)
-        e = _target(exp) if exp is not None else None
+        e = target_name(exp) if exp is not None else None
         total_statement = self.single_use(e) if e in self.definition else None
         if total_statement is None or self.reduction(total_statement, _SUM) != (e, axis):
             return False
-        total = _target(total_statement)
+        total = target_name(total_statement)
         log = self.single_use(total) if total in self.definition else None
         if log is None or not self.is_call(log, np.log, total):
             return False
-        result = self.single_use(_target(log))
+        result = self.single_use(target_name(log))
         other = next(user for user in users if user is not exp)
-        return result is other and _is_binop(other, gast.Sub, shifted, _target(log))
+        return result is other and _is_binop(other, gast.Sub, shifted, target_name(log))
 
     # ---- helpers -------------------------------------------------------------------------
     def single_use(self, name: str | None) -> gast.stmt | None:
@@ -177,19 +177,11 @@ def _is_binop(statement: gast.stmt, op: type, left: str | None, right: str | Non
         and _is_name(value.left, left) and _is_name(value.right, right)
 
 
-def _target(statement: gast.stmt | None) -> str | None:
+def target_name(statement: gast.stmt | None) -> str | None:
+    """The name ``statement`` assigns, if it is ``name = value``."""
     if isinstance(statement, gast.Assign) and isinstance(statement.targets[0], gast.Name):
         return statement.targets[0].id
     return None
-
-
-def _all_statements(body: list[gast.stmt]) -> list[gast.stmt]:
-    found = []
-    for statement in body:
-        found.append(statement)
-        for block in ("body", "orelse"):
-            found.extend(_all_statements(getattr(statement, block, [])))
-    return found
 
 
 def _own_nodes(statement: gast.stmt) -> list[gast.AST]:
@@ -198,4 +190,4 @@ def _own_nodes(statement: gast.stmt) -> list[gast.AST]:
         return list(gast.walk(statement.test))
     if isinstance(statement, gast.For):
         return list(gast.walk(statement.target)) + list(gast.walk(statement.iter))
-    return list(gast.walk(statement))  # a nested def's reads count (twice: conservative)
+    return list(gast.walk(statement))  # a nested def's reads are uses of the def statement
