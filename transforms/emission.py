@@ -122,9 +122,11 @@ class Emission:
         return expression
 
     def fold_broadcasts(self, function: gast.FunctionDef) -> int:
-        """``v = np.full(shape, g)`` read once, by ``t = E(v)`` where ``E(g)`` provably still
-        has ``t``'s shape: compute ``t = E(g)`` and drop ``v`` (the broadcast happens inside
-        the arithmetic, as in hand-written code). Returns how many were folded."""
+        """``v = np.full(shape, g)`` whose every reader ``t = E(v)`` (or ``t += E(v)``) provably
+        has the same shape with ``g`` in place of ``v``: the broadcast happens inside the
+        arithmetic, as in hand-written code. One reader computes ``E(g)`` and ``v`` goes; with
+        several, ``v = g`` is computed once (unless ``g`` is a name or a number, which the
+        readers take directly). Returns how many were folded."""
         reads: dict[str, int] = {}
         for node in gast.walk(function):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
@@ -143,30 +145,46 @@ class Emission:
         statement = block[index]
         small = getanno(statement.value, Anno.BROADCAST) \
             if isinstance(statement, gast.Assign) else None
-        if small is None or not isinstance(statement.targets[0], gast.Name) \
-                or reads.get(statement.targets[0].id) != 1:
+        if small is None or not isinstance(statement.targets[0], gast.Name):
             return False
         name = statement.targets[0].id
+        readers = self._broadcast_readers(block[index + 1:], name, small, reads.get(name, 0))
+        if readers is None:
+            return False
+        if len(readers) == 1 or isinstance(small, (gast.Name, gast.Constant)):
+            for reader in readers:
+                reader.value = nodes.substitute(reader.value, {name: small})
+            del block[index]
+        else:
+            statement.value = small
+        return True
+
+    def _broadcast_readers(self, rest: list[gast.stmt], name: str, small: gast.expr,
+                           count: int) -> list[gast.stmt] | None:
+        """The ``count`` statements of ``rest`` reading ``name``, when each is an elementwise
+        assignment whose shape does not depend on ``name``'s and nothing before the last one
+        rebinds ``name`` or an input of ``small``; else None."""
         inputs = {node.id for node in gast.walk(small) if isinstance(node, gast.Name)}
-        for reader in block[index + 1:]:
-            if not isinstance(reader, (gast.Assign, gast.AugAssign, gast.Delete)):
-                return False
-            if any(isinstance(node, gast.Name) and node.id == name for node in gast.walk(reader)):
-                if not isinstance(reader, gast.Assign) or len(reader.targets) != 1 \
-                        or not isinstance(reader.targets[0], gast.Name) \
-                        or not _elementwise_expression(reader.value):
-                    return False
+        readers: list[gast.stmt] = []
+        for reader in rest:
+            if len(readers) == count or not isinstance(reader, (gast.Assign, gast.AugAssign)):
+                break
+            targets = reader.targets if isinstance(reader, gast.Assign) else [reader.target]
+            if any(isinstance(node, gast.Name) and node.id == name for node in gast.walk(reader.value)):
+                if len(targets) != 1 or not isinstance(targets[0], gast.Name) \
+                        or targets[0].id == name or not _elementwise_expression(reader.value):
+                    return None
+                wanted = self.expression_class(nodes.name(targets[0].id), {}) \
+                    if isinstance(reader, gast.Assign) else self.expression_class(reader.value, {})
                 value = nodes.substitute(reader.value, {name: small})
-                wanted = self.expression_class(nodes.name(reader.targets[0].id), {})
                 if wanted is None or self.expression_class(value, {}) != wanted:
-                    return False
-                reader.value = value
-                del block[index]
-                return True
-            if any(isinstance(node, gast.Name) and node.id in inputs
-                   and not isinstance(node.ctx, gast.Load) for node in gast.walk(reader)):
-                return False
-        return False
+                    return None
+                readers.append(reader)
+            if len(readers) < count and any(
+                    isinstance(node, gast.Name) and node.id in inputs | {name}
+                    and not isinstance(node.ctx, gast.Load) for node in gast.walk(reader)):
+                return None
+        return readers if count and len(readers) == count else None
 
     def concrete_shape(self, expr: gast.expr) -> tuple[int, ...] | None:
         if isinstance(expr, gast.Name):
@@ -245,12 +263,11 @@ class Emission:
         if isinstance(expr, gast.Call) and len(expr.args) == 4 \
                 and gast.unparse(expr.func).strip() == "_rt.getitem_vjp":
             return self.expression_class(expr.args[2], local)  # zeros like the indexed array
-        if isinstance(expr, gast.Call) and len(expr.args) == 1 and not expr.keywords \
-                and isinstance(expr.func, gast.Attribute) \
-                and isinstance(expr.func.value, gast.Name) and expr.func.value.id == "_np" \
-                and self.ctx.rules.is_elementwise(self.ctx.rules.numpy_function(expr.func.attr)):
-            return self.expression_class(expr.args[0], local)  # _np.cos(x): x's shape
-        if _is_where(expr):  # _np.where(c, a, b): the three broadcast together
+        if _is_where(expr) or (  # _np.where(c, a, b), _np.logaddexp(a, b): they broadcast
+                isinstance(expr, gast.Call) and expr.args and not expr.keywords
+                and isinstance(expr.func, gast.Attribute)
+                and isinstance(expr.func.value, gast.Name) and expr.func.value.id == "_np"
+                and self.ctx.rules.is_elementwise(self.ctx.rules.numpy_function(expr.func.attr))):
             found = [self.expression_class(arg, local) for arg in expr.args]
             classes = [item for item in found if item != _ANY_SHAPE]
             if None in classes:
@@ -411,9 +428,9 @@ def _elementwise_expression(expr: gast.expr) -> bool:
         if getanno(node, Anno.SHAPE_CLASS) is not None or getanno(node, Anno.BROADCAST) \
                 is not None:
             return False
-        if isinstance(node, gast.Call) and not _is_where(node) and not (
+        if isinstance(node, gast.Call) and not (
                 isinstance(node.func, gast.Attribute) and isinstance(node.func.value, gast.Name)
-                and node.func.value.id == "_np" and len(node.args) == 1 and not node.keywords):
+                and node.func.value.id == "_np" and node.args and not node.keywords):
             return False
         if isinstance(node, (gast.Subscript, gast.Lambda, gast.IfExp)):
             return False

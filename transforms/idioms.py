@@ -23,7 +23,12 @@ Recognized (the intermediates read by nothing else, the statements consecutive i
   ``p = y * y; m = p * y``): ``p`` gets ``Anno.STOP_GRADIENT`` and ``m`` gets
   ``Anno.PARTIAL_SCALE``, so ``y``'s adjoint is ``g * p * 3.0`` (``g * y * 6.0`` for
   ``3.0 * y * y``) in one contribution instead of the product rule applied twice (reverse
-  mode only).
+  mode only);
+- products with an array of ones, ``w = np.ones_like(z)`` then ``w * x`` (a default weight, as
+  in the seed's BCE-with-logits): ``x``'s adjoint is ``g``, not ``g * w`` (``g`` already has the
+  product's shape, and multiplying by one changes no bit), so ``w`` need not be kept; marked
+  ``Anno.ONES_FACTOR`` when every use of ``w`` is an operand of arithmetic, so nothing can
+  write into it (reverse mode only).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from ..runtime.rules_nn import sigmoid, softplus
 from . import nodes
 from .annotations import Anno, getanno, setanno
 from .passmanager import PassContext, Transformation
-from .resolve import Resolve
+from .resolve import Kind, Resolve
 from .shifts import DefUse, mark_stability_shifts, target_name
 
 
@@ -55,7 +60,7 @@ class Idioms(Transformation):
         uses = DefUse(ctx.function, ctx.analysis(Resolve))
         marked = mark_stability_shifts(uses) + _mark_softplus(ctx.function, uses)
         if ctx.request.mode == "reverse":  # the tangent pass does not scale its rules
-            marked += _mark_powers(ctx.function, uses)
+            marked += _mark_powers(ctx.function, uses) + _mark_ones_factors(uses)
         for block in nodes.statement_blocks(ctx.function):
             for index in range(3, len(block)):
                 operand = _logistic(block[index - 3:index + 1], uses)
@@ -239,6 +244,41 @@ def _power(definition: gast.stmt, product: gast.stmt,
     if len(numbers) == 1 and base in (_name(made.left), _name(made.right)):
         return 2.0 * numbers[0], p, base
     return None
+
+
+_ONES = (np.ones, np.ones_like)
+
+
+def _mark_ones_factors(uses: DefUse) -> int:
+    """Put ``Anno.ONES_FACTOR`` (the name ``w``) on each ``m = w * x`` (or ``x * w``) whose
+    ``w`` is all ones: assigned once from ``np.ones``/``np.ones_like`` and only ever read as an
+    operand of arithmetic."""
+    marked = 0
+    for statement in uses.statements:
+        value = statement.value
+        if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)) \
+                or any(getanno(statement, key) is not None for key in
+                       (Anno.PARTIAL_SCALE, Anno.STOP_GRADIENT, Anno.DIFFERENTIATE_AS)):
+            continue
+        names = [_name(value.left), _name(value.right)]
+        if names[0] == names[1]:
+            continue
+        ones = next((name for name in names if _all_ones(name, uses)), None)
+        if ones is not None:
+            setanno(statement, Anno.ONES_FACTOR, ones)
+            marked += 1
+    return marked
+
+
+def _all_ones(name: str | None, uses: DefUse) -> bool:
+    definition = uses.definition.get(name) if name is not None else None
+    operation = uses.resolution.operations.get(id(definition))
+    if operation is None or operation.kind is not Kind.NONDIFFERENTIABLE \
+            or not any(operation.callee is function for function in _ONES):
+        return False
+    return all(isinstance(user, gast.Assign) and isinstance(user.value, gast.BinOp)
+               and name in (_name(user.value.left), _name(user.value.right))
+               for user in uses.uses.get(name, []))
 
 
 def _one(node: gast.expr) -> bool:

@@ -167,6 +167,21 @@ def substitute(expression: Any, values: dict[str, Any]) -> Any:
     return _Fold().visit(Substitute().visit(copy.deepcopy(expression)))
 
 
+def drop_factor(expression: Any, factor: str) -> Any:
+    """A copy of ``expression`` with every product ``e * factor`` (or ``factor * e``) replaced
+    by ``e``: for a ``factor`` known to hold ones of a shape ``e`` already has."""
+    class Drop(gast.NodeTransformer):
+        def visit_BinOp(self, node: gast.BinOp) -> Any:
+            self.generic_visit(node)
+            if isinstance(node.op, gast.Mult):
+                for kept, other in ((node.left, node.right), (node.right, node.left)):
+                    if isinstance(other, gast.Name) and other.id == factor:
+                        return kept
+            return node
+
+    return Drop().visit(copy.deepcopy(expression))
+
+
 _FOLDABLE = {gast.Add: lambda a, b: a + b, gast.Sub: lambda a, b: a - b,
              gast.Mult: lambda a, b: a * b}
 

@@ -80,6 +80,8 @@ class Reverse(Transformation):
             if ctx.request.shapes:  # only specialized rules broadcast with np.full
                 builder.fold_broadcasts(function)
             fold_scalar_factors(function, set(builder.primal_of) | weights)
+            if ctx.request.shapes:  # folded factors can leave a broadcast only arithmetic reads
+                builder.fold_broadcasts(function)
             accumulate_in_place(function, arrays | weights, builder.fits_in_place)
             if ctx.request.shapes:
                 proven = {name for name, shape in builder.shapes.concrete.items() if shape}
@@ -438,6 +440,9 @@ class GradientBuilder(ControlFlow, Emission):
             replace = {} if base is None else {factor: nodes.name(base)}
             partials = [(arg, nodes.binop(nodes.substitute(call, replace), gast.Mult(),
                                           nodes.constant(scale))) for arg, call in partials]
+        ones = getanno(statement, Anno.ONES_FACTOR)
+        if ones is not None:  # `w * x` with w all ones (idioms.py): x's partial is g itself
+            partials = [(arg, nodes.drop_factor(call, ones)) for arg, call in partials]
         adjoints = []
         for arg, call in partials:
             adjoints.extend(self.contribute_to(arg, call, statement))

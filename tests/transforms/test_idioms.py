@@ -4,6 +4,7 @@ result), and only when the chain's intermediate values are read by nothing else.
 from __future__ import annotations
 
 import inspect
+import re
 
 import numpy as np
 import pytest
@@ -231,3 +232,99 @@ def test_powers_in_a_loop(rng, calls):
         da, dy = gradient(a, y)
     np.testing.assert_allclose(da, numerical_gradient(newton_step, [a, y], 0), rtol=1e-6)
     np.testing.assert_allclose(dy, numerical_gradient(newton_step, [a, y], 1), rtol=1e-6)
+
+
+# ---- products with an array of ones --------------------------------------------------------
+
+def weighted_bce(x):  # the seed's BCE-with-logits with its default weight
+    y = (WEIGHTS > 0.5) * 1.0
+    weight = np.ones_like(x)
+    return np.mean(weight * (np.maximum(x, 0.0) - x * y + np.log1p(np.exp(-np.abs(x)))))
+
+
+def ones_broadcast_up(x):  # the ones are bigger than x: x's adjoint sums over them
+    w = np.ones((2, *x.shape))
+    return np.sum(np.sin(x) * w)
+
+
+def ones_broadcast_in(x):  # the ones are smaller than x
+    w = np.ones(x.shape[-1])
+    return np.sum(w * np.sin(x) * WEIGHTS[0])
+
+
+ONES = [weighted_bce, ones_broadcast_up, ones_broadcast_in]
+
+
+def ones_item_set(x):
+    w = np.ones_like(x)
+    w[0] = 2.0
+    return np.sum(w * np.sin(x))
+
+
+def ones_updated(x):
+    w = np.ones_like(x)
+    w += 1.0
+    return np.sum(w * np.sin(x))
+
+
+def ones_filled(x):
+    w = np.ones_like(x)
+    w.fill(2.0)
+    return np.sum(w * np.sin(x))
+
+
+def ones_copied_into(x):
+    w = np.ones_like(x)
+    np.copyto(w, 3.0)
+    return np.sum(w * np.sin(x))
+
+
+def ones_written_by_out(x):
+    w = np.ones_like(x)
+    np.multiply(w, 2.0, out=w)
+    return np.sum(w * np.sin(x))
+
+
+def ones_in_a_loop(x):
+    w = np.ones_like(x)
+    total = 0.0
+    for _ in range(3):
+        total = total + np.sum(w * np.sin(x))
+        w += 1.0
+    return total
+
+
+def twos(x):
+    w = np.ones_like(x) * 2.0
+    return np.sum(w * np.sin(x))
+
+
+ONES_KEPT = [ones_item_set, ones_updated, ones_filled, ones_copied_into, ones_written_by_out,
+             ones_in_a_loop, twos]
+
+
+@pytest.mark.parametrize("f", ONES, ids=lambda f: f.__name__)
+def test_products_with_ones_pass_the_adjoint_through(f):
+    """The backward sweep never reads the ones (so they are not kept for it)."""
+    backward = gradient_source(inspect.getsource(f)).split("---- backward ----")[1]
+    code = "\n".join(line for line in backward.splitlines() if not line.strip().startswith("#"))
+    assert re.search(r"\bw(eight)?\b", code) is None, code
+
+
+@pytest.mark.parametrize("f", ONES_KEPT, ids=lambda f: f.__name__)
+def test_products_with_changed_ones_keep_the_factor(f):
+    backward = gradient_source(inspect.getsource(f)).split("---- backward ----")[1]
+    code = "\n".join(line for line in backward.splitlines() if not line.strip().startswith("#"))
+    assert re.search(r"\bw(_\d+)?\b", code) is not None, code
+
+
+@pytest.mark.parametrize("f", [*ONES, *ONES_KEPT], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3, 4)])
+@pytest.mark.parametrize("calls", [1, 3])
+def test_ones_gradients_match_finite_differences(rng, f, shape, calls):
+    x = 2.0 * rng.standard_normal(shape)
+    gradient = autodiff.grad(f)
+    for _ in range(calls):
+        result = gradient(x)
+    np.testing.assert_allclose(result, numerical_gradient(f, [x], 0), rtol=1e-6, atol=1e-7)
+    assert autodiff.value_and_grad(f)(x)[0] == f(x)

@@ -273,6 +273,22 @@ def test_broadcast_adjoints_fold_into_arithmetic(source, folded, kept):
         assert kept in code
 
 
+@pytest.mark.parametrize(("source", "folded", "kept"), [
+    ("def f(x, y):\n    return np.mean(np.exp(x) - x * y)", "d_sub3 = d_mean4 / 6", None),
+    ("def f(x, y):\n    return np.sum(np.exp(x) - x * y)", "dx += d_sum4 * _exp1", None),
+    ("def f(x, y):\n    return np.sum(np.exp(x) - x * 2.0)", None,
+     "d_sub3 = _np.full((2, 3), d_sum4)"),
+], ids=["a-number-computed-once", "a-name-read-directly", "a-reader-needs-the-shape"])
+def test_broadcast_adjoints_with_several_readers(source, folded, kept):
+    """Every reader must keep its shape with the number in place of the broadcast array
+    (``dx = d * -2.0`` would not: ``dx`` must be an array)."""
+    code = backward(source, wrt=("x",), shapes=(("x", (2, 3)), ("y", (2, 3))))
+    if folded is not None:
+        assert folded in code and "_np.full" not in code
+    if kept is not None:
+        assert kept in code
+
+
 def _negation(x):
     return np.sum(-x)
 
@@ -289,9 +305,19 @@ def _axis_sum(x):
     return np.sum(np.sum(x, axis=0) * x)
 
 
+def _two_readers(x):
+    return np.mean(np.exp(x) - x * (x > 0.0))
+
+
+def _two_readers_one_copy(x):
+    return np.sum(np.exp(x) * x - x)
+
+
 # functions defined with def: on Python 3.10 several lambdas on one line cannot be told apart
-@pytest.mark.parametrize("fn", [_negation, _identity, _mean, _axis_sum],
-                         ids=["negation", "identity", "mean", "keepdims-less-axis"])
+@pytest.mark.parametrize("fn", [_negation, _identity, _mean, _axis_sum, _two_readers,
+                                _two_readers_one_copy],
+                         ids=["negation", "identity", "mean", "keepdims-less-axis",
+                              "two-readers", "two-readers-one-copy"])
 def test_folded_gradients_are_right(rng, fn):
     x = rng.normal(size=(2, 3))
     grad_fn = autodiff.grad(fn)
