@@ -65,8 +65,8 @@ def divide_vjp_lhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
 
 
 def divide_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    """d(x1 / x2)/dx2 = -(x1 / x2) / x2."""
-    return unbroadcast_to(-g * ans / x2, x2)
+    """d(x1 / x2)/dx2 = -(x1 / x2) / x2, as -(g / x2) * ans: g / x2 is also x1's partial."""
+    return unbroadcast_to(-(g / x2) * ans, x2)
 
 
 def power_vjp_lhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:

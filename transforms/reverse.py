@@ -28,6 +28,7 @@ from .anf import local_names
 from .annotations import Anno, getanno, setanno
 from .control_flow import ControlFlow, Restore
 from .copies import copy_repeated_returns, propagate_copies
+from .cse import share_common_subexpressions
 from .deadcode import eliminate_dead_code
 from .emission import Emission
 from .folding import fold_scalar_factors
@@ -82,10 +83,11 @@ class Reverse(Transformation):
             fold_scalar_factors(function, set(builder.primal_of) | weights)
             if ctx.request.shapes:  # folded factors can leave a broadcast only arithmetic reads
                 builder.fold_broadcasts(function)
+            shared = share_common_subexpressions(function, ctx.namer.temp)
             accumulate_in_place(function, arrays | weights, builder.fits_in_place)
             if ctx.request.shapes:
                 proven = {name for name, shape in builder.shapes.concrete.items() if shape}
-                release_dead_values(function, (proven | {
+                release_dead_values(function, (proven | set(shared) | {
                     adjoint for adjoint, primal in builder.primal_of.items() if primal in proven
                 }) - set(_params(function.args)))
         return True
@@ -141,6 +143,7 @@ class GradientBuilder(ControlFlow, Emission):
             args.kwonlyargs.append(nodes.name(seed.targets[0].id))
             args.kw_defaults.append(nodes.constant(None))
         marker = nodes.comment(BACKWARD_MARKER)
+        setanno(marker, Anno.BACKWARD, True)
         value, keep = ret.value, []
         if self.drop_value:
             value = nodes.constant(None)
@@ -175,6 +178,7 @@ class GradientBuilder(ControlFlow, Emission):
                                      gast.Slice(lower=None, upper=None, step=None))
             bwd_body.append(nodes.assign(self.tape, copied, like=function))
         bwd_body += [*seed_unpack, *backward, nodes.return_(result, like=ret)]
+        setanno(bwd_body[0], Anno.BACKWARD, True)
         bwd = nodes.function_def(self.generated_name("bwd"),
                                  nodes.arguments([self.saved_name, seed_param]), bwd_body,
                                  like=function)

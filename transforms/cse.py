@@ -1,0 +1,177 @@
+"""Common subexpressions: arithmetic that two statements of the backward sweep both compute is
+computed once.
+
+Runs on the generated gradient function, after folding (folding.py) and before in-place
+accumulation. The partials of one primitive often share a factor: ``x1 / x2`` gives ``x1`` the
+partial ``g / x2`` and ``x2`` the partial ``-(g / x2) * ans``, so a damped Newton step's
+adjoint reads ``dy / s`` twice. The shared expression gets a name of its own, assigned right
+before the first statement that computes it (or, when it is that statement's whole value, the
+later statements read that statement's target).
+
+Only pure arithmetic is shared: operators over names and numbers, never calls, and never a
+part of a conditional expression (it might not have been evaluated). A statement between the
+two that rebinds one of the expression's names ends the search, so the shared value is the
+value each statement would have computed, bit for bit. The forward sweep is the user's code and
+is left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+
+import gast
+
+from . import nodes
+from .annotations import Anno, getanno
+
+_SIMPLE = (gast.Assign, gast.AugAssign, gast.Delete, gast.Expr)  # Expr: a comment
+# parts of these may not be evaluated, or see names of their own: never searched
+# (``_candidates``) nor replaced (``_replace``), which must agree, or a shared expression would
+# be hoisted again and again
+_CONDITIONAL = (gast.IfExp, gast.BoolOp, gast.Lambda, gast.ListComp, gast.SetComp,
+                gast.DictComp, gast.GeneratorExp)
+
+
+def share_common_subexpressions(function: gast.FunctionDef,
+                                fresh: Callable[[str], str]) -> list[str]:
+    """Share the backward sweep's common subexpressions; returns the names it introduced.
+
+    ``fresh(hint)`` gives an unused name.
+
+    >>> import gast
+    >>> from autodiff.transforms.annotations import Anno, setanno
+    >>> tree = gast.parse("def f(dy, s, r):\\n    seed = 1.0\\n    dr = dy / s * -0.5\\n"
+    ...                   "    ds = dy / s * r\\n    return dr, ds")
+    >>> setanno(tree.body[0].body[0], Anno.BACKWARD, True)
+    >>> share_common_subexpressions(tree.body[0], lambda hint: "_" + hint + "1")
+    ['_div1']
+    >>> print(gast.unparse(tree).strip())
+    def f(dy, s, r):
+        seed = 1.0
+        _div1 = dy / s
+        dr = _div1 * -0.5
+        ds = _div1 * r
+        return (dr, ds)
+    """
+    introduced: list[str] = []
+    for block, start in _backward_blocks(function):
+        index = start
+        while index < len(block):
+            name = _share_at(block, index, fresh)
+            if name is None:
+                index += 1
+            elif name:
+                introduced.append(name)
+    return introduced
+
+
+def _backward_blocks(function: gast.FunctionDef) -> list[tuple[list[gast.stmt], int]]:
+    """``(block, start)``: the function body from its first backward statement on, and every
+    block nested in the backward sweep's statements (from their start)."""
+    body = function.body
+    start = next((index for index, statement in enumerate(body)
+                  if getanno(statement, Anno.BACKWARD)), None)
+    if start is None:
+        return []
+    nested = [(block, 0) for statement in body[start:] if not isinstance(statement, _SIMPLE)
+              for block in nodes.statement_blocks(SimpleNamespace(body=[statement]))[1:]]
+    return [(body, start), *nested]
+
+
+def _share_at(block: list[gast.stmt], index: int, fresh: Callable[[str], str]) -> str | None:
+    """Share one expression of ``block[index]`` with the statements after it: the new name
+    ('' when the statement's own target is reused), or None if nothing is shared."""
+    statement = block[index]
+    if not isinstance(statement, gast.Assign) or len(statement.targets) != 1 \
+            or not isinstance(statement.targets[0], gast.Name):
+        return None
+    target = statement.targets[0].id
+    for expression in _candidates(statement.value):
+        whole = expression is statement.value
+        read = _names(expression)
+        if target in read:
+            continue  # the statement itself changes the expression's value
+        users = _users(block[index + 1:], gast.dump(expression), read | {target} if whole else read)
+        if not users:
+            continue
+        if whole:
+            for user in users:
+                user.value = _replace(user.value, expression, target)
+            return ""
+        name = fresh(_hint(expression))
+        block.insert(index, nodes.assign(name, expression, like=statement))
+        for user in (statement, *users):
+            user.value = _replace(user.value, expression, name)
+        return name
+    return None
+
+
+def _candidates(value: gast.expr) -> list[gast.expr]:
+    """Operator subexpressions over names and numbers that ``value`` surely evaluates, outermost
+    first."""
+    found: list[gast.expr] = []
+    pending = [value]
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, (gast.BinOp, gast.UnaryOp)) and _pure(node) and _names(node):
+            found.append(node)
+        if not isinstance(node, _CONDITIONAL):
+            pending.extend(child for child in gast.iter_child_nodes(node)
+                           if isinstance(child, gast.expr))
+    return found
+
+
+def _pure(node: gast.expr) -> bool:
+    if isinstance(node, gast.BinOp):
+        return _pure(node.left) and _pure(node.right)
+    if isinstance(node, gast.UnaryOp):
+        return _pure(node.operand)
+    return isinstance(node, gast.Name) or (
+        isinstance(node, gast.Constant) and type(node.value) in (int, float))
+
+
+def _names(node: gast.expr) -> set[str]:
+    return {child.id for child in gast.walk(node) if isinstance(child, gast.Name)}
+
+
+def _users(rest: list[gast.stmt], key: str, read: set[str]) -> list[gast.stmt]:
+    """The statements of ``rest`` that compute the expression dumped as ``key`` (outside
+    conditional expressions), up to the first statement that is not a simple assignment or
+    that rebinds one of the ``read`` names."""
+    users = []
+    for statement in rest:
+        if not isinstance(statement, _SIMPLE):
+            break
+        if isinstance(statement, gast.Assign) and any(
+                gast.dump(node) == key for node in _candidates(statement.value)):
+            users.append(statement)
+        targets = statement.targets if isinstance(statement, (gast.Assign, gast.Delete)) \
+            else [getattr(statement, "target", statement)]
+        if any(isinstance(node, gast.Name) and node.id in read
+               and not isinstance(node.ctx, gast.Load)
+               for target in targets for node in gast.walk(target)):
+            break
+    return users
+
+
+def _replace(value: gast.expr, expression: gast.expr, name: str) -> gast.expr:
+    key = gast.dump(expression)
+
+    class Replace(gast.NodeTransformer):
+        def visit(self, node):  # type: ignore[override]
+            if isinstance(node, gast.expr) and gast.dump(node) == key:
+                return nodes.name(name)
+            if isinstance(node, _CONDITIONAL):
+                return node
+            return super().visit(node)
+
+    return Replace().visit(value)
+
+
+_HINTS = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
+          gast.USub: "neg", gast.Pow: "pow"}
+
+
+def _hint(expression: gast.expr) -> str:
+    return _HINTS.get(type(expression.op), "shared")
