@@ -106,7 +106,7 @@ class Emission:
             shape = self.concrete_shape(values[2])
             reduced = _reduction(values[3:], operation.keywords, shape)
             if reduced is not None and reduced[1]:  # keepdims: ans broadcasts against x
-                template = (f"g * (x1 == ans) / _np.maximum(_np.sum(x1 == ans, "
+                template = (f"g * (x1 == ans) / _np.maximum((x1 == ans).sum("
                             f"axis={_axes(reduced[0])}, keepdims=True), 1)")
         if template is None:
             return None
@@ -226,11 +226,11 @@ class Emission:
         kept = tuple(extra + axis for axis, (s, t) in enumerate(zip(shape[extra:], target,
                                                                   strict=True))
                      if t == 1 and s != 1)
-        text = "v"
+        text = "v"  # an array (its proven shape has axes): the method skips np.sum's wrapper
         if kept:
-            text = f"_np.sum({text}, axis={_axes(kept)}, keepdims=True)"
+            text = f"({text}).sum(axis={_axes(kept)}, keepdims=True)"
         if extra:
-            text = f"_np.sum({text}, axis={_axes(tuple(range(extra)))})"
+            text = f"({text}).sum(axis={_axes(tuple(range(extra)))})"
         if text == "v":
             return None
         positive = _without_negation(value)
@@ -361,18 +361,18 @@ def _matmul_template(lhs: bool, x1: tuple[int, ...], x2: tuple[int, ...]) -> str
         if len(x1) >= 2 and len(x2) == 2:
             return "g @ x2.T"
         if same_batch:
-            return "g @ _np.swapaxes(x2, -1, -2)"
+            return "g @ x2.swapaxes(-1, -2)"
         if len(x1) == 1 and len(x2) == 2:
             return "x2 @ g"
         return None
     if len(x1) == 2 and len(x2) == 2:
         return "x1.T @ g"
     if len(x1) == 1 and len(x2) == 2:
-        return "_np.outer(x1, g)"
+        return "x1[:, None] * g"  # np.outer's product, without its wrapper
     if len(x1) >= 3 and len(x2) == 2:
         return f"x1.reshape(-1, {x1[-1]}).T @ g.reshape(-1, {x2[-1]})"
     if same_batch:
-        return "_np.swapaxes(x1, -1, -2) @ g"
+        return "x1.swapaxes(-1, -2) @ g"
     return None
 
 

@@ -71,7 +71,10 @@ _COPYING_CALLS = frozenset({"_np.sum", "_np.full", "_np.outer", "_rt.scatter"})
 
 
 def _copied_by(parent: gast.AST | None, node: gast.Name) -> bool:
-    """Is ``node`` an argument of a call that only reads it into a new array?"""
+    """Is ``node`` an argument of a call that only reads it into a new array (or the array
+    whose ``.sum`` is taken)?"""
+    if isinstance(parent, gast.Attribute):
+        return parent.value is node and parent.attr == "sum"
     return isinstance(parent, gast.Call) and any(arg is node for arg in parent.args) \
         and gast.unparse(parent.func).strip() in _COPYING_CALLS
 

@@ -72,9 +72,9 @@ def backward(source: str, **request) -> str:
 
 
 @pytest.mark.parametrize(("x_shape", "b_shape", "reduction"), [
-    ((4, 3), (4, 3), None), ((4, 3), (3,), "db = _np.sum(d_mul1 * x, axis=0)"),
-    ((4, 3), (1, 3), "db = _np.sum(d_mul1 * x, axis=0, keepdims=True)"),
-    ((2, 4, 3), (4, 1), "db = _np.sum(_np.sum(d_mul1 * x, axis=2, keepdims=True), axis=0)"),
+    ((4, 3), (4, 3), None), ((4, 3), (3,), "db = (d_mul1 * x).sum(axis=0)"),
+    ((4, 3), (1, 3), "db = (d_mul1 * x).sum(axis=0, keepdims=True)"),
+    ((2, 4, 3), (4, 1), "db = (d_mul1 * x).sum(axis=2, keepdims=True).sum(axis=0)"),
 ], ids=["same", "row", "keepdims-row", "leading-and-kept-axes"])
 def test_specialized_code_sums_only_over_broadcast_axes(x_shape, b_shape, reduction):
     source = "def f(x, b):\n    return np.sum(np.tanh(x * b))"
@@ -84,7 +84,7 @@ def test_specialized_code_sums_only_over_broadcast_axes(x_shape, b_shape, reduct
     assert "_rt.unbroadcast_to" not in special
     assert "dx = d_mul1 * b" in special
     if reduction is None:
-        assert "_np.sum" not in special
+        assert ").sum(" not in special
     else:
         assert reduction in special
 
@@ -97,7 +97,7 @@ def test_specialized_loops_save_no_shapes():
     special = gradient_source(source, shapes=(("w", (4, 4)), ("b", (4,)), ("x", (2, 4))))
     assert "_rt.shape(" not in special
     assert "_rt.unbroadcast_to" not in special
-    assert "db += _np.sum(d_add2, axis=0)" in special  # only b is broadcast
+    assert "db += d_add2.sum(axis=0)" in special  # only b is broadcast
 
 
 # ---- gradients through the public API, shapes changing between calls --------------------------
