@@ -4,8 +4,10 @@ Everything runs in one process. For each workload every usable system is prepare
 call on a freshly created function object, so autodiff's cache is cold), its gradient is
 compared with the hand-written one (``np.allclose``, rtol 1e-5, atol 1e-6), and then the
 systems are timed interleaved round by round: in every round each system runs one batch of
-gradient calls and one batch of forward calls, with the order of systems rotated between
-rounds. Reported times are per-call medians over rounds. autodiff's call overhead is measured
+gradient calls and one batch of forward calls; the hand-written gradient and autodiff run
+back to back (alternating which goes first) and the other systems follow in an order rotated
+between rounds. Reported times are per-call medians over rounds; ratios between systems are
+medians of the per-round ratios (``report.paired_ratio``). autodiff's call overhead is measured
 separately on the small workloads, as paired batches of the public callable and the
 generated function it wraps, with that function replaced by a stub returning its result (so
 that only the wrapper's own time is measured).
@@ -528,19 +530,29 @@ def peak_memory(fn: Callable[..., Any], args: Args) -> int:
 
 def interleaved_medians(jobs: Sequence[Sequence[tuple[str, Callable[..., Any], Args]]],
                         rounds: int, seconds: float) -> dict[str, list[float]]:
-    """Per-call times of every job in each round; groups are rotated round by round.
+    """Per-call times of every job in each round.
 
-    ``jobs`` is a list of groups (one per system) of ``(key, fn, args)``; a group's jobs run
-    back to back.
+    ``jobs`` is a list of groups (one per system) of ``(key, fn, args)``. A round runs every
+    group's first job, then every group's second job, and so on. The first two groups (the
+    reference and the system compared with it) run back to back, in an order alternated round
+    by round; the others follow in an order rotated round by round. So each round's ratio of
+    the first two compares batches timed moments apart.
     """
     sizes = {key: batch_size(fn, args, seconds) for group in jobs for key, fn, args in group}
     samples: dict[str, list[float]] = {key: [] for key in sizes}
+    depth = max((len(group) for group in jobs), default=0)
     for index in range(rounds):
-        shift = index % max(1, len(jobs))
+        head, rest = list(jobs[:2]), list(jobs[2:])
+        if index % 2:
+            head.reverse()
+        shift = index % max(1, len(rest))
+        order = [*head, *rest[shift:], *rest[:shift]]
         gc.collect()
-        for group in [*jobs[shift:], *jobs[:shift]]:
-            for key, fn, args in group:
-                samples[key].append(time_batch(fn, args, sizes[key]))
+        for position in range(depth):
+            for group in order:
+                if position < len(group):
+                    key, fn, args = group[position]
+                    samples[key].append(time_batch(fn, args, sizes[key]))
     return samples
 
 

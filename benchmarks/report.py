@@ -70,12 +70,27 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator
 
 
+def paired_ratio(numerator: SystemResult, denominator: SystemResult) -> float | None:
+    """Gradient time of one system over another's: the median over rounds of the ratio of
+    their batches in the same round (rounds time the systems moments apart), or, without
+    per-round samples, the ratio of the medians.
+
+    A shared machine drifts between faster and slower states during a run; a ratio of two
+    separately taken medians can pair one system's fast state with the other's slow one,
+    while each round's ratio compares batches run under the same state.
+    """
+    ours, theirs = numerator.grad_samples, denominator.grad_samples
+    if ours and len(ours) == len(theirs) and all(theirs):
+        return statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+    return _ratio(numerator.grad_s, denominator.grad_s)
+
+
 def ratio_to_hand(workload: WorkloadResult, system: str) -> float | None:
     """Gradient time of ``system`` over the hand-written gradient's (None if either failed)."""
     found, hand = workload.results.get(system), workload.results.get(HAND)
     if found is None or hand is None or not found.ok or not hand.ok:
         return None
-    return _ratio(found.grad_s, hand.grad_s)
+    return paired_ratio(found, hand)
 
 
 def memory_ratio(workload: WorkloadResult, system: str) -> float | None:
@@ -172,7 +187,7 @@ def target_vs_autograd(workloads: Sequence[WorkloadResult], factor: float = 5.0)
         if not ours.ok or theirs is None or not theirs.ok:
             failed.append(workload.name)
             continue
-        speedups[workload.name] = (theirs.grad_s or 0.0) / (ours.grad_s or math.inf)
+        speedups[workload.name] = paired_ratio(theirs, ours) or 0.0
     if not speedups:
         return Target(goal, "FAIL", "-", f"no small workload measured; failed on "
                       f"{', '.join(failed)}")
@@ -194,8 +209,7 @@ def target_vs_eager_peers(workloads: Sequence[WorkloadResult],
         for peer in peers:
             theirs = workload.results.get(peer)
             if theirs is not None and theirs.ok:
-                speedups[f"{workload.name} vs {peer}"] = (theirs.grad_s or 0.0) / (
-                    ours.grad_s or math.inf)
+                speedups[f"{workload.name} vs {peer}"] = paired_ratio(theirs, ours) or 0.0
     if not speedups:
         return Target(goal, "n/a", "-", "torch and jax not installed (optional peers)")
     worst = min(speedups, key=lambda name: speedups[name])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.harness import SystemResult, WorkloadResult
-from benchmarks.report import target_vs_autograd, target_vs_eager_peers
+from benchmarks.harness import SystemResult, WorkloadResult, interleaved_medians
+from benchmarks.report import paired_ratio, target_vs_autograd, target_vs_eager_peers
 
 
 def workload(name: str, small: bool, **grad_s: float) -> WorkloadResult:
@@ -34,3 +34,33 @@ def test_autograd_target_needs_five_times() -> None:
     assert target_vs_autograd(runs).verdict == "FAIL"
     runs = [workload("a", True, autodiff=1e-5, autograd=6e-5)]
     assert target_vs_autograd(runs).verdict == "PASS"
+
+
+def test_ratios_pair_the_batches_of_one_round() -> None:
+    """A machine that is fast in some rounds and slow in others: each round's ratio is 1.1,
+    while the separately taken medians pair the hand-written gradient's fast rounds with
+    autodiff's slow ones."""
+    hand = [1.0, 1.0, 1.0, 2.0, 2.0]
+    ours = [1.1, 2.2, 2.2, 2.2, 2.2]
+    pair = SystemResult("autodiff", grad_s=2.2, grad_samples=ours)
+    reference = SystemResult("handwritten", grad_s=1.0, grad_samples=hand)
+    assert paired_ratio(pair, reference) == pytest.approx(1.1)
+    assert paired_ratio(SystemResult("a", grad_s=3.0), SystemResult("b", grad_s=2.0)) == 1.5
+
+
+def test_reference_and_compared_system_run_back_to_back() -> None:
+    ran: list[str] = []
+
+    def job(name: str) -> tuple[str, object, tuple]:
+        return name, lambda: ran.append(name), ()
+
+    groups = [[job(f"{system}/grad"), job(f"{system}/forward")]
+              for system in ("hand", "autodiff", "autograd", "torch")]
+    samples = interleaved_medians(groups, rounds=4, seconds=0.0)
+    assert all(len(times) == 4 for times in samples.values())
+    timed = [name for index, name in enumerate(ran) if index >= 16]  # after batch sizing
+    rounds = [timed[index:index + 8] for index in range(0, len(timed), 8)]
+    heads = [round_[:2] for round_ in rounds]
+    assert heads == [["hand/grad", "autodiff/grad"], ["autodiff/grad", "hand/grad"]] * 2
+    assert all(name.endswith("/forward") for round_ in rounds for name in round_[4:])
+    assert [round_[2] for round_ in rounds] == ["autograd/grad", "torch/grad"] * 2
