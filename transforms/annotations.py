@@ -25,6 +25,7 @@ class Anno(Enum):
     PARTIAL_SCALE = "on `m = p * b`, p a power of b: (scale, p, b or None), see idioms.py"
     STOP_GRADIENT = "on an assignment whose value provably gets a zero adjoint (shifts.py)"
     ONES_FACTOR = "on `m = w * x`, w all ones (np.ones, np.ones_like): w, see idioms.py"
+    PRODUCT_RULE = "on `m = s * x`, s = f(x) a unary ufunc: (s, x, f's Operation), see idioms.py"
 
 
 @dataclass(frozen=True, slots=True)

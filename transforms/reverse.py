@@ -447,10 +447,22 @@ class GradientBuilder(ControlFlow, Emission):
         ones = getanno(statement, Anno.ONES_FACTOR)
         if ones is not None:  # `w * x` with w all ones (idioms.py): x's partial is g itself
             partials = [(arg, nodes.drop_factor(call, ones)) for arg, call in partials]
+        product = getanno(statement, Anno.PRODUCT_RULE)
+        if product is not None:  # `s * x` with s = f(x) (idioms.py): x's total derivative
+            partials = [(arg, self.product_partial(call, *product)) for arg, call in partials]
         adjoints = []
         for arg, call in partials:
             adjoints.extend(self.contribute_to(arg, call, statement))
         return adjoints
+
+    def product_partial(self, call: gast.expr, s: str, x: str, inner: Operation) -> gast.expr:
+        """``g * s`` -> ``g * (s + x * f'(x))`` for ``m = s * x`` with ``s = f(x)``: f's rule
+        applied to ``x`` as its adjoint (rules of unary ufuncs are linear in it)."""
+        rule = inner.entry.rule_for(0)
+        values = [nodes.name(x), nodes.name(s), nodes.name(x)]
+        derivative = self.inlined(rule, values, inner) or nodes.call(
+            self.rule_reference(rule), self.rule_arguments(rule, values), [])
+        return nodes.substitute(call, {s: nodes.binop(nodes.name(s), gast.Add(), derivative)})
 
     def check_keywords(self, statement, operation) -> None:
         for keyword in operation.keywords:

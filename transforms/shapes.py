@@ -139,9 +139,9 @@ def _elementwise_operands(resolution: Resolution, statement: gast.Assign,
     operation = resolution.of(statement)
     if operation.kind is Kind.COPY:
         return list(operation.args)
-    if operation.kind is not Kind.PRIMITIVE or not ctx.rules.is_elementwise(operation.callee) \
-            or operation.keywords:
-        return None
+    if operation.kind not in (Kind.PRIMITIVE, Kind.NONDIFFERENTIABLE) \
+            or not ctx.rules.is_elementwise(operation.callee) or operation.keywords:
+        return None  # (a ufunc whose value gets no adjoint still keeps its operands' shape)
     operands = []
     for arg in operation.args:
         if isinstance(arg, gast.Constant) and isinstance(arg.value, (int, float)):

@@ -328,3 +328,72 @@ def test_ones_gradients_match_finite_differences(rng, f, shape, calls):
         result = gradient(x)
     np.testing.assert_allclose(result, numerical_gradient(f, [x], 0), rtol=1e-6, atol=1e-7)
     assert autodiff.value_and_grad(f)(x)[0] == f(x)
+
+
+# ---- a value times a unary ufunc of it ----------------------------------------------------------
+
+def sine_times(x):
+    return np.sum(WEIGHTS * (np.sin(x) * x))
+
+
+def entropy(x):
+    p = np.exp(x) / np.sum(np.exp(x))
+    return -np.sum(p * np.log(p))
+
+
+def swish_like(x):
+    return np.sum(WEIGHTS * (x * np.tanh(x)))
+
+
+FUNCTION_PRODUCTS = [sine_times, entropy, swish_like]
+
+
+def factor_reused(x):
+    s = np.sin(x)
+    return np.sum(s * x + WEIGHTS * s)
+
+
+def binary_function(x):
+    return np.sum(WEIGHTS * (np.maximum(x, 0.5) * x))
+
+
+def other_operand(x):
+    return np.sum(np.sin(x) * (WEIGHTS * x))
+
+
+def rebound_in_a_loop(x):
+    total = 0.0
+    for _ in range(2):
+        s = np.cos(x)
+        x = x * WEIGHTS
+        total = total + np.sum(s * x)
+    return total
+
+
+FUNCTION_PRODUCTS_KEPT = [factor_reused, binary_function, other_operand, rebound_in_a_loop]
+
+
+@pytest.mark.parametrize("f", FUNCTION_PRODUCTS, ids=lambda f: f.__name__)
+def test_function_products_contribute_once(f):
+    backward = gradient_source(inspect.getsource(f)).split("---- backward ----")[1]
+    assert re.search(r"\* \(_\w+ \+ \w+ [*/] ", backward), backward  # g * (s + x * f'(x))
+
+
+@pytest.mark.parametrize("f", FUNCTION_PRODUCTS_KEPT, ids=lambda f: f.__name__)
+def test_other_products_keep_the_product_rule(f):
+    backward = gradient_source(inspect.getsource(f)).split("---- backward ----")[1]
+    assert re.search(r"\* \(_\w+ \+ \w+ [*/] ", backward) is None, backward
+
+
+@pytest.mark.parametrize("f", [*FUNCTION_PRODUCTS, *FUNCTION_PRODUCTS_KEPT],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3, 4)])
+@pytest.mark.parametrize("calls", [1, 3])
+def test_function_product_gradients_match_finite_differences(rng, f, shape, calls):
+    x = rng.uniform(0.2, 1.5, shape)
+    gradient = autodiff.grad(f)
+    for _ in range(calls):
+        result = gradient(x)
+    np.testing.assert_allclose(result, numerical_gradient(f, [x], 0), rtol=1e-6, atol=1e-7)
+    _, directional = autodiff.jvp(f, x, x)  # forward mode keeps the product rule
+    np.testing.assert_allclose(directional, np.sum(result * x), rtol=1e-9)
