@@ -61,7 +61,7 @@ class Config:
     def for_mode(cls, quick: bool) -> Config:
         if quick:
             return cls(quick=True, rounds=5, batch_seconds=0.003, compile_repeats=3,
-                       scaling_rounds=3, elementwise_sizes=(10, 10**3, 10**5, 10**7),
+                       scaling_rounds=3, elementwise_sizes=(10, 10**3, 10**5, 10**6),
                        rnn_steps=(10, 100, 1000), call_timeout_s=15.0)
         return cls(quick=False, rounds=21, batch_seconds=0.02, compile_repeats=7,
                    scaling_rounds=7, elementwise_sizes=tuple(10**k for k in range(1, 8)),
