@@ -11,9 +11,12 @@ accumulations can be done in place (``inplace.py``).
 
 from __future__ import annotations
 
+import copy
+
 import gast
 
 from . import nodes
+from .annotations import Anno, getanno, setanno
 
 
 def propagate_copies(function: gast.FunctionDef, adjoints: set[str]) -> int:
@@ -167,3 +170,42 @@ def _copy_repeats(value: gast.expr, seen: set[str]) -> int:
             else:
                 added += _copy_repeats(element, seen)
     return added
+
+
+def substitute_constant_seeds(function: gast.FunctionDef) -> int:
+    """Replace the reads of an output seed that is a number (``d_sum7 = 1.0``: specialized code,
+    which no caller passes a sensitivity) by that number, and drop the seed; returns how many.
+    Folding can then merge it with the literals of the products that read it
+    (``1.0 / q * d * 2.0`` -> ``2.0 / q * d``)."""
+    stores, _ = _occurrences(function)
+    substituted = 0
+    for block in nodes.statement_blocks(function):
+        for statement in list(block):
+            if not (getanno(statement, Anno.SEED) and isinstance(statement, gast.Assign)
+                    and isinstance(statement.value, gast.Constant)
+                    and isinstance(statement.targets[0], gast.Name)):
+                continue
+            name = statement.targets[0].id
+            if stores.get(name) != 1 or len(block) == 1:
+                continue
+            block.remove(statement)
+            _Substitute(name, statement.value).visit(function)
+            substituted += 1
+    return substituted
+
+
+class _Substitute(gast.NodeTransformer):
+    def __init__(self, name: str, value: gast.Constant) -> None:
+        self.name, self.value = name, value
+
+    def generic_visit(self, node: gast.AST) -> gast.AST:
+        node = super().generic_visit(node)
+        small = getanno(node, Anno.BROADCAST)  # `np.full(shape, g)` keeps g for its folding
+        if small is not None:
+            setanno(node, Anno.BROADCAST, self.visit(copy.copy(small)))
+        return node
+
+    def visit_Name(self, node: gast.Name) -> gast.expr:
+        if node.id == self.name and isinstance(node.ctx, gast.Load):
+            return gast.copy_location(nodes.constant(self.value.value), node)
+        return node

@@ -21,7 +21,9 @@ operation. This pass rewrites, to a fixed point:
 - *scaled copies*: an adjoint ``t = E`` (a product) read only by ``r = t * c`` (``c`` literals
   and negations) becomes ``r = E * c`` at ``t``'s place, folded (``d_mul5 = -dy / a`` then
   ``dr = d_mul5 * 0.5`` -> ``dr = dy / a * -0.5``), when ``r`` is assigned nowhere else and
-  nothing in between sees it. Every adjoint name keeps holding exactly its adjoint.
+  nothing in between sees it; likewise ``r = t * d * c`` with ``t`` its first factor, when
+  ``d`` is not rebound in between (``t = 1.0 / q`` -> ``r = 2.0 / q * d``). Every adjoint
+  name keeps holding exactly its adjoint.
 
 Every rewrite is accepted only if it lowers the number of operations (``_cost``), or keeps it
 and removes a statement. Only statements assigning adjoints are rewritten, so the forward
@@ -482,11 +484,32 @@ def _hoist_factors(function: gast.FunctionDef, adjoints: set[str],
     return changed
 
 
+def _names(node: gast.expr) -> set[str]:
+    return {part.id for part in _walk(node) if isinstance(part, gast.Name)}
+
+
+def _substitute_first(product: gast.expr, name: str, value: gast.expr) -> gast.expr | None:
+    """``product`` with the leftmost leaf of its spine, the name ``name``, replaced by
+    ``value``, itself a product, so that the two spines join: ``t * d * 2.0`` with
+    ``t = 1.0 / q`` gives ``1.0 / q * d * 2.0``. None if that leaf is not ``name``."""
+    if isinstance(product, gast.Name):
+        return copy.deepcopy(value) if product.id == name else None
+    if isinstance(product, gast.UnaryOp) and isinstance(product.op, gast.USub):
+        inner = _substitute_first(product.operand, name, value)
+        return None if inner is None else gast.UnaryOp(op=product.op, operand=inner)
+    if isinstance(product, gast.BinOp) and isinstance(product.op, (gast.Mult, gast.Div)):
+        left = _substitute_first(product.left, name, value)
+        return None if left is None else gast.BinOp(left=left, op=product.op,
+                                                    right=product.right)
+    return None
+
+
 def _merge_scaled_copy(block: list[gast.stmt], index: int, adjoints: set[str],
                        stores: dict[str, int], loads: dict[str, int]) -> bool:
-    """``t = E`` (a product) then ``r = t * c`` (literals and signs only), ``t`` read nowhere
-    else and ``r`` assigned nowhere else and not seen in between: ``r = E * c`` at ``t``'s
-    place, when that saves operations. True if done (the second statement is removed)."""
+    """``t = E`` (a product) then ``r = t * c`` (literals and signs, or more factors after
+    ``t``: ``r = t * d * c``), ``t`` read nowhere else and ``r`` assigned nowhere else and not
+    seen in between: ``r = E * c`` at ``t``'s place, when that saves operations (``d`` must not
+    be rebound in between). True if done (the second statement is removed)."""
     definition = block[index]
     source = _assigned(definition)
     if source not in adjoints or stores.get(source) != 1 or loads.get(source) != 1 \
@@ -507,19 +530,27 @@ def _merge_scaled_copy(block: list[gast.stmt], index: int, adjoints: set[str],
                    for statement in block[index + 1:position]):
         return False
     found = _product(reader.value)
-    factors = [factor for divides, factor in found.factors if not divides]
-    if len(found.factors) != 1 or not factors or not isinstance(factors[0], gast.Name) \
-            or factors[0].id != source:
+    if not found.factors or found.factors[0][0] or not isinstance(found.factors[0][1], gast.Name) \
+            or found.factors[0][1].id != source:
         return False
-    merged = found.constant() if found.literals else (1, False)
-    if merged is None:
-        return False
-    value, divides = merged
-    scale: gast.expr = nodes.constant(value)
-    if found.negative:
-        scale = gast.UnaryOp(op=gast.USub(), operand=scale)
-    scaled = _simplify(gast.BinOp(left=definition.value,
-                                  op=gast.Div() if divides else gast.Mult(), right=scale))
+    if len(found.factors) == 1:
+        merged = found.constant() if found.literals else (1, False)
+        if merged is None:
+            return False
+        value, divides = merged
+        scale: gast.expr = nodes.constant(value)
+        if found.negative:
+            scale = gast.UnaryOp(op=gast.USub(), operand=scale)
+        scaled = _simplify(gast.BinOp(left=definition.value,
+                                      op=gast.Div() if divides else gast.Mult(), right=scale))
+    else:  # `r = t * d * 2.0`: computed at t's place, so d must not change in between
+        moved = _names(reader.value) - {source}
+        if any(moved & _stores(statement) for statement in block[index + 1:position]):
+            return False
+        joined = _substitute_first(reader.value, source, definition.value)
+        if joined is None:
+            return False
+        scaled = _simplify(joined)
     if _cost(scaled) >= _cost(definition.value) + _cost(reader.value):
         return False
     definition.value = scaled

@@ -27,7 +27,7 @@ from .activity import Activity, ActivityResult, assignments, differentiable_inpu
 from .anf import local_names
 from .annotations import Anno, getanno, setanno
 from .control_flow import ControlFlow, Restore
-from .copies import copy_repeated_returns, propagate_copies
+from .copies import copy_repeated_returns, propagate_copies, substitute_constant_seeds
 from .cse import share_common_subexpressions
 from .deadcode import eliminate_dead_code
 from .emission import Emission
@@ -76,6 +76,7 @@ class Reverse(Transformation):
             if builder.drop_value:
                 eliminate_dead_code(function, builder.is_pure)
             propagate_copies(function, set(builder.primal_of) | weights)
+            substitute_constant_seeds(function)
             if function is ctx.tree.body[-1]:  # the one returning gradients (not fwd)
                 copy_repeated_returns(function)
             if ctx.request.shapes:  # only specialized rules broadcast with np.full
@@ -140,8 +141,9 @@ class GradientBuilder(ControlFlow, Emission):
         function = self.ctx.function
         args = _without_defaults(function.args)
         for seed in seeds:
-            args.kwonlyargs.append(nodes.name(seed.targets[0].id))
-            args.kw_defaults.append(nodes.constant(None))
+            if not isinstance(seed.value, gast.Constant):  # a sensitivity may be passed
+                args.kwonlyargs.append(nodes.name(seed.targets[0].id))
+                args.kw_defaults.append(nodes.constant(None))
         marker = nodes.comment(BACKWARD_MARKER)
         setanno(marker, Anno.BACKWARD, True)
         value, keep = ret.value, []
@@ -283,6 +285,8 @@ class GradientBuilder(ControlFlow, Emission):
                 value = gast.IfExp(test=gast.Compare(left=nodes.name(adjoint), ops=[gast.Is()],
                                                      comparators=[nodes.constant(None)]),
                                    body=nodes.constant(1.0), orelse=given)
+                if not self.request.split:  # specialized code: no caller passes a sensitivity
+                    value = nodes.constant(1.0)
             statement = nodes.assign(adjoint, value, like=ret)
             setanno(statement, Anno.SEED, True)
             self.assigned(adjoint)

@@ -124,6 +124,30 @@ CASES = [
         def f(a):
             dm = -a / 0.0 * 2.0
             return dm""", None, id="zero-divisor-left-alone"),
+    pytest.param("""
+        def f(q, d):
+            dm = 1.0 / q
+            dr = dm * d * 2.0
+            return dr""", """
+        def f(q, d):
+            dr = 2.0 / q * d
+            return dr""", id="scaled-copy-with-more-factors"),
+    pytest.param("""
+        def f(q, d, x):
+            dm = 1.0 / q
+            d = x * 3.0
+            dr = dm * d * 2.0
+            return dr""", None, id="scaled-copy-factor-rebound-in-between"),
+    pytest.param("""
+        def f(q, d):
+            dm = 1.0 / q
+            dr = d * dm * 2.0
+            return dr""", None, id="scaled-copy-not-the-first-factor"),
+    pytest.param("""
+        def f(g, q, d):
+            dm = g / q
+            dr = dm * d * 2.0
+            return dr""", None, id="scaled-copy-with-nothing-to-merge"),
 ]
 
 
