@@ -57,12 +57,15 @@ def share_common_subexpressions(function: gast.FunctionDef,
     introduced: list[str] = []
     for block, start in _backward_blocks(function):
         index = start
+        facts: dict[int, tuple[set, set[str]]] = {}
         while index < len(block):
-            name = _share_at(block, index, fresh)
+            name = _share_at(block, index, fresh, facts)
             if name is None:
                 index += 1
-            elif name:
-                introduced.append(name)
+            else:
+                facts.clear()  # statements changed
+                if name:
+                    introduced.append(name)
     return introduced
 
 
@@ -79,9 +82,11 @@ def _backward_blocks(function: gast.FunctionDef) -> list[tuple[list[gast.stmt], 
     return [(body, start), *nested]
 
 
-def _share_at(block: list[gast.stmt], index: int, fresh: Callable[[str], str]) -> str | None:
+def _share_at(block: list[gast.stmt], index: int, fresh: Callable[[str], str],
+              facts: dict[int, tuple[set, set[str]]]) -> str | None:
     """Share one expression of ``block[index]`` with the statements after it: the new name
-    ('' when the statement's own target is reused), or None if nothing is shared."""
+    ('' when the statement's own target is reused), or None if nothing is shared. ``facts``
+    caches each statement's expression keys and stored names."""
     statement = block[index]
     if not isinstance(statement, gast.Assign) or len(statement.targets) != 1 \
             or not isinstance(statement.targets[0], gast.Name):
@@ -92,7 +97,8 @@ def _share_at(block: list[gast.stmt], index: int, fresh: Callable[[str], str]) -
         read = _names(expression)
         if target in read:
             continue  # the statement itself changes the expression's value
-        users = _users(block[index + 1:], gast.dump(expression), read | {target} if whole else read)
+        users = _users(block[index + 1:], _key(expression), read | {target} if whole else read,
+                       facts)
         if not users:
             continue
         if whole:
@@ -135,32 +141,56 @@ def _names(node: gast.expr) -> set[str]:
     return {child.id for child in gast.walk(node) if isinstance(child, gast.Name)}
 
 
-def _users(rest: list[gast.stmt], key: str, read: set[str]) -> list[gast.stmt]:
-    """The statements of ``rest`` that compute the expression dumped as ``key`` (outside
-    conditional expressions), up to the first statement that is not a simple assignment or
-    that rebinds one of the ``read`` names."""
+def _users(rest: list[gast.stmt], key: tuple, read: set[str],
+           facts: dict[int, tuple[set, set[str]]]) -> list[gast.stmt]:
+    """The statements of ``rest`` that compute the expression of ``key`` (outside conditional
+    expressions), up to the first statement that is not a simple assignment or that rebinds
+    one of the ``read`` names."""
     users = []
     for statement in rest:
         if not isinstance(statement, _SIMPLE):
             break
-        if isinstance(statement, gast.Assign) and any(
-                gast.dump(node) == key for node in _candidates(statement.value)):
+        known = facts.get(id(statement))
+        if known is None:
+            known = facts[id(statement)] = _facts(statement)
+        keys, stored = known
+        if key in keys:
             users.append(statement)
-        targets = statement.targets if isinstance(statement, (gast.Assign, gast.Delete)) \
-            else [getattr(statement, "target", statement)]
-        if any(isinstance(node, gast.Name) and node.id in read
-               and not isinstance(node.ctx, gast.Load)
-               for target in targets for node in gast.walk(target)):
+        if stored & read:
             break
     return users
 
 
+def _facts(statement: gast.stmt) -> tuple[set, set[str]]:
+    """The keys of the expressions an assignment computes, and the names the statement
+    stores (or deletes)."""
+    keys = {_key(node) for node in _candidates(statement.value)} \
+        if isinstance(statement, gast.Assign) else set()
+    targets = statement.targets if isinstance(statement, (gast.Assign, gast.Delete)) \
+        else [getattr(statement, "target", statement)]
+    stored = {node.id for target in targets for node in gast.walk(target)
+              if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load)}
+    return keys, stored
+
+
+def _key(node: gast.expr) -> tuple:
+    """A structural key of a pure expression (equal keys: the same computation)."""
+    if isinstance(node, gast.BinOp):
+        return type(node.op), _key(node.left), _key(node.right)
+    if isinstance(node, gast.UnaryOp):
+        return type(node.op), _key(node.operand)
+    if isinstance(node, gast.Name):
+        return ("name", node.id)
+    return ("number", repr(node.value))  # repr: 0.0 and -0.0 differ
+
+
 def _replace(value: gast.expr, expression: gast.expr, name: str) -> gast.expr:
-    key = gast.dump(expression)
+    key = _key(expression)
 
     class Replace(gast.NodeTransformer):
         def visit(self, node):  # type: ignore[override]
-            if isinstance(node, gast.expr) and gast.dump(node) == key:
+            if isinstance(node, (gast.BinOp, gast.UnaryOp)) and _pure(node) \
+                    and _key(node) == key:
                 return nodes.name(name)
             if isinstance(node, _CONDITIONAL):
                 return node

@@ -63,6 +63,8 @@ def test_shared_expressions(body, expected):
     "x = [a / b for b in c]; y = a / b * 2.0",          # a comprehension's own name
     "x = a / b * 2.0; y = [a / b * i for i in c]",
     "x = a / b * 2.0; y = f(a) / b",                    # not the same expression
+    "x = a * 0.0 + c; y = a * -0.0 + c",                # signed zeros differ
+    "x = a * 2 + c; y = a * 2.0 + c",                   # an int is not a float
     "x = np.exp(a) * 2.0; y = np.exp(a) * c",           # calls are not shared
     "x = a / b * 2.0\n    for i in c:\n        y = a / b * i",  # another block
 ])
