@@ -209,13 +209,19 @@ def _mark_powers(function: gast.FunctionDef, uses: DefUse) -> int:
     """``p = b * b; m = p * b`` is ``b**3``: ``p`` gets no adjoint, and ``m``'s partial for
     ``b`` (``g * p``) is scaled by 3; likewise ``p = c * b`` or ``p = -b``, then ``m = p * b``
     (``c * b**2``): scaled by 2."""
+    return _mark_pairs(function, uses, _power, Anno.PARTIAL_SCALE)
+
+
+def _mark_pairs(function: gast.FunctionDef, uses: DefUse, find, key: Anno) -> int:
+    """For each two adjacent statements ``find(first, second, uses)`` accepts: the first gets
+    ``Anno.STOP_GRADIENT`` and the second ``key``, with what ``find`` returned."""
     marked = 0
     for block in nodes.statement_blocks(function):
         for index in range(1, len(block)):
-            power = _power(block[index - 1], block[index], uses)
-            if power is not None:
+            found = find(block[index - 1], block[index], uses)
+            if found is not None:
                 setanno(block[index - 1], Anno.STOP_GRADIENT, True)
-                setanno(block[index], Anno.PARTIAL_SCALE, power)
+                setanno(block[index], key, found)
                 marked += 1
     return marked
 
@@ -255,15 +261,7 @@ def _power(definition: gast.stmt, product: gast.stmt,
 def _mark_function_products(function: gast.FunctionDef, uses: DefUse) -> int:
     """``s = f(x); m = s * x`` (or ``x * s``), adjacent, f a unary ufunc with a rule and ``s``
     read by nothing else: ``s`` gets no adjoint and ``m`` differentiates as ``x * f(x)``."""
-    marked = 0
-    for block in nodes.statement_blocks(function):
-        for index in range(1, len(block)):
-            found = _function_product(block[index - 1], block[index], uses)
-            if found is not None:
-                setanno(block[index - 1], Anno.STOP_GRADIENT, True)
-                setanno(block[index], Anno.PRODUCT_RULE, found)
-                marked += 1
-    return marked
+    return _mark_pairs(function, uses, _function_product, Anno.PRODUCT_RULE)
 
 
 _MARKS = (Anno.STOP_GRADIENT, Anno.PARTIAL_SCALE, Anno.DIFFERENTIATE_AS, Anno.ONES_FACTOR,

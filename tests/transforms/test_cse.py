@@ -90,11 +90,10 @@ def quotient(x, y):
     return np.sum(np.sin(x) / (1.0 + y * y))
 
 
-def newton(a, y):
-    for _ in range(4):
-        residual = y * y * y + y - a
-        y = y - 0.5 * residual / (3.0 * y * y + 1.0)
-    return np.sum(y * y)
+def damped_in_a_loop(x, y):
+    for _ in range(3):
+        x = x - 0.5 * np.tanh(x) / (1.0 + y * y)
+    return np.sum(x * y)
 
 
 def repeated_operand(x, y):
@@ -102,7 +101,8 @@ def repeated_operand(x, y):
     return np.sum(q * x / y + np.cos(q))
 
 
-@pytest.mark.parametrize("f", [quotient, newton, repeated_operand], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [quotient, damped_in_a_loop, repeated_operand],
+                         ids=lambda f: f.__name__)
 @pytest.mark.parametrize("shape", [(3,), (2, 3)])
 @pytest.mark.parametrize("calls", [1, 3])  # generic, then shape-specialized code
 def test_gradients_match_finite_differences(rng, f, shape, calls):
