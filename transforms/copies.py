@@ -177,6 +177,9 @@ def substitute_constant_seeds(function: gast.FunctionDef) -> int:
     which no caller passes a sensitivity) by that number, and drop the seed; returns how many.
     Folding can then merge it with the literals of the products that read it
     (``1.0 / q * d * 2.0`` -> ``2.0 / q * d``)."""
+    if not any(getanno(statement, Anno.SEED) and isinstance(statement, gast.Assign)
+               and isinstance(statement.value, gast.Constant) for statement in function.body):
+        return 0  # (seeds are top-level statements)
     stores, _ = _occurrences(function)
     substituted = 0
     for block in nodes.statement_blocks(function):

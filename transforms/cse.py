@@ -92,6 +92,14 @@ def _share_at(block: list[gast.stmt], index: int, fresh: Callable[[str], str],
             or not isinstance(statement.targets[0], gast.Name):
         return None
     target = statement.targets[0].id
+    keys = _known(statement, facts)[0]
+    later: set = set()
+    for other in block[index + 1:]:
+        if not isinstance(other, _SIMPLE):
+            break
+        later |= _known(other, facts)[0]
+    if not keys & later:
+        return None  # (cheap test first: most statements share nothing)
     for expression in _candidates(statement.value):
         whole = expression is statement.value
         read = _names(expression)
@@ -150,15 +158,19 @@ def _users(rest: list[gast.stmt], key: tuple, read: set[str],
     for statement in rest:
         if not isinstance(statement, _SIMPLE):
             break
-        known = facts.get(id(statement))
-        if known is None:
-            known = facts[id(statement)] = _facts(statement)
-        keys, stored = known
+        keys, stored = _known(statement, facts)
         if key in keys:
             users.append(statement)
         if stored & read:
             break
     return users
+
+
+def _known(statement: gast.stmt, facts: dict[int, tuple[set, set[str]]]) -> tuple[set, set[str]]:
+    known = facts.get(id(statement))
+    if known is None:
+        known = facts[id(statement)] = _facts(statement)
+    return known
 
 
 def _facts(statement: gast.stmt) -> tuple[set, set[str]]:
