@@ -176,22 +176,18 @@ def substitute_constant_seeds(function: gast.FunctionDef) -> int:
     """Replace the reads of an output seed that is a number (``d_sum7 = 1.0``: specialized code,
     which no caller passes a sensitivity) by that number, and drop the seed; returns how many.
     Folding can then merge it with the literals of the products that read it
-    (``1.0 / q * d * 2.0`` -> ``2.0 / q * d``)."""
-    if not any(getanno(statement, Anno.SEED) and isinstance(statement, gast.Assign)
-               and isinstance(statement.value, gast.Constant) for statement in function.body):
-        return 0  # (seeds are top-level statements)
+    (``1.0 / q * d * 2.0`` -> ``2.0 / q * d``). Seeds are top-level statements."""
+    seeds = [statement for statement in function.body if getanno(statement, Anno.SEED)
+             and isinstance(statement, gast.Assign) and isinstance(statement.value, gast.Constant)
+             and isinstance(statement.targets[0], gast.Name)]
+    if not seeds:
+        return 0
     stores, _ = _occurrences(function)
     substituted = 0
-    for block in nodes.statement_blocks(function):
-        for statement in list(block):
-            if not (getanno(statement, Anno.SEED) and isinstance(statement, gast.Assign)
-                    and isinstance(statement.value, gast.Constant)
-                    and isinstance(statement.targets[0], gast.Name)):
-                continue
-            name = statement.targets[0].id
-            if stores.get(name) != 1 or len(block) == 1:
-                continue
-            block.remove(statement)
+    for statement in seeds:
+        name = statement.targets[0].id
+        if stores.get(name) == 1:
+            function.body.remove(statement)
             _Substitute(name, statement.value).visit(function)
             substituted += 1
     return substituted

@@ -24,6 +24,7 @@ import gast
 
 from . import nodes
 from .annotations import Anno, getanno
+from .naming import names_in
 
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Delete, gast.Expr)  # Expr: a comment
 # parts of these may not be evaluated, or see names of their own: never searched
@@ -102,7 +103,7 @@ def _share_at(block: list[gast.stmt], index: int, fresh: Callable[[str], str],
         return None  # (cheap test first: most statements share nothing)
     for expression in _candidates(statement.value):
         whole = expression is statement.value
-        read = _names(expression)
+        read = names_in(expression)
         if target in read:
             continue  # the statement itself changes the expression's value
         users = _users(block[index + 1:], _key(expression), read | {target} if whole else read,
@@ -128,7 +129,7 @@ def _candidates(value: gast.expr) -> list[gast.expr]:
     pending = [value]
     while pending:
         node = pending.pop(0)
-        if isinstance(node, (gast.BinOp, gast.UnaryOp)) and _pure(node) and _names(node):
+        if isinstance(node, (gast.BinOp, gast.UnaryOp)) and _pure(node) and names_in(node):
             found.append(node)
         if not isinstance(node, _CONDITIONAL):
             pending.extend(child for child in gast.iter_child_nodes(node)
@@ -143,10 +144,6 @@ def _pure(node: gast.expr) -> bool:
         return _pure(node.operand)
     return isinstance(node, gast.Name) or (
         isinstance(node, gast.Constant) and type(node.value) in (int, float))
-
-
-def _names(node: gast.expr) -> set[str]:
-    return {child.id for child in gast.walk(node) if isinstance(child, gast.Name)}
 
 
 def _users(rest: list[gast.stmt], key: tuple, read: set[str],

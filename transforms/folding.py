@@ -41,6 +41,7 @@ import gast
 
 from . import nodes
 from .annotations import Anno, getanno
+from .naming import names_in
 
 _NUMBER = (int, float)
 
@@ -484,10 +485,6 @@ def _hoist_factors(function: gast.FunctionDef, adjoints: set[str],
     return changed
 
 
-def _names(node: gast.expr) -> set[str]:
-    return {part.id for part in _walk(node) if isinstance(part, gast.Name)}
-
-
 def _substitute_first(product: gast.expr, name: str, value: gast.expr) -> gast.expr | None:
     """``product`` with the leftmost leaf of its spine, the name ``name``, replaced by
     ``value``, itself a product, so that the two spines join: ``t * d * 2.0`` with
@@ -544,7 +541,7 @@ def _merge_scaled_copy(block: list[gast.stmt], index: int, adjoints: set[str],
         scaled = _simplify(gast.BinOp(left=definition.value,
                                       op=gast.Div() if divides else gast.Mult(), right=scale))
     else:  # `r = t * d * 2.0`: computed at t's place, so d must not change in between
-        moved = _names(reader.value) - {source}
+        moved = names_in(reader.value) - {source}
         if any(moved & _stores(statement) for statement in block[index + 1:position]):
             return False
         joined = _substitute_first(reader.value, source, definition.value)

@@ -280,12 +280,15 @@ class GradientBuilder(ControlFlow, Emission):
             adjoint = self.adjoint_name(leaf)
             value = nodes.call(nodes.dotted(helper), [nodes.name(leaf), nodes.name(adjoint)])
             if helper == "_rt.seed" and self.shapes.concrete.get(leaf) == ():
-                # a proven scalar output: the default sensitivity is 1.0, no call needed
-                given = nodes.name(adjoint) if self.drop_value else value
-                value = gast.IfExp(test=gast.Compare(left=nodes.name(adjoint), ops=[gast.Is()],
-                                                     comparators=[nodes.constant(None)]),
-                                   body=nodes.constant(1.0), orelse=given)
-                if not self.request.split:  # specialized code: no caller passes a sensitivity
+                # a proven scalar output (specialized code): the default sensitivity is 1.0,
+                # and the joint function's only caller, the fast path, never passes another
+                if self.request.split:
+                    given = nodes.name(adjoint) if self.drop_value else value
+                    value = gast.IfExp(test=gast.Compare(left=nodes.name(adjoint),
+                                                         ops=[gast.Is()],
+                                                         comparators=[nodes.constant(None)]),
+                                       body=nodes.constant(1.0), orelse=given)
+                else:
                     value = nodes.constant(1.0)
             statement = nodes.assign(adjoint, value, like=ret)
             setanno(statement, Anno.SEED, True)
