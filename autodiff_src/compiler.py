@@ -23,7 +23,7 @@ from .loader import LoadSpec, load
 from .runtime import registry
 from .runtime.custom import CustomUnit, custom_vjp
 from .runtime.operators import BINARY_OPERATORS, UNARY_OPERATORS
-from .transforms import pipeline_for
+from .transforms import nodes, pipeline_for
 from .transforms.check import CheckSyntax
 from .transforms.codegen import emit
 from .transforms.guards import ABSENT, NameGuard
@@ -153,7 +153,7 @@ def _unused_positions(rule: Any) -> frozenset[int]:
         return frozenset()
     if not isinstance(tree, gast.FunctionDef) or tree.args.vararg is not None:
         return frozenset()
-    read = {node.id for statement in tree.body for node in gast.walk(statement)
+    read = {node.id for statement in tree.body for node in nodes.walk(statement)
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
     return frozenset(position for position, arg in enumerate(tree.args.args)
                      if arg.id not in read)
@@ -171,7 +171,7 @@ def _inline_rule(rule: Any) -> InlineRule | None:
             or args.vararg or args.kwarg or args.kwonlyargs or args.defaults:
         return None
     if any(isinstance(node, (gast.Lambda, gast.ListComp, gast.GeneratorExp, gast.IfExp,
-                             gast.NamedExpr, gast.Starred)) for node in gast.walk(body[0])):
+                             gast.NamedExpr, gast.Starred)) for node in nodes.walk(body[0])):
         return None
     params = tuple(arg.id for arg in args.args)
     qualifier = _Qualify(params, sys.modules[rule.__module__])

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
+from . import nodes
 from .activity import stored_names
 
 Sites = frozenset  # of sites; a site is a path: (allocation,) or (allocation, part, ...)
@@ -258,7 +259,7 @@ def _scan(name: str, statements: list[gast.stmt]) -> str:
 
 def _reads(name: str, node: gast.AST) -> bool:
     return any(isinstance(sub, gast.Name) and sub.id == name and isinstance(sub.ctx, gast.Load)
-               for sub in gast.walk(node))
+               for sub in nodes.walk(node))
 
 
 def _merge(first: State, second: State) -> State:

@@ -31,7 +31,7 @@ def local_names(function: gast.FunctionDef) -> set[str]:
     """Parameters and every name the function assigns."""
     found = {arg.id for arg in function.args.args + function.args.kwonlyargs
              + function.args.posonlyargs}
-    for node in gast.walk(function):
+    for node in nodes.walk(function):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
             found.add(node.id)
     return found

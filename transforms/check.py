@@ -9,6 +9,7 @@ from __future__ import annotations
 import gast
 
 from ..errors import Loc, UnsupportedSyntaxError
+from . import nodes
 from .passmanager import Analysis, PassContext
 
 # node class -> (what it is, what to write instead)
@@ -65,7 +66,7 @@ def first_violation(tree: gast.FunctionDef) -> tuple[gast.AST, str] | None:
     if found is not None:
         return found
     for statement in tree.body:
-        for node in gast.walk(statement):
+        for node in nodes.walk(statement):
             message = _message(node)
             if message is not None:
                 return node, message
@@ -73,7 +74,7 @@ def first_violation(tree: gast.FunctionDef) -> tuple[gast.AST, str] | None:
 
 
 def _nested_violation(ctx: PassContext) -> tuple[gast.AST, str] | None:
-    for node in gast.walk(ctx.function):
+    for node in nodes.walk(ctx.function):
         if isinstance(node, gast.FunctionDef) and node is not ctx.function \
                 and node.name not in ctx.source.nested:
             return node, ("a nested function that uses variables of the enclosing function (or "
@@ -107,7 +108,7 @@ def _message(node: gast.AST) -> str | None:
         return _assignment_message(node)
     if isinstance(node, gast.While) and any(
             isinstance(part, (gast.ListComp, gast.GeneratorExp, gast.DictComp))
-            for part in gast.walk(node.test)):
+            for part in nodes.walk(node.test)):
         return ("a comprehension in a while condition is not supported; compute it in the "
                 "loop body into a name and test the name")
     if isinstance(node, (gast.For, gast.While)) and node.orelse:
@@ -133,7 +134,7 @@ def _assignment_message(node: gast.AST) -> str | None:
                 return ("assignment into a nested element (x[i][j] = v) is not supported; "
                         "index once, as x[i, j] = v")
             continue
-        for part in gast.walk(target):
+        for part in nodes.walk(target):
             if isinstance(part, gast.Subscript):
                 return ("assignment into an element inside a tuple target is not supported; "
                         "assign the element in its own statement")

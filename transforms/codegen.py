@@ -36,7 +36,6 @@ def emit(module: gast.Module) -> Emitted:
     for function in module.body:
         function.body = _with_comments(function.body, origins)
     tree = gast.gast_to_ast(module)
-    ast.fix_missing_locations(tree)
     lines = [_TUPLE_TARGET.sub(r"\1\2 = ", line) for line in ast.unparse(tree).splitlines()]
     source_lines: list[str] = []
     table: list[Origin | None] = []

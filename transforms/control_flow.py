@@ -120,7 +120,7 @@ class ControlFlow:
     def loop_reads(self, loop: gast.stmt) -> set[str]:
         """Operand keys read in differentiable positions anywhere in ``loop``."""
         keys = set()
-        for statement in gast.walk(loop):
+        for statement in nodes.walk(loop):
             if isinstance(statement, gast.Assign) and self.activity.is_active(statement):
                 for expr in differentiable_inputs(self.resolution.of(statement)):
                     key = operand_key(expr, self.locals)
@@ -131,7 +131,7 @@ class ControlFlow:
     def loop_weight_accumulators(self, loop: gast.stmt) -> set[str]:
         """Accumulators of weights that callees inside ``loop`` return adjoints for."""
         names = set()
-        for statement in gast.walk(loop):
+        for statement in nodes.walk(loop):
             call = self.calls.get(id(statement)) if isinstance(statement, gast.Assign) else None
             if call is not None:
                 names.update(self.weight_adjoint_name(w) for w in call[1].weight_ids)
@@ -187,13 +187,13 @@ class ControlFlow:
         key = self.primal_of.get(adjoint)
         if key is None or key not in self.locals or self.fresh:
             return True  # in a loop a name lives on into the next (reversed) iteration
-        inside = {id(node) for node in gast.walk(statement)}
+        inside = {id(node) for node in nodes.walk(statement)}
         args = self.ctx.function.args
         if key in {arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs}:
             return True
         return any(isinstance(node, gast.Name) and node.id == key
                    and isinstance(node.ctx, gast.Store) and id(node) not in inside
-                   for node in gast.walk(self.ctx.function))
+                   for node in nodes.walk(self.ctx.function))
 
     def backward_loop(self, loop: gast.For | gast.While) -> list[Any]:
         invariants = self.loop_invariant_adjoints(loop)
@@ -218,9 +218,9 @@ class ControlFlow:
         if trips is not None and self.fresh:  # nested: the trip count comes off the tape
             replay_nodes.append(nodes.assign(trips, _pop(self.tape), like=loop))
         replay_nodes.append(node)
-        assigned = {name for statement in gast.walk(loop) if isinstance(statement, gast.Assign)
+        assigned = {name for statement in nodes.walk(loop) if isinstance(statement, gast.Assign)
                     for name in stored_names(statement)}
-        active = any(self.activity.is_active(s) for s in gast.walk(loop)
+        active = any(self.activity.is_active(s) for s in nodes.walk(loop)
                      if isinstance(s, gast.Assign))
         self.replays[id(loop)] = _Replay(loop, replay_nodes, active, assigned, trips)
         return replay_nodes
@@ -233,7 +233,7 @@ class ControlFlow:
         self.fresh.append(set())
         self.entries.append(set())
         self.backward_block(loop.body)
-        assigned = {self.adjoint_name(name) for statement in gast.walk(loop)
+        assigned = {self.adjoint_name(name) for statement in nodes.walk(loop)
                     if isinstance(statement, gast.Assign) for name in stored_names(statement)}
         # read before being assigned, or carried to the previous iteration
         entry = self.entries[-1] | (self.defined & assigned)
@@ -242,7 +242,7 @@ class ControlFlow:
 
     def loop_invariant_adjoints(self, loop: gast.stmt) -> set[str]:
         """Adjoints of values read in the loop but defined outside it: they accumulate."""
-        assigned = {name for statement in gast.walk(loop) if isinstance(statement, gast.Assign)
+        assigned = {name for statement in nodes.walk(loop) if isinstance(statement, gast.Assign)
                     for name in stored_names(statement)}
         result = self.loop_weight_accumulators(loop)
         for key in self.loop_reads(loop):
@@ -254,7 +254,7 @@ class ControlFlow:
         """Name every loop's trip counter up front: dry runs roll the namer back, so names
         made inside them could be handed out twice."""
         for statement in statements:
-            for node in gast.walk(statement):
+            for node in nodes.walk(statement):
                 if isinstance(node, gast.While) or (isinstance(node, gast.For)
                                                     and _has_exit_test(node)):
                     self.trip_names[id(node)] = self.ctx.namer.temp("trips")
@@ -328,20 +328,20 @@ class ControlFlow:
         """Recompute cheap loop values in the backward loops instead of taping them."""
         function = self.ctx.function
         stores: dict[str, int] = {}
-        for node in gast.walk(function):
+        for node in nodes.walk(function):
             if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
                 stores[node.id] = stores.get(node.id, 0) + 1
         single = {name for name, count in stores.items() if count == 1}
-        in_loops = {node.id for loop in gast.walk(function) if isinstance(loop, (gast.For,
+        in_loops = {node.id for loop in nodes.walk(function) if isinstance(loop, (gast.For,
                                                                                  gast.While))
-                    for node in gast.walk(loop) if isinstance(node, gast.Name)
+                    for node in nodes.walk(loop) if isinstance(node, gast.Name)
                     and isinstance(node.ctx, gast.Store)}
         done: set[str] = set()
         for replay in self.replays.values():
             if replay.pruned:
                 continue
-            inside = {id(node) for node in gast.walk(replay.loop)}
-            outside = {node.id for node in gast.walk(function) if isinstance(node, gast.Name)
+            inside = {id(node) for node in nodes.walk(replay.loop)}
+            outside = {node.id for node in nodes.walk(function) if isinstance(node, gast.Name)
                        and isinstance(node.ctx, gast.Load) and id(node) not in inside}
             backward_loop = replay.nodes[-1]
             done |= rematerialize(replay.loop.body, backward_loop.body, needed - done, single,
@@ -369,7 +369,7 @@ class ControlFlow:
                 result.extend(self.forward_loop(statement, depth))
             else:
                 result.append(statement)
-            self.assigned_so_far.update(node.id for node in gast.walk(statement)
+            self.assigned_so_far.update(node.id for node in nodes.walk(statement)
                                         if isinstance(node, gast.Name)
                                         and isinstance(node.ctx, gast.Store))
         return result
@@ -446,7 +446,7 @@ def _without_markers(statements: list[Any]) -> list[gast.AST]:
 
 
 def _loads(trees: list[gast.AST]) -> set[str]:
-    return {node.id for tree in trees for node in gast.walk(tree)
+    return {node.id for tree in trees for node in nodes.walk(tree)
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
 
 
@@ -456,13 +456,13 @@ def _shape_only(trees: list[gast.AST]) -> set[str]:
     elsewhere: set[str] = set()
     for tree in trees:
         targets = set()
-        for node in gast.walk(tree):
+        for node in nodes.walk(tree):
             if isinstance(node, gast.Call) and len(node.args) == 2 \
                     and gast.unparse(node.func).strip() == "_rt.unbroadcast_to" \
                     and isinstance(node.args[1], gast.Name):
                 targets.add(id(node.args[1]))
                 as_target.add(node.args[1].id)
-        for node in gast.walk(tree):
+        for node in nodes.walk(tree):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
                     and id(node) not in targets:
                 elsewhere.add(node.id)

@@ -119,19 +119,19 @@ class _Rename(gast.NodeTransformer):
 
 
 def _reads(statement: gast.stmt, name: str) -> int:
-    return sum(1 for node in gast.walk(statement) if isinstance(node, gast.Name)
+    return sum(1 for node in nodes.walk(statement) if isinstance(node, gast.Name)
                and node.id == name and isinstance(node.ctx, gast.Load))
 
 
 def _stores(statement: gast.stmt) -> set[str]:
-    return {node.id for node in gast.walk(statement) if isinstance(node, gast.Name)
+    return {node.id for node in nodes.walk(statement) if isinstance(node, gast.Name)
             and isinstance(node.ctx, (gast.Store, gast.Del))}
 
 
 def _occurrences(function: gast.FunctionDef) -> tuple[dict[str, int], dict[str, int]]:
     stores: dict[str, int] = {}
     loads: dict[str, int] = {}
-    for node in gast.walk(function):
+    for node in nodes.walk(function):
         if isinstance(node, gast.Name):
             counts = loads if isinstance(node.ctx, gast.Load) else stores
             counts[node.id] = counts.get(node.id, 0) + 1  # parameters count as stores
@@ -151,7 +151,7 @@ def copy_repeated_returns(function: gast.FunctionDef) -> int:
         return (None, (g, g.copy()))
     """
     added = 0
-    for node in gast.walk(function):
+    for node in nodes.walk(function):
         if isinstance(node, gast.Return) and node.value is not None:
             seen: set[str] = set()
             added += _copy_repeats(node.value, seen)

@@ -132,7 +132,7 @@ def _candidates(value: gast.expr) -> list[gast.expr]:
         if isinstance(node, (gast.BinOp, gast.UnaryOp)) and _pure(node) and names_in(node):
             found.append(node)
         if not isinstance(node, _CONDITIONAL):
-            pending.extend(child for child in gast.iter_child_nodes(node)
+            pending.extend(child for child in nodes.children(node)
                            if isinstance(child, gast.expr))
     return found
 
@@ -177,7 +177,7 @@ def _facts(statement: gast.stmt) -> tuple[set, set[str]]:
         if isinstance(statement, gast.Assign) else set()
     targets = statement.targets if isinstance(statement, (gast.Assign, gast.Delete)) \
         else [getattr(statement, "target", statement)]
-    stored = {node.id for target in targets for node in gast.walk(target)
+    stored = {node.id for target in targets for node in nodes.walk(target)
               if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load)}
     return keys, stored
 

@@ -52,12 +52,12 @@ def eliminate_dead_code(function: gast.FunctionDef,
 
 def _loads(tree: gast.AST) -> dict[str, int]:
     found: dict[str, int] = {}
-    for node in gast.walk(tree):
+    for node in nodes.walk(tree):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             found[node.id] = found.get(node.id, 0) + 1
     return found
 
 
 def _stored(statement: gast.Assign) -> set[str]:
-    return {node.id for target in statement.targets for node in gast.walk(target)
+    return {node.id for target in statement.targets for node in nodes.walk(target)
             if isinstance(node, gast.Name)}

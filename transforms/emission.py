@@ -44,7 +44,7 @@ class Emission:
             targets = stored_names(statement)
             for name in targets:
                 definitions.setdefault(name, []).append(operation)
-            for node in gast.walk(statement.value):
+            for node in nodes.walk(statement.value):
                 if isinstance(node, gast.Name):
                     uses.setdefault(node.id, []).append((operation, targets))
         found = set(definitions) | params  # the greatest fixed point: loops copy into each other
@@ -128,7 +128,7 @@ class Emission:
         several, ``v = g`` is computed once (unless ``g`` is a name or a number, which the
         readers take directly). Returns how many were folded."""
         reads: dict[str, int] = {}
-        for node in gast.walk(function):
+        for node in nodes.walk(function):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
                 reads[node.id] = reads.get(node.id, 0) + 1
         folded = 0
@@ -164,13 +164,13 @@ class Emission:
         """The ``count`` statements of ``rest`` reading ``name``, when each is an elementwise
         assignment whose shape does not depend on ``name``'s and nothing before the last one
         rebinds ``name`` or an input of ``small``; else None."""
-        inputs = {node.id for node in gast.walk(small) if isinstance(node, gast.Name)}
+        inputs = {node.id for node in nodes.walk(small) if isinstance(node, gast.Name)}
         readers: list[gast.stmt] = []
         for reader in rest:
             if len(readers) == count or not isinstance(reader, (gast.Assign, gast.AugAssign)):
                 break
             targets = reader.targets if isinstance(reader, gast.Assign) else [reader.target]
-            if any(isinstance(node, gast.Name) and node.id == name for node in gast.walk(reader.value)):
+            if any(isinstance(node, gast.Name) and node.id == name for node in nodes.walk(reader.value)):
                 if len(targets) != 1 or not isinstance(targets[0], gast.Name) \
                         or targets[0].id == name or not _elementwise_expression(reader.value):
                     return None
@@ -182,7 +182,7 @@ class Emission:
                 readers.append(reader)
             if len(readers) < count and any(
                     isinstance(node, gast.Name) and node.id in inputs | {name}
-                    and not isinstance(node.ctx, gast.Load) for node in gast.walk(reader)):
+                    and not isinstance(node.ctx, gast.Load) for node in nodes.walk(reader)):
                 return None
         return readers if count and len(readers) == count else None
 
@@ -424,7 +424,7 @@ def _full_template(mean: bool, shape: tuple[int, ...], axes: tuple[int, ...] = (
 def _elementwise_expression(expr: gast.expr) -> bool:
     """Arithmetic, comparisons and ``_np.<name>(...)`` calls over names and numbers, with no
     shape facts attached to a part (those would not survive replacing an operand)."""
-    for node in gast.walk(expr):
+    for node in nodes.walk(expr):
         if getanno(node, Anno.SHAPE_CLASS) is not None or getanno(node, Anno.BROADCAST) \
                 is not None:
             return False

@@ -278,7 +278,7 @@ def _fold_sum(node: gast.BinOp) -> gast.expr:
 
 def _cost(node: gast.expr) -> int:
     """How many operations evaluating ``node`` performs (a negative literal is free)."""
-    return sum(1 for part in _walk(node) if _operation(part))
+    return sum(1 for part in nodes.walk(node) if _operation(part))
 
 
 def _operation(node: gast.AST) -> bool:
@@ -320,7 +320,7 @@ def _foldable(node: gast.expr) -> bool:
     """Cheap test: a negation of a non-literal, or two literal factors, somewhere in ``node``
     (nothing to fold otherwise)."""
     literals = 0
-    for part in _walk(node):
+    for part in nodes.walk(node):
         if isinstance(part, gast.UnaryOp) and isinstance(part.op, gast.USub) \
                 and not _is_number(part.operand):
             return True
@@ -337,7 +337,7 @@ def _scaled(node: gast.expr) -> bool:
     return any((isinstance(part, gast.UnaryOp) and isinstance(part.op, gast.USub))
                or (isinstance(part, gast.BinOp) and isinstance(part.op, (gast.Mult, gast.Div))
                    and (_is_number(part.left) or _is_number(part.right)))
-               for part in _walk(node))
+               for part in nodes.walk(node))
 
 
 def _is_negative_number(node: gast.expr) -> bool:
@@ -345,27 +345,11 @@ def _is_negative_number(node: gast.expr) -> bool:
         and _is_number(node.operand)
 
 
-def _walk(node: gast.AST) -> list[gast.AST]:
-    """The nodes of ``node`` (like ``gast.walk``, without its generator overhead)."""
-    found = []
-    stack = [node]
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                stack.extend(item for item in value if isinstance(item, gast.AST))
-            elif isinstance(value, gast.AST):
-                stack.append(value)
-    return found
-
-
 def _counts(function: gast.FunctionDef) -> tuple[dict[str, int], dict[str, int]]:
     """How often each name is stored (parameters and ``del`` included) and read."""
     stores: dict[str, int] = {}
     loads: dict[str, int] = {}
-    for node in _walk(function):
+    for node in nodes.walk(function):
         if isinstance(node, gast.Name):
             counts = loads if isinstance(node.ctx, gast.Load) else stores
             counts[node.id] = counts.get(node.id, 0) + 1
@@ -373,12 +357,12 @@ def _counts(function: gast.FunctionDef) -> tuple[dict[str, int], dict[str, int]]
 
 
 def _reads(node: gast.AST, name: str) -> int:
-    return sum(1 for part in _walk(node) if isinstance(part, gast.Name)
+    return sum(1 for part in nodes.walk(node) if isinstance(part, gast.Name)
                and part.id == name and isinstance(part.ctx, gast.Load))
 
 
 def _stores(node: gast.AST) -> set[str]:
-    return {part.id for part in _walk(node) if isinstance(part, gast.Name)
+    return {part.id for part in nodes.walk(node) if isinstance(part, gast.Name)
             and not isinstance(part.ctx, gast.Load)}
 
 
@@ -430,7 +414,7 @@ def _forward_at(block: list[gast.stmt], index: int, name: str, value: gast.Unary
         if uses:
             if not isinstance(statement, gast.Assign) or _reads(statement.value, name) != uses \
                     or any(_annotated(part) and _reads(part, name)
-                           for part in _walk(statement.value)):
+                           for part in nodes.walk(statement.value)):
                 return False
             readers.append(statement)
             found += uses
@@ -469,7 +453,7 @@ def _passed_negated(expr: gast.expr, name: str) -> bool:
         isinstance(arg, gast.UnaryOp) and isinstance(arg.op, gast.USub)
         and isinstance(arg.operand, gast.Name) and arg.operand.id == name
         for arg in [*node.args, *(keyword.value for keyword in node.keywords)])
-        for node in _walk(expr))
+        for node in nodes.walk(expr))
 
 
 def _hoist_factors(function: gast.FunctionDef, adjoints: set[str],

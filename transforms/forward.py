@@ -75,7 +75,7 @@ class _TangentBuilder:
             args.kw_defaults.append(None)
         tangent_params = tuple(self.tangent(param) for param in self.ctx.request.wrt)
         output_varied = any(isinstance(node, gast.Name) and node.id in self.activity.varied
-                            for node in gast.walk(ret.value))
+                            for node in nodes.walk(ret.value))
         self.ctx.summary = GradientSummary(tangent_params, isinstance(ret.value, gast.Tuple), (),
                                            tuple(self.ctx.guards), output_varied)
         return nodes.function_def(self.generated_name(), args,

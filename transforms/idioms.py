@@ -202,7 +202,7 @@ def _same_sign_in_one_sum(maximum: gast.stmt, tail: gast.stmt, uses: DefUse,
     low, high = sorted((block.index(maximum), block.index(tail)))
     return not any(isinstance(node, gast.Name) and node.id == z
                    and isinstance(node.ctx, gast.Store)
-                   for statement in block[low:high + 1] for node in gast.walk(statement))
+                   for statement in block[low:high + 1] for node in nodes.walk(statement))
 
 
 def _mark_powers(function: gast.FunctionDef, uses: DefUse) -> int:

@@ -109,8 +109,8 @@ def _owned(function: gast.FunctionDef, candidates: set[str]) -> set[str]:
     owned = set(candidates) - {arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs}
     returned = {id(node) for block in nodes.statement_blocks(function) for statement in block
                 if isinstance(statement, gast.Return) for node in _returned_items(statement.value)}
-    for parent in gast.walk(function):  # one pass: each name is judged from its parent
-        for node in gast.iter_child_nodes(parent):
+    for parent in nodes.walk(function):  # one pass: each name is judged from its parent
+        for node in nodes.children(parent):
             if not isinstance(node, gast.Name) or node.id not in owned:
                 continue
             if isinstance(node.ctx, gast.Store):

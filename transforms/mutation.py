@@ -14,6 +14,7 @@ import inspect
 import gast
 
 from ..errors import Loc, UnsupportedSyntaxError
+from . import nodes
 from .activity import Activity, stored_names
 from .aliasing import AliasFlow, Ref, Write, aliases_of, may_read_later
 from .anf import local_names
@@ -83,7 +84,7 @@ class _Checker:
 
     def _reaches_varied(self, statement: gast.stmt, value: gast.BinOp) -> bool:
         return any(isinstance(node, gast.Name) and node.id in self.varied
-                   for node in gast.walk(value)) or any(
+                   for node in nodes.walk(value)) or any(
             name in self.varied for name in stored_names(statement))
 
     # ---- in-place calls ----------------------------------------------------------------------
@@ -120,7 +121,7 @@ class _Checker:
         if isinstance(call.func, gast.Attribute):
             values.append(call.func.value)
         return any(isinstance(node, gast.Name) and node.id in self.varied
-                   for value in values for node in gast.walk(value))
+                   for value in values for node in nodes.walk(value))
 
     # ---- views and aliases -------------------------------------------------------------------
     def static_callee(self, func: gast.expr) -> object:

@@ -12,11 +12,13 @@ from collections.abc import Iterable
 
 import gast
 
+from . import nodes
+
 
 def names_in(tree: gast.AST) -> set[str]:
     """Every identifier a tree mentions (names, parameters, function names)."""
     found: set[str] = set()
-    for node in gast.walk(tree):
+    for node in nodes.walk(tree):
         if isinstance(node, gast.Name):
             found.add(node.id)
         elif isinstance(node, gast.FunctionDef):

@@ -183,7 +183,7 @@ class _Comprehensions(gast.NodeTransformer):
             gast.Dict(keys=[], values=[]), like)
         renames: dict[str, str] = {}
         for generator in node.generators:
-            for target in gast.walk(generator.target):
+            for target in nodes.walk(generator.target):
                 if isinstance(target, gast.Name):
                     renames[target.id] = self.ctx.namer.temp(target.id.strip("_") or "v")
         parts = [self.visit(_renamed(part, renames)) for part in parts]
@@ -210,7 +210,7 @@ class _Comprehensions(gast.NodeTransformer):
 
 def _renamed(expr: gast.AST, renames: dict[str, str]) -> gast.AST:
     expr = copy.deepcopy(expr)
-    for node in gast.walk(expr):
+    for node in nodes.walk(expr):
         if isinstance(node, gast.Name) and node.id in renames:
             node.id = renames[node.id]
     return expr

@@ -17,6 +17,7 @@ from typing import Any
 import gast
 
 from ..errors import Loc, UnsupportedSyntaxError
+from . import nodes
 from .annotations import Anno, Origin, setanno
 
 
@@ -63,7 +64,7 @@ def _nested_functions(function: types.FunctionType,
     codes = {(const.co_name, const.co_firstlineno): const for const in function.__code__.co_consts
              if isinstance(const, types.CodeType)}
     nested = {}
-    for statement in gast.walk(tree):
+    for statement in nodes.walk(tree):
         if not isinstance(statement, gast.FunctionDef) or statement is tree:
             continue
         first_line = statement.lineno + len(statement.decorator_list)
@@ -114,7 +115,7 @@ def _parse_lambda(function: types.FunctionType) -> gast.FunctionDef:
         raise SourceUnavailableError(f"cannot parse {code.co_filename}: {error}") from error
     params = list(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
     candidates = [
-        node for node in gast.walk(module)
+        node for node in nodes.walk(module)
         if isinstance(node, gast.Lambda) and node.lineno == code.co_firstlineno
         and [arg.id for arg in node.args.args + node.args.kwonlyargs] == params
     ]
@@ -149,7 +150,7 @@ def _by_column(candidates: list[gast.Lambda], code: types.CodeType) -> list[gast
 
 
 def _shift(tree: gast.AST, lines: int, columns: int) -> None:
-    for node in gast.walk(tree):
+    for node in nodes.walk(tree):
         if hasattr(node, "lineno") and node.lineno is not None:
             node.lineno += lines
             if getattr(node, "end_lineno", None) is not None:
@@ -161,7 +162,7 @@ def _shift(tree: gast.AST, lines: int, columns: int) -> None:
 
 
 def _annotate_origins(tree: gast.FunctionDef, filename: str) -> None:
-    for node in gast.walk(tree):
+    for node in nodes.walk(tree):
         if isinstance(node, gast.stmt) and node is not tree:
             setanno(node, Anno.ORIGIN, Origin(filename, node.lineno, node.col_offset,
                                              _statement_text(filename, node)))

@@ -38,18 +38,18 @@ def release_dead_values(function: gast.FunctionDef, candidates: set[str]) -> int
     body = function.body
     last_read: dict[str, int] = {}
     for index, statement in enumerate(body):
-        for node in gast.walk(statement):
+        for node in nodes.walk(statement):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
                 last_read[node.id] = index
             elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
                 last_read[node.target.id] = index  # `dx += e` reads dx
-    returned = {node.id for node in gast.walk(body[-1]) if isinstance(node, gast.Name)} \
+    returned = {node.id for node in nodes.walk(body[-1]) if isinstance(node, gast.Name)} \
         if isinstance(body[-1], gast.Return) else set(last_read)
     bound_at: dict[str, int] = {}
     for index, statement in enumerate(body):
         if isinstance(statement, gast.Assign):
             for target in statement.targets:
-                for node in gast.walk(target):
+                for node in nodes.walk(target):
                     if isinstance(node, gast.Name):
                         bound_at.setdefault(node.id, index)
     released: dict[int, list[str]] = {}

@@ -92,14 +92,14 @@ def _candidate(statement: gast.stmt, needed: set[str], single: set[str],
 
 
 def _operands(value: gast.expr) -> set[str]:
-    return {node.id for node in gast.walk(value) if isinstance(node, gast.Name)}
+    return {node.id for node in nodes.walk(value) if isinstance(node, gast.Name)}
 
 
 def _top_level_assignments(forward: list[gast.stmt]) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, statement in enumerate(forward):
         if isinstance(statement, gast.Assign):
-            for node in gast.walk(statement.targets[0]):
+            for node in nodes.walk(statement.targets[0]):
                 if isinstance(node, gast.Name):
                     found.setdefault(node.id, index)
     return found
@@ -109,7 +109,7 @@ def _nested_assignments(forward: list[gast.stmt]) -> set[str]:
     """Names assigned inside the loop's nested blocks (or more than once at the top)."""
     counts: dict[str, int] = {}
     for statement in forward:
-        for node in gast.walk(statement):
+        for node in nodes.walk(statement):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
                 counts[node.id] = counts.get(node.id, 0) + 1
     top = _top_level_assignments(forward)
@@ -120,7 +120,7 @@ def _first_read(backward: list[Any], name: str) -> int | None:
     for index, statement in enumerate(backward):
         if not isinstance(statement, gast.AST):
             continue
-        if any(isinstance(node, gast.Name) and node.id == name for node in gast.walk(statement)):
+        if any(isinstance(node, gast.Name) and node.id == name for node in nodes.walk(statement)):
             return index
     return None
 

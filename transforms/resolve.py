@@ -79,7 +79,7 @@ class Resolve(Analysis):
     def run(self, ctx: PassContext) -> Resolution:
         resolver = _Resolver(ctx)
         operations = {}
-        for statement in gast.walk(ctx.function):
+        for statement in nodes.walk(ctx.function):
             if isinstance(statement, gast.Assign):
                 operations[id(statement)] = resolver.operation(statement)
         return Resolution(operations, resolver.weight_names())
@@ -179,7 +179,7 @@ class _Resolver:
         found: dict[str, int] = {}
         if not wanted:
             return found
-        for node in gast.walk(self.ctx.function):
+        for node in nodes.walk(self.ctx.function):
             if not isinstance(getattr(node, "ctx", None), gast.Load):
                 continue
             key = operand_key(node, self.locals)
@@ -216,7 +216,7 @@ class _Resolver:
             return Operation(Kind.COPY, [value])  # np.pi, self.w: a non-local chain
         if isinstance(value, gast.BoolOp):
             return _opaque(value, "`and`/`or`")
-        if any(isinstance(node, gast.Starred) for node in gast.walk(value)):
+        if any(isinstance(node, gast.Starred) for node in nodes.walk(value)):
             return _opaque(value, "star-unpacking (*items)")
         if isinstance(value, (gast.Tuple, gast.List)):
             return Operation(Kind.BUILD, list(value.elts))
@@ -281,7 +281,7 @@ class _Resolver:
 
 
 def _opaque(value: gast.expr, what: str) -> Operation:
-    names = [node for node in gast.walk(value) if isinstance(node, gast.Name)
+    names = [node for node in nodes.walk(value) if isinstance(node, gast.Name)
              and isinstance(node.ctx, gast.Load)]
     return Operation(Kind.OPAQUE, names, display=what)
 

@@ -534,7 +534,7 @@ def _merge_equal_partials(partials: list[tuple[gast.expr, gast.expr]],
 
 def _without_unused_helpers(forward: list[gast.stmt], code: list[gast.AST]) -> list:
     """Drop nested ``def``s the generated code no longer calls (calls go to their fwd_)."""
-    read = {node.id for tree in code for node in gast.walk(tree)
+    read = {node.id for tree in code for node in nodes.walk(tree)
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
     return [s for s in forward if not (isinstance(s, gast.FunctionDef) and s.name not in read)]
 
@@ -577,7 +577,7 @@ def _without_defaults(args: gast.arguments) -> gast.arguments:
 
 
 def _names_in(expr: gast.expr) -> set[str]:
-    return {node.id for node in gast.walk(expr) if isinstance(node, gast.Name)}
+    return {node.id for node in nodes.walk(expr) if isinstance(node, gast.Name)}
 
 
 def _params(args: gast.arguments) -> list[str]:
@@ -588,7 +588,7 @@ def _assigned_at_top(args: gast.arguments, forward: list) -> set[str]:
     names = set(_params(args))
     for statement in forward:
         if isinstance(statement, gast.Assign):
-            names.update(node.id for node in gast.walk(statement.targets[0])
+            names.update(node.id for node in nodes.walk(statement.targets[0])
                          if isinstance(node, gast.Name))
     return names
 
@@ -597,10 +597,10 @@ def _residuals(args: gast.arguments, forward: list, backward: list) -> list[str]
     """Names the backward sweep reads that the forward sweep (or the caller) provides."""
     provided: list[str] = _params(args)
     for statement in forward:
-        for node in gast.walk(statement):
+        for node in nodes.walk(statement):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
                 provided.append(node.id)
-    read = {node.id for statement in backward for node in gast.walk(statement)
+    read = {node.id for statement in backward for node in nodes.walk(statement)
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
     ordered = []
     for name in provided:

@@ -25,6 +25,7 @@ from typing import Any
 
 import gast
 
+from . import nodes
 from .activity import assignments, stored_names
 from .anf import local_names
 from .resolve import Kind, Resolution
@@ -82,11 +83,11 @@ def infer_shapes(function: gast.FunctionDef, resolution: Resolution, rules: Any,
     for arg in args.posonlyargs + args.args + args.kwonlyargs:
         shape = parameter_shapes.get(arg.id)
         env[arg.id] = Array(tuple(shape)) if shape is not None else UNKNOWN
-    loop_targets = [node.target.id for node in gast.walk(function)
+    loop_targets = [node.target.id for node in nodes.walk(function)
                     if isinstance(node, gast.For) and isinstance(node.target, gast.Name)
                     and _is_range(node.iter)]
-    other_targets = {node.id for node in gast.walk(function)
-                     if isinstance(node, gast.For) for node in gast.walk(node.target)
+    other_targets = {node.id for node in nodes.walk(function)
+                     if isinstance(node, gast.For) for node in nodes.walk(node.target)
                      if isinstance(node, gast.Name)} - set(loop_targets)
     inference = _Inference(env, locals_, resolution, rules)
     for name in loop_targets:
@@ -103,7 +104,7 @@ def infer_shapes(function: gast.FunctionDef, resolution: Resolution, rules: Any,
 
 
 def _analysable(function: gast.FunctionDef, resolution: Resolution) -> bool:
-    for node in gast.walk(function):
+    for node in nodes.walk(function):
         if isinstance(node, gast.Expr) and not isinstance(node.value, gast.Constant):
             return False
         if isinstance(node, (gast.Attribute, gast.Subscript)) \

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import gast
 
+from . import nodes
 from .activity import assignments, stored_names
 from .passmanager import Analysis, PassContext
 from .resolve import Kind, Resolution, Resolve
@@ -165,7 +166,7 @@ def _assigned_in_loops(statements: list[gast.stmt]) -> set[str]:
     found: set[str] = set()
     for statement in statements:
         if isinstance(statement, (gast.For, gast.While)):
-            found |= {node.id for node in gast.walk(statement)
+            found |= {node.id for node in nodes.walk(statement)
                       if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store)}
         elif isinstance(statement, gast.If):
             found |= _assigned_in_loops(statement.body) | _assigned_in_loops(statement.orelse)

@@ -56,7 +56,7 @@ class DefUse:
         self.resolution = resolution
         self.statements = assignments(function.body)
         stores: dict[str, int] = {}
-        for node in gast.walk(function):
+        for node in nodes.walk(function):
             if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
                 stores[node.id] = stores.get(node.id, 0) + 1
         self.definition: dict[str, gast.Assign] = {}
@@ -187,7 +187,7 @@ def target_name(statement: gast.stmt | None) -> str | None:
 def _own_nodes(statement: gast.stmt) -> list[gast.AST]:
     """The nodes of ``statement`` outside its nested blocks (a loop's test, not its body)."""
     if isinstance(statement, (gast.If, gast.While)):
-        return list(gast.walk(statement.test))
+        return list(nodes.walk(statement.test))
     if isinstance(statement, gast.For):
-        return list(gast.walk(statement.target)) + list(gast.walk(statement.iter))
-    return list(gast.walk(statement))  # a nested def's reads are uses of the def statement
+        return list(nodes.walk(statement.target)) + list(nodes.walk(statement.iter))
+    return list(nodes.walk(statement))  # a nested def's reads are uses of the def statement

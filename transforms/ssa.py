@@ -74,7 +74,7 @@ class _Renamer:
         if not isinstance(statement, gast.Assign) or isinstance(statement.value, gast.Name):
             return [statement]
         stored = {node.id for node in _stores(statement)}
-        loaded = {node.id for node in gast.walk(statement.value) if isinstance(node, gast.Name)}
+        loaded = {node.id for node in nodes.walk(statement.value) if isinstance(node, gast.Name)}
         if not stored & loaded or any(name.startswith(_UNVERSIONED_PREFIXES) for name in stored):
             return [statement]
         temp = self.ctx.namer.temp(operation_hint(statement.value))
@@ -93,7 +93,7 @@ class _Renamer:
         elif isinstance(statement, (gast.For, gast.While)):
             self.loop(statement, env)
         else:
-            for node in gast.walk(statement):
+            for node in nodes.walk(statement):
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
                     node.id = env.get(node.id, node.id)
             for node in _stores(statement):
@@ -151,8 +151,8 @@ class _Renamer:
 
 def _loads_outside(function: gast.FunctionDef, inner: gast.stmt) -> set[str]:
     """Names read anywhere in ``function`` except inside ``inner``."""
-    excluded = {id(node) for node in gast.walk(inner)}
-    return {node.id for node in gast.walk(function) if isinstance(node, gast.Name)
+    excluded = {id(node) for node in nodes.walk(inner)}
+    return {node.id for node in nodes.walk(function) if isinstance(node, gast.Name)
             and isinstance(node.ctx, gast.Load) and id(node) not in excluded}
 
 
@@ -161,11 +161,11 @@ def _last(branch: list[gast.stmt], statement: gast.If) -> gast.stmt:
 
 
 def _rename_loads(expr: gast.expr, env: dict[str, str]) -> None:
-    for node in gast.walk(expr):
+    for node in nodes.walk(expr):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             node.id = env.get(node.id, node.id)
 
 
 def _stores(statement: gast.stmt) -> list[gast.Name]:
-    return [node for node in gast.walk(statement)
+    return [node for node in nodes.walk(statement)
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store)]

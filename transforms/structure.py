@@ -166,7 +166,7 @@ class _Structurer:
         self.ctx.guards.length(value)
         target = loop.target.id
         if any(isinstance(node, gast.Name) and node.id == target
-               and isinstance(node.ctx, gast.Store) for node in gast.walk(loop)
+               and isinstance(node.ctx, gast.Store) for node in nodes.walk(loop)
                if node is not loop.target):
             return None
         result: list[gast.stmt] = []
@@ -340,7 +340,7 @@ def _has_inner_return(body: list[gast.stmt]) -> bool:
     for position, statement in enumerate(body):
         if isinstance(statement, gast.FunctionDef):
             continue
-        for node in gast.walk(statement):
+        for node in nodes.walk(statement):
             if isinstance(node, gast.Return) and not (node is statement
                                                       and position == len(body) - 1):
                 return True
@@ -348,7 +348,7 @@ def _has_inner_return(body: list[gast.stmt]) -> bool:
 
 
 def _stored_in(statements: list[gast.stmt]) -> set[str]:
-    return {node.id for statement in statements for node in gast.walk(statement)
+    return {node.id for statement in statements for node in nodes.walk(statement)
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store)}
 
 
@@ -363,7 +363,7 @@ def _is_call_to(expr: gast.expr, name: str) -> bool:
 
 def _store(target: gast.expr) -> gast.expr:
     target = copy.deepcopy(target)
-    for node in gast.walk(target):
+    for node in nodes.walk(target):
         if isinstance(node, (gast.Name, gast.Tuple)):
             node.ctx = gast.Store()
     return target
