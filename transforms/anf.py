@@ -9,8 +9,6 @@ operands are atoms. An atom is a name, a constant, an attribute chain of a non-l
 
 from __future__ import annotations
 
-import copy
-
 import gast
 
 from . import nodes
@@ -153,7 +151,7 @@ class _Flattener:
         test = self._condition(value.test)
         branches = []
         for branch in (value.body, value.orelse):
-            assign = nodes.assign(copy.deepcopy(target), branch, like=self.like)
+            assign = nodes.assign(nodes.copy_tree(target), branch, like=self.like)
             branches.append(self.statement(assign))
         self.emitted.append(nodes.copy_location(
             gast.If(test=test, body=branches[0], orelse=branches[1]), self.like))

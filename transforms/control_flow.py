@@ -177,7 +177,7 @@ class ControlFlow:
             self.fresh[-1] = after_body.fresh[-1] & after_else.fresh[-1]
         if not body and not orelse:
             return []
-        test = copy.deepcopy(statement.test)
+        test = nodes.copy_tree(statement.test)
         node = gast.If(test=test, body=body or [gast.Pass()], orelse=orelse)
         return [nodes.copy_location(node, statement)]
 
@@ -267,11 +267,11 @@ class ControlFlow:
             count = nodes.call(nodes.name("range", like=loop), [nodes.name(trips, like=loop)],
                                like=loop)
             return nodes.name("_", store=True, like=loop), count
-        iterable = copy.deepcopy(loop.iter)
+        iterable = nodes.copy_tree(loop.iter)
         if trips is not None:
             iterable = nodes.subscript(iterable, gast.Slice(
                 lower=None, upper=nodes.name(trips, like=loop), step=None), like=loop)
-        target = copy.deepcopy(loop.target)
+        target = nodes.copy_tree(loop.target)
         return target, nodes.call(nodes.name("reversed", like=loop), [iterable], like=loop)
 
     # ---- state snapshots for dry runs and branches -------------------------------------------

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import gast
@@ -340,7 +339,7 @@ class Emission:
         """The rule's arguments, with ``None`` for parameters it never reads (so the values
         are not kept alive, or saved on the tape, for nothing)."""
         unused = self.ctx.rules.unused_arguments(rule)
-        return [nodes.constant(None) if position in unused else copy.deepcopy(value)
+        return [nodes.constant(None) if position in unused else nodes.copy_tree(value)
                 for position, value in enumerate(values)]
 
     def rule_reference(self, rule: Any) -> gast.expr:

@@ -33,7 +33,6 @@ its user statement in its block (the ``# file:line`` comment would go with it).
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass, field
 
@@ -441,7 +440,7 @@ def _substituted(expr: gast.expr, name: str, value: gast.expr) -> gast.expr:
     class Substitute(gast.NodeTransformer):
         def visit_Name(self, node: gast.Name) -> gast.expr:
             if node.id == name and isinstance(node.ctx, gast.Load):
-                return copy.deepcopy(value)
+                return nodes.copy_tree(value)
             return node
 
     return Substitute().visit(_copy(expr))
@@ -474,7 +473,7 @@ def _substitute_first(product: gast.expr, name: str, value: gast.expr) -> gast.e
     ``value``, itself a product, so that the two spines join: ``t * d * 2.0`` with
     ``t = 1.0 / q`` gives ``1.0 / q * d * 2.0``. None if that leaf is not ``name``."""
     if isinstance(product, gast.Name):
-        return copy.deepcopy(value) if product.id == name else None
+        return nodes.copy_tree(value) if product.id == name else None
     if isinstance(product, gast.UnaryOp) and isinstance(product.op, gast.USub):
         inner = _substitute_first(product.operand, name, value)
         return None if inner is None else gast.UnaryOp(op=product.op, operand=inner)

@@ -9,7 +9,6 @@ mode: branches and loops keep their structure and tangents are updated alongside
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import gast
@@ -125,7 +124,7 @@ class _TangentBuilder:
             targets = nodes.tuple_([nodes.name(self.tangent(n), store=True) for n in names],
                                    store=True)
             value = source if source is not None else nodes.call(
-                nodes.dotted("_rt.zeros_like"), [copy.deepcopy(operation.args[0])])
+                nodes.dotted("_rt.zeros_like"), [nodes.copy_tree(operation.args[0])])
             return [nodes.assign(targets, value, like=statement)]
         contributions = self.contributions(statement, operation)
         target = self.tangent(names[0])
@@ -148,7 +147,7 @@ class _TangentBuilder:
             if not any(self.tangent_of(arg) is not None for arg in operation.args):
                 return []
             items = [self.tangent_of(arg) or nodes.call(nodes.dotted("_rt.zeros_like"),
-                                                        [copy.deepcopy(arg)])
+                                                        [nodes.copy_tree(arg)])
                      for arg in operation.args]
             build = nodes.list_ if isinstance(statement.value, gast.List) else nodes.tuple_
             return [build(items)]
@@ -181,8 +180,8 @@ class _TangentBuilder:
                                                dict(zip(inline.params, values, strict=True))))
             else:
                 result.append(nodes.call(self.rule_reference(rule),
-                                         [copy.deepcopy(v) for v in values],
-                                         copy.deepcopy(operation.keywords)))
+                                         [nodes.copy_tree(v) for v in values],
+                                         nodes.copy_tree(operation.keywords)))
         for keyword in operation.keywords:
             if self.tangent_of(keyword.value) is not None:
                 raise UnsupportedSyntaxError(
@@ -204,7 +203,7 @@ class _TangentBuilder:
         found = self.tangent_of(value)
         if found is not None:
             return found
-        return nodes.call(nodes.dotted("_rt.zeros_like"), [copy.deepcopy(value)])
+        return nodes.call(nodes.dotted("_rt.zeros_like"), [nodes.copy_tree(value)])
 
     # ---- calls to user functions -------------------------------------------------------------
     def user_call(self, statement: gast.Assign, operation: Operation) -> list[gast.stmt]:

@@ -187,13 +187,7 @@ def slice_as_value(index: Any) -> Any:
 def substitute(expression: Any, values: dict[str, Any]) -> Any:
     """A copy of ``expression`` with the names in ``values`` replaced by copies of their
     expressions (used to inline one-expression rules)."""
-    class Substitute(gast.NodeTransformer):
-        def visit_Name(self, node: gast.Name) -> Any:
-            if node.id in values and isinstance(node.ctx, gast.Load):
-                return copy.deepcopy(values[node.id])
-            return node
-
-    return _Fold().visit(Substitute().visit(copy.deepcopy(expression)))
+    return _fold(_copy(expression, {}, values))
 
 
 def drop_factor(expression: Any, factor: str) -> Any:
@@ -208,31 +202,69 @@ def drop_factor(expression: Any, factor: str) -> Any:
                         return kept
             return node
 
-    return Drop().visit(copy.deepcopy(expression))
+    return Drop().visit(copy_tree(expression))
 
 
 _FOLDABLE = {gast.Add: lambda a, b: a + b, gast.Sub: lambda a, b: a - b,
              gast.Mult: lambda a, b: a * b}
 
 
-class _Fold(gast.NodeTransformer):
-    """Fold arithmetic on numeric constants (``2 - 1`` -> ``1``) and ``x ** 1`` -> ``x``."""
-
-    def visit_BinOp(self, node: gast.BinOp) -> Any:
-        self.generic_visit(node)
-        left, right = node.left, node.right
-        numbers = (int, float)
-        if isinstance(left, gast.Constant) and isinstance(right, gast.Constant) \
-                and type(node.op) in _FOLDABLE and isinstance(left.value, numbers) \
-                and isinstance(right.value, numbers) and not isinstance(left.value, bool) \
-                and not isinstance(right.value, bool):
-            return copy_location(gast.Constant(value=_FOLDABLE[type(node.op)](left.value,
-                                                                              right.value),
-                                               kind=None), node)
-        if isinstance(node.op, gast.Pow) and isinstance(right, gast.Constant) \
-                and right.value == 1 and not isinstance(right.value, bool):
-            return left
+def _fold(node: Any) -> Any:
+    """Fold arithmetic on numeric constants (``2 - 1`` -> ``1``) and ``x ** 1`` -> ``x``,
+    children first, changing ``node`` in place; returns the node that replaces it."""
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            value[:] = [_fold(item) if isinstance(item, _AST) else item for item in value]
+        elif isinstance(value, _AST):
+            setattr(node, field, _fold(value))
+    if not isinstance(node, gast.BinOp):
         return node
+    left, right = node.left, node.right
+    if _is_number(left) and _is_number(right) and type(node.op) in _FOLDABLE:
+        return copy_location(gast.Constant(value=_FOLDABLE[type(node.op)](left.value,
+                                                                          right.value),
+                                           kind=None), node)
+    if isinstance(node.op, gast.Pow) and isinstance(right, gast.Constant) \
+            and right.value == 1 and not isinstance(right.value, bool):
+        return left
+    return node
+
+
+def _is_number(node: Any) -> bool:
+    return isinstance(node, gast.Constant) and isinstance(node.value, (int, float)) \
+        and not isinstance(node.value, bool)
+
+
+_ATOMIC = frozenset({int, float, complex, str, bytes, bool, type(None)})
+
+
+def copy_tree(tree: Any) -> Any:
+    """A deep copy of ``tree`` (a node or a list of nodes), as ``copy.deepcopy`` makes it,
+    annotations included, but several times faster: it copies node dictionaries directly."""
+    return _copy(tree, {}, None)
+
+
+def _copy(value: Any, memo: dict[int, Any], replace: dict[str, Any] | None) -> Any:
+    cls = value.__class__
+    if cls in _ATOMIC:
+        return value
+    if cls is list:
+        return [_copy(item, memo, replace) for item in value]
+    if not isinstance(value, _AST):
+        return copy.deepcopy(value, memo)  # an annotation's value
+    if replace is not None and cls is gast.Name and value.id in replace \
+            and isinstance(value.ctx, gast.Load):
+        return _copy(replace[value.id], {}, None)  # a fresh copy for every read
+    found = memo.get(id(value))
+    if found is not None:
+        return found
+    new = cls.__new__(cls)
+    memo[id(value)] = new
+    copied = new.__dict__
+    for key, item in value.__dict__.items():
+        copied[key] = item if item.__class__ in _ATOMIC else _copy(item, memo, replace)
+    return new
 
 
 def statement_blocks(function: Any) -> list[list[Any]]:

@@ -9,7 +9,6 @@ updates are values the backward sweep can rely on (the overwritten elements get 
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import gast
@@ -209,7 +208,7 @@ class _Comprehensions(gast.NodeTransformer):
 
 
 def _renamed(expr: gast.AST, renames: dict[str, str]) -> gast.AST:
-    expr = copy.deepcopy(expr)
+    expr = nodes.copy_tree(expr)
     for node in nodes.walk(expr):
         if isinstance(node, gast.Name) and node.id in renames:
             node.id = renames[node.id]
@@ -257,6 +256,6 @@ def _as_load(target: gast.expr, like: gast.stmt) -> gast.expr:
     if isinstance(target, gast.Name):
         return nodes.name(target.id, like=like)
     if isinstance(target, gast.Subscript):
-        return nodes.subscript(_as_load(target.value, like), copy.deepcopy(target.slice),
+        return nodes.subscript(_as_load(target.value, like), nodes.copy_tree(target.slice),
                                like=like)
     return nodes.tuple_([_as_load(element, like) for element in target.elts], like=like)

@@ -27,7 +27,6 @@ five, two of which are ``y * y`` and ``3.0 * y``).
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import gast
@@ -65,7 +64,7 @@ def rematerialize(forward: list[gast.stmt], backward: list[Any], needed: set[str
         if all(_still_valid(operand, index, restored, assigned_at) for operand in operands):
             backward.insert(first, nodes.copy_location(
                 gast.Assign(targets=[nodes.name(name, store=True)],
-                            value=copy.deepcopy(statement.value), type_comment=None),
+                            value=nodes.copy_tree(statement.value), type_comment=None),
                 statement))
             done.add(name)
     return done

@@ -16,7 +16,6 @@ its statement saw. Only values the backward sweep reads are pushed.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import gast
@@ -442,7 +441,7 @@ class GradientBuilder(ControlFlow, Emission):
             call = self.specialized(rule, values, operation) \
                 or self.inlined(rule, values, operation) or nodes.call(
                 self.rule_reference(rule), self.rule_arguments(rule, values),
-                copy.deepcopy(operation.keywords))
+                nodes.copy_tree(operation.keywords))
             partials.append((arg, call))
         partials = _merge_equal_partials(partials, self.locals)
         power = getanno(statement, Anno.PARTIAL_SCALE)

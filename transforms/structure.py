@@ -13,7 +13,6 @@ The backward sweep can then mirror the forward structure statement by statement.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,7 +121,7 @@ class _Structurer:
     def canonical_while(self, loop: gast.While) -> list[gast.stmt]:
         cond = self.ctx.namer.temp("cond")
         before = nodes.assign(cond, loop.test, like=loop)
-        again = nodes.assign(cond, copy.deepcopy(loop.test), like=loop)
+        again = nodes.assign(cond, nodes.copy_tree(loop.test), like=loop)
         loop.test = nodes.name(cond, like=loop)
         setanno(loop, Anno.LOOP_CONDITION, again)
         return [before, loop]
@@ -171,9 +170,9 @@ class _Structurer:
             return None
         result: list[gast.stmt] = []
         for position in range(len(value)):
-            item = nodes.subscript(copy.deepcopy(loop.iter), nodes.constant(position, loop),
+            item = nodes.subscript(nodes.copy_tree(loop.iter), nodes.constant(position, loop),
                                    like=loop)
-            for statement in copy.deepcopy(loop.body):
+            for statement in nodes.copy_tree(loop.body):
                 result.append(_substitute(statement, target, item))
         return result
 
@@ -362,7 +361,7 @@ def _is_call_to(expr: gast.expr, name: str) -> bool:
 
 
 def _store(target: gast.expr) -> gast.expr:
-    target = copy.deepcopy(target)
+    target = nodes.copy_tree(target)
     for node in nodes.walk(target):
         if isinstance(node, (gast.Name, gast.Tuple)):
             node.ctx = gast.Store()
@@ -373,7 +372,7 @@ def _substitute(statement: gast.stmt, name: str, value: gast.expr) -> gast.stmt:
     class Substitute(gast.NodeTransformer):
         def visit_Name(self, node: gast.Name) -> Any:
             if node.id == name and isinstance(node.ctx, gast.Load):
-                return nodes.copy_location(copy.deepcopy(value), node)
+                return nodes.copy_location(nodes.copy_tree(value), node)
             return node
 
     return Substitute().visit(statement)
