@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import gast
 
-from . import nodes
+from . import convert, nodes
 from .annotations import Anno, Origin, getanno
 
 _COMMENT_LINE = re.compile(r"^(\s*)((['\"]).*\3)$")
@@ -35,7 +35,7 @@ def emit(module: gast.Module) -> Emitted:
     origins: list[Origin] = []
     for function in module.body:
         function.body = _with_comments(function.body, origins)
-    tree = gast.gast_to_ast(module)
+    tree = convert.to_ast(module)
     lines = [_TUPLE_TARGET.sub(r"\1\2 = ", line) for line in ast.unparse(tree).splitlines()]
     source_lines: list[str] = []
     table: list[Origin | None] = []

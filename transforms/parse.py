@@ -7,6 +7,7 @@ an ``Origin`` (file, line, column, source text) for comments and error messages.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import linecache
 import textwrap
@@ -17,7 +18,7 @@ from typing import Any
 import gast
 
 from ..errors import Loc, UnsupportedSyntaxError
-from . import nodes
+from . import convert, nodes
 from .annotations import Anno, Origin, setanno
 
 
@@ -93,7 +94,7 @@ def _parse_def(function: types.FunctionType) -> gast.FunctionDef:
     except (OSError, TypeError) as error:
         raise SourceUnavailableError(str(error)) from error
     indent = len(lines[0]) - len(lines[0].lstrip())
-    module = gast.parse(textwrap.dedent("".join(lines)))
+    module = convert.to_gast(ast.parse(textwrap.dedent("".join(lines))))
     tree = module.body[0]
     if isinstance(tree, gast.AsyncFunctionDef):
         raise UnsupportedSyntaxError(
@@ -110,7 +111,7 @@ def _parse_lambda(function: types.FunctionType) -> gast.FunctionDef:
     if not lines:
         raise SourceUnavailableError(f"no source for the lambda at {code.co_filename}")
     try:
-        module = gast.parse("".join(lines))
+        module = convert.to_gast(ast.parse("".join(lines)))
     except SyntaxError as error:
         raise SourceUnavailableError(f"cannot parse {code.co_filename}: {error}") from error
     params = list(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
