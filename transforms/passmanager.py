@@ -100,8 +100,9 @@ def run_pipeline(steps: Sequence[Step], ctx: PassContext,
         pass_ = step.pass_class()
         for needed in pass_.requires:
             ctx.analysis(needed)
-        try:
-            result = pass_.run(ctx)
+        try:  # an analysis step fills the cache, so the passes requiring it reuse its result
+            result = ctx.analysis(step.pass_class) if isinstance(pass_, Analysis) \
+                else pass_.run(ctx)
         except AutodiffError:
             raise
         except Exception as error:  # a compiler bug: say which pass, show the tree

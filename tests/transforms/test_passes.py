@@ -8,8 +8,9 @@ import pytest
 
 from autodiff.transforms.anf import ANF
 from autodiff.transforms.normalize import Normalize
+from autodiff.transforms.passmanager import Analysis, Step, Transformation, run_pipeline
 from autodiff.transforms.ssa import SSA
-from autodiff.transforms.testing import activity_of, resolve_source, run_passes
+from autodiff.transforms.testing import activity_of, context, resolve_source, run_passes
 
 
 def check(source: str, passes: list[type], expected: str, **request) -> None:
@@ -149,3 +150,26 @@ def test_activity_stops_at_non_differentiable_calls():
             return k * 3.0
         """)
     assert result.active == frozenset()
+
+
+def test_an_analysis_step_is_computed_once_for_the_passes_after_it():
+    runs = []
+
+    class Counted(Analysis):
+        name = "counted"
+
+        def run(self, ctx):
+            runs.append(1)
+            return len(runs)
+
+    class Reader(Transformation):
+        name = "reader"
+        requires = (Counted,)
+
+        def run(self, ctx):
+            return False  # reads the analysis, changes nothing
+
+    ctx = context("def f(x):\n    return x\n")
+    run_pipeline([Step(Counted, "test"), Step(Reader, "test"), Step(Reader, "test")], ctx)
+    assert runs == [1]
+    assert ctx.analysis(Counted) == 1
