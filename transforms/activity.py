@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 import gast
 
+from . import nodes
 from .anf import local_names
+from .annotations import Anno, getanno
 from .passmanager import Analysis, PassContext
 from .resolve import Kind, Operation, Resolution, Resolve, operand_key
 
@@ -53,6 +55,15 @@ def differentiable_inputs(operation: Operation) -> list[gast.expr]:
     return []
 
 
+def _adjoint_inputs(statement: gast.Assign, operation: Operation) -> list[gast.expr]:
+    """The operands ``statement``'s adjoint reaches: for the last statement of a polynomial
+    chain (polynomials.py), the chain's variable, whatever the statement itself reads."""
+    polynomial = getanno(statement, Anno.POLYNOMIAL)
+    if polynomial is not None:
+        return [nodes.name(polynomial[0], like=statement)]
+    return differentiable_inputs(operation)
+
+
 def assignments(statements: list[gast.stmt]) -> list[gast.Assign]:
     """Every assignment in program order, at any depth."""
     found: list[gast.Assign] = []
@@ -90,7 +101,7 @@ class Activity(Analysis):
         resolution: Resolution = ctx.analysis(Resolve)
         locals_ = local_names(ctx.function) - set(ctx.request.constants)
         statements = assignments(ctx.function.body)
-        inputs = {id(s): _keys(differentiable_inputs(resolution.of(s)), locals_)
+        inputs = {id(s): _keys(_adjoint_inputs(s, resolution.of(s)), locals_)
                   for s in statements}
         varied = set(ctx.request.wrt) | set(resolution.weight_names)
         weighted = bool(ctx.request.weight_ids)

@@ -26,6 +26,7 @@ class Anno(Enum):
     STOP_GRADIENT = "on an assignment whose value provably gets a zero adjoint (shifts.py)"
     ONES_FACTOR = "on `m = w * x`, w all ones (np.ones, np.ones_like): w, see idioms.py"
     PRODUCT_RULE = "on `m = s * x`, s = f(x) a unary ufunc: (s, x, f's Operation), see idioms.py"
+    POLYNOMIAL = "on the last statement of a polynomial p(y): (y, d), d holding p'(y), see polynomials.py"
 
 
 @dataclass(frozen=True, slots=True)

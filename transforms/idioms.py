@@ -45,6 +45,7 @@ from ..runtime.rules_nn import sigmoid, softplus
 from . import nodes
 from .annotations import Anno, getanno, setanno
 from .passmanager import PassContext, Transformation
+from .polynomials import mark_polynomial_derivatives
 from .resolve import Kind, Resolve
 from .shifts import DefUse, mark_stability_shifts, target_name
 
@@ -65,6 +66,7 @@ class Idioms(Transformation):
         uses = DefUse(ctx.function, ctx.analysis(Resolve))
         marked = mark_stability_shifts(uses) + _mark_softplus(ctx.function, uses)
         if ctx.request.mode == "reverse":  # the tangent pass does not scale its rules
+            marked += mark_polynomial_derivatives(ctx.function, uses)
             marked += _mark_powers(ctx.function, uses) + _mark_ones_factors(uses)
             marked += _mark_function_products(ctx.function, uses)
         for block in nodes.statement_blocks(ctx.function):
@@ -236,7 +238,8 @@ def _power(definition: gast.stmt, product: gast.stmt,
     value = getattr(product, "value", None)
     if p is None or p not in uses.definition or uses.single_use(p) is not product \
             or not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)) \
-            or getanno(definition, Anno.STOP_GRADIENT) or getanno(product, Anno.STOP_GRADIENT):
+            or any(getanno(statement, key) is not None for statement in (definition, product)
+                   for key in (Anno.STOP_GRADIENT, Anno.POLYNOMIAL)):
         return None
     names = [_name(value.left), _name(value.right)]
     if p not in names or None in names or names[0] == names[1]:
@@ -265,7 +268,7 @@ def _mark_function_products(function: gast.FunctionDef, uses: DefUse) -> int:
 
 
 _MARKS = (Anno.STOP_GRADIENT, Anno.PARTIAL_SCALE, Anno.DIFFERENTIATE_AS, Anno.ONES_FACTOR,
-          Anno.PRODUCT_RULE)
+          Anno.PRODUCT_RULE, Anno.POLYNOMIAL)
 
 
 def _function_product(definition: gast.stmt, product: gast.stmt, uses: DefUse) -> tuple | None:

@@ -430,6 +430,11 @@ class GradientBuilder(ControlFlow, Emission):
 
     def primitive_adjoint(self, statement, operation, output) -> list:
         self.check_keywords(statement, operation)
+        polynomial = getanno(statement, Anno.POLYNOMIAL)
+        if polynomial is not None:  # p(y) whose p'(y) the function computes (polynomials.py)
+            variable, slope = polynomial
+            partial = nodes.binop(nodes.name(output), gast.Mult(), nodes.name(slope))
+            return self.contribute_to(nodes.name(variable), partial, statement)
         primal = nodes.name(stored_names(statement)[0])
         partials: list[tuple[gast.expr, gast.expr]] = []
         for position, arg in enumerate(operation.args):

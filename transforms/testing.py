@@ -10,8 +10,9 @@ import gast
 import numpy as np
 
 from ..compiler import RULES
-from . import default_pipeline, forward_pipeline
+from . import default_pipeline, forward_pipeline, nodes
 from .activity import Activity, ActivityResult
+from .annotations import Anno, getanno
 from .codegen import emit
 from .mutation import CheckMutation
 from .parse import parse_function
@@ -65,6 +66,23 @@ def resolve_source(source: str, **request: Any) -> list[tuple[str, str]]:
     resolution = ctx.analysis(Resolve)
     return [(gast.unparse(statement).strip(), resolution.of(statement).kind.value)
             for statement in ctx.function.body if isinstance(statement, gast.Assign)]
+
+
+def polynomial_marks(source: str, **request: Any) -> list[tuple[str, str, str]]:
+    """``(statement, variable, slope statement)`` for each chain ``polynomials.py`` marked,
+    the statements unparsed after the idioms pass."""
+    ctx = _normalized(source, **request)
+    statements = [s for block in nodes.statement_blocks(ctx.function) for s in block]
+    found = []
+    for statement in statements:
+        mark = getanno(statement, Anno.POLYNOMIAL)
+        if mark is not None:
+            variable, slope = mark
+            definition = next(s for s in statements if isinstance(s, gast.Assign)
+                              and getattr(s.targets[0], "id", None) == slope)
+            found.append((gast.unparse(statement).strip(), variable,
+                          gast.unparse(definition).strip()))
+    return found
 
 
 def activity_of(source: str, **request: Any) -> ActivityResult:

@@ -1,0 +1,143 @@
+"""Polynomial chains whose derivative the function computes (Newton's method): the chain's
+adjoint reads that derivative instead of differentiating term by term (polynomials.py)."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+import autodiff
+from autodiff.transforms.testing import gradient_source, numerical_gradient, polynomial_marks
+
+
+def newton_while(a, y):
+    i = 0
+    while i < 4:
+        residual = y * y * y + y - a
+        y = y - 0.5 * residual / (3.0 * y * y + 1.0)
+        i += 1
+    return np.sum(y * y)
+
+
+def newton_for(a, y):
+    for _ in range(3):
+        residual = y * y * y + y - a
+        slope = 3.0 * y * y + 1.0
+        y = y - residual / slope
+    return np.sum(y)
+
+
+def straight_line(a, y):
+    residual = y * y * y + y - a
+    slope = 3.0 * y * y + 1.0
+    return np.sum(residual * slope)
+
+
+def slope_first(a, y):
+    slope = 1.0 + y * y * 3.0
+    residual = a + y + y * y * y
+    return np.sum(residual * residual / slope)
+
+
+def quartic_powers(a, y):
+    residual = y ** 4 - 2.0 * y * y - a
+    return np.sum(residual * (4.0 * y ** 3 - 4.0 * y))
+
+
+def cube_only(a, y):
+    cube = y * y * y
+    return np.sum(a * cube + 3.0 * y * y)
+
+
+def cube_read_elsewhere(a, y):
+    """The cube is read twice (not a part of a longer chain), and 3y^2 is in the slope."""
+    cube = y * y * y
+    residual = cube + y - a
+    slope = 3.0 * y * y + 1.0
+    return np.sum(residual * slope + cube)
+
+
+MARKED = {  # the function -> (the chain's last statement, the slope's statement)
+    newton_while: ("_add4 = _mul3 + y", "_add8 = _mul7 + 1.0"),
+    newton_for: ("_add3 = _mul2 + y", "slope = _mul5 + 1.0"),
+    straight_line: ("_add3 = _mul2 + y", "slope = _mul5 + 1.0"),
+    slope_first: ("_mul5 = _mul4 * y", "_mul2 = _mul1 * 3.0"),
+    quartic_powers: ("_sub4 = _pow1 - _mul3", "_sub8 = _mul6 - _mul7"),
+    cube_only: ("cube = _mul1 * y", "_mul4 = _mul3 * y"),
+    cube_read_elsewhere: ("cube = _mul1 * y", "_mul4 = _mul3 * y"),
+}
+
+
+def approximate_slope(a, y):
+    for _ in range(3):
+        residual = y * y * y + y - a
+        y = y - 0.5 * residual / (2.0 * y * y + 1.0)
+    return np.sum(y)
+
+
+def updated_between(a, y):
+    for _ in range(3):
+        residual = y * y * y + y - a
+        y = y - 0.1 * residual
+        y = y - 0.1 * residual / (3.0 * y * y + 1.0)
+    return np.sum(y)
+
+
+def call_between(a, y):
+    residual = y * y * y + y - a
+    damped = np.tanh(residual)
+    slope = 3.0 * y * y + 1.0
+    return np.sum(damped / slope)
+
+
+def linear(a, y):
+    residual = 2.0 * y + 1.0 - a
+    return np.sum(residual * 2.0)
+
+
+UNMARKED = [approximate_slope, updated_between, call_between, linear]
+
+
+def _arguments(rng, shape):
+    return rng.uniform(0.5, 1.5, shape), rng.uniform(1.0, 1.5, shape)
+
+
+@pytest.mark.parametrize("f", [*MARKED, *UNMARKED], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("shape", [(3,), (2, 3)])
+@pytest.mark.parametrize("calls", [1, 3])  # generic, then shape-specialized code
+def test_gradient_matches_finite_differences(rng, f, shape, calls):
+    a, y = _arguments(rng, shape)
+    gradient = autodiff.value_and_grad(f, (0, 1))
+    for _ in range(calls):
+        value, (da, dy) = gradient(a, y)
+    assert value == f(a, y)  # the moved statements compute exactly what they computed
+    np.testing.assert_allclose(da, numerical_gradient(f, [a, y], 0), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(dy, numerical_gradient(f, [a, y], 1), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("f", MARKED, ids=lambda f: f.__name__)
+def test_the_chain_is_marked_with_its_slope(f):
+    statement, slope = MARKED[f]
+    assert polynomial_marks(inspect.getsource(f)) == [(statement, "y", slope)]
+
+
+@pytest.mark.parametrize("f", UNMARKED, ids=lambda f: f.__name__)
+def test_no_chain_is_marked(f):
+    assert polynomial_marks(inspect.getsource(f)) == []
+
+
+def test_newton_backward_reads_the_slope_and_recomputes_no_power():
+    backward = gradient_source(inspect.getsource(newton_for)).split("---- backward ----")[1]
+    code = [line for line in backward.splitlines() if not line.strip().startswith("#")]
+    assert any("d_add3 * slope" in line for line in code)
+    assert not any("y * y" in line or "_mul1" in line for line in code)
+
+
+def test_a_slope_computed_after_the_chain_moves_before_it():
+    forward = gradient_source(inspect.getsource(newton_for)).split("---- backward ----")[0]
+    lines = [line.strip() for line in forward.splitlines()]
+    assert lines.index("slope = _mul5 + 1.0") < lines.index("_mul1 = y * y")
+    assert lines.index("# <doctest>:4  slope = 3.0 * y * y + 1.0") \
+        < lines.index("# <doctest>:3  residual = y * y * y + y - a")
