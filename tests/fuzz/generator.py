@@ -296,6 +296,9 @@ REASSIGN = [  # v = template(v, e): the result keeps v's shape when e broadcasts
     "np.tanh({v} + {e})", "{v} + 0.5 * np.sin({e})", "{v} * np.cos({e})", "0.5 * {v} + {pe}",
     "{v} - 0.1 * {pe}", "np.sin({v}) * {pe}", "{v} / (1.0 + np.square({e}))", "{pe} + {v}",
     "np.tanh({v}) + {pe}",
+    # damped Newton steps whose slope is the residual's derivative (transforms/polynomials.py)
+    "{v} - 0.1 * ({v} * {v} * {v} + {v} - {pe}) / (3.0 * {v} * {v} + 1.0)",
+    "{v} - 0.1 * ({v} ** 3 + 2.0 * {v} - {pe}) / (2.0 + 3.0 * {v} ** 2)",
 ]
 AUGMENTED = ["+=", "-=", "*=", "/="]
 THRESHOLDS = ["0.0", "0.5", "-0.5", "0.25", "1.0", "-1.0"]
