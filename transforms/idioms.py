@@ -33,7 +33,10 @@ Recognized (the intermediates read by nothing else, the statements consecutive i
   ``np.exp(x) * x``, ...): ``s`` gets ``Anno.STOP_GRADIENT`` and ``m`` gets
   ``Anno.PRODUCT_RULE``, so ``x``'s adjoint is ``g * (s + x * np.cos(x))`` in one contribution
   (f's own rule applied to ``x``) instead of ``g * s`` plus ``(g * x) * np.cos(x)`` (reverse mode
-  only).
+  only);
+- a polynomial of one name whose derivative the function also computes, as Newton's method
+  does (``polynomials.py``): ``Anno.POLYNOMIAL`` makes its adjoint ``g`` times that derivative
+  (reverse mode only).
 """
 
 from __future__ import annotations
