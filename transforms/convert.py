@@ -84,6 +84,8 @@ def _convert(node: Any, direction: _Direction) -> Any:
     for field, default in defaults:
         setattr(new, field, list(default) if isinstance(default, tuple) else default)
     _copy_location(new, node, attributes)
+    if direction is _TO_AST and isinstance(new, ast.stmt) and not hasattr(new, "lineno"):
+        new.lineno = 0  # ast.unparse reads a statement's lineno (to look up type comments)
     return new
 
 

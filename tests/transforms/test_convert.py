@@ -51,3 +51,10 @@ def test_to_ast_matches_gast(source):
     ours, theirs = convert.to_ast(tree), gast.gast_to_ast(tree)
     assert ast.dump(ours, include_attributes=True) == ast.dump(theirs, include_attributes=True)
     assert ast.unparse(ours) == ast.unparse(theirs)
+
+
+def test_statements_built_without_a_location_can_be_unparsed():
+    built = gast.Module(body=[gast.Assign(targets=[gast.Name("x", gast.Store(), None, None)],
+                                          value=gast.Constant(1, None), type_comment=None)],
+                        type_ignores=[])
+    assert ast.unparse(convert.to_ast(built)) == "x = 1"
