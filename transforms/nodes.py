@@ -21,6 +21,7 @@ def walk(tree: Any) -> Iterator[Any]:
     (the passes walk trees so often that this is a tenth of the compile time)."""
     pending = [tree]
     for node in pending:  # the list grows while it is read: a queue without popping
+        # (the loop of ``children``, inlined: calling it per node costs a quarter more)
         for field in node._fields:
             value = getattr(node, field, None)
             if value.__class__ is list:

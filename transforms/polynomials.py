@@ -11,8 +11,11 @@ term and recomputes the powers of ``y``.
 This is Newton's method: ``r = y*y*y + y - a; y = y - r / (3.0*y*y + 1.0)`` computes the
 residual and its slope. When the derivative is computed after the chain (as there), its
 statements move to just before the chain, so the backward sweep meets the chain's adjoint while
-``d`` still holds this step's value; they read only ``y`` and numbers, and nothing between the
-two positions writes ``y`` or touches what they assign, so every value is unchanged.
+``d`` still holds this step's value. They read only ``y`` and numbers, and everything between
+the two positions is arithmetic on names and numbers (no call, so nothing writes into an array
+in place) that neither assigns ``y`` nor touches what they assign: every value is unchanged.
+``Activity`` lets the marked statement's adjoint reach ``y`` alone, so the chain needs no
+operand that reads ``y`` itself (``y ** 4 - 2.0 * y * y``).
 """
 
 from __future__ import annotations

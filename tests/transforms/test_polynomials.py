@@ -10,15 +10,7 @@ import pytest
 
 import autodiff
 from autodiff.transforms.testing import gradient_source, numerical_gradient, polynomial_marks
-
-
-def newton_while(a, y):
-    i = 0
-    while i < 4:
-        residual = y * y * y + y - a
-        y = y - 0.5 * residual / (3.0 * y * y + 1.0)
-        i += 1
-    return np.sum(y * y)
+from benchmarks.workloads import while_newton  # 20 damped Newton steps in a while loop
 
 
 def newton_for(a, y):
@@ -60,7 +52,7 @@ def cube_read_elsewhere(a, y):
 
 
 MARKED = {  # the function -> (the chain's last statement, the slope's statement)
-    newton_while: ("_add4 = _mul3 + y", "_add8 = _mul7 + 1.0"),
+    while_newton: ("_add4 = _mul3 + y", "_add8 = _mul7 + 1.0"),
     newton_for: ("_add3 = _mul2 + y", "slope = _mul5 + 1.0"),
     straight_line: ("_add3 = _mul2 + y", "slope = _mul5 + 1.0"),
     slope_first: ("_mul5 = _mul4 * y", "_mul2 = _mul1 * 3.0"),
