@@ -133,3 +133,15 @@ def test_a_slope_computed_after_the_chain_moves_before_it():
     assert lines.index("slope = _mul5 + 1.0") < lines.index("_mul1 = y * y")
     assert lines.index("# <doctest>:4  slope = 3.0 * y * y + 1.0") \
         < lines.index("# <doctest>:3  residual = y * y * y + y - a")
+
+
+@pytest.mark.parametrize("f", [newton_for, straight_line, quartic_powers],
+                         ids=lambda f: f.__name__)
+def test_second_derivatives_through_the_slope(rng, f):
+    """The gradient code reads the slope; forward mode over it (the Hessian) must agree with
+    finite differences of the gradient."""
+    a, y = _arguments(rng, (3,))
+    hessian = autodiff.hessian(f, 1)(a, y)
+    gradient = autodiff.grad(f, 1)
+    columns = [numerical_gradient(lambda y, k=k: gradient(a, y)[k], [y], 0) for k in range(3)]
+    np.testing.assert_allclose(hessian, np.stack(columns), rtol=1e-5, atol=1e-7)
