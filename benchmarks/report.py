@@ -352,7 +352,8 @@ def render_markdown(results: RunResults, targets: Sequence[Target],
         "## Details",
         detail_table(results.workloads),
         "first call: transform + first gradient call on a freshly created function object "
-        f"(median of {config.compile_repeats}; autodiff's includes compiling). call overhead: "
+        f"(median of {config.compile_repeats} for autodiff, whose time includes compiling, "
+        f"of {config.peer_compile_repeats} for the others). call overhead: "
         "autodiff's public gradient callable minus calling the generated function it runs "
         "directly, with that function stubbed to return its result so that only the wrapper "
         "is timed (median of paired differences, small workloads only). "
