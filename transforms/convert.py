@@ -25,12 +25,12 @@ _FALLBACK = object()
 
 
 def to_gast(tree: ast.AST) -> Any:
-    """``gast.ast_to_gast(tree)``, about three times faster."""
+    """``gast.ast_to_gast(tree)``, 1.5 to 3 times faster."""
     return _convert(tree, _TO_GAST)
 
 
 def to_ast(tree: Any) -> ast.AST:
-    """``gast.gast_to_ast(tree)``, about three times faster."""
+    """``gast.gast_to_ast(tree)``, 1.3 to 3 times faster."""
     return _convert(tree, _TO_AST)
 
 
