@@ -29,6 +29,7 @@ import threading
 import time
 import tracemalloc
 import types
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -212,16 +213,23 @@ class Autograd(_OptionalSystem):
 
 
 class Tangent(_OptionalSystem):
-    """Google's tangent (source transformation) on the numpy loss itself."""
+    """tangent-ad, the maintained fork of Google's tangent (source transformation, like
+    autodiff), on the numpy loss itself."""
 
     name = "tangent"
     module = "tangent"
+
+    def unavailable(self) -> str | None:
+        reason = super().unavailable()
+        return reason and f"{reason} (pip install tangent-ad, part of the bench extra)"
 
     def setup(self) -> None:
         self._tangent = importlib.import_module("tangent")
 
     def transform(self, workload: Workload, fn: Callable[..., Any]) -> Callable[..., Any]:
-        return self._tangent.grad(fn, wrt=workload.positions)
+        with warnings.catch_warnings():  # its generated code has `if 1 is None:` tests
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return self._tangent.grad(fn, wrt=workload.positions)
 
 
 class Torch(_OptionalSystem):
