@@ -17,30 +17,28 @@ _AST = gast.AST
 
 def walk(tree: Any) -> Iterator[Any]:
     """Every node of ``tree``, breadth first, like ``gast.walk`` and in the same order, but
-    about 1.5x faster: it reads ``_fields`` directly instead of going through ``iter_fields``
+    about 1.4x faster: it reads ``_fields`` directly instead of going through ``iter_fields``
     (the passes walk trees so often that this is a tenth of the compile time)."""
     pending = [tree]
     for node in pending:  # the list grows while it is read: a queue without popping
-        # (the loop of ``children``, inlined: calling it per node costs a quarter more)
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if value.__class__ is list:
-                pending.extend([item for item in value if isinstance(item, _AST)])
-            elif isinstance(value, _AST):
-                pending.append(value)
+        _add_children(node, pending)
         yield node
 
 
 def children(node: Any) -> list[Any]:
     """The direct child nodes of ``node``, in the order of ``gast.iter_child_nodes``."""
-    found = []
+    found: list[Any] = []
+    _add_children(node, found)
+    return found
+
+
+def _add_children(node: Any, into: list[Any]) -> None:
     for field in node._fields:
         value = getattr(node, field, None)
         if value.__class__ is list:
-            found.extend([item for item in value if isinstance(item, _AST)])
+            into.extend([item for item in value if isinstance(item, _AST)])
         elif isinstance(value, _AST):
-            found.append(value)
-    return found
+            into.append(value)
 
 
 def copy_location(new: Any, like: Any | None) -> Any:

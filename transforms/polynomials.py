@@ -25,7 +25,9 @@ from dataclasses import dataclass
 import gast
 
 from . import nodes
+from .activity import stored_names
 from .annotations import Anno, getanno, setanno
+from .naming import names_in
 from .shifts import DefUse, target_name
 
 Polynomial = dict[int, float]  # power -> coefficient, no zero coefficients
@@ -81,10 +83,10 @@ def _chains(block: list[gast.stmt], uses: DefUse) -> dict[str, _Chain]:
         if target is None or not isinstance(statement.value, (gast.BinOp, gast.UnaryOp)) \
                 or any(getanno(statement, key) is not None for key in _MARKED):
             continue
-        parts = {name: chains[name] for name in _operand_names(statement.value)
+        operands = names_in(statement.value)
+        parts = {name: chains[name] for name in operands
                  if name in chains and uses.single_use(name) is statement}
-        variables = {chain.variable for chain in parts.values()} \
-            | (_operand_names(statement.value) - set(parts))
+        variables = {chain.variable for chain in parts.values()} | (operands - set(parts))
         if len(variables) != 1 or target in variables:
             continue
         variable = variables.pop()
@@ -113,7 +115,7 @@ def _order(block: list[gast.stmt], chain: _Chain, slope: _Chain) -> bool:
                                                         slope.statements[-1]))
     start, end = min(chain_first, slope_first), max(chain_last, slope_last)
     moved = {id(statement) for statement in slope.statements}
-    if any(not _arithmetic(block[index]) or chain.variable in _stored(block[index])
+    if any(not _arithmetic(block[index]) or chain.variable in stored_names(block[index])
            for index in range(start, end + 1)):
         return False
     if slope_last < chain_first:
@@ -123,7 +125,7 @@ def _order(block: list[gast.stmt], chain: _Chain, slope: _Chain) -> bool:
     assigned = {statement.targets[0].id for statement in slope.statements}
     between = [block[index] for index in range(chain_first, slope_last + 1)
                if id(block[index]) not in moved]
-    if any(assigned & (_stored(statement) | _read(statement)) for statement in between):
+    if any(assigned & names_in(statement) for statement in between):  # all arithmetic
         return False
     block[:] = [statement for statement in block if id(statement) not in moved]
     at = block.index(chain.statements[0])
@@ -187,10 +189,6 @@ def _degree(polynomial: Polynomial) -> int:
     return max(polynomial, default=0)
 
 
-def _operand_names(expr: gast.expr) -> set[str]:
-    return {node.id for node in nodes.walk(expr) if isinstance(node, gast.Name)}
-
-
 def _arithmetic(statement: gast.stmt) -> bool:
     """``name = operation`` on names and numbers, with no call (so nothing written in place)."""
     return isinstance(statement, gast.Assign) \
@@ -199,13 +197,3 @@ def _arithmetic(statement: gast.stmt) -> bool:
                                   gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp,
                                   gast.Compare))
                 for node in nodes.walk(statement.value))
-
-
-def _stored(statement: gast.stmt) -> set[str]:
-    return {node.id for node in nodes.walk(statement)
-            if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load)}
-
-
-def _read(statement: gast.stmt) -> set[str]:
-    return {node.id for node in nodes.walk(statement)
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
