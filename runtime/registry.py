@@ -72,6 +72,8 @@ _vjps: dict[Any, VjpEntry] = {}
 _jvps: dict[Any, JvpEntry] = {}
 _nondifferentiable: dict[Any, tuple[Any, str]] = {}
 _method_aliases: dict[str, Any] = {}
+_lazy_providers: dict[str, Callable[[], None]] = {}
+_loaded_providers: set[str] = set()
 version = 0
 
 
@@ -109,6 +111,42 @@ def defvjp(primitive: Any, *rules: Rule | None, argnames: tuple[str, ...] | None
         _bump()
 
 
+def defrule(
+    primitive: Any,
+    *,
+    vjp: tuple[Rule | None, ...],
+    jvp: tuple[Rule | None, ...],
+    argnames: tuple[str, ...],
+) -> None:
+    """Register both modes of ``primitive`` in one place: one VJP and one JVP rule (or None)
+    per positional argument, with ``None`` in the same positions."""
+    if len(vjp) != len(jvp) or any((a is None) != (b is None) for a, b in zip(vjp, jvp, strict=False)):
+        raise ValueError(f"defrule({primitive!r}): vjp and jvp need None in the same positions")
+    defvjp(primitive, *vjp, argnames=argnames)
+    defjvp(primitive, *jvp, argnames=argnames)
+
+
+def register_lazy(module_prefix: str, load: Callable[[], None]) -> None:
+    """Call ``load()`` (which registers rules) the first time a primitive from a module whose
+    name starts with ``module_prefix`` is looked up: optional packages such as scipy are
+    imported only when user code calls them."""
+    with _lock:
+        _lazy_providers[module_prefix] = load
+
+
+def _load_lazy(primitive: Any) -> None:
+    if not _lazy_providers or isinstance(primitive, (MethodKey, AttributeKey)):
+        return
+    module = getattr(primitive, "__module__", None) or ""
+    if not module:
+        module = getattr(type(primitive), "__module__", None) or ""
+    for prefix, load in list(_lazy_providers.items()):
+        if prefix not in _loaded_providers and (module == prefix
+                                                or module.startswith(prefix + ".")):
+            _loaded_providers.add(prefix)
+            load()
+
+
 def defjvp(primitive: Any, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:
     """Register forward-mode rules for ``primitive``, one per positional argument."""
     if not rules:
@@ -134,6 +172,7 @@ def defjvp_attribute(name: str, rule: Rule) -> None:
 
 def lookup_jvp(primitive: Any) -> JvpEntry | None:
     """The forward-mode rules of ``primitive`` (following method aliases), or None."""
+    _load_lazy(primitive)
     if isinstance(primitive, MethodKey) and primitive.name in _method_aliases:
         entry = _jvps.get(_key(_method_aliases[primitive.name]))
         return None if entry is None else JvpEntry(primitive, entry.rules, entry.argnames)
@@ -184,6 +223,7 @@ def nondifferentiable_attribute(*names: str) -> None:
 
 def lookup(primitive: Any) -> VjpEntry | None:
     """The rules of ``primitive`` (following method aliases), or None."""
+    _load_lazy(primitive)
     if isinstance(primitive, MethodKey) and primitive.name in _method_aliases:
         entry = _vjps.get(_key(_method_aliases[primitive.name]))
         return None if entry is None else VjpEntry(primitive, entry.rules, entry.argnames)
@@ -192,6 +232,7 @@ def lookup(primitive: Any) -> VjpEntry | None:
 
 def is_nondifferentiable(primitive: Any) -> bool:
     """True if ``primitive`` was declared non-differentiable."""
+    _load_lazy(primitive)
     if isinstance(primitive, MethodKey) and primitive.name in _method_aliases:
         return _key(_method_aliases[primitive.name]) in _nondifferentiable
     return _key(primitive) in _nondifferentiable

@@ -808,3 +808,28 @@ def display_name(primitive: Any) -> str:
         return f"x.{primitive.name}"
     name = getattr(primitive, "__name__", repr(primitive))
     return f"linalg.{name}" if "linalg" in getattr(primitive, "__module__", "") else name
+
+
+# ---- more cases, one file per rule family: tests/runtime/cases_<family>.py -------------------
+# Each such file imports what it needs from this module (``from autodiff_rule_cases import case``)
+# and defines ``CASES`` (primitive -> list of Case) and optionally ``ALIAS_CASES``.
+
+
+def _load_case_files() -> None:
+    import importlib.util
+    import pathlib
+    import sys
+
+    for path in sorted(pathlib.Path(__file__).parent.glob("cases_*.py")):
+        name = f"autodiff_rule_cases_{path.stem}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        for primitive, cases in module.CASES.items():
+            CASES.setdefault(primitive, []).extend(cases)
+        for method, cases in getattr(module, "ALIAS_CASES", {}).items():
+            ALIAS_CASES.setdefault(method, []).extend(cases)
+
+
+_load_case_files()

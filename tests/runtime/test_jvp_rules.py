@@ -38,13 +38,8 @@ def _load_rule_cases() -> Any:
 
 R = _load_rule_cases()
 EPS = 1e-6
-JVP_MODULES = (
-    rt.rules_elementwise_jvp,
-    rt.rules_reduce_jvp,
-    rt.rules_linalg_jvp,
-    rt.rules_shape_jvp,
-    rt.rules_nn_jvp,
-    rt.rules_builtins,
+JVP_MODULES = tuple(  # every module holding JVP rules (side by side with VJPs, or apart)
+    m for m in rt._RULE_MODULES if m.__name__.rpartition(".")[2].startswith("rules_")
 )
 
 
