@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 Rule = Callable[..., Any]
 
 
@@ -80,7 +82,13 @@ version = 0
 def _key(primitive: Any) -> Any:
     # numpy functions and ufuncs are hashable; key by identity so that equal-comparing
     # objects never share rules by accident.
-    return primitive if isinstance(primitive, (MethodKey, AttributeKey)) else id(primitive)
+    if isinstance(primitive, (MethodKey, AttributeKey)):
+        return primitive
+    owner = getattr(primitive, "__self__", None)
+    if isinstance(owner, np.ufunc) and callable(primitive):
+        # ``np.add.reduce`` is a new bound-method object at each access: key by ufunc and name
+        return ("ufunc method", id(owner), primitive.__name__)
+    return id(primitive)
 
 
 def _bump() -> None:
