@@ -12,12 +12,12 @@ rule invalidates gradients compiled before it.
 
 from __future__ import annotations
 
+import sys
 import threading
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 Rule = Callable[..., Any]
 
@@ -85,9 +85,10 @@ def _key(primitive: Any) -> Any:
     if isinstance(primitive, (MethodKey, AttributeKey)):
         return primitive
     owner = getattr(primitive, "__self__", None)
-    if isinstance(owner, np.ufunc) and callable(primitive):
-        # ``np.add.reduce`` is a new bound-method object at each access: key by ufunc and name
-        return ("ufunc method", id(owner), primitive.__name__)
+    if owner is not None and not isinstance(owner, types.ModuleType) and callable(primitive):
+        # a bound method (``np.add.reduce``, ``scipy.stats.norm.logpdf``) is a new object at
+        # each access: key it by its receiver and name
+        return ("bound method", id(owner), getattr(primitive, "__name__", ""))
     return id(primitive)
 
 
@@ -134,25 +135,34 @@ def defrule(
     defjvp(primitive, *jvp, argnames=argnames)
 
 
-def register_lazy(module_prefix: str, load: Callable[[], None]) -> None:
-    """Call ``load()`` (which registers rules) the first time a primitive from a module whose
-    name starts with ``module_prefix`` is looked up: optional packages such as scipy are
-    imported only when user code calls them."""
+def register_lazy(module: str, load: Callable[[], None]) -> None:
+    """Call ``load()`` (which registers rules) at the first lookup after ``module`` has been
+    imported: rules of optional packages such as scipy are registered only once user code has
+    imported them, and ``import autodiff`` imports none of them."""
     with _lock:
-        _lazy_providers[module_prefix] = load
+        _lazy_providers[module] = load
 
 
 def _load_lazy(primitive: Any) -> None:
-    if not _lazy_providers or isinstance(primitive, (MethodKey, AttributeKey)):
+    if len(_loaded_providers) == len(_lazy_providers):
         return
-    module = getattr(primitive, "__module__", None) or ""
-    if not module:
-        module = getattr(type(primitive), "__module__", None) or ""
-    for prefix, load in list(_lazy_providers.items()):
-        if prefix not in _loaded_providers and (module == prefix
-                                                or module.startswith(prefix + ".")):
-            _loaded_providers.add(prefix)
+    for module, load in list(_lazy_providers.items()):
+        if module not in _loaded_providers and module in sys.modules:
+            _loaded_providers.add(module)
             load()
+
+
+def load_all_lazy() -> None:
+    """Import the optional packages that are installed and register their rules (for listings
+    such as docs/coverage.md); packages that are not installed are skipped."""
+    import importlib
+
+    for module in list(_lazy_providers):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            continue
+    _load_lazy(None)
 
 
 def defjvp(primitive: Any, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:
