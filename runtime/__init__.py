@@ -12,15 +12,17 @@ from . import (
     rules_builtins,
     rules_elementwise,
     rules_elementwise_jvp,
+    rules_fill,
+    rules_join,
     rules_linalg,
     rules_linalg_jvp,
+    rules_nan,
     rules_nn,
     rules_nn_jvp,
     rules_nondiff,
+    rules_order,
     rules_reduce,
-    rules_reduce_jvp,
     rules_shape,
-    rules_shape_jvp,
 )
 from .accumulate import add, ones_like, seed, seed_aux, zeros_like
 from .broadcast import shape, unbroadcast_to, unreduce
@@ -28,8 +30,8 @@ from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
 
 _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_linalg,
-                 rules_shape, rules_nn, rules_nondiff, rules_elementwise_jvp, rules_reduce_jvp,
-                 rules_linalg_jvp, rules_shape_jvp, rules_nn_jvp, rules_builtins)
+                 rules_shape, rules_join, rules_fill, rules_order, rules_nan, rules_nn, rules_nondiff,
+                 rules_elementwise_jvp, rules_linalg_jvp, rules_nn_jvp, rules_builtins)
 
 
 def _export_rules() -> None:
