@@ -23,6 +23,7 @@ from . import (
     rules_order,
     rules_reduce,
     rules_shape,
+    rules_ufunc,
 )
 from .accumulate import add, ones_like, seed, seed_aux, zeros_like
 from .broadcast import shape, unbroadcast_to, unreduce
@@ -30,8 +31,9 @@ from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
 
 _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_linalg,
-                 rules_shape, rules_join, rules_fill, rules_order, rules_nan, rules_nn, rules_nondiff,
-                 rules_elementwise_jvp, rules_linalg_jvp, rules_nn_jvp, rules_builtins)
+                 rules_shape, rules_join, rules_fill, rules_order, rules_nan, rules_ufunc,
+                 rules_nn, rules_nondiff, rules_elementwise_jvp, rules_linalg_jvp, rules_nn_jvp,
+                 rules_builtins)
 
 
 def _export_rules() -> None:
