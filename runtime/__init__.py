@@ -10,9 +10,11 @@ from . import (
     custom,
     registry,
     rules_builtins,
+    rules_calculus,
     rules_elementwise,
     rules_elementwise_jvp,
     rules_fill,
+    rules_interp,
     rules_join,
     rules_linalg,
     rules_linalg_jvp,
@@ -32,6 +34,7 @@ from .rules_nondiff import stop_gradient
 
 _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_linalg,
                  rules_shape, rules_join, rules_fill, rules_order, rules_nan, rules_ufunc,
+                 rules_calculus, rules_interp,
                  rules_nn, rules_nondiff, rules_elementwise_jvp, rules_linalg_jvp, rules_nn_jvp,
                  rules_builtins)
 
