@@ -58,29 +58,31 @@ tile_jvp = linear_jvp(np.tile, "tile_jvp", __name__)
 _COPYING_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
 
 
-def _pad_sources(array: Any, pad_width: Any, mode: Any, rule: str, kwargs: dict) -> Any:
+def _pad_sources(array: Any, pad_width: Any, mode: Any, reflect_type: str, rule: str) -> Any:
     # The flat position in ``array`` of every output entry (-1 for a constant entry).
     if not isinstance(mode, str) or mode not in _COPYING_MODES:
         raise NotImplementedError(f"{rule}: np.pad mode {mode!r} is not supported (supported: "
                                   f"{', '.join(_COPYING_MODES)})")
-    if kwargs.get("reflect_type", "even") != "even":
+    if reflect_type != "even":
         raise NotImplementedError(f"{rule}: np.pad reflect_type='odd' is not supported")
     if mode == "constant":
         return np.pad(positions(array), pad_width, "constant", constant_values=-1)
     return np.pad(positions(array), pad_width, mode)
 
 
-def pad_vjp(g: Any, ans: Any, array: Any, pad_width: Any, mode: Any = "constant",
-            **kwargs: Any) -> Any:
+def pad_vjp(g: Any, ans: Any, array: Any, pad_width: Any, mode: Any = "constant", *,
+            stat_length: Any = None, constant_values: Any = 0, end_values: Any = 0,
+            reflect_type: str = "even") -> Any:
     """g added back onto the entries each output entry copies (constant entries: nowhere)."""
-    sources = _pad_sources(array, pad_width, mode, "pad_vjp", kwargs)
+    sources = _pad_sources(array, pad_width, mode, reflect_type, "pad_vjp")
     return take_vjp(np.where(sources >= 0, g, 0.0), None, array, np.maximum(sources, 0))
 
 
-def pad_jvp(t: Any, ans: Any, array: Any, pad_width: Any, mode: Any = "constant",
-            **kwargs: Any) -> Any:
+def pad_jvp(t: Any, ans: Any, array: Any, pad_width: Any, mode: Any = "constant", *,
+            stat_length: Any = None, constant_values: Any = 0, end_values: Any = 0,
+            reflect_type: str = "even") -> Any:
     """The tangent padded the same way (constant entries have tangent 0)."""
-    _pad_sources(array, pad_width, mode, "pad_jvp", kwargs)
+    _pad_sources(array, pad_width, mode, reflect_type, "pad_jvp")
     return np.pad(t, pad_width, mode)
 
 

@@ -2,7 +2,7 @@
 ``dstack``/``column_stack`` and ``split``/``array_split``/``hsplit``/``vsplit``/``dsplit``.
 Each function's VJP and JVP side by side, registered together with ``defrule``.
 
-All of them are linear. A join's VJP returns a tuple with one partial per joined array (the
+All of them are linear. A join's VJP returns a list with one partial per joined array (the
 slices of g); its JVP receives one tangent per item and joins them the same way. A split's VJP
 receives one adjoint per piece and joins them; its JVP splits the tangent the same way (a list).
 """
@@ -22,10 +22,25 @@ def _split(g: Any, sizes: list[int], axis: int) -> list[Any]:
     return np.split(g, np.cumsum(sizes[:-1]), axis=axis)
 
 
-def _pieces_like(g: Any, sizes: list[int], axis: int, arrays: Any) -> tuple[Any, ...]:
+def _pieces_like(g: Any, sizes: list[int], axis: int, arrays: Any) -> list[Any]:
     # The slices of g along ``axis``, each reshaped to its array's shape.
     parts = _split(g, sizes, axis)
-    return tuple(np.reshape(p, np.shape(x)) for p, x in zip(parts, arrays, strict=True))
+    pieces = []
+    for i in range(len(arrays)):
+        pieces.append(np.reshape(parts[i], np.shape(arrays[i])))
+    return pieces
+
+
+def _sizes(arrays: Any, axis: Any, ndim: int = 1) -> list[int]:
+    # Each array's length along ``axis`` once made ``ndim``-dimensional (1 for an array with
+    # fewer dimensions), or its size for ``axis=None``.
+    sizes = []
+    for i in range(len(arrays)):
+        if axis is None:
+            sizes.append(np.size(arrays[i]))
+        else:
+            sizes.append(np.shape(arrays[i])[axis] if np.ndim(arrays[i]) >= ndim else 1)
+    return sizes
 
 
 def concatenate_vjp(
@@ -40,9 +55,9 @@ def concatenate_vjp(
 ) -> Any:
     """One slice of g per joined array (``axis=None`` joins the flattened arrays)."""
     if axis is None:
-        return _pieces_like(np.ravel(g), [np.size(x) for x in arrays], 0, arrays)
+        return _pieces_like(np.ravel(g), _sizes(arrays, None), 0, arrays)
     axis = int(axis) % np.ndim(arrays[0])
-    return tuple(_split(g, [np.shape(x)[axis] for x in arrays], axis))
+    return _split(g, _sizes(arrays, axis), axis)
 
 
 def stack_vjp(
@@ -57,32 +72,31 @@ def stack_vjp(
 ) -> Any:
     """Entry i of g along the new axis is the partial of array i."""
     axis = int(axis) % (np.ndim(arrays[0]) + 1)
-    return tuple(np.take(g, i, axis=axis) for i in range(len(arrays)))
+    pieces = []
+    for i in range(len(arrays)):
+        pieces.append(np.take(g, i, axis=axis))
+    return pieces
 
 
 def hstack_vjp(g: Any, ans: Any, tup: Any, *, dtype: Any = None, casting: str = "same_kind") -> Any:
     """Split g like ``concatenate`` along axis 1 (axis 0 for 1-D items)."""
-    shapes = [np.shape(x) if np.ndim(x) else (1,) for x in tup]
-    axis = 0 if len(shapes[0]) == 1 else 1
-    return _pieces_like(g, [shape[axis] for shape in shapes], axis, tup)
+    axis = 0 if np.ndim(tup[0]) <= 1 else 1
+    return _pieces_like(g, _sizes(tup, axis), axis, tup)
 
 
 def vstack_vjp(g: Any, ans: Any, tup: Any, *, dtype: Any = None, casting: str = "same_kind") -> Any:
     """Split g along axis 0 (1-D items were rows)."""
-    sizes = [np.shape(x)[0] if np.ndim(x) >= 2 else 1 for x in tup]
-    return _pieces_like(g, sizes, 0, tup)
+    return _pieces_like(g, _sizes(tup, 0, 2), 0, tup)
 
 
 def dstack_vjp(g: Any, ans: Any, tup: Any) -> Any:
     """Split g along axis 2 (items of fewer dimensions were made 3-D first)."""
-    sizes = [np.shape(x)[2] if np.ndim(x) >= 3 else 1 for x in tup]
-    return _pieces_like(g, sizes, 2, tup)
+    return _pieces_like(g, _sizes(tup, 2, 3), 2, tup)
 
 
 def column_stack_vjp(g: Any, ans: Any, tup: Any) -> Any:
     """Split g along axis 1 (1-D items were columns)."""
-    sizes = [np.shape(x)[1] if np.ndim(x) >= 2 else 1 for x in tup]
-    return _pieces_like(g, sizes, 1, tup)
+    return _pieces_like(g, _sizes(tup, 1, 2), 1, tup)
 
 
 def split_vjp(g: Any, ans: Any, ary: Any, indices_or_sections: Any, axis: int = 0) -> Any:

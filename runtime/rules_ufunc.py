@@ -1,6 +1,8 @@
 """Gradient rules of the methods of binary ufuncs: ``reduce`` and ``accumulate`` of ``add``,
 ``multiply``, ``maximum``/``minimum``/``fmax``/``fmin`` and ``logaddexp``/``logaddexp2``,
-``np.add.reduceat``, and ``outer`` of every binary ufunc with elementwise rules. Each VJP and JVP
+``np.add.reduceat``, and ``outer`` of every binary ufunc with elementwise rules (written out for
+add, subtract, multiply and divide; derived from the elementwise rules for the others, whose
+gradients of gradients are not supported). Each VJP and JVP
 side by side, registered together with ``defrule`` on the bound method (``np.add.reduce``).
 
 ``reduce`` has the rules of the matching reduction (``sum``, ``prod``, ``max``, ...) with the
@@ -238,12 +240,111 @@ def _outer_jvp_b(t: Any, ans: Any, a: Any, b: Any, ufunc: Any) -> Any:
     return _like_output(rule(t, ans, _lifted(a, b), b), ans)
 
 
+def _lead_axes(a: Any) -> tuple[int, ...]:
+    return tuple(range(np.ndim(a)))
+
+
+def _trail_axes(a: Any, g: Any) -> tuple[int, ...]:
+    return tuple(range(np.ndim(a), np.ndim(g)))
+
+
+def add_outer_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """Each a_i is added to every b_j: the sum of g over b's axes."""
+    return _like_arg(np.sum(g, axis=_trail_axes(a, g)), a)
+
+
+def add_outer_jvp_a(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """a's tangent, the same for every b_j."""
+    return _like_output(_lifted(t, b), ans)
+
+
+def add_outer_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """Each b_j is added to every a_i: the sum of g over a's axes."""
+    return _like_arg(np.sum(g, axis=_lead_axes(a)), b)
+
+
+def add_outer_jvp_b(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """b's tangent, the same for every a_i."""
+    return _like_output(t, ans)
+
+
+def subtract_outer_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """The sum of g over b's axes."""
+    return _like_arg(np.sum(g, axis=_trail_axes(a, g)), a)
+
+
+def subtract_outer_jvp_a(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """a's tangent, the same for every b_j."""
+    return _like_output(_lifted(t, b), ans)
+
+
+def subtract_outer_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """Minus the sum of g over a's axes."""
+    return _like_arg(-np.sum(g, axis=_lead_axes(a)), b)
+
+
+def subtract_outer_jvp_b(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """Minus b's tangent, the same for every a_i."""
+    return _like_output(-t, ans)
+
+
+def multiply_outer_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """sum_j g_ij b_j."""
+    return _like_arg(np.tensordot(g, b, axes=np.ndim(b)), a)
+
+
+def multiply_outer_jvp_a(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """Linear in a: the outer product of a's tangent and b."""
+    return _like_output(np.multiply.outer(t, b), ans)
+
+
+def multiply_outer_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """sum_i a_i g_ij."""
+    return _like_arg(np.tensordot(a, g, axes=np.ndim(a)), b)
+
+
+def multiply_outer_jvp_b(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """Linear in b: the outer product of a and b's tangent."""
+    return _like_output(np.multiply.outer(a, t), ans)
+
+
+def divide_outer_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """sum_j g_ij / b_j."""
+    return _like_arg(np.tensordot(g, np.reciprocal(b), axes=np.ndim(b)), a)
+
+
+def divide_outer_jvp_a(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """Linear in a: a's tangent divided by each b_j."""
+    return _like_output(np.divide.outer(t, b), ans)
+
+
+def divide_outer_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """-sum_i a_i g_ij / b_j ** 2."""
+    return _like_arg(-np.tensordot(a, g, axes=np.ndim(a)) / np.square(b), b)
+
+
+def divide_outer_jvp_b(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """-a_i t_j / b_j ** 2."""
+    return _like_output(-np.multiply.outer(a, t / np.square(b)), ans)
+
+
+_OUTER = {
+    np.add: (add_outer_vjp_a, add_outer_vjp_b, add_outer_jvp_a, add_outer_jvp_b),
+    np.subtract: (subtract_outer_vjp_a, subtract_outer_vjp_b, subtract_outer_jvp_a,
+                  subtract_outer_jvp_b),
+    np.multiply: (multiply_outer_vjp_a, multiply_outer_vjp_b, multiply_outer_jvp_a,
+                  multiply_outer_jvp_b),
+    np.divide: (divide_outer_vjp_a, divide_outer_vjp_b, divide_outer_jvp_a, divide_outer_jvp_b),
+}
+
+
 def _outer_rule(helper: Any, ufunc: Any, name: str) -> Any:
     # A named rule of ``ufunc.outer`` (generated code calls it as ``_rt.<name>``).
     def rule(g: Any, ans: Any, a: Any, b: Any) -> Any:
         return helper(g, ans, a, b, ufunc)
 
     rule.__name__ = rule.__qualname__ = name
+    rule.__code__ = rule.__code__.replace(co_name=name)  # errors name the rule
     rule.__module__ = __name__
     rule.__doc__ = f"``np.{ufunc.__name__}.outer``: ``np.{ufunc.__name__}``'s own rule on a " \
         "with b.ndim trailing axes, and b."
@@ -251,7 +352,12 @@ def _outer_rule(helper: Any, ufunc: Any, name: str) -> Any:
 
 
 def _register_outer(ufunc: Any) -> list[str]:
-    """Rules for ``ufunc.outer`` from ufunc's elementwise rules; the names defined."""
+    """Rules for ``ufunc.outer`` from ufunc's elementwise rules (written out above for add,
+    subtract, multiply and divide, so that gradients of gradients work); the names defined."""
+    if ufunc in _OUTER:
+        vjp_a, vjp_b, jvp_a, jvp_b = _OUTER[ufunc]
+        defrule(ufunc.outer, vjp=(vjp_a, vjp_b), jvp=(jvp_a, jvp_b), argnames=("a", "b"))
+        return []
     names = []
     rules = {}
     for helper, mode, arg in ((_outer_vjp_a, "vjp", "a"), (_outer_vjp_b, "vjp", "b"),
@@ -306,5 +412,9 @@ __all__ = [
     "logaddexp2_reduce_jvp", "logaddexp2_reduce_vjp", "logaddexp_accumulate_jvp",
     "logaddexp_accumulate_vjp", "logaddexp_reduce_jvp", "logaddexp_reduce_vjp",
     "multiply_accumulate_jvp", "multiply_accumulate_vjp", "multiply_reduce_jvp",
-    "multiply_reduce_vjp", *_OUTER_NAMES,
+    "multiply_reduce_vjp", "add_outer_jvp_a", "add_outer_jvp_b", "add_outer_vjp_a",
+    "add_outer_vjp_b", "divide_outer_jvp_a", "divide_outer_jvp_b", "divide_outer_vjp_a",
+    "divide_outer_vjp_b", "multiply_outer_jvp_a", "multiply_outer_jvp_b",
+    "multiply_outer_vjp_a", "multiply_outer_vjp_b", "subtract_outer_jvp_a",
+    "subtract_outer_jvp_b", "subtract_outer_vjp_a", "subtract_outer_vjp_b", *_OUTER_NAMES,
 ]
