@@ -10,17 +10,22 @@ from . import (
     custom,
     registry,
     rules_builtins,
+    rules_calculus,
     rules_elementwise,
+    rules_fill,
+    rules_interp,
+    rules_join,
     rules_linalg,
     rules_linalg_jvp,
+    rules_nan,
     rules_nn,
     rules_nondiff,
+    rules_order,
     rules_ranges,
     rules_reduce,
-    rules_reduce_jvp,
     rules_shape,
-    rules_shape_jvp,
     rules_transcendental,
+    rules_ufunc,
 )
 from .accumulate import add, ones_like, seed, seed_aux, zeros_like
 from .broadcast import shape, unbroadcast_to, unreduce
@@ -28,8 +33,9 @@ from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
 
 _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_transcendental, rules_reduce,
-                 rules_linalg, rules_shape, rules_nn, rules_ranges, rules_nondiff, rules_reduce_jvp,
-                 rules_linalg_jvp, rules_shape_jvp, rules_builtins)
+                 rules_linalg, rules_shape, rules_nn, rules_ranges, rules_nondiff,
+                 rules_linalg_jvp, rules_join, rules_fill, rules_order, rules_nan, rules_ufunc,
+                 rules_calculus, rules_interp, rules_builtins)
 
 
 def _export_rules() -> None:

@@ -1,12 +1,13 @@
-"""Gradient rules of reductions (sum, mean, prod, max/min, var/std, cumsum), of the functions
-whose adjoint is a sum (``repeat``, ``tile``, ``full``, ``full_like``) and of the runtime helpers
-``unbroadcast_to``/``unreduce``/``broadcast_like``.
+"""Gradient rules of reductions (sum, mean, prod, max/min, var/std, cumsum, cumprod) and of the
+runtime helpers ``unbroadcast_to``/``unreduce``/``broadcast_like``: each function's VJP and JVP
+side by side, registered together with ``defrule``.
 
-Each rule restores the reduced axes with ``unreduce`` (any ``axis``: None, int, negative, tuple;
-``keepdims`` either way). Ties of ``max``/``min`` share the gradient equally. ``prod`` is exact
-even with zeros in the input (no division by zero: the product of the *other* entries is built
-from the product of the non-zero entries and a count of zeros). ``std`` at a constant slice
-divides by zero (NaN), as the derivative does not exist there.
+Each VJP restores the reduced axes with ``unreduce`` (any ``axis``: None, int, negative, tuple;
+``keepdims`` either way); each JVP is the same reduction of the tangent weighted by the slopes of
+the entries. Ties of ``max``/``min`` share the gradient equally (the JVP averages the tangents of
+the tied entries, its transpose). ``prod`` and ``cumprod`` are exact even with zeros in the input
+(no division by zero). ``std`` at a constant slice divides by zero (NaN): the derivative does
+not exist there.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from typing import Any
 import numpy as np
 
 from .broadcast import broadcast_like, reduced_count, unbroadcast_to, unreduce
-from .registry import alias_method, defvjp
-from .rules_shape import take_vjp
+from .linear import linear_jvp
+from .registry import alias_method, defrule
 
 
 def _cast_like(partial: Any, a: Any, dtype: Any) -> Any:
     # A reduction computed in another dtype (``np.sum(x32, dtype=np.float64)``) hands back a
-    # partial in the argument's dtype.
+    # partial (or tangent) in the dtype of ``a``.
     if dtype is None:
         return partial
     return np.asarray(partial, dtype=np.result_type(a))
@@ -34,6 +35,9 @@ def _reject(rule: str, **params: Any) -> None:
     )
     if given:
         raise NotImplementedError(f"{rule}: the parameter(s) {', '.join(given)} are not supported")
+
+
+# ---- sum and mean: linear ----------------------------------------------------------------------
 
 
 def sum_vjp(
@@ -52,6 +56,21 @@ def sum_vjp(
     if where is not True:
         partial = partial * np.broadcast_to(where, np.shape(a))
     return _cast_like(partial, a, dtype)
+
+
+def sum_jvp(
+    t: Any,
+    ans: Any,
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = True,
+) -> Any:
+    """The sum of the tangents (``initial`` is a constant; masked entries do not count)."""
+    return np.sum(t, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
 
 
 def mean_vjp(
@@ -78,6 +97,38 @@ def mean_vjp(
     return _cast_like(partial, a, dtype)
 
 
+mean_jvp = linear_jvp(np.mean, "mean_jvp", __name__)
+
+
+def cumsum_vjp(
+    g: Any, ans: Any, a: Any, axis: Any = None, dtype: Any = None, out: Any = None
+) -> Any:
+    """Each entry feeds every later partial sum: a reversed cumulative sum of g."""
+    if axis is None:
+        flat = np.flip(np.cumsum(np.flip(g)))
+        return _cast_like(np.reshape(flat, np.shape(a)), a, dtype)
+    return _cast_like(np.flip(np.cumsum(np.flip(g, axis), axis), axis), a, dtype)
+
+
+cumsum_jvp = linear_jvp(np.cumsum, "cumsum_jvp", __name__)
+
+
+# ---- products ----------------------------------------------------------------------------------
+
+
+def _prod_slopes(a: Any, axis: Any, initial: Any) -> Any:
+    """d prod(a, axis)/da_i, shaped like a: the product of the other entries of i's slice."""
+    is_zero = np.equal(a, 0)
+    zeros = np.sum(is_zero, axis=axis, keepdims=True)
+    nonzero = np.where(is_zero, 1.0, a)
+    others = np.prod(nonzero, axis=axis, keepdims=True)
+    if initial is not None:
+        others = others * initial
+    # No zero: prod / x_i. One zero: that entry gets the product of the rest, others get 0.
+    # Two or more zeros: every partial is 0.
+    return np.where(zeros == 0, others / nonzero, np.where(is_zero & (zeros == 1), others, 0.0))
+
+
 def prod_vjp(
     g: Any,
     ans: Any,
@@ -94,17 +145,75 @@ def prod_vjp(
     return _cast_like(unreduce(g, a, axis, keepdims) * _prod_slopes(a, axis, initial), a, dtype)
 
 
-def _prod_slopes(a: Any, axis: Any, initial: Any) -> Any:
-    """d prod(a, axis)/da_i, shaped like a: the product of the other entries of i's slice."""
-    is_zero = np.equal(a, 0)
-    zeros = np.sum(is_zero, axis=axis, keepdims=True)
-    nonzero = np.where(is_zero, 1.0, a)
-    others = np.prod(nonzero, axis=axis, keepdims=True)
-    if initial is not None:
-        others = others * initial
-    # No zero: prod / x_i. One zero: that entry gets the product of the rest, others get 0.
-    # Two or more zeros: every partial is 0.
-    return np.where(zeros == 0, others / nonzero, np.where(is_zero & (zeros == 1), others, 0.0))
+def prod_jvp(
+    t: Any,
+    ans: Any,
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    """sum_i (product of the other entries) * t_i; exact with zeros (no division by 0)."""
+    _reject("prod_jvp", where=where)
+    tangent = np.sum(t * _prod_slopes(a, axis, initial), axis=axis, keepdims=keepdims)
+    return _cast_like(tangent, ans, dtype)
+
+
+def _cumprod_parts(a: Any, axis: int) -> tuple[Any, Any, Any, Any]:
+    """For y = cumprod(a) along ``axis``: (before, first_zero, safe, after), where ``before``
+    marks the entries ahead of the slice's first zero, ``first_zero`` marks that zero, ``safe``
+    is a with every entry not ``before`` set to 1, and ``after`` is the running product of the
+    entries after the first zero (1 up to and including it)."""
+    zeros_so_far = np.cumsum(np.equal(a, 0), axis=axis)
+    before = zeros_so_far == 0
+    first_zero = np.equal(a, 0) & (zeros_so_far == 1)
+    safe = np.where(before, a, 1.0)
+    after = np.cumprod(np.where(before | first_zero, 1.0, a), axis=axis)
+    return before, first_zero, safe, after
+
+
+def _reverse_cumsum(x: Any, axis: int) -> Any:
+    return np.flip(np.cumsum(np.flip(x, axis), axis=axis), axis)
+
+
+def cumprod_vjp(
+    g: Any, ans: Any, a: Any, axis: Any = None, dtype: Any = None, out: Any = None
+) -> Any:
+    """dy_k/da_i = product of a_j, j <= k, j != i (i <= k). Exact with zeros: ahead of the first
+    zero of a slice, sum_k>=i g_k y_k / a_i; at that zero, the product of the entries ahead of
+    it times sum_k>=z g_k (product of a_j, z < j <= k); past it, 0."""
+    x = np.ravel(a) if axis is None else a
+    g = np.reshape(g, np.shape(x))
+    ax = 0 if axis is None else int(axis) % np.ndim(a)
+    before, first_zero, safe, after = _cumprod_parts(x, ax)
+    head = np.prod(safe, axis=ax, keepdims=True)
+    running = np.where(before, np.cumprod(safe, axis=ax), 0.0)  # y, without its zeros
+    ahead = np.where(before, _reverse_cumsum(g * running, ax) / safe, 0.0)
+    at_zero = np.where(first_zero, head * _reverse_cumsum(g * after, ax), 0.0)
+    return _cast_like(np.reshape(ahead + at_zero, np.shape(a)), a, dtype)
+
+
+def cumprod_jvp(
+    t: Any, ans: Any, a: Any, axis: Any = None, dtype: Any = None, out: Any = None
+) -> Any:
+    """dy_k = sum_i<=k t_i (product of the other a_j, j <= k); exact with zeros: ahead of the
+    first zero y_k sum_i<=k t_i / a_i, from it on t_z (product ahead of it) (product after it)."""
+    x = np.ravel(a) if axis is None else a
+    t = np.reshape(t, np.shape(x))
+    ax = 0 if axis is None else int(axis) % np.ndim(a)
+    before, first_zero, safe, after = _cumprod_parts(x, ax)
+    running = np.cumprod(safe, axis=ax)
+    ahead = running * np.cumsum(np.where(before, t / safe, 0.0), axis=ax)
+    at_zero = np.sum(np.where(first_zero, t, 0.0), axis=ax, keepdims=True)
+    head = np.prod(safe, axis=ax, keepdims=True)
+    tangent = np.where(before, ahead, at_zero * head * after)
+    return _cast_like(np.reshape(tangent, np.shape(ans)), ans, dtype)
+
+
+# ---- max and min -------------------------------------------------------------------------------
 
 
 def _extremum_hits(ans: Any, a: Any, axis: Any, keepdims: bool, where: Any) -> Any:
@@ -123,6 +232,13 @@ def _extremum_vjp(g: Any, ans: Any, a: Any, axis: Any, keepdims: bool, where: An
     return share / np.maximum(count, 1).astype(np.result_type(share), copy=False)
 
 
+def _extremum_jvp(t: Any, ans: Any, a: Any, axis: Any, keepdims: bool, where: Any) -> Any:
+    # The mean tangent of the entries that attain the extremum (0 if an ``initial`` wins).
+    hit = _extremum_hits(ans, a, axis, keepdims, where)
+    count = np.maximum(np.sum(hit, axis=axis, keepdims=keepdims), 1)
+    return np.sum(t * hit, axis=axis, keepdims=keepdims) / count.astype(np.result_type(ans))
+
+
 def max_vjp(
     g: Any,
     ans: Any,
@@ -135,6 +251,20 @@ def max_vjp(
 ) -> Any:
     """The maximal entries share the gradient equally (an ``initial`` that wins gets it all)."""
     return _extremum_vjp(g, ans, a, axis, keepdims, where)
+
+
+def max_jvp(
+    t: Any,
+    ans: Any,
+    a: Any,
+    axis: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    """The maximal entries' tangents, averaged over ties."""
+    return _extremum_jvp(t, ans, a, axis, keepdims, where)
 
 
 def min_vjp(
@@ -151,8 +281,28 @@ def min_vjp(
     return _extremum_vjp(g, ans, a, axis, keepdims, where)
 
 
-def _resolve_ddof(ddof: Any, correction: Any) -> Any:
-    return ddof if correction is None else correction
+def min_jvp(
+    t: Any,
+    ans: Any,
+    a: Any,
+    axis: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    """The minimal entries' tangents, averaged over ties."""
+    return _extremum_jvp(t, ans, a, axis, keepdims, where)
+
+
+# ---- variance and standard deviation -----------------------------------------------------------
+
+
+def _centered_scale(a: Any, ans: Any, axis: Any, ddof: Any, correction: Any) -> tuple[Any, Any]:
+    # (a - mean(a)) and 1 / (N - ddof), the pieces of d var(a)/da = 2 (a - mean) / (N - ddof).
+    ddof = ddof if correction is None else correction
+    centered = a - np.mean(a, axis=axis, keepdims=True)
+    return centered, 1.0 / (reduced_count(a, ans) - ddof)
 
 
 def var_vjp(
@@ -171,9 +321,29 @@ def var_vjp(
 ) -> Any:
     """d var(x)/dx_i = 2 (x_i - mean) / (N - ddof)."""
     _reject("var_vjp", where=where, mean=mean)
-    scale = 2.0 / (reduced_count(a, ans) - _resolve_ddof(ddof, correction))
-    centered = a - np.mean(a, axis=axis, keepdims=True)
-    return _cast_like(unreduce(g, a, axis, keepdims) * centered * scale, a, dtype)
+    centered, scale = _centered_scale(a, ans, axis, ddof, correction)
+    return _cast_like(unreduce(g, a, axis, keepdims) * centered * (2.0 * scale), a, dtype)
+
+
+def var_jvp(
+    t: Any,
+    ans: Any,
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    ddof: Any = 0,
+    keepdims: bool = False,
+    *,
+    where: Any = None,
+    mean: Any = None,
+    correction: Any = None,
+) -> Any:
+    """d var(x) = 2 sum((x_i - mean) t_i) / (N - ddof)."""
+    _reject("var_jvp", where=where, mean=mean)
+    centered, scale = _centered_scale(a, ans, axis, ddof, correction)
+    tangent = np.sum(centered * t, axis=axis, keepdims=keepdims) * (2.0 * scale)
+    return _cast_like(tangent, ans, dtype)
 
 
 def std_vjp(
@@ -192,79 +362,29 @@ def std_vjp(
 ) -> Any:
     """d std(x)/dx_i = (x_i - mean) / ((N - ddof) std)."""
     _reject("std_vjp", where=where, mean=mean)
-    scale = 1.0 / (reduced_count(a, ans) - _resolve_ddof(ddof, correction))
-    centered = a - np.mean(a, axis=axis, keepdims=True)
+    centered, scale = _centered_scale(a, ans, axis, ddof, correction)
     return _cast_like(unreduce(g / ans, a, axis, keepdims) * centered * scale, a, dtype)
 
 
-def cumsum_vjp(
-    g: Any, ans: Any, a: Any, axis: Any = None, dtype: Any = None, out: Any = None
-) -> Any:
-    """Each entry feeds every later partial sum: a reversed cumulative sum of g."""
-    if axis is None:
-        flat = np.flip(np.cumsum(np.flip(g)))
-        return _cast_like(np.reshape(flat, np.shape(a)), a, dtype)
-    return _cast_like(np.flip(np.cumsum(np.flip(g, axis), axis), axis), a, dtype)
-
-
-# ---- repeats, tiles and fills: their adjoints are sums ----------------------------------------
-
-
-def repeat_vjp(g: Any, ans: Any, a: Any, repeats: Any, axis: Any = None) -> Any:
-    """Sum g over the copies of each entry."""
-    shape, flat = np.shape(a), axis is None
-    axis = 0 if flat else int(axis) % len(shape)
-    size = np.size(a) if flat else shape[axis]
-    if np.size(repeats) != 1:
-        # repeat(a, repeats, axis) == take(a, owners, axis), owners[j] = source of output j.
-        owners = np.repeat(np.arange(size), repeats)
-        return take_vjp(g, ans, a, owners, None if flat else axis)
-    copies = int(np.ravel(repeats)[0])
-    split = (*np.shape(g)[:axis], size, copies, *np.shape(g)[axis + 1 :])
-    return np.reshape(np.sum(np.reshape(g, split), axis=axis + 1), shape)
-
-
-def tile_vjp(g: Any, ans: Any, A: Any, reps: Any) -> Any:
-    """Sum g over the tiles."""
-    reps = (int(reps),) if np.ndim(reps) == 0 else tuple(int(r) for r in reps)
-    shape = np.shape(A)
-    ndim = max(len(reps), len(shape))
-    shape_p = (1,) * (ndim - len(shape)) + shape
-    reps_p = (1,) * (ndim - len(reps)) + reps
-    interleaved = tuple(n for pair in zip(reps_p, shape_p, strict=True) for n in pair)
-    summed = np.sum(np.reshape(g, interleaved), axis=tuple(range(0, 2 * ndim, 2)))
-    return np.reshape(summed, shape)
-
-
-def full_like_vjp_fill_value(
-    g: Any,
+def std_jvp(
+    t: Any,
     ans: Any,
     a: Any,
-    fill_value: Any,
+    axis: Any = None,
     dtype: Any = None,
-    order: str = "K",
-    subok: bool = True,
-    shape: Any = None,
+    out: Any = None,
+    ddof: Any = 0,
+    keepdims: bool = False,
     *,
-    device: Any = None,
+    where: Any = None,
+    mean: Any = None,
+    correction: Any = None,
 ) -> Any:
-    """Every entry is the fill value: it gets the sum of g (reduced to its shape)."""
-    return unbroadcast_to(g, fill_value)
-
-
-def full_vjp_fill_value(
-    g: Any,
-    ans: Any,
-    shape: Any,
-    fill_value: Any,
-    dtype: Any = None,
-    order: str = "C",
-    *,
-    device: Any = None,
-    like: Any = None,
-) -> Any:
-    """Every entry is the fill value: it gets the sum of g (reduced to its shape)."""
-    return unbroadcast_to(g, fill_value)
+    """d std(x) = sum((x_i - mean) t_i) / ((N - ddof) std)."""
+    _reject("std_jvp", where=where, mean=mean)
+    centered, scale = _centered_scale(a, ans, axis, ddof, correction)
+    tangent = np.sum(centered * t, axis=axis, keepdims=keepdims) * scale / ans
+    return _cast_like(tangent, ans, dtype)
 
 
 # ---- the runtime's own helpers: rules call them, so gradients of gradients meet them -----------
@@ -295,45 +415,57 @@ def broadcast_like_vjp_t(g: Any, ans: Any, t: Any, ans0: Any) -> Any:
     return unbroadcast_to(g, t)
 
 
-_AXIS_REDUCTIONS = ("a",)
+unbroadcast_to_jvp_g = linear_jvp(unbroadcast_to, "unbroadcast_to_jvp_g", __name__)
+unreduce_jvp_g = linear_jvp(unreduce, "unreduce_jvp_g", __name__)
+broadcast_like_jvp_t = linear_jvp(broadcast_like, "broadcast_like_jvp_t", __name__)
 
-defvjp(np.sum, sum_vjp, argnames=_AXIS_REDUCTIONS)
-defvjp(np.mean, mean_vjp, argnames=_AXIS_REDUCTIONS)
-defvjp(np.prod, prod_vjp, argnames=_AXIS_REDUCTIONS)
-defvjp(np.max, max_vjp, argnames=_AXIS_REDUCTIONS)
-defvjp(np.min, min_vjp, argnames=_AXIS_REDUCTIONS)
+
+_A = ("a",)
+defrule(np.sum, vjp=(sum_vjp,), jvp=(sum_jvp,), argnames=_A)
+defrule(np.mean, vjp=(mean_vjp,), jvp=(mean_jvp,), argnames=_A)
+defrule(np.cumsum, vjp=(cumsum_vjp,), jvp=(cumsum_jvp,), argnames=_A)
+defrule(np.prod, vjp=(prod_vjp,), jvp=(prod_jvp,), argnames=_A)
+defrule(np.cumprod, vjp=(cumprod_vjp,), jvp=(cumprod_jvp,), argnames=_A)
+defrule(np.max, vjp=(max_vjp,), jvp=(max_jvp,), argnames=_A)
+defrule(np.min, vjp=(min_vjp,), jvp=(min_jvp,), argnames=_A)
 if np.amax is not np.max:  # distinct function objects in numpy 2.x, same semantics
-    defvjp(np.amax, max_vjp, argnames=_AXIS_REDUCTIONS)
-    defvjp(np.amin, min_vjp, argnames=_AXIS_REDUCTIONS)
-defvjp(np.var, var_vjp, argnames=_AXIS_REDUCTIONS)
-defvjp(np.std, std_vjp, argnames=_AXIS_REDUCTIONS)
-defvjp(np.cumsum, cumsum_vjp, argnames=_AXIS_REDUCTIONS)
-defvjp(np.repeat, repeat_vjp, argnames=("a",))
-defvjp(np.tile, tile_vjp, argnames=("A",))
-defvjp(np.full_like, None, full_like_vjp_fill_value, argnames=("a", "fill_value"))
-defvjp(np.full, None, full_vjp_fill_value, argnames=("shape", "fill_value"))
+    defrule(np.amax, vjp=(max_vjp,), jvp=(max_jvp,), argnames=_A)
+    defrule(np.amin, vjp=(min_vjp,), jvp=(min_jvp,), argnames=_A)
+defrule(np.var, vjp=(var_vjp,), jvp=(var_jvp,), argnames=_A)
+defrule(np.std, vjp=(std_vjp,), jvp=(std_jvp,), argnames=_A)
 # Rules call these helpers, so a gradient of a gradient differentiates them.
-defvjp(unbroadcast_to, unbroadcast_to_vjp_g, None, argnames=("g", "target"))
-defvjp(unreduce, unreduce_vjp_g, None, argnames=("g", "x"))
-defvjp(broadcast_like, broadcast_like_vjp_t, None, argnames=("t", "ans"))
+defrule(unbroadcast_to, vjp=(unbroadcast_to_vjp_g, None), jvp=(unbroadcast_to_jvp_g, None),
+        argnames=("g", "target"))
+defrule(unreduce, vjp=(unreduce_vjp_g, None), jvp=(unreduce_jvp_g, None), argnames=("g", "x"))
+defrule(broadcast_like, vjp=(broadcast_like_vjp_t, None), jvp=(broadcast_like_jvp_t, None),
+        argnames=("t", "ans"))
 
-for _name in ("sum", "mean", "prod", "max", "min", "var", "std", "cumsum", "repeat"):
+for _name in ("sum", "mean", "prod", "max", "min", "var", "std", "cumsum", "cumprod"):
     alias_method(_name, getattr(np, _name))
 
 __all__ = [
+    "broadcast_like_jvp_t",
     "broadcast_like_vjp_t",
+    "cumprod_jvp",
+    "cumprod_vjp",
+    "cumsum_jvp",
     "cumsum_vjp",
-    "full_like_vjp_fill_value",
-    "full_vjp_fill_value",
+    "max_jvp",
     "max_vjp",
+    "mean_jvp",
     "mean_vjp",
+    "min_jvp",
     "min_vjp",
+    "prod_jvp",
     "prod_vjp",
-    "repeat_vjp",
+    "std_jvp",
     "std_vjp",
+    "sum_jvp",
     "sum_vjp",
-    "tile_vjp",
+    "unbroadcast_to_jvp_g",
     "unbroadcast_to_vjp_g",
+    "unreduce_jvp_g",
     "unreduce_vjp_g",
+    "var_jvp",
     "var_vjp",
 ]

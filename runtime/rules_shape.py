@@ -1,11 +1,13 @@
-"""Gradient rules that move entries without changing them: reshapes, transposes, joins and
-splits, indexing and identity-like conversions.
+"""Gradient rules of functions that move entries without changing them: reshapes, transposes,
+flips and rotations, and indexing. Each function's VJP and JVP side by side, registered together
+with ``defrule``.
 
-``getitem_vjp`` and ``take_vjp`` scatter into a fresh local zeros array (the one place a rule
-mutates); since source transformation cannot differentiate that, both are registered as
-primitives themselves (their adjoint is a read at the same index), so gradients of gradients work.
-Rules for sequence arguments (``concatenate``, ``stack``, ...) return a tuple with one partial per
-item.
+All of them are linear, so the JVP is the function applied to the tangent (``linear_jvp``); the
+VJP moves g back. ``getitem_vjp`` and ``take_vjp`` scatter into a fresh local zeros array (the one
+place a rule mutates); since source transformation cannot differentiate that, both are
+registered as primitives themselves (their adjoint is a read at the same index), so gradients of
+gradients work. Functions that read entries at computed positions (``take_along_axis``) reuse
+``take_vjp`` with the flat positions of the entries they read.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from typing import Any
 import numpy as np
 
 from .accumulate import zeros_like
-from .broadcast import inverse_permutation, unbroadcast_to
-from .registry import alias_method, defvjp, defvjp_attribute, defvjp_method
+from .broadcast import broadcast_like, inverse_permutation, unbroadcast_to
+from .linear import linear_jvp
+from .registry import MethodKey, alias_method, defjvp_attribute, defrule, defvjp_attribute
 
-# ---- reshapes and transposes --------------------------------------------------------------------
+# ---- reshapes ----------------------------------------------------------------------------------
 
 
 def _ravel_order(x: Any, order: str) -> str:
@@ -43,6 +46,20 @@ def reshape_vjp(
     return np.reshape(g, np.shape(a), order=order)
 
 
+def reshape_jvp(
+    t: Any,
+    ans: Any,
+    a: Any,
+    shape: Any = None,
+    order: str = "C",
+    *,
+    newshape: Any = None,
+    copy: Any = None,
+) -> Any:
+    """Reshape t to the output's shape."""
+    return np.reshape(t, np.shape(ans), order=order)
+
+
 def reshape_method_vjp(
     g: Any, ans: Any, x: Any, *shape: Any, order: str = "C", copy: Any = None
 ) -> Any:
@@ -50,14 +67,31 @@ def reshape_method_vjp(
     return np.reshape(g, np.shape(x), order=order)
 
 
+def reshape_method_jvp(
+    t: Any, ans: Any, x: Any, *shape: Any, order: str = "C", copy: Any = None
+) -> Any:
+    """``x.reshape(*shape)``: reshape t to the output's shape."""
+    return np.reshape(t, np.shape(ans), order=order)
+
+
 def ravel_vjp(g: Any, ans: Any, a: Any, order: str = "C") -> Any:
     """Reshape the flat g back to a's shape."""
     return np.reshape(g, np.shape(a), order=_ravel_order(a, order))
 
 
+def ravel_jvp(t: Any, ans: Any, a: Any, order: str = "C") -> Any:
+    """Flatten t in the order the forward call read a (Fortran order for 'A'/'K' on F arrays)."""
+    return np.reshape(t, np.shape(ans), order=_ravel_order(a, order))
+
+
 def flatten_method_vjp(g: Any, ans: Any, x: Any, order: str = "C") -> Any:
     """``x.flatten()``: reshape the flat g back to x's shape."""
     return np.reshape(g, np.shape(x), order=_ravel_order(x, order))
+
+
+def flatten_method_jvp(t: Any, ans: Any, x: Any, order: str = "C") -> Any:
+    """``x.flatten()``: flatten t in the order the forward call read x."""
+    return np.reshape(t, np.shape(ans), order=_ravel_order(x, order))
 
 
 def expand_dims_vjp(g: Any, ans: Any, a: Any, axis: Any) -> Any:
@@ -68,6 +102,49 @@ def expand_dims_vjp(g: Any, ans: Any, a: Any, axis: Any) -> Any:
 def squeeze_vjp(g: Any, ans: Any, a: Any, axis: Any = None) -> Any:
     """Restore the squeezed length-1 axes."""
     return np.reshape(g, np.shape(a))
+
+
+def _single(arys: tuple[Any, ...], rule: str) -> Any:
+    if len(arys) != 1:
+        raise NotImplementedError(f"{rule}: several arrays in one call are not supported; "
+                                  "call it once per array")
+    return arys[0]
+
+
+def atleast_1d_vjp(g: Any, ans: Any, *arys: Any) -> Any:
+    """Drop the axes ``np.atleast_1d`` added (one array per call)."""
+    return np.reshape(g, np.shape(_single(arys, "atleast_1d_vjp")))
+
+
+def atleast_1d_jvp(t: Any, ans: Any, *arys: Any) -> Any:
+    """The tangent with the output's shape (one array per call)."""
+    _single(arys, "atleast_1d_jvp")
+    return np.reshape(t, np.shape(ans))
+
+
+def atleast_2d_vjp(g: Any, ans: Any, *arys: Any) -> Any:
+    """Drop the axes ``np.atleast_2d`` added (one array per call)."""
+    return np.reshape(g, np.shape(_single(arys, "atleast_2d_vjp")))
+
+
+def atleast_2d_jvp(t: Any, ans: Any, *arys: Any) -> Any:
+    """The tangent with the output's shape (one array per call)."""
+    _single(arys, "atleast_2d_jvp")
+    return np.reshape(t, np.shape(ans))
+
+
+def atleast_3d_vjp(g: Any, ans: Any, *arys: Any) -> Any:
+    """Drop the axes ``np.atleast_3d`` added (one array per call)."""
+    return np.reshape(g, np.shape(_single(arys, "atleast_3d_vjp")))
+
+
+def atleast_3d_jvp(t: Any, ans: Any, *arys: Any) -> Any:
+    """The tangent with the output's shape (one array per call)."""
+    _single(arys, "atleast_3d_jvp")
+    return np.reshape(t, np.shape(ans))
+
+
+# ---- transposes, flips and rotations ------------------------------------------------------------
 
 
 def _transpose_back(g: Any, ndim: int, axes: Any) -> Any:
@@ -81,16 +158,31 @@ def transpose_vjp(g: Any, ans: Any, a: Any, axes: Any = None) -> Any:
     return _transpose_back(g, np.ndim(a), axes)
 
 
-def transpose_method_vjp(g: Any, ans: Any, x: Any, *axes: Any) -> Any:
-    """``x.transpose()``, ``x.transpose(1, 0)`` or ``x.transpose((1, 0))``: inverse permutation."""
+def _method_axes(axes: tuple[Any, ...]) -> Any:
+    # ``x.transpose()``, ``x.transpose(1, 0)`` or ``x.transpose((1, 0))``
     if len(axes) == 1 and (axes[0] is None or np.ndim(axes[0]) == 1):
-        axes = axes[0]
-    return _transpose_back(g, np.ndim(x), axes)
+        return axes[0]
+    return axes if axes else None
+
+
+def transpose_method_vjp(g: Any, ans: Any, x: Any, *axes: Any) -> Any:
+    """``x.transpose(...)``: the inverse permutation."""
+    return _transpose_back(g, np.ndim(x), _method_axes(axes))
+
+
+def transpose_method_jvp(t: Any, ans: Any, x: Any, *axes: Any) -> Any:
+    """``x.transpose(...)``: the same permutation of t."""
+    return np.transpose(t, _method_axes(axes))
 
 
 def transpose_attribute_vjp(g: Any, ans: Any, x: Any) -> Any:
     """``x.T`` reverses the axes; so does its adjoint."""
     return np.transpose(g)
+
+
+def transpose_attribute_jvp(t: Any, ans: Any, x: Any) -> Any:
+    """``x.T`` of the tangent."""
+    return np.transpose(t)
 
 
 def swapaxes_vjp(g: Any, ans: Any, a: Any, axis1: int, axis2: int) -> Any:
@@ -103,14 +195,50 @@ def moveaxis_vjp(g: Any, ans: Any, a: Any, source: Any, destination: Any) -> Any
     return np.moveaxis(g, destination, source)
 
 
+def _rollaxis_order(ndim: int, axis: int, start: int) -> list[int]:
+    # The permutation np.rollaxis applies (numpy's own normalisation of ``start``).
+    axis = int(axis) % ndim
+    start = int(start) + ndim if start < 0 else int(start)
+    if axis < start:
+        start -= 1
+    order = [i for i in range(ndim) if i != axis]
+    order.insert(start, axis)
+    return order
+
+
+def rollaxis_vjp(g: Any, ans: Any, a: Any, axis: int, start: int = 0) -> Any:
+    """Apply the inverse of the permutation ``np.rollaxis`` applied."""
+    return np.transpose(g, inverse_permutation(_rollaxis_order(np.ndim(a), axis, start)))
+
+
 def broadcast_to_vjp(g: Any, ans: Any, array: Any, shape: Any, subok: bool = False) -> Any:
     """Sum g over the broadcast axes."""
     return unbroadcast_to(g, array)
 
 
+def broadcast_to_jvp(t: Any, ans: Any, array: Any, shape: Any, subok: bool = False) -> Any:
+    """Broadcast t the same way."""
+    return broadcast_like(t, ans)
+
+
 def flip_vjp(g: Any, ans: Any, m: Any, axis: Any = None) -> Any:
     """Flip g back along the same axes."""
     return np.flip(g, axis)
+
+
+def fliplr_vjp(g: Any, ans: Any, m: Any) -> Any:
+    """Flip g back left to right."""
+    return np.fliplr(g)
+
+
+def flipud_vjp(g: Any, ans: Any, m: Any) -> Any:
+    """Flip g back upside down."""
+    return np.flipud(g)
+
+
+def rot90_vjp(g: Any, ans: Any, m: Any, k: int = 1, axes: Any = (0, 1)) -> Any:
+    """Rotate g back by -k quarter turns in the same plane."""
+    return np.rot90(g, -k, axes)
 
 
 def roll_vjp(g: Any, ans: Any, a: Any, shift: Any, axis: Any = None) -> Any:
@@ -132,65 +260,18 @@ def astype_method_vjp(
     return np.asarray(g, dtype=np.result_type(x))
 
 
-# ---- joins and splits ----------------------------------------------------------------------------
-
-
-def _split(g: Any, sizes: list[int], axis: int) -> list[Any]:
-    # Consecutive slices of g along ``axis`` with the given sizes (np.split has a rule too).
-    return np.split(g, np.cumsum(sizes[:-1]), axis=axis)
-
-
-def concatenate_vjp(
-    g: Any,
+def astype_method_jvp(
+    t: Any,
     ans: Any,
-    arrays: Any,
-    axis: Any = 0,
-    out: Any = None,
-    *,
-    dtype: Any = None,
-    casting: str = "same_kind",
+    x: Any,
+    dtype: Any,
+    order: str = "K",
+    casting: str = "unsafe",
+    subok: bool = True,
+    copy: bool = True,
 ) -> Any:
-    """One slice of g per joined array (``axis=None`` joins the flattened arrays)."""
-    if axis is None:
-        parts = _split(g, [np.size(x) for x in arrays], 0)
-        return tuple(np.reshape(p, np.shape(x)) for p, x in zip(parts, arrays, strict=True))
-    axis = int(axis) % np.ndim(arrays[0])
-    return tuple(_split(g, [np.shape(x)[axis] for x in arrays], axis))
-
-
-def stack_vjp(
-    g: Any,
-    ans: Any,
-    arrays: Any,
-    axis: int = 0,
-    out: Any = None,
-    *,
-    dtype: Any = None,
-    casting: str = "same_kind",
-) -> Any:
-    """Entry i of g along the new axis is the partial of array i."""
-    axis = int(axis) % (np.ndim(arrays[0]) + 1)
-    return tuple(np.take(g, i, axis=axis) for i in range(len(arrays)))
-
-
-def hstack_vjp(g: Any, ans: Any, tup: Any, *, dtype: Any = None, casting: str = "same_kind") -> Any:
-    """Split g like ``concatenate`` along axis 1 (axis 0 for 1-D items)."""
-    shapes = [np.shape(x) if np.ndim(x) else (1,) for x in tup]
-    axis = 0 if len(shapes[0]) == 1 else 1
-    parts = _split(g, [shape[axis] for shape in shapes], axis)
-    return tuple(np.reshape(p, np.shape(x)) for p, x in zip(parts, tup, strict=True))
-
-
-def vstack_vjp(g: Any, ans: Any, tup: Any, *, dtype: Any = None, casting: str = "same_kind") -> Any:
-    """Split g along axis 0 (1-D items were rows)."""
-    sizes = [np.shape(x)[0] if np.ndim(x) >= 2 else 1 for x in tup]
-    parts = _split(g, sizes, 0)
-    return tuple(np.reshape(p, np.shape(x)) for p, x in zip(parts, tup, strict=True))
-
-
-def split_vjp(g: Any, ans: Any, ary: Any, indices_or_sections: Any, axis: int = 0) -> Any:
-    """``np.split``/``np.array_split`` cut ary into pieces; the adjoint joins their adjoints."""
-    return np.concatenate(g, axis=axis)
+    """``x.astype(dtype)`` changes no value: t cast to the output's dtype."""
+    return np.asarray(t, dtype=np.result_type(ans))
 
 
 # ---- indexing -----------------------------------------------------------------------------------
@@ -286,125 +367,91 @@ def take_vjp_vjp_g(
     return np.take(h, indices, axis=axis, mode=mode)
 
 
-# ---- identity-like conversions ---------------------------------------------------------------
+def positions(a: Any) -> Any:
+    """The flat position of every entry of ``a``, shaped like ``a``: a function that only
+    moves entries, applied to it, tells where each output entry came from."""
+    return np.reshape(np.arange(np.size(a)), np.shape(a))
 
 
-def _like(g: Any, a: Any) -> Any:
-    # g with a's structure (lists/tuples of items become lists/tuples), shape and dtype.
-    if isinstance(a, (tuple, list)):
-        g = np.reshape(g, np.shape(a))
-        return type(a)(_like(g[i], item) for i, item in enumerate(a))
-    if isinstance(a, (float, int)):
-        return g
-    if np.shape(g) != np.shape(a):
-        g = np.reshape(g, np.shape(a))
-    return np.asarray(g, dtype=np.result_type(a))
+def take_along_axis_vjp(g: Any, ans: Any, arr: Any, indices: Any, axis: Any = -1) -> Any:
+    """g added into zeros like arr at the entries read (repeated indices accumulate)."""
+    where = np.take_along_axis(positions(arr) if axis is not None else np.arange(np.size(arr)),
+                               indices, axis)
+    return take_vjp(g, None, arr, where)
 
 
-def asarray_vjp(
-    g: Any,
-    ans: Any,
-    a: Any,
-    dtype: Any = None,
-    order: Any = None,
-    *,
-    device: Any = None,
-    copy: Any = None,
-    like: Any = None,
-) -> Any:
-    """``np.asarray`` is the identity on values (a list argument gets a list of partials)."""
-    return _like(g, a)
-
-
-def array_vjp(
-    g: Any,
-    ans: Any,
-    a: Any,
-    dtype: Any = None,
-    *,
-    copy: Any = True,
-    order: str = "K",
-    subok: bool = False,
-    ndmin: int = 0,
-    ndmax: int = 0,
-    like: Any = None,
-) -> Any:
-    """``np.array`` is the identity on values (a list argument gets a list of partials)."""
-    return _like(g, a)
-
-
-def ascontiguousarray_vjp(g: Any, ans: Any, a: Any, dtype: Any = None, *, like: Any = None) -> Any:
-    """``np.ascontiguousarray`` is the identity on values."""
-    return _like(g, a)
-
-
-def copy_vjp(g: Any, ans: Any, a: Any, order: str = "K", subok: bool = False) -> Any:
-    """``np.copy`` / ``x.copy()`` is the identity on values."""
-    return g
-
-
-defvjp(np.reshape, reshape_vjp, argnames=("a",))
-defvjp_method("reshape", reshape_method_vjp, argnames=("self",))
-defvjp(np.ravel, ravel_vjp, argnames=("a",))
-defvjp_method("flatten", flatten_method_vjp, argnames=("self",))
-defvjp(np.expand_dims, expand_dims_vjp, argnames=("a",))
-defvjp(np.squeeze, squeeze_vjp, argnames=("a",))
-defvjp(np.transpose, transpose_vjp, argnames=("a",))
-defvjp_method("transpose", transpose_method_vjp, argnames=("self",))
+defrule(np.reshape, vjp=(reshape_vjp,), jvp=(reshape_jvp,), argnames=("a",))
+defrule(MethodKey("reshape"), vjp=(reshape_method_vjp,), jvp=(reshape_method_jvp,),
+        argnames=("self",))
+defrule(np.ravel, vjp=(ravel_vjp,), jvp=(ravel_jvp,), argnames=("a",))
+defrule(MethodKey("flatten"), vjp=(flatten_method_vjp,), jvp=(flatten_method_jvp,),
+        argnames=("self",))
+defrule(MethodKey("transpose"), vjp=(transpose_method_vjp,), jvp=(transpose_method_jvp,),
+        argnames=("self",))
 defvjp_attribute("T", transpose_attribute_vjp)
-defvjp(np.swapaxes, swapaxes_vjp, argnames=("a",))
-defvjp(np.moveaxis, moveaxis_vjp, argnames=("a",))
-defvjp(np.broadcast_to, broadcast_to_vjp, argnames=("array",))
-defvjp(np.flip, flip_vjp, argnames=("m",))
-defvjp(np.roll, roll_vjp, argnames=("a",))
-defvjp_method("astype", astype_method_vjp, argnames=("self",))
-defvjp(np.concatenate, concatenate_vjp, argnames=("arrays",))
-defvjp(np.stack, stack_vjp, argnames=("arrays",))
-defvjp(np.hstack, hstack_vjp, argnames=("tup",))
-defvjp(np.vstack, vstack_vjp, argnames=("tup",))
-defvjp(np.split, split_vjp, argnames=("ary",))
-defvjp(np.array_split, split_vjp, argnames=("ary",))
-defvjp(operator.getitem, getitem_vjp, None, argnames=("a", "b"))
-defvjp(getitem_vjp, getitem_vjp_vjp_g, None, None, None, argnames=("g", "ans", "a", "b"))
-defvjp(scatter, scatter_vjp_g, None, None, argnames=("g", "shape", "index"))
-defvjp(np.take, take_vjp, None, argnames=("a", "indices"))
-defvjp(take_vjp, take_vjp_vjp_g, None, None, None, argnames=("g", "ans", "a", "indices"))
-defvjp(np.asarray, asarray_vjp, argnames=("a",))
-defvjp(np.array, array_vjp, argnames=("object",))
-defvjp(np.ascontiguousarray, ascontiguousarray_vjp, argnames=("a",))
-defvjp(np.copy, copy_vjp, argnames=("a",))
-for _name in ("squeeze", "swapaxes", "ravel", "copy", "take"):
+defjvp_attribute("T", transpose_attribute_jvp)
+defrule(MethodKey("astype"), vjp=(astype_method_vjp,), jvp=(astype_method_jvp,),
+        argnames=("self",))
+defrule(np.atleast_1d, vjp=(atleast_1d_vjp,), jvp=(atleast_1d_jvp,), argnames=("arys",))
+defrule(np.atleast_2d, vjp=(atleast_2d_vjp,), jvp=(atleast_2d_jvp,), argnames=("arys",))
+defrule(np.atleast_3d, vjp=(atleast_3d_vjp,), jvp=(atleast_3d_jvp,), argnames=("arys",))
+defrule(np.broadcast_to, vjp=(broadcast_to_vjp,), jvp=(broadcast_to_jvp,), argnames=("array",))
+
+# linear in their first argument: the JVP is the function applied to the tangent
+expand_dims_jvp = linear_jvp(np.expand_dims, "expand_dims_jvp", __name__)
+squeeze_jvp = linear_jvp(np.squeeze, "squeeze_jvp", __name__)
+transpose_jvp = linear_jvp(np.transpose, "transpose_jvp", __name__)
+swapaxes_jvp = linear_jvp(np.swapaxes, "swapaxes_jvp", __name__)
+moveaxis_jvp = linear_jvp(np.moveaxis, "moveaxis_jvp", __name__)
+rollaxis_jvp = linear_jvp(np.rollaxis, "rollaxis_jvp", __name__)
+flip_jvp = linear_jvp(np.flip, "flip_jvp", __name__)
+fliplr_jvp = linear_jvp(np.fliplr, "fliplr_jvp", __name__)
+flipud_jvp = linear_jvp(np.flipud, "flipud_jvp", __name__)
+rot90_jvp = linear_jvp(np.rot90, "rot90_jvp", __name__)
+roll_jvp = linear_jvp(np.roll, "roll_jvp", __name__)
+getitem_jvp = linear_jvp(operator.getitem, "getitem_jvp", __name__)
+getitem_vjp_jvp_g = linear_jvp(getitem_vjp, "getitem_vjp_jvp_g", __name__)
+scatter_jvp_g = linear_jvp(scatter, "scatter_jvp_g", __name__)
+take_jvp = linear_jvp(np.take, "take_jvp", __name__)
+take_vjp_jvp_g = linear_jvp(take_vjp, "take_vjp_jvp_g", __name__)
+take_along_axis_jvp = linear_jvp(np.take_along_axis, "take_along_axis_jvp", __name__)
+
+for _prim, _vjp, _jvp, _names in (
+    (np.expand_dims, expand_dims_vjp, expand_dims_jvp, ("a",)),
+    (np.squeeze, squeeze_vjp, squeeze_jvp, ("a",)),
+    (np.transpose, transpose_vjp, transpose_jvp, ("a",)),
+    (np.swapaxes, swapaxes_vjp, swapaxes_jvp, ("a",)),
+    (np.moveaxis, moveaxis_vjp, moveaxis_jvp, ("a",)),
+    (np.rollaxis, rollaxis_vjp, rollaxis_jvp, ("a",)),
+    (np.flip, flip_vjp, flip_jvp, ("m",)),
+    (np.fliplr, fliplr_vjp, fliplr_jvp, ("m",)),
+    (np.flipud, flipud_vjp, flipud_jvp, ("m",)),
+    (np.rot90, rot90_vjp, rot90_jvp, ("m",)),
+    (np.roll, roll_vjp, roll_jvp, ("a",)),
+    (operator.getitem, getitem_vjp, getitem_jvp, ("a", "b")),
+    (getitem_vjp, getitem_vjp_vjp_g, getitem_vjp_jvp_g, ("g", "ans", "a", "b")),
+    (scatter, scatter_vjp_g, scatter_jvp_g, ("g", "shape", "index")),
+    (np.take, take_vjp, take_jvp, ("a", "indices")),
+    (take_vjp, take_vjp_vjp_g, take_vjp_jvp_g, ("g", "ans", "a", "indices")),
+    (np.take_along_axis, take_along_axis_vjp, take_along_axis_jvp, ("arr", "indices")),
+):
+    _rest = (None,) * (len(_names) - 1)
+    defrule(_prim, vjp=(_vjp, *_rest), jvp=(_jvp, *_rest), argnames=_names)
+
+for _name in ("squeeze", "swapaxes", "ravel", "take"):
     alias_method(_name, getattr(np, _name))
 
 __all__ = [
-    "array_vjp",
-    "asarray_vjp",
-    "ascontiguousarray_vjp",
-    "astype_method_vjp",
-    "broadcast_to_vjp",
-    "concatenate_vjp",
-    "copy_vjp",
-    "expand_dims_vjp",
-    "flatten_method_vjp",
-    "flip_vjp",
-    "getitem_vjp",
-    "getitem_vjp_vjp_g",
-    "hstack_vjp",
-    "moveaxis_vjp",
-    "ravel_vjp",
-    "reshape_method_vjp",
-    "reshape_vjp",
-    "roll_vjp",
-    "scatter",
-    "scatter_vjp_g",
-    "split_vjp",
-    "squeeze_vjp",
-    "stack_vjp",
-    "swapaxes_vjp",
-    "take_vjp",
-    "take_vjp_vjp_g",
-    "transpose_attribute_vjp",
-    "transpose_method_vjp",
-    "transpose_vjp",
-    "vstack_vjp",
+    "astype_method_jvp", "astype_method_vjp", "atleast_1d_jvp", "atleast_1d_vjp",
+    "atleast_2d_jvp", "atleast_2d_vjp", "atleast_3d_jvp", "atleast_3d_vjp", "broadcast_to_jvp",
+    "broadcast_to_vjp", "expand_dims_jvp", "expand_dims_vjp", "flatten_method_jvp",
+    "flatten_method_vjp", "flip_jvp", "flip_vjp", "fliplr_jvp", "fliplr_vjp", "flipud_jvp",
+    "flipud_vjp", "getitem_jvp", "getitem_vjp", "getitem_vjp_jvp_g", "getitem_vjp_vjp_g",
+    "moveaxis_jvp", "moveaxis_vjp", "positions", "ravel_jvp", "ravel_vjp", "reshape_jvp",
+    "reshape_method_jvp", "reshape_method_vjp", "reshape_vjp", "roll_jvp", "roll_vjp",
+    "rollaxis_jvp", "rollaxis_vjp", "rot90_jvp", "rot90_vjp", "scatter", "scatter_jvp_g",
+    "scatter_vjp_g", "squeeze_jvp", "squeeze_vjp", "swapaxes_jvp", "swapaxes_vjp",
+    "take_along_axis_jvp", "take_along_axis_vjp", "take_jvp", "take_vjp", "take_vjp_jvp_g",
+    "take_vjp_vjp_g", "transpose_attribute_jvp", "transpose_attribute_vjp",
+    "transpose_jvp", "transpose_method_jvp", "transpose_method_vjp", "transpose_vjp",
 ]

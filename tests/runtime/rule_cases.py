@@ -807,7 +807,10 @@ def display_name(primitive: Any) -> str:
     if isinstance(primitive, AttributeKey):
         return f"x.{primitive.name}"
     name = getattr(primitive, "__name__", repr(primitive))
-    return f"linalg.{name}" if "linalg" in getattr(primitive, "__module__", "") else name
+    owner = getattr(primitive, "__self__", None)
+    if isinstance(owner, np.ufunc):  # a bound ufunc method: ``add.reduce``
+        return f"{owner.__name__}.{name}"
+    return f"linalg.{name}" if "linalg" in (getattr(primitive, "__module__", "") or "") else name
 
 
 # ---- more cases, one file per rule family: tests/runtime/cases_<family>.py -------------------

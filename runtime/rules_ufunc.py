@@ -1,0 +1,420 @@
+"""Gradient rules of the methods of binary ufuncs: ``reduce`` and ``accumulate`` of ``add``,
+``multiply``, ``maximum``/``minimum``/``fmax``/``fmin`` and ``logaddexp``/``logaddexp2``,
+``np.add.reduceat``, and ``outer`` of every binary ufunc with elementwise rules (written out for
+add, subtract, multiply and divide; derived from the elementwise rules for the others, whose
+gradients of gradients are not supported). Each VJP and JVP
+side by side, registered together with ``defrule`` on the bound method (``np.add.reduce``).
+
+``reduce`` has the rules of the matching reduction (``sum``, ``prod``, ``max``, ...) with the
+default ``axis=0``. A running maximum (``np.maximum.accumulate``) sends each output's gradient to
+the latest entry that attains it (ties: the latest). ``f.outer(a, b)`` is ``f`` applied to ``a``
+with ``b.ndim`` trailing axes added, and ``b``: its rules are ``f``'s elementwise rules on those
+operands. Other methods (``np.subtract.reduce``, ``np.divide.accumulate``, ...) have no rule and
+raise the usual "no gradient rule" error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import registry
+from .broadcast import broadcast_like, unbroadcast_to, unreduce
+from .linear import linear_jvp
+from .registry import defrule
+from .rules_reduce import (
+    _extremum_jvp,
+    _extremum_vjp,
+    cumprod_jvp,
+    cumprod_vjp,
+    cumsum_vjp,
+    prod_jvp,
+    prod_vjp,
+    sum_jvp,
+    sum_vjp,
+)
+from .rules_shape import positions, take_vjp
+
+# ---- reduce ------------------------------------------------------------------------------------
+
+
+def add_reduce_vjp(g: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
+                   out: Any = None, keepdims: bool = False, initial: Any = None,
+                   where: Any = True) -> Any:
+    """``np.sum`` along ``axis`` (default 0)."""
+    return sum_vjp(g, ans, array, axis, dtype, out, keepdims, initial, where)
+
+
+def add_reduce_jvp(t: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
+                   out: Any = None, keepdims: bool = False, initial: Any = None,
+                   where: Any = True) -> Any:
+    """The sum of the tangents along ``axis``."""
+    return sum_jvp(t, ans, array, axis, dtype, out, keepdims, initial, where)
+
+
+def multiply_reduce_vjp(g: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
+                        out: Any = None, keepdims: bool = False, initial: Any = None,
+                        where: Any = None) -> Any:
+    """``np.prod`` along ``axis`` (default 0); exact with zeros."""
+    return prod_vjp(g, ans, array, axis, dtype, out, keepdims, initial, where)
+
+
+def multiply_reduce_jvp(t: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
+                        out: Any = None, keepdims: bool = False, initial: Any = None,
+                        where: Any = None) -> Any:
+    """``np.prod``'s tangent along ``axis``; exact with zeros."""
+    return prod_jvp(t, ans, array, axis, dtype, out, keepdims, initial, where)
+
+
+def extremum_reduce_vjp(g: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
+                        out: Any = None, keepdims: bool = False, initial: Any = None,
+                        where: Any = None) -> Any:
+    """``maximum``/``minimum``/``fmax``/``fmin`` ``.reduce``: the entries attaining the
+    extremum share the gradient equally (NaNs of fmax/fmin never attain it)."""
+    return _extremum_vjp(g, ans, array, axis, keepdims, where)
+
+
+def extremum_reduce_jvp(t: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
+                        out: Any = None, keepdims: bool = False, initial: Any = None,
+                        where: Any = None) -> Any:
+    """The extremal entries' tangents, averaged over ties."""
+    return _extremum_jvp(np.where(np.isnan(array), 0.0, t), ans, array, axis, keepdims, where)
+
+
+def _logaddexp_weights(ans: Any, array: Any, axis: Any, keepdims: bool, base: float) -> Any:
+    # d logaddexp.reduce(a)/da_i = exp(a_i - ans) (base e), 2 ** (a_i - ans) (base 2).
+    gap = array - unreduce(ans, array, axis, keepdims)
+    return np.exp(gap) if base == np.e else np.exp2(gap)
+
+
+def logaddexp_reduce_vjp(g: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
+                         out: Any = None, keepdims: bool = False) -> Any:
+    """g times the softmax weights exp(a_i - ans)."""
+    return unreduce(g, array, axis, keepdims) * _logaddexp_weights(ans, array, axis, keepdims,
+                                                                    np.e)
+
+
+def logaddexp_reduce_jvp(t: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
+                         out: Any = None, keepdims: bool = False) -> Any:
+    """The softmax-weighted sum of the tangents."""
+    weights = _logaddexp_weights(ans, array, axis, keepdims, np.e)
+    return np.sum(t * weights, axis=axis, keepdims=keepdims)
+
+
+def logaddexp2_reduce_vjp(g: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
+                          out: Any = None, keepdims: bool = False) -> Any:
+    """g times the weights 2 ** (a_i - ans)."""
+    return unreduce(g, array, axis, keepdims) * _logaddexp_weights(ans, array, axis, keepdims,
+                                                                    2.0)
+
+
+def logaddexp2_reduce_jvp(t: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
+                          out: Any = None, keepdims: bool = False) -> Any:
+    """The sum of the tangents weighted by 2 ** (a_i - ans)."""
+    weights = _logaddexp_weights(ans, array, axis, keepdims, 2.0)
+    return np.sum(t * weights, axis=axis, keepdims=keepdims)
+
+
+# ---- accumulate --------------------------------------------------------------------------------
+
+
+def add_accumulate_vjp(g: Any, ans: Any, array: Any, axis: int = 0, dtype: Any = None,
+                       out: Any = None) -> Any:
+    """``np.cumsum`` along ``axis`` (default 0)."""
+    return cumsum_vjp(g, ans, array, axis, dtype)
+
+
+def multiply_accumulate_vjp(g: Any, ans: Any, array: Any, axis: int = 0, dtype: Any = None,
+                            out: Any = None) -> Any:
+    """``np.cumprod`` along ``axis`` (default 0); exact with zeros."""
+    return cumprod_vjp(g, ans, array, axis, dtype)
+
+
+def multiply_accumulate_jvp(t: Any, ans: Any, array: Any, axis: int = 0, dtype: Any = None,
+                            out: Any = None) -> Any:
+    """``np.cumprod``'s tangent along ``axis``; exact with zeros."""
+    return cumprod_jvp(t, ans, array, axis, dtype)
+
+
+def _running_sources(ans: Any, array: Any, axis: int) -> Any:
+    # The flat position of the latest entry attaining each running extremum.
+    axis = int(axis) % np.ndim(array)
+    steps = np.arange(np.shape(array)[axis]).reshape((-1,) + (1,) * (np.ndim(array) - axis - 1))
+    latest = np.maximum.accumulate(np.where(np.equal(array, ans), steps, 0), axis=axis)
+    return np.take_along_axis(positions(array), latest, axis=axis)
+
+
+def extremum_accumulate_vjp(g: Any, ans: Any, array: Any, axis: int = 0, dtype: Any = None,
+                            out: Any = None) -> Any:
+    """A running maximum or minimum: each output's gradient goes to the (latest) entry that
+    attains it."""
+    return take_vjp(g, None, array, _running_sources(ans, array, axis))
+
+
+def extremum_accumulate_jvp(t: Any, ans: Any, array: Any, axis: int = 0, dtype: Any = None,
+                            out: Any = None) -> Any:
+    """The tangent of the (latest) entry attaining each running extremum."""
+    return np.take(t, _running_sources(ans, array, axis))
+
+
+def logaddexp_accumulate_vjp(g: Any, ans: Any, array: Any, axis: int = 0, dtype: Any = None,
+                             out: Any = None) -> Any:
+    """dy_k/da_i = exp(a_i - y_k) for i <= k: sum_k>=i g_k exp(a_i - y_k), shifted by the
+    last (largest) y for range."""
+    top = np.take(ans, [-1], axis=axis)
+    later = np.flip(np.cumsum(np.flip(g * np.exp(top - ans), axis), axis=axis), axis)
+    return later * np.exp(array - top)
+
+
+def logaddexp_accumulate_jvp(t: Any, ans: Any, array: Any, axis: int = 0, dtype: Any = None,
+                             out: Any = None) -> Any:
+    """dy_k = sum_i<=k t_i exp(a_i - y_k), shifted by the last (largest) y for range."""
+    top = np.take(ans, [-1], axis=axis)
+    return np.cumsum(t * np.exp(array - top), axis=axis) * np.exp(top - ans)
+
+
+add_accumulate_jvp = linear_jvp(np.add.accumulate, "add_accumulate_jvp", __name__)
+
+
+# ---- reduceat ----------------------------------------------------------------------------------
+
+
+def _reduceat_matrix(indices: Any, size: int, dtype: Any) -> Any:
+    # M[i, j] = 1 if entry j is summed into output i of np.add.reduceat.
+    starts = np.asarray(indices)
+    stops = np.append(starts[1:], size)
+    stops = np.where(stops > starts, stops, starts + 1)
+    columns = np.arange(size)
+    return ((columns >= starts[:, None]) & (columns < stops[:, None])).astype(dtype)
+
+
+def add_reduceat_vjp(g: Any, ans: Any, array: Any, indices: Any, axis: int = 0,
+                     dtype: Any = None, out: Any = None) -> Any:
+    """Each entry gets the gradient of the segment sum it belongs to."""
+    axis = int(axis) % np.ndim(array)
+    matrix = _reduceat_matrix(indices, np.shape(array)[axis], np.result_type(array, g))
+    return np.moveaxis(np.tensordot(matrix, np.moveaxis(g, axis, 0), axes=(0, 0)), 0, axis)
+
+
+add_reduceat_jvp = linear_jvp(np.add.reduceat, "add_reduceat_jvp", __name__)
+
+
+# ---- outer -------------------------------------------------------------------------------------
+
+
+def _lifted(a: Any, b: Any) -> Any:
+    # a with b.ndim trailing axes: f.outer(a, b) == f(_lifted(a, b), b).
+    if isinstance(a, (float, int)):
+        return a  # a Python number keeps its weak type (NEP 50)
+    return np.reshape(a, np.shape(a) + (1,) * np.ndim(b))
+
+
+def _like_output(t: Any, ans: Any) -> Any:
+    # ufunc.outer makes a Python number a float64 array (no weak typing): follow ans's dtype.
+    return np.asarray(broadcast_like(t, ans), dtype=np.result_type(ans))
+
+
+def _like_arg(partial: Any, x: Any) -> Any:
+    # A partial in the argument's dtype (ans is float64 when the other operand is a number).
+    return partial if isinstance(x, (float, int)) else np.asarray(partial, np.result_type(x))
+
+
+def _outer_vjp_a(g: Any, ans: Any, a: Any, b: Any, ufunc: Any) -> Any:
+    rule = registry.lookup(ufunc).rules[0]
+    return _like_arg(np.reshape(rule(g, ans, _lifted(a, b), b), np.shape(a)), a)
+
+
+def _outer_vjp_b(g: Any, ans: Any, a: Any, b: Any, ufunc: Any) -> Any:
+    rule = registry.lookup(ufunc).rules[1]
+    return _like_arg(unbroadcast_to(rule(g, ans, _lifted(a, b), b), b), b)
+
+
+def _outer_jvp_a(t: Any, ans: Any, a: Any, b: Any, ufunc: Any) -> Any:
+    rule = registry.lookup_jvp(ufunc).rules[0]
+    return _like_output(rule(_lifted(t, b), ans, _lifted(a, b), b), ans)
+
+
+def _outer_jvp_b(t: Any, ans: Any, a: Any, b: Any, ufunc: Any) -> Any:
+    rule = registry.lookup_jvp(ufunc).rules[1]
+    return _like_output(rule(t, ans, _lifted(a, b), b), ans)
+
+
+def _lead_axes(a: Any) -> tuple[int, ...]:
+    return tuple(range(np.ndim(a)))
+
+
+def _trail_axes(a: Any, g: Any) -> tuple[int, ...]:
+    return tuple(range(np.ndim(a), np.ndim(g)))
+
+
+def add_outer_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """Each a_i is added to every b_j: the sum of g over b's axes."""
+    return _like_arg(np.sum(g, axis=_trail_axes(a, g)), a)
+
+
+def add_outer_jvp_a(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """a's tangent, the same for every b_j."""
+    return _like_output(_lifted(t, b), ans)
+
+
+def add_outer_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """Each b_j is added to every a_i: the sum of g over a's axes."""
+    return _like_arg(np.sum(g, axis=_lead_axes(a)), b)
+
+
+def add_outer_jvp_b(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """b's tangent, the same for every a_i."""
+    return _like_output(t, ans)
+
+
+def subtract_outer_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """The sum of g over b's axes."""
+    return _like_arg(np.sum(g, axis=_trail_axes(a, g)), a)
+
+
+def subtract_outer_jvp_a(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """a's tangent, the same for every b_j."""
+    return _like_output(_lifted(t, b), ans)
+
+
+def subtract_outer_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """Minus the sum of g over a's axes."""
+    return _like_arg(-np.sum(g, axis=_lead_axes(a)), b)
+
+
+def subtract_outer_jvp_b(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """Minus b's tangent, the same for every a_i."""
+    return _like_output(-t, ans)
+
+
+def multiply_outer_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """sum_j g_ij b_j."""
+    return _like_arg(np.tensordot(g, b, axes=np.ndim(b)), a)
+
+
+def multiply_outer_jvp_a(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """Linear in a: the outer product of a's tangent and b."""
+    return _like_output(np.multiply.outer(t, b), ans)
+
+
+def multiply_outer_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """sum_i a_i g_ij."""
+    return _like_arg(np.tensordot(a, g, axes=np.ndim(a)), b)
+
+
+def multiply_outer_jvp_b(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """Linear in b: the outer product of a and b's tangent."""
+    return _like_output(np.multiply.outer(a, t), ans)
+
+
+def divide_outer_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """sum_j g_ij / b_j."""
+    return _like_arg(np.tensordot(g, np.reciprocal(b), axes=np.ndim(b)), a)
+
+
+def divide_outer_jvp_a(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """Linear in a: a's tangent divided by each b_j."""
+    return _like_output(np.divide.outer(t, b), ans)
+
+
+def divide_outer_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    """-sum_i a_i g_ij / b_j ** 2."""
+    return _like_arg(-np.tensordot(a, g, axes=np.ndim(a)) / np.square(b), b)
+
+
+def divide_outer_jvp_b(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    """-a_i t_j / b_j ** 2."""
+    return _like_output(-np.multiply.outer(a, t / np.square(b)), ans)
+
+
+_OUTER = {
+    np.add: (add_outer_vjp_a, add_outer_vjp_b, add_outer_jvp_a, add_outer_jvp_b),
+    np.subtract: (subtract_outer_vjp_a, subtract_outer_vjp_b, subtract_outer_jvp_a,
+                  subtract_outer_jvp_b),
+    np.multiply: (multiply_outer_vjp_a, multiply_outer_vjp_b, multiply_outer_jvp_a,
+                  multiply_outer_jvp_b),
+    np.divide: (divide_outer_vjp_a, divide_outer_vjp_b, divide_outer_jvp_a, divide_outer_jvp_b),
+}
+
+
+def _outer_rule(helper: Any, ufunc: Any, name: str) -> Any:
+    # A named rule of ``ufunc.outer`` (generated code calls it as ``_rt.<name>``).
+    def rule(g: Any, ans: Any, a: Any, b: Any) -> Any:
+        return helper(g, ans, a, b, ufunc)
+
+    rule.__name__ = rule.__qualname__ = name
+    rule.__code__ = rule.__code__.replace(co_name=name)  # errors name the rule
+    rule.__module__ = __name__
+    rule.__doc__ = f"``np.{ufunc.__name__}.outer``: ``np.{ufunc.__name__}``'s own rule on a " \
+        "with b.ndim trailing axes, and b."
+    return rule
+
+
+def _register_outer(ufunc: Any) -> list[str]:
+    """Rules for ``ufunc.outer`` from ufunc's elementwise rules (written out above for add,
+    subtract, multiply and divide, so that gradients of gradients work); the names defined."""
+    if ufunc in _OUTER:
+        vjp_a, vjp_b, jvp_a, jvp_b = _OUTER[ufunc]
+        defrule(ufunc.outer, vjp=(vjp_a, vjp_b), jvp=(jvp_a, jvp_b), argnames=("a", "b"))
+        return []
+    names = []
+    rules = {}
+    for helper, mode, arg in ((_outer_vjp_a, "vjp", "a"), (_outer_vjp_b, "vjp", "b"),
+                              (_outer_jvp_a, "jvp", "a"), (_outer_jvp_b, "jvp", "b")):
+        name = f"{ufunc.__name__}_outer_{mode}_{arg}"
+        rules[mode, arg] = globals()[name] = _outer_rule(helper, ufunc, name)
+        names.append(name)
+    defrule(ufunc.outer, vjp=(rules["vjp", "a"], rules["vjp", "b"]),
+            jvp=(rules["jvp", "a"], rules["jvp", "b"]), argnames=("a", "b"))
+    return names
+
+
+_REDUCE = (
+    (np.add, add_reduce_vjp, add_reduce_jvp),
+    (np.multiply, multiply_reduce_vjp, multiply_reduce_jvp),
+    (np.maximum, extremum_reduce_vjp, extremum_reduce_jvp),
+    (np.minimum, extremum_reduce_vjp, extremum_reduce_jvp),
+    (np.fmax, extremum_reduce_vjp, extremum_reduce_jvp),
+    (np.fmin, extremum_reduce_vjp, extremum_reduce_jvp),
+    (np.logaddexp, logaddexp_reduce_vjp, logaddexp_reduce_jvp),
+    (np.logaddexp2, logaddexp2_reduce_vjp, logaddexp2_reduce_jvp),
+)
+_ACCUMULATE = (
+    (np.add, add_accumulate_vjp, add_accumulate_jvp),
+    (np.multiply, multiply_accumulate_vjp, multiply_accumulate_jvp),
+    (np.maximum, extremum_accumulate_vjp, extremum_accumulate_jvp),
+    (np.minimum, extremum_accumulate_vjp, extremum_accumulate_jvp),
+    (np.fmax, extremum_accumulate_vjp, extremum_accumulate_jvp),
+    (np.fmin, extremum_accumulate_vjp, extremum_accumulate_jvp),
+    (np.logaddexp, logaddexp_accumulate_vjp, logaddexp_accumulate_jvp),
+)
+for _ufunc, _vjp, _jvp in _REDUCE:
+    defrule(_ufunc.reduce, vjp=(_vjp,), jvp=(_jvp,), argnames=("array",))
+for _ufunc, _vjp, _jvp in _ACCUMULATE:
+    defrule(_ufunc.accumulate, vjp=(_vjp,), jvp=(_jvp,), argnames=("array",))
+defrule(np.add.reduceat, vjp=(add_reduceat_vjp, None), jvp=(add_reduceat_jvp, None),
+        argnames=("array", "indices"))
+
+# every binary ufunc with elementwise rules (registered by the modules imported before this one)
+_OUTER_NAMES = [
+    name
+    for entry in registry.registered()
+    if isinstance(entry.primitive, np.ufunc) and entry.primitive.nin == 2
+    and entry.primitive.signature is None and registry.lookup_jvp(entry.primitive) is not None
+    for name in _register_outer(entry.primitive)
+]
+
+__all__ = [
+    "add_accumulate_jvp", "add_accumulate_vjp", "add_reduce_jvp", "add_reduce_vjp",
+    "add_reduceat_jvp", "add_reduceat_vjp", "extremum_accumulate_jvp",
+    "extremum_accumulate_vjp", "extremum_reduce_jvp", "extremum_reduce_vjp",
+    "logaddexp2_reduce_jvp", "logaddexp2_reduce_vjp", "logaddexp_accumulate_jvp",
+    "logaddexp_accumulate_vjp", "logaddexp_reduce_jvp", "logaddexp_reduce_vjp",
+    "multiply_accumulate_jvp", "multiply_accumulate_vjp", "multiply_reduce_jvp",
+    "multiply_reduce_vjp", "add_outer_jvp_a", "add_outer_jvp_b", "add_outer_vjp_a",
+    "add_outer_vjp_b", "divide_outer_jvp_a", "divide_outer_jvp_b", "divide_outer_vjp_a",
+    "divide_outer_vjp_b", "multiply_outer_jvp_a", "multiply_outer_jvp_b",
+    "multiply_outer_vjp_a", "multiply_outer_vjp_b", "subtract_outer_jvp_a",
+    "subtract_outer_jvp_b", "subtract_outer_vjp_a", "subtract_outer_vjp_b", *_OUTER_NAMES,
+]
