@@ -9,14 +9,17 @@ from . import (
     containers,
     custom,
     registry,
+    rules_bilinear,
     rules_builtins,
+    rules_decompositions,
+    rules_einsum,
     rules_elementwise,
     rules_elementwise_jvp,
     rules_linalg,
-    rules_linalg_jvp,
     rules_nn,
     rules_nn_jvp,
     rules_nondiff,
+    rules_norm,
     rules_reduce,
     rules_reduce_jvp,
     rules_shape,
@@ -27,9 +30,10 @@ from .broadcast import shape, unbroadcast_to, unreduce
 from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
 
-_RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_linalg,
-                 rules_shape, rules_nn, rules_nondiff, rules_elementwise_jvp, rules_reduce_jvp,
-                 rules_linalg_jvp, rules_shape_jvp, rules_nn_jvp, rules_builtins)
+_RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_bilinear,
+                 rules_einsum, rules_linalg, rules_norm, rules_decompositions, rules_shape,
+                 rules_nn, rules_nondiff, rules_elementwise_jvp, rules_reduce_jvp,
+                 rules_shape_jvp, rules_nn_jvp, rules_builtins)
 
 
 def _export_rules() -> None:

@@ -721,7 +721,8 @@ def call(primitive: Any, args: tuple[Any, ...], params: dict[str, Any]) -> Any:
 
 def random_like(x: Any, rng: np.random.Generator) -> Any:
     if isinstance(x, (tuple, list)):
-        return type(x)(random_like(item, rng) for item in x)
+        items = [random_like(item, rng) for item in x]
+        return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)  # namedtuples too
     if isinstance(x, dict):
         return {key: random_like(value, rng) for key, value in x.items()}
     if isinstance(x, float):
