@@ -109,6 +109,14 @@ def eigvalsh_jvp(t: Any, ans: Any, a: Any, UPLO: str = "L") -> Any:
     return np.diagonal(p, 0, -2, -1)
 
 
+def _real(x: Any) -> Any:  # the real part; a real array as it is
+    return np.real(x) if np.iscomplexobj(x) else x
+
+
+def _conj(x: Any) -> Any:  # the complex conjugate; a real array as it is
+    return np.conj(x) if np.iscomplexobj(x) else x
+
+
 # ---- eig and eigvals (distinct eigenvalues; eigenvectors of unit norm) --------------------------
 
 
@@ -117,11 +125,10 @@ def _eig_adjoint(gw: Any, gv: Any, w: Any, v: Any, a: Any) -> Any:
     # adjoint is V^-T (diag(gw) + F * (V^T gv')) V^T, gv' = gv - conj(V) diag(Re(sum(gv V))).
     inner = _diag(gw)
     if gv is not None:
-        scale = np.real(np.sum(gv * v, axis=-2, keepdims=True))
-        gv = gv - np.conj(v) * scale
+        gv = gv - _conj(v) * _real(np.sum(gv * v, axis=-2, keepdims=True))
         inner = inner + _gap_inverse(w) * np.matmul(_mT(v), gv)
     partial = np.linalg.solve(_mT(v), np.matmul(inner, _mT(v)))
-    return partial if np.iscomplexobj(a) else np.real(partial)
+    return partial if np.iscomplexobj(a) else _real(partial)
 
 
 def eig_vjp(g: Any, ans: Any, a: Any) -> Any:
@@ -134,7 +141,7 @@ def eig_jvp(t: Any, ans: Any, a: Any) -> Any:
     w, v = ans
     p = np.linalg.solve(v, np.matmul(t, v))
     dv = np.matmul(v, _gap_inverse(w) * p)
-    dv = dv - v * np.real(np.sum(np.conj(v) * dv, axis=-2, keepdims=True))
+    dv = dv - v * _real(np.sum(_conj(v) * dv, axis=-2, keepdims=True))
     return (np.diagonal(p, 0, -2, -1), dv)
 
 
@@ -153,8 +160,8 @@ def eigvals_jvp(t: Any, ans: Any, a: Any) -> Any:
 # ---- svd and svdvals ----------------------------------------------------------------------------
 
 
-def _check_svd(a: Any, full_matrices: bool, rule: str) -> None:
-    rows, cols = np.shape(a)[-2:]
+def _check_svd(shape: tuple[int, ...], full_matrices: bool, rule: str) -> None:
+    rows, cols = shape[-2:]
     if full_matrices and rows != cols:
         raise NotImplementedError(
             f"{rule}: the extra singular vectors of svd(full_matrices=True) of a non-square "
@@ -193,7 +200,8 @@ def svd_vjp(
         u, _, vh = np.linalg.svd(a, full_matrices=False, hermitian=hermitian)
         partial = _svd_adjoint(None, g, None, u, ans, vh)
     else:
-        _check_svd(a, full_matrices, "svd_vjp")
+        shape = np.shape(a)
+        _check_svd(shape, full_matrices, "svd_vjp")
         partial = _svd_adjoint(g[0], g[1], g[2], ans[0], ans[1], ans[2])
     return _onto_triangle(partial, True) if hermitian else partial  # eigh reads one triangle
 
@@ -227,7 +235,8 @@ def svd_jvp(
     if not compute_uv:
         u, _, vh = np.linalg.svd(a, full_matrices=False, hermitian=hermitian)
         return np.diagonal(np.matmul(np.matmul(_mT(u), t), _mT(vh)), 0, -2, -1)
-    _check_svd(a, full_matrices, "svd_jvp")
+    shape = np.shape(a)
+    _check_svd(shape, full_matrices, "svd_jvp")
     return _svd_tangents(t, ans[0], ans[1], ans[2])
 
 
@@ -246,13 +255,13 @@ def svdvals_jvp(t: Any, ans: Any, x: Any) -> Any:
 # ---- qr (reduced, full column rank) -------------------------------------------------------------
 
 
-def _check_qr(a: Any, mode: str, rule: str) -> None:
-    rows, cols = np.shape(a)[-2:]
+def _check_qr(shape: tuple[int, ...], mode: str, rule: str) -> None:
+    rows, cols = shape[-2:]
     square_complete = mode == "complete" and rows == cols
     if rows < cols or (mode not in ("reduced", "r") and not square_complete):
         raise NotImplementedError(
             f"{rule}: only qr of a matrix with at least as many rows as columns, mode "
-            f"'reduced' or 'r', is differentiable here (got shape {np.shape(a)}, mode {mode!r})")
+            f"'reduced' or 'r', is differentiable here (got shape {shape}, mode {mode!r})")
 
 
 def _qr_adjoint(gq: Any, gr: Any, q: Any, r: Any) -> Any:
@@ -265,7 +274,8 @@ def _qr_adjoint(gq: Any, gr: Any, q: Any, r: Any) -> Any:
 
 def qr_vjp(g: Any, ans: Any, a: Any, mode: str = "reduced") -> Any:
     """Full column rank, reduced: A = Q R with Q^T Q = I and R upper triangular."""
-    _check_qr(a, mode, "qr_vjp")
+    shape = np.shape(a)
+    _check_qr(shape, mode, "qr_vjp")
     if mode == "r":
         q = np.linalg.qr(a)[0]
         return _qr_adjoint(np.zeros_like(q), g, q, ans)
@@ -282,7 +292,8 @@ def _qr_tangents(t: Any, q: Any, r: Any) -> tuple[Any, Any]:
 
 def qr_jvp(t: Any, ans: Any, a: Any, mode: str = "reduced") -> Any:
     """Full column rank, reduced: A = Q R with Q^T Q = I and R upper triangular."""
-    _check_qr(a, mode, "qr_jvp")
+    shape = np.shape(a)
+    _check_qr(shape, mode, "qr_jvp")
     if mode == "r":
         return _qr_tangents(t, np.linalg.qr(a)[0], ans)[1]
     return _qr_tangents(t, ans[0], ans[1])

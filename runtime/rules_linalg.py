@@ -219,7 +219,7 @@ def _as_matrices(arrays: Any) -> list[Any]:
     return matrices
 
 
-def multi_dot_vjp(g: Any, ans: Any, arrays: Any) -> tuple[Any, ...]:
+def multi_dot_vjp(g: Any, ans: Any, arrays: Any) -> list[Any]:
     """One partial per matrix: prefix.T @ g @ suffix.T (prefix/suffix: the products before and
     after it)."""
     matrices = _as_matrices(arrays)
@@ -235,7 +235,7 @@ def multi_dot_vjp(g: Any, ans: Any, arrays: Any) -> tuple[Any, ...]:
         partial = right if prefix is None else np.matmul(_mT(prefix), right)
         partials.append(np.reshape(partial, np.shape(arrays[i])))
         prefix = matrices[i] if prefix is None else np.matmul(prefix, matrices[i])
-    return tuple(partials)
+    return partials
 
 
 def multi_dot_jvp(t: Any, ans: Any, arrays: Any) -> Any:
