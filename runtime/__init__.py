@@ -16,6 +16,7 @@ from . import (
     rules_elementwise,
     rules_elementwise_jvp,
     rules_linalg,
+    rules_linalg_results,
     rules_nn,
     rules_nn_jvp,
     rules_nondiff,
@@ -31,7 +32,8 @@ from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
 
 _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_bilinear,
-                 rules_einsum, rules_linalg, rules_norm, rules_decompositions, rules_shape,
+                 rules_einsum, rules_linalg, rules_norm, rules_decompositions,
+                 rules_linalg_results, rules_shape,
                  rules_nn, rules_nondiff, rules_elementwise_jvp, rules_reduce_jvp,
                  rules_shape_jvp, rules_nn_jvp, rules_builtins)
 

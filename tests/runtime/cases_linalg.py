@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 from autodiff_rule_cases import A, C, L, M, N, T, case
 
+from autodiff.runtime.registry import AttributeKey
+
 _rng = np.random.default_rng(7)
 
 
@@ -188,3 +190,13 @@ if hasattr(np.linalg, "vector_norm"):  # numpy >= 2.0
     ]
 if hasattr(np.linalg, "svdvals"):  # numpy >= 2.0
     CASES[np.linalg.svdvals] = [case("tall", SVD(4, 3)), case("batched", SVD(2, 3, 5))]
+
+_SVD = np.linalg.svd(_distinct_singular(4, 3), full_matrices=False)
+_EIGH = np.linalg.eigh(_symmetric(3, 3))
+_EIG = np.linalg.eig(_distinct_real_eigen(3, 3))
+_SLOGDET = np.linalg.slogdet(_spd(2, 3, 3))
+_QR = np.linalg.qr(_distinct_singular(4, 3))
+for _result in (_SVD, _EIGH, _EIG, _SLOGDET, _QR):
+    for _field in _result._fields:
+        CASES.setdefault(AttributeKey(_field), []).append(
+            case(type(_result).__name__, C(_result)))

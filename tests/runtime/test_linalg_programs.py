@@ -73,6 +73,23 @@ def svd_values_indexed(a):
     return np.sum(result[1] ** 2) + np.sum(np.linalg.svd(a, compute_uv=False))
 
 
+def named_results(a):
+    svd = np.linalg.svd(a, full_matrices=False)
+    eigh = np.linalg.eigh(a.T @ a)
+    qr = np.linalg.qr(a)
+    return (np.sum(svd.S**2) + np.sum((svd.U * svd.S) @ svd.Vh * a) + np.sum(eigh.eigenvalues)
+            + np.sum(eigh.eigenvectors[:, -1] ** 2 * np.arange(3.0))
+            + np.linalg.slogdet(a.T @ a).logabsdet + np.sum(np.abs(np.diag(qr.R))))
+
+
+def two_items_of_one_result(a):
+    # the adjoint of `result` collects two contributions: they are summed item by item
+    result = np.linalg.svd(a, full_matrices=False)
+    halves = np.split(a, 2)
+    return (np.sum(result[1] ** 2) + np.sum(result[0][:, 0] ** 2 * np.arange(4.0))
+            + np.sum(result.S) + np.sum(halves[0] ** 2) + np.sum(halves[1] * 3.0))
+
+
 def logdet_ratio(a):
     sign, logdet = np.linalg.slogdet(a)
     return logdet * sign + np.log(np.abs(np.linalg.det(a)))
@@ -152,6 +169,8 @@ PROGRAMS = [
     pytest.param(svd_reconstruction, (N(size=(5, 3)),), True, id="svd_reconstruction"),
     pytest.param(svd_values_indexed, (N(size=(3, 4)),), True, id="svd_values_indexed"),
     pytest.param(logdet_ratio, (_well(3, 3),), True, id="logdet_ratio"),
+    pytest.param(named_results, (N(size=(5, 3)),), False, id="named_results"),
+    pytest.param(two_items_of_one_result, (N(size=(4, 3)),), False, id="two_items_of_one_result"),
     pytest.param(qr_loss, (N(size=(5, 3)),), False, id="qr_loss"),
     pytest.param(pinv_loss, (N(size=(4, 3)),), True, id="pinv_loss"),
     pytest.param(lstsq_loss, (N(size=(6, 3)), N(size=6)), False, id="lstsq_loss"),
@@ -169,7 +188,8 @@ PROGRAMS = [
 # again): both are left out of the second-order checks.
 HESSIAN_PROGRAMS = ["gaussian_nll", "pca_residual", "eigh_indexed", "svd_reconstruction",
                     "logdet_ratio", "qr_loss", "pinv_loss", "power_loss", "norms", "products",
-                    "chain", "batched_solve", "lstsq_loss", "svd_values_indexed"]
+                    "chain", "batched_solve", "lstsq_loss", "svd_values_indexed", "named_results",
+                    "two_items_of_one_result"]
 
 
 def _grads(f: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -295,3 +315,17 @@ def test_einsum_with_too_many_arguments_fails_loudly() -> None:
     for rule in (rt.einsum_vjp_arg1, rt.einsum_jvp_arg1):
         with pytest.raises(NotImplementedError, match="more than 17 positional arguments"):
             rule(np.ones(2), ans, subscripts, *operands)
+
+
+class _Holder:
+    def __init__(self, values: np.ndarray) -> None:
+        self.S = values
+
+
+def test_a_field_name_on_another_object_is_refused() -> None:
+    import autodiff.runtime as rt
+
+    with pytest.raises(TypeError, match=r"named results of np\.linalg"):
+        rt.field_S_vjp(np.ones(2), None, _Holder(np.ones(2)))
+    with pytest.raises(TypeError, match=r"named results of np\.linalg"):
+        rt.field_S_jvp((np.ones(2),), None, (np.ones(2),))
