@@ -18,12 +18,14 @@ from .broadcast import inverse_permutation, unbroadcast_to
 from .registry import Rule, alias_method, defrule
 
 BILINEAR: dict[Any, tuple[Rule, Rule]] = {}  # primitive -> (jvp_lhs, jvp_rhs)
+_VJPS: dict[Any, tuple[Rule, Rule]] = {}  # primitive -> (vjp_lhs, vjp_rhs)
 
 
 def _defbilinear(
     primitive: Any, vjp: tuple[Rule, Rule], jvp: tuple[Rule, Rule], argnames: tuple[str, ...]
 ) -> None:
     BILINEAR[primitive] = jvp
+    _VJPS[primitive] = vjp
     defrule(primitive, vjp=vjp, jvp=jvp, argnames=argnames)
 
 
@@ -389,6 +391,12 @@ _defbilinear(np.correlate, (correlate_vjp_lhs, correlate_vjp_rhs),
 if hasattr(np, "vecdot"):  # numpy >= 2.0
     _defbilinear(np.vecdot, (vecdot_vjp_lhs, vecdot_vjp_rhs), (vecdot_jvp_lhs, vecdot_jvp_rhs),
                  ("x1", "x2"))
+for _name in ("matmul", "outer", "tensordot", "cross", "vecdot"):  # numpy >= 2: np.linalg.<name>
+    _linalg_version = getattr(np.linalg, _name, None)
+    if _linalg_version is not None and _linalg_version is not getattr(np, _name):
+        # the same function (array-API spelling, keyword-only options): the same rules
+        _defbilinear(_linalg_version, _VJPS[getattr(np, _name)], BILINEAR[getattr(np, _name)],
+                     ("x1", "x2"))
 alias_method("dot", np.dot)
 
 __all__ = [

@@ -61,6 +61,24 @@ def diagonal_jvp(t: Any, ans: Any, a: Any, offset: int = 0, axis1: int = 0, axis
     return np.diagonal(t, offset, axis1, axis2)
 
 
+def linalg_diagonal_vjp(g: Any, ans: Any, x: Any, offset: int = 0) -> Any:
+    """``np.linalg.diagonal`` takes the diagonals of the last two axes."""
+    return diagonal_vjp(g, ans, x, offset, -2, -1)
+
+
+def linalg_diagonal_jvp(t: Any, ans: Any, x: Any, offset: int = 0) -> Any:
+    return np.diagonal(t, offset, -2, -1)
+
+
+def linalg_trace_vjp(g: Any, ans: Any, x: Any, offset: int = 0, dtype: Any = None) -> Any:
+    """``np.linalg.trace`` sums the diagonals of the last two axes."""
+    return trace_vjp(g, ans, x, offset, -2, -1, dtype)
+
+
+def linalg_trace_jvp(t: Any, ans: Any, x: Any, offset: int = 0, dtype: Any = None) -> Any:
+    return np.trace(t, offset, -2, -1, dtype)
+
+
 def diag_vjp(g: Any, ans: Any, v: Any, k: int = 0) -> Any:
     """``np.diag`` builds a matrix from a 1-D v, or extracts the k-th diagonal of a 2-D v."""
     if np.ndim(v) == 1:
@@ -312,6 +330,10 @@ def tensorsolve_jvp_b(t: Any, ans: Any, a: Any, b: Any, axes: Any = None) -> Any
 
 defrule(np.trace, vjp=(trace_vjp,), jvp=(trace_jvp,), argnames=("a",))
 defrule(np.diagonal, vjp=(diagonal_vjp,), jvp=(diagonal_jvp,), argnames=("a",))
+if hasattr(np.linalg, "diagonal"):  # numpy >= 2.0
+    defrule(np.linalg.diagonal, vjp=(linalg_diagonal_vjp,), jvp=(linalg_diagonal_jvp,),
+            argnames=("x",))
+    defrule(np.linalg.trace, vjp=(linalg_trace_vjp,), jvp=(linalg_trace_jvp,), argnames=("x",))
 defrule(np.diag, vjp=(diag_vjp,), jvp=(diag_jvp,), argnames=("v",))
 defrule(np.tril, vjp=(tril_vjp,), jvp=(tril_jvp,), argnames=("m",))
 defrule(np.triu, vjp=(triu_vjp,), jvp=(triu_jvp,), argnames=("m",))
@@ -347,6 +369,10 @@ __all__ = [
     "diagonal_vjp",
     "inv_jvp",
     "inv_vjp",
+    "linalg_diagonal_jvp",
+    "linalg_diagonal_vjp",
+    "linalg_trace_jvp",
+    "linalg_trace_vjp",
     "matrix_power_jvp",
     "matrix_power_vjp",
     "matrix_transpose_jvp",

@@ -200,3 +200,14 @@ for _result in (_SVD, _EIGH, _EIG, _SLOGDET, _QR):
     for _field in _result._fields:
         CASES.setdefault(AttributeKey(_field), []).append(
             case(type(_result).__name__, C(_result)))
+if hasattr(np.linalg, "diagonal"):  # numpy >= 2.0: the array-API spellings in np.linalg
+    CASES[np.linalg.diagonal] = [case("3d", N(2, 3, 4)), case("offset", N(3, 4), offset=1)]
+    CASES[np.linalg.trace] = [case("3d", N(2, 3, 3)), case("offset-dtype", N(3, 4), offset=-1,
+                                                          dtype=np.float64)]
+    CASES[np.linalg.matmul] = [case("batched", N(2, 3, 4), N(4, 2)), case("1d", N(3), N(3, 2))]
+    CASES[np.linalg.outer] = [case("1d", N(3), N(4))]
+    CASES[np.linalg.tensordot] = [case("axes1", N(2, 3), N(3, 4), axes=1),
+                                  case("default", N(2, 3, 4), N(3, 4, 2))]
+    CASES[np.linalg.cross] = [case("3", N(4, 3), N(3)), case("axis0", N(3, 2), N(3, 2), axis=0)]
+    CASES[np.linalg.vecdot] = [case("bcast", N(2, 3), N(3)), case("axis", N(3, 2), N(3, 1),
+                                                                  axis=0)]
