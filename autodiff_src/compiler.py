@@ -32,6 +32,14 @@ from .transforms.ir.codegen import emit
 from .transforms.passmanager import Step, new_context, run_pipeline
 from .transforms.request import CompileRequest
 
+# numpy callables that return (or may return) a tuple or list of arrays: their adjoints are
+# containers, summed with ``_rt.add`` (``+`` would concatenate them).
+_CONTAINER_RESULTS = tuple(getattr(owner, name) for owner, names in (
+    (np, ("split", "array_split", "hsplit", "vsplit", "dsplit", "meshgrid", "broadcast_arrays",
+          "atleast_1d", "atleast_2d", "atleast_3d", "gradient", "histogram", "unique")),
+    (np.linalg, ("svd", "eig", "eigh", "slogdet", "qr", "lstsq")),
+) for name in names if hasattr(owner, name))
+
 
 class RuntimeRules:
     """The rule table the passes consult: the runtime registry plus operator mappings."""
@@ -63,7 +71,9 @@ class RuntimeRules:
         if isinstance(primitive, (registry.MethodKey, registry.AttributeKey)):
             return primitive.name not in ("tolist",)
         if isinstance(primitive, np.ufunc):
-            return True
+            return primitive.nout == 1
+        if any(primitive is function for function in _CONTAINER_RESULTS):
+            return False
         module = getattr(primitive, "__module__", None) or ""
         return module.startswith("numpy") or module == "autodiff.runtime.rules_nn"
 

@@ -9,17 +9,21 @@ from . import (
     containers,
     custom,
     registry,
+    rules_bilinear,
     rules_builtins,
     rules_calculus,
+    rules_decompositions,
+    rules_einsum,
     rules_elementwise,
     rules_fill,
     rules_interp,
     rules_join,
     rules_linalg,
-    rules_linalg_jvp,
+    rules_linalg_results,
     rules_nan,
     rules_nn,
     rules_nondiff,
+    rules_norm,
     rules_order,
     rules_ranges,
     rules_reduce,
@@ -33,9 +37,10 @@ from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
 
 _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_transcendental, rules_reduce,
-                 rules_linalg, rules_shape, rules_nn, rules_ranges, rules_nondiff,
-                 rules_linalg_jvp, rules_join, rules_fill, rules_order, rules_nan, rules_ufunc,
-                 rules_calculus, rules_interp, rules_builtins)
+                 rules_linalg, rules_shape, rules_nn, rules_ranges, rules_nondiff, rules_join,
+                 rules_fill, rules_order, rules_nan, rules_ufunc, rules_calculus, rules_interp,
+                 rules_bilinear, rules_einsum, rules_norm, rules_decompositions,
+                 rules_linalg_results, rules_builtins)
 
 
 def _export_rules() -> None:

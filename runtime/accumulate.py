@@ -22,7 +22,8 @@ def add(a: Any, b: Any) -> Any:
 def zeros_like(x: Any) -> Any:
     """A zero adjoint with the structure, shape and dtype of ``x`` (0.0 for a Python number)."""
     if isinstance(x, (tuple, list)):
-        return type(x)(zeros_like(item) for item in x)
+        items = [zeros_like(item) for item in x]
+        return tuple(items) if hasattr(x, "_fields") else type(x)(items)  # namedtuple: a tuple
     if isinstance(x, dict):
         return {key: zeros_like(value) for key, value in x.items()}
     if isinstance(x, (float, int)):

@@ -294,7 +294,8 @@ def _sequence_getitem_vjp(g: Any, seq: Any, index: Any) -> Any:
         grads = dict(zip(range(len(seq))[index], g, strict=True))
     else:
         grads = {operator.index(index) % len(seq): g}
-    return type(seq)(grads[i] if i in grads else zeros_like(x) for i, x in enumerate(seq))
+    items = [grads[i] if i in grads else zeros_like(x) for i, x in enumerate(seq)]
+    return tuple(items) if hasattr(seq, "_fields") else type(seq)(items)  # namedtuple: a tuple
 
 
 def getitem_vjp(g: Any, ans: Any, a: Any, b: Any) -> Any:

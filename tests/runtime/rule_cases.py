@@ -112,6 +112,8 @@ def is_float_spec(spec: Any) -> bool:
     kind = spec[0]
     if kind == "const":
         value = spec[1]
+        if isinstance(value, tuple) and hasattr(value, "_fields"):  # np.linalg's named results
+            return all(is_float_spec(("const", item)) for item in value)
         return isinstance(value, float) or (
             isinstance(value, np.ndarray) and value.dtype.kind == "f"
         )
@@ -721,7 +723,7 @@ def call(primitive: Any, args: tuple[Any, ...], params: dict[str, Any]) -> Any:
 
 def random_like(x: Any, rng: np.random.Generator) -> Any:
     if isinstance(x, (tuple, list)):
-        return type(x)(random_like(item, rng) for item in x)
+        return _rebuilt(x, [random_like(item, rng) for item in x])
     if isinstance(x, dict):
         return {key: random_like(value, rng) for key, value in x.items()}
     if isinstance(x, float):
@@ -729,9 +731,13 @@ def random_like(x: Any, rng: np.random.Generator) -> Any:
     return np.asarray(rng.normal(size=np.shape(x)), dtype=np.result_type(x))
 
 
+def _rebuilt(x: Any, items: list[Any]) -> Any:  # a tuple, list or namedtuple like x
+    return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)
+
+
 def perturb(x: Any, u: Any, step: float) -> Any:
     if isinstance(x, (tuple, list)):
-        return type(x)(perturb(a, b, step) for a, b in zip(x, u, strict=True))
+        return _rebuilt(x, [perturb(a, b, step) for a, b in zip(x, u, strict=True)])
     if isinstance(x, dict):
         return {key: perturb(value, u[key], step) for key, value in x.items()}
     if isinstance(x, float):
@@ -779,7 +785,7 @@ def leaves(x: Any) -> list[Any]:
 
 def to_float32(x: Any) -> Any:
     if isinstance(x, (tuple, list)):
-        return type(x)(to_float32(item) for item in x)
+        return _rebuilt(x, [to_float32(item) for item in x])
     if isinstance(x, dict):
         return {key: to_float32(value) for key, value in x.items()}
     if isinstance(x, (np.ndarray, np.generic)) and x.dtype == np.float64:
@@ -792,6 +798,8 @@ def has_array_spec(spec: Any) -> bool:
     spec = as_spec(spec)
     kind = spec[0]
     if kind == "const":
+        if isinstance(spec[1], tuple) and hasattr(spec[1], "_fields"):
+            return is_float_spec(spec)
         return isinstance(spec[1], np.ndarray) and spec[1].dtype.kind == "f"
     if kind in ("list", "tuple"):
         return any(has_array_spec(item) for item in spec[1])

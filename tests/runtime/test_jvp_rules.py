@@ -375,9 +375,8 @@ def test_broadcast_like() -> None:
     [
         (rt.var_jvp, (np.ones(3),), {"where": np.ones(3, bool) < 0}),
         (rt.prod_jvp, (np.ones(3),), {"where": np.ones(3, bool) < 0}),
-        (rt.norm_jvp, (np.ones((2, 2)), "nuc"), {}),
     ],
-    ids=["var-where", "prod-where", "norm-nuc"],
+    ids=["var-where", "prod-where"],
 )
 def test_unsupported_parameters_fail_loudly(rule: Any, args: Any, params: Any) -> None:
     with pytest.raises(NotImplementedError, match=rule.__name__):

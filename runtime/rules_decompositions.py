@@ -1,0 +1,425 @@
+"""Gradient rules of the matrix decompositions: ``np.linalg.cholesky``, ``eigh``/``eigvalsh``,
+``eig``/``eigvals``, ``svd``/``svdvals``, ``qr``, ``pinv`` and ``lstsq``; VJP and JVP side by side.
+
+Every rule accepts stacked matrices (``(..., m, n)``). The formulas hold where the decomposition
+is smooth: distinct eigenvalues (eigh, eig) and singular values (svd), full rank (qr, pinv,
+lstsq, the singular vectors of a non-square svd). They are the derivatives of what numpy computes:
+``cholesky`` and ``eigh`` read one triangle of their input (the lower one unless told otherwise),
+so only that triangle gets a gradient (a symmetric input built from its parameters still gets the
+right total gradient through the chain rule). A tuple output (``w, v = eigh(a)``) has a tuple of
+cotangents (zeros for unused outputs) and a tuple of tangents.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .registry import defrule
+
+
+def _mT(x: Any) -> Any:
+    return np.swapaxes(x, -1, -2)
+
+
+def _diag(v: Any) -> Any:  # the stacked diagonal matrices with v on the diagonal
+    return np.expand_dims(v, -1) * np.eye(np.shape(v)[-1], dtype=np.result_type(v))
+
+
+def _symmetric_from(t: Any, lower: bool) -> Any:
+    # The symmetric matrix that a function reading only one triangle of t sees.
+    if lower:
+        return np.tril(t) + _mT(np.tril(t, -1))
+    return np.triu(t) + _mT(np.triu(t, 1))
+
+
+def _onto_triangle(m: Any, lower: bool) -> Any:
+    # The adjoint of _symmetric_from: <m, _symmetric_from(t)> = <_onto_triangle(m), t>.
+    if lower:
+        return np.tril(m) + np.tril(_mT(m), -1)
+    return np.triu(m) + np.triu(_mT(m), 1)
+
+
+def _gap_inverse(w: Any) -> Any:
+    # F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it.
+    gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
+    eye = np.eye(np.shape(w)[-1], dtype=bool)
+    return np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, gaps))
+
+
+# ---- cholesky -----------------------------------------------------------------------------------
+
+
+def _phi(x: Any) -> Any:  # the lower triangle with the diagonal halved
+    return np.tril(x) - 0.5 * x * np.eye(np.shape(x)[-1], dtype=np.result_type(x))
+
+
+def cholesky_vjp(g: Any, ans: Any, a: Any, upper: bool = False) -> Any:
+    """A = L L^T: the adjoint of the read triangle from M = L^-T phi(L^T g) L^-1."""
+    lower_factor = _mT(ans) if upper else ans
+    g_lower = _mT(g) if upper else g
+    p = _phi(np.matmul(_mT(lower_factor), g_lower))
+    m = np.linalg.solve(_mT(lower_factor), _mT(np.linalg.solve(_mT(lower_factor), _mT(p))))
+    return _onto_triangle(m, not upper)
+
+
+def cholesky_jvp(t: Any, ans: Any, a: Any, upper: bool = False) -> Any:
+    """dL = L phi(L^-1 dA L^-T), dA the symmetric matrix of the read triangle."""
+    lower_factor = _mT(ans) if upper else ans
+    s = _symmetric_from(t, not upper)
+    x = np.linalg.solve(lower_factor, _mT(np.linalg.solve(lower_factor, s)))
+    dl = np.matmul(lower_factor, _phi(x))
+    return _mT(dl) if upper else dl
+
+
+# ---- eigh and eigvalsh --------------------------------------------------------------------------
+
+
+def _eigh_adjoint(gw: Any, gv: Any, w: Any, v: Any, lower: bool) -> Any:
+    # M = V (diag(gw) + F * (V^T gv)) V^T, onto the read triangle.
+    inner = _diag(gw)
+    if gv is not None:
+        inner = inner + _gap_inverse(w) * np.matmul(_mT(v), gv)
+    return _onto_triangle(np.matmul(np.matmul(v, inner), _mT(v)), lower)
+
+
+def eigh_vjp(g: Any, ans: Any, a: Any, UPLO: str = "L") -> Any:
+    """With P = V^T dA V: dw = diag(P), dV = V (F * P), F[i, j] = 1 / (w[j] - w[i])."""
+    return _eigh_adjoint(g[0], g[1], ans[0], ans[1], UPLO.upper() == "L")
+
+
+def eigh_jvp(t: Any, ans: Any, a: Any, UPLO: str = "L") -> Any:
+    """With P = V^T dA V: dw = diag(P), dV = V (F * P), F[i, j] = 1 / (w[j] - w[i])."""
+    w, v = ans
+    p = np.matmul(np.matmul(_mT(v), _symmetric_from(t, UPLO.upper() == "L")), v)
+    return (np.diagonal(p, 0, -2, -1), np.matmul(v, _gap_inverse(w) * p))
+
+
+def eigvalsh_vjp(g: Any, ans: Any, a: Any, UPLO: str = "L") -> Any:
+    """dw = diag(V^T dA V)."""
+    v = np.linalg.eigh(a, UPLO)[1]
+    return _eigh_adjoint(g, None, ans, v, UPLO.upper() == "L")
+
+
+def eigvalsh_jvp(t: Any, ans: Any, a: Any, UPLO: str = "L") -> Any:
+    """dw = diag(V^T dA V)."""
+    v = np.linalg.eigh(a, UPLO)[1]
+    p = np.matmul(np.matmul(_mT(v), _symmetric_from(t, UPLO.upper() == "L")), v)
+    return np.diagonal(p, 0, -2, -1)
+
+
+def _real(x: Any) -> Any:  # the real part; a real array as it is
+    return np.real(x) if np.iscomplexobj(x) else x
+
+
+def _conj(x: Any) -> Any:  # the complex conjugate; a real array as it is
+    return np.conj(x) if np.iscomplexobj(x) else x
+
+
+# ---- eig and eigvals (distinct eigenvalues; eigenvectors of unit norm) --------------------------
+
+
+def _eig_adjoint(gw: Any, gv: Any, w: Any, v: Any, a: Any) -> Any:
+    # dw = diag(P), dV = V (F * P) - V diag(Re(V^H V (F * P))) with P = V^-1 dA V; the
+    # adjoint is V^-T (diag(gw) + F * (V^T gv')) V^T, gv' = gv - conj(V) diag(Re(sum(gv V))).
+    inner = _diag(gw)
+    if gv is not None:
+        gv = gv - _conj(v) * _real(np.sum(gv * v, axis=-2, keepdims=True))
+        inner = inner + _gap_inverse(w) * np.matmul(_mT(v), gv)
+    partial = np.linalg.solve(_mT(v), np.matmul(inner, _mT(v)))
+    return partial if np.iscomplexobj(a) else _real(partial)
+
+
+def eig_vjp(g: Any, ans: Any, a: Any) -> Any:
+    """Distinct eigenvalues: dw = diag(P), dV = V (F * P) kept at unit norm, P = V^-1 dA V."""
+    return _eig_adjoint(g[0], g[1], ans[0], ans[1], a)
+
+
+def eig_jvp(t: Any, ans: Any, a: Any) -> Any:
+    """Distinct eigenvalues: dw = diag(P), dV = V (F * P) kept at unit norm, P = V^-1 dA V."""
+    w, v = ans
+    p = np.linalg.solve(v, np.matmul(t, v))
+    dv = np.matmul(v, _gap_inverse(w) * p)
+    dv = dv - v * _real(np.sum(_conj(v) * dv, axis=-2, keepdims=True))
+    return (np.diagonal(p, 0, -2, -1), dv)
+
+
+def eigvals_vjp(g: Any, ans: Any, a: Any) -> Any:
+    """Distinct eigenvalues: dw = diag(V^-1 dA V)."""
+    w, v = np.linalg.eig(a)
+    return _eig_adjoint(g, None, w, v, a)
+
+
+def eigvals_jvp(t: Any, ans: Any, a: Any) -> Any:
+    """Distinct eigenvalues: dw = diag(V^-1 dA V)."""
+    v = np.linalg.eig(a)[1]
+    return np.diagonal(np.linalg.solve(v, np.matmul(t, v)), 0, -2, -1)
+
+
+# ---- svd and svdvals ----------------------------------------------------------------------------
+
+
+def _check_svd(shape: tuple[int, ...], full_matrices: bool, rule: str) -> None:
+    rows, cols = shape[-2:]
+    if full_matrices and rows != cols:
+        raise NotImplementedError(
+            f"{rule}: the extra singular vectors of svd(full_matrices=True) of a non-square "
+            "matrix are not unique; use np.linalg.svd(a, full_matrices=False)")
+
+
+def _svd_adjoint(gu: Any, gs: Any, gvh: Any, u: Any, s: Any, vh: Any) -> Any:
+    # A = U S V^T (reduced): the adjoint of A from those of U, s and V^T.
+    v = _mT(vh)
+    middle = _diag(gs)
+    if gu is None:
+        return np.matmul(np.matmul(u, middle), vh)
+    gv = _mT(gvh)
+    f = _gap_inverse(s * s)  # 1 / (s_j^2 - s_i^2)
+    s_row = np.expand_dims(s, -2)
+    s_col = np.expand_dims(s, -1)
+    ju = np.matmul(_mT(u), gu)
+    jv = np.matmul(_mT(v), gv)
+    middle = middle + f * (ju - _mT(ju)) * s_row + s_col * (f * (jv - _mT(jv)))
+    partial = np.matmul(np.matmul(u, middle), vh)
+    if np.shape(u)[-2] > np.shape(u)[-1]:  # more rows than singular values: U is not square
+        rest = gu - np.matmul(u, ju)
+        partial = partial + np.matmul(rest / s_row, vh)
+    if np.shape(v)[-2] > np.shape(v)[-1]:
+        rest = gv - np.matmul(v, jv)
+        partial = partial + np.matmul(u / s_row, _mT(rest))
+    return partial
+
+
+def svd_vjp(
+    g: Any, ans: Any, a: Any, full_matrices: bool = True, compute_uv: bool = True,
+    hermitian: bool = False,
+) -> Any:
+    """Distinct nonzero singular values: A = U diag(s) V^T, with F[i, j] = 1 / (s_j^2 - s_i^2)."""
+    if not compute_uv:
+        u, _, vh = np.linalg.svd(a, full_matrices=False, hermitian=hermitian)
+        partial = _svd_adjoint(None, g, None, u, ans, vh)
+    else:
+        shape = np.shape(a)
+        _check_svd(shape, full_matrices, "svd_vjp")
+        partial = _svd_adjoint(g[0], g[1], g[2], ans[0], ans[1], ans[2])
+    return _onto_triangle(partial, True) if hermitian else partial  # eigh reads one triangle
+
+
+def _svd_tangents(t: Any, u: Any, s: Any, vh: Any) -> tuple[Any, Any, Any]:
+    v = _mT(vh)
+    p = np.matmul(np.matmul(_mT(u), t), v)
+    ds = np.diagonal(p, 0, -2, -1)
+    f = _gap_inverse(s * s)
+    s_row = np.expand_dims(s, -2)
+    s_col = np.expand_dims(s, -1)
+    du = np.matmul(u, f * (p * s_row + s_col * _mT(p)))
+    dv = np.matmul(v, f * (s_col * p + _mT(p) * s_row))
+    if np.shape(u)[-2] > np.shape(u)[-1]:
+        tv = np.matmul(t, v)
+        du = du + (tv - np.matmul(u, p)) / s_row
+    if np.shape(v)[-2] > np.shape(v)[-1]:
+        tu = np.matmul(_mT(t), u)
+        dv = dv + (tu - np.matmul(v, _mT(p))) / s_row
+    return du, ds, _mT(dv)
+
+
+def svd_jvp(
+    t: Any, ans: Any, a: Any, full_matrices: bool = True, compute_uv: bool = True,
+    hermitian: bool = False,
+) -> Any:
+    """Distinct nonzero singular values: with P = U^T dA V, ds = diag(P),
+    dU = U (F * (P S + S P^T)) + (I - U U^T) dA V / s, and dV alike with A^T."""
+    if hermitian:  # computed by eigh, which reads the lower triangle
+        t = _symmetric_from(t, True)
+    if not compute_uv:
+        u, _, vh = np.linalg.svd(a, full_matrices=False, hermitian=hermitian)
+        return np.diagonal(np.matmul(np.matmul(_mT(u), t), _mT(vh)), 0, -2, -1)
+    shape = np.shape(a)
+    _check_svd(shape, full_matrices, "svd_jvp")
+    return _svd_tangents(t, ans[0], ans[1], ans[2])
+
+
+def svdvals_vjp(g: Any, ans: Any, x: Any) -> Any:
+    """ds = diag(U^T dA V)."""
+    u, _, vh = np.linalg.svd(x, full_matrices=False)
+    return _svd_adjoint(None, g, None, u, ans, vh)
+
+
+def svdvals_jvp(t: Any, ans: Any, x: Any) -> Any:
+    """ds = diag(U^T dA V)."""
+    u, _, vh = np.linalg.svd(x, full_matrices=False)
+    return np.diagonal(np.matmul(np.matmul(_mT(u), t), _mT(vh)), 0, -2, -1)
+
+
+# ---- qr (reduced, full column rank) -------------------------------------------------------------
+
+
+def _check_qr(shape: tuple[int, ...], mode: str, rule: str) -> None:
+    rows, cols = shape[-2:]
+    square_complete = mode == "complete" and rows == cols
+    if rows < cols or (mode not in ("reduced", "r") and not square_complete):
+        raise NotImplementedError(
+            f"{rule}: only qr of a matrix with at least as many rows as columns, mode "
+            f"'reduced' or 'r', is differentiable here (got shape {shape}, mode {mode!r})")
+
+
+def _qr_adjoint(gq: Any, gr: Any, q: Any, r: Any) -> Any:
+    # dR = (X - W) R, dQ = dA R^-1 - Q (X - W) with X = Q^T dA R^-1, W = tril(X,-1) - tril(X,-1)^T:
+    # the adjoint is (gQ + Q Y) R^-T, Y = triu(B) + tril(B^T, -1), B = gR R^T - Q^T gQ.
+    b = np.matmul(gr, _mT(r)) - np.matmul(_mT(q), gq)
+    y = np.triu(b) + np.tril(_mT(b), -1)
+    return _mT(np.linalg.solve(r, _mT(gq + np.matmul(q, y))))
+
+
+def qr_vjp(g: Any, ans: Any, a: Any, mode: str = "reduced") -> Any:
+    """Full column rank, reduced: A = Q R with Q^T Q = I and R upper triangular."""
+    shape = np.shape(a)
+    _check_qr(shape, mode, "qr_vjp")
+    if mode == "r":
+        q = np.linalg.qr(a)[0]
+        return _qr_adjoint(np.zeros_like(q), g, q, ans)
+    return _qr_adjoint(g[0], g[1], ans[0], ans[1])
+
+
+def _qr_tangents(t: Any, q: Any, r: Any) -> tuple[Any, Any]:
+    x = _mT(np.linalg.solve(_mT(r), _mT(np.matmul(_mT(q), t))))  # Q^T dA R^-1
+    lower = np.tril(x, -1)
+    upper_part = x - (lower - _mT(lower))
+    dq = _mT(np.linalg.solve(_mT(r), _mT(t))) - np.matmul(q, upper_part)
+    return dq, np.matmul(upper_part, r)
+
+
+def qr_jvp(t: Any, ans: Any, a: Any, mode: str = "reduced") -> Any:
+    """Full column rank, reduced: A = Q R with Q^T Q = I and R upper triangular."""
+    shape = np.shape(a)
+    _check_qr(shape, mode, "qr_jvp")
+    if mode == "r":
+        return _qr_tangents(t, np.linalg.qr(a)[0], ans)[1]
+    return _qr_tangents(t, ans[0], ans[1])
+
+
+# ---- pinv and lstsq (full rank) -----------------------------------------------------------------
+
+
+def _pinv_adjoint(g: Any, a: Any, p: Any) -> Any:
+    # d A+ = -A+ dA A+ + A+ A+^T dA^T (I - A A+) + (I - A+ A) dA^T A+^T A+ (constant rank).
+    gt = _mT(g)
+    first = -np.matmul(np.matmul(_mT(p), g), _mT(p))
+    left = gt - np.matmul(np.matmul(a, p), gt)  # (I - A A+) g^T
+    second = np.matmul(np.matmul(left, p), _mT(p))
+    right = gt - np.matmul(gt, np.matmul(p, a))  # g^T (I - A+ A)
+    third = np.matmul(np.matmul(_mT(p), p), right)
+    return first + second + third
+
+
+def pinv_vjp(g: Any, ans: Any, a: Any, rcond: Any = None, hermitian: bool = False) -> Any:
+    """Full rank: d A+ = -A+ dA A+ + A+ A+^T dA^T (I - A A+) + (I - A+ A) dA^T A+^T A+."""
+    return _pinv_adjoint(g, a, ans)
+
+
+def _pinv_tangent(t: Any, a: Any, p: Any) -> Any:
+    tt = _mT(t)
+    first = -np.matmul(np.matmul(p, t), p)
+    second = np.matmul(np.matmul(p, _mT(p)), tt - np.matmul(tt, np.matmul(a, p)))
+    third = np.matmul(tt - np.matmul(np.matmul(p, a), tt), np.matmul(_mT(p), p))
+    return first + second + third
+
+
+def pinv_jvp(t: Any, ans: Any, a: Any, rcond: Any = None, hermitian: bool = False) -> Any:
+    """Full rank: d A+ = -A+ dA A+ + A+ A+^T dA^T (I - A A+) + (I - A+ A) dA^T A+^T A+."""
+    return _pinv_tangent(t, a, ans)
+
+
+def _as_columns(b: Any) -> Any:
+    return np.expand_dims(b, -1) if np.ndim(b) == 1 else b
+
+
+def _lstsq_residual(a: Any, b: Any, x: Any) -> Any:
+    return _as_columns(b) - np.matmul(a, _as_columns(x))  # b - A x, as columns
+
+
+def lstsq_vjp_a(g: Any, ans: Any, a: Any, b: Any, rcond: Any = None) -> Any:
+    """Full rank: x = A+ b; residuals = |b - A x|^2 per column (their slope in A is -2 r x^T at
+    the optimum); s = the singular values of A."""
+    x, _, _, s = ans
+    gx, gres, _, gs = g
+    p = np.linalg.pinv(a)
+    partial = _pinv_adjoint(np.matmul(_as_columns(gx), _mT(_as_columns(b))), a, p)
+    if np.size(ans[1]) > 0:
+        r = _lstsq_residual(a, b, x)
+        partial = partial - 2.0 * np.matmul(r * gres, _mT(_as_columns(x)))
+    u, _, vh = np.linalg.svd(a, full_matrices=False)
+    return partial + _svd_adjoint(None, gs, None, u, s, vh)
+
+
+def lstsq_vjp_b(g: Any, ans: Any, a: Any, b: Any, rcond: Any = None) -> Any:
+    """Full rank: x = A+ b, residuals = |b - A x|^2 (slope 2 r in b at the optimum)."""
+    gx, gres = g[0], g[1]
+    partial = np.matmul(_mT(np.linalg.pinv(a)), _as_columns(gx))
+    if np.size(ans[1]) > 0:
+        partial = partial + 2.0 * _lstsq_residual(a, b, ans[0]) * gres
+    return np.reshape(partial, np.shape(b))
+
+
+def lstsq_jvp_a(t: Any, ans: Any, a: Any, b: Any, rcond: Any = None) -> Any:
+    """Tangents of (x, residuals, rank, s); the rank is constant."""
+    x, res, rank = ans[0], ans[1], ans[2]
+    p = np.linalg.pinv(a)
+    dx = np.reshape(np.matmul(_pinv_tangent(t, a, p), _as_columns(b)), np.shape(x))
+    dres = np.zeros_like(res)
+    if np.size(res) > 0:
+        r = _lstsq_residual(a, b, x)
+        dres = -2.0 * np.sum(r * np.matmul(t, _as_columns(x)), axis=-2)
+    u, _, vh = np.linalg.svd(a, full_matrices=False)
+    ds = np.diagonal(np.matmul(np.matmul(_mT(u), t), _mT(vh)), 0, -2, -1)
+    return (dx, dres, np.zeros_like(rank), ds)
+
+
+def lstsq_jvp_b(t: Any, ans: Any, a: Any, b: Any, rcond: Any = None) -> Any:
+    """Tangents of (x, residuals, rank, s); only x and the residuals move with b."""
+    x, res, rank, s = ans
+    dx = np.reshape(np.matmul(np.linalg.pinv(a), _as_columns(t)), np.shape(x))
+    dres = np.zeros_like(res)
+    if np.size(res) > 0:
+        dres = 2.0 * np.sum(_lstsq_residual(a, b, x) * _as_columns(t), axis=-2)
+    return (dx, dres, np.zeros_like(rank), np.zeros_like(s))
+
+
+defrule(np.linalg.cholesky, vjp=(cholesky_vjp,), jvp=(cholesky_jvp,), argnames=("a",))
+defrule(np.linalg.eigh, vjp=(eigh_vjp,), jvp=(eigh_jvp,), argnames=("a",))
+defrule(np.linalg.eigvalsh, vjp=(eigvalsh_vjp,), jvp=(eigvalsh_jvp,), argnames=("a",))
+defrule(np.linalg.eig, vjp=(eig_vjp,), jvp=(eig_jvp,), argnames=("a",))
+defrule(np.linalg.eigvals, vjp=(eigvals_vjp,), jvp=(eigvals_jvp,), argnames=("a",))
+defrule(np.linalg.svd, vjp=(svd_vjp,), jvp=(svd_jvp,), argnames=("a",))
+if hasattr(np.linalg, "svdvals"):  # numpy >= 2.0
+    defrule(np.linalg.svdvals, vjp=(svdvals_vjp,), jvp=(svdvals_jvp,), argnames=("x",))
+defrule(np.linalg.qr, vjp=(qr_vjp,), jvp=(qr_jvp,), argnames=("a",))
+defrule(np.linalg.pinv, vjp=(pinv_vjp,), jvp=(pinv_jvp,), argnames=("a",))
+defrule(np.linalg.lstsq, vjp=(lstsq_vjp_a, lstsq_vjp_b), jvp=(lstsq_jvp_a, lstsq_jvp_b),
+        argnames=("a", "b"))
+
+__all__ = [
+    "cholesky_jvp",
+    "cholesky_vjp",
+    "eig_jvp",
+    "eig_vjp",
+    "eigh_jvp",
+    "eigh_vjp",
+    "eigvals_jvp",
+    "eigvals_vjp",
+    "eigvalsh_jvp",
+    "eigvalsh_vjp",
+    "lstsq_jvp_a",
+    "lstsq_jvp_b",
+    "lstsq_vjp_a",
+    "lstsq_vjp_b",
+    "pinv_jvp",
+    "pinv_vjp",
+    "qr_jvp",
+    "qr_vjp",
+    "svd_jvp",
+    "svd_vjp",
+    "svdvals_jvp",
+    "svdvals_vjp",
+]

@@ -1,0 +1,168 @@
+"""Gradient rules of ``np.einsum``: every subscript form (explicit and implicit output, ellipsis,
+repeated indices for traces and diagonals, sublists), up to ``MAX_POSITIONS`` positional
+arguments, any ``optimize=``, and broadcasting of size-1 and ellipsis dimensions.
+
+``einsum`` is linear in each operand. Its JVP for operand j is the same einsum with operand j
+replaced by its tangent. Its VJP for operand j is another einsum: the output's adjoint contracted
+with the other operands onto operand j's labels. A label repeated in operand j (a diagonal) gets
+a fresh label tied to the first by an identity matrix; a label only operand j carries (summed
+away) comes back through a vector of ones; dimensions operand j broadcast are summed back.
+
+Generated code calls one rule per argument position, ``einsum_vjp_arg<k>``/``einsum_jvp_arg<k>``
+(built by ``_position_rules``). The rules call ``np.einsum`` with a variable number of operands,
+which autodiff does not differentiate again: a second derivative through einsum raises an error.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+import numpy as np
+
+from .registry import Rule, defrule
+
+MAX_POSITIONS = 17  # np.einsum(subscripts, 16 operands), or 8 operands with their sublists
+_LETTERS = string.ascii_letters  # numpy's labels: sublist label k is the letter _LETTERS[k]
+
+
+def _term_items(term: Any) -> list[Any]:
+    # A term ("ij", "...k", or a sublist such as [0, Ellipsis, 1]) as ints and Ellipsis.
+    if not isinstance(term, str):
+        return [item if item is Ellipsis else int(item) for item in term]
+    items: list[Any] = []
+    for letter in term.replace("...", "."):
+        items.append(Ellipsis if letter == "." else _LETTERS.index(letter))
+    return items
+
+
+def _expand(items: list[Any], width: int) -> list[int]:
+    # The labels of a term, its ellipsis standing for ``width`` dimensions labelled -width..-1
+    # (so that the ellipsis dimensions of all operands line up from the right).
+    labels: list[int] = []
+    for item in items:
+        labels.extend(range(-width, 0) if item is Ellipsis else [item])
+    return labels
+
+
+def _implicit_output(inputs: list[list[int]]) -> list[int]:
+    # Ellipsis dimensions first, then the labels that occur once, in ASCII order of the letters.
+    counts: dict[int, int] = {}
+    for labels in inputs:
+        for label in labels:
+            counts[label] = counts.get(label, 0) + 1
+    broadcast = sorted(label for label in counts if label < 0)
+    once = [label for label in counts if label >= 0 and counts[label] == 1]
+    return broadcast + sorted(once, key=_LETTERS.__getitem__)
+
+
+def _einsum_spec(args: tuple[Any, ...]) -> tuple[list[list[int]], list[int], list[int]]:
+    """The int labels of every operand, the output's labels, and the positions of the operands
+    among ``args`` (the positional arguments of an ``np.einsum`` call)."""
+    if isinstance(args[0], str):
+        lhs, arrow, rhs = args[0].replace(" ", "").partition("->")
+        positions = list(range(1, len(args)))
+        terms = [_term_items(term) for term in lhs.split(",")]
+        output = _term_items(rhs) if arrow else None
+    else:
+        positions = list(range(0, len(args) - 1, 2))
+        terms = [_term_items(args[p + 1]) for p in positions]
+        output = _term_items(args[-1]) if len(args) % 2 == 1 else None
+    inputs = []
+    for items, position in zip(terms, positions, strict=True):
+        width = np.ndim(args[position]) - (len(items) - (Ellipsis in items))
+        inputs.append(_expand(items, width))
+    if output is None:
+        return inputs, _implicit_output(inputs), positions
+    width = max([-min([*labels, 0]) for labels in inputs])
+    return inputs, _expand(output, width), positions
+
+
+def _fit(result: Any, shape: tuple[int, ...]) -> Any:
+    # Sum the axes the operand broadcast (size 1 in it); spread those it has but no other did.
+    summed = tuple(axis for axis, size in enumerate(shape) if size == 1 and result.shape[axis] != 1)
+    if summed:
+        result = np.sum(result, axis=summed, keepdims=True)
+    return np.broadcast_to(result, shape) if result.shape != shape else result
+
+
+def _relabelled(call: list[Any], output: list[int]) -> tuple[list[Any], list[int]]:
+    # Every label (ints, possibly negative or large) renumbered 0, 1, ... for np.einsum.
+    numbers: dict[int, int] = {}
+    for i in range(1, len(call), 2):
+        call[i] = [numbers.setdefault(label, len(numbers)) for label in call[i]]
+    return call, [numbers.setdefault(label, len(numbers)) for label in output]
+
+
+def _adjoint_optimize(optimize: Any) -> Any:
+    # A contraction path given for the forward einsum does not fit the adjoint's operands.
+    return optimize if isinstance(optimize, (bool, str)) else "greedy"
+
+
+def _check_count(args: tuple[Any, ...], rule: str) -> None:
+    # Arguments past the last rule would get no gradient at all: refuse the whole call instead.
+    if len(args) > MAX_POSITIONS:
+        raise NotImplementedError(
+            f"{rule}: np.einsum with more than {MAX_POSITIONS} positional arguments is not "
+            "differentiable here; split it into several einsum calls")
+
+
+def _einsum_vjp(position: int, g: Any, args: tuple[Any, ...], optimize: Any) -> Any:
+    _check_count(args, "einsum_vjp")
+    inputs, output, positions = _einsum_spec(args)
+    if position not in positions:
+        raise TypeError(f"np.einsum argument {position} is a subscript list, not an operand")
+    j = positions.index(position)
+    operand = args[position]
+    dtype = np.result_type(g, operand)
+    call: list[Any] = [g, list(output)]
+    present = set(output)
+    for k in range(len(positions)):
+        if k != j:
+            call += [args[positions[k]], list(inputs[k])]
+            present.update(inputs[k])
+    fresh = max(present | set(inputs[j])) + 1
+    target = []
+    for axis, label in enumerate(inputs[j]):
+        size = np.shape(operand)[axis]
+        if label in target:  # a diagonal: a fresh label, tied to the first by the identity
+            call += [np.eye(size, dtype=dtype), [label, fresh]]
+            target.append(fresh)
+            fresh += 1
+            continue
+        if label not in present:  # summed away inside operand j only
+            call += [np.ones(size, dtype=dtype), [label]]
+        target.append(label)
+    call, target = _relabelled(call, target)
+    result = np.einsum(*call, target, optimize=_adjoint_optimize(optimize))
+    return _fit(np.asarray(result, dtype=dtype), np.shape(operand))
+
+
+def _einsum_jvp(position: int, t: Any, args: tuple[Any, ...], optimize: Any) -> Any:
+    _check_count(args, "einsum_jvp")
+    replaced = list(args)
+    replaced[position] = t
+    return np.einsum(*replaced, optimize=optimize)
+
+
+def _position_rules(position: int) -> tuple[Rule, Rule]:
+    # The VJP and JVP of np.einsum's argument ``position``, as module-level rules.
+    def vjp(g: Any, ans: Any, *args: Any, optimize: Any = False) -> Any:
+        return _einsum_vjp(position, g, args, optimize)
+
+    def jvp(t: Any, ans: Any, *args: Any, optimize: Any = False) -> Any:
+        return _einsum_jvp(position, t, args, optimize)
+
+    for rule, kind in ((vjp, "vjp"), (jvp, "jvp")):
+        rule.__name__ = rule.__qualname__ = f"einsum_{kind}_arg{position}"
+        rule.__module__ = __name__
+        rule.__doc__ = f"The {kind.upper()} rule of np.einsum's positional argument {position}."
+        globals()[rule.__name__] = rule
+        __all__.append(rule.__name__)
+    return vjp, jvp
+
+
+__all__: list[str] = []
+_RULES = [_position_rules(position) for position in range(MAX_POSITIONS)]
+defrule(np.einsum, vjp=tuple(vjp for vjp, _ in _RULES), jvp=tuple(jvp for _, jvp in _RULES),
+        argnames=tuple(f"arg{position}" for position in range(MAX_POSITIONS)))

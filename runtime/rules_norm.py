@@ -1,0 +1,148 @@
+"""Gradient rules of ``np.linalg.norm`` (and numpy 2's ``vector_norm``/``matrix_norm``) for
+every ``ord``, ``axis`` and ``keepdims``.
+
+A norm's partials are its slopes ``d norm / dx``, shaped like x: the VJP is the adjoint spread
+back over the normed axes times the slopes, the JVP the sum of tangent times slopes. Vector
+norms: p-norms (any p != 0), inf/-inf (ties share the slope equally); ord=0 counts nonzeros
+(slope 0). Matrix norms: 'fro', 'nuc' (U V^T), 2/-2 (the outer product of the largest/smallest
+singular vectors), 1/-1 and inf/-inf (the signs in the column/row of largest/smallest absolute
+sum, shared equally between ties). A zero vector or matrix gets the subgradient 0.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .broadcast import unreduce
+from .registry import defrule
+
+
+def _is_matrix_norm(x: Any, ord: Any, axis: Any) -> bool:
+    if axis is None:
+        return ord is not None and np.ndim(x) == 2
+    return np.ndim(axis) == 1 and len(axis) == 2
+
+
+def _matrix_axes(x: Any, axis: Any) -> tuple[int, int]:
+    rows, cols = (0, 1) if axis is None else axis
+    return rows % np.ndim(x), cols % np.ndim(x)
+
+
+def _vector_slopes(ans: Any, x: Any, ord: Any, axis: Any, keepdims: bool) -> Any:
+    norm = unreduce(ans, x, axis, keepdims)
+    if ord == 0:
+        return np.zeros_like(x)
+    if ord in (np.inf, -np.inf):
+        hit = np.abs(x) == norm
+        count = np.sum(hit, axis=axis, keepdims=True)
+        return np.sign(x) * hit / np.maximum(count, 1).astype(np.result_type(x), copy=False)
+    safe = np.where(norm == 0, 1.0, norm)
+    if ord is None or ord == 2:
+        return x / safe
+    return np.sign(x) * (np.abs(x) / safe) ** (ord - 1)
+
+
+def _extreme_sum_slopes(m: Any, ord: Any) -> Any:
+    # ord 1/-1: the absolute column sums; inf/-inf: the absolute row sums. The slope is the sign
+    # of m in the picked column (row), shared equally between tied columns (rows).
+    over, across = (-2, -1) if ord in (1, -1) else (-1, -2)
+    sums = np.sum(np.abs(m), axis=over, keepdims=True)
+    if ord in (1, np.inf):
+        pick = np.max(sums, axis=across, keepdims=True)
+    else:
+        pick = np.min(sums, axis=across, keepdims=True)
+    hit = sums == pick
+    count = np.sum(hit, axis=(-2, -1), keepdims=True)
+    return np.sign(m) * hit / count.astype(np.result_type(m), copy=False)
+
+
+def _matrix_slopes(ans: Any, x: Any, ord: Any, axis: Any, keepdims: bool) -> Any:
+    rows, cols = _matrix_axes(x, axis)
+    if ord is None or ord == "fro":
+        norm = unreduce(ans, x, (rows, cols), keepdims)
+        return x / np.where(norm == 0, 1.0, norm)
+    m = np.moveaxis(x, (rows, cols), (-2, -1))
+    if ord in ("nuc", 2, -2):
+        u, _, vh = np.linalg.svd(m, full_matrices=False)
+        if ord == 2:
+            u, vh = u[..., :, :1], vh[..., :1, :]
+        elif ord == -2:
+            u, vh = u[..., :, -1:], vh[..., -1:, :]
+        slopes = np.matmul(u, vh)
+    elif ord in (1, -1, np.inf, -np.inf):
+        slopes = _extreme_sum_slopes(m, ord)
+    else:
+        raise ValueError(f"invalid norm order {ord!r} for matrices")
+    return np.moveaxis(slopes, (-2, -1), (rows, cols))
+
+
+def _slopes(ans: Any, x: Any, ord: Any, axis: Any, keepdims: bool) -> Any:
+    if _is_matrix_norm(x, ord, axis):
+        return _matrix_slopes(ans, x, ord, axis, keepdims)
+    return _vector_slopes(ans, x, ord, axis, keepdims)
+
+
+def _normed_axes(x: Any, ord: Any, axis: Any) -> Any:
+    if _is_matrix_norm(x, ord, axis):
+        return _matrix_axes(x, axis)
+    return axis
+
+
+def norm_vjp(
+    g: Any, ans: Any, x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False
+) -> Any:
+    """The adjoint spread over the normed axes, times the slopes d norm / dx."""
+    axes = _normed_axes(x, ord, axis)
+    return unreduce(g, x, axes, keepdims) * _slopes(ans, x, ord, axis, keepdims)
+
+
+def norm_jvp(
+    t: Any, ans: Any, x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False
+) -> Any:
+    """The sum of tangent times slopes over the normed axes."""
+    axes = _normed_axes(x, ord, axis)
+    return np.sum(t * _slopes(ans, x, ord, axis, keepdims), axis=axes, keepdims=keepdims)
+
+
+def vector_norm_vjp(
+    g: Any, ans: Any, x: Any, axis: Any = None, keepdims: bool = False, ord: Any = 2
+) -> Any:
+    """``vector_norm`` treats the axes (all by default) as one vector."""
+    return unreduce(g, x, axis, keepdims) * _vector_slopes(ans, x, ord, axis, keepdims)
+
+
+def vector_norm_jvp(
+    t: Any, ans: Any, x: Any, axis: Any = None, keepdims: bool = False, ord: Any = 2
+) -> Any:
+    """``vector_norm`` treats the axes (all by default) as one vector."""
+    slopes = _vector_slopes(ans, x, ord, axis, keepdims)
+    return np.sum(t * slopes, axis=axis, keepdims=keepdims)
+
+
+def matrix_norm_vjp(g: Any, ans: Any, x: Any, keepdims: bool = False, ord: Any = "fro") -> Any:
+    """``matrix_norm`` norms the last two axes."""
+    return norm_vjp(g, ans, x, ord, (-2, -1), keepdims)
+
+
+def matrix_norm_jvp(t: Any, ans: Any, x: Any, keepdims: bool = False, ord: Any = "fro") -> Any:
+    """``matrix_norm`` norms the last two axes."""
+    return norm_jvp(t, ans, x, ord, (-2, -1), keepdims)
+
+
+defrule(np.linalg.norm, vjp=(norm_vjp,), jvp=(norm_jvp,), argnames=("x",))
+if hasattr(np.linalg, "vector_norm"):  # numpy >= 2.0
+    defrule(np.linalg.vector_norm, vjp=(vector_norm_vjp,), jvp=(vector_norm_jvp,),
+            argnames=("x",))
+    defrule(np.linalg.matrix_norm, vjp=(matrix_norm_vjp,), jvp=(matrix_norm_jvp,),
+            argnames=("x",))
+
+__all__ = [
+    "matrix_norm_jvp",
+    "matrix_norm_vjp",
+    "norm_jvp",
+    "norm_vjp",
+    "vector_norm_jvp",
+    "vector_norm_vjp",
+]
