@@ -10,8 +10,10 @@ from . import (
     custom,
     registry,
     rules_builtins,
+    rules_complex,
     rules_elementwise,
     rules_elementwise_jvp,
+    rules_fft,
     rules_linalg,
     rules_linalg_jvp,
     rules_nn,
@@ -29,7 +31,8 @@ from .rules_nondiff import stop_gradient
 
 _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_linalg,
                  rules_shape, rules_nn, rules_nondiff, rules_elementwise_jvp, rules_reduce_jvp,
-                 rules_linalg_jvp, rules_shape_jvp, rules_nn_jvp, rules_builtins)
+                 rules_linalg_jvp, rules_shape_jvp, rules_nn_jvp, rules_builtins, rules_complex,
+                 rules_fft)
 
 
 def _export_rules() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .broadcast import unbroadcast_to
+from .broadcast import is_complex, unbroadcast_to
 from .registry import defjvp, defvjp
 
 
@@ -44,11 +44,38 @@ def ones_like(x: Any) -> Any:
 
 
 def seed(value: Any, given: Any) -> Any:
-    """The output sensitivity: ``given`` if the caller passed one, else ones like ``value``."""
+    """The output sensitivity: ``given`` if the caller passed one, else ones like ``value``.
+
+    Without a sensitivity the output must be real: the gradient of a complex output is not
+    defined (only its vector-Jacobian product with a given cotangent is)."""
     if given is None:
+        if type(value) is np.ndarray:
+            if is_complex(value):
+                _complex_output(value)
+            return np.ones_like(value)
+        _check_real_output(value)
         return ones_like(value)
     _check_seed(value, given)
     return given
+
+
+def _check_real_output(value: Any) -> None:
+    if isinstance(value, (tuple, list)):
+        for item in value:
+            _check_real_output(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _check_real_output(item)
+    elif is_complex(value):
+        _complex_output(value)
+
+
+def _complex_output(value: Any) -> None:
+    raise TypeError(
+        f"grad needs a real-valued output, but the function returned a complex value "
+        f"({np.result_type(value)}); a complex output has no gradient, only vector-Jacobian "
+        "products: differentiate a real function of it (np.real(out), np.abs(out) ** 2, ...), "
+        "or call autodiff.vjp(f, x) and pass the complex cotangent to the returned function")
 
 
 def _check_seed(value: Any, given: Any) -> None:
