@@ -12,27 +12,25 @@ from . import (
     rules_builtins,
     rules_complex,
     rules_elementwise,
-    rules_elementwise_jvp,
     rules_fft,
     rules_linalg,
     rules_linalg_jvp,
     rules_nn,
-    rules_nn_jvp,
     rules_nondiff,
     rules_reduce,
     rules_reduce_jvp,
     rules_shape,
     rules_shape_jvp,
+    rules_transcendental,
 )
 from .accumulate import add, ones_like, seed, seed_aux, zeros_like
 from .broadcast import shape, unbroadcast_to, unreduce
 from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
 
-_RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_linalg,
-                 rules_shape, rules_nn, rules_nondiff, rules_elementwise_jvp, rules_reduce_jvp,
-                 rules_linalg_jvp, rules_shape_jvp, rules_nn_jvp, rules_builtins, rules_complex,
-                 rules_fft)
+_RULE_MODULES = (accumulate, containers, rules_elementwise, rules_transcendental, rules_reduce,
+                 rules_linalg, rules_shape, rules_nn, rules_nondiff, rules_reduce_jvp,
+                 rules_linalg_jvp, rules_shape_jvp, rules_builtins, rules_complex, rules_fft)
 
 
 def _export_rules() -> None:

@@ -16,7 +16,7 @@ import sys
 import threading
 import types
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 Rule = Callable[..., Any]
@@ -36,42 +36,51 @@ class AttributeKey:
     name: str
 
 
+VJP = "vjp"
+JVP = "jvp"
+
+
 @dataclass(frozen=True, slots=True)
-class VjpEntry:
-    """The reverse-mode rules of one primitive: one rule (or None) per positional argument.
+class Entry:
+    """The rules of one primitive in both modes: one VJP and one JVP rule (or None) per
+    positional argument.
 
     ``argnames`` names the positional parameters, so that a differentiable argument passed by
-    keyword (``np.matmul(a, b=w)``) can be moved back to its position by the compiler.
-    """
-
-    primitive: Any
-    rules: tuple[Rule | None, ...]
-    argnames: tuple[str, ...]
-
-    def rule_for(self, position: int) -> Rule | None:
-        return self.rules[position] if position < len(self.rules) else None
-
-
-@dataclass(frozen=True, slots=True)
-class JvpEntry:
-    """The forward-mode rules of one primitive: one rule (or None) per positional argument.
-
-    A JVP rule ``rule(t, ans, *primal_args, **params)`` returns the tangent of the output caused
-    by the tangent ``t`` of its argument, with exactly the output's shape; the compiler sums the
+    keyword (``np.matmul(a, b=w)``) can be moved back to its position by the compiler. A JVP
+    rule ``rule(t, ans, *primal_args, **params)`` returns the tangent of the output caused by
+    the tangent ``t`` of its argument, with exactly the output's shape; the compiler sums the
     contributions of all arguments that have tangents.
+
+    ``lookup``/``lookup_jvp`` return the entry seen in one ``mode``: its ``rules`` and
+    ``rule_for`` are then that mode's rules.
     """
 
     primitive: Any
-    rules: tuple[Rule | None, ...]
     argnames: tuple[str, ...]
+    vjps: tuple[Rule | None, ...] = ()
+    jvps: tuple[Rule | None, ...] = ()
+    mode: str = VJP
+
+    @property
+    def rules(self) -> tuple[Rule | None, ...]:
+        return self.vjps if self.mode == VJP else self.jvps
 
     def rule_for(self, position: int) -> Rule | None:
-        return self.rules[position] if position < len(self.rules) else None
+        rules = self.rules
+        return rules[position] if position < len(rules) else None
+
+    def in_mode(self, mode: str, primitive: Any = None) -> Entry:
+        """This entry seen in ``mode`` (and as the rules of ``primitive``, for aliases)."""
+        return replace(self, mode=mode, primitive=self.primitive if primitive is None
+                       else primitive)
+
+
+# the types of earlier versions, for annotations in callers
+VjpEntry = JvpEntry = Entry
 
 
 _lock = threading.Lock()
-_vjps: dict[Any, VjpEntry] = {}
-_jvps: dict[Any, JvpEntry] = {}
+_entries: dict[Any, Entry] = {}
 _nondifferentiable: dict[Any, tuple[Any, str]] = {}
 _method_aliases: dict[str, Any] = {}
 _lazy_providers: dict[str, Callable[[], None]] = {}
@@ -103,21 +112,45 @@ def bump() -> None:
         _bump()
 
 
+def _checked(what: str, primitive: Any, rules: tuple[Rule | None, ...]) -> tuple[Rule | None, ...]:
+    if not rules:
+        raise ValueError(f"{what}({primitive!r}) needs at least one rule (or None)")
+    for rule in rules:
+        if rule is not None and not callable(rule):
+            raise TypeError(f"{what}({primitive!r}): rule {rule!r} is not callable")
+    return tuple(rules)
+
+
+def _register(primitive: Any, argnames: tuple[str, ...] | None, **rules: Any) -> None:
+    """Set one mode's rules (``vjps=`` or ``jvps=``) of ``primitive``, keeping the other's.
+
+    The entry keeps the longer of its old and the new ``argnames`` (the new ones on a tie): a
+    user may register fewer JVP than VJP rules."""
+    count = max(len(found) for found in rules.values())
+    names = tuple(argnames) if argnames is not None else tuple(f"arg{i}" for i in range(count))
+    key = _key(primitive)
+    with _lock:
+        old = _entries.get(key)
+        if old is None:
+            _entries[key] = Entry(primitive, names, **rules)
+        else:
+            kept = old.argnames if len(old.argnames) > len(names) else names
+            _entries[key] = replace(old, primitive=primitive, argnames=kept, **rules)
+        _nondifferentiable.pop(key, None)
+        _bump()
+
+
 def defvjp(primitive: Any, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:
     """Register reverse-mode rules for ``primitive``, one per positional argument.
 
     ``None`` means that argument gets no gradient. Registering again replaces the old rules.
     """
-    if not rules:
-        raise ValueError(f"defvjp({primitive!r}) needs at least one rule (or None)")
-    for rule in rules:
-        if rule is not None and not callable(rule):
-            raise TypeError(f"defvjp({primitive!r}): rule {rule!r} is not callable")
-    names = tuple(argnames) if argnames is not None else tuple(f"arg{i}" for i in range(len(rules)))
-    with _lock:
-        _vjps[_key(primitive)] = VjpEntry(primitive, tuple(rules), names)
-        _nondifferentiable.pop(_key(primitive), None)
-        _bump()
+    _register(primitive, argnames, vjps=_checked("defvjp", primitive, rules))
+
+
+def defjvp(primitive: Any, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:
+    """Register forward-mode rules for ``primitive``, one per positional argument."""
+    _register(primitive, argnames, jvps=_checked("defjvp", primitive, rules))
 
 
 def defrule(
@@ -131,8 +164,52 @@ def defrule(
     per positional argument, with ``None`` in the same positions."""
     if len(vjp) != len(jvp) or any((a is None) != (b is None) for a, b in zip(vjp, jvp, strict=False)):
         raise ValueError(f"defrule({primitive!r}): vjp and jvp need None in the same positions")
-    defvjp(primitive, *vjp, argnames=argnames)
-    defjvp(primitive, *jvp, argnames=argnames)
+    _register(primitive, argnames, vjps=_checked("defrule", primitive, tuple(vjp)),
+              jvps=_checked("defrule", primitive, tuple(jvp)))
+
+
+def defrules(rows: Any, argnames: tuple[str, ...]) -> None:
+    """``defrule`` for a table of primitives sharing ``argnames``: rows ``(primitive, vjp,
+    jvp)``, where ``vjp``/``jvp`` are one rule (one-argument primitives) or a tuple of rules."""
+    for primitive, vjp, jvp in rows:
+        defrule(primitive, vjp=vjp if isinstance(vjp, tuple) else (vjp,),
+                jvp=jvp if isinstance(jvp, tuple) else (jvp,), argnames=argnames)
+
+
+def public_functions(namespace: dict[str, Any]) -> list[str]:
+    """The names of the public functions a rule module defines (its ``__all__``)."""
+    module = namespace["__name__"]
+    return sorted(name for name, value in namespace.items()
+                  if isinstance(value, types.FunctionType) and value.__module__ == module
+                  and not name.startswith("_"))
+
+
+def defvjp_method(name: str, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:
+    """Register rules for the ndarray method ``name``; rule argument 0 is the receiver."""
+    defvjp(MethodKey(name), *rules, argnames=argnames)
+
+
+def defjvp_method(name: str, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:
+    """Register forward-mode rules for the ndarray method ``name`` (argument 0 is the receiver)."""
+    defjvp(MethodKey(name), *rules, argnames=argnames)
+
+
+def defrule_method(
+    name: str, *, vjp: tuple[Rule | None, ...], jvp: tuple[Rule | None, ...],
+    argnames: tuple[str, ...],
+) -> None:
+    """Register both modes of the ndarray method ``name`` (argument 0 is the receiver)."""
+    defrule(MethodKey(name), vjp=vjp, jvp=jvp, argnames=argnames)
+
+
+def defvjp_attribute(name: str, rule: Rule) -> None:
+    """Register the rule of a differentiable ndarray attribute (``x.T``): ``rule(g, ans, x)``."""
+    defvjp(AttributeKey(name), rule, argnames=("self",))
+
+
+def defjvp_attribute(name: str, rule: Rule) -> None:
+    """Register the forward-mode rule of a differentiable ndarray attribute: ``rule(t, ans, x)``."""
+    defjvp(AttributeKey(name), rule, argnames=("self",))
 
 
 def register_lazy(module: str, load: Callable[[], None]) -> None:
@@ -165,53 +242,6 @@ def load_all_lazy() -> None:
     _load_lazy(None)
 
 
-def defjvp(primitive: Any, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:
-    """Register forward-mode rules for ``primitive``, one per positional argument."""
-    if not rules:
-        raise ValueError(f"defjvp({primitive!r}) needs at least one rule (or None)")
-    for rule in rules:
-        if rule is not None and not callable(rule):
-            raise TypeError(f"defjvp({primitive!r}): rule {rule!r} is not callable")
-    names = tuple(argnames) if argnames is not None else tuple(f"arg{i}" for i in range(len(rules)))
-    with _lock:
-        _jvps[_key(primitive)] = JvpEntry(primitive, tuple(rules), names)
-        _bump()
-
-
-def defjvp_method(name: str, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:
-    """Register forward-mode rules for the ndarray method ``name`` (argument 0 is the receiver)."""
-    defjvp(MethodKey(name), *rules, argnames=argnames)
-
-
-def defjvp_attribute(name: str, rule: Rule) -> None:
-    """Register the forward-mode rule of a differentiable ndarray attribute: ``rule(t, ans, x)``."""
-    defjvp(AttributeKey(name), rule, argnames=("self",))
-
-
-def lookup_jvp(primitive: Any) -> JvpEntry | None:
-    """The forward-mode rules of ``primitive`` (following method aliases), or None."""
-    _load_lazy(primitive)
-    if isinstance(primitive, MethodKey) and primitive.name in _method_aliases:
-        entry = _jvps.get(_key(_method_aliases[primitive.name]))
-        return None if entry is None else JvpEntry(primitive, entry.rules, entry.argnames)
-    return _jvps.get(_key(primitive))
-
-
-def registered_jvps() -> list[JvpEntry]:
-    """All forward-mode entries, in registration order."""
-    return list(_jvps.values())
-
-
-def defvjp_method(name: str, *rules: Rule | None, argnames: tuple[str, ...] | None = None) -> None:
-    """Register rules for the ndarray method ``name``; rule argument 0 is the receiver."""
-    defvjp(MethodKey(name), *rules, argnames=argnames)
-
-
-def defvjp_attribute(name: str, rule: Rule) -> None:
-    """Register the rule of a differentiable ndarray attribute (``x.T``): ``rule(g, ans, x)``."""
-    defvjp(AttributeKey(name), rule, argnames=("self",))
-
-
 def alias_method(name: str, function: Any) -> None:
     """Declare that ``x.name(*args, **kw)`` means ``function(x, *args, **kw)`` for gradients."""
     with _lock:
@@ -224,8 +254,7 @@ def nondifferentiable(*primitives: Any, reason: str = "its output is piecewise c
     with _lock:
         for primitive in primitives:
             _nondifferentiable[_key(primitive)] = (primitive, reason)
-            _vjps.pop(_key(primitive), None)
-            _jvps.pop(_key(primitive), None)
+            _entries.pop(_key(primitive), None)
         _bump()
 
 
@@ -239,13 +268,30 @@ def nondifferentiable_attribute(*names: str) -> None:
     nondifferentiable(*(AttributeKey(name) for name in names), reason="it describes the array")
 
 
-def lookup(primitive: Any) -> VjpEntry | None:
-    """The rules of ``primitive`` (following method aliases), or None."""
+def lookup_entry(primitive: Any) -> Entry | None:
+    """Both modes' rules of ``primitive`` (following method aliases), or None."""
     _load_lazy(primitive)
     if isinstance(primitive, MethodKey) and primitive.name in _method_aliases:
-        entry = _vjps.get(_key(_method_aliases[primitive.name]))
-        return None if entry is None else VjpEntry(primitive, entry.rules, entry.argnames)
-    return _vjps.get(_key(primitive))
+        entry = _entries.get(_key(_method_aliases[primitive.name]))
+        return None if entry is None else replace(entry, primitive=primitive)
+    return _entries.get(_key(primitive))
+
+
+def _lookup(primitive: Any, mode: str) -> Entry | None:
+    entry = lookup_entry(primitive)
+    if entry is None or not (entry.vjps if mode == VJP else entry.jvps):
+        return None
+    return entry.in_mode(mode)
+
+
+def lookup(primitive: Any) -> Entry | None:
+    """The reverse-mode rules of ``primitive`` (following method aliases), or None."""
+    return _lookup(primitive, VJP)
+
+
+def lookup_jvp(primitive: Any) -> Entry | None:
+    """The forward-mode rules of ``primitive`` (following method aliases), or None."""
+    return _lookup(primitive, JVP)
 
 
 def is_nondifferentiable(primitive: Any) -> bool:
@@ -261,9 +307,25 @@ def method_alias(name: str) -> Any | None:
     return _method_aliases.get(name)
 
 
-def registered() -> list[VjpEntry]:
-    """All entries, in registration order (the rule tests are parametrized over this)."""
-    return list(_vjps.values())
+def method_aliases() -> dict[str, Any]:
+    """Every aliased method name and the numpy function it stands for."""
+    return dict(_method_aliases)
+
+
+def entries() -> list[Entry]:
+    """Every primitive with rules in either mode, in registration order."""
+    return list(_entries.values())
+
+
+def registered() -> list[Entry]:
+    """The entries with reverse-mode rules, in registration order (the rule tests are
+    parametrized over this)."""
+    return [entry.in_mode(VJP) for entry in _entries.values() if entry.vjps]
+
+
+def registered_jvps() -> list[Entry]:
+    """The entries with forward-mode rules, in registration order."""
+    return [entry.in_mode(JVP) for entry in _entries.values() if entry.jvps]
 
 
 def nondifferentiable_primitives() -> list[Any]:

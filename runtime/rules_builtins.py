@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 # numpy's rules must be registered first: the math module reuses them
-from . import rules_elementwise, rules_elementwise_jvp  # noqa: F401
+from . import rules_elementwise, rules_transcendental  # noqa: F401
 from .broadcast import broadcast_like, unbroadcast_to
-from .registry import defjvp, defjvp_method, defvjp, defvjp_method, lookup, lookup_jvp
+from .registry import defrule, defrule_method, lookup_entry
 
 __all__ = [  # plus builtin_extremum_{vjp,jvp}[_argN], made below
     "builtin_sum_jvp",
@@ -84,17 +84,15 @@ def item_method_jvp(t: Any, ans: Any, x: Any, *index: Any) -> Any:
     return np.asarray(t).item(*index)
 
 
-defvjp(builtins.sum, builtin_sum_vjp, None, argnames=("iterable", "start"))
-defjvp(builtins.sum, builtin_sum_jvp, None, argnames=("iterable", "start"))
+defrule(builtins.sum, vjp=(builtin_sum_vjp, None), jvp=(builtin_sum_jvp, None),
+        argnames=("iterable", "start"))
 MAX_ARGUMENTS = 8  # max(a, b, ..., h); more arguments: pass a list
 _EXTREMUM = [_extremum_rules(position) for position in range(MAX_ARGUMENTS)]
 for _extremum in (builtins.max, builtins.min):
-    defvjp(_extremum, *(vjp for vjp, _ in _EXTREMUM),
-           argnames=tuple(f"arg{i}" for i in range(MAX_ARGUMENTS)))
-    defjvp(_extremum, *(jvp for _, jvp in _EXTREMUM),
-           argnames=tuple(f"arg{i}" for i in range(MAX_ARGUMENTS)))
-defvjp_method("item", item_method_vjp, argnames=("self",))
-defjvp_method("item", item_method_jvp, argnames=("self",))
+    defrule(_extremum, vjp=tuple(vjp for vjp, _ in _EXTREMUM),
+            jvp=tuple(jvp for _, jvp in _EXTREMUM),
+            argnames=tuple(f"arg{i}" for i in range(MAX_ARGUMENTS)))
+defrule_method("item", vjp=(item_method_vjp,), jvp=(item_method_jvp,), argnames=("self",))
 
 # math.f(x) is numpy's f on a scalar: reuse numpy's rules
 _MATH_AS_NUMPY = {
@@ -104,7 +102,5 @@ _MATH_AS_NUMPY = {
     "tanh": np.tanh, "fabs": np.abs, "atan2": np.arctan2, "hypot": np.hypot,
 }
 for _name, _numpy_function in _MATH_AS_NUMPY.items():
-    _vjp, _jvp = lookup(_numpy_function), lookup_jvp(_numpy_function)
-    if _vjp is not None and _jvp is not None:
-        defvjp(getattr(math, _name), *_vjp.rules, argnames=_vjp.argnames)
-        defjvp(getattr(math, _name), *_jvp.rules, argnames=_jvp.argnames)
+    _entry = lookup_entry(_numpy_function)
+    defrule(getattr(math, _name), vjp=_entry.vjps, jvp=_entry.jvps, argnames=_entry.argnames)

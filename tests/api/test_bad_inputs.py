@@ -424,19 +424,19 @@ def test_position_out_of_range_fails_at_call() -> None:
 
 @pytest.fixture
 def deg2rad_rule() -> Iterator[Callable[[Callable[..., Any]], None]]:
-    """Register user rules on np.deg2rad (which has none) and forget them afterwards."""
-    assert registry.lookup(np.deg2rad) is None, "np.deg2rad got a rule: pick another ufunc"
-    vjps = getattr(registry, "_vjps", None)
-    saved = dict(vjps) if vjps is not None else None
+    """Register user rules on np.deg2rad and restore its own rules afterwards."""
+    key = registry._key(np.deg2rad)  # read and restored only: the registry has no removal
+    saved = registry._entries.get(key)
 
     def register(rule: Callable[..., Any]) -> None:
         autodiff.defvjp(np.deg2rad, rule)
 
     yield register
-    if vjps is not None and saved is not None:
-        vjps.clear()
-        vjps.update(saved)
-        registry.bump()
+    if saved is None:
+        registry._entries.pop(key, None)
+    else:
+        registry._entries[key] = saved
+    registry.bump()
 
 
 def faulty_rule(g, ans, x):

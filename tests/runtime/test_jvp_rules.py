@@ -47,12 +47,12 @@ def _is_builtin(rule: Any) -> bool:
     return rule is not None and getattr(rule, "__module__", "").startswith("autodiff.runtime.")
 
 
-def builtin_jvp_entries() -> list[registry.JvpEntry]:
+def builtin_jvp_entries() -> list[registry.Entry]:
     """JVP entries with rules from the runtime's own modules (tests may register user rules)."""
     return [e for e in registry.registered_jvps() if any(_is_builtin(r) for r in e.rules)]
 
 
-def builtin_vjp_entries() -> list[registry.VjpEntry]:
+def builtin_vjp_entries() -> list[registry.Entry]:
     return [e for e in registry.registered() if any(_is_builtin(r) for r in e.rules)]
 
 

@@ -93,7 +93,7 @@ def check_float32(primitive: Any, rule: Any, position: int, case_: Case, rng: An
         assert np.result_type(p) == np.float32, f"{rule.__name__}: {np.result_type(p)}"
 
 
-def builtin_entries() -> list[registry.VjpEntry]:
+def builtin_entries() -> list[registry.Entry]:
     """Registered entries whose rules come from the built-in rule modules (not rules_nn)."""
     return [
         entry
