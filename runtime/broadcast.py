@@ -28,6 +28,8 @@ def shape(x: Any) -> Shape:
 
 def is_complex(x: Any) -> bool:
     """Whether ``x`` is a complex value (array, scalar, or the ``ComplexShape`` of one)."""
+    if type(x) is np.ndarray:
+        return x.dtype in _COMPLEX_DTYPES
     if isinstance(x, Shape):
         return type(x) is ComplexShape
     return np.iscomplexobj(x)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .broadcast import is_complex
 from .registry import AttributeKey, alias_method, defrule, nondifferentiable
 
 _DEGREES_PER_RADIAN = 180.0 / np.pi
@@ -99,7 +100,7 @@ defrule(AttributeKey("real"), vjp=(real_vjp,), jvp=(real_jvp,), argnames=("self"
 defrule(AttributeKey("imag"), vjp=(imag_vjp,), jvp=(imag_jvp,), argnames=("self",))
 alias_method("conj", np.conjugate)
 alias_method("conjugate", np.conjugate)
-nondifferentiable(np.iscomplexobj, np.isrealobj, np.iscomplex, np.isreal,
+nondifferentiable(np.iscomplexobj, np.isrealobj, np.iscomplex, np.isreal, is_complex,
                   reason="it returns booleans")
 
 __all__ = [

@@ -795,6 +795,8 @@ def to_float32(x: Any) -> Any:
         return {key: to_float32(value) for key, value in x.items()}
     if isinstance(x, (np.ndarray, np.generic)) and x.dtype == np.float64:
         return x.astype(np.float32)
+    if isinstance(x, (np.ndarray, np.generic)) and x.dtype == np.complex128:
+        return x.astype(np.complex64)
     return x
 
 
