@@ -186,18 +186,25 @@ def cbrt_jvp(t: Any, ans: Any, x: Any) -> Any:
     return t / (3.0 * ans * ans)
 
 
+def _conjugate_sign(z: Any) -> Any:
+    """conj(z) / |z| (0 at z = 0), written without np.sign (piecewise constant only for real
+    numbers), so that it is differentiated again."""
+    modulus = np.abs(z)
+    return np.conjugate(z) / np.where(modulus == 0.0, 1.0, modulus)
+
+
 def absolute_vjp(g: Any, ans: Any, x: Any) -> Any:
-    """d|x| = sign(x) dx (0 at x = 0). Complex: d|z| = Re(conj(sign(z)) dz), so z gets
-    Re(g) conj(sign(z)) (docs/complex.md; only the real part of g pairs with the real |z|)."""
+    """d|x| = sign(x) dx (0 at x = 0). Complex: d|z| = Re(conj(z) dz) / |z|, so z gets
+    Re(g) conj(z) / |z| (docs/complex.md; only the real part of g pairs with the real |z|)."""
     if is_complex(x):
-        return np.real(g) * np.conjugate(np.sign(x))
+        return np.real(g) * _conjugate_sign(x)
     return g * np.sign(x)
 
 
 def absolute_jvp(t: Any, ans: Any, x: Any) -> Any:
-    """d|x| = sign(x) dx (0 at x = 0); complex: Re(conj(sign(z)) dz)."""
+    """d|x| = sign(x) dx (0 at x = 0); complex: Re(conj(z) dz) / |z|."""
     if is_complex(x):
-        return np.real(np.conjugate(np.sign(x)) * t)
+        return np.real(_conjugate_sign(x) * t)
     return t * np.sign(x)
 
 
