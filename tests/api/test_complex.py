@@ -117,11 +117,11 @@ def test_jvp_with_complex_tangents(rng: np.random.Generator) -> None:
 
 def test_jacobians_of_complex_values_are_refused() -> None:
     z = np.array([1.0 + 1.0j, 2.0])
-    with pytest.raises(TypeError, match="jacfwd.*complex"):
+    with pytest.raises(TypeError, match=r"jacfwd.*complex"):
         autodiff.jacfwd(lambda w: np.abs(w))(z)
-    with pytest.raises(TypeError, match="hessian.*complex"):
+    with pytest.raises(TypeError, match=r"hessian.*complex"):
         autodiff.hessian(lambda w: np.sum(np.abs(w)))(z)
-    with pytest.raises(TypeError, match="jacrev.*complex"):
+    with pytest.raises(TypeError, match=r"jacrev.*complex"):
         autodiff.jacrev(lambda x: x * 1j)(np.ones(2))
 
 
