@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .broadcast import is_complex, unbroadcast_to
+from .broadcast import _COMPLEX_DTYPES, is_complex, unbroadcast_to
 from .registry import defjvp, defvjp
 
 
@@ -49,25 +49,32 @@ def seed(value: Any, given: Any) -> Any:
     Without a sensitivity the output must be real: the gradient of a complex output is not
     defined (only its vector-Jacobian product with a given cotangent is)."""
     if given is None:
+        if isinstance(value, float):  # Python floats and np.float64: the common case
+            return 1.0
         if type(value) is np.ndarray:
-            if is_complex(value):
+            if value.dtype in _COMPLEX_DTYPES:
                 _complex_output(value)
             return np.ones_like(value)
-        _check_real_output(value)
-        return ones_like(value)
+        if isinstance(value, np.generic):
+            if value.dtype in _COMPLEX_DTYPES:
+                _complex_output(value)
+            return value.dtype.type(1)
+        return _real_ones_like(value)
     _check_seed(value, given)
     return given
 
 
-def _check_real_output(value: Any) -> None:
+def _real_ones_like(value: Any) -> Any:
+    """``ones_like(value)``, refusing complex leaves."""
     if isinstance(value, (tuple, list)):
-        for item in value:
-            _check_real_output(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _check_real_output(item)
-    elif is_complex(value):
+        return type(value)(_real_ones_like(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _real_ones_like(item) for key, item in value.items()}
+    if isinstance(value, (float, int)):
+        return 1.0
+    if is_complex(value):
         _complex_output(value)
+    return ones_like(value)
 
 
 def _complex_output(value: Any) -> None:
