@@ -321,17 +321,17 @@ def _check_positions(spec: GradSpec, args: tuple | list) -> None:
 
 
 def _check_differentiable(value: Any, position: int) -> None:
-    if isinstance(value, float):
+    if isinstance(value, (float, complex)):
         return
     if isinstance(value, (bool, int, np.integer, np.bool_)):
         raise TypeError(f"cannot differentiate w.r.t. input {position}: it is the integer "
                         f"{value!r}; pass a float (e.g. {float(value)!r})")
-    if isinstance(value, (np.ndarray, np.floating)):
+    if isinstance(value, (np.ndarray, np.floating, np.complexfloating)):
         kind = value.dtype.kind
-        if kind == "f":
+        if kind in "fc":
             return
         raise TypeError(f"cannot differentiate w.r.t. input {position}: its dtype is "
-                        f"{value.dtype}, not floating point; convert it with "
+                        f"{value.dtype}, not floating point or complex; convert it with "
                         ".astype(np.float64) or differentiate another position")
     if isinstance(value, (tuple, list)):
         for item in value:
@@ -346,20 +346,33 @@ def _check_differentiable(value: Any, position: int) -> None:
 
 
 def _like(gradient: Any, primal: Any) -> Any:
-    """The gradient in the primal's type and dtype (float32 in, float32 out)."""
+    """The gradient in the primal's type and dtype (float32 in, float32 out).
+
+    A complex gradient of a real input (the input fed a complex computation) is its real part:
+    along a real direction only the real part of the cotangent pairs with the change."""
     if isinstance(primal, np.ndarray):
         if not isinstance(gradient, np.ndarray) or gradient.dtype != primal.dtype \
                 or gradient.shape != primal.shape or not gradient.flags.writeable:
+            gradient = _real_part_for(gradient, primal)
             return np.broadcast_to(np.asarray(gradient, dtype=primal.dtype), primal.shape).copy()
         return gradient
-    if isinstance(primal, np.floating):
-        return primal.dtype.type(gradient)
+    if isinstance(primal, (np.floating, np.complexfloating)):
+        return primal.dtype.type(_real_part_for(gradient, primal))
     if isinstance(primal, float):
-        return float(gradient)
+        return float(np.real(gradient))
+    if isinstance(primal, complex):
+        return complex(gradient)
     if isinstance(primal, (tuple, list)):
         return type(primal)(_like(g, p) for g, p in zip(gradient, primal, strict=True))
     if isinstance(primal, dict):
         return {key: _like(gradient[key], value) for key, value in primal.items()}
+    return gradient
+
+
+def _real_part_for(gradient: Any, primal: Any) -> Any:
+    """``gradient``, or its real part if it is complex and ``primal`` is real."""
+    if np.iscomplexobj(gradient) and not np.iscomplexobj(primal):
+        return np.real(gradient)
     return gradient
 
 

@@ -20,7 +20,9 @@ def check_grads(fn: Callable[..., Any], args: Sequence[Any], order: int = 1,
     ``modes`` are ``"rev"`` (reverse mode, through ``grad`` with a sensitivity) and ``"fwd"``
     (forward mode, through ``jvp``). ``order=2`` also checks the derivatives of the gradient
     (it is differentiated again by the compiler), and so on for higher orders. Floating-point
-    arguments are differentiated in float64; the others are held fixed.
+    arguments are differentiated in float64 and complex ones in complex128 (the directions
+    perturb real and imaginary parts, paired with gradients as ``Re(g * dz)``, the convention
+    of docs/complex.md); the others are held fixed.
     """
     unknown = set(modes) - {"rev", "fwd"}
     if unknown or not modes:
@@ -30,7 +32,7 @@ def check_grads(fn: Callable[..., Any], args: Sequence[Any], order: int = 1,
     args = [_as_float64(arg) for arg in args]
     positions = tuple(i for i, arg in enumerate(args) if _is_float(arg))
     if not positions:
-        raise ValueError("check_grads needs at least one floating-point argument")
+        raise ValueError("check_grads needs at least one floating-point or complex argument")
     rng = np.random.default_rng(seed)
     for mode in modes:
         _check_first_order(fn, args, positions, mode, rng, rtol, atol, eps)
@@ -48,9 +50,9 @@ def _projected(fn: Callable[..., Any], arity: int, projection: Any) -> Callable[
         terms = " + ".join(f"_sum(_p[{i}] * _out[{i}])" for i in range(len(projection)))
     else:
         terms = "_sum(_p * _out)"
-    source = f"def projected({params}):\n    _out = _fn({params})\n    return {terms}\n"
-    return source_function("projected", source, {"_fn": fn, "_p": projection, "_sum": np.sum},
-                           "check_grads")
+    source = f"def projected({params}):\n    _out = _fn({params})\n    return _real({terms})\n"
+    return source_function("projected", source, {"_fn": fn, "_p": projection, "_sum": np.sum,
+                                                  "_real": np.real}, "check_grads")
 
 
 def _check_first_order(fn, args, positions, mode, rng, rtol, atol, eps) -> None:
@@ -88,9 +90,11 @@ def _bound(fn, args, positions):
 
 
 def _is_float(value: Any) -> bool:
+    """A float or complex input (differentiated)."""
     if isinstance(value, (tuple, list)):
         return bool(value) and all(_is_float(item) for item in value)
-    return isinstance(value, float) or (isinstance(value, np.ndarray) and value.dtype.kind == "f")
+    return isinstance(value, (float, complex)) or (isinstance(value, np.ndarray)
+                                                   and value.dtype.kind in "fc")
 
 
 def _as_float64(value: Any) -> Any:
@@ -98,6 +102,8 @@ def _as_float64(value: Any) -> Any:
         return type(value)(_as_float64(item) for item in value)
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
         return value.astype(np.float64)
+    if isinstance(value, np.ndarray) and value.dtype.kind == "c":
+        return value.astype(np.complex128)
     return value
 
 
@@ -110,14 +116,20 @@ def _zeros_like(value: Any) -> Any:
 def _random_like(value: Any, rng: np.random.Generator) -> Any:
     if isinstance(value, (tuple, list)):
         return type(value)(_random_like(item, rng) for item in value)
+    if np.iscomplexobj(value):
+        return _random_like(np.real(value), rng) + 1j * _random_like(np.real(value), rng)
     if isinstance(value, float) or np.ndim(value) == 0:
         return float(rng.standard_normal())
     return rng.standard_normal(np.shape(value))
 
 
 def _vdot(a: Any, b: Any) -> float:
+    """The real pairing ``Re(sum(a * b))`` (a plain dot product for real values)."""
     if isinstance(a, (tuple, list)):
         return sum(_vdot(x, y) for x, y in zip(a, b, strict=True))
+    if np.iscomplexobj(a) or np.iscomplexobj(b):
+        product = np.asarray(a, dtype=np.complex128) * np.asarray(b, dtype=np.complex128)
+        return float(np.sum(product).real)
     return float(np.sum(np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)))
 
 

@@ -165,6 +165,8 @@ def jacfwd(fn: Callable[..., Any], grad_position: Any = 0,
     positions, single = _positions(grad_position)
 
     def jacobian(*args: Any) -> Any:
+        for position in positions:
+            _reject_complex(args[position], f"input {position}", "jacfwd (and hessian)")
         unit, instance = _unit(fn, positions, "forward", has_aux)
         tangents = [np.zeros_like(np.asarray(args[p], dtype=float)) for p in positions]
         columns: list[list[Any]] = [[] for _ in positions]
@@ -185,6 +187,16 @@ def jacfwd(fn: Callable[..., Any], grad_position: Any = 0,
 
     return DerivativeFunction(f"jacfwd_{getattr(fn, '__name__', 'fn')}", jacobian,
                               lambda: _unit(fn, positions, "forward", has_aux)[0])
+
+
+def _reject_complex(value: Any, what: str, transform: str) -> None:
+    """Jacobians of complex values need a holomorphic convention autodiff does not offer: say
+    so rather than dropping the imaginary part."""
+    if np.iscomplexobj(value):
+        raise TypeError(f"{transform} does not support complex values, and {what} is complex "
+                        f"({np.result_type(value)}); differentiate a real function of it with "
+                        "grad/jacrev, split it into real and imaginary parts, or use jvp/vjp "
+                        "(see docs/complex.md)")
 
 
 def _tangent_like(basis: np.ndarray, primal: Any) -> Any:
@@ -213,6 +225,7 @@ def jacrev(fn: Callable[..., Any], grad_position: Any = 0,
         unit, instance = _unit(fn, positions, "reverse", has_aux, split=True)
         value, saved = unit.forward(*_call_args(instance, tuple(args)))
         output = value[0] if has_aux else value
+        _reject_complex(output, "the output", "jacrev")
         rows: list[list[Any]] = [[] for _ in positions]
         for element in np.ndindex(np.shape(output)):
             seed = np.zeros_like(np.asarray(output, dtype=float))

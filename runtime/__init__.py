@@ -12,9 +12,11 @@ from . import (
     rules_bilinear,
     rules_builtins,
     rules_calculus,
+    rules_complex,
     rules_decompositions,
     rules_einsum,
     rules_elementwise,
+    rules_fft,
     rules_fill,
     rules_interp,
     rules_join,
@@ -40,7 +42,7 @@ _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_transcendental
                  rules_linalg, rules_shape, rules_nn, rules_ranges, rules_nondiff, rules_join,
                  rules_fill, rules_order, rules_nan, rules_ufunc, rules_calculus, rules_interp,
                  rules_bilinear, rules_einsum, rules_norm, rules_decompositions,
-                 rules_linalg_results, rules_builtins)
+                 rules_linalg_results, rules_complex, rules_fft, rules_builtins)
 
 
 def _export_rules() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .broadcast import unbroadcast_to
+from .broadcast import _COMPLEX_DTYPES, is_complex, unbroadcast_to
 from .registry import defjvp, defvjp
 
 
@@ -45,11 +45,45 @@ def ones_like(x: Any) -> Any:
 
 
 def seed(value: Any, given: Any) -> Any:
-    """The output sensitivity: ``given`` if the caller passed one, else ones like ``value``."""
+    """The output sensitivity: ``given`` if the caller passed one, else ones like ``value``.
+
+    Without a sensitivity the output must be real: the gradient of a complex output is not
+    defined (only its vector-Jacobian product with a given cotangent is)."""
     if given is None:
-        return ones_like(value)
+        if isinstance(value, float):  # Python floats and np.float64: the common case
+            return 1.0
+        if type(value) is np.ndarray:
+            if value.dtype in _COMPLEX_DTYPES:
+                _complex_output(value)
+            return np.ones_like(value)
+        if isinstance(value, np.generic):
+            if value.dtype in _COMPLEX_DTYPES:
+                _complex_output(value)
+            return value.dtype.type(1)
+        return _real_ones_like(value)
     _check_seed(value, given)
     return given
+
+
+def _real_ones_like(value: Any) -> Any:
+    """``ones_like(value)``, refusing complex leaves."""
+    if isinstance(value, (tuple, list)):
+        return type(value)(_real_ones_like(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _real_ones_like(item) for key, item in value.items()}
+    if isinstance(value, (float, int)):
+        return 1.0
+    if is_complex(value):
+        _complex_output(value)
+    return ones_like(value)
+
+
+def _complex_output(value: Any) -> None:
+    raise TypeError(
+        f"grad needs a real-valued output, but the function returned a complex value "
+        f"({np.result_type(value)}); a complex output has no gradient, only vector-Jacobian "
+        "products: differentiate a real function of it (np.real(out), np.abs(out) ** 2, ...), "
+        "or call autodiff.vjp(f, x) and pass the complex cotangent to the returned function")
 
 
 def _check_seed(value: Any, given: Any) -> None:

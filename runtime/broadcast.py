@@ -6,33 +6,60 @@ from typing import Any
 
 import numpy as np
 
+_COMPLEX_DTYPES = frozenset(np.dtype(t) for t in (np.complex64, np.complex128, np.clongdouble))
+
 
 class Shape(tuple):
-    """The shape of a value the backward sweep needs only the shape of: generated code saves
-    ``_rt.shape(x)`` on the tape instead of the whole array ``x``."""
+    """The shape of a real value the backward sweep needs only the shape of: generated code
+    saves ``_rt.shape(x)`` on the tape instead of the whole array ``x``."""
+
+
+class ComplexShape(Shape):
+    """The shape of a complex value (its adjoint keeps its imaginary part)."""
 
 
 def shape(x: Any) -> Shape:
-    """``Shape(np.shape(x))``: what a loop saves for a value whose shape is all it needs."""
-    return Shape(x.shape if type(x) is np.ndarray else np.shape(x))
+    """``Shape(np.shape(x))`` (``ComplexShape`` for a complex ``x``): what a loop saves for a
+    value whose shape (and realness) is all it needs."""
+    if type(x) is np.ndarray:
+        return ComplexShape(x.shape) if x.dtype in _COMPLEX_DTYPES else Shape(x.shape)
+    return ComplexShape(np.shape(x)) if is_complex(x) else Shape(np.shape(x))
+
+
+def is_complex(x: Any) -> bool:
+    """Whether ``x`` is a complex value (array, scalar, or the ``ComplexShape`` of one)."""
+    if type(x) is np.ndarray:
+        return x.dtype in _COMPLEX_DTYPES
+    if isinstance(x, Shape):
+        return type(x) is ComplexShape
+    return np.iscomplexobj(x)
 
 
 def unbroadcast_to(g: Any, target: Any) -> Any:
     """Sum ``g`` over the axes along which ``target`` was broadcast, giving ``target``'s shape.
 
-    The common case (shapes already equal) costs one shape comparison and no copy. A Python or
-    numpy scalar target gets a scalar back.
+    A complex ``g`` flowing into a real ``target`` (a real operand of an operation with a
+    complex result) keeps its real part: the gradient w.r.t. a real input is real. The common
+    case (real, shapes already equal) costs one shape comparison, one dtype lookup and no copy.
+    A Python or numpy scalar target gets a scalar back.
     """
-    g_shape = g.shape if type(g) is np.ndarray else np.shape(g)
+    if type(g) is np.ndarray:
+        g_shape = g.shape
+        if g.dtype in _COMPLEX_DTYPES and not is_complex(target):
+            g = g.real
+    else:
+        g_shape = np.shape(g)
+        if isinstance(g, (complex, np.complexfloating)) and not is_complex(target):
+            g = g.real
     if type(target) is np.ndarray:
         target_shape = target.shape
-    elif type(target) is Shape:
+    elif isinstance(target, Shape):
         target_shape = tuple(target)
     else:
         target_shape = np.shape(target)
     if g_shape == target_shape:
         return g
-    if isinstance(target, (list, tuple)) and type(target) is not Shape:
+    if isinstance(target, (list, tuple)) and not isinstance(target, Shape):
         raise TypeError("an arithmetic operator was applied to a list or tuple (for example "
                         "list concatenation with +), which autodiff differentiates as numpy "
                         "arithmetic; build lists with .append or np.concatenate instead")

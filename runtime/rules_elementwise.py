@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .broadcast import broadcast_like, unbroadcast_to
+from .broadcast import broadcast_like, is_complex, unbroadcast_to
 from .registry import alias_method, defrule, defrules, public_functions
 
 _UNARY = ("x",)
@@ -114,16 +114,22 @@ def power_jvp_lhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
     return broadcast_like(t * x2 * x1 ** (x2 - 1), ans)
 
 
+def _log_base(x1: Any, ans: Any) -> Any:
+    """log(x1) for the exponent's derivative: 0 where a real power's x1 <= 0; a complex
+    power's base is complex (its log exists away from 0)."""
+    if is_complex(ans):
+        return np.log(np.where(x1 == 0, 1.0, x1) + 0j)
+    return np.log(np.where(x1 > 0, x1, 1.0)).astype(np.result_type(ans), copy=False)
+
+
 def power_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    """d(x1 ** x2)/dx2 = x1 ** x2 * log(x1), taken as 0 where x1 <= 0."""
-    log_x1 = np.log(np.where(x1 > 0, x1, 1.0)).astype(np.result_type(ans), copy=False)
-    return unbroadcast_to(g * ans * log_x1, x2)
+    """d(x1 ** x2)/dx2 = x1 ** x2 * log(x1), taken as 0 where x1 <= 0 (real x1 ** x2)."""
+    return unbroadcast_to(g * ans * _log_base(x1, ans), x2)
 
 
 def power_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
     """d(x1 ** x2) = x1 ** x2 log(x1) dx2, taken as 0 where x1 <= 0 (like the VJP)."""
-    log_x1 = np.log(np.where(x1 > 0, x1, 1.0)).astype(np.result_type(ans), copy=False)
-    return broadcast_like(t * ans * log_x1, ans)
+    return broadcast_like(t * ans * _log_base(x1, ans), ans)
 
 
 def negative_vjp(g: Any, ans: Any, x: Any) -> Any:
@@ -180,13 +186,25 @@ def cbrt_jvp(t: Any, ans: Any, x: Any) -> Any:
     return t / (3.0 * ans * ans)
 
 
+def _conjugate_sign(z: Any) -> Any:
+    """conj(z) / |z| (0 at z = 0), written without np.sign (piecewise constant only for real
+    numbers), so that it is differentiated again."""
+    modulus = np.abs(z)
+    return np.conjugate(z) / np.where(modulus == 0.0, 1.0, modulus)
+
+
 def absolute_vjp(g: Any, ans: Any, x: Any) -> Any:
-    """d|x| = sign(x) dx (0 at x = 0)."""
+    """d|x| = sign(x) dx (0 at x = 0). Complex: d|z| = Re(conj(z) dz) / |z|, so z gets
+    Re(g) conj(z) / |z| (docs/complex.md; only the real part of g pairs with the real |z|)."""
+    if is_complex(x):
+        return np.real(g) * _conjugate_sign(x)
     return g * np.sign(x)
 
 
 def absolute_jvp(t: Any, ans: Any, x: Any) -> Any:
-    """d|x| = sign(x) dx (0 at x = 0)."""
+    """d|x| = sign(x) dx (0 at x = 0); complex: Re(conj(z) dz) / |z|."""
+    if is_complex(x):
+        return np.real(_conjugate_sign(x) * t)
     return t * np.sign(x)
 
 

@@ -236,7 +236,6 @@ BAD_INPUTS = [
     pytest.param(np.array([1, 2], dtype=np.int8), "int8", id="int8-array"),
     pytest.param(np.array([1.0, 2.0], dtype=object), "object", id="object-array"),
     pytest.param(np.array(["a", "b"]), "<U1", id="string-array"),
-    pytest.param(np.array([1.0 + 1j]), "complex128", id="complex-array"),
     pytest.param(3, "integer 3", id="python-int"),
     pytest.param(True, "integer True", id="python-bool"),
     pytest.param(np.int32(2), "integer", id="numpy-int"),

@@ -70,6 +70,9 @@ def _draw(kind: str, shape: tuple[int, ...], rng: np.random.Generator) -> Any:
         return rng.random(size=shape) < 0.5
     if kind == "fortran":
         return np.asfortranarray(rng.normal(size=shape))
+    if kind == "complex":  # modulus in [0.5, 2], any angle: away from 0 (abs, angle, log)
+        modulus = rng.uniform(0.5, 2.0, size=shape)
+        return modulus * np.exp(1j * rng.uniform(-np.pi, np.pi, size=shape))
     if kind == "matrix":  # well conditioned, for inv/det/solve
         n = shape[-1]
         return 3.0 * np.eye(n) + 0.5 * rng.normal(size=shape)
@@ -79,6 +82,7 @@ def _draw(kind: str, shape: tuple[int, ...], rng: np.random.Generator) -> Any:
 KINDS = {
     "normal", "positive", "unit", "above1", "away0", "distinct", "distinct_abs", "offgrid",
     "bool", "fortran", "matrix", "const", "big", "small", "list", "tuple", "dict", "pyfloat", "npscalar",
+    "complex",
 }  # fmt: skip
 
 
@@ -115,7 +119,7 @@ def is_float_spec(spec: Any) -> bool:
         if isinstance(value, tuple) and hasattr(value, "_fields"):  # np.linalg's named results
             return all(is_float_spec(("const", item)) for item in value)
         return isinstance(value, float) or (
-            isinstance(value, np.ndarray) and value.dtype.kind == "f"
+            isinstance(value, np.ndarray) and value.dtype.kind in "fc"
         )
     if kind in ("list", "tuple"):
         return bool(spec[1]) and all(is_float_spec(item) for item in spec[1])
@@ -728,6 +732,10 @@ def random_like(x: Any, rng: np.random.Generator) -> Any:
         return {key: random_like(value, rng) for key, value in x.items()}
     if isinstance(x, float):
         return float(rng.normal())
+    if np.iscomplexobj(x):  # real and imaginary parts both random
+        shape = np.shape(x)
+        return np.asarray(rng.normal(size=shape) + 1j * rng.normal(size=shape),
+                          dtype=np.result_type(x))
     return np.asarray(rng.normal(size=np.shape(x)), dtype=np.result_type(x))
 
 
@@ -756,6 +764,9 @@ def vdot(a: Any, b: Any) -> float:
     if isinstance(a, dict):
         assert isinstance(b, dict) and a.keys() == b.keys()
         return sum((vdot(value, b[key]) for key, value in a.items()), 0.0)
+    if np.iscomplexobj(a) or np.iscomplexobj(b):  # the real pairing Re(a * b) of docs/complex.md
+        product = np.asarray(a, dtype=np.complex128) * np.asarray(b, dtype=np.complex128)
+        return float(np.sum(product).real)
     return float(np.sum(np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)))
 
 
@@ -790,6 +801,8 @@ def to_float32(x: Any) -> Any:
         return {key: to_float32(value) for key, value in x.items()}
     if isinstance(x, (np.ndarray, np.generic)) and x.dtype == np.float64:
         return x.astype(np.float32)
+    if isinstance(x, (np.ndarray, np.generic)) and x.dtype == np.complex128:
+        return x.astype(np.complex64)
     return x
 
 
@@ -805,7 +818,7 @@ def has_array_spec(spec: Any) -> bool:
         return any(has_array_spec(item) for item in spec[1])
     if kind == "dict":
         return any(has_array_spec(item) for item in spec[1].values())
-    return kind not in ("bool", "pyfloat")
+    return kind not in ("bool", "pyfloat", "complex")
 
 
 def display_name(primitive: Any) -> str:

@@ -137,7 +137,8 @@ def difference_quotient(plus: Any, minus: Any) -> Any:
         return [difference_quotient(p, m) for p, m in zip(plus, minus, strict=True)]
     if isinstance(plus, dict):
         return {key: difference_quotient(value, minus[key]) for key, value in plus.items()}
-    diff = np.asarray(plus, dtype=np.float64) - np.asarray(minus, dtype=np.float64)
+    dtype = np.result_type(plus, minus, np.float64)  # complex128 for complex outputs
+    diff = np.asarray(plus, dtype=dtype) - np.asarray(minus, dtype=dtype)
     return diff / (2 * EPS)
 
 

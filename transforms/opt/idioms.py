@@ -274,6 +274,10 @@ _MARKS = (Anno.STOP_GRADIENT, Anno.PARTIAL_SCALE, Anno.DIFFERENTIATE_AS, Anno.ON
           Anno.PRODUCT_RULE, Anno.POLYNOMIAL)
 
 
+# Their adjoint is not ``g * f'(x)`` for a complex x (docs/complex.md): it cannot be factored.
+_NOT_A_PRODUCT_WITH_THE_DERIVATIVE = (np.conjugate, np.absolute)
+
+
 def _function_product(definition: gast.stmt, product: gast.stmt, uses: DefUse) -> tuple | None:
     """``(s, x, operation of s)`` for ``product: m = s * x`` right after ``s = f(x)``."""
     s = target_name(definition)
@@ -290,6 +294,7 @@ def _function_product(definition: gast.stmt, product: gast.stmt, uses: DefUse) -
     callee = uses.primitive(definition)
     operation = uses.resolution.operations.get(id(definition))
     if not (isinstance(callee, np.ufunc) and callee.nin == 1 and callee.nout == 1) \
+            or callee in _NOT_A_PRODUCT_WITH_THE_DERIVATIVE \
             or not uses.is_call(definition, callee, x) or operation is None \
             or operation.entry is None or operation.entry.rule_for(0) is None:
         return None
