@@ -19,13 +19,13 @@ import pytest
 
 pytest.importorskip("scipy", reason="scipy is not installed (pip install 'autodiff[scipy]')")
 
-import scipy.linalg as sl  # noqa: E402
-import scipy.signal as ss  # noqa: E402
-import scipy.special as sp  # noqa: E402
-import scipy.stats as st  # noqa: E402
+import scipy.linalg as sl
+import scipy.signal as ss
+import scipy.special as sp
+import scipy.stats as st
 
-import autodiff.runtime as rt  # noqa: E402
-from autodiff.runtime import registry  # noqa: E402
+import autodiff.runtime as rt
+from autodiff.runtime import registry
 
 registry.load_all_lazy()
 
@@ -402,7 +402,7 @@ def test_vjp_matches_finite_differences(case: Case, position: int,
 @pytest.mark.parametrize(("case", "position"), CHECKED)
 def test_jvp_matches_finite_differences(case: Case, position: int,
                                         rng: np.random.Generator) -> None:
-    values, ans, g, u = _setup(case, position, rng)
+    values, ans, _, u = _setup(case, position, rng)
     _, jvp = _rules(case, position)
     tangent = jvp(u, ans, *values, **case.params)
     assert_like(tangent, ans, jvp.__name__)
