@@ -27,12 +27,21 @@ __all__ = [
 
 def _full_cotangent(g: Any, in1: Any, in2: Any) -> Any:
     """``g`` placed at its window of the ``'full'`` output (zeros around it)."""
-    full = [n1 + n2 - 1 for n1, n2 in zip(np.shape(in1), np.shape(in2), strict=True)]
-    widths = []
-    for size, length in zip(full, np.shape(g), strict=True):
-        start = (size - length) // 2
-        widths.append((start, size - length - start))
-    return np.pad(g, widths)
+    for axis in range(np.ndim(g)):
+        size = np.shape(in1)[axis] + np.shape(in2)[axis] - 1
+        start = (size - np.shape(g)[axis]) // 2
+        g = _zeros_around(g, axis, start, size - np.shape(g)[axis] - start)
+    return g
+
+
+def _zeros_around(x: Any, axis: int, before: int, after: int) -> Any:
+    """``x`` with ``before`` and ``after`` zero slices added along ``axis``."""
+    shape = list(np.shape(x))
+    shape[axis] = before
+    head = np.zeros(shape, dtype=np.result_type(x))
+    shape[axis] = after
+    tail = np.zeros(shape, dtype=np.result_type(x))
+    return np.concatenate([head, x, tail], axis=axis)
 
 
 def _flip(x: Any) -> Any:
