@@ -391,3 +391,119 @@ def test_hessian_of_programs_matches_differences_of_the_gradient(
                         - np.asarray(gradient(minus, *args[1:]))) / 2e-5)
     numeric = np.stack(columns, axis=-1) if x.shape else columns[0]
     np.testing.assert_allclose(hessian.reshape(np.shape(numeric)), numeric, rtol=1e-4, atol=1e-6)
+
+
+# ---- second order through every rule family (rules are differentiated again) -----------------
+
+_UNARY_DOMAINS = {
+    "erf": (-2, 2), "erfc": (-2, 2), "erfcx": (-2, 2), "ndtr": (-2, 2), "log_ndtr": (-2, 2),
+    "expit": (-2, 2), "log_expit": (-2, 2), "softplus": (-2, 2), "i0": (-2, 2), "i1": (-2, 2),
+    "i0e": (0.3, 2), "i1e": (-2, -0.3), "j0": (-2, 2), "j1": (-2, 2), "y0": (0.5, 4),
+    "y1": (0.5, 4), "erfinv": (-0.8, 0.8), "erfcinv": (0.2, 1.8), "ndtri": (0.1, 0.9),
+    "logit": (0.1, 0.9), "entr": (0.3, 2), "gammaln": (0.5, 3), "loggamma": (0.5, 3),
+    "gamma": (0.5, 3), "rgamma": (0.5, 3), "psi": (0.5, 3),
+}  # fmt: skip
+_BINARY_FIRST = {"polygamma": 1, "jv": 1.5, "yv": 1.5, "iv": 1.5, "ive": 1.5, "kv": 1.5, "yn": 2,
+                 "gammainc": 2.0, "gammaincc": 2.0, "zeta": 2.5}
+_DISTRIBUTIONS = {"norm": (), "t": (3.5,), "gamma": (2.5,), "beta": (2.5, 3.0), "chi2": (3.5,),
+                  "expon": (), "laplace": (), "uniform": ()}
+
+
+def _unary_program(f: Any) -> Any:
+    def program(x):
+        return np.sum(f(x))
+
+    return program
+
+
+def _binary_program(f: Any, first: Any) -> Any:
+    def program(x):
+        return np.sum(f(first, x))
+
+    return program
+
+
+def _distribution_program(method: Any, shapes: tuple) -> Any:
+    """``sum(method(x, *shapes, loc, scale))`` as a function of ``(loc, scale)``."""
+    if len(shapes) == 0:
+        def program(params, x):
+            return np.sum(method(x, params[0], params[1]))
+    elif len(shapes) == 1:
+        s0 = shapes[0]
+
+        def program(params, x):
+            return np.sum(method(x, s0, params[0], params[1]))
+    else:
+        s0, s1 = shapes
+
+        def program(params, x):
+            return np.sum(method(x, s0, s1, params[0], params[1]))
+    return program
+
+
+def linalg_program(a, b):
+    spd = a @ a.T + 3.0 * np.eye(3)
+    factor = scipy.linalg.cho_factor(spd)
+    return np.sum(solve_triangular(spd, b, lower=True) ** 2) + scipy.linalg.det(spd) \
+        + np.sum(scipy.linalg.cho_solve(factor, b) ** 2) + np.sum(scipy.linalg.inv(spd) ** 2) \
+        + np.sum(scipy.linalg.solve_sylvester(spd, spd.T, np.outer(b, b)) ** 2) \
+        + np.sum(scipy.linalg.logm(spd) ** 2)
+
+
+def banded_program(ab, b):
+    return np.sum(scipy.linalg.solve_banded((1, 1), ab, b) ** 2)
+
+
+def multivariate_program(mean, x, cov):
+    return np.sum(scipy.stats.multivariate_normal.logpdf(x, mean, cov)) \
+        + scipy.stats.multivariate_normal.entropy(mean, cov)
+
+
+def poisson_dirichlet_program(mu, k, x):
+    return np.sum(scipy.stats.poisson.logpmf(k, mu) + scipy.stats.poisson.cdf(k, mu)) \
+        + dirichlet.logpdf(x, mu)
+
+
+def _second_order_cases() -> list[Any]:
+    rng = np.random.default_rng(3)
+    cases = []
+    for name, (low, high) in _UNARY_DOMAINS.items():
+        cases.append(pytest.param(_unary_program(getattr(sp, name)),
+                                  (rng.uniform(low, high, 3),), id=name))
+    for name, first in _BINARY_FIRST.items():
+        cases.append(pytest.param(_binary_program(getattr(sp, name), first),
+                                  (rng.uniform(0.5, 3.0, 3),), id=name))
+    for name, shapes in _DISTRIBUTIONS.items():
+        x = 0.1 + 1.3 * rng.uniform(0.2, 0.8, 4)
+        for method in ("logpdf", "cdf", "logsf"):
+            program = _distribution_program(getattr(getattr(scipy.stats, name), method), shapes)
+            cases.append(pytest.param(program, (np.array([0.1, 1.3]), x), id=f"{name}.{method}"))
+    ab = 0.3 * rng.normal(size=(3, 5))
+    ab[1] += 3.0
+    simplex = rng.uniform(0.5, 2.0, 4)
+    cases += [
+        pytest.param(linalg_program, (rng.normal(size=(3, 3)), rng.normal(size=3)), id="linalg"),
+        pytest.param(banded_program, (ab, rng.normal(size=5)), id="solve_banded"),
+        pytest.param(multivariate_program, (rng.normal(size=3), rng.normal(size=(4, 3)),
+                                            2.0 * np.eye(3) + 0.1), id="multivariate_normal"),
+        pytest.param(poisson_dirichlet_program, (rng.uniform(1.0, 3.0, 4),
+                                                 np.array([0.0, 1.0, 2.0, 4.0]),
+                                                 simplex / np.sum(simplex)),
+                     id="poisson-dirichlet"),
+    ]
+    return cases
+
+
+@pytest.mark.parametrize(("program", "args"), _second_order_cases())
+def test_hessian_through_the_rules(program: Any, args: tuple) -> None:
+    hessian = np.asarray(autodiff.hessian(program)(*args))
+    gradient = autodiff.grad(program)
+    x = np.asarray(args[0], dtype=np.float64)
+    columns = []
+    for index in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[index] = 1e-5
+        columns.append((np.asarray(gradient(x + step, *args[1:]))
+                        - np.asarray(gradient(x - step, *args[1:]))) / 2e-5)
+    numeric = np.stack(columns, axis=-1)
+    np.testing.assert_allclose(hessian.reshape(numeric.shape), numeric, rtol=1e-4, atol=1e-6)
