@@ -4,6 +4,9 @@ Importing this package registers all built-in rules. Generated code refers to a 
 as ``_rt.<rule name>``, so rule names are unique across the rule modules.
 """
 
+import functools
+import importlib
+
 from . import (
     accumulate,
     containers,
@@ -45,16 +48,28 @@ _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_transcendental
                  rules_linalg_results, rules_complex, rules_fft, rules_builtins)
 
 
-def _export_rules() -> None:
+def _export_rules(modules: tuple = _RULE_MODULES) -> None:
     namespace = globals()
-    for module in _RULE_MODULES:
+    for module in modules:
         for name in module.__all__:
             if name in namespace and namespace[name] is not getattr(module, name):
                 raise ImportError(f"rule name {name!r} is defined twice in autodiff.runtime")
             namespace[name] = getattr(module, name)
 
 
+def _load_optional_rules(module_name: str) -> None:
+    """Import an optional package's rule module (it registers its rules) and export its rules
+    as ``autodiff.runtime.<rule name>``, where generated code finds them."""
+    _export_rules((importlib.import_module(f"{__name__}.{module_name}"),))
+
+
 _export_rules()
+# Rules of optional packages: loaded at the first rule lookup after user code imported them.
+for _package, _module_name in (("scipy.special", "rules_scipy_special"),
+                               ("scipy.stats", "rules_scipy_stats"),
+                               ("scipy.signal", "rules_scipy_signal"),
+                               ("scipy.linalg", "rules_scipy_linalg")):
+    registry.register_lazy(_package, functools.partial(_load_optional_rules, _module_name))
 
 __all__ = [
     "BINARY_OPERATORS",

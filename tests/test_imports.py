@@ -18,3 +18,15 @@ assert not heavy, heavy
 
 def test_import_is_light_and_single_copy():
     subprocess.run([sys.executable, "-c", CHECK], check=True)
+
+
+def test_import_autodiff_imports_no_scipy_and_no_scipy_rules():
+    code = (
+        "import sys\n"
+        "import autodiff\n"
+        "import autodiff.runtime\n"
+        "loaded = [m for m in sys.modules if m == 'scipy' or m.startswith('scipy.')\n"
+        "          or m.startswith('autodiff.runtime.rules_scipy')]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -38,13 +38,17 @@ def _load_rule_cases() -> Any:
 
 R = _load_rule_cases()
 EPS = 1e-6
+SCIPY_RULES = "autodiff.runtime.rules_scipy_"
 JVP_MODULES = tuple(  # every module holding JVP rules (side by side with VJPs, or apart)
     m for m in rt._RULE_MODULES if m.__name__.rpartition(".")[2].startswith("rules_")
 )
 
 
 def _is_builtin(rule: Any) -> bool:
-    return rule is not None and getattr(rule, "__module__", "").startswith("autodiff.runtime.")
+    module = getattr(rule, "__module__", "")
+    # scipy's rules (loaded lazily) are covered by test_scipy_rules.py
+    return rule is not None and module.startswith("autodiff.runtime.") \
+        and not module.startswith(SCIPY_RULES)
 
 
 def builtin_jvp_entries() -> list[registry.Entry]:

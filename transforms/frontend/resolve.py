@@ -246,7 +246,7 @@ class _Resolver:
     def primitive(self, primitive: Any, args: list, keywords: list, display: str) -> Operation:
         entry = self.rules.lookup(primitive)
         if entry is not None:
-            args, keywords = _keywords_to_positions(entry.argnames, args, keywords)
+            args, keywords = _keywords_to_positions(entry, args, keywords)
             return Operation(Kind.PRIMITIVE, args, keywords, entry=entry, callee=primitive,
                              display=display)
         if self.rules.is_nondifferentiable(primitive):
@@ -322,10 +322,16 @@ def _bind_parameters(callee: Any, positional: int, keywords: list[str]) -> list[
     return params
 
 
-def _keywords_to_positions(argnames: tuple[str, ...], args: list,
-                           keywords: list) -> tuple[list, list]:
-    """Move keyword arguments that name the next positional parameters into place."""
+def _keywords_to_positions(entry: Any, args: list, keywords: list) -> tuple[list, list]:
+    """Move keyword arguments that name the next positional parameters into place.
+
+    A keyword naming a later parameter with a gradient rule (``norm.logpdf(x, scale=s)``) is
+    moved too when every parameter it skips has a default in the rule's signature: the
+    defaults are passed explicitly in between.
+    """
+    argnames = entry.argnames
     args, remaining = list(args), list(keywords)
+    defaults = _rule_defaults(entry)
     moved = True
     while moved:
         moved = False
@@ -335,7 +341,34 @@ def _keywords_to_positions(argnames: tuple[str, ...], args: list,
                 remaining.remove(keyword)
                 moved = True
                 break
+        if not moved and len(args) < len(argnames) and argnames[len(args)] in defaults \
+                and any(_fills_gap(entry, defaults, len(args), k.arg) for k in remaining):
+            args.append(nodes.constant(defaults[argnames[len(args)]]))
+            moved = True
     return args, remaining
+
+
+def _rule_defaults(entry: Any) -> dict[str, Any]:
+    """Default values of the primal parameters in the signature of ``entry``'s first rule
+    (only constants that generated code can spell)."""
+    rule = next((r for r in entry.rules if r is not None), None)
+    try:
+        parameters = list(inspect.signature(rule).parameters.values())[2:]
+    except (TypeError, ValueError):
+        return {}
+    return {p.name: p.default for p in parameters
+            if p.default is not inspect.Parameter.empty
+            and (p.default is None or isinstance(p.default, (bool, int, float, str)))}
+
+
+def _fills_gap(entry: Any, defaults: dict[str, Any], start: int, name: str) -> bool:
+    """Does the keyword ``name`` name a parameter with a gradient rule after position
+    ``start``, with defaults for every parameter in between?"""
+    if name not in entry.argnames[start:]:
+        return False
+    position = entry.argnames.index(name, start)
+    return entry.rule_for(position) is not None \
+        and all(n in defaults for n in entry.argnames[start:position])
 
 
 def _op_display(op: gast.AST) -> str:

@@ -1,0 +1,464 @@
+"""Gradient rules of ``scipy.linalg``, loaded once user code has imported scipy.linalg.
+
+Real matrices. Functions that read one triangle of a symmetric matrix (``cholesky``,
+``cho_factor``, ``solve``/``inv`` with ``assume_a='pos'``/``'sym'``) get the symmetric gradient
+(the convention of autograd): exact along every symmetric perturbation; their JVPs use the
+symmetric part of the tangent, so the two modes stay each other's transpose. Matrix functions
+(``expm``, ``logm``) use the block identity ``f([[A, E], [0, A]]) = [[f(A), L_f(A, E)],
+[0, f(A)]]`` for the Fréchet derivative ``L_f``, whose adjoint is ``L_f(Aᵀ, ·)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import linalg
+
+from .registry import defrule
+
+__all__ = [
+    "cho_factor_jvp", "cho_factor_vjp", "cho_solve_jvp_b", "cho_solve_jvp_c_and_lower",
+    "cho_solve_vjp_b", "cho_solve_vjp_c_and_lower", "expm_jvp", "expm_vjp", "logm_jvp",
+    "logm_vjp", "scipy_cholesky_jvp", "scipy_cholesky_vjp", "scipy_det_jvp", "scipy_det_vjp",
+    "scipy_inv_jvp", "scipy_inv_vjp", "scipy_solve_jvp_a", "scipy_solve_jvp_b",
+    "scipy_solve_vjp_a", "scipy_solve_vjp_b", "solve_banded_jvp_ab", "solve_banded_jvp_b",
+    "solve_banded_vjp_ab", "solve_banded_vjp_b", "solve_sylvester_jvp_a",
+    "solve_sylvester_jvp_b", "solve_sylvester_jvp_q", "solve_sylvester_vjp_a",
+    "solve_sylvester_vjp_b", "solve_sylvester_vjp_q", "solve_triangular_jvp_a",
+    "solve_triangular_jvp_b", "solve_triangular_vjp_a", "solve_triangular_vjp_b", "sqrtm_jvp",
+    "sqrtm_vjp",
+]  # fmt: skip
+
+_SYMMETRIC = ("sym", "symmetric", "her", "hermitian", "pos", "positive definite")
+_GENERAL = (None, "gen", "general")
+
+
+def _t(a: Any) -> Any:
+    return np.swapaxes(a, -1, -2)
+
+
+def _sym(a: Any) -> Any:
+    return 0.5 * (a + _t(a))
+
+
+def _outer(left: Any, right: Any) -> Any:
+    """``left rightᵀ`` for right-hand sides that are vectors (n,) or matrices (n, k)."""
+    if np.ndim(right) == 1:
+        return np.outer(left, right)
+    return left @ _t(right)
+
+
+# ---- solve_triangular -------------------------------------------------------------------------
+
+
+def _transposed(trans: Any) -> bool:
+    if trans in (0, "N"):
+        return False
+    if trans in (1, 2, "T", "C"):
+        return True
+    raise ValueError(f"solve_triangular: unknown trans={trans!r}")
+
+
+def _triangle(a: Any, lower: bool, unit_diagonal: bool) -> Any:
+    """The entries of ``a`` that solve_triangular reads."""
+    if lower:
+        return np.tril(a, -1 if unit_diagonal else 0)
+    return np.triu(a, 1 if unit_diagonal else 0)
+
+
+def solve_triangular_vjp_a(
+    g: Any, ans: Any, a: Any, b: Any, trans: Any = 0, lower: bool = False,
+    unit_diagonal: bool = False, overwrite_b: bool = False, check_finite: bool = True,
+) -> Any:
+    """``op(A)̄ = -b̄ xᵀ`` with ``b̄ = op(A)⁻ᵀ g``, kept on the triangle A is read from."""
+    b_bar = linalg.solve_triangular(a, g, trans=1 - int(_transposed(trans)), lower=lower,
+                                    unit_diagonal=unit_diagonal)
+    op_bar = -_outer(b_bar, ans)
+    return _triangle(_t(op_bar) if _transposed(trans) else op_bar, lower, unit_diagonal)
+
+
+def solve_triangular_jvp_a(
+    t: Any, ans: Any, a: Any, b: Any, trans: Any = 0, lower: bool = False,
+    unit_diagonal: bool = False, overwrite_b: bool = False, check_finite: bool = True,
+) -> Any:
+    dot = _triangle(t, lower, unit_diagonal)
+    op_dot = _t(dot) if _transposed(trans) else dot
+    return -linalg.solve_triangular(a, op_dot @ ans, trans=int(_transposed(trans)), lower=lower,
+                                    unit_diagonal=unit_diagonal)
+
+
+def solve_triangular_vjp_b(
+    g: Any, ans: Any, a: Any, b: Any, trans: Any = 0, lower: bool = False,
+    unit_diagonal: bool = False, overwrite_b: bool = False, check_finite: bool = True,
+) -> Any:
+    return linalg.solve_triangular(a, g, trans=1 - int(_transposed(trans)), lower=lower,
+                                   unit_diagonal=unit_diagonal)
+
+
+def solve_triangular_jvp_b(
+    t: Any, ans: Any, a: Any, b: Any, trans: Any = 0, lower: bool = False,
+    unit_diagonal: bool = False, overwrite_b: bool = False, check_finite: bool = True,
+) -> Any:
+    return linalg.solve_triangular(a, t, trans=int(_transposed(trans)), lower=lower,
+                                   unit_diagonal=unit_diagonal)
+
+
+defrule(linalg.solve_triangular, vjp=(solve_triangular_vjp_a, solve_triangular_vjp_b),
+        jvp=(solve_triangular_jvp_a, solve_triangular_jvp_b), argnames=("a", "b"))
+
+
+# ---- Cholesky: cholesky, cho_factor, cho_solve -------------------------------------------------
+
+
+def _phi(x: Any) -> Any:
+    """The lower triangle of ``x`` with its diagonal halved."""
+    return np.tril(x) - 0.5 * np.diag(np.diag(x))
+
+
+def _cholesky_adjoint(lower_factor: Any, lower_bar: Any) -> Any:
+    """``sym(L⁻ᵀ Φ(Lᵀ L̄) L⁻¹)``: the symmetric adjoint of ``A`` for ``A = L Lᵀ``."""
+    inner = _phi(_t(lower_factor) @ lower_bar)
+    left = linalg.solve_triangular(lower_factor, inner, trans=1, lower=True)
+    return _sym(_t(linalg.solve_triangular(lower_factor, _t(left), trans=1, lower=True)))
+
+
+def _cholesky_tangent(lower_factor: Any, a_dot: Any) -> Any:
+    """``L Φ(L⁻¹ sym(Ȧ) L⁻ᵀ)``."""
+    left = linalg.solve_triangular(lower_factor, _sym(a_dot), lower=True)
+    inner = linalg.solve_triangular(lower_factor, _t(left), lower=True)
+    return lower_factor @ _phi(inner)
+
+
+def scipy_cholesky_vjp(
+    g: Any, ans: Any, a: Any, lower: bool = False, overwrite_a: bool = False,
+    check_finite: bool = True,
+) -> Any:
+    if lower:
+        return _cholesky_adjoint(ans, g)
+    return _cholesky_adjoint(_t(ans), _t(g))
+
+
+def scipy_cholesky_jvp(
+    t: Any, ans: Any, a: Any, lower: bool = False, overwrite_a: bool = False,
+    check_finite: bool = True,
+) -> Any:
+    if lower:
+        return _cholesky_tangent(ans, t)
+    return _t(_cholesky_tangent(_t(ans), t))
+
+
+def cho_factor_vjp(
+    g: Any, ans: Any, a: Any, lower: bool = False, overwrite_a: bool = False,
+    check_finite: bool = True,
+) -> Any:
+    """``cho_factor`` returns ``(c, lower)``: the factor on one triangle of ``c``, the entries of
+    ``a`` unchanged on the other; each part sends its adjoint back accordingly."""
+    c, g_c = ans[0], g[0]
+    if lower:
+        return _cholesky_adjoint(np.tril(c), np.tril(g_c)) + np.triu(g_c, 1)
+    return _cholesky_adjoint(_t(np.triu(c)), _t(np.triu(g_c))) + np.tril(g_c, -1)
+
+
+def cho_factor_jvp(
+    t: Any, ans: Any, a: Any, lower: bool = False, overwrite_a: bool = False,
+    check_finite: bool = True,
+) -> Any:
+    c = ans[0]
+    if lower:
+        return _cholesky_tangent(np.tril(c), t) + np.triu(t, 1), 0.0
+    return _t(_cholesky_tangent(_t(np.triu(c)), t)) + np.tril(t, -1), 0.0
+
+
+def _factor(c_and_lower: Any) -> Any:
+    """The lower Cholesky factor ``L`` held by ``(c, lower)``."""
+    c, lower = c_and_lower[0], c_and_lower[1]
+    return np.tril(c) if lower else _t(np.triu(c))
+
+
+def cho_solve_vjp_c_and_lower(
+    g: Any, ans: Any, c_and_lower: Any, b: Any, overwrite_b: bool = False,
+    check_finite: bool = True,
+) -> Any:
+    """``A̅ = -sym(b̄ xᵀ)`` for ``A = L Lᵀ``, sent to the factor as ``L̄ = 2 A̅ L`` (lower)."""
+    b_bar = linalg.cho_solve(c_and_lower, g)
+    a_bar = -_sym(_outer(b_bar, ans))
+    factor_bar = 2.0 * a_bar @ _factor(c_and_lower)
+    if c_and_lower[1]:
+        return np.tril(factor_bar), 0.0
+    return np.triu(_t(factor_bar)), 0.0
+
+
+def cho_solve_jvp_c_and_lower(
+    t: Any, ans: Any, c_and_lower: Any, b: Any, overwrite_b: bool = False,
+    check_finite: bool = True,
+) -> Any:
+    factor = _factor(c_and_lower)
+    factor_dot = _factor((t[0], c_and_lower[1]))
+    a_dot = factor_dot @ _t(factor) + factor @ _t(factor_dot)
+    return -linalg.cho_solve(c_and_lower, a_dot @ ans)
+
+
+def cho_solve_vjp_b(
+    g: Any, ans: Any, c_and_lower: Any, b: Any, overwrite_b: bool = False,
+    check_finite: bool = True,
+) -> Any:
+    return linalg.cho_solve(c_and_lower, g)
+
+
+def cho_solve_jvp_b(
+    t: Any, ans: Any, c_and_lower: Any, b: Any, overwrite_b: bool = False,
+    check_finite: bool = True,
+) -> Any:
+    return linalg.cho_solve(c_and_lower, t)
+
+
+defrule(linalg.cholesky, vjp=(scipy_cholesky_vjp,), jvp=(scipy_cholesky_jvp,), argnames=("a",))
+defrule(linalg.cho_factor, vjp=(cho_factor_vjp,), jvp=(cho_factor_jvp,), argnames=("a",))
+defrule(linalg.cho_solve, vjp=(cho_solve_vjp_c_and_lower, cho_solve_vjp_b),
+        jvp=(cho_solve_jvp_c_and_lower, cho_solve_jvp_b), argnames=("c_and_lower", "b"))
+
+
+# ---- solve, inv, det --------------------------------------------------------------------------
+
+
+def _check_assume_a(function: str, assume_a: Any) -> bool:
+    """Whether ``assume_a`` makes scipy read one triangle of a symmetric matrix."""
+    if assume_a in _SYMMETRIC:
+        return True
+    if assume_a in _GENERAL:
+        return False
+    raise NotImplementedError(f"the gradient of scipy.linalg.{function} with "
+                              f"assume_a={assume_a!r} is not implemented (use 'gen' or 'pos')")
+
+
+def scipy_solve_vjp_a(
+    g: Any, ans: Any, a: Any, b: Any, lower: bool = False, overwrite_a: bool = False,
+    overwrite_b: bool = False, check_finite: bool = True, assume_a: Any = None,
+    transposed: bool = False,
+) -> Any:
+    """``op(A)̄ = -b̄ xᵀ`` with ``b̄ = op(A)⁻ᵀ g``."""
+    b_bar = scipy_solve_vjp_b(g, ans, a, b, lower, False, False, True, assume_a, transposed)
+    op_bar = -_outer(b_bar, ans)
+    if _check_assume_a("solve", assume_a):
+        return _sym(op_bar)
+    return _t(op_bar) if transposed else op_bar
+
+
+def scipy_solve_jvp_a(
+    t: Any, ans: Any, a: Any, b: Any, lower: bool = False, overwrite_a: bool = False,
+    overwrite_b: bool = False, check_finite: bool = True, assume_a: Any = None,
+    transposed: bool = False,
+) -> Any:
+    if _check_assume_a("solve", assume_a):
+        op_dot = _sym(t)
+    else:
+        op_dot = _t(t) if transposed else t
+    return scipy_solve_jvp_b(-(op_dot @ ans), ans, a, b, lower, False, False, True, assume_a,
+                             transposed)
+
+
+def scipy_solve_vjp_b(
+    g: Any, ans: Any, a: Any, b: Any, lower: bool = False, overwrite_a: bool = False,
+    overwrite_b: bool = False, check_finite: bool = True, assume_a: Any = None,
+    transposed: bool = False,
+) -> Any:
+    if _check_assume_a("solve", assume_a):
+        return linalg.solve(a, g, lower=lower, assume_a=assume_a)
+    return linalg.solve(a, g, transposed=not transposed)
+
+
+def scipy_solve_jvp_b(
+    t: Any, ans: Any, a: Any, b: Any, lower: bool = False, overwrite_a: bool = False,
+    overwrite_b: bool = False, check_finite: bool = True, assume_a: Any = None,
+    transposed: bool = False,
+) -> Any:
+    if _check_assume_a("solve", assume_a):
+        return linalg.solve(a, t, lower=lower, assume_a=assume_a)
+    return linalg.solve(a, t, transposed=transposed)
+
+
+def scipy_inv_vjp(
+    g: Any, ans: Any, a: Any, overwrite_a: bool = False, check_finite: bool = True,
+    assume_a: Any = None, lower: bool = False,
+) -> Any:
+    """``-A⁻ᵀ g A⁻ᵀ``."""
+    a_bar = -(_t(ans) @ g @ _t(ans))
+    return _sym(a_bar) if _check_assume_a("inv", assume_a) else a_bar
+
+
+def scipy_inv_jvp(
+    t: Any, ans: Any, a: Any, overwrite_a: bool = False, check_finite: bool = True,
+    assume_a: Any = None, lower: bool = False,
+) -> Any:
+    a_dot = _sym(t) if _check_assume_a("inv", assume_a) else t
+    return -(ans @ a_dot @ ans)
+
+
+def scipy_det_vjp(
+    g: Any, ans: Any, a: Any, overwrite_a: bool = False, check_finite: bool = True
+) -> Any:
+    """``g det(A) A⁻ᵀ``."""
+    return np.expand_dims(g * ans, (-1, -2)) * _t(np.linalg.inv(a))
+
+
+def scipy_det_jvp(
+    t: Any, ans: Any, a: Any, overwrite_a: bool = False, check_finite: bool = True
+) -> Any:
+    return ans * np.trace(np.linalg.solve(a, t), axis1=-2, axis2=-1)
+
+
+defrule(linalg.solve, vjp=(scipy_solve_vjp_a, scipy_solve_vjp_b),
+        jvp=(scipy_solve_jvp_a, scipy_solve_jvp_b), argnames=("a", "b"))
+defrule(linalg.inv, vjp=(scipy_inv_vjp,), jvp=(scipy_inv_jvp,), argnames=("a",))
+defrule(linalg.det, vjp=(scipy_det_vjp,), jvp=(scipy_det_jvp,), argnames=("a",))
+
+
+# ---- Sylvester equation and matrix functions --------------------------------------------------
+
+
+def solve_sylvester_vjp_a(g: Any, ans: Any, a: Any, b: Any, q: Any) -> Any:
+    """For ``A X + X B = Q``: ``Λ = sylvester(Aᵀ, Bᵀ, g)``, ``Ā = -Λ Xᵀ``."""
+    return -(linalg.solve_sylvester(_t(a), _t(b), g) @ _t(ans))
+
+
+def solve_sylvester_vjp_b(g: Any, ans: Any, a: Any, b: Any, q: Any) -> Any:
+    """``B̄ = -Xᵀ Λ``."""
+    return -(_t(ans) @ linalg.solve_sylvester(_t(a), _t(b), g))
+
+
+def solve_sylvester_vjp_q(g: Any, ans: Any, a: Any, b: Any, q: Any) -> Any:
+    return linalg.solve_sylvester(_t(a), _t(b), g)
+
+
+def solve_sylvester_jvp_a(t: Any, ans: Any, a: Any, b: Any, q: Any) -> Any:
+    return linalg.solve_sylvester(a, b, -(t @ ans))
+
+
+def solve_sylvester_jvp_b(t: Any, ans: Any, a: Any, b: Any, q: Any) -> Any:
+    return linalg.solve_sylvester(a, b, -(ans @ t))
+
+
+def solve_sylvester_jvp_q(t: Any, ans: Any, a: Any, b: Any, q: Any) -> Any:
+    return linalg.solve_sylvester(a, b, t)
+
+
+def sqrtm_vjp(g: Any, ans: Any, A: Any, disp: Any = None, blocksize: Any = None) -> Any:
+    """``X² = A``: ``Ā = sylvester(Xᵀ, Xᵀ, g)``."""
+    return linalg.solve_sylvester(_t(ans), _t(ans), g)
+
+
+def sqrtm_jvp(t: Any, ans: Any, A: Any, disp: Any = None, blocksize: Any = None) -> Any:
+    return linalg.solve_sylvester(ans, ans, t)
+
+
+def _block(a: Any, e: Any) -> Any:
+    """``[[A, E], [0, A]]`` (batched over leading axes)."""
+    top = np.concatenate([a, e], axis=-1)
+    bottom = np.concatenate([np.zeros_like(a), a], axis=-1)
+    return np.concatenate([top, bottom], axis=-2)
+
+
+def _upper_right(m: Any, n: int) -> Any:
+    return m[..., :n, n:]
+
+
+def expm_vjp(g: Any, ans: Any, A: Any) -> Any:
+    """The Fréchet derivative of expm at ``Aᵀ`` applied to ``g``."""
+    return _upper_right(linalg.expm(_block(_t(A), g)), np.shape(A)[-1])
+
+
+def expm_jvp(t: Any, ans: Any, A: Any) -> Any:
+    return _upper_right(linalg.expm(_block(A, t)), np.shape(A)[-1])
+
+
+def logm_vjp(g: Any, ans: Any, A: Any, disp: Any = None) -> Any:
+    """The Fréchet derivative of logm at ``Aᵀ`` applied to ``g``."""
+    return _upper_right(linalg.logm(_block(_t(A), g)), np.shape(A)[-1])
+
+
+def logm_jvp(t: Any, ans: Any, A: Any, disp: Any = None) -> Any:
+    return _upper_right(linalg.logm(_block(A, t)), np.shape(A)[-1])
+
+
+defrule(linalg.solve_sylvester,
+        vjp=(solve_sylvester_vjp_a, solve_sylvester_vjp_b, solve_sylvester_vjp_q),
+        jvp=(solve_sylvester_jvp_a, solve_sylvester_jvp_b, solve_sylvester_jvp_q),
+        argnames=("a", "b", "q"))
+defrule(linalg.sqrtm, vjp=(sqrtm_vjp,), jvp=(sqrtm_jvp,), argnames=("A",))
+defrule(linalg.expm, vjp=(expm_vjp,), jvp=(expm_jvp,), argnames=("A",))
+defrule(linalg.logm, vjp=(logm_vjp,), jvp=(logm_jvp,), argnames=("A",))
+
+
+# ---- solve_banded: A[i, j] = ab[u + i - j, j] -------------------------------------------------
+
+
+def _shift_columns(row: Any, shift: int) -> Any:
+    """``out[..., j] = row[..., j + shift]``, zero where ``j + shift`` falls outside."""
+    n = np.shape(row)[-1]
+    if shift == 0:
+        return row
+    pad = np.zeros((*np.shape(row)[:-1], min(abs(shift), n)), dtype=np.result_type(row))
+    if shift > 0:
+        return np.concatenate([row[..., shift:], pad], axis=-1)
+    return np.concatenate([pad, row[..., :max(n + shift, 0)]], axis=-1)
+
+
+def _banded_transpose(l_and_u: Any, ab: Any) -> Any:
+    """The banded storage of ``Aᵀ`` (its band widths are ``(u, l)``)."""
+    lower, upper = l_and_u
+    rows = []
+    for k in range(lower + upper + 1):
+        rows.append(_shift_columns(ab[upper + lower - k], k - lower))
+    return np.stack(rows)
+
+
+def _rows_first(b: Any) -> Any:
+    """``b`` as (n, k): a right-hand side vector becomes one column."""
+    return np.reshape(b, (np.shape(b)[0], -1))
+
+
+def solve_banded_vjp_b(
+    g: Any, ans: Any, l_and_u: Any, ab: Any, b: Any, overwrite_ab: bool = False,
+    overwrite_b: bool = False, check_finite: bool = True,
+) -> Any:
+    """``b̄ = A⁻ᵀ g``, solved with the banded storage of ``Aᵀ``."""
+    return linalg.solve_banded((l_and_u[1], l_and_u[0]), _banded_transpose(l_and_u, ab), g)
+
+
+def solve_banded_vjp_ab(
+    g: Any, ans: Any, l_and_u: Any, ab: Any, b: Any, overwrite_ab: bool = False,
+    overwrite_b: bool = False, check_finite: bool = True,
+) -> Any:
+    """``Ā = -b̄ xᵀ`` read back into band storage: ``ab̄[k, j] = Ā[j + k - u, j]``."""
+    b_bar = _rows_first(solve_banded_vjp_b(g, ans, l_and_u, ab, b))
+    x = _rows_first(ans)
+    upper = l_and_u[1]
+    rows = []
+    for k in range(np.shape(ab)[0]):
+        rows.append(-np.sum(_shift_columns(_t(b_bar), k - upper) * _t(x), axis=0))
+    return np.stack(rows)
+
+
+def solve_banded_jvp_ab(
+    t: Any, ans: Any, l_and_u: Any, ab: Any, b: Any, overwrite_ab: bool = False,
+    overwrite_b: bool = False, check_finite: bool = True,
+) -> Any:
+    """``ẋ = -A⁻¹ (Ȧ x)`` with ``(Ȧ x)[i] = Σ_k ȧb[k, i - k + u] x[i - k + u]``."""
+    x = _rows_first(ans)
+    upper = l_and_u[1]
+    product = np.zeros_like(_t(x) * t[0])
+    for k in range(np.shape(ab)[0]):
+        product = product + _shift_columns(t[k] * _t(x), upper - k)
+    return -linalg.solve_banded(l_and_u, ab, np.reshape(_t(product), np.shape(ans)))
+
+
+def solve_banded_jvp_b(
+    t: Any, ans: Any, l_and_u: Any, ab: Any, b: Any, overwrite_ab: bool = False,
+    overwrite_b: bool = False, check_finite: bool = True,
+) -> Any:
+    return linalg.solve_banded(l_and_u, ab, t)
+
+
+defrule(linalg.solve_banded, vjp=(None, solve_banded_vjp_ab, solve_banded_vjp_b),
+        jvp=(None, solve_banded_jvp_ab, solve_banded_jvp_b), argnames=("l_and_u", "ab", "b"))

@@ -1,0 +1,539 @@
+"""The gradient rules of scipy (``runtime/rules_scipy_*.py``), parametrized over the registry.
+
+Every scipy rule needs a case below; each case checks, for every argument with a rule, the VJP
+and the JVP against central finite differences (float64), the JVP as the transpose of the VJP,
+and float32 where scipy keeps float32. Rules that deliberately raise (a derivative that is not
+implemented) are checked to raise. Skipped as a whole when scipy is not installed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pytest
+
+pytest.importorskip("scipy", reason="scipy is not installed (pip install 'autodiff[scipy]')")
+
+import scipy.linalg as sl
+import scipy.signal as ss
+import scipy.special as sp
+import scipy.stats as st
+
+import autodiff.runtime as rt
+from autodiff.runtime import registry
+
+registry.load_all_lazy()
+
+SCIPY_MODULES = {f"autodiff.runtime.rules_scipy_{n}" for n in ("special", "stats", "signal",
+                                                                 "linalg")}
+EPS = 1e-6
+Make = Callable[[np.random.Generator], tuple]
+
+
+@dataclass(frozen=True)
+class Case:
+    primitive: Any
+    label: str
+    make: Make
+    params: dict[str, Any] = field(default_factory=dict)
+    # position -> direction(arg, rng): tangents for arguments with a constraint (symmetric
+    # matrices, the simplex); the default is a normal draw of the argument's shape
+    directions: dict[int, Callable[[Any, np.random.Generator], Any]] = field(default_factory=dict)
+    raises: tuple[int, ...] = ()  # positions whose rules raise NotImplementedError
+    float32: bool = True  # False where scipy rejects float32 inputs
+
+
+CASES: list[Case] = []
+
+
+def add(primitive: Any, label: str, make: Make, **kw: Any) -> None:
+    CASES.append(Case(primitive, label, make, **kw))
+
+
+# ---- argument helpers -------------------------------------------------------------------------
+
+
+def normal(*shape: int) -> Callable[[np.random.Generator], Any]:
+    return lambda rng: rng.normal(size=shape)
+
+
+def uniform(low: float, high: float, *shape: int) -> Callable[[np.random.Generator], Any]:
+    return lambda rng: rng.uniform(low, high, size=shape)
+
+
+def away0(*shape: int) -> Callable[[np.random.Generator], Any]:
+    def draw(rng: np.random.Generator) -> Any:
+        x = rng.normal(size=shape)
+        return np.sign(x) * (0.3 + np.abs(x))
+
+    return draw
+
+
+def args(*draws: Any) -> Make:
+    """Arguments drawn independently; a non-callable is a constant."""
+    return lambda rng: tuple(d(rng) if callable(d) else d for d in draws)
+
+
+def spd(n: int, rng: np.random.Generator) -> Any:
+    m = rng.normal(size=(n, n))
+    return m @ m.T + n * np.eye(n)
+
+
+def well_conditioned(n: int, rng: np.random.Generator, batch: tuple[int, ...] = ()) -> Any:
+    return 3.0 * np.eye(n) + 0.5 * rng.normal(size=(*batch, n, n))
+
+
+def symmetric(x: Any, rng: np.random.Generator) -> Any:
+    u = rng.normal(size=np.shape(x))
+    return u + np.swapaxes(u, -1, -2)
+
+
+def sum_zero(x: Any, rng: np.random.Generator) -> Any:
+    u = rng.normal(size=np.shape(x))
+    return u - np.mean(u, axis=0)
+
+
+# ---- scipy.special ----------------------------------------------------------------------------
+
+UNARY = {
+    sp.erf: normal, sp.erfc: normal, sp.erfcx: normal, sp.ndtr: normal, sp.log_ndtr: normal,
+    sp.expit: normal, sp.log_expit: normal, sp.softplus: normal, sp.i0: normal, sp.i1: normal,
+    sp.i0e: away0, sp.i1e: away0, sp.j0: lambda *s: uniform(-6.0, 6.0, *s),
+    sp.j1: lambda *s: uniform(-6.0, 6.0, *s), sp.y0: lambda *s: uniform(0.5, 6.0, *s),
+    sp.y1: lambda *s: uniform(0.5, 6.0, *s), sp.erfinv: lambda *s: uniform(-0.9, 0.9, *s),
+    sp.erfcinv: lambda *s: uniform(0.1, 1.9, *s), sp.ndtri: lambda *s: uniform(0.05, 0.95, *s),
+    sp.logit: lambda *s: uniform(0.1, 0.9, *s), sp.entr: lambda *s: uniform(0.2, 2.0, *s),
+    sp.gammaln: lambda *s: uniform(0.3, 4.0, *s), sp.loggamma: lambda *s: uniform(0.3, 4.0, *s),
+    sp.gamma: lambda *s: uniform(0.3, 4.0, *s), sp.rgamma: lambda *s: uniform(0.3, 4.0, *s),
+    sp.psi: lambda *s: uniform(0.3, 4.0, *s),
+}  # fmt: skip
+for _f, _domain in UNARY.items():
+    for _shape in ((), (5,), (2, 3)):
+        add(_f, f"{len(_shape)}d", args(_domain(*_shape)))
+add(sp.gammaln, "negative-non-integer", args(uniform(-2.8, -2.2, 4)))
+add(sp.log_ndtr, "far-left-tail", args(uniform(-30.0, -20.0, 3)))
+
+for _f, (_lhs, _rhs) in {
+    sp.betaln: (uniform(0.5, 3.0, 3, 1), uniform(0.5, 3.0, 4)),
+    sp.beta: (uniform(0.5, 3.0, 3, 1), uniform(0.5, 3.0, 4)),
+    sp.xlogy: (normal(3, 1), uniform(0.2, 2.0, 4)),
+    sp.xlog1py: (normal(3, 1), uniform(-0.5, 2.0, 4)),
+    sp.rel_entr: (uniform(0.2, 2.0, 3, 1), uniform(0.2, 2.0, 4)),
+    sp.kl_div: (uniform(0.2, 2.0, 3, 1), uniform(0.2, 2.0, 4)),
+}.items():  # fmt: skip
+    add(_f, "bcast-3x1-4", args(_lhs, _rhs))
+    add(_f, "0d-0d", args(lambda rng, d=_lhs: d(rng)[0, 0], lambda rng, d=_rhs: d(rng)[0]))
+
+add(sp.polygamma, "n=1", args(1, uniform(0.5, 3.0, 4)))
+add(sp.polygamma, "n-array", args(np.array([0, 1, 2]), uniform(0.5, 3.0, 2, 3)))
+add(sp.multigammaln, "d=3", args(uniform(1.5, 4.0, 4), 3))
+add(sp.multigammaln, "0d", args(lambda rng: float(rng.uniform(1.5, 4.0)), 2))
+for _f in (sp.gammainc, sp.gammaincc):
+    add(_f, "bcast", args(uniform(0.5, 3.0, 3, 1), uniform(0.2, 4.0, 4)), raises=(0,))
+add(sp.betainc, "bcast", args(uniform(0.5, 3.0, 3, 1), uniform(0.5, 3.0, 1),
+                              uniform(0.1, 0.9, 4)), raises=(0, 1))
+for _f, _x in ((sp.jv, uniform(0.5, 6.0, 4)), (sp.yv, uniform(0.5, 6.0, 4)),
+               (sp.iv, uniform(0.3, 3.0, 4)), (sp.ive, uniform(0.3, 3.0, 4)),
+               (sp.kv, uniform(0.5, 3.0, 4))):
+    add(_f, "v=1.5", args(1.5, _x), raises=(0,))
+    add(_f, "v-array-bcast", args(np.array([[0.5], [2.0]]), _x), raises=(0,))
+for _f in (sp.jv, sp.iv, sp.ive):  # integer orders are defined for negative x too
+    add(_f, "v=2-negative-x", args(2.0, away0(4)), raises=(0,))
+add(sp.zeta, "hurwitz", args(uniform(1.5, 4.0, 3, 1), uniform(0.5, 3.0, 4)), raises=(0,))
+add(sp.zeta, "riemann", args(uniform(1.5, 4.0, 4)), raises=(0,))
+add(sp.yn, "n=2", args(2, uniform(0.5, 6.0, 4)))
+
+for _axis, _keepdims in ((None, False), (0, False), (1, False), ((0, 1), False), (1, True),
+                         (-1, False), (None, True)):
+    _kw = {"keepdims": _keepdims}
+    add(sp.logsumexp, f"a-axis={_axis}-keepdims={_keepdims}", args(normal(3, 4), _axis),
+        params=_kw)
+    add(sp.logsumexp, f"a-b-axis={_axis}-keepdims={_keepdims}",
+        args(normal(3, 4), _axis, uniform(0.2, 2.0, 3, 4)), params=_kw)
+    add(sp.softmax, f"axis={_axis}", args(normal(3, 4)), params={"axis": _axis})
+    add(sp.log_softmax, f"axis={_axis}", args(normal(3, 4)), params={"axis": _axis})
+add(sp.logsumexp, "b-bcast", args(normal(3, 4), 1, uniform(0.2, 2.0, 4)))
+add(sp.logsumexp, "return_sign", args(normal(3, 4), 1, normal(3, 4)),
+    params={"return_sign": True})
+add(sp.logsumexp, "return_sign-keepdims", args(normal(3, 4), 0, normal(3, 4)),
+    params={"return_sign": True, "keepdims": True})
+
+# ---- scipy.stats ------------------------------------------------------------------------------
+
+LOC_SCALE = {  # distribution: (shape parameter draws, standardized support draw)
+    st.norm: ((), normal), st.t: ((uniform(1.5, 6.0),), normal),
+    st.gamma: ((uniform(1.5, 4.0),), lambda *s: uniform(0.5, 3.0, *s)),
+    st.beta: ((uniform(1.5, 4.0), uniform(1.5, 4.0)), lambda *s: uniform(0.15, 0.85, *s)),
+    st.chi2: ((uniform(2.5, 6.0),), lambda *s: uniform(0.5, 4.0, *s)),
+    st.expon: ((), lambda *s: uniform(0.2, 3.0, *s)), st.laplace: ((), away0),
+    st.uniform: ((), lambda *s: uniform(0.1, 0.9, *s)),
+}  # fmt: skip
+METHODS = ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf")
+
+
+def _loc_scale_args(shapes: tuple, support: Any, x_shape: tuple, loc_shape: tuple,
+                    scale_shape: tuple) -> Make:
+    def make(rng: np.random.Generator) -> tuple:
+        loc = 0.3 * rng.normal(size=loc_shape)
+        scale = rng.uniform(0.5, 2.0, size=scale_shape)
+        x = loc + scale * support(*x_shape)(rng)
+        return (x, *(draw(rng) for draw in shapes), loc, scale)
+
+    return make
+
+
+for _dist, (_shapes, _support) in LOC_SCALE.items():
+    for _method in METHODS:
+        _raises = () if "pdf" in _method else tuple(range(1, 1 + len(_shapes)))
+        _f = getattr(_dist, _method)
+        add(_f, "scalar-params", _loc_scale_args(_shapes, _support, (4,), (), ()),
+            raises=_raises)
+        add(_f, "bcast", _loc_scale_args(_shapes, _support, (3, 4), (4,), (3, 1)),
+            raises=_raises)
+
+for _method in ("logpmf", "pmf", "cdf", "sf", "logcdf", "logsf"):
+    add(getattr(st.poisson, _method), "k-mu",
+        args(np.array([0.0, 1.0, 3.0, 6.0]), uniform(0.5, 5.0, 4)))
+    add(getattr(st.poisson, _method), "bcast-loc",
+        args(np.array([[1.0], [3.0], [4.0]]), uniform(0.5, 5.0, 4), 1.0))
+
+
+def _simplex(k: int, n: int | None = None) -> Callable[[np.random.Generator], Any]:
+    def draw(rng: np.random.Generator) -> Any:
+        shape = (k,) if n is None else (k, n)
+        x = rng.uniform(0.5, 2.0, size=shape)
+        return x / np.sum(x, axis=0)
+
+    return draw
+
+
+for _method in ("logpdf", "pdf"):
+    _f = getattr(st.dirichlet, _method)
+    add(_f, "full-x", args(_simplex(4), uniform(0.5, 3.0, 4)), directions={0: sum_zero}, float32=False)
+    add(_f, "full-x-samples", args(_simplex(4, 3), uniform(0.5, 3.0, 4)),
+        directions={0: sum_zero}, float32=False)
+    add(_f, "k-minus-1", args(lambda rng: _simplex(4)(rng)[:3], uniform(0.5, 3.0, 4)))
+    add(_f, "k-minus-1-samples", args(lambda rng: _simplex(4, 3)(rng)[:3],
+                                      uniform(0.5, 3.0, 4)))
+    _f = getattr(st.multivariate_normal, _method)
+    add(_f, "one-sample", args(normal(3), normal(3), lambda rng: spd(3, rng)),
+        directions={2: symmetric})
+    add(_f, "samples", args(normal(5, 3), normal(3), lambda rng: spd(3, rng)),
+        directions={2: symmetric})
+    add(_f, "batch-of-samples", args(normal(2, 4, 3), normal(3), lambda rng: spd(3, rng)),
+        directions={2: symmetric})
+add(st.multivariate_normal.entropy, "cov", args(normal(3), lambda rng: spd(3, rng)),
+    directions={1: symmetric})
+
+# ---- scipy.linalg -----------------------------------------------------------------------------
+
+
+def _triangular(n: int, lower: bool) -> Callable[[np.random.Generator], Any]:
+    def draw(rng: np.random.Generator) -> Any:
+        m = well_conditioned(n, rng)
+        return m  # the other triangle holds data scipy ignores (its gradient is zero)
+
+    return draw
+
+
+for _lower in (True, False):
+    for _trans in (0, 1, "T"):
+        for _b in ((4,), (4, 2)):
+            add(sl.solve_triangular, f"lower={_lower}-trans={_trans}-b{_b}",
+                args(_triangular(4, _lower), normal(*_b)),
+                params={"lower": _lower, "trans": _trans})
+    add(sl.solve_triangular, f"lower={_lower}-unit", args(_triangular(4, _lower), normal(4, 2)),
+        params={"lower": _lower, "unit_diagonal": True})
+    add(sl.cholesky, f"lower={_lower}", args(lambda rng: spd(4, rng)), params={"lower": _lower},
+        directions={0: symmetric})
+    add(sl.cho_factor, f"lower={_lower}", args(lambda rng: spd(4, rng)),
+        params={"lower": _lower}, directions={0: symmetric})
+    for _b in ((4,), (4, 3)):
+        add(sl.cho_solve, f"lower={_lower}-b{_b}",
+            args(lambda rng, lo=_lower: sl.cho_factor(spd(4, rng), lower=lo), normal(*_b)))
+for _b in ((4,), (4, 3)):
+    add(sl.solve, f"gen-b{_b}", args(lambda rng: well_conditioned(4, rng), normal(*_b)))
+    add(sl.solve, f"transposed-b{_b}", args(lambda rng: well_conditioned(4, rng), normal(*_b)),
+        params={"transposed": True})
+    add(sl.solve, f"pos-b{_b}", args(lambda rng: spd(4, rng), normal(*_b)),
+        params={"assume_a": "pos"}, directions={0: symmetric})
+    add(sl.solve, f"sym-lower-b{_b}", args(lambda rng: spd(4, rng), normal(*_b)),
+        params={"assume_a": "sym", "lower": True}, directions={0: symmetric})
+add(sl.inv, "gen", args(lambda rng: well_conditioned(4, rng)))
+add(sl.inv, "pos", args(lambda rng: spd(4, rng)), params={"assume_a": "pos"},
+    directions={0: symmetric})
+add(sl.det, "3x3", args(lambda rng: well_conditioned(3, rng)))
+add(sl.det, "batched", args(lambda rng: well_conditioned(3, rng, (2,))))
+add(sl.sqrtm, "spd", args(lambda rng: spd(3, rng)))
+add(sl.expm, "3x3", args(normal(3, 3)))
+add(sl.expm, "batched", args(normal(2, 3, 3)))
+add(sl.logm, "spd", args(lambda rng: spd(3, rng) / 3.0))
+add(sl.solve_sylvester, "3x3-2x2", args(lambda rng: well_conditioned(3, rng),
+                                         lambda rng: well_conditioned(2, rng), normal(3, 2)))
+
+
+def _banded(lower: int, upper: int, n: int) -> Callable[[np.random.Generator], Any]:
+    def draw(rng: np.random.Generator) -> Any:
+        ab = 0.3 * rng.normal(size=(lower + upper + 1, n))
+        ab[upper] += 3.0
+        return ab
+
+    return draw
+
+
+for _lu in ((1, 2), (0, 1), (2, 0)):
+    for _b in ((5,), (5, 2)):
+        add(sl.solve_banded, f"l,u={_lu}-b{_b}", args(_lu, _banded(*_lu, 5), normal(*_b)))
+
+# ---- scipy.signal -----------------------------------------------------------------------------
+
+for _f in (ss.convolve, ss.correlate):
+    for _mode in ("full", "valid", "same"):
+        for _method in ("direct", "fft"):
+            add(_f, f"1d-{_mode}-{_method}", args(normal(6), normal(3)),
+                params={"mode": _mode, "method": _method})
+        add(_f, f"2d-{_mode}", args(normal(5, 4), normal(2, 3)), params={"mode": _mode})
+        add(_f, f"1d-short-first-{_mode}", args(normal(3), normal(6)), params={"mode": _mode})
+        add(_f, f"1d-even-{_mode}", args(normal(7), normal(4)), params={"mode": _mode})
+
+
+# ---- the generic checks -----------------------------------------------------------------------
+
+
+def _is_float(x: Any) -> bool:
+    return isinstance(x, float) or (isinstance(x, (np.ndarray, np.generic))
+                                    and np.result_type(x).kind == "f")
+
+
+def random_like(x: Any, rng: np.random.Generator) -> Any:
+    if isinstance(x, tuple):
+        return tuple(random_like(item, rng) for item in x)
+    if not _is_float(x):
+        return 0.0
+    if isinstance(x, float):
+        return float(rng.normal())
+    return np.asarray(rng.normal(size=np.shape(x)), dtype=np.result_type(x))
+
+
+def perturb(x: Any, u: Any, step: float) -> Any:
+    if isinstance(x, tuple):
+        return tuple(perturb(a, b, step) for a, b in zip(x, u, strict=True))
+    return x + step * u if _is_float(x) else x
+
+
+def vdot(a: Any, b: Any) -> float:
+    if isinstance(a, tuple):
+        return sum((vdot(x, y) for x, y in zip(a, b, strict=True)), 0.0)
+    if not (_is_float(a) and _is_float(b)):
+        return 0.0
+    return float(np.sum(np.asarray(a, np.float64) * np.asarray(b, np.float64)))
+
+
+def assert_like(value: Any, like: Any, rule: str) -> None:
+    if isinstance(like, tuple):
+        assert isinstance(value, tuple) and len(value) == len(like), rule
+        for v, item in zip(value, like, strict=True):
+            assert_like(v, item, rule)
+    elif _is_float(like):
+        assert np.shape(value) == np.shape(like), (rule, np.shape(value), np.shape(like))
+
+
+def _params() -> list[Any]:
+    params = []
+    for case in CASES:
+        entry = registry.lookup(case.primitive)
+        assert entry is not None, case.primitive
+        sample = case.make(np.random.default_rng(0))
+        for position, rule in enumerate(entry.rules):
+            if rule is not None and position < len(sample) and sample[position] is not None:
+                label = f"{_name(case.primitive)}:{rule.__name__}:{case.label}"
+                params.append(pytest.param(case, position, id=label))
+    return params
+
+
+def _name(primitive: Any) -> str:
+    owner = getattr(primitive, "__self__", None)
+    if owner is not None and hasattr(owner, "name"):
+        return f"{owner.name}.{primitive.__name__}"
+    return primitive.__name__
+
+
+PARAMS = _params()
+CHECKED = [p for p in PARAMS if p.values[1] not in p.values[0].raises]
+RAISING = [p for p in PARAMS if p.values[1] in p.values[0].raises]
+
+
+def _setup(case: Case, position: int, rng: np.random.Generator) -> tuple:
+    values = case.make(rng)
+    ans = case.primitive(*values, **case.params)
+    direction = case.directions.get(position)
+    u = direction(values[position], rng) if direction else random_like(values[position], rng)
+    return values, ans, random_like(ans, rng), u
+
+
+def _shifted(case: Case, values: tuple, position: int, u: Any, step: float) -> Any:
+    moved = list(values)
+    moved[position] = perturb(values[position], u, step)
+    return case.primitive(*moved, **case.params)
+
+
+def _rules(case: Case, position: int) -> tuple[Any, Any]:
+    return (registry.lookup(case.primitive).rule_for(position),
+            registry.lookup_jvp(case.primitive).rule_for(position))
+
+
+@pytest.mark.parametrize(("case", "position"), CHECKED)
+def test_vjp_matches_finite_differences(case: Case, position: int,
+                                        rng: np.random.Generator) -> None:
+    values, ans, g, u = _setup(case, position, rng)
+    vjp, _ = _rules(case, position)
+    partial = vjp(g, ans, *values, **case.params)
+    assert_like(partial, values[position], vjp.__name__)
+    numeric = (vdot(g, _shifted(case, values, position, u, EPS))
+               - vdot(g, _shifted(case, values, position, u, -EPS))) / (2 * EPS)
+    assert vdot(partial, u) == pytest.approx(numeric, rel=1e-5, abs=1e-7), vjp.__name__
+
+
+@pytest.mark.parametrize(("case", "position"), CHECKED)
+def test_jvp_matches_finite_differences(case: Case, position: int,
+                                        rng: np.random.Generator) -> None:
+    values, ans, _, u = _setup(case, position, rng)
+    _, jvp = _rules(case, position)
+    tangent = jvp(u, ans, *values, **case.params)
+    assert_like(tangent, ans, jvp.__name__)
+    plus = _shifted(case, values, position, u, EPS)
+    minus = _shifted(case, values, position, u, -EPS)
+    for got, high, low in zip(_leaves(tangent), _leaves(plus), _leaves(minus), strict=True):
+        if _is_float(high):
+            expected = (np.asarray(high, np.float64) - np.asarray(low, np.float64)) / (2 * EPS)
+            np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7, err_msg=jvp.__name__)
+
+
+@pytest.mark.parametrize(("case", "position"), CHECKED)
+def test_jvp_is_the_transpose_of_the_vjp(case: Case, position: int,
+                                         rng: np.random.Generator) -> None:
+    values, ans, g, u = _setup(case, position, rng)
+    vjp, jvp = _rules(case, position)
+    forward = vdot(g, jvp(u, ans, *values, **case.params))
+    reverse = vdot(vjp(g, ans, *values, **case.params), u)
+    assert forward == pytest.approx(reverse, rel=1e-9, abs=1e-12), (vjp.__name__, jvp.__name__)
+
+
+@pytest.mark.parametrize(("case", "position"), CHECKED)
+def test_float32_stays_float32_where_scipy_keeps_it(case: Case, position: int,
+                                                    rng: np.random.Generator) -> None:
+    if not case.float32:
+        pytest.skip("scipy rejects these inputs in float32")
+    values = tuple(_float32(v) for v in case.make(rng))
+    ans = case.primitive(*values, **case.params)
+    if not any(_is_float(a) and np.result_type(a) == np.float32 for a in _leaves(ans)):
+        pytest.skip("scipy computes this function in float64")
+    if not any(np.result_type(a) == np.float32 for a in _leaves(values[position])
+               if _is_float(a) and not isinstance(a, float)):
+        pytest.skip("the argument is a Python float")
+    vjp, jvp = _rules(case, position)
+    partial = vjp(random_like(ans, rng), ans, *values, **case.params)
+    tangent = jvp(random_like(values[position], rng), ans, *values, **case.params)
+    assert_like(partial, values[position], vjp.__name__)
+    for leaf in _leaves(partial) + _leaves(tangent):
+        if _is_float(leaf) and not isinstance(leaf, float):
+            assert np.result_type(leaf) == np.float32, (vjp.__name__, np.result_type(leaf))
+
+
+@pytest.mark.parametrize(("case", "position"), RAISING)
+def test_unimplemented_parameter_derivatives_raise(case: Case, position: int,
+                                                   rng: np.random.Generator) -> None:
+    values, ans, g, u = _setup(case, position, rng)
+    vjp, jvp = _rules(case, position)
+    function = case.primitive.__name__
+    with pytest.raises(NotImplementedError, match=function):
+        vjp(g, ans, *values, **case.params)
+    with pytest.raises(NotImplementedError, match=function):
+        jvp(u, ans, *values, **case.params)
+
+
+def _leaves(x: Any) -> list[Any]:
+    return [leaf for item in x for leaf in _leaves(item)] if isinstance(x, tuple) else [x]
+
+
+def _float32(x: Any) -> Any:
+    if isinstance(x, tuple):
+        return tuple(_float32(item) for item in x)
+    if isinstance(x, np.ndarray) and x.dtype == np.float64:
+        return x.astype(np.float32)
+    return x
+
+
+# ---- meta-tests: the table covers the registry ------------------------------------------------
+
+
+def scipy_entries() -> list[Any]:
+    return [entry for entry in registry.registered()
+            if any(r is not None and r.__module__ in SCIPY_MODULES for r in entry.rules)]
+
+
+def test_every_scipy_rule_has_a_case() -> None:
+    covered = {(registry._key(p.values[0].primitive), p.values[1]) for p in PARAMS}
+    missing = [f"{_name(entry.primitive)} argument {position}"
+               for entry in scipy_entries()
+               for position, rule in enumerate(entry.rules)
+               if rule is not None and (registry._key(entry.primitive), position) not in covered]
+    assert not missing, "scipy rules without a case: " + ", ".join(missing)
+
+
+def test_every_vjp_entry_has_a_jvp_entry_with_the_same_positions() -> None:
+    for entry in scipy_entries():
+        jvp = registry.lookup_jvp(entry.primitive)
+        assert jvp is not None, _name(entry.primitive)
+        assert [r is None for r in jvp.rules] == [r is None for r in entry.rules]
+        assert len(entry.argnames) == len(entry.rules), _name(entry.primitive)
+
+
+def test_scipy_rules_are_exported_under_their_names() -> None:
+    for entry in scipy_entries():
+        for vjp in entry.rules:
+            if vjp is not None:
+                assert getattr(rt, vjp.__name__) is vjp, vjp.__name__
+        for jvp in registry.lookup_jvp(entry.primitive).rules:
+            if jvp is not None:
+                assert getattr(rt, jvp.__name__) is jvp, jvp.__name__
+
+
+@pytest.mark.parametrize("name", sorted(SCIPY_MODULES))
+def test_module_all_lists_exactly_its_public_functions(name: str) -> None:
+    import inspect
+
+    module = sys.modules[name]
+    public = {n for n, v in vars(module).items() if inspect.isfunction(v)
+              and v.__module__ == name and not n.startswith("_")}
+    assert public == set(module.__all__)
+
+
+def test_rules_load_only_after_user_code_imports_scipy() -> None:
+    code = (
+        "import sys, numpy as np, autodiff\n"
+        "from autodiff.runtime import registry\n"
+        "assert registry.lookup(np.exp) is not None\n"
+        "assert 'scipy' not in sys.modules, 'a lookup imported scipy'\n"
+        "assert not hasattr(autodiff.runtime, 'erf_vjp')\n"
+        "import scipy.special\n"
+        "assert registry.lookup(scipy.special.erf) is not None\n"
+        "assert autodiff.runtime.erf_vjp is registry.lookup(scipy.special.erf).rules[0]\n"
+        "assert 'scipy.stats' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_gammasgn_is_declared_non_differentiable() -> None:
+    assert registry.is_nondifferentiable(sp.gammasgn)
+
+
+def test_multivariate_normal_rejects_a_non_matrix_covariance() -> None:
+    x = np.zeros(3)
+    with pytest.raises(NotImplementedError, match="2-d matrix"):
+        rt.multivariate_normal_logpdf_vjp_cov(1.0, 0.0, x, x, 2.0)
