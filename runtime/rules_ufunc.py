@@ -360,8 +360,14 @@ def _register_outer(ufunc: Any) -> list[str]:
         return []
     names = []
     rules = {}
-    for helper, mode, arg in ((_outer_vjp_a, "vjp", "a"), (_outer_vjp_b, "vjp", "b"),
-                              (_outer_jvp_a, "jvp", "a"), (_outer_jvp_b, "jvp", "b")):
+    base = registry.lookup(ufunc).rules
+    for helper, mode, arg, position in ((_outer_vjp_a, "vjp", "a", 0),
+                                        (_outer_vjp_b, "vjp", "b", 1),
+                                        (_outer_jvp_a, "jvp", "a", 0),
+                                        (_outer_jvp_b, "jvp", "b", 1)):
+        if base[position] is None:  # the ufunc gives this argument no gradient
+            rules[mode, arg] = None
+            continue
         name = f"{ufunc.__name__}_outer_{mode}_{arg}"
         rules[mode, arg] = globals()[name] = _outer_rule(helper, ufunc, name)
         names.append(name)
@@ -401,6 +407,7 @@ _OUTER_NAMES = [
     name
     for entry in registry.registered()
     if isinstance(entry.primitive, np.ufunc) and entry.primitive.nin == 2
+    and entry.primitive.nout == 1
     and entry.primitive.signature is None and registry.lookup_jvp(entry.primitive) is not None
     for name in _register_outer(entry.primitive)
 ]

@@ -38,7 +38,8 @@ _OUTER_DOMAINS = {np.power: (P, N), np.divide: (N, A), np.arctan2: (A, A), np.hy
                   np.maximum: (D, D), np.minimum: (D, D), np.fmax: (D, D), np.fmin: (D, D)}
 for _entry in registry.registered():
     _ufunc = _entry.primitive
-    if isinstance(_ufunc, np.ufunc) and _ufunc.nin == 2 and _ufunc.signature is None:
+    if isinstance(_ufunc, np.ufunc) and _ufunc.nin == 2 and _ufunc.nout == 1 \
+            and _ufunc.signature is None:
         _a, _b = _OUTER_DOMAINS.get(_ufunc, (A, A))
         CASES[_ufunc.outer] = [case("1d-1d", _a(3), _b(4)), case("2d-1d", _a(2, 3), _b(2)),
                                case("0d-2d", _a(), _b(2, 2))]
