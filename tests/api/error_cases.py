@@ -70,7 +70,7 @@ def uses_star_args(*xs):  # <-
 
 
 def uses_keyword_differentiable(x, y):
-    return ops.binary_cross_entropy_with_logits(x, y, pos_weight=x)  # <-
+    return np.sum(x * y, initial=x[0])  # <-
 
 
 def recursive(x):  # <-
