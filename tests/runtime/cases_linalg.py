@@ -167,7 +167,7 @@ CASES: dict[Any, list[Any]] = {
                    case("batched", SVD(2, 4, 3)), case("r-only", SVD(4, 3), "r"),
                    case("complete-square", M(3, 3), mode="complete")],
     np.linalg.pinv: [case("square", M(3, 3)), case("tall", SVD(5, 3)), case("wide", SVD(2, 4)),
-                     case("batched", SVD(2, 4, 3))],
+                     case("batched", SVD(2, 4, 3)), case("rtol", SVD(4, 3), rtol=1e-10)],
     np.linalg.lstsq: [
         case("tall-vector", SVD(5, 3), N(5)),
         case("tall-matrix", SVD(5, 3), N(5, 2)),

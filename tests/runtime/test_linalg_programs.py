@@ -336,3 +336,39 @@ def test_a_field_name_on_another_object_is_refused() -> None:
         rt.field_S_vjp(np.ones(2), None, _Holder(np.ones(2)))
     with pytest.raises(TypeError, match=r"named results of np\.linalg"):
         rt.field_S_jvp((np.ones(2),), None, (np.ones(2),))
+
+
+def _sorted_eig(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # eigenvalues in a fixed order (LAPACK's order may change under a perturbation)
+    w, v = np.linalg.eig(a)
+    order = np.argsort(w.imag * 10.0 + w.real)
+    return w[order], v[:, order], order
+
+
+def test_eig_of_a_real_matrix_with_complex_eigenvalues() -> None:
+    """The JAX convention: a real loss L of complex outputs w has the cotangent
+    dL/dRe(w) - i dL/dIm(w); the gradient of a real matrix is real. Eigenvectors enter through a
+    phase-invariant loss (|v|^2)."""
+    import autodiff.runtime as rt
+
+    a = np.random.default_rng(3).normal(size=(4, 4))
+    weights = np.arange(16.0).reshape(4, 4)
+
+    def loss(m: np.ndarray) -> float:
+        w, v, _ = _sorted_eig(m)
+        return np.sum(np.abs(v) ** 2 * weights) + np.sum(w.real**2 + 3.0 * w.imag * np.arange(4))
+
+    w, v = np.linalg.eig(a)
+    assert np.iscomplexobj(w) and np.any(w.imag != 0)
+    _, _, order = _sorted_eig(a)
+    rank = np.empty(4, dtype=int)
+    rank[order] = np.arange(4)
+    gw = 2.0 * w.real - 3j * rank
+    gv = (2.0 * v.real - 2j * v.imag) * weights[:, rank]
+    gradient = rt.eig_vjp((gw, gv), (w, v), a)
+    assert gradient.dtype == np.float64
+    np.testing.assert_allclose(gradient, _numeric_gradient(loss, (a,), 0), rtol=1e-5, atol=1e-6)
+    values_only = rt.eigvals_vjp(gw, w, a)
+    expected = _numeric_gradient(lambda m: np.sum(_sorted_eig(m)[0].real ** 2 + 3.0
+                                                  * _sorted_eig(m)[0].imag * np.arange(4)), (a,), 0)
+    np.testing.assert_allclose(values_only, expected, rtol=1e-5, atol=1e-6)
