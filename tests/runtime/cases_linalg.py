@@ -148,6 +148,11 @@ CASES: dict[Any, list[Any]] = {
         case("vector-axis-ord1-keepdims", A(3, 4), 1, 0, True),
         case("vector-axis-inf", ("distinct_abs", (3, 4)), np.inf, -1),
     ],
+    np.linalg.cond: [
+        case("2-norm", SVD(3, 3)), case("p2-batched", SVD(2, 4, 4), 2), case("p-2", SVD(3, 3), -2),
+        case("tall", SVD(4, 3)), case("fro", M(3, 3), "fro"), case("nuc-batched", M(2, 3, 3), "nuc"),
+        case("p1", ("matrix", (3, 3)), 1), case("inf", ("matrix", (3, 3)), p=np.inf),
+    ],
     np.linalg.cholesky: [case("3x3", SPD(3, 3)), case("batched", SPD(2, 3, 3)),
                          case("upper", SPD(4, 4), upper=True)],
     np.linalg.eigh: [case("3x3", SYM(3, 3)), case("batched", SYM(2, 4, 4)),
