@@ -313,7 +313,9 @@ def _pinv_adjoint(g: Any, a: Any, p: Any) -> Any:
     return first + second + third
 
 
-def pinv_vjp(g: Any, ans: Any, a: Any, rcond: Any = None, hermitian: bool = False) -> Any:
+def pinv_vjp(
+    g: Any, ans: Any, a: Any, rcond: Any = None, hermitian: bool = False, rtol: Any = None
+) -> Any:
     """Full rank: d A+ = -A+ dA A+ + A+ A+^T dA^T (I - A A+) + (I - A+ A) dA^T A+^T A+."""
     return _pinv_adjoint(g, a, ans)
 
@@ -326,7 +328,9 @@ def _pinv_tangent(t: Any, a: Any, p: Any) -> Any:
     return first + second + third
 
 
-def pinv_jvp(t: Any, ans: Any, a: Any, rcond: Any = None, hermitian: bool = False) -> Any:
+def pinv_jvp(
+    t: Any, ans: Any, a: Any, rcond: Any = None, hermitian: bool = False, rtol: Any = None
+) -> Any:
     """Full rank: d A+ = -A+ dA A+ + A+ A+^T dA^T (I - A A+) + (I - A+ A) dA^T A+^T A+."""
     return _pinv_tangent(t, a, ans)
 

@@ -9,8 +9,10 @@ a fresh label tied to the first by an identity matrix; a label only operand j ca
 away) comes back through a vector of ones; dimensions operand j broadcast are summed back.
 
 Generated code calls one rule per argument position, ``einsum_vjp_arg<k>``/``einsum_jvp_arg<k>``
-(built by ``_position_rules``). The rules call ``np.einsum`` with a variable number of operands,
-which autodiff does not differentiate again: a second derivative through einsum raises an error.
+(built by ``_position_rules``: they take a variable number of operands, which autodiff cannot
+differentiate by source). Those rules have rules of their own (second order: ``hessian``); a third
+derivative through einsum raises an error naming the rule. More than ``MAX_POSITIONS`` arguments
+raise rather than leave the later operands without a gradient.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 
 from .registry import Rule, defrule
 
-MAX_POSITIONS = 17  # np.einsum(subscripts, 16 operands), or 8 operands with their sublists
+MAX_POSITIONS = 9  # np.einsum(subscripts, 8 operands), or 4 operands with their sublists
 _LETTERS = string.ascii_letters  # numpy's labels: sublist label k is the letter _LETTERS[k]
 
 
@@ -145,24 +147,114 @@ def _einsum_jvp(position: int, t: Any, args: tuple[Any, ...], optimize: Any) -> 
     return np.einsum(*replaced, optimize=optimize)
 
 
+def _export(rule: Rule, name: str, doc: str) -> Rule:
+    # A generated rule as a module-level function, reachable as _rt.<name>.
+    rule.__name__ = rule.__qualname__ = name
+    rule.__module__ = __name__
+    rule.__doc__ = doc
+    globals()[name] = rule
+    __all__.append(name)
+    return rule
+
+
 def _position_rules(position: int) -> tuple[Rule, Rule]:
-    # The VJP and JVP of np.einsum's argument ``position``, as module-level rules.
+    # The VJP and JVP of np.einsum's argument ``position``.
     def vjp(g: Any, ans: Any, *args: Any, optimize: Any = False) -> Any:
         return _einsum_vjp(position, g, args, optimize)
 
     def jvp(t: Any, ans: Any, *args: Any, optimize: Any = False) -> Any:
         return _einsum_jvp(position, t, args, optimize)
 
-    for rule, kind in ((vjp, "vjp"), (jvp, "jvp")):
-        rule.__name__ = rule.__qualname__ = f"einsum_{kind}_arg{position}"
-        rule.__module__ = __name__
-        rule.__doc__ = f"The {kind.upper()} rule of np.einsum's positional argument {position}."
-        globals()[rule.__name__] = rule
-        __all__.append(rule.__name__)
-    return vjp, jvp
+    doc = "The {} rule of np.einsum's positional argument " + f"{position}."
+    return (_export(vjp, f"einsum_vjp_arg{position}", doc.format("VJP")),
+            _export(jvp, f"einsum_jvp_arg{position}", doc.format("JVP")))
+
+
+# ---- second order -------------------------------------------------------------------------------
+# The rules above are linear in their first argument (g or t) and in every operand but operand k
+# (whose value they do not read), so their own rules are einsum rules again:
+#   vjp_k(g, x) = d<g, E(x)>/dx_k:  d<h, vjp_k>/dg = E(x_k := h) = jvp_k(h),
+#                                   d<h, vjp_k>/dx_p = vjp_p(g; x_k := h)
+#   jvp_k(t, x) = E(x_k := t):      d<h, jvp_k>/dt = vjp_k(h),  d<h, jvp_k>/dx_p = vjp_p(h; x_k := t)
+# and their JVPs are the same rules with the tangent substituted. A third derivative raises.
+
+
+def _with(args: tuple[Any, ...], position: int, value: Any) -> tuple[Any, ...]:
+    replaced = list(args)
+    replaced[position] = value
+    return tuple(replaced)
+
+
+def _possible(k: int, p: int) -> bool:
+    # Can arguments k and p both be operands (string form: 1.., sublist form: even positions)?
+    return p != k and ((k >= 1 and p >= 1) or (k % 2 == 0 and p % 2 == 0 and p < MAX_POSITIONS - 1
+                                               and k < MAX_POSITIONS - 1))
+
+
+def _rules_of_vjp(k: int) -> tuple[list[Rule | None], list[Rule | None]]:
+    vjp_k, jvp_k = _RULES[k]
+
+    def vjp_g(h: Any, ans: Any, g: Any, ans0: Any, *args: Any, optimize: Any = False) -> Any:
+        return jvp_k(h, ans0, *args, optimize=optimize)
+
+    def jvp_g(t: Any, ans: Any, g: Any, ans0: Any, *args: Any, optimize: Any = False) -> Any:
+        return vjp_k(t, ans0, *args, optimize=optimize)
+
+    name = f"einsum_vjp_arg{k}"
+    vjps: list[Rule | None] = [_export(vjp_g, f"{name}_vjp_g", "Second order of einsum."), None]
+    jvps: list[Rule | None] = [_export(jvp_g, f"{name}_jvp_g", "Second order of einsum."), None]
+    for p in range(MAX_POSITIONS):
+        vjp_p = _RULES[p][0]
+
+        def vjp_x(h: Any, ans: Any, g: Any, ans0: Any, *args: Any, optimize: Any = False,
+                  vjp_p: Rule = vjp_p) -> Any:
+            return vjp_p(g, ans0, *_with(args, k, h), optimize=optimize)
+
+        def jvp_x(t: Any, ans: Any, g: Any, ans0: Any, *args: Any, optimize: Any = False,
+                  p: int = p) -> Any:
+            return vjp_k(g, ans0, *_with(args, p, t), optimize=optimize)
+
+        possible = _possible(k, p)
+        vjps.append(_export(vjp_x, f"{name}_vjp_arg{p}", "Second order.") if possible else None)
+        jvps.append(_export(jvp_x, f"{name}_jvp_arg{p}", "Second order.") if possible else None)
+    return vjps, jvps
+
+
+def _rules_of_jvp(k: int) -> tuple[list[Rule | None], list[Rule | None]]:
+    vjp_k, jvp_k = _RULES[k]
+
+    def vjp_t(h: Any, ans: Any, t: Any, ans0: Any, *args: Any, optimize: Any = False) -> Any:
+        return vjp_k(h, ans0, *args, optimize=optimize)
+
+    def jvp_t(s: Any, ans: Any, t: Any, ans0: Any, *args: Any, optimize: Any = False) -> Any:
+        return jvp_k(s, ans0, *args, optimize=optimize)
+
+    name = f"einsum_jvp_arg{k}"
+    vjps: list[Rule | None] = [_export(vjp_t, f"{name}_vjp_t", "Second order of einsum."), None]
+    jvps: list[Rule | None] = [_export(jvp_t, f"{name}_jvp_t", "Second order of einsum."), None]
+    for p in range(MAX_POSITIONS):
+        vjp_p, jvp_p = _RULES[p]
+
+        def vjp_x(h: Any, ans: Any, t: Any, ans0: Any, *args: Any, optimize: Any = False,
+                  vjp_p: Rule = vjp_p) -> Any:
+            return vjp_p(h, ans0, *_with(args, k, t), optimize=optimize)
+
+        def jvp_x(s: Any, ans: Any, t: Any, ans0: Any, *args: Any, optimize: Any = False,
+                  jvp_p: Rule = jvp_p) -> Any:
+            return jvp_p(s, ans0, *_with(args, k, t), optimize=optimize)
+
+        possible = _possible(k, p)
+        vjps.append(_export(vjp_x, f"{name}_vjp_arg{p}", "Second order.") if possible else None)
+        jvps.append(_export(jvp_x, f"{name}_jvp_arg{p}", "Second order.") if possible else None)
+    return vjps, jvps
 
 
 __all__: list[str] = []
 _RULES = [_position_rules(position) for position in range(MAX_POSITIONS)]
+_ARGNAMES = tuple(f"arg{position}" for position in range(MAX_POSITIONS))
 defrule(np.einsum, vjp=tuple(vjp for vjp, _ in _RULES), jvp=tuple(jvp for _, jvp in _RULES),
-        argnames=tuple(f"arg{position}" for position in range(MAX_POSITIONS)))
+        argnames=_ARGNAMES)
+for _k in range(MAX_POSITIONS):
+    for _rule, _rules_of in ((_RULES[_k][0], _rules_of_vjp), (_RULES[_k][1], _rules_of_jvp)):
+        _vjps, _jvps = _rules_of(_k)
+        defrule(_rule, vjp=tuple(_vjps), jvp=tuple(_jvps), argnames=("g", "ans", *_ARGNAMES))

@@ -1,5 +1,5 @@
 """Gradient rules of ``np.linalg.norm`` (and numpy 2's ``vector_norm``/``matrix_norm``) for
-every ``ord``, ``axis`` and ``keepdims``.
+every ``ord``, ``axis`` and ``keepdims``, and of ``np.linalg.cond``.
 
 A norm's partials are its slopes ``d norm / dx``, shaped like x: the VJP is the adjoint spread
 back over the normed axes times the slopes, the JVP the sum of tangent times slopes. Vector
@@ -131,6 +131,53 @@ def matrix_norm_jvp(t: Any, ans: Any, x: Any, keepdims: bool = False, ord: Any =
     return norm_jvp(t, ans, x, ord, (-2, -1), keepdims)
 
 
+def _extreme_singular(x: Any, p: Any) -> tuple[Any, Any, Any, Any, Any, Any]:
+    # (s_top, u_top, v_top, s_bottom, ...) with cond = s_top / s_bottom: p None/2 divides the
+    # largest singular value by the smallest, p = -2 the smallest by the largest.
+    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    first, last = (0, -1) if p in (None, 2) else (-1, 0)
+    return (s[..., first], u[..., :, first], vh[..., first, :],
+            s[..., last], u[..., :, last], vh[..., last, :])
+
+
+def _outer(u: Any, v: Any) -> Any:
+    return np.expand_dims(u, -1) * np.expand_dims(v, -2)
+
+
+def cond_vjp(g: Any, ans: Any, x: Any, p: Any = None) -> Any:
+    """cond = |x| |inv(x)| in the norm p; for p None/2/-2 the ratio of the extreme singular
+    values (each with slope u v^T)."""
+    if p in (None, 2, -2):
+        top, u_top, v_top, bottom, u_bottom, v_bottom = _extreme_singular(x, p)
+        slopes = (_outer(u_top, v_top) / np.expand_dims(bottom, (-2, -1))
+                  - _outer(u_bottom, v_bottom) * np.expand_dims(top / bottom**2, (-2, -1)))
+        return np.expand_dims(g, (-2, -1)) * slopes
+    inverse = np.linalg.inv(x)
+    norm_x = np.linalg.norm(x, p, (-2, -1))
+    norm_inverse = np.linalg.norm(inverse, p, (-2, -1))
+    direct = norm_vjp(g * norm_inverse, norm_x, x, p, (-2, -1))
+    through = norm_vjp(g * norm_x, norm_inverse, inverse, p, (-2, -1))
+    return direct - np.matmul(np.matmul(np.swapaxes(inverse, -1, -2), through),
+                              np.swapaxes(inverse, -1, -2))
+
+
+def cond_jvp(t: Any, ans: Any, x: Any, p: Any = None) -> Any:
+    """cond = |x| |inv(x)| in the norm p; for p None/2/-2 the ratio of the extreme singular
+    values (d s = u^T dx v)."""
+    if p in (None, 2, -2):
+        top, u_top, v_top, bottom, u_bottom, v_bottom = _extreme_singular(x, p)
+        d_top = np.sum(t * _outer(u_top, v_top), axis=(-2, -1))
+        d_bottom = np.sum(t * _outer(u_bottom, v_bottom), axis=(-2, -1))
+        return d_top / bottom - top * d_bottom / bottom**2
+    inverse = np.linalg.inv(x)
+    norm_x = np.linalg.norm(x, p, (-2, -1))
+    norm_inverse = np.linalg.norm(inverse, p, (-2, -1))
+    d_inverse = -np.matmul(np.matmul(inverse, t), inverse)
+    return (norm_jvp(t, norm_x, x, p, (-2, -1)) * norm_inverse
+            + norm_x * norm_jvp(d_inverse, norm_inverse, inverse, p, (-2, -1)))
+
+
+defrule(np.linalg.cond, vjp=(cond_vjp,), jvp=(cond_jvp,), argnames=("x",))
 defrule(np.linalg.norm, vjp=(norm_vjp,), jvp=(norm_jvp,), argnames=("x",))
 if hasattr(np.linalg, "vector_norm"):  # numpy >= 2.0
     defrule(np.linalg.vector_norm, vjp=(vector_norm_vjp,), jvp=(vector_norm_jvp,),
@@ -139,6 +186,8 @@ if hasattr(np.linalg, "vector_norm"):  # numpy >= 2.0
             argnames=("x",))
 
 __all__ = [
+    "cond_jvp",
+    "cond_vjp",
     "matrix_norm_jvp",
     "matrix_norm_vjp",
     "norm_jvp",
