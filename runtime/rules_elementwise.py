@@ -208,6 +208,46 @@ def absolute_jvp(t: Any, ans: Any, x: Any) -> Any:
     return t * np.sign(x)
 
 
+# ---- remainders: slope 1 in x1 (like ``add``) and minus the quotient in x2 -------------------
+# away from the jumps where x1 / x2 is an integer; the quotient itself is piecewise constant.
+
+
+def mod_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
+    """mod(x1, x2) = x1 - floor(x1 / x2) * x2, so d/dx2 = -floor(x1 / x2)."""
+    return unbroadcast_to(-g * np.floor_divide(x1, x2), x2)
+
+
+def mod_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
+    return broadcast_like(-t * np.floor_divide(x1, x2), ans)
+
+
+def fmod_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
+    """fmod(x1, x2) = x1 - trunc(x1 / x2) * x2, so d/dx2 = -trunc(x1 / x2)."""
+    return unbroadcast_to(-g * np.trunc(x1 / x2), x2)
+
+
+def fmod_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
+    return broadcast_like(-t * np.trunc(x1 / x2), ans)
+
+
+def divmod_vjp_lhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
+    """``divmod`` returns (floor(x1 / x2), mod(x1, x2)): only the remainder moves with x1."""
+    return unbroadcast_to(g[1], x1)
+
+
+def divmod_jvp_lhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
+    return (np.zeros_like(ans[0]), broadcast_like(t, ans[1]))
+
+
+def divmod_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
+    """The remainder's slope in x2 is minus the quotient ``ans[0]``."""
+    return unbroadcast_to(-g[1] * ans[0], x2)
+
+
+def divmod_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
+    return (np.zeros_like(ans[0]), broadcast_like(-t * ans[0], ans[1]))
+
+
 # ---- selection ----------------------------------------------------------------------------------
 
 
@@ -335,6 +375,15 @@ def where_jvp_y(t: Any, ans: Any, condition: Any, x: Any, y: Any) -> Any:
     return broadcast_like(np.where(condition, 0.0, t), ans)
 
 
+def heaviside_vjp_x2(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
+    """``heaviside(x1, x2)`` is x2 where x1 == 0 (and piecewise constant in x1)."""
+    return unbroadcast_to(np.where(x1 == 0, g, 0.0), x2)
+
+
+def heaviside_jvp_x2(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
+    return broadcast_like(np.where(x1 == 0, t, 0.0), ans)
+
+
 # ---- Python builtins ----------------------------------------------------------------------------
 
 
@@ -373,6 +422,10 @@ defrules(
         # numpy 1.x: a distinct object with the same rules
         (np.true_divide, (divide_vjp_lhs, divide_vjp_rhs), (divide_jvp_lhs, divide_jvp_rhs)),
         (np.power, (power_vjp_lhs, power_vjp_rhs), (power_jvp_lhs, power_jvp_rhs)),
+        (np.mod, (add_vjp_lhs, mod_vjp_rhs), (add_jvp_lhs, mod_jvp_rhs)),  # also np.remainder, %
+        (np.fmod, (add_vjp_lhs, fmod_vjp_rhs), (add_jvp_lhs, fmod_jvp_rhs)),
+        (np.divmod, (divmod_vjp_lhs, divmod_vjp_rhs), (divmod_jvp_lhs, divmod_jvp_rhs)),
+        (divmod, (divmod_vjp_lhs, divmod_vjp_rhs), (divmod_jvp_lhs, divmod_jvp_rhs)),
         (np.maximum, (maximum_vjp_lhs, maximum_vjp_rhs), (maximum_jvp_lhs, maximum_jvp_rhs)),
         (np.minimum, (minimum_vjp_lhs, minimum_vjp_rhs), (minimum_jvp_lhs, minimum_jvp_rhs)),
         (np.fmax, (fmax_vjp_lhs, fmax_vjp_rhs), (fmax_jvp_lhs, fmax_jvp_rhs)),
@@ -384,6 +437,8 @@ defrule(np.clip, vjp=(clip_vjp, None, None), jvp=(clip_jvp, None, None),
         argnames=("a", "a_min", "a_max"))
 defrule(np.where, vjp=(None, where_vjp_x, where_vjp_y), jvp=(None, where_jvp_x, where_jvp_y),
         argnames=("condition", "x", "y"))
+defrule(np.heaviside, vjp=(None, heaviside_vjp_x2), jvp=(None, heaviside_jvp_x2),
+        argnames=("x1", "x2"))
 alias_method("clip", np.clip)
 
 __all__ = public_functions(globals())

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from autodiff_rule_cases import A, N, P, case
 
+from autodiff.runtime.broadcast import is_complex
 from autodiff.runtime.registry import AttributeKey
 
 
@@ -54,4 +55,13 @@ CASES: dict[Any, list[Any]] = {
 ALIAS_CASES: dict[str, list[Any]] = {
     "conj": [case("complex-2x3", Z(2, 3)), case("real-1d", N(4))],
     "conjugate": [case("complex-1d", Z(5))],
+}
+
+# the predicates rules_complex declares non-differentiable (booleans), for test_nondiff.py
+NONDIFF_CASES: dict[Any, tuple[Any, ...]] = {
+    np.iscomplexobj: (N(2, 3),),
+    np.isrealobj: (N(2, 3),),
+    np.iscomplex: (N(4),),
+    np.isreal: (Z(4),),
+    is_complex: (N(3),),
 }

@@ -825,7 +825,10 @@ def display_name(primitive: Any) -> str:
 
 # ---- more cases, one file per rule family: tests/runtime/cases_<family>.py -------------------
 # Each such file imports what it needs from this module (``from autodiff_rule_cases import case``)
-# and defines ``CASES`` (primitive -> list of Case) and optionally ``ALIAS_CASES``.
+# and defines ``CASES`` (primitive -> list of Case) and optionally ``ALIAS_CASES`` and
+# ``NONDIFF_CASES`` (non-differentiable primitive -> tuple of argument specs, for test_nondiff.py).
+
+NONDIFF_CASES: dict[Any, tuple[Any, ...]] = {}
 
 
 def _load_case_files() -> None:
@@ -843,6 +846,7 @@ def _load_case_files() -> None:
             CASES.setdefault(primitive, []).extend(cases)
         for method, cases in getattr(module, "ALIAS_CASES", {}).items():
             ALIAS_CASES.setdefault(method, []).extend(cases)
+        NONDIFF_CASES.update(getattr(module, "NONDIFF_CASES", {}))
 
 
 _load_case_files()
