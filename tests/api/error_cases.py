@@ -2,8 +2,6 @@
 
 import numpy as np
 
-from autodiff import ops
-
 
 def uses_try(x):
     try:  # <-

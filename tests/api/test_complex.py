@@ -148,3 +148,9 @@ def test_check_grads_notices_a_wrong_complex_rule(rng: np.random.Generator) -> N
     z = rng.normal(size=3) + 1j * rng.normal(size=3)
     with pytest.raises(AssertionError, match="derivative check failed"):
         autodiff.check_grads(lambda w: conj_wrong(w) * 1.0, (z,))
+
+
+def test_jacfwd_of_a_complex_output_of_a_real_input() -> None:
+    x = np.array([1.0, -2.0, 0.5, 3.0])
+    jacobian = autodiff.jacfwd(lambda v: np.fft.fft(v * v))(x)
+    np.testing.assert_allclose(jacobian, np.fft.fft(np.eye(4), axis=0) * 2.0 * x, atol=1e-12)

@@ -57,12 +57,11 @@ ALIAS_CASES: dict[str, list[Any]] = {
     "conjugate": [case("complex-1d", Z(5))],
 }
 
-
-# The predicates on complex-ness return booleans: nothing to differentiate.
+# the predicates rules_complex declares non-differentiable (booleans), for test_nondiff.py
 NONDIFF_CASES: dict[Any, tuple[Any, ...]] = {
-    np.iscomplexobj: (Z(3),),
-    np.isrealobj: (N(3),),
-    np.iscomplex: (Z(2, 3),),
-    np.isreal: (N(2, 3),),
-    is_complex: (Z(2),),
+    np.iscomplexobj: (N(2, 3),),
+    np.isrealobj: (N(2, 3),),
+    np.iscomplex: (N(4),),
+    np.isreal: (Z(4),),
+    is_complex: (N(3),),
 }

@@ -8,9 +8,13 @@ import numpy as np
 import pytest
 
 from autodiff.runtime.broadcast import (
+    ComplexShape,
+    Shape,
     inverse_permutation,
+    is_complex,
     normalize_axes,
     reduced_count,
+    shape,
     unbroadcast_to,
     unreduce,
 )
@@ -93,3 +97,40 @@ def test_reduced_count() -> None:
     assert reduced_count(x, np.sum(x, axis=(0, 2))) == 8
     assert reduced_count(x, np.sum(x)) == 24
     assert reduced_count(np.zeros((0, 3)), np.sum(np.zeros((0, 3)), axis=0)) == 0
+
+
+# ---- complex cotangents (docs/complex.md) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    [np.zeros((2, 3)), np.zeros(3), 1.5, np.float32(1.0), shape(np.zeros((2, 3)))],
+    ids=["same-shape", "broadcast", "pyfloat", "np-float32", "saved-shape"],
+)
+def test_a_complex_cotangent_of_a_real_target_keeps_its_real_part(
+        target: object, rng: np.random.Generator) -> None:
+    g = rng.normal(size=(2, 3)) + 1j * rng.normal(size=(2, 3))
+    out = unbroadcast_to(g, target)
+    assert not np.iscomplexobj(out)
+    np.testing.assert_allclose(out, unbroadcast_to(g.real, target))
+
+
+@pytest.mark.parametrize(
+    "target",
+    [np.zeros((2, 3), complex), np.zeros(3, np.complex64), 1j, shape(np.zeros(3, complex))],
+    ids=["same-shape", "broadcast", "pycomplex", "saved-shape"],
+)
+def test_a_complex_target_keeps_the_whole_cotangent(target: object,
+                                                      rng: np.random.Generator) -> None:
+    g = rng.normal(size=(2, 3)) + 1j * rng.normal(size=(2, 3))
+    out = unbroadcast_to(g, target)
+    expected_shape = tuple(target) if isinstance(target, Shape) else np.shape(target)
+    assert np.iscomplexobj(out) and np.shape(out) == expected_shape
+    np.testing.assert_allclose(np.sum(out), np.sum(g))
+
+
+def test_saved_shapes_record_complexness() -> None:
+    assert type(shape(np.zeros(2))) is Shape and type(shape(np.zeros(2, complex))) is ComplexShape
+    assert type(shape(1j)) is ComplexShape and type(shape(2.0)) is Shape
+    assert is_complex(shape(np.zeros(2, np.complex64))) and not is_complex(shape(np.zeros(2)))
+    assert is_complex(np.complex64(1.0)) and not is_complex(np.float64(1.0))

@@ -142,3 +142,14 @@ def test_jvp_with_complex_tangents(name: str, rng: np.random.Generator) -> None:
     numeric = (f(x + EPS * tangent) - f(x - EPS * tangent)) / (2 * EPS)
     assert value == pytest.approx(f(x))
     assert derivative == pytest.approx(numeric, rel=1e-5, abs=1e-6)
+
+
+def test_real_if_close_of_a_numerically_real_input() -> None:
+    def f(z: Any) -> Any:
+        return np.sum(np.real_if_close(z) ** 2)
+
+    z = np.array([1.0 + 1e-16j, -2.0 + 0j, 0.5 - 1e-17j])
+    assert not np.iscomplexobj(np.real_if_close(z))
+    got = autodiff.grad(f)(z)
+    assert got.dtype == np.complex128
+    np.testing.assert_allclose(got, 2.0 * z.real, atol=1e-12)
