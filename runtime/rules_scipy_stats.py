@@ -30,6 +30,10 @@ from .broadcast import broadcast_like, unbroadcast_to
 from .registry import defrule
 
 __all__ = [
+    "bernoulli_logpmf_jvp_p",
+    "bernoulli_logpmf_vjp_p",
+    "bernoulli_pmf_jvp_p",
+    "bernoulli_pmf_vjp_p",
     "beta_cdf_jvp_a",
     "beta_cdf_jvp_b",
     "beta_cdf_jvp_loc",
@@ -90,6 +94,46 @@ __all__ = [
     "beta_sf_vjp_loc",
     "beta_sf_vjp_scale",
     "beta_sf_vjp_x",
+    "binom_logpmf_jvp_p",
+    "binom_logpmf_vjp_p",
+    "binom_pmf_jvp_p",
+    "binom_pmf_vjp_p",
+    "cauchy_cdf_jvp_loc",
+    "cauchy_cdf_jvp_scale",
+    "cauchy_cdf_jvp_x",
+    "cauchy_cdf_vjp_loc",
+    "cauchy_cdf_vjp_scale",
+    "cauchy_cdf_vjp_x",
+    "cauchy_logcdf_jvp_loc",
+    "cauchy_logcdf_jvp_scale",
+    "cauchy_logcdf_jvp_x",
+    "cauchy_logcdf_vjp_loc",
+    "cauchy_logcdf_vjp_scale",
+    "cauchy_logcdf_vjp_x",
+    "cauchy_logpdf_jvp_loc",
+    "cauchy_logpdf_jvp_scale",
+    "cauchy_logpdf_jvp_x",
+    "cauchy_logpdf_vjp_loc",
+    "cauchy_logpdf_vjp_scale",
+    "cauchy_logpdf_vjp_x",
+    "cauchy_logsf_jvp_loc",
+    "cauchy_logsf_jvp_scale",
+    "cauchy_logsf_jvp_x",
+    "cauchy_logsf_vjp_loc",
+    "cauchy_logsf_vjp_scale",
+    "cauchy_logsf_vjp_x",
+    "cauchy_pdf_jvp_loc",
+    "cauchy_pdf_jvp_scale",
+    "cauchy_pdf_jvp_x",
+    "cauchy_pdf_vjp_loc",
+    "cauchy_pdf_vjp_scale",
+    "cauchy_pdf_vjp_x",
+    "cauchy_sf_jvp_loc",
+    "cauchy_sf_jvp_scale",
+    "cauchy_sf_jvp_x",
+    "cauchy_sf_vjp_loc",
+    "cauchy_sf_vjp_scale",
+    "cauchy_sf_vjp_x",
     "chi2_cdf_jvp_df",
     "chi2_cdf_jvp_loc",
     "chi2_cdf_jvp_scale",
@@ -230,6 +274,10 @@ __all__ = [
     "gamma_sf_vjp_loc",
     "gamma_sf_vjp_scale",
     "gamma_sf_vjp_x",
+    "geom_logpmf_jvp_p",
+    "geom_logpmf_vjp_p",
+    "geom_pmf_jvp_p",
+    "geom_pmf_vjp_p",
     "laplace_cdf_jvp_loc",
     "laplace_cdf_jvp_scale",
     "laplace_cdf_jvp_x",
@@ -266,6 +314,42 @@ __all__ = [
     "laplace_sf_vjp_loc",
     "laplace_sf_vjp_scale",
     "laplace_sf_vjp_x",
+    "logistic_cdf_jvp_loc",
+    "logistic_cdf_jvp_scale",
+    "logistic_cdf_jvp_x",
+    "logistic_cdf_vjp_loc",
+    "logistic_cdf_vjp_scale",
+    "logistic_cdf_vjp_x",
+    "logistic_logcdf_jvp_loc",
+    "logistic_logcdf_jvp_scale",
+    "logistic_logcdf_jvp_x",
+    "logistic_logcdf_vjp_loc",
+    "logistic_logcdf_vjp_scale",
+    "logistic_logcdf_vjp_x",
+    "logistic_logpdf_jvp_loc",
+    "logistic_logpdf_jvp_scale",
+    "logistic_logpdf_jvp_x",
+    "logistic_logpdf_vjp_loc",
+    "logistic_logpdf_vjp_scale",
+    "logistic_logpdf_vjp_x",
+    "logistic_logsf_jvp_loc",
+    "logistic_logsf_jvp_scale",
+    "logistic_logsf_jvp_x",
+    "logistic_logsf_vjp_loc",
+    "logistic_logsf_vjp_scale",
+    "logistic_logsf_vjp_x",
+    "logistic_pdf_jvp_loc",
+    "logistic_pdf_jvp_scale",
+    "logistic_pdf_jvp_x",
+    "logistic_pdf_vjp_loc",
+    "logistic_pdf_vjp_scale",
+    "logistic_pdf_vjp_x",
+    "logistic_sf_jvp_loc",
+    "logistic_sf_jvp_scale",
+    "logistic_sf_jvp_x",
+    "logistic_sf_vjp_loc",
+    "logistic_sf_vjp_scale",
+    "logistic_sf_vjp_x",
     "multivariate_normal_entropy_jvp_cov",
     "multivariate_normal_entropy_vjp_cov",
     "multivariate_normal_logpdf_jvp_cov",
@@ -2138,6 +2222,370 @@ defrule(stats.uniform.logsf, vjp=(uniform_logsf_vjp_x, uniform_logsf_vjp_loc, un
         argnames=('x', 'loc', 'scale'))
 
 
+# ---- scipy.stats.cauchy ------------------------------------------------------
+
+
+def _cauchy_score(z: Any) -> Any:
+    """d/dz of the standardized log density of cauchy."""
+    return -2.0 * z / (1.0 + z * z)
+
+
+def cauchy_logpdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * _cauchy_score((x - loc) / scale) / scale, x)
+
+
+def cauchy_logpdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * _cauchy_score((x - loc) / scale) / scale, ans)
+
+
+def cauchy_logpdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -_cauchy_score((x - loc) / scale) / scale, loc)
+
+
+def cauchy_logpdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -_cauchy_score((x - loc) / scale) / scale, ans)
+
+
+def cauchy_logpdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -(_cauchy_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, scale)
+
+
+def cauchy_logpdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -(_cauchy_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, ans)
+
+
+defrule(stats.cauchy.logpdf, vjp=(cauchy_logpdf_vjp_x, cauchy_logpdf_vjp_loc, cauchy_logpdf_vjp_scale),
+        jvp=(cauchy_logpdf_jvp_x, cauchy_logpdf_jvp_loc, cauchy_logpdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def cauchy_pdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * ans * _cauchy_score((x - loc) / scale) / scale, x)
+
+
+def cauchy_pdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * ans * _cauchy_score((x - loc) / scale) / scale, ans)
+
+
+def cauchy_pdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -ans * _cauchy_score((x - loc) / scale) / scale, loc)
+
+
+def cauchy_pdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -ans * _cauchy_score((x - loc) / scale) / scale, ans)
+
+
+def cauchy_pdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -ans * (_cauchy_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, scale)
+
+
+def cauchy_pdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -ans * (_cauchy_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, ans)
+
+
+defrule(stats.cauchy.pdf, vjp=(cauchy_pdf_vjp_x, cauchy_pdf_vjp_loc, cauchy_pdf_vjp_scale),
+        jvp=(cauchy_pdf_jvp_x, cauchy_pdf_jvp_loc, cauchy_pdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def cauchy_cdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * stats.cauchy.pdf(x, loc, scale), x)
+
+
+def cauchy_cdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * stats.cauchy.pdf(x, loc, scale), ans)
+
+
+def cauchy_cdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -stats.cauchy.pdf(x, loc, scale), loc)
+
+
+def cauchy_cdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -stats.cauchy.pdf(x, loc, scale), ans)
+
+
+def cauchy_cdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -stats.cauchy.pdf(x, loc, scale) * (x - loc) / scale, scale)
+
+
+def cauchy_cdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -stats.cauchy.pdf(x, loc, scale) * (x - loc) / scale, ans)
+
+
+defrule(stats.cauchy.cdf, vjp=(cauchy_cdf_vjp_x, cauchy_cdf_vjp_loc, cauchy_cdf_vjp_scale),
+        jvp=(cauchy_cdf_jvp_x, cauchy_cdf_jvp_loc, cauchy_cdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def cauchy_logcdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), x)
+
+
+def cauchy_logcdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), ans)
+
+
+def cauchy_logcdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), loc)
+
+
+def cauchy_logcdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), ans)
+
+
+def cauchy_logcdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -np.exp(stats.cauchy.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale)
+
+
+def cauchy_logcdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -np.exp(stats.cauchy.logpdf(x, loc, scale) - ans) * (x - loc) / scale, ans)
+
+
+defrule(stats.cauchy.logcdf, vjp=(cauchy_logcdf_vjp_x, cauchy_logcdf_vjp_loc, cauchy_logcdf_vjp_scale),
+        jvp=(cauchy_logcdf_jvp_x, cauchy_logcdf_jvp_loc, cauchy_logcdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def cauchy_sf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -stats.cauchy.pdf(x, loc, scale), x)
+
+
+def cauchy_sf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -stats.cauchy.pdf(x, loc, scale), ans)
+
+
+def cauchy_sf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * stats.cauchy.pdf(x, loc, scale), loc)
+
+
+def cauchy_sf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * stats.cauchy.pdf(x, loc, scale), ans)
+
+
+def cauchy_sf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * stats.cauchy.pdf(x, loc, scale) * (x - loc) / scale, scale)
+
+
+def cauchy_sf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * stats.cauchy.pdf(x, loc, scale) * (x - loc) / scale, ans)
+
+
+defrule(stats.cauchy.sf, vjp=(cauchy_sf_vjp_x, cauchy_sf_vjp_loc, cauchy_sf_vjp_scale),
+        jvp=(cauchy_sf_jvp_x, cauchy_sf_jvp_loc, cauchy_sf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def cauchy_logsf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), x)
+
+
+def cauchy_logsf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), ans)
+
+
+def cauchy_logsf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), loc)
+
+
+def cauchy_logsf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), ans)
+
+
+def cauchy_logsf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale)
+
+
+def cauchy_logsf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans) * (x - loc) / scale, ans)
+
+
+defrule(stats.cauchy.logsf, vjp=(cauchy_logsf_vjp_x, cauchy_logsf_vjp_loc, cauchy_logsf_vjp_scale),
+        jvp=(cauchy_logsf_jvp_x, cauchy_logsf_jvp_loc, cauchy_logsf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+# ---- scipy.stats.logistic ----------------------------------------------------
+
+
+def _logistic_score(z: Any) -> Any:
+    """d/dz of the standardized log density of logistic."""
+    return -np.tanh(0.5 * z)
+
+
+def logistic_logpdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * _logistic_score((x - loc) / scale) / scale, x)
+
+
+def logistic_logpdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * _logistic_score((x - loc) / scale) / scale, ans)
+
+
+def logistic_logpdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -_logistic_score((x - loc) / scale) / scale, loc)
+
+
+def logistic_logpdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -_logistic_score((x - loc) / scale) / scale, ans)
+
+
+def logistic_logpdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -(_logistic_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, scale)
+
+
+def logistic_logpdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -(_logistic_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, ans)
+
+
+defrule(stats.logistic.logpdf, vjp=(logistic_logpdf_vjp_x, logistic_logpdf_vjp_loc, logistic_logpdf_vjp_scale),
+        jvp=(logistic_logpdf_jvp_x, logistic_logpdf_jvp_loc, logistic_logpdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def logistic_pdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * ans * _logistic_score((x - loc) / scale) / scale, x)
+
+
+def logistic_pdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * ans * _logistic_score((x - loc) / scale) / scale, ans)
+
+
+def logistic_pdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -ans * _logistic_score((x - loc) / scale) / scale, loc)
+
+
+def logistic_pdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -ans * _logistic_score((x - loc) / scale) / scale, ans)
+
+
+def logistic_pdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -ans * (_logistic_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, scale)
+
+
+def logistic_pdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -ans * (_logistic_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, ans)
+
+
+defrule(stats.logistic.pdf, vjp=(logistic_pdf_vjp_x, logistic_pdf_vjp_loc, logistic_pdf_vjp_scale),
+        jvp=(logistic_pdf_jvp_x, logistic_pdf_jvp_loc, logistic_pdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def logistic_cdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * stats.logistic.pdf(x, loc, scale), x)
+
+
+def logistic_cdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * stats.logistic.pdf(x, loc, scale), ans)
+
+
+def logistic_cdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -stats.logistic.pdf(x, loc, scale), loc)
+
+
+def logistic_cdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -stats.logistic.pdf(x, loc, scale), ans)
+
+
+def logistic_cdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -stats.logistic.pdf(x, loc, scale) * (x - loc) / scale, scale)
+
+
+def logistic_cdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -stats.logistic.pdf(x, loc, scale) * (x - loc) / scale, ans)
+
+
+defrule(stats.logistic.cdf, vjp=(logistic_cdf_vjp_x, logistic_cdf_vjp_loc, logistic_cdf_vjp_scale),
+        jvp=(logistic_cdf_jvp_x, logistic_cdf_jvp_loc, logistic_cdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def logistic_logcdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.exp(stats.logistic.logpdf(x, loc, scale) - ans), x)
+
+
+def logistic_logcdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans), ans)
+
+
+def logistic_logcdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -np.exp(stats.logistic.logpdf(x, loc, scale) - ans), loc)
+
+
+def logistic_logcdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -np.exp(stats.logistic.logpdf(x, loc, scale) - ans), ans)
+
+
+def logistic_logcdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -np.exp(stats.logistic.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale)
+
+
+def logistic_logcdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -np.exp(stats.logistic.logpdf(x, loc, scale) - ans) * (x - loc) / scale, ans)
+
+
+defrule(stats.logistic.logcdf, vjp=(logistic_logcdf_vjp_x, logistic_logcdf_vjp_loc, logistic_logcdf_vjp_scale),
+        jvp=(logistic_logcdf_jvp_x, logistic_logcdf_jvp_loc, logistic_logcdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def logistic_sf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -stats.logistic.pdf(x, loc, scale), x)
+
+
+def logistic_sf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -stats.logistic.pdf(x, loc, scale), ans)
+
+
+def logistic_sf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * stats.logistic.pdf(x, loc, scale), loc)
+
+
+def logistic_sf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * stats.logistic.pdf(x, loc, scale), ans)
+
+
+def logistic_sf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * stats.logistic.pdf(x, loc, scale) * (x - loc) / scale, scale)
+
+
+def logistic_sf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * stats.logistic.pdf(x, loc, scale) * (x - loc) / scale, ans)
+
+
+defrule(stats.logistic.sf, vjp=(logistic_sf_vjp_x, logistic_sf_vjp_loc, logistic_sf_vjp_scale),
+        jvp=(logistic_sf_jvp_x, logistic_sf_jvp_loc, logistic_sf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def logistic_logsf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -np.exp(stats.logistic.logpdf(x, loc, scale) - ans), x)
+
+
+def logistic_logsf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -np.exp(stats.logistic.logpdf(x, loc, scale) - ans), ans)
+
+
+def logistic_logsf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.exp(stats.logistic.logpdf(x, loc, scale) - ans), loc)
+
+
+def logistic_logsf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans), ans)
+
+
+def logistic_logsf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.exp(stats.logistic.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale)
+
+
+def logistic_logsf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans) * (x - loc) / scale, ans)
+
+
+defrule(stats.logistic.logsf, vjp=(logistic_logsf_vjp_x, logistic_logsf_vjp_loc, logistic_logsf_vjp_scale),
+        jvp=(logistic_logsf_jvp_x, logistic_logsf_jvp_loc, logistic_logsf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
 # ---- scipy.stats.poisson (w.r.t. the mean; the count k and the shift loc are integers) ----------
 
 
@@ -2196,6 +2644,87 @@ for _method in ("logpmf", "pmf", "cdf", "sf", "logcdf", "logsf"):
             vjp=(None, globals()[f"poisson_{_method}_vjp_mu"], None),
             jvp=(None, globals()[f"poisson_{_method}_jvp_mu"], None),
             argnames=("k", "mu", "loc"))
+
+
+# ---- scipy.stats.bernoulli, binom, geom (w.r.t. the probability p; counts are integers) ----------
+
+
+def bernoulli_logpmf_vjp_p(g: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    """``k/p - (1 - k)/(1 - p)`` with ``k`` shifted by ``loc``."""
+    return unbroadcast_to(g * _bernoulli_score(k - loc, p, np.isfinite(ans)), p)
+
+
+def bernoulli_logpmf_jvp_p(t: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    return broadcast_like(t * _bernoulli_score(k - loc, p, np.isfinite(ans)), ans)
+
+
+def bernoulli_pmf_vjp_p(g: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    return unbroadcast_to(g * ans * _bernoulli_score(k - loc, p, ans > 0.0), p)
+
+
+def bernoulli_pmf_jvp_p(t: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    return broadcast_like(t * ans * _bernoulli_score(k - loc, p, ans > 0.0), ans)
+
+
+def _bernoulli_score(k: Any, p: Any, inside: Any) -> Any:
+    return np.where(inside, k / p - (1.0 - k) / (1.0 - p), 0.0)
+
+
+def binom_logpmf_vjp_p(g: Any, ans: Any, k: Any, n: Any, p: Any, loc: Any = 0.0) -> Any:
+    """``k/p - (n - k)/(1 - p)``."""
+    return unbroadcast_to(g * _binom_score(k - loc, n, p, np.isfinite(ans)), p)
+
+
+def binom_logpmf_jvp_p(t: Any, ans: Any, k: Any, n: Any, p: Any, loc: Any = 0.0) -> Any:
+    return broadcast_like(t * _binom_score(k - loc, n, p, np.isfinite(ans)), ans)
+
+
+def binom_pmf_vjp_p(g: Any, ans: Any, k: Any, n: Any, p: Any, loc: Any = 0.0) -> Any:
+    return unbroadcast_to(g * ans * _binom_score(k - loc, n, p, ans > 0.0), p)
+
+
+def binom_pmf_jvp_p(t: Any, ans: Any, k: Any, n: Any, p: Any, loc: Any = 0.0) -> Any:
+    return broadcast_like(t * ans * _binom_score(k - loc, n, p, ans > 0.0), ans)
+
+
+def _binom_score(k: Any, n: Any, p: Any, inside: Any) -> Any:
+    return np.where(inside, k / p - (n - k) / (1.0 - p), 0.0)
+
+
+def geom_logpmf_vjp_p(g: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    """``pmf = (1 - p)^(k-1) p``: ``1/p - (k - 1)/(1 - p)``."""
+    return unbroadcast_to(g * _geom_score(k - loc, p, np.isfinite(ans)), p)
+
+
+def geom_logpmf_jvp_p(t: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    return broadcast_like(t * _geom_score(k - loc, p, np.isfinite(ans)), ans)
+
+
+def geom_pmf_vjp_p(g: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    return unbroadcast_to(g * ans * _geom_score(k - loc, p, ans > 0.0), p)
+
+
+def geom_pmf_jvp_p(t: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    return broadcast_like(t * ans * _geom_score(k - loc, p, ans > 0.0), ans)
+
+
+def _geom_score(k: Any, p: Any, inside: Any) -> Any:
+    return np.where(inside, 1.0 / p - (k - 1.0) / (1.0 - p), 0.0)
+
+
+for _method in ("logpmf", "pmf"):
+    defrule(getattr(stats.bernoulli, _method),
+            vjp=(None, globals()[f"bernoulli_{_method}_vjp_p"], None),
+            jvp=(None, globals()[f"bernoulli_{_method}_jvp_p"], None),
+            argnames=("k", "p", "loc"))
+    defrule(getattr(stats.binom, _method),
+            vjp=(None, None, globals()[f"binom_{_method}_vjp_p"], None),
+            jvp=(None, None, globals()[f"binom_{_method}_jvp_p"], None),
+            argnames=("k", "n", "p", "loc"))
+    defrule(getattr(stats.geom, _method),
+            vjp=(None, globals()[f"geom_{_method}_vjp_p"], None),
+            jvp=(None, globals()[f"geom_{_method}_jvp_p"], None),
+            argnames=("k", "p", "loc"))
 
 
 # ---- scipy.stats.dirichlet (components along axis 0 of x, as scipy has them) -------------------

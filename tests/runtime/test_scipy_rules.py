@@ -171,7 +171,8 @@ LOC_SCALE = {  # distribution: (shape parameter draws, standardized support draw
     st.beta: ((uniform(1.5, 4.0), uniform(1.5, 4.0)), lambda *s: uniform(0.15, 0.85, *s)),
     st.chi2: ((uniform(2.5, 6.0),), lambda *s: uniform(0.5, 4.0, *s)),
     st.expon: ((), lambda *s: uniform(0.2, 3.0, *s)), st.laplace: ((), away0),
-    st.uniform: ((), lambda *s: uniform(0.1, 0.9, *s)),
+    st.uniform: ((), lambda *s: uniform(0.1, 0.9, *s)), st.cauchy: ((), normal),
+    st.logistic: ((), normal),
 }  # fmt: skip
 METHODS = ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf")
 
@@ -201,6 +202,14 @@ for _method in ("logpmf", "pmf", "cdf", "sf", "logcdf", "logsf"):
         args(np.array([0.0, 1.0, 3.0, 6.0]), uniform(0.5, 5.0, 4)))
     add(getattr(st.poisson, _method), "bcast-loc",
         args(np.array([[1.0], [3.0], [4.0]]), uniform(0.5, 5.0, 4), 1.0))
+
+for _method, _outside in (("logpmf", ()), ("pmf", (2.0,))):  # pmf: 0 outside the support
+    add(getattr(st.bernoulli, _method), "k-p", args(np.array([0.0, 1.0, 1.0, *_outside]),
+                                                    uniform(0.1, 0.9, 3 + len(_outside))))
+    add(getattr(st.binom, _method), "k-n-p", args(np.array([[0.0], [2.0], [5.0]] + [[k] for k in _outside]),
+                                                  5, uniform(0.1, 0.9, 3)))
+    add(getattr(st.geom, _method), "k-p-loc", args(np.array([1.0, 2.0, 4.0]),
+                                                   uniform(0.1, 0.9, 2, 1), 0.0))
 
 
 def _simplex(k: int, n: int | None = None) -> Callable[[np.random.Generator], Any]:
