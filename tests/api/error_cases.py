@@ -2,8 +2,6 @@
 
 import numpy as np
 
-from autodiff import ops
-
 
 def uses_try(x):
     try:  # <-
@@ -70,7 +68,7 @@ def uses_star_args(*xs):  # <-
 
 
 def uses_keyword_differentiable(x, y):
-    return ops.binary_cross_entropy_with_logits(x, y, pos_weight=x)  # <-
+    return np.sum(y, initial=x)  # <-
 
 
 def recursive(x):  # <-
