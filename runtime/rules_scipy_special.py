@@ -4,7 +4,8 @@ Each function's VJP and JVP are written side by side. The derivatives are the te
 (DLMF chapters 5, 7, 8, 10); derivatives of a Bessel function with respect to its order, of an
 incomplete gamma/beta function with respect to its parameters, are not implemented: those rules
 raise ``NotImplementedError`` rather than give a silently zero gradient. Integer arguments
-(``polygamma``'s ``n``, ``multigammaln``'s ``d``, ``jn``/``yn``'s order) get no gradient.
+(``polygamma``'s ``n``, ``multigammaln``'s ``d``, ``yn``'s order) have no derivative: their rules
+raise too, should a differentiated value reach them.
 """
 
 from __future__ import annotations
@@ -99,12 +100,16 @@ __all__ = [
     "logsumexp_vjp_a",
     "logsumexp_vjp_b",
     "multigammaln_jvp",
+    "multigammaln_jvp_d",
     "multigammaln_vjp",
+    "multigammaln_vjp_d",
     "ndtr_jvp",
     "ndtr_vjp",
     "ndtri_jvp",
     "ndtri_vjp",
+    "polygamma_jvp_n",
     "polygamma_jvp_x",
+    "polygamma_vjp_n",
     "polygamma_vjp_x",
     "psi_jvp",
     "psi_vjp",
@@ -136,7 +141,9 @@ __all__ = [
     "y0_vjp",
     "y1_jvp",
     "y1_vjp",
+    "yn_jvp_n",
     "yn_jvp_x",
+    "yn_vjp_n",
     "yn_vjp_x",
     "yv_jvp_v",
     "yv_jvp_x",
@@ -153,6 +160,13 @@ def _no_parameter_gradient(function: str, argument: str) -> None:
     raise NotImplementedError(
         f"the derivative of scipy.special.{function} with respect to {argument} is not "
         f"implemented; pass {argument} as a constant (for example through stop_gradient)"
+    )
+
+
+def _integer_argument(function: str, argument: str) -> None:
+    raise NotImplementedError(
+        f"scipy.special.{function} takes an integer {argument}, which has no derivative; "
+        f"pass {argument} as a constant"
     )
 
 
@@ -340,6 +354,14 @@ def zeta_jvp_x(t: Any, ans: Any, x: Any, q: Any = None) -> Any:
     _no_parameter_gradient("zeta", "its first argument x")
 
 
+def polygamma_vjp_n(g: Any, ans: Any, n: Any, x: Any) -> Any:
+    _integer_argument("polygamma", "n")
+
+
+def polygamma_jvp_n(t: Any, ans: Any, n: Any, x: Any) -> Any:
+    _integer_argument("polygamma", "n")
+
+
 def polygamma_vjp_x(g: Any, ans: Any, n: Any, x: Any) -> Any:
     return unbroadcast_to(g * special.polygamma(n + 1, x), x)
 
@@ -355,6 +377,14 @@ def multigammaln_vjp(g: Any, ans: Any, a: Any, d: Any) -> Any:
 
 def multigammaln_jvp(t: Any, ans: Any, a: Any, d: Any) -> Any:
     return t * _multidigamma(a, d)
+
+
+def multigammaln_vjp_d(g: Any, ans: Any, a: Any, d: Any) -> Any:
+    _integer_argument("multigammaln", "d")
+
+
+def multigammaln_jvp_d(t: Any, ans: Any, a: Any, d: Any) -> Any:
+    _integer_argument("multigammaln", "d")
 
 
 def _multidigamma(a: Any, d: Any) -> Any:
@@ -461,9 +491,11 @@ for _f in ("gammaln", "loggamma", "gamma", "rgamma"):
 defrule(special.psi, vjp=(psi_vjp,), jvp=(psi_jvp,), argnames=("x",))  # also special.digamma
 defrule(special.zeta, vjp=(zeta_vjp_x, zeta_vjp_q), jvp=(zeta_jvp_x, zeta_jvp_q),
         argnames=("x", "q"))
-defrule(special.polygamma, vjp=(None, polygamma_vjp_x), jvp=(None, polygamma_jvp_x),
+defrule(special.polygamma, vjp=(polygamma_vjp_n, polygamma_vjp_x),
+        jvp=(polygamma_jvp_n, polygamma_jvp_x),
         argnames=("n", "x"))
-defrule(special.multigammaln, vjp=(multigammaln_vjp, None), jvp=(multigammaln_jvp, None),
+defrule(special.multigammaln, vjp=(multigammaln_vjp, multigammaln_vjp_d),
+        jvp=(multigammaln_jvp, multigammaln_jvp_d),
         argnames=("a", "d"))
 defrule(special.betaln, vjp=(betaln_vjp_a, betaln_vjp_b), jvp=(betaln_jvp_a, betaln_jvp_b),
         argnames=("a", "b"))
@@ -752,6 +784,14 @@ def yv_jvp_x(t: Any, ans: Any, v: Any, x: Any) -> Any:
     return broadcast_like(t * 0.5 * (special.yv(v - 1.0, x) - special.yv(v + 1.0, x)), ans)
 
 
+def yn_vjp_n(g: Any, ans: Any, n: Any, x: Any) -> Any:
+    _integer_argument("yn", "n")
+
+
+def yn_jvp_n(t: Any, ans: Any, n: Any, x: Any) -> Any:
+    _integer_argument("yn", "n")
+
+
 def yn_vjp_x(g: Any, ans: Any, n: Any, x: Any) -> Any:
     return unbroadcast_to(g * 0.5 * (special.yn(n - 1, x) - special.yn(n + 1, x)), x)
 
@@ -837,4 +877,4 @@ defrule(special.i1, vjp=(scipy_i1_vjp,), jvp=(scipy_i1_jvp,), argnames=("x",))
 for _f in ("jv", "yv", "iv", "ive", "kv"):  # special.jn is special.jv
     defrule(getattr(special, _f), vjp=(globals()[f"{_f}_vjp_v"], globals()[f"{_f}_vjp_x"]),
             jvp=(globals()[f"{_f}_jvp_v"], globals()[f"{_f}_jvp_x"]), argnames=("v", "x"))
-defrule(special.yn, vjp=(None, yn_vjp_x), jvp=(None, yn_jvp_x), argnames=("n", "x"))
+defrule(special.yn, vjp=(yn_vjp_n, yn_vjp_x), jvp=(yn_jvp_n, yn_jvp_x), argnames=("n", "x"))

@@ -190,6 +190,8 @@ __all__ = [
     "dirichlet_pdf_jvp_x",
     "dirichlet_pdf_vjp_alpha",
     "dirichlet_pdf_vjp_x",
+    "discrete_integer_argument_jvp",
+    "discrete_integer_argument_vjp",
     "expon_cdf_jvp_loc",
     "expon_cdf_jvp_scale",
     "expon_cdf_jvp_x",
@@ -2586,7 +2588,24 @@ defrule(stats.logistic.logsf, vjp=(logistic_logsf_vjp_x, logistic_logsf_vjp_loc,
         argnames=('x', 'loc', 'scale'))
 
 
-# ---- scipy.stats.poisson (w.r.t. the mean; the count k and the shift loc are integers) ----------
+# ---- discrete distributions: the count k, binom's n and the shift loc are integers -------------
+
+
+def discrete_integer_argument_vjp(g: Any, ans: Any, *args: Any, **params: Any) -> Any:
+    """A pmf is not differentiable in its integer arguments (k, n, loc): raise rather than
+    give them a silently zero gradient (the cdf-like methods are piecewise constant in them
+    and register no rule: zero is their derivative)."""
+    raise NotImplementedError(
+        "the probability mass function of a discrete scipy.stats distribution has no "
+        "derivative with respect to its integer arguments (k, n, loc); pass them as constants"
+    )
+
+
+def discrete_integer_argument_jvp(t: Any, ans: Any, *args: Any, **params: Any) -> Any:
+    discrete_integer_argument_vjp(t, ans, *args, **params)
+
+
+# ---- scipy.stats.poisson (w.r.t. the mean) -----------------------------------------------------
 
 
 def poisson_logpmf_vjp_mu(g: Any, ans: Any, k: Any, mu: Any, loc: Any = 0.0) -> Any:
@@ -2639,10 +2658,12 @@ def poisson_logsf_jvp_mu(t: Any, ans: Any, k: Any, mu: Any, loc: Any = 0.0) -> A
     return broadcast_like(t * np.exp(stats.poisson.logpmf(np.floor(k - loc), mu) - ans), ans)
 
 
+_INTEGER_VJP, _INTEGER_JVP = discrete_integer_argument_vjp, discrete_integer_argument_jvp
 for _method in ("logpmf", "pmf", "cdf", "sf", "logcdf", "logsf"):
+    _vjp, _jvp = (_INTEGER_VJP, _INTEGER_JVP) if "pmf" in _method else (None, None)
     defrule(getattr(stats.poisson, _method),
-            vjp=(None, globals()[f"poisson_{_method}_vjp_mu"], None),
-            jvp=(None, globals()[f"poisson_{_method}_jvp_mu"], None),
+            vjp=(_vjp, globals()[f"poisson_{_method}_vjp_mu"], _vjp),
+            jvp=(_jvp, globals()[f"poisson_{_method}_jvp_mu"], _jvp),
             argnames=("k", "mu", "loc"))
 
 
@@ -2714,16 +2735,16 @@ def _geom_score(k: Any, p: Any, inside: Any) -> Any:
 
 for _method in ("logpmf", "pmf"):
     defrule(getattr(stats.bernoulli, _method),
-            vjp=(None, globals()[f"bernoulli_{_method}_vjp_p"], None),
-            jvp=(None, globals()[f"bernoulli_{_method}_jvp_p"], None),
+            vjp=(_INTEGER_VJP, globals()[f"bernoulli_{_method}_vjp_p"], _INTEGER_VJP),
+            jvp=(_INTEGER_JVP, globals()[f"bernoulli_{_method}_jvp_p"], _INTEGER_JVP),
             argnames=("k", "p", "loc"))
     defrule(getattr(stats.binom, _method),
-            vjp=(None, None, globals()[f"binom_{_method}_vjp_p"], None),
-            jvp=(None, None, globals()[f"binom_{_method}_jvp_p"], None),
+            vjp=(_INTEGER_VJP, _INTEGER_VJP, globals()[f"binom_{_method}_vjp_p"], _INTEGER_VJP),
+            jvp=(_INTEGER_JVP, _INTEGER_JVP, globals()[f"binom_{_method}_jvp_p"], _INTEGER_JVP),
             argnames=("k", "n", "p", "loc"))
     defrule(getattr(stats.geom, _method),
-            vjp=(None, globals()[f"geom_{_method}_vjp_p"], None),
-            jvp=(None, globals()[f"geom_{_method}_jvp_p"], None),
+            vjp=(_INTEGER_VJP, globals()[f"geom_{_method}_vjp_p"], _INTEGER_VJP),
+            jvp=(_INTEGER_JVP, globals()[f"geom_{_method}_jvp_p"], _INTEGER_JVP),
             argnames=("k", "p", "loc"))
 
 

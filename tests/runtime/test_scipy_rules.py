@@ -129,10 +129,10 @@ for _f, (_lhs, _rhs) in {
     add(_f, "bcast-3x1-4", args(_lhs, _rhs))
     add(_f, "0d-0d", args(lambda rng, d=_lhs: d(rng)[0, 0], lambda rng, d=_rhs: d(rng)[0]))
 
-add(sp.polygamma, "n=1", args(1, uniform(0.5, 3.0, 4)))
-add(sp.polygamma, "n-array", args(np.array([0, 1, 2]), uniform(0.5, 3.0, 2, 3)))
-add(sp.multigammaln, "d=3", args(uniform(1.5, 4.0, 4), 3))
-add(sp.multigammaln, "0d", args(lambda rng: float(rng.uniform(1.5, 4.0)), 2))
+add(sp.polygamma, "n=1", args(1, uniform(0.5, 3.0, 4)), raises=(0,))
+add(sp.polygamma, "n-array", args(np.array([0, 1, 2]), uniform(0.5, 3.0, 2, 3)), raises=(0,))
+add(sp.multigammaln, "d=3", args(uniform(1.5, 4.0, 4), 3), raises=(1,))
+add(sp.multigammaln, "0d", args(lambda rng: float(rng.uniform(1.5, 4.0)), 2), raises=(1,))
 for _f in (sp.gammainc, sp.gammaincc):
     add(_f, "bcast", args(uniform(0.5, 3.0, 3, 1), uniform(0.2, 4.0, 4)), raises=(0,))
 add(sp.betainc, "bcast", args(uniform(0.5, 3.0, 3, 1), uniform(0.5, 3.0, 1),
@@ -146,7 +146,7 @@ for _f in (sp.jv, sp.iv, sp.ive):  # integer orders are defined for negative x t
     add(_f, "v=2-negative-x", args(2.0, away0(4)), raises=(0,))
 add(sp.zeta, "hurwitz", args(uniform(1.5, 4.0, 3, 1), uniform(0.5, 3.0, 4)), raises=(0,))
 add(sp.zeta, "riemann", args(uniform(1.5, 4.0, 4)), raises=(0,))
-add(sp.yn, "n=2", args(2, uniform(0.5, 6.0, 4)))
+add(sp.yn, "n=2", args(2, uniform(0.5, 6.0, 4)), raises=(0,))
 
 for _axis, _keepdims in ((None, False), (0, False), (1, False), ((0, 1), False), (1, True),
                          (-1, False), (None, True)):
@@ -198,18 +198,24 @@ for _dist, (_shapes, _support) in LOC_SCALE.items():
             raises=_raises)
 
 for _method in ("logpmf", "pmf", "cdf", "sf", "logcdf", "logsf"):
+    _integers = (0, 2) if "pmf" in _method else ()
     add(getattr(st.poisson, _method), "k-mu",
-        args(np.array([0.0, 1.0, 3.0, 6.0]), uniform(0.5, 5.0, 4)))
+        args(np.array([0.0, 1.0, 3.0, 6.0]), uniform(0.5, 5.0, 4)), raises=_integers)
     add(getattr(st.poisson, _method), "bcast-loc",
-        args(np.array([[1.0], [3.0], [4.0]]), uniform(0.5, 5.0, 4), 1.0))
+        args(np.array([[1.0], [3.0], [4.0]]), uniform(0.5, 5.0, 4), 1.0), raises=_integers)
 
 for _method, _outside in (("logpmf", ()), ("pmf", (2.0,))):  # pmf: 0 outside the support
     add(getattr(st.bernoulli, _method), "k-p", args(np.array([0.0, 1.0, 1.0, *_outside]),
-                                                    uniform(0.1, 0.9, 3 + len(_outside))))
+                                                    uniform(0.1, 0.9, 3 + len(_outside))),
+        raises=(0,))
     add(getattr(st.binom, _method), "k-n-p", args(np.array([[0.0], [2.0], [5.0]] + [[k] for k in _outside]),
-                                                  5, uniform(0.1, 0.9, 3)))
+                                                  5, uniform(0.1, 0.9, 3)), raises=(0, 1))
+    add(getattr(st.bernoulli, _method), "loc", args(np.array([1.0, 2.0]), uniform(0.1, 0.9, 2),
+                                                    1.0), raises=(0, 2))
+    add(getattr(st.binom, _method), "loc", args(np.array([2.0, 3.0]), 4, uniform(0.1, 0.9, 2),
+                                                1.0), raises=(0, 1, 3))
     add(getattr(st.geom, _method), "k-p-loc", args(np.array([1.0, 2.0, 4.0]),
-                                                   uniform(0.1, 0.9, 2, 1), 0.0))
+                                                   uniform(0.1, 0.9, 2, 1), 0.0), raises=(0, 2))
 
 
 def _simplex(k: int, n: int | None = None) -> Callable[[np.random.Generator], Any]:
@@ -459,10 +465,9 @@ def test_unimplemented_parameter_derivatives_raise(case: Case, position: int,
                                                    rng: np.random.Generator) -> None:
     values, ans, g, u = _setup(case, position, rng)
     vjp, jvp = _rules(case, position)
-    function = case.primitive.__name__
-    with pytest.raises(NotImplementedError, match=function):
+    with pytest.raises(NotImplementedError, match="derivative"):
         vjp(g, ans, *values, **case.params)
-    with pytest.raises(NotImplementedError, match=function):
+    with pytest.raises(NotImplementedError, match="derivative"):
         jvp(u, ans, *values, **case.params)
 
 
