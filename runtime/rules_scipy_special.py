@@ -287,7 +287,9 @@ def scipy_softplus_jvp(t: Any, ans: Any, x: Any) -> Any:
 defrule(special.expit, vjp=(expit_vjp,), jvp=(expit_jvp,), argnames=("x",))
 defrule(special.logit, vjp=(logit_vjp,), jvp=(logit_jvp,), argnames=("x",))
 defrule(special.log_expit, vjp=(log_expit_vjp,), jvp=(log_expit_jvp,), argnames=("x",))
-defrule(special.softplus, vjp=(scipy_softplus_vjp,), jvp=(scipy_softplus_jvp,), argnames=("x",))
+if hasattr(special, "softplus"):  # scipy >= 1.15
+    defrule(special.softplus, vjp=(scipy_softplus_vjp,), jvp=(scipy_softplus_jvp,),
+            argnames=("x",))
 
 
 # ---- gamma family -----------------------------------------------------------------------------

@@ -468,6 +468,8 @@ def _second_order_cases() -> list[Any]:
     rng = np.random.default_rng(3)
     cases = []
     for name, (low, high) in _UNARY_DOMAINS.items():
+        if not hasattr(sp, name):  # softplus: scipy >= 1.15
+            continue
         cases.append(pytest.param(_unary_program(getattr(sp, name)),
                                   (rng.uniform(low, high, 3),), id=name))
     for name, first in _BINARY_FIRST.items():

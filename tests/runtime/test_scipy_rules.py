@@ -102,7 +102,7 @@ def sum_zero(x: Any, rng: np.random.Generator) -> Any:
 
 UNARY = {
     sp.erf: normal, sp.erfc: normal, sp.erfcx: normal, sp.ndtr: normal, sp.log_ndtr: normal,
-    sp.expit: normal, sp.log_expit: normal, sp.softplus: normal, sp.i0: normal, sp.i1: normal,
+    sp.expit: normal, sp.log_expit: normal, sp.i0: normal, sp.i1: normal,
     sp.i0e: away0, sp.i1e: away0, sp.j0: lambda *s: uniform(-6.0, 6.0, *s),
     sp.j1: lambda *s: uniform(-6.0, 6.0, *s), sp.y0: lambda *s: uniform(0.5, 6.0, *s),
     sp.y1: lambda *s: uniform(0.5, 6.0, *s), sp.erfinv: lambda *s: uniform(-0.9, 0.9, *s),
@@ -112,6 +112,8 @@ UNARY = {
     sp.gamma: lambda *s: uniform(0.3, 4.0, *s), sp.rgamma: lambda *s: uniform(0.3, 4.0, *s),
     sp.psi: lambda *s: uniform(0.3, 4.0, *s),
 }  # fmt: skip
+if hasattr(sp, "softplus"):  # scipy >= 1.15
+    UNARY[sp.softplus] = normal
 for _f, _domain in UNARY.items():
     for _shape in ((), (5,), (2, 3)):
         add(_f, f"{len(_shape)}d", args(_domain(*_shape)))
@@ -248,21 +250,19 @@ add(st.multivariate_normal.entropy, "cov", args(normal(3), lambda rng: spd(3, rn
 # ---- scipy.linalg -----------------------------------------------------------------------------
 
 
-def _triangular(n: int, lower: bool) -> Callable[[np.random.Generator], Any]:
-    def draw(rng: np.random.Generator) -> Any:
-        m = well_conditioned(n, rng)
-        return m  # the other triangle holds data scipy ignores (its gradient is zero)
-
-    return draw
+def _triangular(rng: np.random.Generator) -> Any:
+    """A well-conditioned 4x4 matrix: solve_triangular reads one triangle and ignores the other
+    (whose gradient is zero)."""
+    return well_conditioned(4, rng)
 
 
 for _lower in (True, False):
     for _trans in (0, 1, "T"):
         for _b in ((4,), (4, 2)):
             add(sl.solve_triangular, f"lower={_lower}-trans={_trans}-b{_b}",
-                args(_triangular(4, _lower), normal(*_b)),
+                args(_triangular, normal(*_b)),
                 params={"lower": _lower, "trans": _trans})
-    add(sl.solve_triangular, f"lower={_lower}-unit", args(_triangular(4, _lower), normal(4, 2)),
+    add(sl.solve_triangular, f"lower={_lower}-unit", args(_triangular, normal(4, 2)),
         params={"lower": _lower, "unit_diagonal": True})
     add(sl.cholesky, f"lower={_lower}", args(lambda rng: spd(4, rng)), params={"lower": _lower},
         directions={0: symmetric})
