@@ -619,3 +619,48 @@ def test_rules_match_autograd(path: str, name: str, args: tuple, argnums: tuple,
         got = registry.lookup(ours).rule_for(argnum)(weights, ans, *args, **params)
         np.testing.assert_allclose(got, expected, rtol=1e-8, atol=1e-12,
                                    err_msg=f"{path}.{name} argument {argnum}")
+
+
+# ---- scipy.integrate.odeint -------------------------------------------------------------------------
+
+
+def damped_oscillator(y, t, stiffness, damping):
+    return np.array([y[1], -stiffness * y[0] - damping * y[1]])
+
+
+def oscillator_fit(log_stiffness, damping, y0, observed):
+    times = np.linspace(0.0, 2.0, 5)
+    path = scipy.integrate.odeint(damped_oscillator, y0, times,
+                                  args=(np.exp(log_stiffness), damping), rtol=1e-11, atol=1e-11)
+    return np.sum((path[:, 0] - observed) ** 2)
+
+
+def test_odeint_parameter_fit(rng: np.random.Generator) -> None:
+    observed = rng.normal(size=5)
+    check_grad(oscillator_fit, 0.3, 0.2, np.array([1.0, 0.0]), observed, positions=(0, 1, 2))
+
+
+def exponential_decay(y, t, rate):
+    return -rate * y
+
+
+def decayed_total(rate, y0, t_end):
+    times = np.array([0.0, 0.5 * t_end, t_end])
+    return np.sum(scipy.integrate.odeint(exponential_decay, y0, times, args=(rate,),
+                                         rtol=1e-12, atol=1e-12))
+
+
+def test_odeint_matches_the_analytic_gradient() -> None:
+    # Y(t) = y0 exp(-rate t). (autograd's own odeint wrapper fails with this numpy/scipy.)
+    rate, y0, t_end = 0.7, np.array([1.0, 2.0]), 1.5
+    times = np.array([0.0, 0.5 * t_end, t_end])
+    decay = np.exp(-rate * times)
+    d_rate, d_y0, d_end = autodiff.grad(decayed_total, grad_position=(0, 1, 2))(rate, y0, t_end)
+    assert d_rate == pytest.approx(-np.sum(y0) * np.sum(times * decay), rel=1e-8)
+    np.testing.assert_allclose(d_y0, np.full(2, np.sum(decay)), rtol=1e-8)
+    assert d_end == pytest.approx(-rate * np.sum(y0) * (0.5 * decay[1] + decay[2]), rel=1e-8)
+
+
+def test_second_derivatives_through_odeint_fail_loudly() -> None:
+    with pytest.raises(autodiff.AutodiffError, match="odeint"):
+        autodiff.hessian(decayed_total)(0.7, np.array([1.0, 2.0]), 1.5)
