@@ -12,6 +12,11 @@ derivatives of the log density with respect to the shape parameters:
 - ``cdf``: ``d/dx = pdf``, ``d/dloc = -pdf``, ``d/dscale = -pdf·z``; ``sf = 1 - cdf``;
   ``logcdf`` and ``logsf`` divide by ``cdf`` and ``sf`` (as ``exp(logpdf - ans)``).
 
+Location-scale families: norm, t, gamma, beta, chi2, expon, laplace, uniform, cauchy, logistic
+(all six methods), plus ``norm.ppf``/``norm.isf``. Discrete: poisson (all six, w.r.t. ``mu``),
+bernoulli, binom, geom (``logpmf``/``pmf`` w.r.t. ``p``). Also dirichlet and multivariate_normal
+(``logpdf``/``pdf``; ``multivariate_normal.entropy``).
+
 Derivatives of a ``cdf``-like method with respect to a shape parameter (an incomplete gamma or
 beta function of its parameter) are not implemented: those rules raise ``NotImplementedError``.
 Covariance gradients (``multivariate_normal``) are symmetric, the convention of autograd: the
@@ -122,38 +127,41 @@ __all__ = [
     "multivariate_normal_pdf_jvp_x", "multivariate_normal_pdf_vjp_cov",
     "multivariate_normal_pdf_vjp_mean", "multivariate_normal_pdf_vjp_x", "norm_cdf_jvp_loc",
     "norm_cdf_jvp_scale", "norm_cdf_jvp_x", "norm_cdf_vjp_loc", "norm_cdf_vjp_scale",
-    "norm_cdf_vjp_x", "norm_logcdf_jvp_loc", "norm_logcdf_jvp_scale", "norm_logcdf_jvp_x",
-    "norm_logcdf_vjp_loc", "norm_logcdf_vjp_scale", "norm_logcdf_vjp_x", "norm_logpdf_jvp_loc",
-    "norm_logpdf_jvp_scale", "norm_logpdf_jvp_x", "norm_logpdf_vjp_loc", "norm_logpdf_vjp_scale",
-    "norm_logpdf_vjp_x", "norm_logsf_jvp_loc", "norm_logsf_jvp_scale", "norm_logsf_jvp_x",
-    "norm_logsf_vjp_loc", "norm_logsf_vjp_scale", "norm_logsf_vjp_x", "norm_pdf_jvp_loc",
-    "norm_pdf_jvp_scale", "norm_pdf_jvp_x", "norm_pdf_vjp_loc", "norm_pdf_vjp_scale",
-    "norm_pdf_vjp_x", "norm_sf_jvp_loc", "norm_sf_jvp_scale", "norm_sf_jvp_x", "norm_sf_vjp_loc",
-    "norm_sf_vjp_scale", "norm_sf_vjp_x", "poisson_cdf_jvp_mu", "poisson_cdf_vjp_mu",
-    "poisson_logcdf_jvp_mu", "poisson_logcdf_vjp_mu", "poisson_logpmf_jvp_mu",
-    "poisson_logpmf_vjp_mu", "poisson_logsf_jvp_mu", "poisson_logsf_vjp_mu", "poisson_pmf_jvp_mu",
-    "poisson_pmf_vjp_mu", "poisson_sf_jvp_mu", "poisson_sf_vjp_mu", "t_cdf_jvp_df",
-    "t_cdf_jvp_loc", "t_cdf_jvp_scale", "t_cdf_jvp_x", "t_cdf_vjp_df", "t_cdf_vjp_loc",
-    "t_cdf_vjp_scale", "t_cdf_vjp_x", "t_logcdf_jvp_df", "t_logcdf_jvp_loc", "t_logcdf_jvp_scale",
-    "t_logcdf_jvp_x", "t_logcdf_vjp_df", "t_logcdf_vjp_loc", "t_logcdf_vjp_scale",
-    "t_logcdf_vjp_x", "t_logpdf_jvp_df", "t_logpdf_jvp_loc", "t_logpdf_jvp_scale",
-    "t_logpdf_jvp_x", "t_logpdf_vjp_df", "t_logpdf_vjp_loc", "t_logpdf_vjp_scale",
-    "t_logpdf_vjp_x", "t_logsf_jvp_df", "t_logsf_jvp_loc", "t_logsf_jvp_scale", "t_logsf_jvp_x",
-    "t_logsf_vjp_df", "t_logsf_vjp_loc", "t_logsf_vjp_scale", "t_logsf_vjp_x", "t_pdf_jvp_df",
-    "t_pdf_jvp_loc", "t_pdf_jvp_scale", "t_pdf_jvp_x", "t_pdf_vjp_df", "t_pdf_vjp_loc",
-    "t_pdf_vjp_scale", "t_pdf_vjp_x", "t_sf_jvp_df", "t_sf_jvp_loc", "t_sf_jvp_scale",
-    "t_sf_jvp_x", "t_sf_vjp_df", "t_sf_vjp_loc", "t_sf_vjp_scale", "t_sf_vjp_x",
-    "uniform_cdf_jvp_loc", "uniform_cdf_jvp_scale", "uniform_cdf_jvp_x", "uniform_cdf_vjp_loc",
-    "uniform_cdf_vjp_scale", "uniform_cdf_vjp_x", "uniform_logcdf_jvp_loc",
-    "uniform_logcdf_jvp_scale", "uniform_logcdf_jvp_x", "uniform_logcdf_vjp_loc",
-    "uniform_logcdf_vjp_scale", "uniform_logcdf_vjp_x", "uniform_logpdf_jvp_loc",
-    "uniform_logpdf_jvp_scale", "uniform_logpdf_jvp_x", "uniform_logpdf_vjp_loc",
-    "uniform_logpdf_vjp_scale", "uniform_logpdf_vjp_x", "uniform_logsf_jvp_loc",
-    "uniform_logsf_jvp_scale", "uniform_logsf_jvp_x", "uniform_logsf_vjp_loc",
-    "uniform_logsf_vjp_scale", "uniform_logsf_vjp_x", "uniform_pdf_jvp_loc",
-    "uniform_pdf_jvp_scale", "uniform_pdf_jvp_x", "uniform_pdf_vjp_loc", "uniform_pdf_vjp_scale",
-    "uniform_pdf_vjp_x", "uniform_sf_jvp_loc", "uniform_sf_jvp_scale", "uniform_sf_jvp_x",
-    "uniform_sf_vjp_loc", "uniform_sf_vjp_scale", "uniform_sf_vjp_x",
+    "norm_cdf_vjp_x", "norm_isf_jvp_loc", "norm_isf_jvp_q", "norm_isf_jvp_scale",
+    "norm_isf_vjp_loc", "norm_isf_vjp_q", "norm_isf_vjp_scale", "norm_logcdf_jvp_loc",
+    "norm_logcdf_jvp_scale", "norm_logcdf_jvp_x", "norm_logcdf_vjp_loc", "norm_logcdf_vjp_scale",
+    "norm_logcdf_vjp_x", "norm_logpdf_jvp_loc", "norm_logpdf_jvp_scale", "norm_logpdf_jvp_x",
+    "norm_logpdf_vjp_loc", "norm_logpdf_vjp_scale", "norm_logpdf_vjp_x", "norm_logsf_jvp_loc",
+    "norm_logsf_jvp_scale", "norm_logsf_jvp_x", "norm_logsf_vjp_loc", "norm_logsf_vjp_scale",
+    "norm_logsf_vjp_x", "norm_pdf_jvp_loc", "norm_pdf_jvp_scale", "norm_pdf_jvp_x",
+    "norm_pdf_vjp_loc", "norm_pdf_vjp_scale", "norm_pdf_vjp_x", "norm_ppf_jvp_loc",
+    "norm_ppf_jvp_q", "norm_ppf_jvp_scale", "norm_ppf_vjp_loc", "norm_ppf_vjp_q",
+    "norm_ppf_vjp_scale", "norm_sf_jvp_loc", "norm_sf_jvp_scale", "norm_sf_jvp_x",
+    "norm_sf_vjp_loc", "norm_sf_vjp_scale", "norm_sf_vjp_x", "poisson_cdf_jvp_mu",
+    "poisson_cdf_vjp_mu", "poisson_logcdf_jvp_mu", "poisson_logcdf_vjp_mu",
+    "poisson_logpmf_jvp_mu", "poisson_logpmf_vjp_mu", "poisson_logsf_jvp_mu",
+    "poisson_logsf_vjp_mu", "poisson_pmf_jvp_mu", "poisson_pmf_vjp_mu", "poisson_sf_jvp_mu",
+    "poisson_sf_vjp_mu", "t_cdf_jvp_df", "t_cdf_jvp_loc", "t_cdf_jvp_scale", "t_cdf_jvp_x",
+    "t_cdf_vjp_df", "t_cdf_vjp_loc", "t_cdf_vjp_scale", "t_cdf_vjp_x", "t_logcdf_jvp_df",
+    "t_logcdf_jvp_loc", "t_logcdf_jvp_scale", "t_logcdf_jvp_x", "t_logcdf_vjp_df",
+    "t_logcdf_vjp_loc", "t_logcdf_vjp_scale", "t_logcdf_vjp_x", "t_logpdf_jvp_df",
+    "t_logpdf_jvp_loc", "t_logpdf_jvp_scale", "t_logpdf_jvp_x", "t_logpdf_vjp_df",
+    "t_logpdf_vjp_loc", "t_logpdf_vjp_scale", "t_logpdf_vjp_x", "t_logsf_jvp_df",
+    "t_logsf_jvp_loc", "t_logsf_jvp_scale", "t_logsf_jvp_x", "t_logsf_vjp_df", "t_logsf_vjp_loc",
+    "t_logsf_vjp_scale", "t_logsf_vjp_x", "t_pdf_jvp_df", "t_pdf_jvp_loc", "t_pdf_jvp_scale",
+    "t_pdf_jvp_x", "t_pdf_vjp_df", "t_pdf_vjp_loc", "t_pdf_vjp_scale", "t_pdf_vjp_x",
+    "t_sf_jvp_df", "t_sf_jvp_loc", "t_sf_jvp_scale", "t_sf_jvp_x", "t_sf_vjp_df", "t_sf_vjp_loc",
+    "t_sf_vjp_scale", "t_sf_vjp_x", "uniform_cdf_jvp_loc", "uniform_cdf_jvp_scale",
+    "uniform_cdf_jvp_x", "uniform_cdf_vjp_loc", "uniform_cdf_vjp_scale", "uniform_cdf_vjp_x",
+    "uniform_logcdf_jvp_loc", "uniform_logcdf_jvp_scale", "uniform_logcdf_jvp_x",
+    "uniform_logcdf_vjp_loc", "uniform_logcdf_vjp_scale", "uniform_logcdf_vjp_x",
+    "uniform_logpdf_jvp_loc", "uniform_logpdf_jvp_scale", "uniform_logpdf_jvp_x",
+    "uniform_logpdf_vjp_loc", "uniform_logpdf_vjp_scale", "uniform_logpdf_vjp_x",
+    "uniform_logsf_jvp_loc", "uniform_logsf_jvp_scale", "uniform_logsf_jvp_x",
+    "uniform_logsf_vjp_loc", "uniform_logsf_vjp_scale", "uniform_logsf_vjp_x",
+    "uniform_pdf_jvp_loc", "uniform_pdf_jvp_scale", "uniform_pdf_jvp_x", "uniform_pdf_vjp_loc",
+    "uniform_pdf_vjp_scale", "uniform_pdf_vjp_x", "uniform_sf_jvp_loc", "uniform_sf_jvp_scale",
+    "uniform_sf_jvp_x", "uniform_sf_vjp_loc", "uniform_sf_vjp_scale", "uniform_sf_vjp_x",
 ]  # fmt: skip
 
 
@@ -345,6 +353,67 @@ defrule(stats.norm.logsf, vjp=(norm_logsf_vjp_x, norm_logsf_vjp_loc, norm_logsf_
         jvp=(norm_logsf_jvp_x, norm_logsf_jvp_loc, norm_logsf_jvp_scale),
         argnames=('x', 'loc', 'scale'))
 
+
+
+# ---- scipy.stats.norm quantiles: ans = loc + scale * z(q) ---------------------------------------
+
+
+def norm_ppf_vjp_q(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    """``1 / pdf(ppf(q))``."""
+    return unbroadcast_to(g / stats.norm.pdf(ans, loc, scale), q)
+
+
+def norm_ppf_jvp_q(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t / stats.norm.pdf(ans, loc, scale), ans)
+
+
+def norm_ppf_vjp_loc(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.ones_like(ans), loc)
+
+
+def norm_ppf_jvp_loc(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.ones_like(ans), ans)
+
+
+def norm_ppf_vjp_scale(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    """``z = (ppf(q) - loc) / scale``."""
+    return unbroadcast_to(g * (ans - loc) / scale, scale)
+
+
+def norm_ppf_jvp_scale(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * (ans - loc) / scale, ans)
+
+
+def norm_isf_vjp_q(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    """``isf(q) = ppf(1 - q)``: ``-1 / pdf(isf(q))``."""
+    return unbroadcast_to(-g / stats.norm.pdf(ans, loc, scale), q)
+
+
+def norm_isf_jvp_q(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(-t / stats.norm.pdf(ans, loc, scale), ans)
+
+
+def norm_isf_vjp_loc(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.ones_like(ans), loc)
+
+
+def norm_isf_jvp_loc(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.ones_like(ans), ans)
+
+
+def norm_isf_vjp_scale(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * (ans - loc) / scale, scale)
+
+
+def norm_isf_jvp_scale(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * (ans - loc) / scale, ans)
+
+
+for _method in ("ppf", "isf"):
+    defrule(getattr(stats.norm, _method),
+            vjp=tuple(globals()[f"norm_{_method}_vjp_{a}"] for a in ("q", "loc", "scale")),
+            jvp=tuple(globals()[f"norm_{_method}_jvp_{a}"] for a in ("q", "loc", "scale")),
+            argnames=("q", "loc", "scale"))
 
 # ---- scipy.stats.t -----------------------------------------------------------
 

@@ -201,6 +201,12 @@ for _dist, (_shapes, _support) in LOC_SCALE.items():
         add(_f, "bcast", _loc_scale_args(_shapes, _support, (3, 4), (4,), (3, 1)),
             raises=_raises)
 
+for _method in ("ppf", "isf"):
+    add(getattr(st.norm, _method), "scalar-params",
+        args(uniform(0.05, 0.95, 4), lambda rng: 0.3 * rng.normal(), uniform(0.5, 2.0)))
+    add(getattr(st.norm, _method), "bcast", args(uniform(0.05, 0.95, 3, 1), normal(4),
+                                                 uniform(0.5, 2.0, 3, 1)))
+
 for _method in ("logpmf", "pmf", "cdf", "sf", "logcdf", "logsf"):
     _integers = (0, 2) if "pmf" in _method else ()
     add(getattr(st.poisson, _method), "k-mu",
