@@ -68,7 +68,8 @@ _export_rules()
 for _package, _module_name in (("scipy.special", "rules_scipy_special"),
                                ("scipy.stats", "rules_scipy_stats"),
                                ("scipy.signal", "rules_scipy_signal"),
-                               ("scipy.linalg", "rules_scipy_linalg")):
+                               ("scipy.linalg", "rules_scipy_linalg"),
+                               ("scipy.integrate", "rules_scipy_integrate")):
     registry.register_lazy(_package, functools.partial(_load_optional_rules, _module_name))
 
 __all__ = [

@@ -4,7 +4,8 @@ Each function's VJP and JVP are written side by side. The derivatives are the te
 (DLMF chapters 5, 7, 8, 10); derivatives of a Bessel function with respect to its order, of an
 incomplete gamma/beta function with respect to its parameters, are not implemented: those rules
 raise ``NotImplementedError`` rather than give a silently zero gradient. Integer arguments
-(``polygamma``'s ``n``, ``multigammaln``'s ``d``, ``jn``/``yn``'s order) get no gradient.
+(``polygamma``'s ``n``, ``multigammaln``'s ``d``, ``yn``'s order) have no derivative: their rules
+raise too, should a differentiated value reach them.
 """
 
 from __future__ import annotations
@@ -18,141 +19,43 @@ from .broadcast import broadcast_like, unbroadcast_to, unreduce
 from .registry import defrule, nondifferentiable
 
 __all__ = [
-    "beta_jvp_a",
-    "beta_jvp_b",
-    "beta_vjp_a",
-    "beta_vjp_b",
-    "betainc_jvp_a",
-    "betainc_jvp_b",
-    "betainc_jvp_x",
-    "betainc_vjp_a",
-    "betainc_vjp_b",
-    "betainc_vjp_x",
-    "betaln_jvp_a",
-    "betaln_jvp_b",
-    "betaln_vjp_a",
-    "betaln_vjp_b",
-    "entr_jvp",
-    "entr_vjp",
-    "erf_jvp",
-    "erf_vjp",
-    "erfc_jvp",
-    "erfc_vjp",
-    "erfcinv_jvp",
-    "erfcinv_vjp",
-    "erfcx_jvp",
-    "erfcx_vjp",
-    "erfinv_jvp",
-    "erfinv_vjp",
-    "expit_jvp",
-    "expit_vjp",
-    "gamma_jvp",
-    "gamma_vjp",
-    "gammainc_jvp_a",
-    "gammainc_jvp_x",
-    "gammainc_vjp_a",
-    "gammainc_vjp_x",
-    "gammaincc_jvp_a",
-    "gammaincc_jvp_x",
-    "gammaincc_vjp_a",
-    "gammaincc_vjp_x",
-    "gammaln_jvp",
-    "gammaln_vjp",
-    "i0e_jvp",
-    "i0e_vjp",
-    "i1e_jvp",
-    "i1e_vjp",
-    "iv_jvp_v",
-    "iv_jvp_x",
-    "iv_vjp_v",
-    "iv_vjp_x",
-    "ive_jvp_v",
-    "ive_jvp_x",
-    "ive_vjp_v",
-    "ive_vjp_x",
-    "j0_jvp",
-    "j0_vjp",
-    "j1_jvp",
-    "j1_vjp",
-    "jv_jvp_v",
-    "jv_jvp_x",
-    "jv_vjp_v",
-    "jv_vjp_x",
-    "kl_div_jvp_x",
-    "kl_div_jvp_y",
-    "kl_div_vjp_x",
-    "kl_div_vjp_y",
-    "kv_jvp_v",
-    "kv_jvp_x",
-    "kv_vjp_v",
-    "kv_vjp_x",
-    "log_expit_jvp",
-    "log_expit_vjp",
-    "log_ndtr_jvp",
-    "log_ndtr_vjp",
-    "loggamma_jvp",
-    "loggamma_vjp",
-    "logit_jvp",
-    "logit_vjp",
-    "logsumexp_jvp_a",
-    "logsumexp_jvp_b",
-    "logsumexp_vjp_a",
-    "logsumexp_vjp_b",
-    "multigammaln_jvp",
-    "multigammaln_vjp",
-    "ndtr_jvp",
-    "ndtr_vjp",
-    "ndtri_jvp",
-    "ndtri_vjp",
-    "polygamma_jvp_x",
-    "polygamma_vjp_x",
-    "psi_jvp",
-    "psi_vjp",
-    "rel_entr_jvp_x",
-    "rel_entr_jvp_y",
-    "rel_entr_vjp_x",
-    "rel_entr_vjp_y",
-    "rgamma_jvp",
-    "rgamma_vjp",
-    "scipy_i0_jvp",
-    "scipy_i0_vjp",
-    "scipy_i1_jvp",
-    "scipy_i1_vjp",
-    "scipy_log_softmax_jvp",
-    "scipy_log_softmax_vjp",
-    "scipy_softmax_jvp",
-    "scipy_softmax_vjp",
-    "scipy_softplus_jvp",
-    "scipy_softplus_vjp",
-    "xlog1py_jvp_x",
-    "xlog1py_jvp_y",
-    "xlog1py_vjp_x",
-    "xlog1py_vjp_y",
-    "xlogy_jvp_x",
-    "xlogy_jvp_y",
-    "xlogy_vjp_x",
-    "xlogy_vjp_y",
-    "y0_jvp",
-    "y0_vjp",
-    "y1_jvp",
-    "y1_vjp",
-    "yn_jvp_x",
-    "yn_vjp_x",
-    "yv_jvp_v",
-    "yv_jvp_x",
-    "yv_vjp_v",
-    "yv_vjp_x",
-    "zeta_jvp_q",
-    "zeta_jvp_x",
-    "zeta_vjp_q",
-    "zeta_vjp_x",
-]  # fmt: skip
+    "beta_jvp_a", "beta_jvp_b", "beta_vjp_a", "beta_vjp_b", "betainc_jvp_a", "betainc_jvp_b",
+    "betainc_jvp_x", "betainc_vjp_a", "betainc_vjp_b", "betainc_vjp_x", "betaln_jvp_a",
+    "betaln_jvp_b", "betaln_vjp_a", "betaln_vjp_b", "entr_jvp", "entr_vjp", "erf_jvp", "erf_vjp",
+    "erfc_jvp", "erfc_vjp", "erfcinv_jvp", "erfcinv_vjp", "erfcx_jvp", "erfcx_vjp", "erfinv_jvp",
+    "erfinv_vjp", "expit_jvp", "expit_vjp", "gamma_jvp", "gamma_vjp", "gammainc_jvp_a",
+    "gammainc_jvp_x", "gammainc_vjp_a", "gammainc_vjp_x", "gammaincc_jvp_a", "gammaincc_jvp_x",
+    "gammaincc_vjp_a", "gammaincc_vjp_x", "gammaln_jvp", "gammaln_vjp", "i0e_jvp", "i0e_vjp",
+    "i1e_jvp", "i1e_vjp", "iv_jvp_v", "iv_jvp_x", "iv_vjp_v", "iv_vjp_x", "ive_jvp_v", "ive_jvp_x",
+    "ive_vjp_v", "ive_vjp_x", "j0_jvp", "j0_vjp", "j1_jvp", "j1_vjp", "jv_jvp_v", "jv_jvp_x",
+    "jv_vjp_v", "jv_vjp_x", "kl_div_jvp_x", "kl_div_jvp_y", "kl_div_vjp_x", "kl_div_vjp_y",
+    "kv_jvp_v", "kv_jvp_x", "kv_vjp_v", "kv_vjp_x", "log_expit_jvp", "log_expit_vjp",
+    "log_ndtr_jvp", "log_ndtr_vjp", "loggamma_jvp", "loggamma_vjp", "logit_jvp", "logit_vjp",
+    "logsumexp_jvp_a", "logsumexp_jvp_b", "logsumexp_vjp_a", "logsumexp_vjp_b", "multigammaln_jvp",
+    "multigammaln_jvp_d", "multigammaln_vjp", "multigammaln_vjp_d", "ndtr_jvp", "ndtr_vjp",
+    "ndtri_jvp", "ndtri_vjp", "polygamma_jvp_n", "polygamma_jvp_x", "polygamma_vjp_n",
+    "polygamma_vjp_x", "psi_jvp", "psi_vjp", "rel_entr_jvp_x", "rel_entr_jvp_y", "rel_entr_vjp_x",
+    "rel_entr_vjp_y", "rgamma_jvp", "rgamma_vjp", "scipy_i0_jvp", "scipy_i0_vjp", "scipy_i1_jvp",
+    "scipy_i1_vjp", "scipy_log_softmax_jvp", "scipy_log_softmax_vjp", "scipy_softmax_jvp",
+    "scipy_softmax_vjp", "scipy_softplus_jvp", "scipy_softplus_vjp", "xlog1py_jvp_x",
+    "xlog1py_jvp_y", "xlog1py_vjp_x", "xlog1py_vjp_y", "xlogy_jvp_x", "xlogy_jvp_y", "xlogy_vjp_x",
+    "xlogy_vjp_y", "y0_jvp", "y0_vjp", "y1_jvp", "y1_vjp", "yn_jvp_n", "yn_jvp_x", "yn_vjp_n",
+    "yn_vjp_x", "yv_jvp_v", "yv_jvp_x", "yv_vjp_v", "yv_vjp_x", "zeta_jvp_q", "zeta_jvp_x",
+    "zeta_vjp_q", "zeta_vjp_x",
+]  # fmt: skip  # fmt: skip
 
 
 def _no_parameter_gradient(function: str, argument: str) -> None:
     raise NotImplementedError(
         f"the derivative of scipy.special.{function} with respect to {argument} is not "
         f"implemented; pass {argument} as a constant (for example through stop_gradient)"
+    )
+
+
+def _integer_argument(function: str, argument: str) -> None:
+    raise NotImplementedError(
+        f"scipy.special.{function} takes an integer {argument}, which has no derivative; "
+        f"pass {argument} as a constant"
     )
 
 
@@ -273,7 +176,9 @@ def scipy_softplus_jvp(t: Any, ans: Any, x: Any) -> Any:
 defrule(special.expit, vjp=(expit_vjp,), jvp=(expit_jvp,), argnames=("x",))
 defrule(special.logit, vjp=(logit_vjp,), jvp=(logit_jvp,), argnames=("x",))
 defrule(special.log_expit, vjp=(log_expit_vjp,), jvp=(log_expit_jvp,), argnames=("x",))
-defrule(special.softplus, vjp=(scipy_softplus_vjp,), jvp=(scipy_softplus_jvp,), argnames=("x",))
+if hasattr(special, "softplus"):  # scipy >= 1.15
+    defrule(special.softplus, vjp=(scipy_softplus_vjp,), jvp=(scipy_softplus_jvp,),
+            argnames=("x",))
 
 
 # ---- gamma family -----------------------------------------------------------------------------
@@ -340,6 +245,14 @@ def zeta_jvp_x(t: Any, ans: Any, x: Any, q: Any = None) -> Any:
     _no_parameter_gradient("zeta", "its first argument x")
 
 
+def polygamma_vjp_n(g: Any, ans: Any, n: Any, x: Any) -> Any:
+    _integer_argument("polygamma", "n")
+
+
+def polygamma_jvp_n(t: Any, ans: Any, n: Any, x: Any) -> Any:
+    _integer_argument("polygamma", "n")
+
+
 def polygamma_vjp_x(g: Any, ans: Any, n: Any, x: Any) -> Any:
     return unbroadcast_to(g * special.polygamma(n + 1, x), x)
 
@@ -355,6 +268,14 @@ def multigammaln_vjp(g: Any, ans: Any, a: Any, d: Any) -> Any:
 
 def multigammaln_jvp(t: Any, ans: Any, a: Any, d: Any) -> Any:
     return t * _multidigamma(a, d)
+
+
+def multigammaln_vjp_d(g: Any, ans: Any, a: Any, d: Any) -> Any:
+    _integer_argument("multigammaln", "d")
+
+
+def multigammaln_jvp_d(t: Any, ans: Any, a: Any, d: Any) -> Any:
+    _integer_argument("multigammaln", "d")
 
 
 def _multidigamma(a: Any, d: Any) -> Any:
@@ -461,9 +382,11 @@ for _f in ("gammaln", "loggamma", "gamma", "rgamma"):
 defrule(special.psi, vjp=(psi_vjp,), jvp=(psi_jvp,), argnames=("x",))  # also special.digamma
 defrule(special.zeta, vjp=(zeta_vjp_x, zeta_vjp_q), jvp=(zeta_jvp_x, zeta_jvp_q),
         argnames=("x", "q"))
-defrule(special.polygamma, vjp=(None, polygamma_vjp_x), jvp=(None, polygamma_jvp_x),
+defrule(special.polygamma, vjp=(polygamma_vjp_n, polygamma_vjp_x),
+        jvp=(polygamma_jvp_n, polygamma_jvp_x),
         argnames=("n", "x"))
-defrule(special.multigammaln, vjp=(multigammaln_vjp, None), jvp=(multigammaln_jvp, None),
+defrule(special.multigammaln, vjp=(multigammaln_vjp, multigammaln_vjp_d),
+        jvp=(multigammaln_jvp, multigammaln_jvp_d),
         argnames=("a", "d"))
 defrule(special.betaln, vjp=(betaln_vjp_a, betaln_vjp_b), jvp=(betaln_jvp_a, betaln_jvp_b),
         argnames=("a", "b"))
@@ -752,6 +675,14 @@ def yv_jvp_x(t: Any, ans: Any, v: Any, x: Any) -> Any:
     return broadcast_like(t * 0.5 * (special.yv(v - 1.0, x) - special.yv(v + 1.0, x)), ans)
 
 
+def yn_vjp_n(g: Any, ans: Any, n: Any, x: Any) -> Any:
+    _integer_argument("yn", "n")
+
+
+def yn_jvp_n(t: Any, ans: Any, n: Any, x: Any) -> Any:
+    _integer_argument("yn", "n")
+
+
 def yn_vjp_x(g: Any, ans: Any, n: Any, x: Any) -> Any:
     return unbroadcast_to(g * 0.5 * (special.yn(n - 1, x) - special.yn(n + 1, x)), x)
 
@@ -837,4 +768,4 @@ defrule(special.i1, vjp=(scipy_i1_vjp,), jvp=(scipy_i1_jvp,), argnames=("x",))
 for _f in ("jv", "yv", "iv", "ive", "kv"):  # special.jn is special.jv
     defrule(getattr(special, _f), vjp=(globals()[f"{_f}_vjp_v"], globals()[f"{_f}_vjp_x"]),
             jvp=(globals()[f"{_f}_jvp_v"], globals()[f"{_f}_jvp_x"]), argnames=("v", "x"))
-defrule(special.yn, vjp=(None, yn_vjp_x), jvp=(None, yn_jvp_x), argnames=("n", "x"))
+defrule(special.yn, vjp=(yn_vjp_n, yn_vjp_x), jvp=(yn_jvp_n, yn_jvp_x), argnames=("n", "x"))

@@ -12,6 +12,11 @@ derivatives of the log density with respect to the shape parameters:
 - ``cdf``: ``d/dx = pdf``, ``d/dloc = -pdf``, ``d/dscale = -pdf·z``; ``sf = 1 - cdf``;
   ``logcdf`` and ``logsf`` divide by ``cdf`` and ``sf`` (as ``exp(logpdf - ans)``).
 
+Location-scale families: norm, t, gamma, beta, chi2, expon, laplace, uniform, cauchy, logistic
+(all six methods), plus ``norm.ppf``/``norm.isf``. Discrete: poisson (all six, w.r.t. ``mu``),
+bernoulli, binom, geom (``logpmf``/``pmf`` w.r.t. ``p``). Also dirichlet and multivariate_normal
+(``logpdf``/``pdf``; ``multivariate_normal.entropy``).
+
 Derivatives of a ``cdf``-like method with respect to a shape parameter (an incomplete gamma or
 beta function of its parameter) are not implemented: those rules raise ``NotImplementedError``.
 Covariance gradients (``multivariate_normal``) are symmetric, the convention of autograd: the
@@ -30,389 +35,134 @@ from .broadcast import broadcast_like, unbroadcast_to
 from .registry import defrule
 
 __all__ = [
-    "beta_cdf_jvp_a",
-    "beta_cdf_jvp_b",
-    "beta_cdf_jvp_loc",
-    "beta_cdf_jvp_scale",
-    "beta_cdf_jvp_x",
-    "beta_cdf_vjp_a",
-    "beta_cdf_vjp_b",
-    "beta_cdf_vjp_loc",
-    "beta_cdf_vjp_scale",
-    "beta_cdf_vjp_x",
-    "beta_logcdf_jvp_a",
-    "beta_logcdf_jvp_b",
-    "beta_logcdf_jvp_loc",
-    "beta_logcdf_jvp_scale",
-    "beta_logcdf_jvp_x",
-    "beta_logcdf_vjp_a",
-    "beta_logcdf_vjp_b",
-    "beta_logcdf_vjp_loc",
-    "beta_logcdf_vjp_scale",
-    "beta_logcdf_vjp_x",
-    "beta_logpdf_jvp_a",
-    "beta_logpdf_jvp_b",
-    "beta_logpdf_jvp_loc",
-    "beta_logpdf_jvp_scale",
-    "beta_logpdf_jvp_x",
-    "beta_logpdf_vjp_a",
-    "beta_logpdf_vjp_b",
-    "beta_logpdf_vjp_loc",
-    "beta_logpdf_vjp_scale",
-    "beta_logpdf_vjp_x",
-    "beta_logsf_jvp_a",
-    "beta_logsf_jvp_b",
-    "beta_logsf_jvp_loc",
-    "beta_logsf_jvp_scale",
-    "beta_logsf_jvp_x",
-    "beta_logsf_vjp_a",
-    "beta_logsf_vjp_b",
-    "beta_logsf_vjp_loc",
-    "beta_logsf_vjp_scale",
-    "beta_logsf_vjp_x",
-    "beta_pdf_jvp_a",
-    "beta_pdf_jvp_b",
-    "beta_pdf_jvp_loc",
-    "beta_pdf_jvp_scale",
-    "beta_pdf_jvp_x",
-    "beta_pdf_vjp_a",
-    "beta_pdf_vjp_b",
-    "beta_pdf_vjp_loc",
-    "beta_pdf_vjp_scale",
-    "beta_pdf_vjp_x",
-    "beta_sf_jvp_a",
-    "beta_sf_jvp_b",
-    "beta_sf_jvp_loc",
-    "beta_sf_jvp_scale",
-    "beta_sf_jvp_x",
-    "beta_sf_vjp_a",
-    "beta_sf_vjp_b",
-    "beta_sf_vjp_loc",
-    "beta_sf_vjp_scale",
-    "beta_sf_vjp_x",
-    "chi2_cdf_jvp_df",
-    "chi2_cdf_jvp_loc",
-    "chi2_cdf_jvp_scale",
-    "chi2_cdf_jvp_x",
-    "chi2_cdf_vjp_df",
-    "chi2_cdf_vjp_loc",
-    "chi2_cdf_vjp_scale",
-    "chi2_cdf_vjp_x",
-    "chi2_logcdf_jvp_df",
-    "chi2_logcdf_jvp_loc",
-    "chi2_logcdf_jvp_scale",
-    "chi2_logcdf_jvp_x",
-    "chi2_logcdf_vjp_df",
-    "chi2_logcdf_vjp_loc",
-    "chi2_logcdf_vjp_scale",
-    "chi2_logcdf_vjp_x",
-    "chi2_logpdf_jvp_df",
-    "chi2_logpdf_jvp_loc",
-    "chi2_logpdf_jvp_scale",
-    "chi2_logpdf_jvp_x",
-    "chi2_logpdf_vjp_df",
-    "chi2_logpdf_vjp_loc",
-    "chi2_logpdf_vjp_scale",
-    "chi2_logpdf_vjp_x",
-    "chi2_logsf_jvp_df",
-    "chi2_logsf_jvp_loc",
-    "chi2_logsf_jvp_scale",
-    "chi2_logsf_jvp_x",
-    "chi2_logsf_vjp_df",
-    "chi2_logsf_vjp_loc",
-    "chi2_logsf_vjp_scale",
-    "chi2_logsf_vjp_x",
-    "chi2_pdf_jvp_df",
-    "chi2_pdf_jvp_loc",
-    "chi2_pdf_jvp_scale",
-    "chi2_pdf_jvp_x",
-    "chi2_pdf_vjp_df",
-    "chi2_pdf_vjp_loc",
-    "chi2_pdf_vjp_scale",
-    "chi2_pdf_vjp_x",
-    "chi2_sf_jvp_df",
-    "chi2_sf_jvp_loc",
-    "chi2_sf_jvp_scale",
-    "chi2_sf_jvp_x",
-    "chi2_sf_vjp_df",
-    "chi2_sf_vjp_loc",
-    "chi2_sf_vjp_scale",
-    "chi2_sf_vjp_x",
-    "dirichlet_logpdf_jvp_alpha",
-    "dirichlet_logpdf_jvp_x",
-    "dirichlet_logpdf_vjp_alpha",
-    "dirichlet_logpdf_vjp_x",
-    "dirichlet_pdf_jvp_alpha",
-    "dirichlet_pdf_jvp_x",
-    "dirichlet_pdf_vjp_alpha",
-    "dirichlet_pdf_vjp_x",
-    "expon_cdf_jvp_loc",
-    "expon_cdf_jvp_scale",
-    "expon_cdf_jvp_x",
-    "expon_cdf_vjp_loc",
-    "expon_cdf_vjp_scale",
-    "expon_cdf_vjp_x",
-    "expon_logcdf_jvp_loc",
-    "expon_logcdf_jvp_scale",
-    "expon_logcdf_jvp_x",
-    "expon_logcdf_vjp_loc",
-    "expon_logcdf_vjp_scale",
-    "expon_logcdf_vjp_x",
-    "expon_logpdf_jvp_loc",
-    "expon_logpdf_jvp_scale",
-    "expon_logpdf_jvp_x",
-    "expon_logpdf_vjp_loc",
-    "expon_logpdf_vjp_scale",
-    "expon_logpdf_vjp_x",
-    "expon_logsf_jvp_loc",
-    "expon_logsf_jvp_scale",
-    "expon_logsf_jvp_x",
-    "expon_logsf_vjp_loc",
-    "expon_logsf_vjp_scale",
-    "expon_logsf_vjp_x",
-    "expon_pdf_jvp_loc",
-    "expon_pdf_jvp_scale",
-    "expon_pdf_jvp_x",
-    "expon_pdf_vjp_loc",
-    "expon_pdf_vjp_scale",
-    "expon_pdf_vjp_x",
-    "expon_sf_jvp_loc",
-    "expon_sf_jvp_scale",
-    "expon_sf_jvp_x",
-    "expon_sf_vjp_loc",
-    "expon_sf_vjp_scale",
-    "expon_sf_vjp_x",
-    "gamma_cdf_jvp_a",
-    "gamma_cdf_jvp_loc",
-    "gamma_cdf_jvp_scale",
-    "gamma_cdf_jvp_x",
-    "gamma_cdf_vjp_a",
-    "gamma_cdf_vjp_loc",
-    "gamma_cdf_vjp_scale",
-    "gamma_cdf_vjp_x",
-    "gamma_logcdf_jvp_a",
-    "gamma_logcdf_jvp_loc",
-    "gamma_logcdf_jvp_scale",
-    "gamma_logcdf_jvp_x",
-    "gamma_logcdf_vjp_a",
-    "gamma_logcdf_vjp_loc",
-    "gamma_logcdf_vjp_scale",
-    "gamma_logcdf_vjp_x",
-    "gamma_logpdf_jvp_a",
-    "gamma_logpdf_jvp_loc",
-    "gamma_logpdf_jvp_scale",
-    "gamma_logpdf_jvp_x",
-    "gamma_logpdf_vjp_a",
-    "gamma_logpdf_vjp_loc",
-    "gamma_logpdf_vjp_scale",
-    "gamma_logpdf_vjp_x",
-    "gamma_logsf_jvp_a",
-    "gamma_logsf_jvp_loc",
-    "gamma_logsf_jvp_scale",
-    "gamma_logsf_jvp_x",
-    "gamma_logsf_vjp_a",
-    "gamma_logsf_vjp_loc",
-    "gamma_logsf_vjp_scale",
-    "gamma_logsf_vjp_x",
-    "gamma_pdf_jvp_a",
-    "gamma_pdf_jvp_loc",
-    "gamma_pdf_jvp_scale",
-    "gamma_pdf_jvp_x",
-    "gamma_pdf_vjp_a",
-    "gamma_pdf_vjp_loc",
-    "gamma_pdf_vjp_scale",
-    "gamma_pdf_vjp_x",
-    "gamma_sf_jvp_a",
-    "gamma_sf_jvp_loc",
-    "gamma_sf_jvp_scale",
-    "gamma_sf_jvp_x",
-    "gamma_sf_vjp_a",
-    "gamma_sf_vjp_loc",
-    "gamma_sf_vjp_scale",
-    "gamma_sf_vjp_x",
-    "laplace_cdf_jvp_loc",
-    "laplace_cdf_jvp_scale",
-    "laplace_cdf_jvp_x",
-    "laplace_cdf_vjp_loc",
-    "laplace_cdf_vjp_scale",
-    "laplace_cdf_vjp_x",
-    "laplace_logcdf_jvp_loc",
-    "laplace_logcdf_jvp_scale",
-    "laplace_logcdf_jvp_x",
-    "laplace_logcdf_vjp_loc",
-    "laplace_logcdf_vjp_scale",
-    "laplace_logcdf_vjp_x",
-    "laplace_logpdf_jvp_loc",
-    "laplace_logpdf_jvp_scale",
-    "laplace_logpdf_jvp_x",
-    "laplace_logpdf_vjp_loc",
-    "laplace_logpdf_vjp_scale",
-    "laplace_logpdf_vjp_x",
-    "laplace_logsf_jvp_loc",
-    "laplace_logsf_jvp_scale",
-    "laplace_logsf_jvp_x",
-    "laplace_logsf_vjp_loc",
-    "laplace_logsf_vjp_scale",
-    "laplace_logsf_vjp_x",
-    "laplace_pdf_jvp_loc",
-    "laplace_pdf_jvp_scale",
-    "laplace_pdf_jvp_x",
-    "laplace_pdf_vjp_loc",
-    "laplace_pdf_vjp_scale",
-    "laplace_pdf_vjp_x",
-    "laplace_sf_jvp_loc",
-    "laplace_sf_jvp_scale",
-    "laplace_sf_jvp_x",
-    "laplace_sf_vjp_loc",
-    "laplace_sf_vjp_scale",
-    "laplace_sf_vjp_x",
-    "multivariate_normal_entropy_jvp_cov",
-    "multivariate_normal_entropy_vjp_cov",
-    "multivariate_normal_logpdf_jvp_cov",
-    "multivariate_normal_logpdf_jvp_mean",
-    "multivariate_normal_logpdf_jvp_x",
-    "multivariate_normal_logpdf_vjp_cov",
-    "multivariate_normal_logpdf_vjp_mean",
-    "multivariate_normal_logpdf_vjp_x",
-    "multivariate_normal_pdf_jvp_cov",
-    "multivariate_normal_pdf_jvp_mean",
-    "multivariate_normal_pdf_jvp_x",
-    "multivariate_normal_pdf_vjp_cov",
-    "multivariate_normal_pdf_vjp_mean",
-    "multivariate_normal_pdf_vjp_x",
-    "norm_cdf_jvp_loc",
-    "norm_cdf_jvp_scale",
-    "norm_cdf_jvp_x",
-    "norm_cdf_vjp_loc",
-    "norm_cdf_vjp_scale",
-    "norm_cdf_vjp_x",
-    "norm_logcdf_jvp_loc",
-    "norm_logcdf_jvp_scale",
-    "norm_logcdf_jvp_x",
-    "norm_logcdf_vjp_loc",
-    "norm_logcdf_vjp_scale",
-    "norm_logcdf_vjp_x",
-    "norm_logpdf_jvp_loc",
-    "norm_logpdf_jvp_scale",
-    "norm_logpdf_jvp_x",
-    "norm_logpdf_vjp_loc",
-    "norm_logpdf_vjp_scale",
-    "norm_logpdf_vjp_x",
-    "norm_logsf_jvp_loc",
-    "norm_logsf_jvp_scale",
-    "norm_logsf_jvp_x",
-    "norm_logsf_vjp_loc",
-    "norm_logsf_vjp_scale",
-    "norm_logsf_vjp_x",
-    "norm_pdf_jvp_loc",
-    "norm_pdf_jvp_scale",
-    "norm_pdf_jvp_x",
-    "norm_pdf_vjp_loc",
-    "norm_pdf_vjp_scale",
-    "norm_pdf_vjp_x",
-    "norm_sf_jvp_loc",
-    "norm_sf_jvp_scale",
-    "norm_sf_jvp_x",
-    "norm_sf_vjp_loc",
-    "norm_sf_vjp_scale",
-    "norm_sf_vjp_x",
-    "poisson_cdf_jvp_mu",
-    "poisson_cdf_vjp_mu",
-    "poisson_logcdf_jvp_mu",
-    "poisson_logcdf_vjp_mu",
-    "poisson_logpmf_jvp_mu",
-    "poisson_logpmf_vjp_mu",
-    "poisson_logsf_jvp_mu",
-    "poisson_logsf_vjp_mu",
-    "poisson_pmf_jvp_mu",
-    "poisson_pmf_vjp_mu",
-    "poisson_sf_jvp_mu",
-    "poisson_sf_vjp_mu",
-    "t_cdf_jvp_df",
-    "t_cdf_jvp_loc",
-    "t_cdf_jvp_scale",
-    "t_cdf_jvp_x",
-    "t_cdf_vjp_df",
-    "t_cdf_vjp_loc",
-    "t_cdf_vjp_scale",
-    "t_cdf_vjp_x",
-    "t_logcdf_jvp_df",
-    "t_logcdf_jvp_loc",
-    "t_logcdf_jvp_scale",
-    "t_logcdf_jvp_x",
-    "t_logcdf_vjp_df",
-    "t_logcdf_vjp_loc",
-    "t_logcdf_vjp_scale",
-    "t_logcdf_vjp_x",
-    "t_logpdf_jvp_df",
-    "t_logpdf_jvp_loc",
-    "t_logpdf_jvp_scale",
-    "t_logpdf_jvp_x",
-    "t_logpdf_vjp_df",
-    "t_logpdf_vjp_loc",
-    "t_logpdf_vjp_scale",
-    "t_logpdf_vjp_x",
-    "t_logsf_jvp_df",
-    "t_logsf_jvp_loc",
-    "t_logsf_jvp_scale",
-    "t_logsf_jvp_x",
-    "t_logsf_vjp_df",
-    "t_logsf_vjp_loc",
-    "t_logsf_vjp_scale",
-    "t_logsf_vjp_x",
-    "t_pdf_jvp_df",
-    "t_pdf_jvp_loc",
-    "t_pdf_jvp_scale",
-    "t_pdf_jvp_x",
-    "t_pdf_vjp_df",
-    "t_pdf_vjp_loc",
-    "t_pdf_vjp_scale",
-    "t_pdf_vjp_x",
-    "t_sf_jvp_df",
-    "t_sf_jvp_loc",
-    "t_sf_jvp_scale",
-    "t_sf_jvp_x",
-    "t_sf_vjp_df",
-    "t_sf_vjp_loc",
-    "t_sf_vjp_scale",
-    "t_sf_vjp_x",
-    "uniform_cdf_jvp_loc",
-    "uniform_cdf_jvp_scale",
-    "uniform_cdf_jvp_x",
-    "uniform_cdf_vjp_loc",
-    "uniform_cdf_vjp_scale",
-    "uniform_cdf_vjp_x",
-    "uniform_logcdf_jvp_loc",
-    "uniform_logcdf_jvp_scale",
-    "uniform_logcdf_jvp_x",
-    "uniform_logcdf_vjp_loc",
-    "uniform_logcdf_vjp_scale",
-    "uniform_logcdf_vjp_x",
-    "uniform_logpdf_jvp_loc",
-    "uniform_logpdf_jvp_scale",
-    "uniform_logpdf_jvp_x",
-    "uniform_logpdf_vjp_loc",
-    "uniform_logpdf_vjp_scale",
-    "uniform_logpdf_vjp_x",
-    "uniform_logsf_jvp_loc",
-    "uniform_logsf_jvp_scale",
-    "uniform_logsf_jvp_x",
-    "uniform_logsf_vjp_loc",
-    "uniform_logsf_vjp_scale",
-    "uniform_logsf_vjp_x",
-    "uniform_pdf_jvp_loc",
-    "uniform_pdf_jvp_scale",
-    "uniform_pdf_jvp_x",
-    "uniform_pdf_vjp_loc",
-    "uniform_pdf_vjp_scale",
-    "uniform_pdf_vjp_x",
-    "uniform_sf_jvp_loc",
-    "uniform_sf_jvp_scale",
-    "uniform_sf_jvp_x",
-    "uniform_sf_vjp_loc",
-    "uniform_sf_vjp_scale",
-    "uniform_sf_vjp_x",
-]
+    "bernoulli_logpmf_jvp_p", "bernoulli_logpmf_vjp_p", "bernoulli_pmf_jvp_p",
+    "bernoulli_pmf_vjp_p", "beta_cdf_jvp_a", "beta_cdf_jvp_b", "beta_cdf_jvp_loc",
+    "beta_cdf_jvp_scale", "beta_cdf_jvp_x", "beta_cdf_vjp_a", "beta_cdf_vjp_b", "beta_cdf_vjp_loc",
+    "beta_cdf_vjp_scale", "beta_cdf_vjp_x", "beta_logcdf_jvp_a", "beta_logcdf_jvp_b",
+    "beta_logcdf_jvp_loc", "beta_logcdf_jvp_scale", "beta_logcdf_jvp_x", "beta_logcdf_vjp_a",
+    "beta_logcdf_vjp_b", "beta_logcdf_vjp_loc", "beta_logcdf_vjp_scale", "beta_logcdf_vjp_x",
+    "beta_logpdf_jvp_a", "beta_logpdf_jvp_b", "beta_logpdf_jvp_loc", "beta_logpdf_jvp_scale",
+    "beta_logpdf_jvp_x", "beta_logpdf_vjp_a", "beta_logpdf_vjp_b", "beta_logpdf_vjp_loc",
+    "beta_logpdf_vjp_scale", "beta_logpdf_vjp_x", "beta_logsf_jvp_a", "beta_logsf_jvp_b",
+    "beta_logsf_jvp_loc", "beta_logsf_jvp_scale", "beta_logsf_jvp_x", "beta_logsf_vjp_a",
+    "beta_logsf_vjp_b", "beta_logsf_vjp_loc", "beta_logsf_vjp_scale", "beta_logsf_vjp_x",
+    "beta_pdf_jvp_a", "beta_pdf_jvp_b", "beta_pdf_jvp_loc", "beta_pdf_jvp_scale", "beta_pdf_jvp_x",
+    "beta_pdf_vjp_a", "beta_pdf_vjp_b", "beta_pdf_vjp_loc", "beta_pdf_vjp_scale", "beta_pdf_vjp_x",
+    "beta_sf_jvp_a", "beta_sf_jvp_b", "beta_sf_jvp_loc", "beta_sf_jvp_scale", "beta_sf_jvp_x",
+    "beta_sf_vjp_a", "beta_sf_vjp_b", "beta_sf_vjp_loc", "beta_sf_vjp_scale", "beta_sf_vjp_x",
+    "binom_logpmf_jvp_p", "binom_logpmf_vjp_p", "binom_pmf_jvp_p", "binom_pmf_vjp_p",
+    "cauchy_cdf_jvp_loc", "cauchy_cdf_jvp_scale", "cauchy_cdf_jvp_x", "cauchy_cdf_vjp_loc",
+    "cauchy_cdf_vjp_scale", "cauchy_cdf_vjp_x", "cauchy_logcdf_jvp_loc", "cauchy_logcdf_jvp_scale",
+    "cauchy_logcdf_jvp_x", "cauchy_logcdf_vjp_loc", "cauchy_logcdf_vjp_scale",
+    "cauchy_logcdf_vjp_x", "cauchy_logpdf_jvp_loc", "cauchy_logpdf_jvp_scale",
+    "cauchy_logpdf_jvp_x", "cauchy_logpdf_vjp_loc", "cauchy_logpdf_vjp_scale",
+    "cauchy_logpdf_vjp_x", "cauchy_logsf_jvp_loc", "cauchy_logsf_jvp_scale", "cauchy_logsf_jvp_x",
+    "cauchy_logsf_vjp_loc", "cauchy_logsf_vjp_scale", "cauchy_logsf_vjp_x", "cauchy_pdf_jvp_loc",
+    "cauchy_pdf_jvp_scale", "cauchy_pdf_jvp_x", "cauchy_pdf_vjp_loc", "cauchy_pdf_vjp_scale",
+    "cauchy_pdf_vjp_x", "cauchy_sf_jvp_loc", "cauchy_sf_jvp_scale", "cauchy_sf_jvp_x",
+    "cauchy_sf_vjp_loc", "cauchy_sf_vjp_scale", "cauchy_sf_vjp_x", "chi2_cdf_jvp_df",
+    "chi2_cdf_jvp_loc", "chi2_cdf_jvp_scale", "chi2_cdf_jvp_x", "chi2_cdf_vjp_df",
+    "chi2_cdf_vjp_loc", "chi2_cdf_vjp_scale", "chi2_cdf_vjp_x", "chi2_logcdf_jvp_df",
+    "chi2_logcdf_jvp_loc", "chi2_logcdf_jvp_scale", "chi2_logcdf_jvp_x", "chi2_logcdf_vjp_df",
+    "chi2_logcdf_vjp_loc", "chi2_logcdf_vjp_scale", "chi2_logcdf_vjp_x", "chi2_logpdf_jvp_df",
+    "chi2_logpdf_jvp_loc", "chi2_logpdf_jvp_scale", "chi2_logpdf_jvp_x", "chi2_logpdf_vjp_df",
+    "chi2_logpdf_vjp_loc", "chi2_logpdf_vjp_scale", "chi2_logpdf_vjp_x", "chi2_logsf_jvp_df",
+    "chi2_logsf_jvp_loc", "chi2_logsf_jvp_scale", "chi2_logsf_jvp_x", "chi2_logsf_vjp_df",
+    "chi2_logsf_vjp_loc", "chi2_logsf_vjp_scale", "chi2_logsf_vjp_x", "chi2_pdf_jvp_df",
+    "chi2_pdf_jvp_loc", "chi2_pdf_jvp_scale", "chi2_pdf_jvp_x", "chi2_pdf_vjp_df",
+    "chi2_pdf_vjp_loc", "chi2_pdf_vjp_scale", "chi2_pdf_vjp_x", "chi2_sf_jvp_df",
+    "chi2_sf_jvp_loc", "chi2_sf_jvp_scale", "chi2_sf_jvp_x", "chi2_sf_vjp_df", "chi2_sf_vjp_loc",
+    "chi2_sf_vjp_scale", "chi2_sf_vjp_x", "dirichlet_logpdf_jvp_alpha", "dirichlet_logpdf_jvp_x",
+    "dirichlet_logpdf_vjp_alpha", "dirichlet_logpdf_vjp_x", "dirichlet_pdf_jvp_alpha",
+    "dirichlet_pdf_jvp_x", "dirichlet_pdf_vjp_alpha", "dirichlet_pdf_vjp_x",
+    "discrete_integer_argument_jvp", "discrete_integer_argument_vjp", "expon_cdf_jvp_loc",
+    "expon_cdf_jvp_scale", "expon_cdf_jvp_x", "expon_cdf_vjp_loc", "expon_cdf_vjp_scale",
+    "expon_cdf_vjp_x", "expon_logcdf_jvp_loc", "expon_logcdf_jvp_scale", "expon_logcdf_jvp_x",
+    "expon_logcdf_vjp_loc", "expon_logcdf_vjp_scale", "expon_logcdf_vjp_x", "expon_logpdf_jvp_loc",
+    "expon_logpdf_jvp_scale", "expon_logpdf_jvp_x", "expon_logpdf_vjp_loc",
+    "expon_logpdf_vjp_scale", "expon_logpdf_vjp_x", "expon_logsf_jvp_loc", "expon_logsf_jvp_scale",
+    "expon_logsf_jvp_x", "expon_logsf_vjp_loc", "expon_logsf_vjp_scale", "expon_logsf_vjp_x",
+    "expon_pdf_jvp_loc", "expon_pdf_jvp_scale", "expon_pdf_jvp_x", "expon_pdf_vjp_loc",
+    "expon_pdf_vjp_scale", "expon_pdf_vjp_x", "expon_sf_jvp_loc", "expon_sf_jvp_scale",
+    "expon_sf_jvp_x", "expon_sf_vjp_loc", "expon_sf_vjp_scale", "expon_sf_vjp_x",
+    "gamma_cdf_jvp_a", "gamma_cdf_jvp_loc", "gamma_cdf_jvp_scale", "gamma_cdf_jvp_x",
+    "gamma_cdf_vjp_a", "gamma_cdf_vjp_loc", "gamma_cdf_vjp_scale", "gamma_cdf_vjp_x",
+    "gamma_logcdf_jvp_a", "gamma_logcdf_jvp_loc", "gamma_logcdf_jvp_scale", "gamma_logcdf_jvp_x",
+    "gamma_logcdf_vjp_a", "gamma_logcdf_vjp_loc", "gamma_logcdf_vjp_scale", "gamma_logcdf_vjp_x",
+    "gamma_logpdf_jvp_a", "gamma_logpdf_jvp_loc", "gamma_logpdf_jvp_scale", "gamma_logpdf_jvp_x",
+    "gamma_logpdf_vjp_a", "gamma_logpdf_vjp_loc", "gamma_logpdf_vjp_scale", "gamma_logpdf_vjp_x",
+    "gamma_logsf_jvp_a", "gamma_logsf_jvp_loc", "gamma_logsf_jvp_scale", "gamma_logsf_jvp_x",
+    "gamma_logsf_vjp_a", "gamma_logsf_vjp_loc", "gamma_logsf_vjp_scale", "gamma_logsf_vjp_x",
+    "gamma_pdf_jvp_a", "gamma_pdf_jvp_loc", "gamma_pdf_jvp_scale", "gamma_pdf_jvp_x",
+    "gamma_pdf_vjp_a", "gamma_pdf_vjp_loc", "gamma_pdf_vjp_scale", "gamma_pdf_vjp_x",
+    "gamma_sf_jvp_a", "gamma_sf_jvp_loc", "gamma_sf_jvp_scale", "gamma_sf_jvp_x", "gamma_sf_vjp_a",
+    "gamma_sf_vjp_loc", "gamma_sf_vjp_scale", "gamma_sf_vjp_x", "geom_logpmf_jvp_p",
+    "geom_logpmf_vjp_p", "geom_pmf_jvp_p", "geom_pmf_vjp_p", "laplace_cdf_jvp_loc",
+    "laplace_cdf_jvp_scale", "laplace_cdf_jvp_x", "laplace_cdf_vjp_loc", "laplace_cdf_vjp_scale",
+    "laplace_cdf_vjp_x", "laplace_logcdf_jvp_loc", "laplace_logcdf_jvp_scale",
+    "laplace_logcdf_jvp_x", "laplace_logcdf_vjp_loc", "laplace_logcdf_vjp_scale",
+    "laplace_logcdf_vjp_x", "laplace_logpdf_jvp_loc", "laplace_logpdf_jvp_scale",
+    "laplace_logpdf_jvp_x", "laplace_logpdf_vjp_loc", "laplace_logpdf_vjp_scale",
+    "laplace_logpdf_vjp_x", "laplace_logsf_jvp_loc", "laplace_logsf_jvp_scale",
+    "laplace_logsf_jvp_x", "laplace_logsf_vjp_loc", "laplace_logsf_vjp_scale",
+    "laplace_logsf_vjp_x", "laplace_pdf_jvp_loc", "laplace_pdf_jvp_scale", "laplace_pdf_jvp_x",
+    "laplace_pdf_vjp_loc", "laplace_pdf_vjp_scale", "laplace_pdf_vjp_x", "laplace_sf_jvp_loc",
+    "laplace_sf_jvp_scale", "laplace_sf_jvp_x", "laplace_sf_vjp_loc", "laplace_sf_vjp_scale",
+    "laplace_sf_vjp_x", "logistic_cdf_jvp_loc", "logistic_cdf_jvp_scale", "logistic_cdf_jvp_x",
+    "logistic_cdf_vjp_loc", "logistic_cdf_vjp_scale", "logistic_cdf_vjp_x",
+    "logistic_logcdf_jvp_loc", "logistic_logcdf_jvp_scale", "logistic_logcdf_jvp_x",
+    "logistic_logcdf_vjp_loc", "logistic_logcdf_vjp_scale", "logistic_logcdf_vjp_x",
+    "logistic_logpdf_jvp_loc", "logistic_logpdf_jvp_scale", "logistic_logpdf_jvp_x",
+    "logistic_logpdf_vjp_loc", "logistic_logpdf_vjp_scale", "logistic_logpdf_vjp_x",
+    "logistic_logsf_jvp_loc", "logistic_logsf_jvp_scale", "logistic_logsf_jvp_x",
+    "logistic_logsf_vjp_loc", "logistic_logsf_vjp_scale", "logistic_logsf_vjp_x",
+    "logistic_pdf_jvp_loc", "logistic_pdf_jvp_scale", "logistic_pdf_jvp_x", "logistic_pdf_vjp_loc",
+    "logistic_pdf_vjp_scale", "logistic_pdf_vjp_x", "logistic_sf_jvp_loc", "logistic_sf_jvp_scale",
+    "logistic_sf_jvp_x", "logistic_sf_vjp_loc", "logistic_sf_vjp_scale", "logistic_sf_vjp_x",
+    "multivariate_normal_entropy_jvp_cov", "multivariate_normal_entropy_vjp_cov",
+    "multivariate_normal_logpdf_jvp_cov", "multivariate_normal_logpdf_jvp_mean",
+    "multivariate_normal_logpdf_jvp_x", "multivariate_normal_logpdf_vjp_cov",
+    "multivariate_normal_logpdf_vjp_mean", "multivariate_normal_logpdf_vjp_x",
+    "multivariate_normal_pdf_jvp_cov", "multivariate_normal_pdf_jvp_mean",
+    "multivariate_normal_pdf_jvp_x", "multivariate_normal_pdf_vjp_cov",
+    "multivariate_normal_pdf_vjp_mean", "multivariate_normal_pdf_vjp_x", "norm_cdf_jvp_loc",
+    "norm_cdf_jvp_scale", "norm_cdf_jvp_x", "norm_cdf_vjp_loc", "norm_cdf_vjp_scale",
+    "norm_cdf_vjp_x", "norm_isf_jvp_loc", "norm_isf_jvp_q", "norm_isf_jvp_scale",
+    "norm_isf_vjp_loc", "norm_isf_vjp_q", "norm_isf_vjp_scale", "norm_logcdf_jvp_loc",
+    "norm_logcdf_jvp_scale", "norm_logcdf_jvp_x", "norm_logcdf_vjp_loc", "norm_logcdf_vjp_scale",
+    "norm_logcdf_vjp_x", "norm_logpdf_jvp_loc", "norm_logpdf_jvp_scale", "norm_logpdf_jvp_x",
+    "norm_logpdf_vjp_loc", "norm_logpdf_vjp_scale", "norm_logpdf_vjp_x", "norm_logsf_jvp_loc",
+    "norm_logsf_jvp_scale", "norm_logsf_jvp_x", "norm_logsf_vjp_loc", "norm_logsf_vjp_scale",
+    "norm_logsf_vjp_x", "norm_pdf_jvp_loc", "norm_pdf_jvp_scale", "norm_pdf_jvp_x",
+    "norm_pdf_vjp_loc", "norm_pdf_vjp_scale", "norm_pdf_vjp_x", "norm_ppf_jvp_loc",
+    "norm_ppf_jvp_q", "norm_ppf_jvp_scale", "norm_ppf_vjp_loc", "norm_ppf_vjp_q",
+    "norm_ppf_vjp_scale", "norm_sf_jvp_loc", "norm_sf_jvp_scale", "norm_sf_jvp_x",
+    "norm_sf_vjp_loc", "norm_sf_vjp_scale", "norm_sf_vjp_x", "poisson_cdf_jvp_mu",
+    "poisson_cdf_vjp_mu", "poisson_logcdf_jvp_mu", "poisson_logcdf_vjp_mu",
+    "poisson_logpmf_jvp_mu", "poisson_logpmf_vjp_mu", "poisson_logsf_jvp_mu",
+    "poisson_logsf_vjp_mu", "poisson_pmf_jvp_mu", "poisson_pmf_vjp_mu", "poisson_sf_jvp_mu",
+    "poisson_sf_vjp_mu", "t_cdf_jvp_df", "t_cdf_jvp_loc", "t_cdf_jvp_scale", "t_cdf_jvp_x",
+    "t_cdf_vjp_df", "t_cdf_vjp_loc", "t_cdf_vjp_scale", "t_cdf_vjp_x", "t_logcdf_jvp_df",
+    "t_logcdf_jvp_loc", "t_logcdf_jvp_scale", "t_logcdf_jvp_x", "t_logcdf_vjp_df",
+    "t_logcdf_vjp_loc", "t_logcdf_vjp_scale", "t_logcdf_vjp_x", "t_logpdf_jvp_df",
+    "t_logpdf_jvp_loc", "t_logpdf_jvp_scale", "t_logpdf_jvp_x", "t_logpdf_vjp_df",
+    "t_logpdf_vjp_loc", "t_logpdf_vjp_scale", "t_logpdf_vjp_x", "t_logsf_jvp_df",
+    "t_logsf_jvp_loc", "t_logsf_jvp_scale", "t_logsf_jvp_x", "t_logsf_vjp_df", "t_logsf_vjp_loc",
+    "t_logsf_vjp_scale", "t_logsf_vjp_x", "t_pdf_jvp_df", "t_pdf_jvp_loc", "t_pdf_jvp_scale",
+    "t_pdf_jvp_x", "t_pdf_vjp_df", "t_pdf_vjp_loc", "t_pdf_vjp_scale", "t_pdf_vjp_x",
+    "t_sf_jvp_df", "t_sf_jvp_loc", "t_sf_jvp_scale", "t_sf_jvp_x", "t_sf_vjp_df", "t_sf_vjp_loc",
+    "t_sf_vjp_scale", "t_sf_vjp_x", "uniform_cdf_jvp_loc", "uniform_cdf_jvp_scale",
+    "uniform_cdf_jvp_x", "uniform_cdf_vjp_loc", "uniform_cdf_vjp_scale", "uniform_cdf_vjp_x",
+    "uniform_logcdf_jvp_loc", "uniform_logcdf_jvp_scale", "uniform_logcdf_jvp_x",
+    "uniform_logcdf_vjp_loc", "uniform_logcdf_vjp_scale", "uniform_logcdf_vjp_x",
+    "uniform_logpdf_jvp_loc", "uniform_logpdf_jvp_scale", "uniform_logpdf_jvp_x",
+    "uniform_logpdf_vjp_loc", "uniform_logpdf_vjp_scale", "uniform_logpdf_vjp_x",
+    "uniform_logsf_jvp_loc", "uniform_logsf_jvp_scale", "uniform_logsf_jvp_x",
+    "uniform_logsf_vjp_loc", "uniform_logsf_vjp_scale", "uniform_logsf_vjp_x",
+    "uniform_pdf_jvp_loc", "uniform_pdf_jvp_scale", "uniform_pdf_jvp_x", "uniform_pdf_vjp_loc",
+    "uniform_pdf_vjp_scale", "uniform_pdf_vjp_x", "uniform_sf_jvp_loc", "uniform_sf_jvp_scale",
+    "uniform_sf_jvp_x", "uniform_sf_vjp_loc", "uniform_sf_vjp_scale", "uniform_sf_vjp_x",
+]  # fmt: skip
 
 
 def _no_shape_gradient(method: str, argument: str) -> None:
@@ -603,6 +353,67 @@ defrule(stats.norm.logsf, vjp=(norm_logsf_vjp_x, norm_logsf_vjp_loc, norm_logsf_
         jvp=(norm_logsf_jvp_x, norm_logsf_jvp_loc, norm_logsf_jvp_scale),
         argnames=('x', 'loc', 'scale'))
 
+
+
+# ---- scipy.stats.norm quantiles: ans = loc + scale * z(q) ---------------------------------------
+
+
+def norm_ppf_vjp_q(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    """``1 / pdf(ppf(q))``."""
+    return unbroadcast_to(g / stats.norm.pdf(ans, loc, scale), q)
+
+
+def norm_ppf_jvp_q(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t / stats.norm.pdf(ans, loc, scale), ans)
+
+
+def norm_ppf_vjp_loc(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.ones_like(ans), loc)
+
+
+def norm_ppf_jvp_loc(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.ones_like(ans), ans)
+
+
+def norm_ppf_vjp_scale(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    """``z = (ppf(q) - loc) / scale``."""
+    return unbroadcast_to(g * (ans - loc) / scale, scale)
+
+
+def norm_ppf_jvp_scale(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * (ans - loc) / scale, ans)
+
+
+def norm_isf_vjp_q(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    """``isf(q) = ppf(1 - q)``: ``-1 / pdf(isf(q))``."""
+    return unbroadcast_to(-g / stats.norm.pdf(ans, loc, scale), q)
+
+
+def norm_isf_jvp_q(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(-t / stats.norm.pdf(ans, loc, scale), ans)
+
+
+def norm_isf_vjp_loc(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.ones_like(ans), loc)
+
+
+def norm_isf_jvp_loc(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.ones_like(ans), ans)
+
+
+def norm_isf_vjp_scale(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * (ans - loc) / scale, scale)
+
+
+def norm_isf_jvp_scale(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * (ans - loc) / scale, ans)
+
+
+for _method in ("ppf", "isf"):
+    defrule(getattr(stats.norm, _method),
+            vjp=tuple(globals()[f"norm_{_method}_vjp_{a}"] for a in ("q", "loc", "scale")),
+            jvp=tuple(globals()[f"norm_{_method}_jvp_{a}"] for a in ("q", "loc", "scale")),
+            argnames=("q", "loc", "scale"))
 
 # ---- scipy.stats.t -----------------------------------------------------------
 
@@ -2138,7 +1949,388 @@ defrule(stats.uniform.logsf, vjp=(uniform_logsf_vjp_x, uniform_logsf_vjp_loc, un
         argnames=('x', 'loc', 'scale'))
 
 
-# ---- scipy.stats.poisson (w.r.t. the mean; the count k and the shift loc are integers) ----------
+# ---- scipy.stats.cauchy ------------------------------------------------------
+
+
+def _cauchy_score(z: Any) -> Any:
+    """d/dz of the standardized log density of cauchy."""
+    return -2.0 * z / (1.0 + z * z)
+
+
+def cauchy_logpdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * _cauchy_score((x - loc) / scale) / scale, x)
+
+
+def cauchy_logpdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * _cauchy_score((x - loc) / scale) / scale, ans)
+
+
+def cauchy_logpdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -_cauchy_score((x - loc) / scale) / scale, loc)
+
+
+def cauchy_logpdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -_cauchy_score((x - loc) / scale) / scale, ans)
+
+
+def cauchy_logpdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -(_cauchy_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, scale)
+
+
+def cauchy_logpdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -(_cauchy_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, ans)
+
+
+defrule(stats.cauchy.logpdf, vjp=(cauchy_logpdf_vjp_x, cauchy_logpdf_vjp_loc, cauchy_logpdf_vjp_scale),
+        jvp=(cauchy_logpdf_jvp_x, cauchy_logpdf_jvp_loc, cauchy_logpdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def cauchy_pdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * ans * _cauchy_score((x - loc) / scale) / scale, x)
+
+
+def cauchy_pdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * ans * _cauchy_score((x - loc) / scale) / scale, ans)
+
+
+def cauchy_pdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -ans * _cauchy_score((x - loc) / scale) / scale, loc)
+
+
+def cauchy_pdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -ans * _cauchy_score((x - loc) / scale) / scale, ans)
+
+
+def cauchy_pdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -ans * (_cauchy_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, scale)
+
+
+def cauchy_pdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -ans * (_cauchy_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, ans)
+
+
+defrule(stats.cauchy.pdf, vjp=(cauchy_pdf_vjp_x, cauchy_pdf_vjp_loc, cauchy_pdf_vjp_scale),
+        jvp=(cauchy_pdf_jvp_x, cauchy_pdf_jvp_loc, cauchy_pdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def cauchy_cdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * stats.cauchy.pdf(x, loc, scale), x)
+
+
+def cauchy_cdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * stats.cauchy.pdf(x, loc, scale), ans)
+
+
+def cauchy_cdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -stats.cauchy.pdf(x, loc, scale), loc)
+
+
+def cauchy_cdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -stats.cauchy.pdf(x, loc, scale), ans)
+
+
+def cauchy_cdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -stats.cauchy.pdf(x, loc, scale) * (x - loc) / scale, scale)
+
+
+def cauchy_cdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -stats.cauchy.pdf(x, loc, scale) * (x - loc) / scale, ans)
+
+
+defrule(stats.cauchy.cdf, vjp=(cauchy_cdf_vjp_x, cauchy_cdf_vjp_loc, cauchy_cdf_vjp_scale),
+        jvp=(cauchy_cdf_jvp_x, cauchy_cdf_jvp_loc, cauchy_cdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def cauchy_logcdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), x)
+
+
+def cauchy_logcdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), ans)
+
+
+def cauchy_logcdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), loc)
+
+
+def cauchy_logcdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), ans)
+
+
+def cauchy_logcdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -np.exp(stats.cauchy.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale)
+
+
+def cauchy_logcdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -np.exp(stats.cauchy.logpdf(x, loc, scale) - ans) * (x - loc) / scale, ans)
+
+
+defrule(stats.cauchy.logcdf, vjp=(cauchy_logcdf_vjp_x, cauchy_logcdf_vjp_loc, cauchy_logcdf_vjp_scale),
+        jvp=(cauchy_logcdf_jvp_x, cauchy_logcdf_jvp_loc, cauchy_logcdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def cauchy_sf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -stats.cauchy.pdf(x, loc, scale), x)
+
+
+def cauchy_sf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -stats.cauchy.pdf(x, loc, scale), ans)
+
+
+def cauchy_sf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * stats.cauchy.pdf(x, loc, scale), loc)
+
+
+def cauchy_sf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * stats.cauchy.pdf(x, loc, scale), ans)
+
+
+def cauchy_sf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * stats.cauchy.pdf(x, loc, scale) * (x - loc) / scale, scale)
+
+
+def cauchy_sf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * stats.cauchy.pdf(x, loc, scale) * (x - loc) / scale, ans)
+
+
+defrule(stats.cauchy.sf, vjp=(cauchy_sf_vjp_x, cauchy_sf_vjp_loc, cauchy_sf_vjp_scale),
+        jvp=(cauchy_sf_jvp_x, cauchy_sf_jvp_loc, cauchy_sf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def cauchy_logsf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), x)
+
+
+def cauchy_logsf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), ans)
+
+
+def cauchy_logsf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), loc)
+
+
+def cauchy_logsf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), ans)
+
+
+def cauchy_logsf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale)
+
+
+def cauchy_logsf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans) * (x - loc) / scale, ans)
+
+
+defrule(stats.cauchy.logsf, vjp=(cauchy_logsf_vjp_x, cauchy_logsf_vjp_loc, cauchy_logsf_vjp_scale),
+        jvp=(cauchy_logsf_jvp_x, cauchy_logsf_jvp_loc, cauchy_logsf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+# ---- scipy.stats.logistic ----------------------------------------------------
+
+
+def _logistic_score(z: Any) -> Any:
+    """d/dz of the standardized log density of logistic."""
+    return -np.tanh(0.5 * z)
+
+
+def logistic_logpdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * _logistic_score((x - loc) / scale) / scale, x)
+
+
+def logistic_logpdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * _logistic_score((x - loc) / scale) / scale, ans)
+
+
+def logistic_logpdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -_logistic_score((x - loc) / scale) / scale, loc)
+
+
+def logistic_logpdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -_logistic_score((x - loc) / scale) / scale, ans)
+
+
+def logistic_logpdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -(_logistic_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, scale)
+
+
+def logistic_logpdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -(_logistic_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, ans)
+
+
+defrule(stats.logistic.logpdf, vjp=(logistic_logpdf_vjp_x, logistic_logpdf_vjp_loc, logistic_logpdf_vjp_scale),
+        jvp=(logistic_logpdf_jvp_x, logistic_logpdf_jvp_loc, logistic_logpdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def logistic_pdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * ans * _logistic_score((x - loc) / scale) / scale, x)
+
+
+def logistic_pdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * ans * _logistic_score((x - loc) / scale) / scale, ans)
+
+
+def logistic_pdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -ans * _logistic_score((x - loc) / scale) / scale, loc)
+
+
+def logistic_pdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -ans * _logistic_score((x - loc) / scale) / scale, ans)
+
+
+def logistic_pdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -ans * (_logistic_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, scale)
+
+
+def logistic_pdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -ans * (_logistic_score((x - loc) / scale) * (x - loc) / scale + 1.0) / scale, ans)
+
+
+defrule(stats.logistic.pdf, vjp=(logistic_pdf_vjp_x, logistic_pdf_vjp_loc, logistic_pdf_vjp_scale),
+        jvp=(logistic_pdf_jvp_x, logistic_pdf_jvp_loc, logistic_pdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def logistic_cdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * stats.logistic.pdf(x, loc, scale), x)
+
+
+def logistic_cdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * stats.logistic.pdf(x, loc, scale), ans)
+
+
+def logistic_cdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -stats.logistic.pdf(x, loc, scale), loc)
+
+
+def logistic_cdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -stats.logistic.pdf(x, loc, scale), ans)
+
+
+def logistic_cdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -stats.logistic.pdf(x, loc, scale) * (x - loc) / scale, scale)
+
+
+def logistic_cdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -stats.logistic.pdf(x, loc, scale) * (x - loc) / scale, ans)
+
+
+defrule(stats.logistic.cdf, vjp=(logistic_cdf_vjp_x, logistic_cdf_vjp_loc, logistic_cdf_vjp_scale),
+        jvp=(logistic_cdf_jvp_x, logistic_cdf_jvp_loc, logistic_cdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def logistic_logcdf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.exp(stats.logistic.logpdf(x, loc, scale) - ans), x)
+
+
+def logistic_logcdf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans), ans)
+
+
+def logistic_logcdf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -np.exp(stats.logistic.logpdf(x, loc, scale) - ans), loc)
+
+
+def logistic_logcdf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -np.exp(stats.logistic.logpdf(x, loc, scale) - ans), ans)
+
+
+def logistic_logcdf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -np.exp(stats.logistic.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale)
+
+
+def logistic_logcdf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -np.exp(stats.logistic.logpdf(x, loc, scale) - ans) * (x - loc) / scale, ans)
+
+
+defrule(stats.logistic.logcdf, vjp=(logistic_logcdf_vjp_x, logistic_logcdf_vjp_loc, logistic_logcdf_vjp_scale),
+        jvp=(logistic_logcdf_jvp_x, logistic_logcdf_jvp_loc, logistic_logcdf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def logistic_sf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -stats.logistic.pdf(x, loc, scale), x)
+
+
+def logistic_sf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -stats.logistic.pdf(x, loc, scale), ans)
+
+
+def logistic_sf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * stats.logistic.pdf(x, loc, scale), loc)
+
+
+def logistic_sf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * stats.logistic.pdf(x, loc, scale), ans)
+
+
+def logistic_sf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * stats.logistic.pdf(x, loc, scale) * (x - loc) / scale, scale)
+
+
+def logistic_sf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * stats.logistic.pdf(x, loc, scale) * (x - loc) / scale, ans)
+
+
+defrule(stats.logistic.sf, vjp=(logistic_sf_vjp_x, logistic_sf_vjp_loc, logistic_sf_vjp_scale),
+        jvp=(logistic_sf_jvp_x, logistic_sf_jvp_loc, logistic_sf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+def logistic_logsf_vjp_x(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * -np.exp(stats.logistic.logpdf(x, loc, scale) - ans), x)
+
+
+def logistic_logsf_jvp_x(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * -np.exp(stats.logistic.logpdf(x, loc, scale) - ans), ans)
+
+
+def logistic_logsf_vjp_loc(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.exp(stats.logistic.logpdf(x, loc, scale) - ans), loc)
+
+
+def logistic_logsf_jvp_loc(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans), ans)
+
+
+def logistic_logsf_vjp_scale(g: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return unbroadcast_to(g * np.exp(stats.logistic.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale)
+
+
+def logistic_logsf_jvp_scale(t: Any, ans: Any, x: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    return broadcast_like(t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans) * (x - loc) / scale, ans)
+
+
+defrule(stats.logistic.logsf, vjp=(logistic_logsf_vjp_x, logistic_logsf_vjp_loc, logistic_logsf_vjp_scale),
+        jvp=(logistic_logsf_jvp_x, logistic_logsf_jvp_loc, logistic_logsf_jvp_scale),
+        argnames=('x', 'loc', 'scale'))
+
+
+# ---- discrete distributions: the count k, binom's n and the shift loc are integers -------------
+
+
+def discrete_integer_argument_vjp(g: Any, ans: Any, *args: Any, **params: Any) -> Any:
+    """A pmf is not differentiable in its integer arguments (k, n, loc): raise rather than
+    give them a silently zero gradient (the cdf-like methods are piecewise constant in them
+    and register no rule: zero is their derivative)."""
+    raise NotImplementedError(
+        "the probability mass function of a discrete scipy.stats distribution has no "
+        "derivative with respect to its integer arguments (k, n, loc); pass them as constants"
+    )
+
+
+def discrete_integer_argument_jvp(t: Any, ans: Any, *args: Any, **params: Any) -> Any:
+    discrete_integer_argument_vjp(t, ans, *args, **params)
+
+
+# ---- scipy.stats.poisson (w.r.t. the mean) -----------------------------------------------------
 
 
 def poisson_logpmf_vjp_mu(g: Any, ans: Any, k: Any, mu: Any, loc: Any = 0.0) -> Any:
@@ -2191,11 +2383,94 @@ def poisson_logsf_jvp_mu(t: Any, ans: Any, k: Any, mu: Any, loc: Any = 0.0) -> A
     return broadcast_like(t * np.exp(stats.poisson.logpmf(np.floor(k - loc), mu) - ans), ans)
 
 
+_INTEGER_VJP, _INTEGER_JVP = discrete_integer_argument_vjp, discrete_integer_argument_jvp
 for _method in ("logpmf", "pmf", "cdf", "sf", "logcdf", "logsf"):
+    _vjp, _jvp = (_INTEGER_VJP, _INTEGER_JVP) if "pmf" in _method else (None, None)
     defrule(getattr(stats.poisson, _method),
-            vjp=(None, globals()[f"poisson_{_method}_vjp_mu"], None),
-            jvp=(None, globals()[f"poisson_{_method}_jvp_mu"], None),
+            vjp=(_vjp, globals()[f"poisson_{_method}_vjp_mu"], _vjp),
+            jvp=(_jvp, globals()[f"poisson_{_method}_jvp_mu"], _jvp),
             argnames=("k", "mu", "loc"))
+
+
+# ---- scipy.stats.bernoulli, binom, geom (w.r.t. the probability p; counts are integers) ----------
+
+
+def bernoulli_logpmf_vjp_p(g: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    """``k/p - (1 - k)/(1 - p)`` with ``k`` shifted by ``loc``."""
+    return unbroadcast_to(g * _bernoulli_score(k - loc, p, np.isfinite(ans)), p)
+
+
+def bernoulli_logpmf_jvp_p(t: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    return broadcast_like(t * _bernoulli_score(k - loc, p, np.isfinite(ans)), ans)
+
+
+def bernoulli_pmf_vjp_p(g: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    return unbroadcast_to(g * ans * _bernoulli_score(k - loc, p, ans > 0.0), p)
+
+
+def bernoulli_pmf_jvp_p(t: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    return broadcast_like(t * ans * _bernoulli_score(k - loc, p, ans > 0.0), ans)
+
+
+def _bernoulli_score(k: Any, p: Any, inside: Any) -> Any:
+    return np.where(inside, k / p - (1.0 - k) / (1.0 - p), 0.0)
+
+
+def binom_logpmf_vjp_p(g: Any, ans: Any, k: Any, n: Any, p: Any, loc: Any = 0.0) -> Any:
+    """``k/p - (n - k)/(1 - p)``."""
+    return unbroadcast_to(g * _binom_score(k - loc, n, p, np.isfinite(ans)), p)
+
+
+def binom_logpmf_jvp_p(t: Any, ans: Any, k: Any, n: Any, p: Any, loc: Any = 0.0) -> Any:
+    return broadcast_like(t * _binom_score(k - loc, n, p, np.isfinite(ans)), ans)
+
+
+def binom_pmf_vjp_p(g: Any, ans: Any, k: Any, n: Any, p: Any, loc: Any = 0.0) -> Any:
+    return unbroadcast_to(g * ans * _binom_score(k - loc, n, p, ans > 0.0), p)
+
+
+def binom_pmf_jvp_p(t: Any, ans: Any, k: Any, n: Any, p: Any, loc: Any = 0.0) -> Any:
+    return broadcast_like(t * ans * _binom_score(k - loc, n, p, ans > 0.0), ans)
+
+
+def _binom_score(k: Any, n: Any, p: Any, inside: Any) -> Any:
+    return np.where(inside, k / p - (n - k) / (1.0 - p), 0.0)
+
+
+def geom_logpmf_vjp_p(g: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    """``pmf = (1 - p)^(k-1) p``: ``1/p - (k - 1)/(1 - p)``."""
+    return unbroadcast_to(g * _geom_score(k - loc, p, np.isfinite(ans)), p)
+
+
+def geom_logpmf_jvp_p(t: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    return broadcast_like(t * _geom_score(k - loc, p, np.isfinite(ans)), ans)
+
+
+def geom_pmf_vjp_p(g: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    return unbroadcast_to(g * ans * _geom_score(k - loc, p, ans > 0.0), p)
+
+
+def geom_pmf_jvp_p(t: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
+    return broadcast_like(t * ans * _geom_score(k - loc, p, ans > 0.0), ans)
+
+
+def _geom_score(k: Any, p: Any, inside: Any) -> Any:
+    return np.where(inside, 1.0 / p - (k - 1.0) / (1.0 - p), 0.0)
+
+
+for _method in ("logpmf", "pmf"):
+    defrule(getattr(stats.bernoulli, _method),
+            vjp=(_INTEGER_VJP, globals()[f"bernoulli_{_method}_vjp_p"], _INTEGER_VJP),
+            jvp=(_INTEGER_JVP, globals()[f"bernoulli_{_method}_jvp_p"], _INTEGER_JVP),
+            argnames=("k", "p", "loc"))
+    defrule(getattr(stats.binom, _method),
+            vjp=(_INTEGER_VJP, _INTEGER_VJP, globals()[f"binom_{_method}_vjp_p"], _INTEGER_VJP),
+            jvp=(_INTEGER_JVP, _INTEGER_JVP, globals()[f"binom_{_method}_jvp_p"], _INTEGER_JVP),
+            argnames=("k", "n", "p", "loc"))
+    defrule(getattr(stats.geom, _method),
+            vjp=(_INTEGER_VJP, globals()[f"geom_{_method}_vjp_p"], _INTEGER_VJP),
+            jvp=(_INTEGER_JVP, globals()[f"geom_{_method}_jvp_p"], _INTEGER_JVP),
+            argnames=("k", "p", "loc"))
 
 
 # ---- scipy.stats.dirichlet (components along axis 0 of x, as scipy has them) -------------------

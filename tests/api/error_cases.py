@@ -68,7 +68,7 @@ def uses_star_args(*xs):  # <-
 
 
 def uses_keyword_differentiable(x, y):
-    return np.sum(x * y, initial=x[0])  # <-
+    return np.sum(y, initial=x)  # <-
 
 
 def recursive(x):  # <-

@@ -48,8 +48,11 @@ def differentiable_inputs(operation: Operation) -> list[gast.expr]:
     if operation.kind in (Kind.COPY, Kind.UNPACK, Kind.BUILD, Kind.OPAQUE):
         return list(operation.args)
     if operation.kind is Kind.PRIMITIVE:
+        # a differentiated value passed by keyword makes the statement active, so that the
+        # passes reject it (no rule receives keywords) instead of dropping its gradient
         return [arg for position, arg in enumerate(operation.args)
-                if operation.entry.rule_for(position) is not None]
+                if operation.entry.rule_for(position) is not None] \
+            + [keyword.value for keyword in operation.keywords]
     if operation.kind in (Kind.USER, Kind.UNKNOWN):
         return list(operation.args) + [keyword.value for keyword in operation.keywords]
     return []
