@@ -301,9 +301,9 @@ class ControlFlow:
         self.replays = snapshot.replays
 
     # ---- assembly: needed values, pushes, pops -----------------------------------------------
-    def assemble(self, body: list[gast.stmt], backward: list[Any],
-                 extra: list[gast.AST]) -> tuple[list[gast.stmt], list[gast.stmt]]:
-        """Prune replays the gradient does not need, then add tape pushes and pops."""
+    def prune_replays(self, backward: list[Any], extra: list[gast.AST]) -> list[Any]:
+        """Prune replays the gradient does not need; sets ``needed`` (what the backward sweep
+        and ``extra`` read) and ``shape_only`` (read only as a shape)."""
         while True:
             needed = _loads(_without_markers(backward)) | _loads(extra)
             prunable = [replay for replay in self.replays.values() if not replay.pruned
@@ -315,7 +315,18 @@ class ControlFlow:
             if not prunable and not emptied:
                 break
         self.shape_only = _shape_only(_without_markers(backward))
-        self.needed = needed - self.rematerialize_loops(needed - self.shape_only)
+        self.needed = needed
+        return backward
+
+    def rematerialize_taped(self) -> set[str]:
+        """Recompute cheap loop values instead of taping them; returns their names."""
+        done = self.rematerialize_loops(self.needed - self.shape_only)
+        self.needed -= done
+        return done
+
+    def place_tape(self, body: list[gast.stmt],
+                   backward: list[Any]) -> tuple[list[gast.stmt], list[gast.stmt]]:
+        """Add the tape pushes to the forward sweep and the pops to the backward sweep."""
         self.uses_tape = False
         self.assigned_so_far = self._params()
         forward = self.forward_block(body, depth=0, replayed=False)

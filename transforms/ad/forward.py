@@ -15,12 +15,14 @@ import gast
 
 from ...errors import Loc, NoGradientRuleError, UnsupportedSyntaxError
 from ..analysis.activity import Activity, ActivityResult, differentiable_inputs, stored_names
+from ..analysis.shapes import ShapeAnalysis, ShapeClasses
 from ..frontend.anf import local_names
 from ..frontend.parse import SourceUnavailableError
 from ..frontend.resolve import Kind, Operation, Resolution, Resolve, operand_key
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno
-from ..passmanager import GradientSummary, PassContext, Transformation
+from ..passmanager import CodeFacts, GradientSummary, PassContext, Transformation
+from .emission import Emission
 from .reverse import _opaque_message
 
 
@@ -39,23 +41,35 @@ class Forward(Transformation):
     """
 
     name = "forward"
-    requires = (Resolve, Activity)
+    requires = (Resolve, Activity, ShapeAnalysis)
 
     def run(self, ctx: PassContext) -> bool:
-        builder = _TangentBuilder(ctx, ctx.analysis(Resolve), ctx.analysis(Activity))
+        builder = _TangentBuilder(ctx, ctx.analysis(Resolve), ctx.analysis(Activity),
+                                  ctx.analysis(ShapeAnalysis))
         ctx.tree.body = [builder.build()]
+        ctx.code = builder.code_facts()
         return True
 
 
-class _TangentBuilder:
+class _TangentBuilder(Emission):
     def __init__(self, ctx: PassContext, resolution: Resolution,
-                 activity: ActivityResult) -> None:
+                 activity: ActivityResult, shapes: ShapeClasses) -> None:
         self.ctx = ctx
         self.resolution = resolution
         self.activity = activity
+        self.shapes = shapes
         self.locals = local_names(ctx.function) - set(ctx.request.constants)
         self.active = activity.varied & activity.useful
+        self.primal_of: dict[str, str] = {}  # tangent name -> its primal
+        self.array_keys = self._array_valued() | set(shapes.concrete)
         ctx.namer.reserve([self.generated_name()])
+
+    def code_facts(self) -> CodeFacts:
+        """Tangents are never dropped values, nor released (the function returns them)."""
+        arrays = {tangent for tangent, primal in self.primal_of.items()
+                  if primal in self.array_keys}
+        return CodeFacts(set(self.primal_of), arrays, self.fits_in_place, lambda _: False,
+                         self.fold_broadcasts)
 
     def build(self) -> gast.FunctionDef:
         function = self.ctx.function
@@ -91,7 +105,9 @@ class _TangentBuilder:
         return f"{base}_wrt_{suffix}" if suffix else base
 
     def tangent(self, key: str) -> str:
-        return self.ctx.namer.tangent(key)
+        name = self.ctx.namer.tangent(key)
+        self.primal_of.setdefault(name, key)
+        return name
 
     # ---- statements --------------------------------------------------------------------------
     def block(self, statements: list[gast.stmt]) -> list[gast.stmt]:
@@ -134,7 +150,10 @@ class _TangentBuilder:
             return [nodes.assign(target, zeros, like=statement)]
         result = [nodes.assign(target, contributions[0], like=statement)]
         for contribution in contributions[1:]:
-            total = nodes.call(nodes.dotted("_rt.add"), [nodes.name(target), contribution])
+            if names[0] in self.array_keys:  # arrays and numbers add with `+`
+                total = nodes.binop(nodes.name(target), gast.Add(), contribution)
+            else:
+                total = nodes.call(nodes.dotted("_rt.add"), [nodes.name(target), contribution])
             result.append(nodes.assign(target, total, like=statement))
         return result
 

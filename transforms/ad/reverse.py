@@ -16,6 +16,7 @@ its statement saw. Only values the backward sweep reads are pushed.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import gast
@@ -34,68 +35,75 @@ from ..frontend.parse import SourceUnavailableError
 from ..frontend.resolve import Kind, Operation, Resolution, Resolve, operand_key
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno, setanno
-from ..opt.copies import copy_repeated_returns, propagate_copies, substitute_constant_seeds
-from ..opt.cse import share_common_subexpressions
-from ..opt.deadcode import eliminate_dead_code
-from ..opt.folding import fold_scalar_factors
-from ..opt.inplace import accumulate_in_place
-from ..opt.release import release_dead_values
-from ..passmanager import GradientSummary, PassContext, Transformation
+from ..passmanager import CodeFacts, GradientSummary, PassContext, Transformation
 from .control_flow import ControlFlow, Restore
 from .emission import Emission
 
 BACKWARD_MARKER = "---- backward ----"
 
 
-class Reverse(Transformation):
-    """Build the gradient function.
+class Adjoints(Transformation):
+    """Build the backward sweep: one adjoint block per active statement, in reverse order,
+    with control flow mirrored and, inside loops, ``_restore(...)`` markers where overwritten
+    values come back off the tape (placed by ``Reverse``).
 
-    >>> from autodiff.transforms.testing import gradient_source
-    >>> print(gradient_source("def f(x, w):\\n    return np.tanh(x @ w).sum()", wrt=("w",)))
-    def grad_f_wrt_w(x, w, *, d_sum3=None):
-        # <doctest>:2  return np.tanh(x @ w).sum()
-        _matmul1 = x @ w
-        _tanh2 = np.tanh(_matmul1)
-        _sum3 = _tanh2.sum()
-        # ---- backward ----
-        # <doctest>:2  return np.tanh(x @ w).sum()
-        d_sum3 = _rt.seed(_sum3, d_sum3)
-        d_tanh2 = _rt.sum_vjp(d_sum3, None, _tanh2)
-        d_matmul1 = d_tanh2 * (1.0 - _tanh2 * _tanh2)
-        dw = _rt.matmul_vjp_rhs(d_matmul1, None, x, w)
-        return (_sum3, (dw,))
+    >>> from autodiff.transforms.testing import source_after
+    >>> print(source_after("def f(x):\\n    for i in range(3):\\n        x = np.sin(x)\\n"
+    ...                    "    return x", "adjoints"))
+    # forward sweep (tape pushes not placed yet)
+    for i in range(3):
+        _sin1 = np.sin(x)
+        x = _sin1
+    # ---- backward ----
+    dx = _rt.seed(x, dx)
+    for i in reversed(range(3)):
+        d_sin1 = dx
+        _restore(x)
+        dx = d_sin1 * _np.cos(x)
+        _restore(_sin1)
     """
 
-    name = "reverse"
+    name = "adjoints"
     requires = (Resolve, Activity, ShapeAnalysis)
 
     def run(self, ctx: PassContext) -> bool:
         builder = GradientBuilder(ctx, ctx.analysis(Resolve), ctx.analysis(Activity))
         builder.shapes = ctx.analysis(ShapeAnalysis)
         builder.array_keys |= set(builder.shapes.concrete)  # a proven shape: an array
-        ctx.tree.body = builder.build()
-        weights = set(builder.weight_adjoints.values())
-        arrays = {adjoint for adjoint, primal in builder.primal_of.items()
-                  if primal in builder.array_keys}
-        for function in ctx.tree.body:
-            if builder.drop_value:
-                eliminate_dead_code(function, builder.is_pure)
-            propagate_copies(function, set(builder.primal_of) | weights)
-            substitute_constant_seeds(function)
-            if function is ctx.tree.body[-1]:  # the one returning gradients (not fwd)
-                copy_repeated_returns(function)
-            if ctx.request.shapes:  # only specialized rules broadcast with np.full
-                builder.fold_broadcasts(function)
-            fold_scalar_factors(function, set(builder.primal_of) | weights)
-            if ctx.request.shapes:  # folded factors can leave a broadcast only arithmetic reads
-                builder.fold_broadcasts(function)
-            shared = share_common_subexpressions(function, ctx.namer.temp)
-            accumulate_in_place(function, arrays | weights, builder.fits_in_place)
-            if ctx.request.shapes:
-                proven = {name for name, shape in builder.shapes.concrete.items() if shape}
-                release_dead_values(function, (proven | set(shared) | {
-                    adjoint for adjoint, primal in builder.primal_of.items() if primal in proven
-                }) - set(_params(function.args)))
+        builder.differentiate()
+        ctx.pending = builder
+        return True
+
+
+class Reverse(Transformation):
+    """Place the tape pushes and pops, then build the gradient function(s).
+
+    >>> from autodiff.transforms.testing import source_after
+    >>> print(source_after("def f(x):\\n    for i in range(3):\\n        x = np.sin(x)\\n"
+    ...                    "    return x", "reverse"))
+    def grad_f(x, *, dx=None):
+        _tape = []
+        for i in range(3):
+            _sin1 = np.sin(x)
+            _tape.append(x)
+            x = _sin1
+        _value = x
+        # ---- backward ----
+        dx = _rt.seed(x, dx)
+        for i in reversed(range(3)):
+            d_sin1 = dx
+            x = _tape.pop()
+            dx = d_sin1 * _np.cos(x)
+        return (_value, (dx,))
+    """
+
+    name = "reverse"
+
+    def run(self, ctx: PassContext) -> bool:
+        builder = ctx.pending
+        ctx.tree.body = builder.finish()
+        ctx.code = builder.code_facts()
+        ctx.pending = None
         return True
 
 
@@ -121,17 +129,23 @@ class GradientBuilder(ControlFlow, Emission):
         self.saved_name = ctx.namer.fresh("_saved")
         self.dout_name = ctx.namer.fresh("_dout")
 
-    def build(self) -> list[gast.FunctionDef]:
+    def differentiate(self) -> None:
+        """The backward sweep, with restore markers and without the replays it does not need."""
         function = self.ctx.function
-        body, ret = function.body[:-1], function.body[-1]
-        for statement in assignments(body):
+        self.body, self.ret = function.body[:-1], function.body[-1]
+        for statement in assignments(self.body):
             self.rewrite_call(statement)
-        self.name_trip_counters(body)
+        self.name_trip_counters(self.body)
         self.drop_value = self.value_unneeded()
-        seeds = self.seed_statements(ret)
-        backward = self.backward_block(body)
-        gradients = self.gradients()
-        backward, forward = self.assemble(body, backward, [*seeds, *gradients])
+        self.seeds = self.seed_statements(self.ret)
+        backward = self.backward_block(self.body)
+        self.returned = self.gradients()
+        self.backward = self.prune_replays(backward, [*self.seeds, *self.returned])
+
+    def finish(self) -> list[gast.FunctionDef]:
+        """The gradient function (or the fwd/bwd pair), with the tape in place."""
+        ret, seeds, gradients = self.ret, self.seeds, self.returned
+        backward, forward = self.place_tape(self.body, self.backward)
         forward = _without_unused_helpers(forward, [*forward, *backward, ret])
         output_varied = any(_names_in(ret.value) & self.activity.varied)
         self.ctx.summary = GradientSummary(self.seed_names(ret, seeds),
@@ -141,6 +155,28 @@ class GradientBuilder(ControlFlow, Emission):
         if self.request.split:
             return self.split(forward, seeds, backward, ret, gradients)
         return [self.joint(forward, seeds, backward, ret, gradients)]
+
+    def code_facts(self) -> CodeFacts:
+        weights = set(self.weight_adjoints.values())
+        arrays = {adjoint for adjoint, primal in self.primal_of.items()
+                  if primal in self.array_keys}
+        releasable: set[str] = set()
+        if self.request.shapes:
+            proven = {name for name, shape in self.shapes.concrete.items() if shape}
+            releasable = proven | {adjoint for adjoint, primal in self.primal_of.items()
+                                   if primal in proven}
+        return CodeFacts(set(self.primal_of) | weights, arrays | weights, self.fits_in_place,
+                         self.is_pure, self.fold_broadcasts, self.drop_value,
+                         distinct_returns=True, releasable=releasable)
+
+    def render(self) -> str:
+        """The sweep under construction, for ``AUTODIFF_PRINT_AFTER`` (``_restore(names)``:
+        where the values of ``names`` come back off the tape)."""
+        forward = gast.unparse(gast.Module(body=list(self.body), type_ignores=[]))
+        backward = [*self.seeds, *_shown_markers(self.backward)]
+        backward_text = gast.unparse(gast.Module(body=backward, type_ignores=[]))
+        return (f"# forward sweep (tape pushes not placed yet)\n{forward.strip()}\n"
+                f"# {BACKWARD_MARKER}\n{backward_text.strip()}")
 
     def joint(self, forward, seeds, backward, ret, gradients) -> gast.FunctionDef:
         function = self.ctx.function
@@ -528,6 +564,23 @@ class GradientBuilder(ControlFlow, Emission):
 
     def is_active_statement(self, statement: gast.stmt) -> bool:
         return self.activity.is_active(statement)
+
+
+def _shown_markers(statements: list[Any]) -> list[gast.stmt]:
+    """Copies of ``statements`` with each ``Restore`` shown as a ``_restore(names)`` call."""
+    shown: list[gast.stmt] = []
+    for statement in statements:
+        if isinstance(statement, Restore):
+            call = nodes.call(nodes.name("_restore"), [nodes.name(n) for n in statement.names])
+            shown.append(nodes.expr(call))
+        elif isinstance(statement, (gast.If, gast.For)):
+            copied = copy.copy(statement)
+            copied.body = _shown_markers(statement.body) or [gast.Pass()]
+            copied.orelse = _shown_markers(statement.orelse)
+            shown.append(copied)
+        else:
+            shown.append(statement)
+    return shown
 
 
 def _merge_equal_partials(partials: list[tuple[gast.expr, gast.expr]],
