@@ -25,6 +25,7 @@ from .runtime.custom import custom_vjp
 from .spec import GradSpec
 from .transforms.frontend.parse import SourceUnavailableError
 from .transforms.request import CompileRequest
+from .transforms.rules import register_callable_adapter
 
 MAX_SPECIALIZATIONS = 8  # shape-specialized units per gradient function, then generic code
 
@@ -493,7 +494,7 @@ def _adapt_gradient_function(obj: Any) -> Any:
     return obj.as_python_function() if isinstance(obj, GradientFunction) else None
 
 
-compiler.CALLABLE_ADAPTERS.append(_adapt_gradient_function)
+register_callable_adapter(_adapt_gradient_function)
 
 
 _ENTRY_HOOKS = {"annotate": _annotate, "like": _like, "check_differentiable": _check_differentiable,

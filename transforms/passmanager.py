@@ -69,7 +69,7 @@ class PassContext:
     bindings: dict[str, Any] = field(default_factory=dict)  # names generated code closes over
     summary: GradientSummary | None = None  # set by the reverse pass
     code: CodeFacts | None = None  # set with the generated functions, for the back end
-    pending: Any = None  # the reverse-mode builder between its phases (``render()`` shows it)
+    pending: Any = None  # the reverse-mode builder between its phases (``sections()``)
     guards: GuardSet = field(default_factory=GuardSet)  # lookups resolved at compile time
     _analyses: dict[type, Any] = field(default_factory=dict)
 
@@ -160,8 +160,9 @@ def _run_step(step: Step, ctx: PassContext) -> Pass:
 
 def show(ctx: PassContext) -> str:
     """What ``AUTODIFF_PRINT_AFTER`` prints: the tree, or the reverse sweep being built."""
-    if ctx.pending is not None:
-        return ctx.pending.render()
+    if ctx.pending is not None:  # titled sections of statements
+        return "\n".join(f"# {title}\n{_safe_unparse(gast.Module(body, [])).strip()}"
+                         for title, body in ctx.pending.sections())
     if ctx.code is not None:  # generated functions: as codegen emits them (on a copy)
         return emit(copy.deepcopy(ctx.tree)).source.rstrip("\n")
     return _safe_unparse(ctx.tree)

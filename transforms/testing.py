@@ -9,7 +9,6 @@ from typing import Any
 import gast
 import numpy as np
 
-from ..compiler import RULES
 from . import default_pipeline, forward_pipeline, pipeline_for
 from .analysis.activity import Activity, ActivityResult
 from .analysis.mutation import CheckMutation
@@ -22,6 +21,7 @@ from .ir.annotations import Anno, getanno
 from .ir.codegen import emit
 from .passmanager import PassContext, Step, new_context, run_pipeline, show
 from .request import CompileRequest
+from .rules import RULES
 
 _FILENAME = "<doctest>"
 

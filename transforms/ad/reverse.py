@@ -1,5 +1,10 @@
 """Reverse mode: the forward sweep, then one adjoint block per active statement, in reverse.
 
+Two passes: ``adjoints`` builds the backward sweep (``GradientBuilder.differentiate``), then,
+after the ``rematerialize`` pass has decided what the tape need not save, ``reverse`` places
+the tape and builds the functions (``GradientBuilder.finish``); the builder waits in
+``ctx.pending`` in between. The back end (``opt/backend.py``) cleans up what they generate.
+
 Input: structured, ANF, SSA function with ``Resolution`` and ``ActivityResult``. Output: the
 module body becomes either one joint gradient function ``grad_<f>(params, *, d<out>=None)``
 returning ``(value, (gradients...))``, or (``request.split``) a pair ``fwd_<f>(params) ->
@@ -34,7 +39,7 @@ from ..frontend.anf import local_names
 from ..frontend.parse import SourceUnavailableError
 from ..frontend.resolve import Kind, Operation, Resolution, Resolve, operand_key
 from ..ir import nodes
-from ..ir.annotations import Anno, getanno, setanno
+from ..ir.annotations import RUNTIME, Anno, getanno, setanno
 from ..passmanager import CodeFacts, GradientSummary, PassContext, Transformation
 from .control_flow import ControlFlow, Restore
 from .emission import Emission
@@ -169,14 +174,11 @@ class GradientBuilder(ControlFlow, Emission):
                          self.is_pure, self.fold_broadcasts, self.drop_value,
                          distinct_returns=True, releasable=releasable)
 
-    def render(self) -> str:
-        """The sweep under construction, for ``AUTODIFF_PRINT_AFTER`` (``_restore(names)``:
-        where the values of ``names`` come back off the tape)."""
-        forward = gast.unparse(gast.Module(body=list(self.body), type_ignores=[]))
-        backward = [*self.seeds, *_shown_markers(self.backward)]
-        backward_text = gast.unparse(gast.Module(body=backward, type_ignores=[]))
-        return (f"# forward sweep (tape pushes not placed yet)\n{forward.strip()}\n"
-                f"# {BACKWARD_MARKER}\n{backward_text.strip()}")
+    def sections(self) -> list[tuple[str, list[gast.stmt]]]:
+        """The sweep under construction, for ``AUTODIFF_PRINT_AFTER``: the forward sweep, and
+        the backward sweep with ``_restore(names)`` where values come back off the tape."""
+        return [("forward sweep (tape pushes not placed yet)", list(self.body)),
+                (BACKWARD_MARKER, [*self.seeds, *_shown_markers(self.backward)])]
 
     def joint(self, forward, seeds, backward, ret, gradients) -> gast.FunctionDef:
         function = self.ctx.function
@@ -314,13 +316,13 @@ class GradientBuilder(ControlFlow, Emission):
     def seed_statements(self, ret: gast.Return) -> list[gast.Assign]:
         seeds = []
         first_only = self.request.has_aux and not isinstance(ret.value, gast.Tuple)
-        helper = "_rt.seed_aux" if first_only else "_rt.seed"
+        helper = "seed_aux" if first_only else "seed"
         for leaf in self.activity.seeds:
             if leaf not in self.activity.useful:
                 continue
             adjoint = self.adjoint_name(leaf)
-            value = nodes.call(nodes.dotted(helper), [nodes.name(leaf), nodes.name(adjoint)])
-            if helper == "_rt.seed" and self.shapes.concrete.get(leaf) == ():
+            value = nodes.library_call(RUNTIME, helper, [nodes.name(leaf), nodes.name(adjoint)])
+            if helper == "seed" and self.shapes.concrete.get(leaf) == ():
                 # a proven scalar output (specialized code): the default sensitivity is 1.0,
                 # and the joint function's only caller, the fast path, never passes another
                 if self.request.split:
@@ -364,7 +366,7 @@ class GradientBuilder(ControlFlow, Emission):
             if adjoint in self.defined:
                 values.append(nodes.name(adjoint))
             else:
-                values.append(nodes.call(nodes.dotted("_rt.zeros_like"), [nodes.name(param)]))
+                values.append(nodes.library_call(RUNTIME, "zeros_like", [nodes.name(param)]))
         self.weights_returned = tuple(w for w in self.request.weight_ids
                                       if self.weight_adjoints.get(w) in self.defined)
         values.extend(nodes.name(self.weight_adjoints[w]) for w in self.weights_returned)
@@ -405,7 +407,7 @@ class GradientBuilder(ControlFlow, Emission):
                 else:
                     value = nodes.binop(nodes.name(adjoint), gast.Add(), value)
             else:
-                value = nodes.call(nodes.dotted("_rt.add"), [nodes.name(adjoint), value])
+                value = nodes.library_call(RUNTIME, "add", [nodes.name(adjoint), value])
         else:
             self.assigned(adjoint)
         return nodes.assign(adjoint, value, like=like)
@@ -465,7 +467,7 @@ class GradientBuilder(ControlFlow, Emission):
                 items.append(nodes.name(adjoint))
                 any_defined = True
             else:
-                items.append(nodes.call(nodes.dotted("_rt.zeros_like"), [nodes.name(name)]))
+                items.append(nodes.library_call(RUNTIME, "zeros_like", [nodes.name(name)]))
         if not any_defined:
             return []
         return self.contribute_to(operation.args[0], nodes.tuple_(items), statement)
@@ -486,9 +488,9 @@ class GradientBuilder(ControlFlow, Emission):
                 continue
             values = [nodes.name(output), primal, *operation.args]
             call = self.specialized(rule, values, operation) \
-                or self.inlined(rule, values, operation) or nodes.call(
-                self.rule_reference(rule), self.rule_arguments(rule, values),
-                nodes.copy_tree(operation.keywords))
+                or self.inlined(rule, values, operation) or self.rule_call(
+                rule, self.rule_arguments(rule, values), nodes.copy_tree(operation.keywords),
+                operation.callee, position)
             partials.append((arg, call))
         partials = _merge_equal_partials(partials, self.locals)
         power = getanno(statement, Anno.PARTIAL_SCALE)
@@ -513,8 +515,8 @@ class GradientBuilder(ControlFlow, Emission):
         applied to ``x`` as its adjoint (rules of unary ufuncs are linear in it)."""
         rule = inner.entry.rule_for(0)
         values = [nodes.name(x), nodes.name(s), nodes.name(x)]
-        derivative = self.inlined(rule, values, inner) or nodes.call(
-            self.rule_reference(rule), self.rule_arguments(rule, values), [])
+        derivative = self.inlined(rule, values, inner) or self.rule_call(
+            rule, self.rule_arguments(rule, values), [], inner.callee, 0)
         return nodes.substitute(call, {s: nodes.binop(nodes.name(s), gast.Add(), derivative)})
 
     def check_keywords(self, statement, operation) -> None:
