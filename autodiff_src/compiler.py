@@ -3,11 +3,13 @@ loader), with user callees compiled recursively through the same cache."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import inspect
 import os
 import threading
 import types
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,12 +18,13 @@ from .errors import Loc, UnsupportedSyntaxError
 from .loader import LoadSpec, load
 from .runtime import registry
 from .runtime.custom import CustomUnit, custom_vjp
-from .transforms import pipeline_for
+from .transforms import pipeline_for, reusable_prefix
 from .transforms.analysis.guards import ABSENT, NameGuard
 from .transforms.frontend.check import CheckSyntax
 from .transforms.frontend.parse import SourceUnavailableError, parse_function
+from .transforms.ir import nodes
 from .transforms.ir.codegen import emit
-from .transforms.passmanager import Step, new_context, run_pipeline
+from .transforms.passmanager import PassContext, Step, new_context, run_pipeline
 from .transforms.request import CompileRequest
 from .transforms.rules import RULES
 
@@ -69,16 +72,7 @@ class CompiledUnit:
         return "\n\n".join(unit.source.rstrip("\n") for unit in seen) + "\n"
 
     def valid(self) -> bool:
-        return self.version == registry.version and self.guards_hold()
-
-    def guards_hold(self) -> bool:  # a loop, not all(): this runs on every gradient call
-        for guard in self.guards:
-            if guard.namespace.get(guard.name, ABSENT) is not guard.value:
-                return False
-        for guard in self.other_guards:  # noqa: SIM110
-            if not guard.holds():
-                return False
-        return True
+        return still_valid(self.version, self.guards, self.other_guards)
 
 
 def _collect(unit: CompiledUnit, seen: list[CompiledUnit]) -> None:
@@ -104,13 +98,72 @@ _in_progress = threading.local()
 def compile_function(fn: Any, request: CompileRequest) -> CompiledUnit:
     """The cached ``CompiledUnit`` of ``fn`` for ``request`` (compiling it on a miss)."""
     func, instance, _ = split_method(fn)
+    return _cached(func, instance, request, lambda: _compile(fn, request))
+
+
+def _cached(func: types.FunctionType, instance: Any, request: Hashable,
+            make: Callable[[], Any]) -> Any:
+    """The one place cached compile results are looked up and checked: the key holds the
+    code object, the defaults, the request and the registry version; a result whose guards
+    (or registry version) no longer hold is made again."""
     owner = instance if instance is not None else func
     key = (func.__code__, id(func.__defaults__), request, registry.version)
-    unit = cache.get_or_compile(owner, key, lambda: _compile(fn, request))
-    if not unit.valid():
+    found = cache.get_or_compile(owner, key, make)
+    if not found.valid():
         cache.discard(owner, key)
-        unit = cache.get_or_compile(owner, key, lambda: _compile(fn, request))
-    return unit
+        found = cache.get_or_compile(owner, key, make)
+    return found
+
+
+def still_valid(version: int, name_guards: Iterable[NameGuard], other_guards: Iterable[Any]) -> bool:
+    """Does something compiled at registry ``version`` under these guards still hold?"""
+    if version != registry.version:
+        return False
+    for guard in name_guards:  # a loop, not all(): this runs on every gradient call
+        if guard.namespace.get(guard.name, ABSENT) is not guard.value:
+            return False
+    for guard in other_guards:  # noqa: SIM110
+        if not guard.holds():
+            return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class FrontEnd:
+    """The tree the front-end rewrites made of one function for one request (shapes and
+    ``value`` aside), kept untouched: every compile continues on a copy (``context``), so a
+    shape-specialized compile reruns only the analyses and the back end."""
+
+    tree: Any
+    namer: Any
+    bindings: dict[str, Any]
+    guards: Any
+    version: int
+
+    def valid(self) -> bool:
+        return still_valid(self.version, (g for g in self.guards if isinstance(g, NameGuard)),
+                           (g for g in self.guards if not isinstance(g, NameGuard)))
+
+    def context(self, source: Any, request: CompileRequest, callees: Any) -> PassContext:
+        ctx = new_context(source, request, RULES, callees)
+        ctx.tree = nodes.copy_tree(self.tree)
+        ctx.namer = copy.deepcopy(self.namer)
+        ctx.bindings.update(self.bindings)
+        ctx.guards = self.guards.copy()
+        return ctx
+
+
+def _front_end(func: types.FunctionType, instance: Any, source: Any, request: CompileRequest,
+               steps: list[Step]) -> FrontEnd:
+    """The cached front end of ``func`` for ``request`` without its shapes and ``value``."""
+    general = dataclasses.replace(request, shapes=(), value=True)
+
+    def make() -> FrontEnd:
+        ctx = run_pipeline(steps, new_context(source, general, RULES, _CalleeCompiler()))
+        return FrontEnd(nodes.copy_tree(ctx.tree), copy.deepcopy(ctx.namer),
+                        dict(ctx.bindings), ctx.guards.copy(), registry.version)
+
+    return _cached(func, instance, ("front end", general), make)
 
 
 def _compile(fn: Any, request: CompileRequest) -> CompiledUnit:
@@ -134,8 +187,11 @@ def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None
     if instance is not None and self_name is not None:
         request = dataclasses.replace(request, constants={self_name: instance})
     callees = _CalleeCompiler()
-    ctx = new_context(source, request, RULES, callees)
-    run_pipeline(pipeline_for(request.mode), ctx)
+    steps = pipeline_for(request.mode)
+    reused = reusable_prefix(steps)
+    front = _front_end(func, instance, source, request, steps[:reused])
+    ctx = front.context(source, request, callees)
+    run_pipeline(steps[reused:], ctx)
     summary = ctx.summary
     emitted = emit(ctx.tree)
     names = tuple(function.name for function in ctx.tree.body)

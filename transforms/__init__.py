@@ -67,5 +67,13 @@ def pipeline_for(mode: str) -> list[Step]:
     return forward_pipeline() if mode == "forward" else default_pipeline()
 
 
+def reusable_prefix(steps: list[Step]) -> int:
+    """How many leading ``steps`` rewrite the tree independently of the request's shapes and
+    ``value``: those before the last ``resolve``. Their result can be kept and a copy of it
+    reused by another compile of the same function; the analyses after them refer to
+    statements by identity, so they run again on the copy."""
+    return max(index for index, step in enumerate(steps) if step.pass_class is Resolve)
+
+
 __all__ = ["Step", "backend_pipeline", "default_pipeline", "forward_pipeline",
-           "frontend_pipeline", "pipeline_for"]
+           "frontend_pipeline", "pipeline_for", "reusable_prefix"]
