@@ -139,6 +139,7 @@ class FrontEnd:
     bindings: dict[str, Any]
     guards: Any
     version: int
+    times: tuple[tuple[str, float], ...]  # of its passes (``AUTODIFF_TIME_PASSES``)
 
     def valid(self) -> bool:
         return still_valid(self.version, (g for g in self.guards if isinstance(g, NameGuard)),
@@ -154,16 +155,21 @@ class FrontEnd:
 
 
 def _front_end(func: types.FunctionType, instance: Any, source: Any, request: CompileRequest,
-               steps: list[Step]) -> FrontEnd:
-    """The cached front end of ``func`` for ``request`` without its shapes and ``value``."""
+               steps: list[Step]) -> tuple[FrontEnd, bool]:
+    """The cached front end of ``func`` for ``request`` without its shapes and ``value``, and
+    whether it was made just now."""
     general = dataclasses.replace(request, shapes=(), value=True)
+    made = []
 
     def make() -> FrontEnd:
-        ctx = run_pipeline(steps, new_context(source, general, RULES, _CalleeCompiler()))
+        ctx = new_context(source, general, RULES, _CalleeCompiler())
+        run_pipeline(steps, ctx, report=False)
+        made.append(True)
         return FrontEnd(nodes.copy_tree(ctx.tree), copy.deepcopy(ctx.namer),
-                        dict(ctx.bindings), ctx.guards.copy(), registry.version)
+                        dict(ctx.bindings), ctx.guards.copy(), registry.version,
+                        tuple(ctx.times))
 
-    return _cached(func, instance, ("front end", general), make)
+    return _cached(func, instance, ("front end", general), make), bool(made)
 
 
 def _compile(fn: Any, request: CompileRequest) -> CompiledUnit:
@@ -189,8 +195,10 @@ def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None
     callees = _CalleeCompiler()
     steps = pipeline_for(request.mode)
     reused = reusable_prefix(steps)
-    front = _front_end(func, instance, source, request, steps[:reused])
+    front, made = _front_end(func, instance, source, request, steps[:reused])
     ctx = front.context(source, request, callees)
+    if made:  # this compile ran the front end: its report shows it
+        ctx.times.extend(front.times)
     run_pipeline(steps[reused:], ctx)
     summary = ctx.summary
     emitted = emit(ctx.tree)

@@ -70,6 +70,7 @@ class PassContext:
     summary: GradientSummary | None = None  # set by the reverse pass
     code: CodeFacts | None = None  # set with the generated functions, for the back end
     pending: Any = None  # the reverse-mode builder between its phases (``sections()``)
+    times: list[tuple[str, float]] = field(default_factory=list)  # (pass, seconds) so far
     guards: GuardSet = field(default_factory=GuardSet)  # lookups resolved at compile time
     _analyses: dict[type, Any] = field(default_factory=dict)
 
@@ -118,21 +119,24 @@ def new_context(source: SourceFunction, request: Any, rules: Any, callees: Any) 
 
 
 def run_pipeline(steps: Sequence[Step], ctx: PassContext,
-                 printer: Callable[[str, PassContext], None] | None = None) -> PassContext:
-    """Run ``steps`` in order; errors meant for the user pass through, others become internal."""
+                 printer: Callable[[str, PassContext], None] | None = None,
+                 report: bool = True) -> PassContext:
+    """Run ``steps`` in order; errors meant for the user pass through, others become internal.
+    Each pass's time is added to ``ctx.times``; with ``AUTODIFF_TIME_PASSES=1`` and ``report``
+    they are printed at the end (a compile that runs its pipeline in parts reports once)."""
     wanted = _print_after()
-    times: list[tuple[str, float]] | None = [] if _time_passes() else None
+    timed = _time_passes()
     try:
         for step in steps:
             start = time.perf_counter()
             pass_ = _run_step(step, ctx)
-            if times is not None:
-                times.append((pass_.name, time.perf_counter() - start))
+            if timed:
+                ctx.times.append((pass_.name, time.perf_counter() - start))
             if pass_.name in wanted:
                 (printer or _print)(pass_.name, ctx)
     finally:
-        if times:
-            print(_time_report(ctx, times), file=sys.stderr)
+        if timed and report and ctx.times:
+            print(_time_report(ctx, ctx.times), file=sys.stderr)
     return ctx
 
 

@@ -11,8 +11,9 @@ from autodiff.transforms.request import CompileRequest
 
 
 def passes_run(capsys) -> list[str]:
-    """The pass names of the time reports printed since the last call."""
+    """The pass names of the one time report printed since the last call."""
     lines = capsys.readouterr().err.splitlines()
+    assert sum(line.startswith("# ---- pass times:") for line in lines) == 1
     return [line.split()[1] for line in lines if line.startswith("#   ")]
 
 

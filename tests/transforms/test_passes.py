@@ -14,10 +14,13 @@ from autodiff.transforms import (
     default_pipeline,
     forward_pipeline,
     frontend_pipeline,
+    pipeline_for,
 )
 from autodiff.transforms.frontend.anf import ANF
 from autodiff.transforms.frontend.normalize import Normalize
 from autodiff.transforms.frontend.ssa import SSA
+from autodiff.transforms.ir import nodes
+from autodiff.transforms.ir.annotations import NUMPY, RUNTIME, Anno, called, getanno
 from autodiff.transforms.passmanager import Analysis, Step, Transformation, run_pipeline, show
 from autodiff.transforms.testing import (
     activity_of,
@@ -308,3 +311,40 @@ def test_only_codegen_and_debug_printing_unparse():
         if lines and relative not in PRINTING:
             offenders[relative] = lines
     assert offenders == {}
+
+
+# ---- generated calls carry what they call ----------------------------------------------------
+
+def emitted_calls(ctx) -> list:
+    return [found for node in nodes.walk(ctx.tree)
+            if (found := getanno(node, Anno.CALL)) is not None]
+
+
+@pytest.mark.parametrize(("mode", "source", "operator", "rule"), [
+    ("reverse", "def f(x, w):\n    return np.sum(x @ w)", "MatMult", "matmul_vjp_rhs"),
+    ("forward", "def f(x, w):\n    return np.sum(x * w)", "Mult", "multiply_jvp_rhs"),
+])
+def test_rule_calls_name_their_primitive_and_argument(mode, source, operator, rule):
+    ctx = context(source, wrt=("w",), mode=mode)
+    run_pipeline(pipeline_for(mode), ctx)
+    primitive = ctx.rules.binary_operator(operator)
+    rule_calls = [call for call in emitted_calls(ctx) if call.primitive is primitive]
+    assert [(call.library, call.name, call.argument) for call in rule_calls] == [
+        (RUNTIME, rule, 1)]
+
+
+def test_inlined_rule_bodies_and_helpers_are_annotated():
+    ctx = context("def f(x, y):\n    return np.sum(np.maximum(x, y) + np.cos(x))")
+    run_pipeline(default_pipeline(), ctx)
+    found = {(call.library, call.name) for call in emitted_calls(ctx)}
+    assert (RUNTIME, "seed") in found
+    assert (NUMPY, "sin") in found  # the inlined body of cos's rule
+    assert (RUNTIME, "unbroadcast_to") in found
+
+
+def test_annotations_survive_copies_and_substitution():
+    call = nodes.library_call(RUNTIME, "unbroadcast_to", [nodes.name("g"), nodes.name("x")])
+    copied = nodes.substitute(call, {"g": nodes.name("h")})
+    assert called(copied, RUNTIME, "unbroadcast_to")
+    assert called(nodes.copy_tree(call), RUNTIME, "unbroadcast_to")
+    assert not called(copied, NUMPY, "unbroadcast_to")
