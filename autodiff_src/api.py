@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import builtins
 import dataclasses
 import inspect
-import itertools
-import linecache
 import sys
 import types
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -19,12 +15,13 @@ from . import compiler
 from .compiler import CompiledUnit
 from .entry import build_entry
 from .errors import Loc
+from .loader import define
 from .runtime import custom as custom_module
-from .runtime import registry
 from .runtime.custom import custom_vjp
 from .spec import GradSpec
 from .transforms.frontend.parse import SourceUnavailableError
 from .transforms.request import CompileRequest
+from .transforms.rules import register_callable_adapter
 
 MAX_SPECIALIZATIONS = 8  # shape-specialized units per gradient function, then generic code
 
@@ -179,8 +176,7 @@ class GradientFunction:
 
         It runs code specialized to the shapes of the array arguments (see ``_specialize``)."""
         unit, shapes, dtypes, unkeyed = self._special
-        if unit is None or unit.version != registry.version \
-                or ((unit.guards or unit.other_guards) and not unit.guards_hold()) \
+        if unit is None or not unit.valid() \
                 or self._function.__code__ is not self._code \
                 or self._function.__defaults__ is not self._defaults \
                 or len(args) != len(shapes):
@@ -443,7 +439,6 @@ def _origin_of(unit: CompiledUnit, filename: str, factory_line: int) -> Any:
     return None
 
 
-_wrapper_counter = itertools.count(1)
 
 
 def _gradient_wrapper(gradient: GradientFunction, unit: CompiledUnit) -> types.FunctionType:
@@ -467,24 +462,11 @@ def _gradient_wrapper(gradient: GradientFunction, unit: CompiledUnit) -> types.F
     source = (f"def {name}({signature}):\n"
               f"    _value, _grads = {inner}({arguments})\n"
               f"    return {returned}\n")
-    wrapper = source_function(name, source, {inner: unit.function,
+    wrapper = define(name, source, {inner: unit.function,
                                              "_self": gradient._instance}, "wrapper")
     wrapper.__defaults__ = function.__defaults__
     wrapper.__kwdefaults__ = function.__kwdefaults__
     return wrapper
-
-
-def source_function(name: str, source: str, namespace: dict[str, Any],
-                    kind: str) -> types.FunctionType:
-    """Define ``name`` from ``source`` (registered in linecache, so the compiler can read it)
-    with ``namespace`` as its globals."""
-    filename = f"<autodiff {name} ({kind}) #{next(_wrapper_counter)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    scope: dict[str, Any] = {"__builtins__": builtins, **namespace}
-    exec(compile(source, filename, "exec"), scope)
-    function = scope[name]
-    weakref.finalize(function, linecache.cache.pop, filename, None)
-    return function
 
 
 def _custom_wrapper(custom: custom_vjp) -> types.FunctionType:
@@ -496,7 +478,7 @@ def _custom_wrapper(custom: custom_vjp) -> types.FunctionType:
     params = custom.parameters
     name = custom.__name__
     source = f"def {name}({', '.join(params)}):\n    return _custom({', '.join(params)})\n"
-    wrapper = source_function(name, source, {"_custom": custom}, "custom_vjp")
+    wrapper = define(name, source, {"_custom": custom}, "custom_vjp")
     wrapper.__defaults__ = getattr(custom.fn, "__defaults__", None)
     custom._autodiff_wrapper = wrapper
     return wrapper
@@ -506,8 +488,7 @@ def _adapt_gradient_function(obj: Any) -> Any:
     return obj.as_python_function() if isinstance(obj, GradientFunction) else None
 
 
-compiler.CALLABLE_ADAPTERS.append(_adapt_gradient_function)
+register_callable_adapter(_adapt_gradient_function)
 
 
-_ENTRY_HOOKS = {"annotate": _annotate, "like": _like, "check_differentiable": _check_differentiable,
-                "source_function": source_function}
+_ENTRY_HOOKS = {"annotate": _annotate, "like": _like, "check_differentiable": _check_differentiable}

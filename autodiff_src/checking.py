@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from .api import grad, source_function
+from .api import grad
 from .functional import jvp
+from .loader import define
 
 
 def check_grads(fn: Callable[..., Any], args: Sequence[Any], order: int = 1,
@@ -51,8 +52,8 @@ def _projected(fn: Callable[..., Any], arity: int, projection: Any) -> Callable[
     else:
         terms = "_sum(_p * _out)"
     source = f"def projected({params}):\n    _out = _fn({params})\n    return _real({terms})\n"
-    return source_function("projected", source, {"_fn": fn, "_p": projection, "_sum": np.sum,
-                                                  "_real": np.real}, "check_grads")
+    return define("projected", source, {"_fn": fn, "_p": projection, "_sum": np.sum,
+                                        "_real": np.real}, "check_grads")
 
 
 def _check_first_order(fn, args, positions, mode, rng, rtol, atol, eps) -> None:

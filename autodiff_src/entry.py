@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from .compiler import CompiledUnit
+from .loader import define
 from .runtime import registry
 from .transforms.analysis.guards import ABSENT
 
@@ -49,8 +50,8 @@ def build_entry(name: str, unit: CompiledUnit, shapes: tuple, dtypes: tuple,
     an array at that position, not checked unless differentiated).
 
     ``function`` is the user's function (its code and defaults are checked), ``miss`` the
-    generic path and ``hooks`` the helpers the entry calls: ``annotate``, ``like``,
-    ``check_differentiable`` and ``source_function``."""
+    generic path and ``hooks`` the helpers the entry calls: ``annotate``, ``like`` and
+    ``check_differentiable``."""
     count = len(shapes)
     namespace: dict[str, Any] = {
         "_registry": registry, "_function": function, "_code": function.__code__,
@@ -81,7 +82,7 @@ def build_entry(name: str, unit: CompiledUnit, shapes: tuple, dtypes: tuple,
                                       f"_dtype{position}")
     result = grads[0] if len(grads) == 1 else f"({', '.join(grads)})"
     lines.append(f"    return value, {result}" if with_value else f"    return {result}")
-    return hooks["source_function"](name, "\n".join(lines) + "\n", namespace, "entry")
+    return define(name, "\n".join(lines) + "\n", namespace, "entry")
 
 
 def _argument_checks(shapes: tuple, dtypes: tuple, namespace: dict[str, Any]) -> list[str]:

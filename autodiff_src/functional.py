@@ -21,9 +21,9 @@ from .api import (
     _positional_params,
     _target,
     grad,
-    source_function,
 )
 from .compiler import CompiledUnit
+from .loader import define
 from .runtime import registry
 from .spec import GradSpec
 from .transforms.frontend.parse import SourceUnavailableError
@@ -275,7 +275,7 @@ def _jvp_wrapper(fn: Callable[..., Any], arity: int) -> Any:
                            *(f"{name}={t}" for name, t in zip(unit.seeds, ts, strict=True))])
     name = f"jvp_of_{unit.name}"
     source = f"def {name}({', '.join(xs + ts)}):\n    return _generated({arguments})\n"
-    wrapper = source_function(name, source, {"_generated": unit.function, "_self": instance},
+    wrapper = define(name, source, {"_generated": unit.function, "_self": instance},
                               "jvp")
     _JVP_WRAPPERS[key] = (fn, wrapper)
     return wrapper

@@ -1,4 +1,5 @@
-"""Generated source -> live functions, without temporary files.
+"""Generated source -> live functions, without temporary files (the one place autodiff turns
+source it generated into functions: compiled units with ``load``, wrappers with ``define``).
 
 The generated functions are wrapped in a factory ``_make(_rt, _np, <bindings>, <user free
 variables>)`` compiled under a pseudo-filename registered in ``linecache`` (so tracebacks and
@@ -56,6 +57,24 @@ def load(spec: LoadSpec) -> tuple[Callable[..., Any], ...]:
     return functions
 
 
+def define(name: str, source: str, namespace: dict[str, Any],
+           kind: str) -> types.FunctionType:
+    """Define ``name`` from ``source`` with ``namespace`` as its globals (the small wrappers
+    and entries the API generates); the source is registered in ``linecache``, so the compiler
+    can read it and tracebacks show it."""
+    filename = _register(f"<autodiff {name} ({kind}) #{next(_counter)}>", source)
+    scope: dict[str, Any] = {"__builtins__": builtins, **namespace}
+    exec(compile(source, filename, "exec"), scope)
+    function = scope[name]
+    weakref.finalize(function, linecache.cache.pop, filename, None)
+    return function
+
+
+def _register(filename: str, text: str) -> str:
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    return filename
+
+
 def _factory(spec: LoadSpec) -> tuple[str, str]:
     params = ", ".join(["_rt", "_np", *spec.bindings, *_user_free_names(spec)])
     returned = ", ".join(spec.function_names)
@@ -69,9 +88,7 @@ def _factory(spec: LoadSpec) -> tuple[str, str]:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
         return path, text
-    filename = f"<autodiff {spec.label} #{number}>"
-    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
-    return filename, text
+    return _register(f"<autodiff {spec.label} #{number}>", text), text
 
 
 def _user_free_names(spec: LoadSpec) -> list[str]:

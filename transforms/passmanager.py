@@ -3,12 +3,18 @@
 An ``Analysis`` computes a result from the tree and never mutates it; results are cached in the
 ``PassContext`` until a ``Transformation`` reports a change. A ``Transformation.run`` returns
 ``changed: bool`` (anything else is rejected). Passes list what they need in ``requires``.
+
+Debugging: ``AUTODIFF_PRINT_AFTER=normalize,reverse`` prints the tree (or, between the phases of
+the reverse pass, the sweep under construction) after the named passes, to stderr;
+``AUTODIFF_TIME_PASSES=1`` prints each compile's time per pass to stderr.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -18,6 +24,7 @@ import gast
 from ..errors import AutodiffError, AutodiffInternalError
 from .analysis.guards import GuardSet
 from .frontend.parse import SourceFunction
+from .ir.codegen import emit
 from .ir.naming import Namer, names_in
 
 
@@ -34,6 +41,22 @@ class GradientSummary:
 
 
 @dataclass(slots=True)
+class CodeFacts:
+    """What the differentiating pass (reverse or forward) tells the back-end passes about the
+    functions it generated."""
+
+    owned: set[str]  # derivative names the generated code assigns (copies, folding touch these)
+    in_place: set[str]  # those holding arrays or numbers: candidates for `+=` (inplace.py)
+    fits_in_place: Callable[[str, gast.expr], bool]  # `name + e` provably has name's shape
+    is_pure: Callable[[gast.Assign], bool]  # computing the statement has no other effect
+    fold_broadcasts: Callable[[gast.FunctionDef], int]  # emission.py, shape-specialized code
+    drop_value: bool = False  # the caller discards the value: dead forward code may go
+    distinct_returns: bool = False  # callers may write each returned derivative (reverse mode)
+    releasable: set[str] = field(default_factory=set)  # arrays `del` may free (proven shapes)
+    shared: set[str] = field(default_factory=set)  # names common-subexpression sharing made
+
+
+@dataclass(slots=True)
 class PassContext:
     """What passes share: the function being compiled, the request, names and analyses."""
 
@@ -45,6 +68,9 @@ class PassContext:
     namer: Namer = field(default_factory=Namer)
     bindings: dict[str, Any] = field(default_factory=dict)  # names generated code closes over
     summary: GradientSummary | None = None  # set by the reverse pass
+    code: CodeFacts | None = None  # set with the generated functions, for the back end
+    pending: Any = None  # the reverse-mode builder between its phases (``sections()``)
+    times: list[tuple[str, float]] = field(default_factory=list)  # (pass, seconds) so far
     guards: GuardSet = field(default_factory=GuardSet)  # lookups resolved at compile time
     _analyses: dict[type, Any] = field(default_factory=dict)
 
@@ -93,35 +119,74 @@ def new_context(source: SourceFunction, request: Any, rules: Any, callees: Any) 
 
 
 def run_pipeline(steps: Sequence[Step], ctx: PassContext,
-                 printer: Callable[[str, PassContext], None] | None = None) -> PassContext:
-    """Run ``steps`` in order; errors meant for the user pass through, others become internal."""
+                 printer: Callable[[str, PassContext], None] | None = None,
+                 report: bool = True) -> PassContext:
+    """Run ``steps`` in order; errors meant for the user pass through, others become internal.
+    Each pass's time is added to ``ctx.times``; with ``AUTODIFF_TIME_PASSES=1`` and ``report``
+    they are printed at the end (a compile that runs its pipeline in parts reports once)."""
     wanted = _print_after()
-    for step in steps:
-        pass_ = step.pass_class()
-        for needed in pass_.requires:
-            ctx.analysis(needed)
-        try:  # an analysis step fills the cache, so the passes requiring it reuse its result
-            result = ctx.analysis(step.pass_class) if isinstance(pass_, Analysis) \
-                else pass_.run(ctx)
-        except AutodiffError:
-            raise
-        except Exception as error:  # a compiler bug: say which pass, show the tree
-            raise AutodiffInternalError(
-                f"in pass {pass_.name} compiling {ctx.source.name}: {error!r}\n"
-                f"--- tree before the pass ---\n{_safe_unparse(ctx.tree)}"
-            ) from error
-        if isinstance(pass_, Transformation):
-            if not isinstance(result, bool):
-                raise AutodiffInternalError(f"pass {pass_.name} returned {result!r}, not a bool")
-            if result:
-                ctx.invalidate()
-        if pass_.name in wanted:
-            (printer or _print)(pass_.name, ctx)
+    timed = _time_passes()
+    try:
+        for step in steps:
+            start = time.perf_counter()
+            pass_ = _run_step(step, ctx)
+            if timed:
+                ctx.times.append((pass_.name, time.perf_counter() - start))
+            if pass_.name in wanted:
+                (printer or _print)(pass_.name, ctx)
+    finally:
+        if timed and report and ctx.times:
+            print(_time_report(ctx, ctx.times), file=sys.stderr)
     return ctx
+
+
+def _run_step(step: Step, ctx: PassContext) -> Pass:
+    pass_ = step.pass_class()
+    for needed in pass_.requires:
+        ctx.analysis(needed)
+    try:  # an analysis step fills the cache, so the passes requiring it reuse its result
+        result = ctx.analysis(step.pass_class) if isinstance(pass_, Analysis) \
+            else pass_.run(ctx)
+    except AutodiffError:
+        raise
+    except Exception as error:  # a compiler bug: say which pass, show the tree
+        raise AutodiffInternalError(
+            f"in pass {pass_.name} compiling {ctx.source.name}: {error!r}\n"
+            f"--- tree before the pass ---\n{_safe_unparse(ctx.tree)}"
+        ) from error
+    if isinstance(pass_, Transformation):
+        if not isinstance(result, bool):
+            raise AutodiffInternalError(f"pass {pass_.name} returned {result!r}, not a bool")
+        if result:
+            ctx.invalidate()
+    return pass_
+
+
+def show(ctx: PassContext) -> str:
+    """What ``AUTODIFF_PRINT_AFTER`` prints: the tree, or the reverse sweep being built."""
+    if ctx.pending is not None:  # titled sections of statements
+        return "\n".join(f"# {title}\n{_safe_unparse(gast.Module(body, [])).strip()}"
+                         for title, body in ctx.pending.sections())
+    if ctx.code is not None:  # generated functions: as codegen emits them (on a copy)
+        return emit(copy.deepcopy(ctx.tree)).source.rstrip("\n")
+    return _safe_unparse(ctx.tree)
 
 
 def _print_after() -> set[str]:
     return {name.strip() for name in os.environ.get("AUTODIFF_PRINT_AFTER", "").split(",") if name}
+
+
+def _time_passes() -> bool:
+    return os.environ.get("AUTODIFF_TIME_PASSES", "") not in ("", "0")
+
+
+def _time_report(ctx: PassContext, times: list[tuple[str, float]]) -> str:
+    width = max(len(name) for name, _ in times)
+    lines = [f"# ---- pass times: {ctx.source.name} ({ctx.request.mode}) ----"]
+    lines += [f"#   {name:<{width}}  {seconds * 1e3:8.3f} ms" for name, seconds in times]
+    total = sum(seconds for _, seconds in times)
+    lines.append(f"#   {'total':<{width}}  {total * 1e3:8.3f} ms")
+    return "\n".join(lines)
 
 
 def _safe_unparse(tree: gast.AST) -> str:
@@ -132,4 +197,4 @@ def _safe_unparse(tree: gast.AST) -> str:
 
 
 def _print(name: str, ctx: PassContext) -> None:
-    print(f"# ---- after {name}: {ctx.source.name} ----\n{_safe_unparse(ctx.tree)}", file=sys.stderr)
+    print(f"# ---- after {name}: {ctx.source.name} ----\n{show(ctx)}", file=sys.stderr)

@@ -9,8 +9,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from ..compiler import RULES
-from . import default_pipeline, forward_pipeline
+from . import default_pipeline, forward_pipeline, pipeline_for
 from .analysis.activity import Activity, ActivityResult
 from .analysis.mutation import CheckMutation
 from .analysis.shape_inference import infer_shapes
@@ -20,8 +19,9 @@ from .frontend.resolve import Resolve
 from .ir import nodes
 from .ir.annotations import Anno, getanno
 from .ir.codegen import emit
-from .passmanager import PassContext, Step, new_context, run_pipeline
+from .passmanager import PassContext, Step, new_context, run_pipeline, show
 from .request import CompileRequest
+from .rules import RULES
 
 _FILENAME = "<doctest>"
 
@@ -100,6 +100,17 @@ def tangent_source(source: str, **request: Any) -> str:
     """The generated source of the snippet's forward-mode (tangent) function."""
     ctx = run_pipeline(forward_pipeline(), context(source, mode="forward", **request))
     return emit(ctx.tree).source.rstrip("\n")
+
+
+def source_after(source: str, pass_name: str, origins: bool = False, **request: Any) -> str:
+    """What ``AUTODIFF_PRINT_AFTER=<pass_name>`` shows for the snippet (after the first such
+    step), without the comments naming the user's lines unless ``origins``."""
+    ctx = context(source, **request)
+    steps = pipeline_for(ctx.request.mode)
+    last = next(index for index, step in enumerate(steps) if step.pass_class.name == pass_name)
+    lines = show(run_pipeline(steps[:last + 1], ctx)).splitlines()
+    return "\n".join(line for line in lines
+                     if origins or not line.lstrip().startswith(f"# {_FILENAME}:"))
 
 
 def mutation_error(source: str, **request: Any) -> str:

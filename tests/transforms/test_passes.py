@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import ast
+import pathlib
 import textwrap
 
 import pytest
 
+import autodiff.transforms as transforms
+from autodiff.transforms import (
+    backend_pipeline,
+    default_pipeline,
+    forward_pipeline,
+    frontend_pipeline,
+    pipeline_for,
+)
 from autodiff.transforms.frontend.anf import ANF
 from autodiff.transforms.frontend.normalize import Normalize
 from autodiff.transforms.frontend.ssa import SSA
-from autodiff.transforms.passmanager import Analysis, Step, Transformation, run_pipeline
-from autodiff.transforms.testing import activity_of, context, resolve_source, run_passes
+from autodiff.transforms.ir import nodes
+from autodiff.transforms.ir.annotations import NUMPY, RUNTIME, Anno, called, getanno
+from autodiff.transforms.passmanager import Analysis, Step, Transformation, run_pipeline, show
+from autodiff.transforms.testing import (
+    activity_of,
+    context,
+    resolve_source,
+    run_passes,
+    tangent_source,
+)
 
 
 def check(source: str, passes: list[type], expected: str, **request) -> None:
@@ -173,3 +191,160 @@ def test_an_analysis_step_is_computed_once_for_the_passes_after_it():
     run_pipeline([Step(Counted, "test"), Step(Reader, "test"), Step(Reader, "test")], ctx)
     assert runs == [1]
     assert ctx.analysis(Counted) == 1
+
+
+# ---- every phase is a pass: printable, timed, both modes ------------------------------------
+
+PROGRAM = """
+def f(x, w):
+    h = np.tanh(x @ w + x)
+    for i in range(2):
+        h = h * np.sin(h)
+    return np.sum(h * x)
+"""
+MODES = {
+    "reverse": (default_pipeline, {}),
+    "forward": (forward_pipeline, {"mode": "forward"}),
+    "reverse_specialized": (default_pipeline, {"shapes": (("x", (3, 3)), ("w", (3, 3))),
+                                               "value": False}),
+    "forward_specialized": (forward_pipeline, {"mode": "forward",
+                                               "shapes": (("x", (3, 3)), ("w", (3, 3)))}),
+}
+
+
+def pass_names(pipeline) -> list[str]:
+    return [step.pass_class.name for step in pipeline()]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_pass_prints_after_itself(mode, monkeypatch):
+    pipeline, request = MODES[mode]
+    names = pass_names(pipeline)
+    monkeypatch.setenv("AUTODIFF_PRINT_AFTER", ",".join(names))
+    printed = []
+    ctx = context(PROGRAM, **request)
+    run_pipeline(pipeline(), ctx, printer=lambda name, ctx: printed.append((name, show(ctx))))
+    assert [name for name, _ in printed] == names
+    assert all(text.strip() for _, text in printed)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_time_report_names_every_pass(mode, monkeypatch, capsys):
+    pipeline, request = MODES[mode]
+    monkeypatch.setenv("AUTODIFF_TIME_PASSES", "1")
+    run_pipeline(pipeline(), context(PROGRAM, **request))
+    report = capsys.readouterr().err.splitlines()
+    assert report[0].startswith("# ---- pass times: f")
+    timed = [line.split()[1] for line in report[1:]]
+    assert timed == [*pass_names(pipeline), "total"]
+
+
+def test_no_time_report_by_default(monkeypatch, capsys):
+    monkeypatch.delenv("AUTODIFF_TIME_PASSES", raising=False)
+    run_pipeline(default_pipeline(), context(PROGRAM))
+    assert "pass times" not in capsys.readouterr().err
+
+
+def test_both_modes_share_the_front_and_back_end():
+    back = [step.pass_class for step in backend_pipeline()]
+    front = [step.pass_class for step in frontend_pipeline()]
+    for pipeline in (default_pipeline, forward_pipeline):
+        classes = [step.pass_class for step in pipeline()]
+        assert classes[:len(front)] == front
+        assert classes[-len(back):] == back
+
+
+def test_every_back_end_pass_returns_a_bool_and_can_change_code():
+    """Each back-end pass follows the protocol; the sample makes each one change something."""
+    samples = {
+        "dead_code": ("def f(x):\n    return np.sum(np.sin(x))",
+                      {"shapes": (("x", (3,)),), "value": False}),
+        "copies": ("def f(x):\n    y = np.sin(x)\n    z = y\n    return z * 2.0", {}),
+        "constant_seeds": ("def f(x):\n    return np.sum(x * 3.0)", {"shapes": (("x", (2,)),)}),
+        "repeated_returns": ("def f(x, y):\n    return np.sum(x + y)",
+                             {"shapes": (("x", (2,)), ("y", (2,)))}),
+        "fold_broadcasts": ("def f(x, y):\n    return np.sum(x * y)",
+                            {"shapes": (("x", (2,)), ("y", (2,))), "wrt": ("x",)}),
+        "folding": ("def f(x):\n    return -(x * 2.0) * 3.0", {}),
+        "cse": ("def f(x, y):\n    return x / y", {}),
+        "inplace": ("def f(x):\n    y = x * 2.0\n    y = np.sin(y) + y\n"
+                    "    return np.sum(y * x)", {}),
+        "release": ("def f(x):\n    return np.sum(np.tanh(x))", {"shapes": (("x", (2,)),)}),
+        "rematerialize": ("def f(a, y):\n    for _ in range(3):\n        square = y * y\n"
+                          "        y = np.sin(square) + a\n    return y", {"wrt": ("y",)}),
+    }
+    for name, (source, request) in samples.items():
+        steps = default_pipeline()
+        index = pass_names(default_pipeline).index(name)
+        ctx = run_pipeline(steps[:index], context(source, **request))
+        before = show(ctx)
+        changed = steps[index].pass_class().run(ctx)
+        assert changed is True, name
+        assert show(ctx) != before, name
+
+
+def test_forward_mode_accumulates_array_tangents_with_plus():
+    code = tangent_source("def f(x, w):\n    return np.tanh(x * w + x)")
+    assert "_rt.add(" not in code
+    assert "_add2_dot = _add2_dot + " in code
+
+
+# ---- no pass reads generated text ------------------------------------------------------------
+
+TRANSFORMS = pathlib.Path(transforms.__file__).parent
+PRINTING = {"ir/codegen.py", "passmanager.py", "testing.py"}  # codegen, debug printing
+
+
+def unparse_calls(path: pathlib.Path) -> list[int]:
+    """Lines calling ``*.unparse(...)`` (docstring examples are text, not calls)."""
+    tree = ast.parse(path.read_text())
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and isinstance(node.func, (ast.Attribute, ast.Name))
+            and getattr(node.func, "attr", getattr(node.func, "id", None)) == "unparse"]
+
+
+def test_only_codegen_and_debug_printing_unparse():
+    offenders = {}
+    for path in sorted(TRANSFORMS.rglob("*.py")):
+        relative = path.relative_to(TRANSFORMS).as_posix()
+        lines = unparse_calls(path)
+        if lines and relative not in PRINTING:
+            offenders[relative] = lines
+    assert offenders == {}
+
+
+# ---- generated calls carry what they call ----------------------------------------------------
+
+def emitted_calls(ctx) -> list:
+    return [found for node in nodes.walk(ctx.tree)
+            if (found := getanno(node, Anno.CALL)) is not None]
+
+
+@pytest.mark.parametrize(("mode", "source", "operator", "rule"), [
+    ("reverse", "def f(x, w):\n    return np.sum(x @ w)", "MatMult", "matmul_vjp_rhs"),
+    ("forward", "def f(x, w):\n    return np.sum(x * w)", "Mult", "multiply_jvp_rhs"),
+])
+def test_rule_calls_name_their_primitive_and_argument(mode, source, operator, rule):
+    ctx = context(source, wrt=("w",), mode=mode)
+    run_pipeline(pipeline_for(mode), ctx)
+    primitive = ctx.rules.binary_operator(operator)
+    rule_calls = [call for call in emitted_calls(ctx) if call.primitive is primitive]
+    assert [(call.library, call.name, call.argument) for call in rule_calls] == [
+        (RUNTIME, rule, 1)]
+
+
+def test_inlined_rule_bodies_and_helpers_are_annotated():
+    ctx = context("def f(x, y):\n    return np.sum(np.maximum(x, y) + np.cos(x))")
+    run_pipeline(default_pipeline(), ctx)
+    found = {(call.library, call.name) for call in emitted_calls(ctx)}
+    assert (RUNTIME, "seed") in found
+    assert (NUMPY, "sin") in found  # the inlined body of cos's rule
+    assert (RUNTIME, "unbroadcast_to") in found
+
+
+def test_annotations_survive_copies_and_substitution():
+    call = nodes.library_call(RUNTIME, "unbroadcast_to", [nodes.name("g"), nodes.name("x")])
+    copied = nodes.substitute(call, {"g": nodes.name("h")})
+    assert called(copied, RUNTIME, "unbroadcast_to")
+    assert called(nodes.copy_tree(call), RUNTIME, "unbroadcast_to")
+    assert not called(copied, NUMPY, "unbroadcast_to")

@@ -18,6 +18,7 @@ import gast
 from ..analysis.activity import differentiable_inputs, stored_names
 from ..frontend.resolve import operand_key
 from ..ir import nodes
+from ..ir.annotations import RUNTIME, called
 from ..opt.rematerialize import rematerialize
 
 TAPE = "_tape"  # the preferred name; a fresh one if the function already uses it
@@ -114,7 +115,7 @@ class ControlFlow:
         if adjoint in self.weight_adjoints.values():
             return nodes.assign(adjoint, nodes.constant(0.0, like), like=like)
         primal = gast.parse(self.primal_of[adjoint]).body[0].value
-        value = nodes.call(nodes.dotted("_rt.zeros_like"), [primal])
+        value = nodes.library_call(RUNTIME, "zeros_like", [primal])
         return nodes.assign(adjoint, value, like=like)
 
     def loop_reads(self, loop: gast.stmt) -> set[str]:
@@ -301,9 +302,9 @@ class ControlFlow:
         self.replays = snapshot.replays
 
     # ---- assembly: needed values, pushes, pops -----------------------------------------------
-    def assemble(self, body: list[gast.stmt], backward: list[Any],
-                 extra: list[gast.AST]) -> tuple[list[gast.stmt], list[gast.stmt]]:
-        """Prune replays the gradient does not need, then add tape pushes and pops."""
+    def prune_replays(self, backward: list[Any], extra: list[gast.AST]) -> list[Any]:
+        """Prune replays the gradient does not need; sets ``needed`` (what the backward sweep
+        and ``extra`` read) and ``shape_only`` (read only as a shape)."""
         while True:
             needed = _loads(_without_markers(backward)) | _loads(extra)
             prunable = [replay for replay in self.replays.values() if not replay.pruned
@@ -315,7 +316,18 @@ class ControlFlow:
             if not prunable and not emptied:
                 break
         self.shape_only = _shape_only(_without_markers(backward))
-        self.needed = needed - self.rematerialize_loops(needed - self.shape_only)
+        self.needed = needed
+        return backward
+
+    def rematerialize_taped(self) -> set[str]:
+        """Recompute cheap loop values instead of taping them; returns their names."""
+        done = self.rematerialize_loops(self.needed - self.shape_only)
+        self.needed -= done
+        return done
+
+    def place_tape(self, body: list[gast.stmt],
+                   backward: list[Any]) -> tuple[list[gast.stmt], list[gast.stmt]]:
+        """Add the tape pushes to the forward sweep and the pops to the backward sweep."""
         self.uses_tape = False
         self.assigned_so_far = self._params()
         forward = self.forward_block(body, depth=0, replayed=False)
@@ -402,7 +414,7 @@ class ControlFlow:
         self.pushed.add(name)
         value = nodes.name(name, like=like)
         if name in self.shape_only:  # the backward sweep reads only its shape
-            value = nodes.call(nodes.dotted("_rt.shape", like=like), [value], like=like)
+            value = nodes.library_call(RUNTIME, "shape", [value], like=like)
         append = nodes.call(nodes.attribute(nodes.name(self.tape, like=like), "append", like),
                             [value], like=like)
         return nodes.expr(append, like=like)
@@ -457,8 +469,7 @@ def _shape_only(trees: list[gast.AST]) -> set[str]:
     for tree in trees:
         targets = set()
         for node in nodes.walk(tree):
-            if isinstance(node, gast.Call) and len(node.args) == 2 \
-                    and gast.unparse(node.func).strip() == "_rt.unbroadcast_to" \
+            if called(node, RUNTIME, "unbroadcast_to") and len(node.args) == 2 \
                     and isinstance(node.args[1], gast.Name):
                 targets.add(id(node.args[1]))
                 as_target.add(node.args[1].id)

@@ -6,7 +6,10 @@
   and facts local to one elementwise statement);
 - adjoints of values known to be arrays or numbers accumulate with ``+``, not ``_rt.add``;
 - with proven shapes (shape specialization), matmul, sum and mean rules become the plain numpy
-  expression for those shapes (``x.T @ d``, ``np.outer(x, d)``, ``np.full(shape, d)``).
+  expression for those shapes (``x.T @ d``, ``np.outer(x, d)``, ``np.full(shape, d)``): the
+  forms live next to the rules (``runtime/specialized.py``);
+- every call it emits is annotated with what it calls (``Anno.CALL``, ``rule_call``), which is
+  what later passes read.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from typing import Any
 
 import gast
 
+from ...runtime.specialized import Proven, axes_literal
 from ..analysis.activity import assignments, stored_names
 from ..analysis.shape_inference import Array
 from ..analysis.shapes import broadcast
 from ..frontend.resolve import Kind, Operation
 from ..ir import nodes
-from ..ir.annotations import Anno, getanno, setanno
+from ..ir.annotations import NUMPY, RUNTIME, Anno, EmittedCall, called, getanno, setanno
 
 _ANY_SHAPE = "<number>"  # a numeric constant: broadcasts into any shape
 
@@ -84,38 +88,25 @@ class Emission:
                                                                        operation))
 
     def specialized(self, rule: Any, values: list[gast.expr], operation: Operation) -> Any:
-        """The rule as a plain numpy expression for the operands' proven shapes, or None."""
-        reference = self.ctx.rules.reference(rule)
-        template = None
-        if reference in ("_rt.matmul_vjp_lhs", "_rt.matmul_vjp_rhs") and len(values) == 4 \
-                and not operation.keywords:
-            shapes = [self.concrete_shape(value) for value in values[2:]]
-            if None not in shapes:
-                template = _matmul_template(reference.endswith("lhs"), *shapes)
-        elif reference in ("_rt.sum_vjp", "_rt.mean_vjp"):
-            shape = self.concrete_shape(values[2])
-            reduced = _reduction(values[3:], operation.keywords, shape)
-            if reduced is not None:
-                template = _full_template(reference == "_rt.mean_vjp", shape, *reduced)
-        elif reference == "_rt.getitem_vjp" and len(values) == 4 and not operation.keywords:
-            shape = self.concrete_shape(values[2])
-            if shape is not None and _basic_index(values[3]):
-                template = f"_rt.scatter(g, {shape}, x2)"  # no need to keep the array itself
-        elif reference in ("_rt.max_vjp", "_rt.min_vjp"):
-            shape = self.concrete_shape(values[2])
-            reduced = _reduction(values[3:], operation.keywords, shape)
-            if reduced is not None and reduced[1]:  # keepdims: ans broadcasts against x
-                template = (f"g * (x1 == ans) / _np.maximum((x1 == ans).sum("
-                            f"axis={_axes(reduced[0])}, keepdims=True), 1)")
+        """The rule's shape-specialized form (``runtime/specialized.py``) for the operands'
+        proven shapes, as a numpy expression, or None."""
+        operands = values[2:]
+        shapes = tuple(self.concrete_shape(value) for value in operands)
+        proven = Proven(shapes, _reduction(values[3:], operation.keywords, shapes[0]
+                                           if shapes else None),
+                        len(operands) == 2 and _basic_index(operands[1]),
+                        bool(operation.keywords))
+        template = self.ctx.rules.specialized_form(rule, proven)
         if template is None:
             return None
-        g, ans, *operands = values
-        names = dict(zip(("g", "x1", "x2"), [g, *operands], strict=False))
+        g, ans, *rest = values
+        names = dict(zip(("g", "x1", "x2"), [g, *rest], strict=False))
         names["ans"] = ans
-        expression = nodes.substitute(gast.parse(template).body[0].value, names)
-        if template.startswith("_np.full("):
+        form = nodes.mark_library_calls(gast.parse(template).body[0].value)
+        expression = nodes.substitute(form, names)
+        if called(expression, NUMPY, "full"):
             setanno(expression, Anno.BROADCAST, expression.args[1])
-        if template.startswith("_rt.scatter("):
+        if called(expression, RUNTIME, "scatter"):
             setanno(expression, Anno.SHAPE_CLASS,
                     f"class:{self.shapes.class_of_shape(self.concrete_shape(values[2]))}")
         return expression
@@ -193,8 +184,7 @@ class Emission:
     def without_noop_unbroadcast(self, expression: gast.expr,
                                  local: dict[str, str]) -> gast.expr:
         """``_rt.unbroadcast_to(g, x)`` -> ``g`` when ``g`` provably has ``x``'s shape."""
-        if isinstance(expression, gast.Call) and len(expression.args) == 2 \
-                and gast.unparse(expression.func).strip() == "_rt.unbroadcast_to":
+        if called(expression, RUNTIME, "unbroadcast_to") and len(expression.args) == 2:
             value, target = expression.args
             shape = self.expression_class(value, local)
             target_class = self.expression_class(target, local)
@@ -227,9 +217,9 @@ class Emission:
                      if t == 1 and s != 1)
         text = "v"  # an array (its proven shape has axes): the method skips np.sum's wrapper
         if kept:
-            text = f"({text}).sum(axis={_axes(kept)}, keepdims=True)"
+            text = f"({text}).sum(axis={axes_literal(kept)}, keepdims=True)"
         if extra:
-            text = f"({text}).sum(axis={_axes(tuple(range(extra)))})"
+            text = f"({text}).sum(axis={axes_literal(tuple(range(extra)))})"
         if text == "v":
             return None
         positive = _without_negation(value)
@@ -256,17 +246,14 @@ class Emission:
             return None if found is None else f"class:{found}"
         if isinstance(expr, gast.UnaryOp):
             return self.expression_class(expr.operand, local)
-        if isinstance(expr, gast.Call) and len(expr.args) == 2 \
-                and gast.unparse(expr.func).strip() == "_rt.unbroadcast_to":
+        if called(expr, RUNTIME, "unbroadcast_to") and len(expr.args) == 2:
             return self.expression_class(expr.args[1], local)  # the target's shape
-        if isinstance(expr, gast.Call) and len(expr.args) == 4 \
-                and gast.unparse(expr.func).strip() == "_rt.getitem_vjp":
+        if called(expr, RUNTIME, "getitem_vjp") and len(expr.args) == 4:
             return self.expression_class(expr.args[2], local)  # zeros like the indexed array
+        call = getanno(expr, Anno.CALL)
         if _is_where(expr) or (  # _np.where(c, a, b), _np.logaddexp(a, b): they broadcast
-                isinstance(expr, gast.Call) and expr.args and not expr.keywords
-                and isinstance(expr.func, gast.Attribute)
-                and isinstance(expr.func.value, gast.Name) and expr.func.value.id == "_np"
-                and self.ctx.rules.is_elementwise(self.ctx.rules.numpy_function(expr.func.attr))):
+                call is not None and call.library == NUMPY and expr.args and not expr.keywords
+                and self.ctx.rules.is_elementwise(self.ctx.rules.numpy_function(call.name))):
             found = [self.expression_class(arg, local) for arg in expr.args]
             classes = [item for item in found if item != _ANY_SHAPE]
             if None in classes:
@@ -342,37 +329,17 @@ class Emission:
         return [nodes.constant(None) if position in unused else nodes.copy_tree(value)
                 for position, value in enumerate(values)]
 
-    def rule_reference(self, rule: Any) -> gast.expr:
-        path = self.ctx.rules.reference(rule)
-        if path is not None:
-            return nodes.dotted(path)
-        return nodes.name(self.bind(rule, getattr(rule, "__name__", "rule")))
-
-
-_FULL_LIMIT = 1 << 16  # larger sum/mean adjoints stay read-only broadcast views (no memory)
-
-
-def _matmul_template(lhs: bool, x1: tuple[int, ...], x2: tuple[int, ...]) -> str | None:
-    """``d(x1 @ x2)`` for the argument (``lhs``: x1) as numpy code over g, x1, x2, for shapes
-    where it needs no reduction beyond the product itself; None for the other cases."""
-    same_batch = len(x1) == len(x2) >= 3 and x1[:-2] == x2[:-2]
-    if lhs:
-        if len(x1) >= 2 and len(x2) == 2:
-            return "g @ x2.T"
-        if same_batch:
-            return "g @ x2.swapaxes(-1, -2)"
-        if len(x1) == 1 and len(x2) == 2:
-            return "x2 @ g"
-        return None
-    if len(x1) == 2 and len(x2) == 2:
-        return "x1.T @ g"
-    if len(x1) == 1 and len(x2) == 2:
-        return "x1[:, None] * g"  # np.outer's product, without its wrapper
-    if len(x1) >= 3 and len(x2) == 2:
-        return f"x1.reshape(-1, {x1[-1]}).T @ g.reshape(-1, {x2[-1]})"
-    if same_batch:
-        return "x1.swapaxes(-1, -2) @ g"
-    return None
+    def rule_call(self, rule: Any, args: list[gast.expr], keywords: list[gast.keyword],
+                  primitive: Any, argument: int) -> gast.Call:
+        """A call of ``rule``, the rule of ``primitive`` for argument ``argument``, annotated
+        with both (``EmittedCall``)."""
+        if self.ctx.rules.in_runtime(rule):
+            return nodes.library_call(RUNTIME, rule.__name__, args, keywords,
+                                      primitive=primitive, argument=argument)
+        bound = self.bind(rule, getattr(rule, "__name__", "rule"))
+        call = nodes.call(nodes.name(bound), args, keywords)
+        setanno(call, Anno.CALL, EmittedCall(None, bound, primitive, argument))
+        return call
 
 
 def _reduction(positional: list[gast.expr], keywords: list[gast.keyword],
@@ -402,24 +369,6 @@ def _reduction(positional: list[gast.expr], keywords: list[gast.keyword],
     return axes, bool(keepdims is not None and keepdims.value)
 
 
-def _full_template(mean: bool, shape: tuple[int, ...], axes: tuple[int, ...] = (),
-                   keepdims: bool = True) -> str:
-    """The adjoint of ``np.sum`` / ``np.mean`` of ``x`` (of ``shape``) over ``axes``: g spread
-    back over the reduced axes."""
-    count = 1
-    for axis in axes:
-        count *= shape[axis]
-    value = f"g / {count}" if mean else "g"
-    if axes and not keepdims and len(axes) < len(shape):
-        value = f"_np.expand_dims({value}, {_axes(axes)})"
-    size = count
-    for axis, dim in enumerate(shape):
-        size *= dim if axis not in axes else 1
-    if size > _FULL_LIMIT:
-        return f"_np.broadcast_to({value}, {shape})"
-    return f"_np.full({shape}, {value})"
-
-
 def _elementwise_expression(expr: gast.expr) -> bool:
     """Arithmetic, comparisons and ``_np.<name>(...)`` calls over names and numbers, with no
     shape facts attached to a part (those would not survive replacing an operand)."""
@@ -427,9 +376,9 @@ def _elementwise_expression(expr: gast.expr) -> bool:
         if getanno(node, Anno.SHAPE_CLASS) is not None or getanno(node, Anno.BROADCAST) \
                 is not None:
             return False
+        call = getanno(node, Anno.CALL)
         if isinstance(node, gast.Call) and not (
-                isinstance(node.func, gast.Attribute) and isinstance(node.func.value, gast.Name)
-                and node.func.value.id == "_np" and node.args and not node.keywords):
+                call is not None and call.library == NUMPY and node.args and not node.keywords):
             return False
         if isinstance(node, (gast.Subscript, gast.Lambda, gast.IfExp)):
             return False
@@ -438,8 +387,7 @@ def _elementwise_expression(expr: gast.expr) -> bool:
 
 def _is_where(expr: gast.expr) -> bool:
     """``_np.where(condition, a, b)`` (elementwise: the three operands broadcast)."""
-    return isinstance(expr, gast.Call) and len(expr.args) == 3 and not expr.keywords \
-        and gast.unparse(expr.func).strip() == "_np.where"
+    return called(expr, NUMPY, "where") and len(expr.args) == 3 and not expr.keywords
 
 
 def _basic_index(index: gast.expr) -> bool:
@@ -461,10 +409,6 @@ def _without_negation(expr: gast.expr) -> gast.expr | None:
         if left is not None:
             return gast.BinOp(left=left, op=expr.op, right=expr.right)
     return None
-
-
-def _axes(axes: tuple[int, ...]) -> str:
-    return str(axes[0]) if len(axes) == 1 else str(axes)
 
 
 def _is_size(expr: gast.expr) -> bool:

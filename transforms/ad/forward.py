@@ -5,6 +5,8 @@ module body becomes one function ``jvp_<f>(params, *, x_dot, ...)`` returning ``
 value_dot)``. The tangent of ``v`` is ``v_dot``; a statement's tangent is the sum of the JVP
 rule contributions of its arguments that carry tangents. Control flow needs no tape in forward
 mode: branches and loops keep their structure and tangents are updated alongside the values.
+Tangents of arrays and numbers accumulate with ``+`` (``_rt.add`` for containers); the back end
+(``opt/backend.py``) then cleans up the function as it does gradients.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import gast
 
 from ...errors import Loc, NoGradientRuleError, UnsupportedSyntaxError
 from ..analysis.activity import Activity, ActivityResult, differentiable_inputs, stored_names
+from ..analysis.shapes import ShapeAnalysis, ShapeClasses
 from ..frontend.anf import local_names
 from ..frontend.parse import SourceUnavailableError
 from ..frontend.resolve import Kind, Operation, Resolution, Resolve, operand_key
 from ..ir import nodes
-from ..ir.annotations import Anno, getanno
-from ..passmanager import GradientSummary, PassContext, Transformation
+from ..ir.annotations import RUNTIME, Anno, getanno
+from ..passmanager import CodeFacts, GradientSummary, PassContext, Transformation
+from .emission import Emission
 from .reverse import _opaque_message
 
 
@@ -39,23 +43,35 @@ class Forward(Transformation):
     """
 
     name = "forward"
-    requires = (Resolve, Activity)
+    requires = (Resolve, Activity, ShapeAnalysis)
 
     def run(self, ctx: PassContext) -> bool:
-        builder = _TangentBuilder(ctx, ctx.analysis(Resolve), ctx.analysis(Activity))
+        builder = _TangentBuilder(ctx, ctx.analysis(Resolve), ctx.analysis(Activity),
+                                  ctx.analysis(ShapeAnalysis))
         ctx.tree.body = [builder.build()]
+        ctx.code = builder.code_facts()
         return True
 
 
-class _TangentBuilder:
+class _TangentBuilder(Emission):
     def __init__(self, ctx: PassContext, resolution: Resolution,
-                 activity: ActivityResult) -> None:
+                 activity: ActivityResult, shapes: ShapeClasses) -> None:
         self.ctx = ctx
         self.resolution = resolution
         self.activity = activity
+        self.shapes = shapes
         self.locals = local_names(ctx.function) - set(ctx.request.constants)
         self.active = activity.varied & activity.useful
+        self.primal_of: dict[str, str] = {}  # tangent name -> its primal
+        self.array_keys = self._array_valued() | set(shapes.concrete)
         ctx.namer.reserve([self.generated_name()])
+
+    def code_facts(self) -> CodeFacts:
+        """Tangents are never dropped values, nor released (the function returns them)."""
+        arrays = {tangent for tangent, primal in self.primal_of.items()
+                  if primal in self.array_keys}
+        return CodeFacts(set(self.primal_of), arrays, self.fits_in_place, lambda _: False,
+                         self.fold_broadcasts)
 
     def build(self) -> gast.FunctionDef:
         function = self.ctx.function
@@ -64,7 +80,7 @@ class _TangentBuilder:
         args = function.args
         for param in (arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs):
             if param in self.activity.varied and param not in self.ctx.request.wrt:
-                zeros = nodes.call(nodes.dotted("_rt.zeros_like"), [nodes.name(param)])
+                zeros = nodes.library_call(RUNTIME, "zeros_like", [nodes.name(param)])
                 new_body.insert(0, nodes.assign(self.tangent(param), zeros, like=function))
         value_dot = self.output_tangent(ret.value)
         result = nodes.tuple_([ret.value, value_dot], like=ret)
@@ -91,7 +107,9 @@ class _TangentBuilder:
         return f"{base}_wrt_{suffix}" if suffix else base
 
     def tangent(self, key: str) -> str:
-        return self.ctx.namer.tangent(key)
+        name = self.ctx.namer.tangent(key)
+        self.primal_of.setdefault(name, key)
+        return name
 
     # ---- statements --------------------------------------------------------------------------
     def block(self, statements: list[gast.stmt]) -> list[gast.stmt]:
@@ -123,18 +141,21 @@ class _TangentBuilder:
             source = self.tangent_of(operation.args[0])
             targets = nodes.tuple_([nodes.name(self.tangent(n), store=True) for n in names],
                                    store=True)
-            value = source if source is not None else nodes.call(
-                nodes.dotted("_rt.zeros_like"), [nodes.copy_tree(operation.args[0])])
+            value = source if source is not None else nodes.library_call(
+                RUNTIME, "zeros_like", [nodes.copy_tree(operation.args[0])])
             return [nodes.assign(targets, value, like=statement)]
         contributions = self.contributions(statement, operation)
         target = self.tangent(names[0])
         primal = nodes.name(names[0])
         if not contributions:
-            zeros = nodes.call(nodes.dotted("_rt.zeros_like"), [primal])
+            zeros = nodes.library_call(RUNTIME, "zeros_like", [primal])
             return [nodes.assign(target, zeros, like=statement)]
         result = [nodes.assign(target, contributions[0], like=statement)]
         for contribution in contributions[1:]:
-            total = nodes.call(nodes.dotted("_rt.add"), [nodes.name(target), contribution])
+            if names[0] in self.array_keys:  # arrays and numbers add with `+`
+                total = nodes.binop(nodes.name(target), gast.Add(), contribution)
+            else:
+                total = nodes.library_call(RUNTIME, "add", [nodes.name(target), contribution])
             result.append(nodes.assign(target, total, like=statement))
         return result
 
@@ -146,8 +167,8 @@ class _TangentBuilder:
         if kind is Kind.BUILD:
             if not any(self.tangent_of(arg) is not None for arg in operation.args):
                 return []
-            items = [self.tangent_of(arg) or nodes.call(nodes.dotted("_rt.zeros_like"),
-                                                        [nodes.copy_tree(arg)])
+            items = [self.tangent_of(arg) or nodes.library_call(
+                RUNTIME, "zeros_like", [nodes.copy_tree(arg)])
                      for arg in operation.args]
             build = nodes.list_ if isinstance(statement.value, gast.List) else nodes.tuple_
             return [build(items)]
@@ -179,9 +200,9 @@ class _TangentBuilder:
                 result.append(nodes.substitute(inline.expression,
                                                dict(zip(inline.params, values, strict=True))))
             else:
-                result.append(nodes.call(self.rule_reference(rule),
-                                         [nodes.copy_tree(v) for v in values],
-                                         nodes.copy_tree(operation.keywords)))
+                result.append(self.rule_call(rule, [nodes.copy_tree(v) for v in values],
+                                             nodes.copy_tree(operation.keywords),
+                                             operation.callee, position))
         for keyword in operation.keywords:
             if self.tangent_of(keyword.value) is not None:
                 raise UnsupportedSyntaxError(
@@ -203,7 +224,7 @@ class _TangentBuilder:
         found = self.tangent_of(value)
         if found is not None:
             return found
-        return nodes.call(nodes.dotted("_rt.zeros_like"), [nodes.copy_tree(value)])
+        return nodes.library_call(RUNTIME, "zeros_like", [nodes.copy_tree(value)])
 
     # ---- calls to user functions -------------------------------------------------------------
     def user_call(self, statement: gast.Assign, operation: Operation) -> list[gast.stmt]:
@@ -239,12 +260,6 @@ class _TangentBuilder:
         name = self.ctx.namer.fresh(preferred)
         self.ctx.bindings[name] = obj
         return name
-
-    def rule_reference(self, rule: Any) -> gast.expr:
-        path = self.ctx.rules.reference(rule)
-        if path is not None:
-            return nodes.dotted(path)
-        return nodes.name(self.bind(rule, getattr(rule, "__name__", "rule")))
 
     def loc(self, statement: gast.stmt) -> Loc:
         origin = getanno(statement, Anno.ORIGIN)

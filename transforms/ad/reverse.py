@@ -1,5 +1,10 @@
 """Reverse mode: the forward sweep, then one adjoint block per active statement, in reverse.
 
+Two passes: ``adjoints`` builds the backward sweep (``GradientBuilder.differentiate``), then,
+after the ``rematerialize`` pass has decided what the tape need not save, ``reverse`` places
+the tape and builds the functions (``GradientBuilder.finish``); the builder waits in
+``ctx.pending`` in between. The back end (``opt/backend.py``) cleans up what they generate.
+
 Input: structured, ANF, SSA function with ``Resolution`` and ``ActivityResult``. Output: the
 module body becomes either one joint gradient function ``grad_<f>(params, *, d<out>=None)``
 returning ``(value, (gradients...))``, or (``request.split``) a pair ``fwd_<f>(params) ->
@@ -16,6 +21,7 @@ its statement saw. Only values the backward sweep reads are pushed.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import gast
@@ -33,69 +39,76 @@ from ..frontend.anf import local_names
 from ..frontend.parse import SourceUnavailableError
 from ..frontend.resolve import Kind, Operation, Resolution, Resolve, operand_key
 from ..ir import nodes
-from ..ir.annotations import Anno, getanno, setanno
-from ..opt.copies import copy_repeated_returns, propagate_copies, substitute_constant_seeds
-from ..opt.cse import share_common_subexpressions
-from ..opt.deadcode import eliminate_dead_code
-from ..opt.folding import fold_scalar_factors
-from ..opt.inplace import accumulate_in_place
-from ..opt.release import release_dead_values
-from ..passmanager import GradientSummary, PassContext, Transformation
+from ..ir.annotations import RUNTIME, Anno, getanno, setanno
+from ..passmanager import CodeFacts, GradientSummary, PassContext, Transformation
 from .control_flow import ControlFlow, Restore
 from .emission import Emission
 
 BACKWARD_MARKER = "---- backward ----"
 
 
-class Reverse(Transformation):
-    """Build the gradient function.
+class Adjoints(Transformation):
+    """Build the backward sweep: one adjoint block per active statement, in reverse order,
+    with control flow mirrored and, inside loops, ``_restore(...)`` markers where overwritten
+    values come back off the tape (placed by ``Reverse``).
 
-    >>> from autodiff.transforms.testing import gradient_source
-    >>> print(gradient_source("def f(x, w):\\n    return np.tanh(x @ w).sum()", wrt=("w",)))
-    def grad_f_wrt_w(x, w, *, d_sum3=None):
-        # <doctest>:2  return np.tanh(x @ w).sum()
-        _matmul1 = x @ w
-        _tanh2 = np.tanh(_matmul1)
-        _sum3 = _tanh2.sum()
-        # ---- backward ----
-        # <doctest>:2  return np.tanh(x @ w).sum()
-        d_sum3 = _rt.seed(_sum3, d_sum3)
-        d_tanh2 = _rt.sum_vjp(d_sum3, None, _tanh2)
-        d_matmul1 = d_tanh2 * (1.0 - _tanh2 * _tanh2)
-        dw = _rt.matmul_vjp_rhs(d_matmul1, None, x, w)
-        return (_sum3, (dw,))
+    >>> from autodiff.transforms.testing import source_after
+    >>> print(source_after("def f(x):\\n    for i in range(3):\\n        x = np.sin(x)\\n"
+    ...                    "    return x", "adjoints"))
+    # forward sweep (tape pushes not placed yet)
+    for i in range(3):
+        _sin1 = np.sin(x)
+        x = _sin1
+    # ---- backward ----
+    dx = _rt.seed(x, dx)
+    for i in reversed(range(3)):
+        d_sin1 = dx
+        _restore(x)
+        dx = d_sin1 * _np.cos(x)
+        _restore(_sin1)
     """
 
-    name = "reverse"
+    name = "adjoints"
     requires = (Resolve, Activity, ShapeAnalysis)
 
     def run(self, ctx: PassContext) -> bool:
         builder = GradientBuilder(ctx, ctx.analysis(Resolve), ctx.analysis(Activity))
         builder.shapes = ctx.analysis(ShapeAnalysis)
         builder.array_keys |= set(builder.shapes.concrete)  # a proven shape: an array
-        ctx.tree.body = builder.build()
-        weights = set(builder.weight_adjoints.values())
-        arrays = {adjoint for adjoint, primal in builder.primal_of.items()
-                  if primal in builder.array_keys}
-        for function in ctx.tree.body:
-            if builder.drop_value:
-                eliminate_dead_code(function, builder.is_pure)
-            propagate_copies(function, set(builder.primal_of) | weights)
-            substitute_constant_seeds(function)
-            if function is ctx.tree.body[-1]:  # the one returning gradients (not fwd)
-                copy_repeated_returns(function)
-            if ctx.request.shapes:  # only specialized rules broadcast with np.full
-                builder.fold_broadcasts(function)
-            fold_scalar_factors(function, set(builder.primal_of) | weights)
-            if ctx.request.shapes:  # folded factors can leave a broadcast only arithmetic reads
-                builder.fold_broadcasts(function)
-            shared = share_common_subexpressions(function, ctx.namer.temp)
-            accumulate_in_place(function, arrays | weights, builder.fits_in_place)
-            if ctx.request.shapes:
-                proven = {name for name, shape in builder.shapes.concrete.items() if shape}
-                release_dead_values(function, (proven | set(shared) | {
-                    adjoint for adjoint, primal in builder.primal_of.items() if primal in proven
-                }) - set(_params(function.args)))
+        builder.differentiate()
+        ctx.pending = builder
+        return True
+
+
+class Reverse(Transformation):
+    """Place the tape pushes and pops, then build the gradient function(s).
+
+    >>> from autodiff.transforms.testing import source_after
+    >>> print(source_after("def f(x):\\n    for i in range(3):\\n        x = np.sin(x)\\n"
+    ...                    "    return x", "reverse"))
+    def grad_f(x, *, dx=None):
+        _tape = []
+        for i in range(3):
+            _sin1 = np.sin(x)
+            _tape.append(x)
+            x = _sin1
+        _value = x
+        # ---- backward ----
+        dx = _rt.seed(x, dx)
+        for i in reversed(range(3)):
+            d_sin1 = dx
+            x = _tape.pop()
+            dx = d_sin1 * _np.cos(x)
+        return (_value, (dx,))
+    """
+
+    name = "reverse"
+
+    def run(self, ctx: PassContext) -> bool:
+        builder = ctx.pending
+        ctx.tree.body = builder.finish()
+        ctx.code = builder.code_facts()
+        ctx.pending = None
         return True
 
 
@@ -121,17 +134,23 @@ class GradientBuilder(ControlFlow, Emission):
         self.saved_name = ctx.namer.fresh("_saved")
         self.dout_name = ctx.namer.fresh("_dout")
 
-    def build(self) -> list[gast.FunctionDef]:
+    def differentiate(self) -> None:
+        """The backward sweep, with restore markers and without the replays it does not need."""
         function = self.ctx.function
-        body, ret = function.body[:-1], function.body[-1]
-        for statement in assignments(body):
+        self.body, self.ret = function.body[:-1], function.body[-1]
+        for statement in assignments(self.body):
             self.rewrite_call(statement)
-        self.name_trip_counters(body)
+        self.name_trip_counters(self.body)
         self.drop_value = self.value_unneeded()
-        seeds = self.seed_statements(ret)
-        backward = self.backward_block(body)
-        gradients = self.gradients()
-        backward, forward = self.assemble(body, backward, [*seeds, *gradients])
+        self.seeds = self.seed_statements(self.ret)
+        backward = self.backward_block(self.body)
+        self.returned = self.gradients()
+        self.backward = self.prune_replays(backward, [*self.seeds, *self.returned])
+
+    def finish(self) -> list[gast.FunctionDef]:
+        """The gradient function (or the fwd/bwd pair), with the tape in place."""
+        ret, seeds, gradients = self.ret, self.seeds, self.returned
+        backward, forward = self.place_tape(self.body, self.backward)
         forward = _without_unused_helpers(forward, [*forward, *backward, ret])
         output_varied = any(_names_in(ret.value) & self.activity.varied)
         self.ctx.summary = GradientSummary(self.seed_names(ret, seeds),
@@ -141,6 +160,25 @@ class GradientBuilder(ControlFlow, Emission):
         if self.request.split:
             return self.split(forward, seeds, backward, ret, gradients)
         return [self.joint(forward, seeds, backward, ret, gradients)]
+
+    def code_facts(self) -> CodeFacts:
+        weights = set(self.weight_adjoints.values())
+        arrays = {adjoint for adjoint, primal in self.primal_of.items()
+                  if primal in self.array_keys}
+        releasable: set[str] = set()
+        if self.request.shapes:
+            proven = {name for name, shape in self.shapes.concrete.items() if shape}
+            releasable = proven | {adjoint for adjoint, primal in self.primal_of.items()
+                                   if primal in proven}
+        return CodeFacts(set(self.primal_of) | weights, arrays | weights, self.fits_in_place,
+                         self.is_pure, self.fold_broadcasts, self.drop_value,
+                         distinct_returns=True, releasable=releasable)
+
+    def sections(self) -> list[tuple[str, list[gast.stmt]]]:
+        """The sweep under construction, for ``AUTODIFF_PRINT_AFTER``: the forward sweep, and
+        the backward sweep with ``_restore(names)`` where values come back off the tape."""
+        return [("forward sweep (tape pushes not placed yet)", list(self.body)),
+                (BACKWARD_MARKER, [*self.seeds, *_shown_markers(self.backward)])]
 
     def joint(self, forward, seeds, backward, ret, gradients) -> gast.FunctionDef:
         function = self.ctx.function
@@ -278,13 +316,13 @@ class GradientBuilder(ControlFlow, Emission):
     def seed_statements(self, ret: gast.Return) -> list[gast.Assign]:
         seeds = []
         first_only = self.request.has_aux and not isinstance(ret.value, gast.Tuple)
-        helper = "_rt.seed_aux" if first_only else "_rt.seed"
+        helper = "seed_aux" if first_only else "seed"
         for leaf in self.activity.seeds:
             if leaf not in self.activity.useful:
                 continue
             adjoint = self.adjoint_name(leaf)
-            value = nodes.call(nodes.dotted(helper), [nodes.name(leaf), nodes.name(adjoint)])
-            if helper == "_rt.seed" and self.shapes.concrete.get(leaf) == ():
+            value = nodes.library_call(RUNTIME, helper, [nodes.name(leaf), nodes.name(adjoint)])
+            if helper == "seed" and self.shapes.concrete.get(leaf) == ():
                 # a proven scalar output (specialized code): the default sensitivity is 1.0,
                 # and the joint function's only caller, the fast path, never passes another
                 if self.request.split:
@@ -328,7 +366,7 @@ class GradientBuilder(ControlFlow, Emission):
             if adjoint in self.defined:
                 values.append(nodes.name(adjoint))
             else:
-                values.append(nodes.call(nodes.dotted("_rt.zeros_like"), [nodes.name(param)]))
+                values.append(nodes.library_call(RUNTIME, "zeros_like", [nodes.name(param)]))
         self.weights_returned = tuple(w for w in self.request.weight_ids
                                       if self.weight_adjoints.get(w) in self.defined)
         values.extend(nodes.name(self.weight_adjoints[w]) for w in self.weights_returned)
@@ -369,7 +407,7 @@ class GradientBuilder(ControlFlow, Emission):
                 else:
                     value = nodes.binop(nodes.name(adjoint), gast.Add(), value)
             else:
-                value = nodes.call(nodes.dotted("_rt.add"), [nodes.name(adjoint), value])
+                value = nodes.library_call(RUNTIME, "add", [nodes.name(adjoint), value])
         else:
             self.assigned(adjoint)
         return nodes.assign(adjoint, value, like=like)
@@ -429,7 +467,7 @@ class GradientBuilder(ControlFlow, Emission):
                 items.append(nodes.name(adjoint))
                 any_defined = True
             else:
-                items.append(nodes.call(nodes.dotted("_rt.zeros_like"), [nodes.name(name)]))
+                items.append(nodes.library_call(RUNTIME, "zeros_like", [nodes.name(name)]))
         if not any_defined:
             return []
         return self.contribute_to(operation.args[0], nodes.tuple_(items), statement)
@@ -450,9 +488,9 @@ class GradientBuilder(ControlFlow, Emission):
                 continue
             values = [nodes.name(output), primal, *operation.args]
             call = self.specialized(rule, values, operation) \
-                or self.inlined(rule, values, operation) or nodes.call(
-                self.rule_reference(rule), self.rule_arguments(rule, values),
-                nodes.copy_tree(operation.keywords))
+                or self.inlined(rule, values, operation) or self.rule_call(
+                rule, self.rule_arguments(rule, values), nodes.copy_tree(operation.keywords),
+                operation.callee, position)
             partials.append((arg, call))
         partials = _merge_equal_partials(partials, self.locals)
         power = getanno(statement, Anno.PARTIAL_SCALE)
@@ -477,8 +515,8 @@ class GradientBuilder(ControlFlow, Emission):
         applied to ``x`` as its adjoint (rules of unary ufuncs are linear in it)."""
         rule = inner.entry.rule_for(0)
         values = [nodes.name(x), nodes.name(s), nodes.name(x)]
-        derivative = self.inlined(rule, values, inner) or nodes.call(
-            self.rule_reference(rule), self.rule_arguments(rule, values), [])
+        derivative = self.inlined(rule, values, inner) or self.rule_call(
+            rule, self.rule_arguments(rule, values), [], inner.callee, 0)
         return nodes.substitute(call, {s: nodes.binop(nodes.name(s), gast.Add(), derivative)})
 
     def check_keywords(self, statement, operation) -> None:
@@ -528,6 +566,23 @@ class GradientBuilder(ControlFlow, Emission):
 
     def is_active_statement(self, statement: gast.stmt) -> bool:
         return self.activity.is_active(statement)
+
+
+def _shown_markers(statements: list[Any]) -> list[gast.stmt]:
+    """Copies of ``statements`` with each ``Restore`` shown as a ``_restore(names)`` call."""
+    shown: list[gast.stmt] = []
+    for statement in statements:
+        if isinstance(statement, Restore):
+            call = nodes.call(nodes.name("_restore"), [nodes.name(n) for n in statement.names])
+            shown.append(nodes.expr(call))
+        elif isinstance(statement, (gast.If, gast.For)):
+            copied = copy.copy(statement)
+            copied.body = _shown_markers(statement.body) or [gast.Pass()]
+            copied.orelse = _shown_markers(statement.orelse)
+            shown.append(copied)
+        else:
+            shown.append(statement)
+    return shown
 
 
 def _merge_equal_partials(partials: list[tuple[gast.expr, gast.expr]],

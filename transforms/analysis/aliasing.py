@@ -26,6 +26,7 @@ import gast
 import numpy as np
 
 from ..ir import nodes
+from ..ir.annotations import RUNTIME, called
 from .activity import stored_names
 
 Sites = frozenset  # of sites; a site is a path: (allocation,) or (allocation, part, ...)
@@ -181,10 +182,9 @@ class AliasFlow:
 
     def call(self, call: gast.Call, state: State, fresh: Ref) -> Ref:
         func = call.func
-        text = gast.unparse(func).strip()
-        if text == "_rt.setitem" and call.args:
+        if called(call, RUNTIME, "setitem") and call.args:
             return self._of(call.args[0], state, fresh)  # the same array, updated
-        if text == "_rt.append" and len(call.args) == 2:
+        if called(call, RUNTIME, "append") and len(call.args) == 2:
             items = [self._of(arg, state, Ref(Sites())) for arg in call.args]
             return Ref(items[0].sites | items[1].sites)
         if isinstance(func, gast.Attribute) and func.attr in _VIEW_METHODS \

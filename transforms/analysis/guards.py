@@ -119,6 +119,12 @@ class GuardSet:
     def __len__(self) -> int:
         return len(self._guards)
 
+    def copy(self) -> GuardSet:
+        """Another set holding the same guards (adding to it leaves this one alone)."""
+        other = GuardSet()
+        other._guards.update(self._guards)
+        return other
+
     def name(self, namespace: dict[str, Any], name: str, value: Any) -> None:
         if not is_data(value):
             self._add((id(namespace), name), NameGuard(namespace, name, value))

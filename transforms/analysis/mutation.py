@@ -17,7 +17,8 @@ from ...errors import Loc, UnsupportedSyntaxError
 from ..frontend.anf import local_names
 from ..frontend.resolve import MISSING, Resolve, evaluate_static
 from ..ir import nodes
-from ..ir.annotations import Anno, getanno
+from ..ir.annotations import RUNTIME, Anno, called, getanno
+from ..ir.codegen import expression_text
 from ..passmanager import Analysis, PassContext
 from .activity import Activity, stored_names
 from .aliasing import AliasFlow, Ref, Write, aliases_of, may_read_later
@@ -99,7 +100,7 @@ class _Checker:
                         "assign the result instead: y = np.add(a, b)")
         func = call.func
         if isinstance(func, gast.Attribute) and func.attr == "at":
-            self.reject(statement, f"{gast.unparse(func).strip()} updates its argument in place",
+            self.reject(statement, f"{expression_text(func)} updates its argument in place",
                         "build the result with np.bincount, or index with x[idx] += v")
         if isinstance(statement, gast.Expr):
             self.discarded_call(statement, call)
@@ -108,11 +109,11 @@ class _Checker:
         func = call.func
         if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
                 and func.value.id in self.locals:
-            self.reject(statement, f"{gast.unparse(func).strip()}(...) may modify "
+            self.reject(statement, f"{expression_text(func)}(...) may modify "
                         f"{func.value.id} in place", "assign a new value instead")
         callee = evaluate_static(self.ctx, func, self.locals)
         if callee is MISSING or _is_python_code(callee):
-            self.reject(statement, f"the result of {gast.unparse(func).strip()}(...) is unused, "
+            self.reject(statement, f"the result of {expression_text(func)}(...) is unused, "
                         "so it can only act by modifying its differentiated argument in place",
                         "return the new value from the helper and assign it")
 
@@ -133,8 +134,8 @@ class _Checker:
         if not isinstance(statement, gast.Assign):
             return None
         value = statement.value
-        if isinstance(value, gast.Call) and gast.unparse(value.func).strip() == "_rt.setitem" \
-                and value.args and isinstance(value.args[0], gast.Name):
+        if called(value, RUNTIME, "setitem") and value.args \
+                and isinstance(value.args[0], gast.Name):
             return value.args[0].id
         if getanno(statement, Anno.IN_PLACE) and isinstance(value, gast.BinOp) \
                 and isinstance(value.left, gast.Name) and value.left.id not in self.scalars:
@@ -249,8 +250,9 @@ def _containers(statements: list[gast.stmt]) -> set[str]:
                 continue
             value, name = statement.value, stored_names(statement)[0]
             container = isinstance(value, (gast.List, gast.Tuple)) or (
-                isinstance(value, gast.Call) and gast.unparse(value.func).strip() in
-                ("_rt.append", "list", "tuple")) or (
+                called(value, RUNTIME, "append") or (isinstance(value, gast.Call)
+                                                     and isinstance(value.func, gast.Name)
+                                                     and value.func.id in ("list", "tuple"))) or (
                 isinstance(value, gast.Name) and value.id in found)
             if container and name not in found:
                 found.add(name)

@@ -14,7 +14,7 @@ from typing import Any
 import gast
 
 from ..ir import nodes
-from ..ir.annotations import Anno, setanno
+from ..ir.annotations import RUNTIME, Anno, setanno
 from ..passmanager import PassContext, Transformation
 
 
@@ -79,7 +79,7 @@ class Normalize(Transformation):
         if _is_append(statement):
             call = statement.value
             xs = call.func.value.id
-            value = nodes.call(nodes.dotted("_rt.append", like=statement),
+            value = nodes.library_call(RUNTIME, "append",
                                [nodes.name(xs, like=statement), call.args[0]], like=statement)
             return [nodes.assign(xs, value, like=statement)]
         return [statement]
@@ -102,7 +102,7 @@ class Normalize(Transformation):
         if isinstance(target, gast.Subscript):
             array = target.value.id
             index = nodes.slice_as_value(target.slice)
-            update = nodes.call(nodes.dotted("_rt.setitem", like=like),
+            update = nodes.library_call(RUNTIME, "setitem",
                                 [nodes.name(array, like=like), index, value], like=like)
             return [nodes.assign(array, update, like=like)]
         flat, inner = [], []
@@ -163,7 +163,7 @@ class _Comprehensions(gast.NodeTransformer):
             parts.insert(0, build([], like=node))
         joined = parts[0]
         for part in parts[1:]:
-            joined = nodes.call(nodes.dotted("_rt.concat", like=node), [joined, part], like=node)
+            joined = nodes.library_call(RUNTIME, "concat", [joined, part], like=node)
         return joined
 
     def visit_ListComp(self, node: gast.ListComp) -> gast.expr:
@@ -187,11 +187,11 @@ class _Comprehensions(gast.NodeTransformer):
                     renames[target.id] = self.ctx.namer.temp(target.id.strip("_") or "v")
         parts = [self.visit(_renamed(part, renames)) for part in parts]
         if kind == "list":
-            update = nodes.assign(result, nodes.call(nodes.dotted("_rt.append", like=like),
+            update = nodes.assign(result, nodes.library_call(RUNTIME, "append",
                                                      [nodes.name(result), parts[0]], like=like),
                                   like=like)
         else:
-            update = nodes.assign(result, nodes.call(nodes.dotted("_rt.setitem", like=like),
+            update = nodes.assign(result, nodes.library_call(RUNTIME, "setitem",
                                                      [nodes.name(result), *parts], like=like),
                                   like=like)
         body: list[gast.stmt] = [update]

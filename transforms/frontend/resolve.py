@@ -23,6 +23,7 @@ import gast
 from ..analysis.guards import GuardSet
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno
+from ..ir.codegen import expression_text
 from ..passmanager import Analysis, PassContext
 from .anf import ARRAY_ATTRIBUTES, is_static, local_names, root_name
 
@@ -159,7 +160,7 @@ def operand_key(expr: gast.expr, locals_: set[str]) -> str | None:
     if isinstance(expr, (gast.Attribute, gast.Subscript)):
         root = root_name(expr)
         if root is not None and root not in locals_:
-            return gast.unparse(expr).strip()
+            return expression_text(expr)
     return None
 
 
@@ -255,7 +256,7 @@ class _Resolver:
         return Operation(Kind.UNKNOWN, args, keywords, callee=primitive, display=display)
 
     def call(self, call: gast.Call) -> Operation:
-        func, display = call.func, gast.unparse(call.func).strip()
+        func, display = call.func, expression_text(call.func)
         if isinstance(func, gast.Attribute) and self.is_array_method(func):
             key = self.rules.method_key(func.attr)
             return self.primitive(key, [func.value, *call.args], call.keywords, display)

@@ -27,6 +27,33 @@ class Anno(Enum):
     ONES_FACTOR = "on `m = w * x`, w all ones (np.ones, np.ones_like): w, see idioms.py"
     PRODUCT_RULE = "on `m = s * x`, s = f(x) a unary ufunc: (s, x, f's Operation), see idioms.py"
     POLYNOMIAL = "on the last statement of a polynomial p(y): (y, d), d holding p'(y), see polynomials.py"
+    CALL = "on a Call the compiler generated: an EmittedCall (what it calls, for which rule)"
+
+
+RUNTIME = "runtime"  # autodiff's runtime package (generated code spells it `_rt.`)
+NUMPY = "numpy"  # numpy (spelled `_np.` in generated code)
+
+
+@dataclass(frozen=True, slots=True)
+class EmittedCall:
+    """What a generated call calls: a function of ``library`` (``RUNTIME``, ``NUMPY``; None for
+    a rule bound into the generated code's namespace) by ``name`` (dotted inside the library),
+    and, when it applies a gradient rule, the rule's ``primitive`` and the ``argument`` position
+    the rule is for. Passes read this instead of the generated text."""
+
+    library: str | None
+    name: str
+    primitive: Any = None
+    argument: int | None = None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> EmittedCall:
+        return self  # immutable; its primitive need not (and cannot always) be copied
+
+
+def called(node: Any, library: str, *names: str) -> bool:
+    """Is ``node`` a generated call of one of ``names`` in ``library``?"""
+    found = getanno(node, Anno.CALL)
+    return found is not None and found.library == library and found.name in names
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,6 +58,11 @@ def emit(module: gast.Module) -> Emitted:
     return Emitted("\n".join(source_lines) + "\n", tuple(table))
 
 
+def expression_text(expr: gast.expr) -> str:
+    """The source text of an expression (a user's spelling, for keys and messages)."""
+    return ast.unparse(convert.to_ast(expr))
+
+
 _ORIGIN_TAG = "@origin "
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import gast
 
-from .annotations import Anno, getanno, setanno
+from .annotations import NUMPY, RUNTIME, Anno, EmittedCall, getanno, setanno
 
 _LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 _AST = gast.AST
@@ -89,6 +89,42 @@ def dotted(path: str, like: Any | None = None) -> Any:
 
 def call(func: Any, args: list[Any], keywords: list[Any] | None = None, like: Any = None) -> Any:
     return copy_location(gast.Call(func=func, args=list(args), keywords=list(keywords or [])), like)
+
+
+SPELLING = {RUNTIME: "_rt", NUMPY: "_np"}  # how generated code names each library
+
+
+def library_call(library: str, function: str, args: list[Any],
+                 keywords: list[Any] | None = None, like: Any = None, primitive: Any = None,
+                 argument: int | None = None) -> gast.Call:
+    """``_rt.<function>(args)`` (or ``_np.``), annotated with what it calls (``EmittedCall``)."""
+    node = call(dotted(f"{SPELLING[library]}.{function}", like), args, keywords, like)
+    setanno(node, Anno.CALL, EmittedCall(library, function, primitive, argument))
+    return node
+
+
+def mark_library_calls(expression: Any) -> Any:
+    """Annotate the ``_rt.<name>(...)`` and ``_np.<name>(...)`` calls of an expression the
+    compiler built from a template or from a rule's source (``library_call``'s annotation);
+    returns ``expression``."""
+    libraries = {spelled: library for library, spelled in SPELLING.items()}
+    for node in walk(expression):
+        if isinstance(node, gast.Call) and getanno(node, Anno.CALL) is None:
+            path = _attribute_path(node.func)
+            if path is not None and path[0] in libraries and len(path) > 1:
+                setanno(node, Anno.CALL, EmittedCall(libraries[path[0]], ".".join(path[1:])))
+    return expression
+
+
+def _attribute_path(expr: Any) -> list[str] | None:
+    """``["_np", "linalg", "inv"]`` for ``_np.linalg.inv``; None if not a dotted name."""
+    parts: list[str] = []
+    while isinstance(expr, gast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if not isinstance(expr, gast.Name):
+        return None
+    return [expr.id, *reversed(parts)]
 
 
 def keyword(arg: str | None, value: Any, like: Any | None = None) -> gast.keyword:

@@ -16,9 +16,11 @@ from collections.abc import Callable
 import gast
 
 from ..ir import nodes
+from ..ir.annotations import NUMPY, RUNTIME, Anno, called, getanno
 
-_FRESH_CALLS = frozenset({"_rt.zeros_like", "_rt.getitem_vjp", "_rt.scatter", "_np.full",
-                          "_np.outer", "_np.zeros"})
+_FRESH_CALLS = frozenset({(RUNTIME, "zeros_like"), (RUNTIME, "getitem_vjp"),
+                          (RUNTIME, "scatter"), (NUMPY, "full"), (NUMPY, "outer"),
+                          (NUMPY, "zeros")})
 
 
 def accumulate_in_place(function: gast.FunctionDef, adjoints: set[str],
@@ -67,7 +69,8 @@ def _accumulated(statement: gast.stmt) -> str | None:
     return None
 
 
-_COPYING_CALLS = frozenset({"_np.sum", "_np.full", "_np.outer", "_rt.scatter"})
+_COPYING_CALLS = frozenset({(NUMPY, "sum"), (NUMPY, "full"), (NUMPY, "outer"),
+                            (RUNTIME, "scatter")})
 
 
 def _copied_by(parent: gast.AST | None, node: gast.Name) -> bool:
@@ -76,7 +79,7 @@ def _copied_by(parent: gast.AST | None, node: gast.Name) -> bool:
     if isinstance(parent, gast.Attribute):
         return parent.value is node and parent.attr == "sum"
     return isinstance(parent, gast.Call) and any(arg is node for arg in parent.args) \
-        and gast.unparse(parent.func).strip() in _COPYING_CALLS
+        and _emitted(parent) in _COPYING_CALLS
 
 
 def _as_subscript(index: gast.expr) -> gast.expr:
@@ -93,7 +96,7 @@ def _as_subscript(index: gast.expr) -> gast.expr:
 
 def _is_scatter(value: gast.expr) -> bool:
     return isinstance(value, gast.Call) and len(value.args) == 3 and not value.keywords \
-        and gast.unparse(value.func).strip() == "_rt.scatter"
+        and called(value, RUNTIME, "scatter")
 
 
 def _fresh(value: gast.expr) -> bool:
@@ -101,7 +104,13 @@ def _fresh(value: gast.expr) -> bool:
         return True
     if isinstance(value, gast.Constant):
         return isinstance(value.value, (int, float)) and not isinstance(value.value, bool)
-    return isinstance(value, gast.Call) and gast.unparse(value.func).strip() in _FRESH_CALLS
+    return _emitted(value) in _FRESH_CALLS
+
+
+def _emitted(call: gast.AST) -> tuple[str | None, str] | None:
+    """``(library, name)`` of the function a generated call calls (None if not one)."""
+    found = getanno(call, Anno.CALL)
+    return None if found is None else (found.library, found.name)
 
 
 def _owned(function: gast.FunctionDef, candidates: set[str]) -> set[str]:

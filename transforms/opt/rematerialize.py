@@ -1,8 +1,8 @@
 """Rematerialization: in a reversed loop, recompute a cheap value instead of saving it on the
 tape each iteration.
 
-Runs inside the reverse pass, when the backward sweep is built but before tape pushes and
-pops are placed (``ControlFlow.assemble``). Input: a forward loop body and its backward loop
+The ``rematerialize`` pass (``backend.py``) runs it between ``adjoints``, which builds the
+backward sweep, and ``reverse``, which places tape pushes and pops. Input: a forward loop body and its backward loop
 body (adjoint code interleaved with ``Restore`` markers, last forward statement first), and the
 names the backward sweep reads. Output: the names that no longer need the tape; for each, the
 backward loop body gets a copy of its forward statement before the first adjoint that reads it.

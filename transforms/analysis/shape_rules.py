@@ -1,4 +1,4 @@
-"""numpy's shape rules for the compiler's shape inference (``transforms/shape_inference.py``).
+"""numpy's shape rules for the compiler's shape inference (``shape_inference.py``).
 
 ``result_shape(callee, args, keywords)`` gives the abstract value a whitelisted numpy operation
 produces from the abstract values of its operands, or None (unknown) for anything it does not
@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from .runtime.registry import AttributeKey, MethodKey
-from .runtime.rules_nn import sigmoid, softplus
-from .transforms.analysis.shape_inference import Array, Const, Int, Tup
+from ...runtime.registry import AttributeKey, MethodKey
+from ...runtime.rules_nn import sigmoid, softplus
+from .shape_inference import Array, Const, Int, Tup
 
 _INT_UFUNCS = {np.add: operator.add, np.subtract: operator.sub, np.multiply: operator.mul,
                np.negative: operator.neg, np.floor_divide: operator.floordiv}
