@@ -42,11 +42,14 @@ class InlineRule:
 
 _ADAPTERS: list[Callable[[Any], Any]] = []
 
-# numpy callables that return (or may return) a tuple or list of arrays: their adjoints are
-# containers, summed with ``_rt.add`` (``+`` would concatenate them).
+# numpy callables that return (or may return, depending on a keyword such as ``retstep=`` or
+# ``returned=``) a tuple or list of arrays: their adjoints and tangents are containers, summed
+# with ``_rt.add`` (``+`` would concatenate them).
 _CONTAINER_RESULTS = tuple(getattr(owner, name) for owner, names in (
     (np, ("split", "array_split", "hsplit", "vsplit", "dsplit", "meshgrid", "broadcast_arrays",
-          "atleast_1d", "atleast_2d", "atleast_3d", "gradient", "histogram", "unique")),
+          "atleast_1d", "atleast_2d", "atleast_3d", "gradient", "histogram", "histogram2d",
+          "histogramdd", "unique", "linspace", "average", "polyfit",
+          "ix_", "unravel_index")),
     (np.linalg, ("svd", "eig", "eigh", "slogdet", "qr", "lstsq")),
 ) for name in names if hasattr(owner, name))
 
