@@ -18,6 +18,7 @@ from . import (
     rules_ranges,
     rules_reduce,
     rules_reduce_jvp,
+    rules_remainders,
     rules_shape,
     rules_shape_jvp,
     rules_transcendental,
@@ -27,9 +28,9 @@ from .broadcast import shape, unbroadcast_to, unreduce
 from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
 
-_RULE_MODULES = (accumulate, containers, rules_elementwise, rules_transcendental, rules_reduce,
-                 rules_linalg, rules_shape, rules_nn, rules_ranges, rules_nondiff, rules_reduce_jvp,
-                 rules_linalg_jvp, rules_shape_jvp, rules_builtins)
+_RULE_MODULES = (accumulate, containers, rules_elementwise, rules_transcendental, rules_remainders,
+                 rules_ranges, rules_reduce, rules_linalg, rules_shape, rules_nn, rules_nondiff,
+                 rules_reduce_jvp, rules_linalg_jvp, rules_shape_jvp, rules_builtins)
 
 
 def _export_rules() -> None:

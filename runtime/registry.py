@@ -242,6 +242,11 @@ def load_all_lazy() -> None:
     _load_lazy(None)
 
 
+def lazy_modules() -> list[str]:
+    """The optional modules whose rules are registered lazily, in registration order."""
+    return list(_lazy_providers)
+
+
 def alias_method(name: str, function: Any) -> None:
     """Declare that ``x.name(*args, **kw)`` means ``function(x, *args, **kw)`` for gradients."""
     with _lock:
