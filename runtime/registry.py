@@ -242,6 +242,24 @@ def load_all_lazy() -> None:
     _load_lazy(None)
 
 
+def snapshot() -> Any:
+    """The registry's state, for ``restore``: tests that register rules undo them with it."""
+    with _lock:
+        return (dict(_entries), dict(_nondifferentiable), dict(_method_aliases),
+                set(_loaded_providers))
+
+
+def restore(state: Any) -> None:
+    """Return the registry to a ``snapshot`` (lazily loaded rules load again if they were not
+    loaded then); gradients compiled since are invalidated."""
+    with _lock:
+        for table, saved in zip((_entries, _nondifferentiable, _method_aliases, _loaded_providers),
+                                state, strict=True):
+            table.clear()
+            table.update(saved)
+        _bump()
+
+
 def lazy_modules() -> list[str]:
     """The optional modules whose rules are registered lazily, in registration order."""
     return list(_lazy_providers)

@@ -77,7 +77,7 @@ def display_name(primitive: Any) -> str:
     if public:
         return ", ".join(public)
     module = getattr(primitive, "__module__", None) or ""
-    if module == "builtins":
+    if module in ("builtins", ""):
         return name
     return f"{module.lstrip('_')}.{name}"
 
@@ -89,7 +89,8 @@ def _group(name: str) -> int:
     """numpy first, then math, Python builtins, scipy, array methods, autodiff's own."""
     if "." not in name.split(",")[0]:
         return _GROUPS.index("")
-    return next(i for i, prefix in enumerate(_GROUPS) if prefix and name.startswith(prefix))
+    return next((i for i, prefix in enumerate(_GROUPS) if prefix and name.startswith(prefix)),
+                len(_GROUPS))
 
 
 def _arguments(entry: Any, rules: tuple[Any, ...]) -> str:
