@@ -129,6 +129,9 @@ _MATH_AS_NUMPY = {
     "copysign": np.copysign, "ldexp": np.ldexp,
     **({"exp2": np.exp2, "cbrt": np.cbrt} if hasattr(math, "cbrt") else {}),  # Python >= 3.11
 }
+_power = lookup_entry(np.power)  # pow(base, exp) is base ** exp (pow(base, exp, mod): integers)
+defrule(builtins.pow, vjp=(*_power.vjps, None), jvp=(*_power.jvps, None),
+        argnames=("base", "exp", "mod"))
 for _name, _numpy_function in _MATH_AS_NUMPY.items():
     _entry = lookup_entry(_numpy_function)
     defrule(getattr(math, _name), vjp=_entry.vjps, jvp=_entry.jvps, argnames=_entry.argnames)

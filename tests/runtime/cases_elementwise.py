@@ -104,6 +104,7 @@ for _name in ("exp2", "cbrt"):
     if hasattr(math, _name):
         add(getattr(math, _name), case("pyfloat", PY("positive")))
 add(math.pow, case("pyfloat", PY("positive"), PY()))
+add(builtins.pow, case("pyfloat", PY("positive"), PY()), case("arrays", P(3, 1), N(4)))
 add(math.fmod, case("pyfloat", PY(), PY("positive")))
 add(math.copysign, case("pyfloat", PY("away0"), PY()))
 add(math.ldexp, case("pyfloat", PY(), C(3)))
