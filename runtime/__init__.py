@@ -13,7 +13,6 @@ from . import (
     rules_elementwise,
     rules_linalg,
     rules_linalg_jvp,
-    rules_lookup,
     rules_nn,
     rules_nondiff,
     rules_ranges,
@@ -30,7 +29,7 @@ from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
 
 _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_transcendental, rules_remainders,
-                 rules_ranges, rules_lookup, rules_reduce, rules_linalg, rules_shape, rules_nn,
+                 rules_ranges, rules_reduce, rules_linalg, rules_shape, rules_nn,
                  rules_nondiff, rules_reduce_jvp, rules_linalg_jvp, rules_shape_jvp, rules_builtins)
 
 

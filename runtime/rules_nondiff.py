@@ -74,8 +74,6 @@ INTEGER_OR_BOOLEAN = (
     np.invert,
     np.isposinf,
     np.isneginf,
-    np.isreal,
-    np.iscomplex,
     np.isin,
     np.argwhere,
     np.digitize,

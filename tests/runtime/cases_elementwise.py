@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 import numpy as np
-from autodiff_rule_cases import PY, A, C, L, N, P, case
+from autodiff_rule_cases import PY, A, C, N, P, case
 from autodiff_rule_cases import R as OFF
 
 CASES: dict[Any, list[Any]] = {}
@@ -119,8 +119,6 @@ NONDIFF_CASES = {
     math.trunc: (PY("offgrid"),),
     np.isposinf: (C(_SPECIAL),),
     np.isneginf: (C(_SPECIAL),),
-    np.isreal: (N(3),),
-    np.iscomplex: (N(3),),
     np.isin: (N(4), N(3)),
     np.argwhere: (N(2, 3),),
     np.digitize: (OFF(5), C(np.array([-2.0, -1.0, 0.0, 1.0, 2.0]))),
@@ -133,23 +131,3 @@ NONDIFF_CASES = {
     math.isfinite: (PY(),),
     math.isclose: (PY(), PY()),
 }
-
-# ---- lookups: select and interp ------------------------------------------------------------------
-
-_CONDS = (np.array([True, False, False, True]), np.array([True, True, False, False]))
-add(
-    np.select,
-    case("two-choices", C(list(_CONDS)), L(N(4), N(4)), N()),
-    case("bcast-choices", C(list(_CONDS)), L(N(3, 4), N(4)), N(3, 1)),
-    case("default-const", C([_CONDS[0]]), L(N(4)), C(0.5)),
-)
-_XP = np.array([-1.5, -0.4, 0.3, 1.1, 2.0])
-_X = C(np.array([[-2.0, -1.0, -0.1], [0.5, 1.6, 2.7]]))  # below, inside every segment, above
-add(
-    np.interp,
-    case("fp", _X, C(_XP), N(5)),
-    case("x-xp-fp", ("unit", (7,)), C(_XP), N(5)),
-    case("left-right", _X, C(_XP), N(5), PY(), PY()),
-    case("scalar-x", PY("unit"), C(_XP), N(5)),
-    case("unsorted-x", C(np.array([1.7, -0.9, 0.0, 1.2])), C(_XP), N(5), C(-3.0), C(4.0)),
-)

@@ -100,12 +100,6 @@ def clip_bounds(x, y):
     return np.sum(np.clip(x, -y, y) * x + np.clip(x, y, None) + x.clip(None, y * 2.0))
 
 
-def select_interp(x, y):
-    chosen = np.select([x > 0.5, x < -0.5], [x * y, np.sin(y)], default=y * y)
-    grid = np.array([-2.0, -0.5, 0.0, 0.7, 2.5])
-    return np.sum(chosen + np.interp(x, grid, np.cos(y[:5])) * np.interp(0.3, grid + y[0], y[:5]))
-
-
 def python_math(x, y):
     return math.erf(x) * math.degrees(y) + math.copysign(x, -1.0) * math.fmod(y, 0.3) \
         + math.pow(y, x)
@@ -143,7 +137,6 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...], bool]] = {
     "nan-to-num": (nan_to_num_log, (lambda r: _normal(r, 6), lambda r: _normal(r, 6)), True),
     "float-parts": (float_parts, (lambda r: _normal(r, 5), lambda r: _normal(r, 5)), False),
     "clip-bounds": (clip_bounds, (lambda r: 2 * _normal(r, 6), _scalar(0.5, 1.0)), False),
-    "select-interp": (select_interp, (lambda r: _normal(r, 6), lambda r: _normal(r, 6)), False),
     "math": (python_math, (_scalar(0.2, 0.9), _scalar(1.1, 1.4)), False),
 }
 
