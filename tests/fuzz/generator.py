@@ -215,7 +215,9 @@ UFUNC_DOMAINS: dict[str, tuple[Any, ...]] = {
     "sinh": (("bounded",), _SMOOTH), "cosh": (("bounded",), _SMOOTH),
     "tanh": (("real",), _SMOOTH), "arcsinh": (("real",), _SMOOTH),
     "arccosh": (("above1",), _SMOOTH), "arctanh": (("unit",), _SMOOTH),
-    "sinc": (("real",), _SMOOTH), "nan_to_num": (("real",), _SMOOTH), "deg2rad": (("real",), _SMOOTH),
+    "sinc": (("real",), _SMOOTH), "nan_to_num": (("real",), _SMOOTH),
+    "conjugate": (("real",), _SMOOTH),  # the identity on real inputs
+    "deg2rad": (("real",), _SMOOTH),
     "radians": (("real",), _SMOOTH), "rad2deg": (("real",), _SMOOTH),
     "degrees": (("real",), _SMOOTH), "absolute": (("real",), _KINK),
     "fabs": (("real",), _KINK), "modf": (("real",), _KINK, 0),
