@@ -108,6 +108,7 @@ def math_erfc_jvp(t: Any, ans: Any, x: Any) -> Any:
 
 defrule(builtins.sum, vjp=(builtin_sum_vjp, None), jvp=(builtin_sum_jvp, None),
         argnames=("iterable", "start"))
+defrule(math.fsum, vjp=(builtin_sum_vjp,), jvp=(builtin_sum_jvp,), argnames=("iterable",))
 MAX_ARGUMENTS = 8  # max(a, b, ..., h); more arguments: pass a list
 _EXTREMUM = [_extremum_rules(position) for position in range(MAX_ARGUMENTS)]
 for _extremum in (builtins.max, builtins.min):

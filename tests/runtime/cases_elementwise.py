@@ -108,6 +108,7 @@ add(builtins.pow, case("pyfloat", PY("positive"), PY()), case("arrays", P(3, 1),
 add(math.fmod, case("pyfloat", PY(), PY("positive")))
 add(math.copysign, case("pyfloat", PY("away0"), PY()))
 add(math.ldexp, case("pyfloat", PY(), C(3)))
+add(math.fsum, case("pyfloats", ("list", (PY(), PY(), PY()))))
 
 # ---- declared non-differentiable here: integer or boolean outputs, piecewise constant ----------
 

@@ -225,3 +225,15 @@ def test_hessian_matches_finite_differences_of_the_gradient(f: Any,
     expected = np.stack([finite_difference_gradient(lambda z, i=i: gradient(z)[i], (x,), 0)
                          for i in range(3)])
     np.testing.assert_allclose(autodiff.hessian(f)(x), expected, rtol=1e-5, atol=1e-6)
+
+
+def remainder_scalar(x):
+    return np.sin(x % 0.8) * np.linspace(x, 2.0 * x, 3)[1] + np.sinc(x) * math.fsum([x, x * x])
+
+
+def test_grad_of_grad_matches_finite_differences_of_the_gradient() -> None:
+    second = autodiff.grad(autodiff.grad(remainder_scalar))
+    first = autodiff.grad(remainder_scalar)
+    for x in (0.3, 1.1, -0.45):
+        expected = (first(x + EPS) - first(x - EPS)) / (2 * EPS)
+        assert second(x) == pytest.approx(expected, rel=1e-5, abs=1e-6)
