@@ -32,6 +32,7 @@ from . import (
     rules_order,
     rules_ranges,
     rules_reduce,
+    rules_remainders,
     rules_shape,
     rules_transcendental,
     rules_ufunc,
@@ -45,7 +46,8 @@ _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_transcendental
                  rules_linalg, rules_shape, rules_nn, rules_ranges, rules_nondiff, rules_join,
                  rules_fill, rules_order, rules_nan, rules_ufunc, rules_calculus, rules_interp,
                  rules_bilinear, rules_einsum, rules_norm, rules_decompositions,
-                 rules_linalg_results, rules_complex, rules_fft, rules_builtins)
+                 rules_linalg_results, rules_complex, rules_fft, rules_remainders,
+                 rules_builtins)
 
 
 def _export_rules(modules: tuple = _RULE_MODULES) -> None:

@@ -2,9 +2,11 @@
 
 A *primitive* is something generated code can call whose gradient is given by a rule rather than
 by transforming its source: a numpy function (``np.tanh``), an ndarray method (``x.sum(...)``,
-looked up by name) or an ndarray attribute (``x.T``). A rule is a plain, named numpy function
-``rule(g, ans, *primal_args, **params) -> partial`` that returns the adjoint contribution for one
-argument, already reduced to that argument's shape.
+looked up by name) or an ndarray attribute (``x.T``). Its ``Entry`` holds both modes: a VJP
+rule ``rule(g, ans, *primal_args, **params) -> partial`` per argument, returning the adjoint
+contribution for that argument already reduced to its shape, and a JVP rule ``rule(t, ans,
+*primal_args, **params)`` per argument, returning the output's tangent. Built-in rules register
+both modes at once with ``defrule``/``defrules``; ``defvjp``/``defjvp`` set one mode.
 
 Every registration bumps ``version``; compiled gradients are cached per version, so registering a
 rule invalidates gradients compiled before it.
@@ -69,13 +71,12 @@ class Entry:
         rules = self.rules
         return rules[position] if position < len(rules) else None
 
-    def in_mode(self, mode: str, primitive: Any = None) -> Entry:
-        """This entry seen in ``mode`` (and as the rules of ``primitive``, for aliases)."""
-        return replace(self, mode=mode, primitive=self.primitive if primitive is None
-                       else primitive)
+    def in_mode(self, mode: str) -> Entry:
+        """This entry seen in ``mode`` (``VJP`` or ``JVP``)."""
+        return replace(self, mode=mode)
 
 
-# the types of earlier versions, for annotations in callers
+# the names the compiler's annotations use (autodiff_src/compiler.py)
 VjpEntry = JvpEntry = Entry
 
 
@@ -240,6 +241,29 @@ def load_all_lazy() -> None:
         except ImportError:
             continue
     _load_lazy(None)
+
+
+def snapshot() -> Any:
+    """The registry's state, for ``restore``: tests that register rules undo them with it."""
+    with _lock:
+        return (dict(_entries), dict(_nondifferentiable), dict(_method_aliases),
+                set(_loaded_providers))
+
+
+def restore(state: Any) -> None:
+    """Return the registry to a ``snapshot`` (lazily loaded rules load again if they were not
+    loaded then); gradients compiled since are invalidated."""
+    with _lock:
+        for table, saved in zip((_entries, _nondifferentiable, _method_aliases, _loaded_providers),
+                                state, strict=True):
+            table.clear()
+            table.update(saved)
+        _bump()
+
+
+def lazy_modules() -> list[str]:
+    """The optional modules whose rules are registered lazily, in registration order."""
+    return list(_lazy_providers)
 
 
 def alias_method(name: str, function: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 # numpy's rules must be registered first: the math module reuses them
-from . import rules_elementwise, rules_transcendental  # noqa: F401
+from . import rules_elementwise, rules_remainders, rules_transcendental  # noqa: F401
 from .broadcast import broadcast_like, unbroadcast_to
 from .registry import defrule, defrule_method, lookup_entry
 
@@ -19,6 +19,10 @@ __all__ = [  # plus builtin_extremum_{vjp,jvp}[_argN], made below
     "builtin_sum_vjp",
     "item_method_jvp",
     "item_method_vjp",
+    "math_erf_jvp",
+    "math_erf_vjp",
+    "math_erfc_jvp",
+    "math_erfc_vjp",
 ]
 
 
@@ -84,8 +88,27 @@ def item_method_jvp(t: Any, ans: Any, x: Any, *index: Any) -> Any:
     return np.asarray(t).item(*index)
 
 
+def math_erf_vjp(g: Any, ans: Any, x: Any) -> Any:
+    """d erf(x) = 2 / sqrt(pi) exp(-x**2) dx."""
+    return g * np.exp(-x * x) * (2.0 / np.sqrt(np.pi))
+
+
+def math_erf_jvp(t: Any, ans: Any, x: Any) -> Any:
+    return t * np.exp(-x * x) * (2.0 / np.sqrt(np.pi))
+
+
+def math_erfc_vjp(g: Any, ans: Any, x: Any) -> Any:
+    """d erfc(x) = -2 / sqrt(pi) exp(-x**2) dx."""
+    return g * np.exp(-x * x) * (-2.0 / np.sqrt(np.pi))
+
+
+def math_erfc_jvp(t: Any, ans: Any, x: Any) -> Any:
+    return t * np.exp(-x * x) * (-2.0 / np.sqrt(np.pi))
+
+
 defrule(builtins.sum, vjp=(builtin_sum_vjp, None), jvp=(builtin_sum_jvp, None),
         argnames=("iterable", "start"))
+defrule(math.fsum, vjp=(builtin_sum_vjp,), jvp=(builtin_sum_jvp,), argnames=("iterable",))
 MAX_ARGUMENTS = 8  # max(a, b, ..., h); more arguments: pass a list
 _EXTREMUM = [_extremum_rules(position) for position in range(MAX_ARGUMENTS)]
 for _extremum in (builtins.max, builtins.min):
@@ -93,6 +116,8 @@ for _extremum in (builtins.max, builtins.min):
             jvp=tuple(jvp for _, jvp in _EXTREMUM),
             argnames=tuple(f"arg{i}" for i in range(MAX_ARGUMENTS)))
 defrule_method("item", vjp=(item_method_vjp,), jvp=(item_method_jvp,), argnames=("self",))
+defrule(math.erf, vjp=(math_erf_vjp,), jvp=(math_erf_jvp,), argnames=("x",))
+defrule(math.erfc, vjp=(math_erfc_vjp,), jvp=(math_erfc_jvp,), argnames=("x",))
 
 # math.f(x) is numpy's f on a scalar: reuse numpy's rules
 _MATH_AS_NUMPY = {
@@ -100,7 +125,14 @@ _MATH_AS_NUMPY = {
     "log2": np.log2, "log10": np.log10, "sin": np.sin, "cos": np.cos, "tan": np.tan,
     "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan, "sinh": np.sinh, "cosh": np.cosh,
     "tanh": np.tanh, "fabs": np.abs, "atan2": np.arctan2, "hypot": np.hypot,
+    "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh, "degrees": np.degrees,
+    "radians": np.radians, "pow": np.power, "fmod": np.fmod, "modf": np.modf,
+    "copysign": np.copysign, "ldexp": np.ldexp,
+    **({"exp2": np.exp2, "cbrt": np.cbrt} if hasattr(math, "cbrt") else {}),  # Python >= 3.11
 }
+_power = lookup_entry(np.power)  # pow(base, exp) is base ** exp (pow(base, exp, mod): integers)
+defrule(builtins.pow, vjp=(*_power.vjps, None), jvp=(*_power.jvps, None),
+        argnames=("base", "exp", "mod"))
 for _name, _numpy_function in _MATH_AS_NUMPY.items():
     _entry = lookup_entry(_numpy_function)
     defrule(getattr(math, _name), vjp=_entry.vjps, jvp=_entry.jvps, argnames=_entry.argnames)

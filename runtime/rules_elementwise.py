@@ -132,6 +132,26 @@ def power_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
     return broadcast_like(t * ans * _log_base(x1, ans), ans)
 
 
+def float_power_vjp_lhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
+    """Like ``power``, computed in float64 as ``float_power`` is, in x1's dtype."""
+    partial = unbroadcast_to(g * x2 * np.float_power(x1, x2 - 1), x1)
+    return np.asarray(partial, dtype=np.result_type(x1))
+
+
+def float_power_jvp_lhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
+    return broadcast_like(t * x2 * np.float_power(x1, x2 - 1), ans)
+
+
+def float_power_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
+    """Like ``power``: x1 ** x2 * log(x1), taken as 0 where x1 <= 0, in x2's dtype."""
+    partial = unbroadcast_to(g * ans * np.log(np.where(x1 > 0, x1, 1.0)), x2)
+    return np.asarray(partial, dtype=np.result_type(x2))
+
+
+def float_power_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
+    return broadcast_like(t * ans * np.log(np.where(x1 > 0, x1, 1.0)), ans)
+
+
 def negative_vjp(g: Any, ans: Any, x: Any) -> Any:
     """d(-x) = -dx."""
     return -g
@@ -206,46 +226,6 @@ def absolute_jvp(t: Any, ans: Any, x: Any) -> Any:
     if is_complex(x):
         return np.real(_conjugate_sign(x) * t)
     return t * np.sign(x)
-
-
-# ---- remainders: slope 1 in x1 (like ``add``) and minus the quotient in x2 -------------------
-# away from the jumps where x1 / x2 is an integer; the quotient itself is piecewise constant.
-
-
-def mod_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    """mod(x1, x2) = x1 - floor(x1 / x2) * x2, so d/dx2 = -floor(x1 / x2)."""
-    return unbroadcast_to(-g * np.floor_divide(x1, x2), x2)
-
-
-def mod_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    return broadcast_like(-t * np.floor_divide(x1, x2), ans)
-
-
-def fmod_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    """fmod(x1, x2) = x1 - trunc(x1 / x2) * x2, so d/dx2 = -trunc(x1 / x2)."""
-    return unbroadcast_to(-g * np.trunc(x1 / x2), x2)
-
-
-def fmod_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    return broadcast_like(-t * np.trunc(x1 / x2), ans)
-
-
-def divmod_vjp_lhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    """``divmod`` returns (floor(x1 / x2), mod(x1, x2)): only the remainder moves with x1."""
-    return unbroadcast_to(g[1], x1)
-
-
-def divmod_jvp_lhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    return (np.zeros_like(ans[0]), broadcast_like(t, ans[1]))
-
-
-def divmod_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    """The remainder's slope in x2 is minus the quotient ``ans[0]``."""
-    return unbroadcast_to(-g[1] * ans[0], x2)
-
-
-def divmod_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    return (np.zeros_like(ans[0]), broadcast_like(-t * ans[0], ans[1]))
 
 
 # ---- selection ----------------------------------------------------------------------------------
@@ -338,7 +318,7 @@ def clip_vjp(
     min: Any = None,  # numpy >= 2.1 spells the bounds min= and max= too
     max: Any = None,
 ) -> Any:
-    """The gradient passes where ``a`` was not clipped (a_min <= a <= a_max); bounds get none."""
+    """The gradient passes where ``a`` was not clipped (a_min <= a <= a_max)."""
     return unbroadcast_to(g * (ans == a), a)
 
 
@@ -355,6 +335,28 @@ def clip_jvp(
 ) -> Any:
     """The tangent passes where ``a`` was not clipped (a_min <= a <= a_max)."""
     return broadcast_like(t * (ans == a), ans)
+
+
+def clip_vjp_a_min(g: Any, ans: Any, a: Any, a_min: Any = None, a_max: Any = None,
+                   out: Any = None, *, min: Any = None, max: Any = None) -> Any:
+    """The lower bound gets the gradient where it clipped ``a``."""
+    return unbroadcast_to(g * ((ans != a) & (ans == a_min)), a_min)
+
+
+def clip_jvp_a_min(t: Any, ans: Any, a: Any, a_min: Any = None, a_max: Any = None,
+                   out: Any = None, *, min: Any = None, max: Any = None) -> Any:
+    return broadcast_like(t * ((ans != a) & (ans == a_min)), ans)
+
+
+def clip_vjp_a_max(g: Any, ans: Any, a: Any, a_min: Any = None, a_max: Any = None,
+                   out: Any = None, *, min: Any = None, max: Any = None) -> Any:
+    """The upper bound gets the gradient where it clipped ``a`` (the lower bound wins a tie)."""
+    return unbroadcast_to(g * ((ans != a) & (ans == a_max) & (ans != a_min)), a_max)
+
+
+def clip_jvp_a_max(t: Any, ans: Any, a: Any, a_min: Any = None, a_max: Any = None,
+                   out: Any = None, *, min: Any = None, max: Any = None) -> Any:
+    return broadcast_like(t * ((ans != a) & (ans == a_max) & (ans != a_min)), ans)
 
 
 def where_vjp_x(g: Any, ans: Any, condition: Any, x: Any, y: Any) -> Any:
@@ -408,6 +410,7 @@ defrules(
         (np.sqrt, sqrt_vjp, sqrt_jvp),
         (np.cbrt, cbrt_vjp, cbrt_jvp),
         (np.absolute, absolute_vjp, absolute_jvp),
+        (np.fabs, absolute_vjp, absolute_jvp),
         (abs, absolute_vjp, absolute_jvp),
         (float, float_vjp, float_jvp),
     ),
@@ -422,10 +425,8 @@ defrules(
         # numpy 1.x: a distinct object with the same rules
         (np.true_divide, (divide_vjp_lhs, divide_vjp_rhs), (divide_jvp_lhs, divide_jvp_rhs)),
         (np.power, (power_vjp_lhs, power_vjp_rhs), (power_jvp_lhs, power_jvp_rhs)),
-        (np.mod, (add_vjp_lhs, mod_vjp_rhs), (add_jvp_lhs, mod_jvp_rhs)),  # also np.remainder, %
-        (np.fmod, (add_vjp_lhs, fmod_vjp_rhs), (add_jvp_lhs, fmod_jvp_rhs)),
-        (np.divmod, (divmod_vjp_lhs, divmod_vjp_rhs), (divmod_jvp_lhs, divmod_jvp_rhs)),
-        (divmod, (divmod_vjp_lhs, divmod_vjp_rhs), (divmod_jvp_lhs, divmod_jvp_rhs)),
+        (np.float_power, (float_power_vjp_lhs, float_power_vjp_rhs),
+         (float_power_jvp_lhs, float_power_jvp_rhs)),
         (np.maximum, (maximum_vjp_lhs, maximum_vjp_rhs), (maximum_jvp_lhs, maximum_jvp_rhs)),
         (np.minimum, (minimum_vjp_lhs, minimum_vjp_rhs), (minimum_jvp_lhs, minimum_jvp_rhs)),
         (np.fmax, (fmax_vjp_lhs, fmax_vjp_rhs), (fmax_jvp_lhs, fmax_jvp_rhs)),
@@ -433,8 +434,8 @@ defrules(
     ),
     argnames=_BINARY,
 )
-defrule(np.clip, vjp=(clip_vjp, None, None), jvp=(clip_jvp, None, None),
-        argnames=("a", "a_min", "a_max"))
+defrule(np.clip, vjp=(clip_vjp, clip_vjp_a_min, clip_vjp_a_max),
+        jvp=(clip_jvp, clip_jvp_a_min, clip_jvp_a_max), argnames=("a", "a_min", "a_max"))
 defrule(np.where, vjp=(None, where_vjp_x, where_vjp_y), jvp=(None, where_jvp_x, where_jvp_y),
         argnames=("condition", "x", "y"))
 defrule(np.heaviside, vjp=(None, heaviside_vjp_x2), jvp=(None, heaviside_jvp_x2),

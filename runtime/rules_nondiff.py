@@ -11,6 +11,7 @@ random points: its output does not move under a small perturbation of its float 
 from __future__ import annotations
 
 import builtins
+import math
 import operator
 from typing import Any
 
@@ -37,6 +38,10 @@ PIECEWISE_CONSTANT = (
     np.trunc,
     np.fix,
     np.floor_divide,
+    np.spacing,
+    math.floor,
+    math.ceil,
+    math.trunc,
 )
 
 INTEGER_OR_BOOLEAN = (
@@ -67,6 +72,19 @@ INTEGER_OR_BOOLEAN = (
     np.any,
     np.all,
     np.invert,
+    np.isposinf,
+    np.isneginf,
+    np.isin,
+    np.argwhere,
+    np.digitize,
+    np.gcd,
+    np.lcm,
+    np.left_shift,
+    np.right_shift,
+    math.isnan,
+    math.isinf,
+    math.isfinite,
+    math.isclose,
     np.bitwise_and,
     np.bitwise_or,
     np.bitwise_xor,

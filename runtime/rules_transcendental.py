@@ -1,5 +1,6 @@
 """Gradient rules of the transcendental ufuncs: exponentials, logarithms, trigonometric and
-hyperbolic functions, each function's VJP and JVP side by side.
+hyperbolic functions, ``sinc`` and the angle conversions, each function's VJP and JVP side by
+side.
 
 The conventions are those of ``rules_elementwise``: a VJP rule returns the partial for one
 argument reduced to its shape (``unbroadcast_to``), a JVP rule the output's tangent in the
@@ -269,6 +270,45 @@ def arctanh_jvp(t: Any, ans: Any, x: Any) -> Any:
     return t / (1.0 - x * x)
 
 
+def sinc_vjp(g: Any, ans: Any, x: Any) -> Any:
+    """d sinc(x) = (cos(pi x) - sinc(x)) / x dx (0 at x = 0)."""
+    return g * _sinc_slope(ans, x)
+
+
+def sinc_jvp(t: Any, ans: Any, x: Any) -> Any:
+    return t * _sinc_slope(ans, x)
+
+
+def _sinc_slope(ans: Any, x: Any) -> Any:
+    """(cos(pi x) - sinc(x)) / x, by its series -pi^2 x / 3 + pi^4 x^3 / 30 - pi^6 x^5 / 840
+    where |x| < 0.01 (the difference cancels there)."""
+    small = np.abs(x) < 0.01
+    safe = np.where(small, 1.0, x)
+    z = (np.pi * x) ** 2
+    series = np.pi * np.pi * x * (-1.0 / 3.0 + z * (1.0 / 30.0 - z / 840.0))
+    return np.where(small, series, (np.cos(np.pi * safe) - ans) / safe)
+
+
+# ---- angle conversions: linear ---------------------------------------------------------------
+
+
+def deg2rad_vjp(g: Any, ans: Any, x: Any) -> Any:
+    """d (x pi / 180) = pi / 180 dx."""
+    return g * (np.pi / 180.0)
+
+
+def deg2rad_jvp(t: Any, ans: Any, x: Any) -> Any:
+    return t * (np.pi / 180.0)
+
+
+def rad2deg_vjp(g: Any, ans: Any, x: Any) -> Any:
+    """d (x 180 / pi) = 180 / pi dx."""
+    return g * (180.0 / np.pi)
+
+
+def rad2deg_jvp(t: Any, ans: Any, x: Any) -> Any:
+    return t * (180.0 / np.pi)
+
 defrules(
     (
         (np.exp, exp_vjp, exp_jvp),
@@ -290,6 +330,11 @@ defrules(
         (np.arcsinh, arcsinh_vjp, arcsinh_jvp),
         (np.arccosh, arccosh_vjp, arccosh_jvp),
         (np.arctanh, arctanh_vjp, arctanh_jvp),
+        (np.sinc, sinc_vjp, sinc_jvp),
+        (np.deg2rad, deg2rad_vjp, deg2rad_jvp),
+        (np.radians, deg2rad_vjp, deg2rad_jvp),
+        (np.rad2deg, rad2deg_vjp, rad2deg_jvp),
+        (np.degrees, rad2deg_vjp, rad2deg_jvp),
     ),
     argnames=("x",),
 )

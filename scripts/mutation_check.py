@@ -1,8 +1,9 @@
 """Mutation check of the rule table: does some test notice when a gradient rule is wrong?
 
-For every built-in rule (every VJP and JVP rule registered by ``autodiff.runtime``), the rule is
-replaced by a copy whose output is scaled by 1.01, everywhere the rule can be reached: its
-registry entries (``registry.defvjp``/``defjvp`` with the same argnames), the runtime modules
+For every built-in rule (every VJP and JVP rule of the registry's entries from
+``autodiff.runtime``), the rule is replaced by a copy whose output is scaled by 1.01, everywhere
+the rule can be reached: its registry entries (``registry.defvjp``/``defjvp`` with the same
+argnames, keeping the other mode's rules), the runtime modules
 that export it (``_rt.<name>``), and the ``rule`` argument of parametrized test cases. Then the
 rule's own tests run in-process: the parametrized cases of ``tests/runtime/test_rules.py``,
 ``test_rules_nn.py``, ``test_jvp_rules.py`` and ``test_containers.py`` that involve the rule
@@ -133,13 +134,14 @@ def collect_checks(directory: pathlib.Path) -> list[Check]:
 
 def builtin_rules(registry: Any) -> list[Rule]:
     rules: dict[int, Rule] = {}
-    entries = [("vjp", e) for e in registry.registered()] + \
-        [("jvp", e) for e in registry.registered_jvps()]
-    for kind, entry in entries:
-        for position, rule in enumerate(entry.rules):
-            if rule is None or not getattr(rule, "__module__", "").startswith("autodiff.runtime"):
-                continue
-            rules.setdefault(id(rule), Rule(rule)).registrations.append((kind, entry, position))
+    for entry in registry.entries():
+        for kind, mode_rules in (("vjp", entry.vjps), ("jvp", entry.jvps)):
+            for position, rule in enumerate(mode_rules):
+                if rule is None or \
+                        not getattr(rule, "__module__", "").startswith("autodiff.runtime"):
+                    continue
+                rules.setdefault(id(rule), Rule(rule)).registrations.append(
+                    (kind, entry, position))
     return list(rules.values())
 
 
@@ -175,9 +177,9 @@ class Installed:
 
     def _register(self, old: Any, new: Any) -> None:
         for kind, entry, _ in self.rule.registrations:
-            current = (self.registry.lookup if kind == "vjp" else self.registry.lookup_jvp)(
-                entry.primitive)
-            rules = tuple(new if r is old else r for r in current.rules)
+            current = self.registry.lookup_entry(entry.primitive)
+            rules = tuple(new if r is old else r
+                          for r in (current.vjps if kind == "vjp" else current.jvps))
             define = self.registry.defvjp if kind == "vjp" else self.registry.defjvp
             define(entry.primitive, *rules, argnames=current.argnames)
 

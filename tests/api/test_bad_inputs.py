@@ -425,18 +425,13 @@ def test_position_out_of_range_fails_at_call() -> None:
 @pytest.fixture
 def deg2rad_rule() -> Iterator[Callable[[Callable[..., Any]], None]]:
     """Register user rules on np.deg2rad and restore its own rules afterwards."""
-    key = registry._key(np.deg2rad)  # read and restored only: the registry has no removal
-    saved = registry._entries.get(key)
+    state = registry.snapshot()
 
     def register(rule: Callable[..., Any]) -> None:
         autodiff.defvjp(np.deg2rad, rule)
 
     yield register
-    if saved is None:
-        registry._entries.pop(key, None)
-    else:
-        registry._entries[key] = saved
-    registry.bump()
+    registry.restore(state)
 
 
 def faulty_rule(g, ans, x):

@@ -190,6 +190,93 @@ def _reshape(chooser: Chooser, ops: list[Any]) -> dict[str, str]:
     return {"shape": pick(chooser, options)}
 
 
+# ---- elementwise functions drawn from the rule registry ----------------------------------------
+# Every elementwise numpy function with gradient rules is drawn, its operands mapped into its
+# smooth domain (and away from overflow). A registered one missing from UFUNC_DOMAINS fails
+# test_fuzz.test_every_registered_elementwise_function_has_a_domain.
+
+DOMAINS = {
+    "real": "{a}", "bounded": "np.tanh({a})", "positive": "(1.0 + np.square({a}))",
+    "above1": "(1.5 + np.square({a}))", "unit": "(0.5 * np.sin({a}))",
+    "away0": "(1.5 + np.sin({a}))", "two": "2",
+}
+_SMOOTH, _KINK = "smooth", "kink"  # kinks and jumps: the oracle probes their distance
+# ufunc name -> (the domain of each operand, smooth or kink[, the output taken from a tuple])
+UFUNC_DOMAINS: dict[str, tuple[Any, ...]] = {
+    "negative": (("real",), _SMOOTH), "positive": (("real",), _SMOOTH),
+    "square": (("real",), _SMOOTH), "reciprocal": (("away0",), _SMOOTH),
+    "sqrt": (("positive",), _SMOOTH), "cbrt": (("away0",), _SMOOTH),
+    "exp": (("bounded",), _SMOOTH), "exp2": (("bounded",), _SMOOTH),
+    "expm1": (("bounded",), _SMOOTH), "log": (("positive",), _SMOOTH),
+    "log2": (("positive",), _SMOOTH), "log10": (("positive",), _SMOOTH),
+    "log1p": (("positive",), _SMOOTH), "sin": (("real",), _SMOOTH), "cos": (("real",), _SMOOTH),
+    "tan": (("unit",), _SMOOTH), "arcsin": (("unit",), _SMOOTH),
+    "arccos": (("unit",), _SMOOTH), "arctan": (("real",), _SMOOTH),
+    "sinh": (("bounded",), _SMOOTH), "cosh": (("bounded",), _SMOOTH),
+    "tanh": (("real",), _SMOOTH), "arcsinh": (("real",), _SMOOTH),
+    "arccosh": (("above1",), _SMOOTH), "arctanh": (("unit",), _SMOOTH),
+    "sinc": (("real",), _SMOOTH), "nan_to_num": (("real",), _SMOOTH),
+    "conjugate": (("real",), _SMOOTH),  # the identity on real inputs
+    "deg2rad": (("real",), _SMOOTH),
+    "radians": (("real",), _SMOOTH), "rad2deg": (("real",), _SMOOTH),
+    "degrees": (("real",), _SMOOTH), "absolute": (("real",), _KINK),
+    "fabs": (("real",), _KINK), "modf": (("real",), _KINK, 0),
+    "add": (("real", "real"), _SMOOTH), "subtract": (("real", "real"), _SMOOTH),
+    "multiply": (("real", "real"), _SMOOTH), "divide": (("real", "away0"), _SMOOTH),
+    "power": (("positive", "bounded"), _SMOOTH),
+    "float_power": (("positive", "bounded"), _SMOOTH),
+    "logaddexp": (("real", "real"), _SMOOTH), "logaddexp2": (("real", "real"), _SMOOTH),
+    "arctan2": (("real", "away0"), _SMOOTH), "hypot": (("real", "away0"), _SMOOTH),
+    "nextafter": (("real", "real"), _SMOOTH), "ldexp": (("real", "two"), _SMOOTH),
+    "maximum": (("real", "real"), _KINK), "minimum": (("real", "real"), _KINK),
+    "fmax": (("real", "real"), _KINK), "fmin": (("real", "real"), _KINK),
+    "mod": (("real", "away0"), _KINK), "remainder": (("real", "away0"), _KINK),
+    "fmod": (("real", "away0"), _KINK), "divmod": (("real", "away0"), _KINK, 1),
+    "copysign": (("away0", "real"), _KINK), "heaviside": (("real", "real"), _KINK),
+}
+
+
+ELEMENTWISE_FUNCTIONS = ("sinc", "nan_to_num")  # elementwise numpy functions that are not ufuncs
+
+
+def registered_elementwise() -> list[Any]:
+    """The elementwise numpy functions (ufuncs and ``ELEMENTWISE_FUNCTIONS``) with gradient
+    rules, in registration order."""
+    from autodiff.runtime import registry
+
+    found = []
+    for entry in registry.entries():
+        function = entry.primitive
+        name = getattr(function, "__name__", "")
+        if getattr(np, name, None) is not function:
+            continue
+        if name in ELEMENTWISE_FUNCTIONS or (isinstance(function, np.ufunc)
+                                             and function.signature is None):
+            found.append(function)
+    return found
+
+
+def registry_ops(kind: str) -> list[Op]:
+    """An ``Op`` for every registered ufunc of ``kind`` (smooth or kink) with a known domain."""
+    ops = []
+    for ufunc in registered_elementwise():
+        found = UFUNC_DOMAINS.get(ufunc.__name__)
+        if found is None or found[1] != kind:
+            continue
+        operands = [DOMAINS[domain].format(a=f"{{a{k}}}") for k, domain in enumerate(found[0])]
+        text = f"np.{ufunc.__name__}({', '.join(operands)})"
+        if len(found) > 2:
+            text += f"[{found[2]}]"
+        arity = sum(1 for domain in found[0] if "{a}" in DOMAINS[domain])
+        ops.append(Op(text, arity))
+    return ops
+
+
+def _without(ops: list[Op], fixed: list[Op]) -> list[Op]:
+    texts = {op.text for op in fixed}
+    return [op for op in ops if op.text not in texts]
+
+
 UNARY = [
     Op("np.sin({a0})"), Op("np.cos({a0})"), Op("np.tanh({a0})"), Op("np.exp(np.tanh({a0}))"),
     Op("np.exp(-np.square({a0}))"), Op("np.arctan({a0})"), Op("-{p0}"), Op("np.square({a0})"),
@@ -203,9 +290,10 @@ UNARY = [
     Op("np.cbrt(2.0 + np.sin({a0}))"), Op("np.exp2(np.cos({a0}))"),
     Op("np.float64(2.0) * {p0}"),
 ]
+UNARY += _without([op for op in registry_ops(_SMOOTH) if op.arity == 1], UNARY)
 KINK_UNARY = [
     Op("np.abs({a0})"), Op("np.clip({a0}, -0.5, 0.5)"), Op("np.maximum({a0}, 0.0)"),
-    Op("np.minimum({a0}, 0.3)"), Op("abs({a0})"),
+    Op("np.minimum({a0}, 0.3)"), Op("abs({a0})"), Op("{p0} % 0.75"),
 ]
 BINARY = [
     Op("{p0} + {p1}", 2), Op("{p0} - {p1}", 2), Op("{p0} * {p1}", 2),
@@ -216,11 +304,14 @@ BINARY = [
     Op("np.divide({a0}, 1.5 + np.sin({a1}))", 2), Op("np.hypot({a0}, 1.0 + np.square({a1}))", 2),
     Op("np.sin({p0} * {p1})", 2),
 ]
+BINARY += _without([op for op in registry_ops(_SMOOTH) if op.arity == 2], BINARY)
 KINK_BINARY = [
     Op("np.maximum({a0}, {a1})", 2), Op("np.minimum({a0}, {a1})", 2),
     Op("np.where({p0} > {p1}, {a0}, 0.5 * {p1})", 2, atoms=True),
-    Op("np.fmax({a0}, {a1})", 2),
+    Op("np.fmax({a0}, {a1})", 2), Op("{p0} % (1.5 + np.sin({a1}))", 2),
 ]
+KINK_UNARY += _without([op for op in registry_ops(_KINK) if op.arity == 1], KINK_UNARY)
+KINK_BINARY += _without([op for op in registry_ops(_KINK) if op.arity == 2], KINK_BINARY)
 REDUCE = [
     Op("np.sum({a0})"), Op("np.mean({a0})"), Op("{p0}.sum()", need=_min_ndim(0)),
     Op("{p0}.mean()", need=_min_ndim(0)),

@@ -2,7 +2,8 @@
 float64, against autograd (where installed and applicable) and against autodiff's own forward
 mode; the value ``value_and_grad`` returns against the program's; the inputs left untouched.
 
-Programs may contain kinks (``np.max``, ``np.abs``, ``np.maximum``, ``np.clip``) and branches
+Programs may contain kinks (``np.max``, ``np.abs``, ``np.maximum``, ``np.clip``), jumps
+(``np.mod``/``%``, ``np.fmod``, ``np.modf``, ``np.copysign``, ``np.heaviside``) and branches
 on data. Before differentiating, the oracle runs a *probed* copy of the program (the same source
 with every comparison and non-smooth call wrapped, see ``probe_source``) that records how far
 each one is from its kink or threshold; inputs closer than ``MARGIN`` are skipped, so a finite
@@ -71,7 +72,8 @@ def _short(value: Any) -> str:
 _COMPARE = {ast.Gt: "gt", ast.Lt: "lt", ast.GtE: "ge", ast.LtE: "le", ast.Eq: "eq",
             ast.NotEq: "ne"}
 _PROBED_NP = {"max", "min", "amax", "amin", "maximum", "minimum", "fmax", "fmin", "abs",
-              "absolute", "clip", "std", "sign"}
+              "absolute", "fabs", "clip", "std", "sign", "mod", "remainder", "fmod", "divmod",
+              "modf", "copysign", "heaviside"}
 _PROBED_BUILTINS = {"abs", "max", "min"}
 _PROBED_METHODS = {"max", "min", "clip", "std"}
 
@@ -84,6 +86,12 @@ class _Probe(ast.NodeTransformer):
         return ast.Call(ast.Name("_probe_compare", ast.Load()),
                         [node.left, node.comparators[0],
                          ast.Constant(_COMPARE[type(node.ops[0])])], [])
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Mod):
+            return node
+        return ast.Call(ast.Name("_probe_mod", ast.Load()), [node.left, node.right], [])
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
@@ -173,6 +181,27 @@ def probes(margins: list[tuple[float, str]]) -> dict[str, Callable[..., Any]]:
                 record(np.abs(np.asarray(x, np.float64) - np.asarray(bound, np.float64)))
         return np.clip(x, lo, hi, *args, **kwargs)
 
+    def remainder(function: Callable[..., Any]) -> Callable[..., Any]:
+        def probed(a: Any, b: Any, *args: Any, **kwargs: Any) -> Any:
+            x1, x2 = np.asarray(a, np.float64), np.asarray(b, np.float64)
+            record(np.abs(x1 - np.round(x1 / x2) * x2))  # the jumps: multiples of x2
+            return function(a, b, *args, **kwargs)
+
+        return probed
+
+    def fractional(x: Any, *args: Any, **kwargs: Any) -> Any:
+        record(np.abs(np.asarray(x, np.float64) - np.round(x)))  # jumps at the integers
+        return np.modf(x, *args, **kwargs)
+
+    def signs(function: Callable[..., Any]) -> Callable[..., Any]:
+        def probed(a: Any, b: Any, *args: Any, **kwargs: Any) -> Any:
+            record(np.abs(np.asarray(a, np.float64)))  # |x1| kinks, heaviside jumps at 0
+            if function is np.copysign:
+                record(np.abs(np.asarray(b, np.float64)))  # the sign of x2 flips at 0
+            return function(a, b, *args, **kwargs)
+
+        return probed
+
     def smallest_value(function: Callable[..., Any]) -> Callable[..., Any]:
         def probed(*args: Any, **kwargs: Any) -> Any:
             result = function(*args, **kwargs)
@@ -202,6 +231,10 @@ def probes(margins: list[tuple[float, str]]) -> dict[str, Callable[..., Any]]:
         "_probe_clip": clip, "_probe_std": smallest_value(np.std),
         "_probe_norm": smallest_value(np.linalg.norm),
         "_probe_builtin_max": builtin(max), "_probe_builtin_min": builtin(min),
+        "_probe_fabs": absolute(np.fabs), "_probe_mod": remainder(np.mod),
+        "_probe_remainder": remainder(np.remainder), "_probe_fmod": remainder(np.fmod),
+        "_probe_divmod": remainder(np.divmod), "_probe_modf": fractional,
+        "_probe_copysign": signs(np.copysign), "_probe_heaviside": signs(np.heaviside),
     }
 
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 
 from autodiff.runtime import registry
 
-from . import oracle
+from . import generator, oracle
 from .generator import FAMILIES, Input, Program, RandomChooser, generate, programs
 from .reduce import reduce, same_failure
 
@@ -167,3 +167,17 @@ def test_autograd_is_the_referee_when_installed() -> None:
     writes = Program("def f(x0):\n    v = np.zeros(4)\n    v[1] = x0[0]\n    return v\n",
                      (Input("x0", (4,)),), (0,), 1, writes=True)
     assert not oracle.check(writes).autograd
+
+
+def test_every_registered_elementwise_function_has_a_domain() -> None:
+    missing = [u.__name__ for u in generator.registered_elementwise()
+               if u.__name__ not in generator.UFUNC_DOMAINS]
+    assert not missing, "add these ufuncs to generator.UFUNC_DOMAINS: " + ", ".join(missing)
+
+
+def test_programs_draw_from_the_registry() -> None:
+    texts = {op.text for op in generator.UNARY + generator.BINARY + generator.KINK_UNARY
+             + generator.KINK_BINARY}
+    for expected in ("np.sinc({a0})", "np.fmod({a0}, (1.5 + np.sin({a1})))",
+                     "np.divmod({a0}, (1.5 + np.sin({a1})))[1]", "np.ldexp({a0}, 2)"):
+        assert expected in texts, expected

@@ -8,6 +8,7 @@ Each user function below reads numpy only as ``np``, so the same code runs under
 
 from __future__ import annotations
 
+import math
 import types
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 import autodiff
 
 EPS = 1e-6
+pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered in log:RuntimeWarning")
 
 # ---- remainders and evenly spaced values -------------------------------------------------------
 
@@ -69,6 +71,40 @@ def heaviside_at_zero(x, y):
     return np.sum(np.heaviside(x - x, y) * y + np.heaviside(x, 0.5) * x)
 
 
+# ---- functions autograd and jax.numpy differentiate ---------------------------------------------
+
+
+def sinc_angles(x, y):
+    return np.sum(np.sinc(x) * np.deg2rad(y) + np.radians(x) * np.rad2deg(y) + np.degrees(x))
+
+
+def fabs_exp2(x, y):
+    return np.sum(np.fabs(x) * np.exp2(y) + np.logaddexp2(x, y) + np.logaddexp(y, x))
+
+
+def hypot_divide(x, y):
+    return np.sum(np.hypot(x, y) + np.true_divide(x, y) + np.arctan2(x, y))
+
+
+def nan_to_num_log(x, y):
+    return np.sum(np.nan_to_num(np.log(x)) * y)
+
+
+def float_parts(x, y):
+    fractional, integral = np.modf(x * 3.0)
+    return np.sum(np.copysign(x, y) * np.float_power(y * y, 1.5) + np.ldexp(y, 3)
+                  + fractional * y + integral)
+
+
+def clip_bounds(x, y):
+    return np.sum(np.clip(x, -y, y) * x + np.clip(x, y, None) + x.clip(None, y * 2.0))
+
+
+def python_math(x, y):
+    return math.erf(x) * math.degrees(y) + math.copysign(x, -1.0) * math.fmod(y, 0.3) \
+        + math.pow(y, x)
+
+
 def _positive(rng: np.random.Generator, *shape: int) -> Any:
     return rng.uniform(0.5, 2.0, size=shape)
 
@@ -94,6 +130,14 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...], bool]] = {
     "linspace-retstep": (linspace_step, (_scalar(-1.0, 0.0), _scalar(1.0, 2.0)), False),
     "arange": (arange_from, (_scalar(0.1, 0.4), _scalar(0.6, 0.9)), False),
     "heaviside": (heaviside_at_zero, (lambda r: _normal(r, 4), lambda r: _normal(r, 4)), False),
+    "sinc-angles": (sinc_angles, (lambda r: _normal(r, 2, 3), lambda r: _normal(r, 3)), True),
+    "fabs-exp2": (fabs_exp2, (lambda r: _normal(r, 4), lambda r: _normal(r, 4)), True),
+    "hypot-divide": (hypot_divide, (lambda r: _normal(r, 3), lambda r: _positive(r, 3)), True),
+    # log of a negative entry is NaN: nan_to_num makes it 0 and lets no gradient through there
+    "nan-to-num": (nan_to_num_log, (lambda r: _normal(r, 6), lambda r: _normal(r, 6)), True),
+    "float-parts": (float_parts, (lambda r: _normal(r, 5), lambda r: _normal(r, 5)), False),
+    "clip-bounds": (clip_bounds, (lambda r: 2 * _normal(r, 6), _scalar(0.5, 1.0)), False),
+    "math": (python_math, (_scalar(0.2, 0.9), _scalar(1.1, 1.4)), False),
 }
 
 
@@ -168,7 +212,12 @@ def fmod_by_x(x):
     return np.sum(np.fmod(2.5, x) * x ** 2)
 
 
-@pytest.mark.parametrize("f", [mod_cubed, linspace_product, fmod_by_x], ids=lambda f: f.__name__)
+def sinc_float_power(x):
+    return np.sum(np.sinc(x) * np.float_power(x, 2.5) + np.copysign(x, -1.0) ** 2)
+
+
+@pytest.mark.parametrize("f", [mod_cubed, linspace_product, fmod_by_x, sinc_float_power],
+                         ids=lambda f: f.__name__)
 def test_hessian_matches_finite_differences_of_the_gradient(f: Any,
                                                             rng: np.random.Generator) -> None:
     x = rng.uniform(0.8, 1.6, size=3)
@@ -176,3 +225,15 @@ def test_hessian_matches_finite_differences_of_the_gradient(f: Any,
     expected = np.stack([finite_difference_gradient(lambda z, i=i: gradient(z)[i], (x,), 0)
                          for i in range(3)])
     np.testing.assert_allclose(autodiff.hessian(f)(x), expected, rtol=1e-5, atol=1e-6)
+
+
+def remainder_scalar(x):
+    return np.sin(x % 0.8) * np.linspace(x, 2.0 * x, 3)[1] + np.sinc(x) * math.fsum([x, x * x])
+
+
+def test_grad_of_grad_matches_finite_differences_of_the_gradient() -> None:
+    second = autodiff.grad(autodiff.grad(remainder_scalar))
+    first = autodiff.grad(remainder_scalar)
+    for x in (0.3, 1.1, -0.45):
+        expected = (first(x + EPS) - first(x - EPS)) / (2 * EPS)
+        assert second(x) == pytest.approx(expected, rel=1e-5, abs=1e-6)
