@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .broadcast import _COMPLEX_DTYPES, is_complex, unbroadcast_to
-from .registry import defjvp, defvjp
+from .registry import constant_arguments, defjvp, defvjp
 
 
 def add(a: Any, b: Any) -> Any:
@@ -160,6 +160,9 @@ def seed_aux_jvp_given(t: Any, ans: Any, value: Any, given: Any) -> Any:
 
 defvjp(add, add_vjp_a, add_vjp_b, argnames=("a", "b"))
 defjvp(add, add_jvp_a, add_jvp_b, argnames=("a", "b"))
+# the seed is ``given`` or ones shaped like ``value``: it does not depend on value's values
+constant_arguments(seed, "value")
+constant_arguments(seed_aux, "value")
 defvjp(seed, None, seed_vjp_given, argnames=("value", "given"))
 defjvp(seed, None, seed_jvp_given, argnames=("value", "given"))
 defvjp(seed_aux, None, seed_aux_vjp_given, argnames=("value", "given"))

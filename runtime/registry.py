@@ -84,6 +84,7 @@ _lock = threading.Lock()
 _entries: dict[Any, Entry] = {}
 _nondifferentiable: dict[Any, tuple[Any, str]] = {}
 _method_aliases: dict[str, Any] = {}
+_constant_arguments: dict[Any, frozenset[str]] = {}
 _lazy_providers: dict[str, Callable[[], None]] = {}
 _loaded_providers: set[str] = set()
 version = 0
@@ -280,6 +281,28 @@ def nondifferentiable(*primitives: Any, reason: str = "its output is piecewise c
             _nondifferentiable[_key(primitive)] = (primitive, reason)
             _entries.pop(_key(primitive), None)
         _bump()
+
+
+def constant_arguments(primitive: Any, *argnames: str) -> None:
+    """Declare arguments of ``primitive`` in which its output is piecewise constant (the first
+    argument of ``np.heaviside``, the second of ``np.copysign``): a differentiated value passed
+    there gets a zero gradient. Any other argument without a rule that receives a differentiated
+    value is an error, never a silent zero."""
+    with _lock:
+        _constant_arguments[_key(primitive)] = frozenset(argnames)
+        _bump()
+
+
+def is_constant_argument(primitive: Any, position: int, argnames: tuple[str, ...]) -> bool:
+    """Was argument ``position`` (named ``argnames[position]``) of ``primitive`` declared
+    piecewise constant with ``constant_arguments``?"""
+    declared = _constant_arguments.get(_key(primitive))
+    return bool(declared) and position < len(argnames) and argnames[position] in declared
+
+
+def declared_constant_arguments() -> list[tuple[Any, frozenset[str]]]:
+    """Every ``constant_arguments`` declaration: (primitive key, argument names)."""
+    return list(_constant_arguments.items())
 
 
 def nondifferentiable_method(*names: str) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .broadcast import broadcast_like, is_complex, unbroadcast_to
-from .registry import alias_method, defrule, defrules, public_functions
+from .registry import alias_method, constant_arguments, defrule, defrules, public_functions
 
 _UNARY = ("x",)
 _BINARY = ("x1", "x2")
@@ -440,6 +440,7 @@ defrule(np.where, vjp=(None, where_vjp_x, where_vjp_y), jvp=(None, where_jvp_x, 
         argnames=("condition", "x", "y"))
 defrule(np.heaviside, vjp=(None, heaviside_vjp_x2), jvp=(None, heaviside_jvp_x2),
         argnames=("x1", "x2"))
+constant_arguments(np.heaviside, "x1")  # a step in x1: zero derivative away from x1 == 0
 alias_method("clip", np.clip)
 
 __all__ = public_functions(globals())

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .broadcast import broadcast_like, unbroadcast_to
-from .registry import defrule, defrules, public_functions
+from .registry import constant_arguments, defrule, defrules, public_functions
 from .rules_elementwise import add_jvp_lhs, add_vjp_lhs
 
 # ---- remainders: slope 1 in x1 (like ``add``) and minus the quotient in x2 -------------------
@@ -144,6 +144,11 @@ defrules(
     ),
     argnames=("x1", "x2"),
 )
+# the output is piecewise constant in these (x2 sets only a sign, or the next representable
+# number's direction): a differentiated value there gets a zero gradient, by proof (the
+# non-differentiable audit in tests/runtime/test_constant_arguments.py checks it)
+constant_arguments(np.copysign, "x2")
+constant_arguments(np.nextafter, "x2")
 defrule(np.modf, vjp=(modf_vjp,), jvp=(modf_jvp,), argnames=("x",))
 defrule(np.nan_to_num,
         vjp=(nan_to_num_vjp, None, nan_to_num_vjp_nan, nan_to_num_vjp_posinf,

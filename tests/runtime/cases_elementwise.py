@@ -48,6 +48,7 @@ add(
     case("zeros", C(_WITH_ZEROS), N(2, 3)),
     case("bcast-x2", C(_WITH_ZEROS), N(3)),
     case("0d-x2", C(_WITH_ZEROS), N()),
+    case("random-x1", A(2, 3), N(2, 3)),  # away from the step: x2 gets nothing
 )
 
 # ---- evenly spaced values ------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from ..ir import nodes
 from ..ir.annotations import RUNTIME, Anno, getanno
 from ..passmanager import CodeFacts, GradientSummary, PassContext, Transformation
 from .emission import Emission
-from .reverse import _opaque_message
+from .reverse import _opaque_message, check_constant_argument
 
 
 class Forward(Transformation):
@@ -185,7 +185,11 @@ class _TangentBuilder(Emission):
         primal = nodes.name(stored_names(statement)[0])
         for position, arg in enumerate(operation.args):
             tangent = self.tangent_of(arg)
-            if tangent is None or operation.entry.rule_for(position) is None:
+            if tangent is None:
+                continue
+            if operation.entry.rule_for(position) is None:
+                check_constant_argument(operation, position, operand_key(arg, self.locals),
+                                        self.loc(statement))
                 continue
             rule = entry.rule_for(position) if entry is not None else None
             if rule is None:

@@ -32,6 +32,7 @@ from ..analysis.activity import (
     ActivityResult,
     assignments,
     differentiable_inputs,
+    is_constant_argument,
     stored_names,
 )
 from ..analysis.shapes import ShapeAnalysis
@@ -484,7 +485,10 @@ class GradientBuilder(ControlFlow, Emission):
         for position, arg in enumerate(operation.args):
             rule = operation.entry.rule_for(position)
             key = operand_key(arg, self.locals)
-            if rule is None or key is None or key not in self.activity.varied:
+            if key is None or key not in self.activity.varied:
+                continue
+            if rule is None:
+                check_constant_argument(operation, position, key, self.loc(statement))
                 continue
             values = [nodes.name(output), primal, *operation.args]
             call = self.specialized(rule, values, operation) \
@@ -672,3 +676,17 @@ def _residuals(args: gast.arguments, forward: list, backward: list) -> list[str]
         if name in read and name not in ordered:
             ordered.append(name)
     return ordered
+
+
+def check_constant_argument(operation: Operation, position: int, key: str, loc: Any) -> None:
+    """A differentiated value reached an argument without a rule: that is only right where the
+    output is piecewise constant in it (declared in the registry); anything else would be a
+    silently wrong gradient, so it is an error at the user's line."""
+    if is_constant_argument(operation.entry, position):
+        return
+    names = operation.entry.argnames
+    argument = repr(names[position]) if position < len(names) else f"number {position}"
+    raise NoGradientRuleError(
+        f"{operation.display} has no gradient rule for its argument {argument}, which receives "
+        f"the differentiated value {key!r}; register one with autodiff.defvjp, or wrap the "
+        "value in autodiff.stop_gradient(...) if no gradient should flow there", loc)

@@ -10,9 +10,11 @@ adjoint is statically zero and costs nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import gast
 
+from ...runtime import registry
 from ..frontend.anf import local_names
 from ..frontend.resolve import Kind, Operation, Resolution, Resolve, operand_key
 from ..ir import nodes
@@ -48,14 +50,22 @@ def differentiable_inputs(operation: Operation) -> list[gast.expr]:
     if operation.kind in (Kind.COPY, Kind.UNPACK, Kind.BUILD, Kind.OPAQUE):
         return list(operation.args)
     if operation.kind is Kind.PRIMITIVE:
-        # a differentiated value passed by keyword makes the statement active, so that the
-        # passes reject it (no rule receives keywords) instead of dropping its gradient
+        # a differentiated value passed where no rule receives it (a keyword, an argument
+        # without a rule) makes the statement active, so that the passes reject it instead of
+        # dropping its gradient; only arguments declared piecewise constant are left out
         return [arg for position, arg in enumerate(operation.args)
-                if operation.entry.rule_for(position) is not None] \
+                if not is_constant_argument(operation.entry, position)] \
             + [keyword.value for keyword in operation.keywords]
     if operation.kind in (Kind.USER, Kind.UNKNOWN):
         return list(operation.args) + [keyword.value for keyword in operation.keywords]
     return []
+
+
+def is_constant_argument(entry: Any, position: int) -> bool:
+    """Is argument ``position`` of ``entry``'s primitive one in which its output is piecewise
+    constant (declared in the registry), so that no gradient flows through it?"""
+    return entry.rule_for(position) is None and registry.is_constant_argument(
+        entry.primitive, position, entry.argnames)
 
 
 def _adjoint_inputs(statement: gast.Assign, operation: Operation) -> list[gast.expr]:
