@@ -201,7 +201,10 @@ def trapezoid_vjp(g: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0, axis: 
     return np.asarray(unreduce(g, y, axis) * weights, dtype=np.result_type(y, g))
 
 
-trapezoid_jvp = linear_jvp(np.trapezoid, "trapezoid_jvp", __name__)
+# np.trapezoid (numpy >= 2.0) and np.trapz (numpy < 2.4): the same function
+TRAPEZOIDS = tuple(f for f in (getattr(np, "trapezoid", None), getattr(np, "trapz", None)) if f)
+_trapezoid = TRAPEZOIDS[0]
+trapezoid_jvp = linear_jvp(_trapezoid, "trapezoid_jvp", __name__)
 
 
 def _trapezoid_x_slopes(y: Any, axis: int) -> Any:
@@ -233,14 +236,14 @@ def trapezoid_jvp_x(t: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
 def trapezoid_vjp_dx(g: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
                      axis: int = -1) -> Any:
     """With uniform spacing the integral is dx times that with spacing 1 (dx unused with x)."""
-    slope = 0.0 if x is not None else np.trapezoid(y, axis=axis)
+    slope = 0.0 if x is not None else _trapezoid(y, axis=axis)
     return unbroadcast_to(g * slope, dx)
 
 
 def trapezoid_jvp_dx(t: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
                      axis: int = -1) -> Any:
     """t times the integral with spacing 1 (0 when x is given)."""
-    slope = 0.0 if x is not None else np.trapezoid(y, axis=axis)
+    slope = 0.0 if x is not None else _trapezoid(y, axis=axis)
     return broadcast_like(t * slope, ans)
 
 
@@ -249,8 +252,9 @@ defrule(np.diff, vjp=(diff_vjp, None, None, diff_vjp_prepend, diff_vjp_append),
         argnames=("a", "n", "axis", "prepend", "append"))
 defrule(np.gradient, vjp=(gradient_vjp, gradient_vjp_varargs),
         jvp=(gradient_jvp, gradient_jvp_varargs), argnames=("f", "varargs"))
-defrule(np.trapezoid, vjp=(trapezoid_vjp, trapezoid_vjp_x, trapezoid_vjp_dx),
-        jvp=(trapezoid_jvp, trapezoid_jvp_x, trapezoid_jvp_dx), argnames=("y", "x", "dx"))
+for _function in TRAPEZOIDS:
+    defrule(_function, vjp=(trapezoid_vjp, trapezoid_vjp_x, trapezoid_vjp_dx),
+            jvp=(trapezoid_jvp, trapezoid_jvp_x, trapezoid_jvp_dx), argnames=("y", "x", "dx"))
 
 __all__ = [
     "diff_jvp", "diff_jvp_append", "diff_jvp_prepend", "diff_vjp", "diff_vjp_append",
