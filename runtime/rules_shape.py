@@ -104,44 +104,55 @@ def squeeze_vjp(g: Any, ans: Any, a: Any, axis: Any = None) -> Any:
     return np.reshape(g, np.shape(a))
 
 
-def _single(arys: tuple[Any, ...], rule: str) -> Any:
-    if len(arys) != 1:
-        raise NotImplementedError(f"{rule}: several arrays in one call are not supported; "
-                                  "call it once per array")
-    return arys[0]
+ATLEAST_ARGUMENTS = 4  # np.atleast_1d(a, b, c, d) has rules for each; more arrays raise
 
 
-def atleast_1d_vjp(g: Any, ans: Any, *arys: Any) -> Any:
-    """Drop the axes ``np.atleast_1d`` added (one array per call)."""
-    return np.reshape(g, np.shape(_single(arys, "atleast_1d_vjp")))
+def _atleast_partial(g: Any, arys: tuple[Any, ...], position: int, rule: str) -> Any:
+    # The partial of arys[position]: its adjoint (g, or g[position] for several arrays) without
+    # the axes np.atleast_nd added.
+    if len(arys) > ATLEAST_ARGUMENTS:
+        raise NotImplementedError(f"{rule}: at most {ATLEAST_ARGUMENTS} arrays per call are "
+                                  "supported; call it again for the others")
+    part = g if len(arys) == 1 else g[position]
+    return np.reshape(part, np.shape(arys[position]))
 
 
-def atleast_1d_jvp(t: Any, ans: Any, *arys: Any) -> Any:
-    """The tangent with the output's shape (one array per call)."""
-    _single(arys, "atleast_1d_jvp")
-    return np.reshape(t, np.shape(ans))
+def _atleast_tangent(t: Any, ans: Any, arys: tuple[Any, ...], position: int, rule: str) -> Any:
+    # The output's tangent from arys[position]'s: t reshaped, zeros for the other arrays.
+    if len(arys) > ATLEAST_ARGUMENTS:
+        raise NotImplementedError(f"{rule}: at most {ATLEAST_ARGUMENTS} arrays per call are "
+                                  "supported; call it again for the others")
+    if len(arys) == 1:
+        return np.reshape(t, np.shape(ans))
+    tangents = []
+    for i in range(len(arys)):
+        tangents.append(np.reshape(t, np.shape(ans[i])) if i == position
+                        else np.zeros_like(ans[i]))
+    return type(ans)(tangents)
 
 
-def atleast_2d_vjp(g: Any, ans: Any, *arys: Any) -> Any:
-    """Drop the axes ``np.atleast_2d`` added (one array per call)."""
-    return np.reshape(g, np.shape(_single(arys, "atleast_2d_vjp")))
+def _atleast_rules(function: Any) -> tuple[list[Any], list[Any]]:
+    """The VJP and JVP rules of each argument position of ``np.atleast_<n>d``, defined in this
+    module as ``atleast_<n>d_vjp``, ``atleast_<n>d_vjp_arg1``, ... (and ``_jvp``)."""
+    vjps, jvps = [], []
+    for position in range(ATLEAST_ARGUMENTS):
+        suffix = "" if position == 0 else f"_arg{position}"
+        names = (f"{function.__name__}_vjp{suffix}", f"{function.__name__}_jvp{suffix}")
 
+        def vjp(g: Any, ans: Any, *arys: Any, _at: int = position, _name: str = names[0]) -> Any:
+            return _atleast_partial(g, arys, _at, _name)
 
-def atleast_2d_jvp(t: Any, ans: Any, *arys: Any) -> Any:
-    """The tangent with the output's shape (one array per call)."""
-    _single(arys, "atleast_2d_jvp")
-    return np.reshape(t, np.shape(ans))
+        def jvp(t: Any, ans: Any, *arys: Any, _at: int = position, _name: str = names[1]) -> Any:
+            return _atleast_tangent(t, ans, arys, _at, _name)
 
-
-def atleast_3d_vjp(g: Any, ans: Any, *arys: Any) -> Any:
-    """Drop the axes ``np.atleast_3d`` added (one array per call)."""
-    return np.reshape(g, np.shape(_single(arys, "atleast_3d_vjp")))
-
-
-def atleast_3d_jvp(t: Any, ans: Any, *arys: Any) -> Any:
-    """The tangent with the output's shape (one array per call)."""
-    _single(arys, "atleast_3d_jvp")
-    return np.reshape(t, np.shape(ans))
+        for rule, name in ((vjp, names[0]), (jvp, names[1])):
+            rule.__name__ = rule.__qualname__ = name
+            rule.__module__ = __name__
+            rule.__doc__ = f"``{function.__name__}``: the axes it added, dropped or added again."
+            globals()[name] = rule
+        vjps.append(vjp)
+        jvps.append(jvp)
+    return vjps, jvps
 
 
 # ---- transposes, flips and rotations ------------------------------------------------------------
@@ -392,9 +403,12 @@ defvjp_attribute("T", transpose_attribute_vjp)
 defjvp_attribute("T", transpose_attribute_jvp)
 defrule(MethodKey("astype"), vjp=(astype_method_vjp,), jvp=(astype_method_jvp,),
         argnames=("self",))
-defrule(np.atleast_1d, vjp=(atleast_1d_vjp,), jvp=(atleast_1d_jvp,), argnames=("arys",))
-defrule(np.atleast_2d, vjp=(atleast_2d_vjp,), jvp=(atleast_2d_jvp,), argnames=("arys",))
-defrule(np.atleast_3d, vjp=(atleast_3d_vjp,), jvp=(atleast_3d_jvp,), argnames=("arys",))
+_ATLEAST_NAMES = []
+for _function in (np.atleast_1d, np.atleast_2d, np.atleast_3d):
+    _vjps, _jvps = _atleast_rules(_function)
+    defrule(_function, vjp=tuple(_vjps), jvp=tuple(_jvps),
+            argnames=tuple(f"arys{i}" for i in range(ATLEAST_ARGUMENTS)))
+    _ATLEAST_NAMES += [rule.__name__ for rule in _vjps + _jvps]
 defrule(np.broadcast_to, vjp=(broadcast_to_vjp,), jvp=(broadcast_to_jvp,), argnames=("array",))
 
 # linear in their first argument: the JVP is the function applied to the tangent
@@ -442,8 +456,7 @@ for _name in ("squeeze", "swapaxes", "ravel", "take"):
     alias_method(_name, getattr(np, _name))
 
 __all__ = [
-    "astype_method_jvp", "astype_method_vjp", "atleast_1d_jvp", "atleast_1d_vjp",
-    "atleast_2d_jvp", "atleast_2d_vjp", "atleast_3d_jvp", "atleast_3d_vjp", "broadcast_to_jvp",
+    "astype_method_jvp", "astype_method_vjp", "broadcast_to_jvp",
     "broadcast_to_vjp", "expand_dims_jvp", "expand_dims_vjp", "flatten_method_jvp",
     "flatten_method_vjp", "flip_jvp", "flip_vjp", "fliplr_jvp", "fliplr_vjp", "flipud_jvp",
     "flipud_vjp", "getitem_jvp", "getitem_vjp", "getitem_vjp_jvp_g", "getitem_vjp_vjp_g",
@@ -454,4 +467,5 @@ __all__ = [
     "take_along_axis_jvp", "take_along_axis_vjp", "take_jvp", "take_vjp", "take_vjp_jvp_g",
     "take_vjp_vjp_g", "transpose_attribute_jvp", "transpose_attribute_vjp",
     "transpose_jvp", "transpose_method_jvp", "transpose_method_vjp", "transpose_vjp",
+    *_ATLEAST_NAMES,
 ]

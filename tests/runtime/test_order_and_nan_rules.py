@@ -124,7 +124,7 @@ def test_cumprod_is_exact_with_zeros() -> None:
         (rt.interp_vjp, (np.ones(2), np.arange(3.0), np.ones(3)), {"period": 2.0}, "period"),
         (rt.polyval_vjp_x, (np.ones((2, 2)), np.ones(2)), {}, "1-D"),
         (rt.gradient_vjp_varargs, (np.ones(4), np.arange(4.0)), {}, "scalar spacing"),
-        (rt.atleast_1d_vjp, (np.ones(2), np.ones(3)), {}, "once per array"),
+        (rt.atleast_1d_vjp, (np.ones(2),) * 5, {}, "at most 4 arrays"),
     ],
     ids=["quantile-method", "quantile-weights", "pad-mean", "pad-odd", "interp-period",
          "polyval-2d", "gradient-coords", "atleast-several"],
