@@ -32,6 +32,9 @@ CASES = {
         case("spacing", N(5), PY("positive")),
         case("int-coords-edge2", N(5), C(np.array([0, 2, 3, 5, 8])), edge_order=2),
         case("axis1-spacing", N(3, 4), 0.7, axis=1),
+        case("2d-two-spacings", N(3, 4), PY("positive"), PY("positive")),
+        case("3d-three-spacings", N(3, 2, 4), PY("positive"), PY("positive"), PY("positive")),
+        case("3d-axes-two-spacings", N(3, 2, 4), PY("positive"), PY("positive"), axis=(0, 2)),
     ],
     np.interp: [
         case("inside", C(_X_IN), C(_XP), N(5)),
