@@ -11,9 +11,11 @@ from . import (
     registry,
     rules_builtins,
     rules_calculus,
+    rules_cumulative,
     rules_elementwise,
     rules_elementwise_jvp,
     rules_fill,
+    rules_index,
     rules_interp,
     rules_join,
     rules_linalg,
@@ -32,11 +34,10 @@ from .broadcast import shape, unbroadcast_to, unreduce
 from .operators import BINARY_OPERATORS, COMPARE_OPERATORS, UNARY_OPERATORS
 from .rules_nondiff import stop_gradient
 
-_RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_linalg,
-                 rules_shape, rules_join, rules_fill, rules_order, rules_nan, rules_ufunc,
-                 rules_calculus, rules_interp,
-                 rules_nn, rules_nondiff, rules_elementwise_jvp, rules_linalg_jvp, rules_nn_jvp,
-                 rules_builtins)
+_RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_cumulative,
+                 rules_linalg, rules_shape, rules_index, rules_join, rules_fill, rules_order,
+                 rules_nan, rules_ufunc, rules_calculus, rules_interp, rules_nn, rules_nondiff,
+                 rules_elementwise_jvp, rules_linalg_jvp, rules_nn_jvp, rules_builtins)
 
 
 def _export_rules() -> None:

@@ -19,7 +19,7 @@ import numpy as np
 from . import registry
 from .broadcast import broadcast_like, unbroadcast_to
 from .registry import defrule
-from .rules_shape import take_vjp
+from .rules_index import take_vjp
 
 # ---- interp ------------------------------------------------------------------------------------
 

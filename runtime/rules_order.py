@@ -20,7 +20,7 @@ import numpy as np
 
 from .broadcast import normalize_axes
 from .registry import defrule
-from .rules_shape import positions, take_vjp
+from .rules_index import positions, take_vjp
 
 _METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
 

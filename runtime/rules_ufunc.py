@@ -23,18 +23,16 @@ from . import registry
 from .broadcast import broadcast_like, unbroadcast_to, unreduce
 from .linear import linear_jvp
 from .registry import defrule
+from .rules_cumulative import cumprod_jvp, cumprod_vjp, cumsum_vjp
+from .rules_index import positions, take_vjp
 from .rules_reduce import (
     _extremum_jvp,
     _extremum_vjp,
-    cumprod_jvp,
-    cumprod_vjp,
-    cumsum_vjp,
     prod_jvp,
     prod_vjp,
     sum_jvp,
     sum_vjp,
 )
-from .rules_shape import positions, take_vjp
 
 # ---- reduce ------------------------------------------------------------------------------------
 
