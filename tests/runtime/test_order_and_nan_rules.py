@@ -119,6 +119,9 @@ def test_cumprod_is_exact_with_zeros() -> None:
     [
         (rt.quantile_vjp_a, (np.ones(3), 0.5), {"method": "weibull"}, "weibull"),
         (rt.quantile_jvp_q, (np.ones(3), 0.5), {"weights": np.ones(3)}, "weights"),
+        (rt.median_vjp, (np.ones(3),), {"overwrite_input": True}, "overwrite_input"),
+        (rt.nanpercentile_jvp_a, (np.ones(3), 5.0), {"overwrite_input": True},
+         "overwrite_input"),
         (rt.pad_vjp, (np.ones(3), 1, "mean"), {}, "mean"),
         (rt.pad_jvp, (np.ones(3), 1, "reflect"), {"reflect_type": "odd"}, "odd"),
         (rt.interp_vjp, (np.ones(2), np.arange(3.0), np.ones(3)), {"period": 2.0}, "period"),
@@ -126,7 +129,8 @@ def test_cumprod_is_exact_with_zeros() -> None:
         (rt.gradient_vjp_varargs, (np.ones(4), np.arange(4.0)), {}, "scalar spacing"),
         (rt.atleast_1d_vjp, (np.ones(2),) * 5, {}, "at most 4 arrays"),
     ],
-    ids=["quantile-method", "quantile-weights", "pad-mean", "pad-odd", "interp-period",
+    ids=["quantile-method", "quantile-weights", "median-overwrite", "nanpercentile-overwrite",
+         "pad-mean", "pad-odd", "interp-period",
          "polyval-2d", "gradient-coords", "atleast-several"],
 )
 def test_unsupported_parameters_fail_loudly(rule: Any, args: Any, params: Any,
