@@ -28,6 +28,7 @@ from . import (
     rules_reduce,
     rules_shape,
     rules_ufunc,
+    rules_ufunc_generic,
 )
 from .accumulate import add, ones_like, seed, seed_aux, zeros_like
 from .broadcast import shape, unbroadcast_to, unreduce
@@ -36,8 +37,9 @@ from .rules_nondiff import stop_gradient
 
 _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_reduce, rules_cumulative,
                  rules_linalg, rules_shape, rules_index, rules_join, rules_fill, rules_order,
-                 rules_nan, rules_ufunc, rules_calculus, rules_interp, rules_nn, rules_nondiff,
-                 rules_elementwise_jvp, rules_linalg_jvp, rules_nn_jvp, rules_builtins)
+                 rules_nan, rules_ufunc, rules_ufunc_generic, rules_calculus, rules_interp,
+                 rules_nn, rules_nondiff, rules_elementwise_jvp, rules_linalg_jvp, rules_nn_jvp,
+                 rules_builtins)
 
 
 def _export_rules() -> None:
