@@ -293,7 +293,7 @@ for _function in TRAPEZOIDS:
 
 __all__ = [
     "diff_jvp", "diff_jvp_append", "diff_jvp_prepend", "diff_vjp", "diff_vjp_append",
-    "diff_vjp_prepend", "gradient_jvp", "gradient_vjp", "trapezoid_jvp", "trapezoid_jvp_dx", "trapezoid_jvp_x",
-    "trapezoid_vjp", "trapezoid_vjp_dx", "trapezoid_vjp_x",
+    "diff_vjp_prepend", "gradient_jvp", "gradient_vjp", "trapezoid_jvp", "trapezoid_jvp_dx",
+    "trapezoid_jvp_x", "trapezoid_vjp", "trapezoid_vjp_dx", "trapezoid_vjp_x",
     *(rule.__name__ for rule in _SPACING_VJPS + _SPACING_JVPS),
 ]

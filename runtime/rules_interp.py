@@ -4,10 +4,11 @@ function's VJP and JVP side by side, registered together with ``defrule``.
 ``interp(x, xp, fp)`` is linear in ``fp`` and piecewise linear in ``x`` and ``xp``: at a knot
 ``x`` takes the slope of the interval to the right (numpy's ``searchsorted(..., 'right')``; at
 the last knot, the last interval's); outside ``[xp[0], xp[-1]]`` the value is ``left``/``right``
-(default ``fp[0]``/``fp[-1]``) and the slope in ``x`` is 0. ``period=`` raises NotImplementedError. ``polyval(p, x)`` takes a 1-D
-coefficient array. ``piecewise`` differentiates each piece with the registered rule of its
-function (a numpy function of one argument, called without extra arguments); constant pieces
-have slope 0; any other function raises NotImplementedError.
+(default ``fp[0]``/``fp[-1]``) and the slope in ``x`` is 0. ``period=`` raises
+NotImplementedError. ``polyval(p, x)`` takes a 1-D coefficient array. ``piecewise``
+differentiates each piece with the registered rule of its function (a numpy function of one
+argument, called without extra arguments); constant pieces have slope 0; any other function
+raises NotImplementedError.
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
 """Gradient rules of reductions (sum, mean, prod, max/min, var/std; cumulative ones are in
-``rules_cumulative``) and of the runtime helpers ``unbroadcast_to``/``unreduce``/``broadcast_like``: each function's VJP and JVP
-side by side, registered together with ``defrule``.
+``rules_cumulative``) and of the runtime helpers ``unbroadcast_to``/``unreduce``/
+``broadcast_like``: each function's VJP and JVP side by side, registered together with
+``defrule``.
 
 Each VJP restores the reduced axes with ``unreduce`` (any ``axis``: None, int, negative, tuple;
 ``keepdims`` either way); each JVP is the same reduction of the tangent weighted by the slopes of
 the entries. Ties of ``max``/``min`` share the gradient equally (the JVP averages the tangents of
 the tied entries, its transpose). ``prod`` is exact even with zeros in the input (no division
-by zero). ``std`` at a constant slice divides by zero (NaN): the derivative does
-not exist there.
+by zero). ``std`` at a constant slice divides by zero (NaN): the derivative does not exist
+there.
 """
 
 from __future__ import annotations

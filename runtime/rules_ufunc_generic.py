@@ -66,8 +66,18 @@ def _at(axis: int, k: int) -> tuple[Any, ...]:
     return (slice(None),) * axis + (k,)
 
 
-def _fold_vjp(g: Any, array: Any, axis: Any, ufunc: Any, every: bool, keepdims: bool,
-              params: dict, rule: str) -> Any:
+def _running(ufunc: Any, x: Any, axis: int, ans: Any, every: bool, rule: str) -> Any:
+    # The fold's running values; a reduce whose value is not the fold's last raises.
+    running = ufunc.accumulate(x, axis=axis)
+    last = np.take(running, -1, axis=axis)
+    if not every and not np.allclose(last, np.reshape(ans, np.shape(last)), equal_nan=True):
+        raise NotImplementedError(f"{rule}: numpy's reduce did not fold the operands in order "
+                                  "here; use accumulate and take its last entry")
+    return running
+
+
+def _fold_vjp(g: Any, ans: Any, array: Any, axis: Any, ufunc: Any, every: bool,
+              keepdims: bool, params: dict, rule: str) -> Any:
     """The partial of ``array``: ``every`` if g holds an adjoint for each running value
     (accumulate), else for the last one only (reduce)."""
     lhs, rhs = registry.lookup(ufunc).rules[:2]
@@ -75,7 +85,7 @@ def _fold_vjp(g: Any, array: Any, axis: Any, ufunc: Any, every: bool, keepdims: 
     g = np.reshape(g, np.shape(x)) if every else g
     if keepdims and not every:
         g = np.squeeze(g, axis=axis if np.ndim(array) == np.ndim(x) else None)
-    running = ufunc.accumulate(x, axis=axis)
+    running = _running(ufunc, x, axis, ans, every, rule)
     partial = np.zeros(np.shape(x), dtype=np.result_type(x, g))
     adjoint = 0.0 * np.take(running, 0, axis=axis) if every else g
     for k in range(np.shape(x)[axis] - 1, 0, -1):
@@ -94,7 +104,7 @@ def _fold_jvp(t: Any, ans: Any, array: Any, axis: Any, ufunc: Any, every: bool,
     lhs, rhs = registry.lookup_jvp(ufunc).rules[:2]
     x, axis = _fold_axis(array, axis, params, rule)
     t = np.reshape(t, np.shape(x))
-    running = ufunc.accumulate(x, axis=axis)
+    running = _running(ufunc, x, axis, ans, every, rule)
     tangent = np.zeros(np.shape(running), dtype=np.result_type(ans))
     current = t[_at(axis, 0)]
     tangent[_at(axis, 0)] = current
@@ -114,7 +124,8 @@ def _method_rules(ufunc: Any) -> dict[str, tuple[Any, Any]]:
                    out: Any = None, keepdims: bool = False, initial: Any = None,
                    where: Any = None) -> Any:
         params = {"initial": initial, "where": where, "out": out}
-        return _fold_vjp(g, array, axis, ufunc, False, keepdims, params, f"{name}_reduce_vjp")
+        return _fold_vjp(g, ans, array, axis, ufunc, False, keepdims, params,
+                         f"{name}_reduce_vjp")
 
     def reduce_jvp(t: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
                    out: Any = None, keepdims: bool = False, initial: Any = None,
@@ -125,7 +136,8 @@ def _method_rules(ufunc: Any) -> dict[str, tuple[Any, Any]]:
     def accumulate_vjp(g: Any, ans: Any, array: Any, axis: int = 0, dtype: Any = None,
                        out: Any = None) -> Any:
         params = {"out": out}
-        return _fold_vjp(g, array, axis, ufunc, True, False, params, f"{name}_accumulate_vjp")
+        return _fold_vjp(g, ans, array, axis, ufunc, True, False, params,
+                         f"{name}_accumulate_vjp")
 
     def accumulate_jvp(t: Any, ans: Any, array: Any, axis: int = 0, dtype: Any = None,
                        out: Any = None) -> Any:

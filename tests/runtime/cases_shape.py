@@ -17,7 +17,8 @@ CASES = {
                   case("neg", N(2, 3, 4), -1, 1)],
     np.fliplr: [case("2d", N(3, 4)), case("3d", N(2, 3, 2))],
     np.flipud: [case("1d", N(5)), case("2d", N(3, 4))],
-    np.rot90: [case("k1", N(3, 4)), case("k2", N(3, 4), 2), case("k-neg-axes", N(2, 3, 4), -1, (2, 0))],
+    np.rot90: [case("k1", N(3, 4)), case("k2", N(3, 4), 2),
+               case("k-neg-axes", N(2, 3, 4), -1, (2, 0))],
     np.take_along_axis: [
         case("argsort", N(3, 4), np.array([[0, 3, 1, 1], [2, 2, 0, 1], [3, 2, 1, 0]]), 1),
         case("axis0-bcast", N(3, 4), np.array([[2, 0, 0, 1]]), axis=0),

@@ -44,8 +44,10 @@ def programs(xp: Any) -> dict[str, Callable[[Any], Any]]:
         + xp.sum(xp.pad(x, ((0, 1), (2, 1)), mode="reflect") ** 3),
         "pad-constant": lambda x: xp.sum(xp.tanh(xp.pad(x, ((1, 0), (0, 2)), "constant")) * 2.0),
         "rot90-flips": lambda x: xp.sum(xp.rot90(x) * xp.fliplr(x).T) + xp.sum(xp.flipud(x) ** 3),
-        "rollaxis-moveaxis": lambda x: xp.sum(xp.rollaxis(x[None], 2) * xp.moveaxis(x[None], -1, 0)),
-        "atleast": lambda x: xp.sum(xp.atleast_3d(x[0]) ** 2) + xp.sum(xp.atleast_2d(x[1, 2]) * 3.0),
+        "rollaxis-moveaxis": lambda x: xp.sum(xp.rollaxis(x[None], 2)
+                                              * xp.moveaxis(x[None], -1, 0)),
+        "atleast": lambda x: xp.sum(xp.atleast_3d(x[0]) ** 2)
+        + xp.sum(xp.atleast_2d(x[1, 2]) * 3.0),
         "splits": lambda x: xp.sum(xp.hsplit(x, 2)[0] * xp.hsplit(x, 2)[1])
         + xp.sum(xp.vsplit(x, [1])[1] ** 2) + xp.sum(xp.array_split(x, 3, axis=1)[2] ** 3),
         "repeat-tile": lambda x: xp.sum(xp.repeat(x, 2, axis=0) ** 2 * xp.tile(x, (2, 1))),
@@ -61,14 +63,16 @@ def autodiff_only(xp: Any) -> dict[str, Callable[[Any], Any]]:
     """Functions autograd 1.x has no gradient for (or no function at all)."""
     idx = np.array([[0, 3, 1, 1], [2, 2, 0, 1]])
     return {
-        "median-quantile": lambda x: xp.median(x) + xp.sum(xp.quantile(x, [0.25, 0.8], axis=0) ** 2),
+        "median-quantile": lambda x: xp.median(x)
+        + xp.sum(xp.quantile(x, [0.25, 0.8], axis=0) ** 2),
         "percentile-keepdims": lambda x: xp.sum(xp.percentile(x ** 2, 40.0, axis=1, keepdims=True)
                                                 * x),
         "nan-reductions": lambda x: xp.nansum(nan_above_1(x) ** 2) + xp.nanmax(nan_above_1(x))
         + xp.nanstd(nan_above_1(x)) + xp.nanmean(xp.nancumsum(nan_above_1(x), axis=1)),
         "cumprod": lambda x: xp.sum(xp.cumprod(x, axis=1)) + xp.sum(x.cumprod()),
         "ufunc-methods": lambda x: xp.sum(xp.logaddexp.reduce(x, axis=1))
-        + xp.sum(xp.multiply.outer(x[0], x[1]) ** 2) + xp.sum(xp.maximum.accumulate(x, axis=1) ** 2),
+        + xp.sum(xp.multiply.outer(x[0], x[1]) ** 2)
+        + xp.sum(xp.maximum.accumulate(x, axis=1) ** 2),
         "add-reduce-reduceat": lambda x: xp.add.reduce(x ** 2, axis=0).sum()
         + xp.add.reduceat(x.ravel(), [0, 3, 5]).prod(),
         "generic-ufunc-methods": lambda x: xp.sum(xp.subtract.reduce(x, axis=1) ** 2)
