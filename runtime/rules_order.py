@@ -47,6 +47,16 @@ def sort_jvp(t: Any, ans: Any, a: Any, axis: Any = -1, kind: Any = None, order: 
     return np.take(t, _sort_sources(a, axis))
 
 
+def msort_vjp(g: Any, ans: Any, a: Any) -> Any:
+    """``np.msort`` (numpy < 2.0) is ``np.sort`` along axis 0."""
+    return take_vjp(g, None, a, _sort_sources(a, 0))
+
+
+def msort_jvp(t: Any, ans: Any, a: Any) -> Any:
+    """The tangents sorted along axis 0 the way the values were."""
+    return np.take(t, _sort_sources(a, 0))
+
+
 def _partition_sources(ans: Any, a: Any, axis: Any) -> Any:
     # np.partition permutes each slice; the output entry of rank r is the input entry of rank r.
     if axis is None:
@@ -323,6 +333,8 @@ def nanmedian_jvp(t: Any, ans: Any, a: Any, axis: Any = None, out: Any = None,
 
 defrule(np.sort, vjp=(sort_vjp,), jvp=(sort_jvp,), argnames=("a",))
 defrule(np.partition, vjp=(partition_vjp,), jvp=(partition_jvp,), argnames=("a",))
+if hasattr(np, "msort"):  # removed in numpy 2.0
+    defrule(np.msort, vjp=(msort_vjp,), jvp=(msort_jvp,), argnames=("a",))
 defrule(np.median, vjp=(median_vjp,), jvp=(median_jvp,), argnames=("a",))
 defrule(np.nanmedian, vjp=(nanmedian_vjp,), jvp=(nanmedian_jvp,), argnames=("a",))
 for _prim, _vjps, _jvps in (
@@ -336,10 +348,10 @@ for _prim, _vjps, _jvps in (
     defrule(_prim, vjp=_vjps, jvp=_jvps, argnames=("a", "q"))
 
 __all__ = [
-    "median_jvp", "median_vjp", "nanmedian_jvp", "nanmedian_vjp", "nanpercentile_jvp_a",
-    "nanpercentile_jvp_q", "nanpercentile_vjp_a", "nanpercentile_vjp_q", "nanquantile_jvp_a",
-    "nanquantile_jvp_q", "nanquantile_vjp_a", "nanquantile_vjp_q", "partition_jvp",
-    "partition_vjp", "percentile_jvp_a", "percentile_jvp_q", "percentile_vjp_a",
+    "median_jvp", "median_vjp", "msort_jvp", "msort_vjp", "nanmedian_jvp", "nanmedian_vjp",
+    "nanpercentile_jvp_a", "nanpercentile_jvp_q", "nanpercentile_vjp_a", "nanpercentile_vjp_q",
+    "nanquantile_jvp_a", "nanquantile_jvp_q", "nanquantile_vjp_a", "nanquantile_vjp_q",
+    "partition_jvp", "partition_vjp", "percentile_jvp_a", "percentile_jvp_q", "percentile_vjp_a",
     "percentile_vjp_q", "quantile_jvp_a", "quantile_jvp_q", "quantile_vjp_a", "quantile_vjp_q",
     "sort_jvp", "sort_vjp",
 ]

@@ -17,6 +17,7 @@ _Q2 = np.array([0.15, 0.62])
 CASES = {
     np.sort: [case("last", D(3, 4)), case("axis0", D(4, 3), 0), case("flat", D(2, 3), axis=None),
               case("1d", D(6))],
+    **({np.msort: [case("2d", D(4, 3)), case("1d", D(5))]} if hasattr(np, "msort") else {}),
     np.partition: [case("1d", D(7), 3), case("axis0", D(5, 3), 2, 0),
                    case("kths", D(3, 6), [1, 4]), case("flat", D(2, 4), 5, None)],
     np.median: [case("flat-odd", D(5)), case("flat-even", D(2, 3)), case("axis1", D(3, 4), 1),
