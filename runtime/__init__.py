@@ -16,11 +16,13 @@ from . import (
     rules_builtins,
     rules_calculus,
     rules_complex,
+    rules_cumulative,
     rules_decompositions,
     rules_einsum,
     rules_elementwise,
     rules_fft,
     rules_fill,
+    rules_index,
     rules_interp,
     rules_join,
     rules_linalg,
@@ -36,6 +38,7 @@ from . import (
     rules_shape,
     rules_transcendental,
     rules_ufunc,
+    rules_ufunc_generic,
 )
 from .accumulate import add, ones_like, seed, seed_aux, zeros_like
 from .broadcast import shape, unbroadcast_to, unreduce
@@ -47,7 +50,7 @@ _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_transcendental
                  rules_fill, rules_order, rules_nan, rules_ufunc, rules_calculus, rules_interp,
                  rules_bilinear, rules_einsum, rules_norm, rules_decompositions,
                  rules_linalg_results, rules_complex, rules_fft, rules_remainders,
-                 rules_builtins)
+                 rules_cumulative, rules_index, rules_ufunc_generic, rules_builtins)
 
 
 def _export_rules(modules: tuple = _RULE_MODULES) -> None:

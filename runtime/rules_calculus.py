@@ -4,8 +4,8 @@
 ``diff``, ``gradient`` and ``trapezoid`` are linear in the samples: the JVP is the function of
 the tangent, the VJP its transpose (for ``gradient``, the transpose of the matrix
 ``np.gradient`` applies along each axis, built by applying it to the identity). Spacings get
-gradients too: ``diff``'s ``prepend``/``append``, ``trapezoid``'s ``x`` and ``dx``, and a single
-scalar spacing of ``gradient`` (other spacings of ``gradient`` raise NotImplementedError).
+gradients too: ``diff``'s ``prepend``/``append``, ``trapezoid``'s ``x`` and ``dx``, and
+``gradient``'s scalar spacings (coordinate arrays raise NotImplementedError).
 """
 
 from __future__ import annotations
@@ -136,34 +136,69 @@ def gradient_vjp(g: Any, ans: Any, f: Any, *varargs: Any, axis: Any = None,
     return partial
 
 
-def gradient_vjp_varargs(g: Any, ans: Any, f: Any, *varargs: Any, axis: Any = None,
-                         edge_order: int = 1) -> Any:
-    """One scalar spacing h: the gradient is proportional to 1/h, so d/dh = -ans / h."""
-    if len(varargs) != 1 or np.ndim(varargs[0]) != 0:
-        raise NotImplementedError("gradient_vjp_varargs: only the gradient with respect to a "
-                                  "single scalar spacing is supported")
-    parts, values = ([g], [ans]) if not isinstance(ans, (tuple, list)) else (g, ans)
+GRADIENT_SPACINGS = 3  # rules for up to 3 spacing arguments; more raise
+
+
+def _spacing_axes(ans: Any, varargs: tuple, position: int, rule: str) -> list[int]:
+    """The outputs (axes) that spacing argument ``position`` scales: all of them for a single
+    scalar spacing, else the one axis it belongs to. Coordinate arrays raise."""
+    if len(varargs) > GRADIENT_SPACINGS or np.ndim(varargs[position]) != 0:
+        raise NotImplementedError(f"{rule}: gradients with respect to np.gradient's spacings "
+                                  f"are supported for up to {GRADIENT_SPACINGS} scalar spacings "
+                                  "(not coordinate arrays)")
+    count = len(ans) if isinstance(ans, (tuple, list)) else 1
+    return list(range(count)) if len(varargs) == 1 else [position]
+
+
+def _spacing_vjp(g: Any, ans: Any, varargs: tuple, position: int, rule: str) -> Any:
+    # Each output it scales is proportional to 1 / h: d/dh = -sum <g_k, ans_k> / h.
+    parts, values = (g, ans) if isinstance(ans, (tuple, list)) else ([g], [ans])
     total = 0.0
-    for k in range(len(parts)):
+    for k in _spacing_axes(ans, varargs, position, rule):
         total = total + np.sum(parts[k] * values[k])
-    return -total / varargs[0]
+    return -total / varargs[position]
+
+
+def _spacing_jvp(t: Any, ans: Any, varargs: tuple, position: int, rule: str) -> Any:
+    # d ans_k = -ans_k t / h for the outputs it scales, 0 for the others.
+    scaled = _spacing_axes(ans, varargs, position, rule)
+    if not isinstance(ans, (tuple, list)):
+        return -ans * (t / varargs[position])
+    tangents = []
+    for k in range(len(ans)):
+        tangents.append(-ans[k] * (t / varargs[position]) if k in scaled
+                        else np.zeros_like(ans[k]))
+    return type(ans)(tangents)
+
+
+def _spacing_rules() -> tuple[list[Any], list[Any]]:
+    """The rules of spacing arguments 1..GRADIENT_SPACINGS of np.gradient, defined in this
+    module as ``gradient_vjp_varargs``, ``gradient_vjp_varargs1``, ... (and ``_jvp``)."""
+    vjps, jvps = [], []
+    for position in range(GRADIENT_SPACINGS):
+        suffix = "" if position == 0 else str(position)
+        names = (f"gradient_vjp_varargs{suffix}", f"gradient_jvp_varargs{suffix}")
+
+        def vjp(g: Any, ans: Any, f: Any, *varargs: Any, axis: Any = None,
+                edge_order: int = 1, _at: int = position, _name: str = names[0]) -> Any:
+            return _spacing_vjp(g, ans, varargs, _at, _name)
+
+        def jvp(t: Any, ans: Any, f: Any, *varargs: Any, axis: Any = None,
+                edge_order: int = 1, _at: int = position, _name: str = names[1]) -> Any:
+            return _spacing_jvp(t, ans, varargs, _at, _name)
+
+        for rule, name in ((vjp, names[0]), (jvp, names[1])):
+            rule.__name__ = rule.__qualname__ = name
+            rule.__module__ = __name__
+            rule.__doc__ = "np.gradient is proportional to 1 / spacing along each axis."
+            globals()[name] = rule
+        vjps.append(vjp)
+        jvps.append(jvp)
+    return vjps, jvps
 
 
 gradient_jvp = linear_jvp(np.gradient, "gradient_jvp", __name__)
-
-
-def gradient_jvp_varargs(t: Any, ans: Any, f: Any, *varargs: Any, axis: Any = None,
-                         edge_order: int = 1) -> Any:
-    """One scalar spacing h: d ans = -ans t / h."""
-    if len(varargs) != 1 or np.ndim(varargs[0]) != 0:
-        raise NotImplementedError("gradient_jvp_varargs: only the gradient with respect to a "
-                                  "single scalar spacing is supported")
-    if not isinstance(ans, (tuple, list)):
-        return -ans * (t / varargs[0])
-    parts = []
-    for k in range(len(ans)):
-        parts.append(-ans[k] * (t / varargs[0]))
-    return type(ans)(parts)
+_SPACING_VJPS, _SPACING_JVPS = _spacing_rules()
 
 
 # ---- trapezoid ---------------------------------------------------------------------------------
@@ -201,7 +236,10 @@ def trapezoid_vjp(g: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0, axis: 
     return np.asarray(unreduce(g, y, axis) * weights, dtype=np.result_type(y, g))
 
 
-trapezoid_jvp = linear_jvp(np.trapezoid, "trapezoid_jvp", __name__)
+# np.trapezoid (numpy >= 2.0) and np.trapz (numpy < 2.4): the same function
+TRAPEZOIDS = tuple(f for f in (getattr(np, "trapezoid", None), getattr(np, "trapz", None)) if f)
+_trapezoid = TRAPEZOIDS[0]
+trapezoid_jvp = linear_jvp(_trapezoid, "trapezoid_jvp", __name__)
 
 
 def _trapezoid_x_slopes(y: Any, axis: int) -> Any:
@@ -233,28 +271,29 @@ def trapezoid_jvp_x(t: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
 def trapezoid_vjp_dx(g: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
                      axis: int = -1) -> Any:
     """With uniform spacing the integral is dx times that with spacing 1 (dx unused with x)."""
-    slope = 0.0 if x is not None else np.trapezoid(y, axis=axis)
+    slope = 0.0 if x is not None else _trapezoid(y, axis=axis)
     return unbroadcast_to(g * slope, dx)
 
 
 def trapezoid_jvp_dx(t: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
                      axis: int = -1) -> Any:
     """t times the integral with spacing 1 (0 when x is given)."""
-    slope = 0.0 if x is not None else np.trapezoid(y, axis=axis)
+    slope = 0.0 if x is not None else _trapezoid(y, axis=axis)
     return broadcast_like(t * slope, ans)
 
 
 defrule(np.diff, vjp=(diff_vjp, None, None, diff_vjp_prepend, diff_vjp_append),
         jvp=(diff_jvp, None, None, diff_jvp_prepend, diff_jvp_append),
         argnames=("a", "n", "axis", "prepend", "append"))
-defrule(np.gradient, vjp=(gradient_vjp, gradient_vjp_varargs),
-        jvp=(gradient_jvp, gradient_jvp_varargs), argnames=("f", "varargs"))
-defrule(np.trapezoid, vjp=(trapezoid_vjp, trapezoid_vjp_x, trapezoid_vjp_dx),
-        jvp=(trapezoid_jvp, trapezoid_jvp_x, trapezoid_jvp_dx), argnames=("y", "x", "dx"))
+defrule(np.gradient, vjp=(gradient_vjp, *_SPACING_VJPS), jvp=(gradient_jvp, *_SPACING_JVPS),
+        argnames=("f", *(f"varargs{i}" for i in range(GRADIENT_SPACINGS))))
+for _function in TRAPEZOIDS:
+    defrule(_function, vjp=(trapezoid_vjp, trapezoid_vjp_x, trapezoid_vjp_dx),
+            jvp=(trapezoid_jvp, trapezoid_jvp_x, trapezoid_jvp_dx), argnames=("y", "x", "dx"))
 
 __all__ = [
     "diff_jvp", "diff_jvp_append", "diff_jvp_prepend", "diff_vjp", "diff_vjp_append",
-    "diff_vjp_prepend", "gradient_jvp", "gradient_jvp_varargs", "gradient_vjp",
-    "gradient_vjp_varargs", "trapezoid_jvp", "trapezoid_jvp_dx", "trapezoid_jvp_x",
-    "trapezoid_vjp", "trapezoid_vjp_dx", "trapezoid_vjp_x",
+    "diff_vjp_prepend", "gradient_jvp", "gradient_vjp", "trapezoid_jvp", "trapezoid_jvp_dx",
+    "trapezoid_jvp_x", "trapezoid_vjp", "trapezoid_vjp_dx", "trapezoid_vjp_x",
+    *(rule.__name__ for rule in _SPACING_VJPS + _SPACING_JVPS),
 ]

@@ -18,7 +18,7 @@ import numpy as np
 from .broadcast import broadcast_like, unbroadcast_to
 from .linear import linear_jvp
 from .registry import alias_method, defrule
-from .rules_shape import positions, take_vjp
+from .rules_index import positions, take_vjp
 
 # ---- repeats and tiles -------------------------------------------------------------------------
 

@@ -2,12 +2,13 @@
 function's VJP and JVP side by side, registered together with ``defrule``.
 
 ``interp(x, xp, fp)`` is linear in ``fp`` and piecewise linear in ``x`` and ``xp``: at a knot
-``x`` takes the slope of the interval to the right (numpy's ``searchsorted(..., 'right')``);
-outside ``[xp[0], xp[-1]]`` the value is ``left``/``right`` (default ``fp[0]``/``fp[-1]``) and the
-slope in ``x`` is 0. ``period=`` raises NotImplementedError. ``polyval(p, x)`` takes a 1-D
-coefficient array. ``piecewise`` differentiates each piece with the registered rule of its
-function (a numpy function of one argument, called without extra arguments); constant pieces
-have slope 0; any other function raises NotImplementedError.
+``x`` takes the slope of the interval to the right (numpy's ``searchsorted(..., 'right')``; at
+the last knot, the last interval's); outside ``[xp[0], xp[-1]]`` the value is ``left``/``right``
+(default ``fp[0]``/``fp[-1]``) and the slope in ``x`` is 0. ``period=`` raises
+NotImplementedError. ``polyval(p, x)`` takes a 1-D coefficient array. ``piecewise``
+differentiates each piece with the registered rule of its function (a numpy function of one
+argument, called without extra arguments); constant pieces have slope 0; any other function
+raises NotImplementedError.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 from . import registry
 from .broadcast import broadcast_like, unbroadcast_to
 from .registry import defrule
-from .rules_shape import take_vjp
+from .rules_index import take_vjp
 
 # ---- interp ------------------------------------------------------------------------------------
 
@@ -136,9 +137,11 @@ def interp_jvp_right(t: Any, ans: Any, x: Any, xp: Any, fp: Any, left: Any = Non
 # ---- polyval -----------------------------------------------------------------------------------
 
 
-def _check_coefficients(p: Any, rule: str) -> None:
+def _coefficients(p: Any, rule: str) -> Any:
+    # p itself, once checked to be a 1-D coefficient array.
     if np.ndim(p) != 1 or isinstance(p, np.poly1d):
         raise NotImplementedError(f"{rule}: only a 1-D coefficient array is supported")
+    return p
 
 
 def _derivative(p: Any) -> Any:
@@ -151,7 +154,7 @@ def _derivative(p: Any) -> Any:
 
 def polyval_vjp_p(g: Any, ans: Any, p: Any, x: Any) -> Any:
     """d/dp_k = x ** (n - 1 - k), summed against g."""
-    _check_coefficients(p, "polyval_vjp_p")
+    p = _coefficients(p, "polyval_vjp_p")
     n = np.shape(p)[0]
     powers = np.power(np.expand_dims(x, -1), np.arange(n - 1, -1, -1))
     partial = np.tensordot(g, powers, axes=np.ndim(x))
@@ -160,19 +163,19 @@ def polyval_vjp_p(g: Any, ans: Any, p: Any, x: Any) -> Any:
 
 def polyval_jvp_p(t: Any, ans: Any, p: Any, x: Any) -> Any:
     """polyval is linear in p: the polynomial with the tangent's coefficients."""
-    _check_coefficients(p, "polyval_jvp_p")
+    p = _coefficients(p, "polyval_jvp_p")
     return broadcast_like(np.polyval(t, x), ans)
 
 
 def polyval_vjp_x(g: Any, ans: Any, p: Any, x: Any) -> Any:
     """g times p'(x)."""
-    _check_coefficients(p, "polyval_vjp_x")
+    p = _coefficients(p, "polyval_vjp_x")
     return unbroadcast_to(g * np.polyval(_derivative(p), x), x)
 
 
 def polyval_jvp_x(t: Any, ans: Any, p: Any, x: Any) -> Any:
     """t times p'(x)."""
-    _check_coefficients(p, "polyval_jvp_x")
+    p = _coefficients(p, "polyval_jvp_x")
     return broadcast_like(t * np.polyval(_derivative(p), x), ans)
 
 

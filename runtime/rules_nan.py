@@ -14,15 +14,13 @@ import numpy as np
 
 from .broadcast import unreduce
 from .registry import defrule
+from .rules_cumulative import cumprod_jvp, cumprod_vjp, cumsum_vjp
 from .rules_reduce import (
     _cast_like,
     _extremum_jvp,
     _extremum_vjp,
     _prod_slopes,
     _reject,
-    cumprod_jvp,
-    cumprod_vjp,
-    cumsum_vjp,
 )
 
 

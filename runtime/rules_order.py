@@ -8,8 +8,8 @@ and move g or t through them with ``take_vjp``/``np.take``. Ties: equal entries 
 index order (a stable sort), so the gradient of a tied value goes to one of the entries that
 attain it; the function is not differentiable there and this is the conventional choice
 (autograd's, JAX's). The quantile methods supported are ``linear`` (the default), ``lower``,
-``higher``, ``nearest`` and ``midpoint``; the others, and ``weights=``, raise
-NotImplementedError. NaN entries of the nan-aware forms get gradient 0.
+``higher``, ``nearest`` and ``midpoint``; the others, ``weights=`` and ``overwrite_input=True``
+raise NotImplementedError. NaN entries of the nan-aware forms get gradient 0.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 
 from .broadcast import normalize_axes
 from .registry import defrule
-from .rules_shape import positions, take_vjp
+from .rules_index import positions, take_vjp
 
 _METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
 
@@ -45,6 +45,16 @@ def sort_jvp(t: Any, ans: Any, a: Any, axis: Any = -1, kind: Any = None, order: 
              stable: Any = None) -> Any:
     """The tangents sorted the way the values were."""
     return np.take(t, _sort_sources(a, axis))
+
+
+def msort_vjp(g: Any, ans: Any, a: Any) -> Any:
+    """``np.msort`` (numpy < 2.0) is ``np.sort`` along axis 0."""
+    return take_vjp(g, None, a, _sort_sources(a, 0))
+
+
+def msort_jvp(t: Any, ans: Any, a: Any) -> Any:
+    """The tangents sorted along axis 0 the way the values were."""
+    return np.take(t, _sort_sources(a, 0))
 
 
 def _partition_sources(ans: Any, a: Any, axis: Any) -> Any:
@@ -121,9 +131,12 @@ def _quantile_parts(a: Any, q: Any, axis: Any, method: str, skip_nan: bool,
     return low_at, high_at, weight, np.reshape(gap, shape) * scale
 
 
-def _check(method: str, weights: Any, rule: str) -> str:
+def _check(method: str, weights: Any, rule: str, overwrite_input: bool = False) -> str:
     if weights is not None:
         raise NotImplementedError(f"{rule}: weights= is not supported")
+    if overwrite_input:
+        raise NotImplementedError(f"{rule}: overwrite_input=True reorders the input in place, "
+                                  "so its gradient cannot be placed; leave it False")
     return method
 
 
@@ -161,7 +174,7 @@ def quantile_vjp_a(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any 
                    overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
                    *, weights: Any = None) -> Any:
     """g split between the two order statistics the quantile interpolates."""
-    method = _check(method, weights, "quantile_vjp_a")
+    method = _check(method, weights, "quantile_vjp_a", overwrite_input)
     return _quantile_vjp_a(g, a, q, axis, method, False, "quantile_vjp_a")
 
 
@@ -169,7 +182,7 @@ def quantile_jvp_a(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any 
                    overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
                    *, weights: Any = None) -> Any:
     """The same interpolation of the two order statistics' tangents."""
-    method = _check(method, weights, "quantile_jvp_a")
+    method = _check(method, weights, "quantile_jvp_a", overwrite_input)
     return _quantile_jvp_a(t, ans, a, q, axis, method, False, "quantile_jvp_a")
 
 
@@ -177,7 +190,7 @@ def quantile_vjp_q(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any 
                    overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
                    *, weights: Any = None) -> Any:
     """d quantile/dq: the gap between the two order statistics times (n - 1) (linear)."""
-    method = _check(method, weights, "quantile_vjp_q")
+    method = _check(method, weights, "quantile_vjp_q", overwrite_input)
     return _quantile_vjp_q(g, a, q, axis, method, False, 1.0, "quantile_vjp_q")
 
 
@@ -185,7 +198,7 @@ def quantile_jvp_q(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any 
                    overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
                    *, weights: Any = None) -> Any:
     """The tangent of q times d quantile/dq."""
-    method = _check(method, weights, "quantile_jvp_q")
+    method = _check(method, weights, "quantile_jvp_q", overwrite_input)
     return _quantile_jvp_q(t, ans, a, q, axis, method, False, 1.0, "quantile_jvp_q")
 
 
@@ -193,7 +206,7 @@ def percentile_vjp_a(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: An
                      overwrite_input: bool = False, method: str = "linear",
                      keepdims: bool = False, *, weights: Any = None) -> Any:
     """``quantile`` at q / 100."""
-    method = _check(method, weights, "percentile_vjp_a")
+    method = _check(method, weights, "percentile_vjp_a", overwrite_input)
     return _quantile_vjp_a(g, a, np.divide(q, 100.0), axis, method, False, "percentile_vjp_a")
 
 
@@ -201,7 +214,7 @@ def percentile_jvp_a(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: An
                      overwrite_input: bool = False, method: str = "linear",
                      keepdims: bool = False, *, weights: Any = None) -> Any:
     """``quantile`` at q / 100."""
-    method = _check(method, weights, "percentile_jvp_a")
+    method = _check(method, weights, "percentile_jvp_a", overwrite_input)
     return _quantile_jvp_a(t, ans, a, np.divide(q, 100.0), axis, method, False,
                            "percentile_jvp_a")
 
@@ -210,7 +223,7 @@ def percentile_vjp_q(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: An
                      overwrite_input: bool = False, method: str = "linear",
                      keepdims: bool = False, *, weights: Any = None) -> Any:
     """d quantile/dq at q / 100, divided by 100."""
-    method = _check(method, weights, "percentile_vjp_q")
+    method = _check(method, weights, "percentile_vjp_q", overwrite_input)
     return _quantile_vjp_q(g, a, q, axis, method, False, 100.0, "percentile_vjp_q")
 
 
@@ -218,20 +231,22 @@ def percentile_jvp_q(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: An
                      overwrite_input: bool = False, method: str = "linear",
                      keepdims: bool = False, *, weights: Any = None) -> Any:
     """The tangent of q times d percentile/dq."""
-    method = _check(method, weights, "percentile_jvp_q")
+    method = _check(method, weights, "percentile_jvp_q", overwrite_input)
     return _quantile_jvp_q(t, ans, a, q, axis, method, False, 100.0, "percentile_jvp_q")
 
 
 def median_vjp(g: Any, ans: Any, a: Any, axis: Any = None, out: Any = None,
                overwrite_input: bool = False, keepdims: bool = False) -> Any:
     """``quantile`` at 0.5: g split between the middle entries."""
-    return _quantile_vjp_a(g, a, 0.5, axis, "linear", False, "median_vjp")
+    method = _check("linear", None, "median_vjp", overwrite_input)
+    return _quantile_vjp_a(g, a, 0.5, axis, method, False, "median_vjp")
 
 
 def median_jvp(t: Any, ans: Any, a: Any, axis: Any = None, out: Any = None,
                overwrite_input: bool = False, keepdims: bool = False) -> Any:
     """The mean tangent of the middle entries."""
-    return _quantile_jvp_a(t, ans, a, 0.5, axis, "linear", False, "median_jvp")
+    method = _check("linear", None, "median_jvp", overwrite_input)
+    return _quantile_jvp_a(t, ans, a, 0.5, axis, method, False, "median_jvp")
 
 
 # ---- nan-aware forms: NaN entries are left out (and get gradient 0) ---------------------------
@@ -241,7 +256,7 @@ def nanquantile_vjp_a(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: A
                       overwrite_input: bool = False, method: str = "linear",
                       keepdims: bool = False, *, weights: Any = None) -> Any:
     """``quantile_vjp_a`` over the entries that are not NaN."""
-    method = _check(method, weights, "nanquantile_vjp_a")
+    method = _check(method, weights, "nanquantile_vjp_a", overwrite_input)
     return _quantile_vjp_a(g, a, q, axis, method, True, "nanquantile_vjp_a")
 
 
@@ -249,7 +264,7 @@ def nanquantile_jvp_a(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: A
                       overwrite_input: bool = False, method: str = "linear",
                       keepdims: bool = False, *, weights: Any = None) -> Any:
     """``quantile_jvp_a`` over the entries that are not NaN."""
-    method = _check(method, weights, "nanquantile_jvp_a")
+    method = _check(method, weights, "nanquantile_jvp_a", overwrite_input)
     return _quantile_jvp_a(t, ans, a, q, axis, method, True, "nanquantile_jvp_a")
 
 
@@ -257,7 +272,7 @@ def nanquantile_vjp_q(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: A
                       overwrite_input: bool = False, method: str = "linear",
                       keepdims: bool = False, *, weights: Any = None) -> Any:
     """``quantile_vjp_q`` over the entries that are not NaN."""
-    method = _check(method, weights, "nanquantile_vjp_q")
+    method = _check(method, weights, "nanquantile_vjp_q", overwrite_input)
     return _quantile_vjp_q(g, a, q, axis, method, True, 1.0, "nanquantile_vjp_q")
 
 
@@ -265,7 +280,7 @@ def nanquantile_jvp_q(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: A
                       overwrite_input: bool = False, method: str = "linear",
                       keepdims: bool = False, *, weights: Any = None) -> Any:
     """``quantile_jvp_q`` over the entries that are not NaN."""
-    method = _check(method, weights, "nanquantile_jvp_q")
+    method = _check(method, weights, "nanquantile_jvp_q", overwrite_input)
     return _quantile_jvp_q(t, ans, a, q, axis, method, True, 1.0, "nanquantile_jvp_q")
 
 
@@ -273,7 +288,7 @@ def nanpercentile_vjp_a(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out:
                         overwrite_input: bool = False, method: str = "linear",
                         keepdims: bool = False, *, weights: Any = None) -> Any:
     """``nanquantile`` at q / 100."""
-    method = _check(method, weights, "nanpercentile_vjp_a")
+    method = _check(method, weights, "nanpercentile_vjp_a", overwrite_input)
     return _quantile_vjp_a(g, a, np.divide(q, 100.0), axis, method, True, "nanpercentile_vjp_a")
 
 
@@ -281,7 +296,7 @@ def nanpercentile_jvp_a(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out:
                         overwrite_input: bool = False, method: str = "linear",
                         keepdims: bool = False, *, weights: Any = None) -> Any:
     """``nanquantile`` at q / 100."""
-    method = _check(method, weights, "nanpercentile_jvp_a")
+    method = _check(method, weights, "nanpercentile_jvp_a", overwrite_input)
     return _quantile_jvp_a(t, ans, a, np.divide(q, 100.0), axis, method, True,
                            "nanpercentile_jvp_a")
 
@@ -290,7 +305,7 @@ def nanpercentile_vjp_q(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out:
                         overwrite_input: bool = False, method: str = "linear",
                         keepdims: bool = False, *, weights: Any = None) -> Any:
     """d nanquantile/dq at q / 100, divided by 100."""
-    method = _check(method, weights, "nanpercentile_vjp_q")
+    method = _check(method, weights, "nanpercentile_vjp_q", overwrite_input)
     return _quantile_vjp_q(g, a, q, axis, method, True, 100.0, "nanpercentile_vjp_q")
 
 
@@ -298,24 +313,28 @@ def nanpercentile_jvp_q(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out:
                         overwrite_input: bool = False, method: str = "linear",
                         keepdims: bool = False, *, weights: Any = None) -> Any:
     """The tangent of q times d nanpercentile/dq."""
-    method = _check(method, weights, "nanpercentile_jvp_q")
+    method = _check(method, weights, "nanpercentile_jvp_q", overwrite_input)
     return _quantile_jvp_q(t, ans, a, q, axis, method, True, 100.0, "nanpercentile_jvp_q")
 
 
 def nanmedian_vjp(g: Any, ans: Any, a: Any, axis: Any = None, out: Any = None,
                   overwrite_input: bool = False, keepdims: bool = False) -> Any:
     """``median_vjp`` over the entries that are not NaN."""
-    return _quantile_vjp_a(g, a, 0.5, axis, "linear", True, "nanmedian_vjp")
+    method = _check("linear", None, "nanmedian_vjp", overwrite_input)
+    return _quantile_vjp_a(g, a, 0.5, axis, method, True, "nanmedian_vjp")
 
 
 def nanmedian_jvp(t: Any, ans: Any, a: Any, axis: Any = None, out: Any = None,
                   overwrite_input: bool = False, keepdims: bool = False) -> Any:
     """``median_jvp`` over the entries that are not NaN."""
-    return _quantile_jvp_a(t, ans, a, 0.5, axis, "linear", True, "nanmedian_jvp")
+    method = _check("linear", None, "nanmedian_jvp", overwrite_input)
+    return _quantile_jvp_a(t, ans, a, 0.5, axis, method, True, "nanmedian_jvp")
 
 
 defrule(np.sort, vjp=(sort_vjp,), jvp=(sort_jvp,), argnames=("a",))
 defrule(np.partition, vjp=(partition_vjp,), jvp=(partition_jvp,), argnames=("a",))
+if hasattr(np, "msort"):  # removed in numpy 2.0
+    defrule(np.msort, vjp=(msort_vjp,), jvp=(msort_jvp,), argnames=("a",))
 defrule(np.median, vjp=(median_vjp,), jvp=(median_jvp,), argnames=("a",))
 defrule(np.nanmedian, vjp=(nanmedian_vjp,), jvp=(nanmedian_jvp,), argnames=("a",))
 for _prim, _vjps, _jvps in (
@@ -329,10 +348,10 @@ for _prim, _vjps, _jvps in (
     defrule(_prim, vjp=_vjps, jvp=_jvps, argnames=("a", "q"))
 
 __all__ = [
-    "median_jvp", "median_vjp", "nanmedian_jvp", "nanmedian_vjp", "nanpercentile_jvp_a",
-    "nanpercentile_jvp_q", "nanpercentile_vjp_a", "nanpercentile_vjp_q", "nanquantile_jvp_a",
-    "nanquantile_jvp_q", "nanquantile_vjp_a", "nanquantile_vjp_q", "partition_jvp",
-    "partition_vjp", "percentile_jvp_a", "percentile_jvp_q", "percentile_vjp_a",
+    "median_jvp", "median_vjp", "msort_jvp", "msort_vjp", "nanmedian_jvp", "nanmedian_vjp",
+    "nanpercentile_jvp_a", "nanpercentile_jvp_q", "nanpercentile_vjp_a", "nanpercentile_vjp_q",
+    "nanquantile_jvp_a", "nanquantile_jvp_q", "nanquantile_vjp_a", "nanquantile_vjp_q",
+    "partition_jvp", "partition_vjp", "percentile_jvp_a", "percentile_jvp_q", "percentile_vjp_a",
     "percentile_vjp_q", "quantile_jvp_a", "quantile_jvp_q", "quantile_vjp_a", "quantile_vjp_q",
     "sort_jvp", "sort_vjp",
 ]

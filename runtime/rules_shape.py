@@ -1,23 +1,17 @@
 """Gradient rules of functions that move entries without changing them: reshapes, transposes,
-flips and rotations, and indexing. Each function's VJP and JVP side by side, registered together
-with ``defrule``.
+flips and rotations (indexing is in ``rules_index``). Each function's VJP and JVP side by side,
+registered together with ``defrule``.
 
 All of them are linear, so the JVP is the function applied to the tangent (``linear_jvp``); the
-VJP moves g back. ``getitem_vjp`` and ``take_vjp`` scatter into a fresh local zeros array (the one
-place a rule mutates); since source transformation cannot differentiate that, both are
-registered as primitives themselves (their adjoint is a read at the same index), so gradients of
-gradients work. Functions that read entries at computed positions (``take_along_axis``) reuse
-``take_vjp`` with the flat positions of the entries they read.
+VJP moves g back.
 """
 
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 import numpy as np
 
-from .accumulate import zeros_like
 from .broadcast import broadcast_like, inverse_permutation, unbroadcast_to
 from .linear import linear_jvp
 from .registry import MethodKey, alias_method, defjvp_attribute, defrule, defvjp_attribute
@@ -104,44 +98,55 @@ def squeeze_vjp(g: Any, ans: Any, a: Any, axis: Any = None) -> Any:
     return np.reshape(g, np.shape(a))
 
 
-def _single(arys: tuple[Any, ...], rule: str) -> Any:
-    if len(arys) != 1:
-        raise NotImplementedError(f"{rule}: several arrays in one call are not supported; "
-                                  "call it once per array")
-    return arys[0]
+ATLEAST_ARGUMENTS = 4  # np.atleast_1d(a, b, c, d) has rules for each; more arrays raise
 
 
-def atleast_1d_vjp(g: Any, ans: Any, *arys: Any) -> Any:
-    """Drop the axes ``np.atleast_1d`` added (one array per call)."""
-    return np.reshape(g, np.shape(_single(arys, "atleast_1d_vjp")))
+def _atleast_partial(g: Any, arys: tuple[Any, ...], position: int, rule: str) -> Any:
+    # The partial of arys[position]: its adjoint (g, or g[position] for several arrays) without
+    # the axes np.atleast_nd added.
+    if len(arys) > ATLEAST_ARGUMENTS:
+        raise NotImplementedError(f"{rule}: at most {ATLEAST_ARGUMENTS} arrays per call are "
+                                  "supported; call it again for the others")
+    part = g if len(arys) == 1 else g[position]
+    return np.reshape(part, np.shape(arys[position]))
 
 
-def atleast_1d_jvp(t: Any, ans: Any, *arys: Any) -> Any:
-    """The tangent with the output's shape (one array per call)."""
-    _single(arys, "atleast_1d_jvp")
-    return np.reshape(t, np.shape(ans))
+def _atleast_tangent(t: Any, ans: Any, arys: tuple[Any, ...], position: int, rule: str) -> Any:
+    # The output's tangent from arys[position]'s: t reshaped, zeros for the other arrays.
+    if len(arys) > ATLEAST_ARGUMENTS:
+        raise NotImplementedError(f"{rule}: at most {ATLEAST_ARGUMENTS} arrays per call are "
+                                  "supported; call it again for the others")
+    if len(arys) == 1:
+        return np.reshape(t, np.shape(ans))
+    tangents = []
+    for i in range(len(arys)):
+        tangents.append(np.reshape(t, np.shape(ans[i])) if i == position
+                        else np.zeros_like(ans[i]))
+    return type(ans)(tangents)
 
 
-def atleast_2d_vjp(g: Any, ans: Any, *arys: Any) -> Any:
-    """Drop the axes ``np.atleast_2d`` added (one array per call)."""
-    return np.reshape(g, np.shape(_single(arys, "atleast_2d_vjp")))
+def _atleast_rules(function: Any) -> tuple[list[Any], list[Any]]:
+    """The VJP and JVP rules of each argument position of ``np.atleast_<n>d``, defined in this
+    module as ``atleast_<n>d_vjp``, ``atleast_<n>d_vjp_arg1``, ... (and ``_jvp``)."""
+    vjps, jvps = [], []
+    for position in range(ATLEAST_ARGUMENTS):
+        suffix = "" if position == 0 else f"_arg{position}"
+        names = (f"{function.__name__}_vjp{suffix}", f"{function.__name__}_jvp{suffix}")
 
+        def vjp(g: Any, ans: Any, *arys: Any, _at: int = position, _name: str = names[0]) -> Any:
+            return _atleast_partial(g, arys, _at, _name)
 
-def atleast_2d_jvp(t: Any, ans: Any, *arys: Any) -> Any:
-    """The tangent with the output's shape (one array per call)."""
-    _single(arys, "atleast_2d_jvp")
-    return np.reshape(t, np.shape(ans))
+        def jvp(t: Any, ans: Any, *arys: Any, _at: int = position, _name: str = names[1]) -> Any:
+            return _atleast_tangent(t, ans, arys, _at, _name)
 
-
-def atleast_3d_vjp(g: Any, ans: Any, *arys: Any) -> Any:
-    """Drop the axes ``np.atleast_3d`` added (one array per call)."""
-    return np.reshape(g, np.shape(_single(arys, "atleast_3d_vjp")))
-
-
-def atleast_3d_jvp(t: Any, ans: Any, *arys: Any) -> Any:
-    """The tangent with the output's shape (one array per call)."""
-    _single(arys, "atleast_3d_jvp")
-    return np.reshape(t, np.shape(ans))
+        for rule, name in ((vjp, names[0]), (jvp, names[1])):
+            rule.__name__ = rule.__qualname__ = name
+            rule.__module__ = __name__
+            rule.__doc__ = f"``{function.__name__}``: the axes it added, dropped or added again."
+            globals()[name] = rule
+        vjps.append(vjp)
+        jvps.append(jvp)
+    return vjps, jvps
 
 
 # ---- transposes, flips and rotations ------------------------------------------------------------
@@ -274,113 +279,6 @@ def astype_method_jvp(
     return np.asarray(t, dtype=np.result_type(ans))
 
 
-# ---- indexing -----------------------------------------------------------------------------------
-
-_BASIC_INDEX = (int, np.integer, np.bool_, slice, type(None), type(Ellipsis))
-
-
-def _never_repeats(index: Any) -> bool:
-    # Basic indices and boolean masks select each entry at most once, so plain assignment
-    # scatters correctly; integer arrays may repeat entries and need np.add.at.
-    items = index if isinstance(index, tuple) else (index,)
-    return all(
-        isinstance(i, _BASIC_INDEX) or (isinstance(i, np.ndarray) and i.dtype == bool)
-        for i in items
-    )
-
-
-def _sequence_getitem_vjp(g: Any, seq: Any, index: Any) -> Any:
-    if isinstance(index, slice):
-        grads = dict(zip(range(len(seq))[index], g, strict=True))
-    else:
-        grads = {operator.index(index) % len(seq): g}
-    items = [grads[i] if i in grads else zeros_like(x) for i, x in enumerate(seq)]
-    return tuple(items) if hasattr(seq, "_fields") else type(seq)(items)  # namedtuple: a tuple
-
-
-def getitem_vjp(g: Any, ans: Any, a: Any, b: Any) -> Any:
-    """``a[b]``: g scattered into zeros like a; repeated fancy indices accumulate.
-
-    For a tuple, list or dict ``a``: the same kind of container, with g at the index (key) and
-    zeros elsewhere.
-    """
-    if isinstance(a, (tuple, list)):
-        return _sequence_getitem_vjp(g, a, b)
-    if isinstance(a, dict):
-        return {key: g if key == b else zeros_like(value) for key, value in a.items()}
-    result = np.zeros(np.shape(a), dtype=np.result_type(a, g))
-    if _never_repeats(b):
-        result[b] = g
-    else:
-        np.add.at(result, b, g)
-    return result
-
-
-def scatter(g: Any, shape: tuple[int, ...], index: Any) -> Any:
-    """Zeros of ``shape`` with ``g`` at the basic ``index`` (ints, slices): ``getitem_vjp`` for
-    an array whose shape shape-specialized code knows, so the array itself need not be kept."""
-    result = np.zeros(shape, dtype=np.result_type(g))
-    result[index] = g
-    return result
-
-
-def scatter_vjp_g(h: Any, ans: Any, g: Any, shape: Any, index: Any) -> Any:
-    """``scatter`` is linear in g; its adjoint reads h at the same index."""
-    return h[index]
-
-
-def getitem_vjp_vjp_g(h: Any, ans: Any, g: Any, ans0: Any, a: Any, b: Any) -> Any:
-    """``getitem_vjp`` is linear in g; its adjoint reads h at the same index."""
-    return h[b]
-
-
-def _take_index(a: Any, indices: Any, axis: Any, mode: str) -> tuple[Any, ...]:
-    # The np.add.at index of the entries ``np.take`` read, with negative or wrapped indices
-    # made explicit (the forward call already validated them).
-    size = np.size(a) if axis is None else np.shape(a)[axis]
-    indices = np.clip(indices, 0, size - 1) if mode == "clip" else np.mod(indices, size)
-    if axis is None:
-        return np.unravel_index(indices, np.shape(a))
-    return (slice(None),) * (int(axis) % np.ndim(a)) + (indices,)
-
-
-def take_vjp(
-    g: Any, ans: Any, a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "raise"
-) -> Any:
-    """g scattered into zeros like a at the taken entries; repeated indices accumulate."""
-    result = np.zeros(np.shape(a), dtype=np.result_type(a, g))
-    np.add.at(result, _take_index(a, indices, axis, mode), g)
-    return result
-
-
-def take_vjp_vjp_g(
-    h: Any,
-    ans: Any,
-    g: Any,
-    ans0: Any,
-    a: Any,
-    indices: Any,
-    axis: Any = None,
-    out: Any = None,
-    mode: str = "raise",
-) -> Any:
-    """``take_vjp`` is linear in g; its adjoint takes h at the same indices."""
-    return np.take(h, indices, axis=axis, mode=mode)
-
-
-def positions(a: Any) -> Any:
-    """The flat position of every entry of ``a``, shaped like ``a``: a function that only
-    moves entries, applied to it, tells where each output entry came from."""
-    return np.reshape(np.arange(np.size(a)), np.shape(a))
-
-
-def take_along_axis_vjp(g: Any, ans: Any, arr: Any, indices: Any, axis: Any = -1) -> Any:
-    """g added into zeros like arr at the entries read (repeated indices accumulate)."""
-    where = np.take_along_axis(positions(arr) if axis is not None else np.arange(np.size(arr)),
-                               indices, axis)
-    return take_vjp(g, None, arr, where)
-
-
 defrule(np.reshape, vjp=(reshape_vjp,), jvp=(reshape_jvp,), argnames=("a",))
 defrule(MethodKey("reshape"), vjp=(reshape_method_vjp,), jvp=(reshape_method_jvp,),
         argnames=("self",))
@@ -393,9 +291,12 @@ defvjp_attribute("T", transpose_attribute_vjp)
 defjvp_attribute("T", transpose_attribute_jvp)
 defrule(MethodKey("astype"), vjp=(astype_method_vjp,), jvp=(astype_method_jvp,),
         argnames=("self",))
-defrule(np.atleast_1d, vjp=(atleast_1d_vjp,), jvp=(atleast_1d_jvp,), argnames=("arys",))
-defrule(np.atleast_2d, vjp=(atleast_2d_vjp,), jvp=(atleast_2d_jvp,), argnames=("arys",))
-defrule(np.atleast_3d, vjp=(atleast_3d_vjp,), jvp=(atleast_3d_jvp,), argnames=("arys",))
+_ATLEAST_NAMES = []
+for _function in (np.atleast_1d, np.atleast_2d, np.atleast_3d):
+    _vjps, _jvps = _atleast_rules(_function)
+    defrule(_function, vjp=tuple(_vjps), jvp=tuple(_jvps),
+            argnames=tuple(f"arys{i}" for i in range(ATLEAST_ARGUMENTS)))
+    _ATLEAST_NAMES += [rule.__name__ for rule in _vjps + _jvps]
 defrule(np.broadcast_to, vjp=(broadcast_to_vjp,), jvp=(broadcast_to_jvp,), argnames=("array",))
 
 # linear in their first argument: the JVP is the function applied to the tangent
@@ -410,12 +311,6 @@ fliplr_jvp = linear_jvp(np.fliplr, "fliplr_jvp", __name__)
 flipud_jvp = linear_jvp(np.flipud, "flipud_jvp", __name__)
 rot90_jvp = linear_jvp(np.rot90, "rot90_jvp", __name__)
 roll_jvp = linear_jvp(np.roll, "roll_jvp", __name__)
-getitem_jvp = linear_jvp(operator.getitem, "getitem_jvp", __name__)
-getitem_vjp_jvp_g = linear_jvp(getitem_vjp, "getitem_vjp_jvp_g", __name__)
-scatter_jvp_g = linear_jvp(scatter, "scatter_jvp_g", __name__)
-take_jvp = linear_jvp(np.take, "take_jvp", __name__)
-take_vjp_jvp_g = linear_jvp(take_vjp, "take_vjp_jvp_g", __name__)
-take_along_axis_jvp = linear_jvp(np.take_along_axis, "take_along_axis_jvp", __name__)
 
 for _prim, _vjp, _jvp, _names in (
     (np.expand_dims, expand_dims_vjp, expand_dims_jvp, ("a",)),
@@ -429,30 +324,21 @@ for _prim, _vjp, _jvp, _names in (
     (np.flipud, flipud_vjp, flipud_jvp, ("m",)),
     (np.rot90, rot90_vjp, rot90_jvp, ("m",)),
     (np.roll, roll_vjp, roll_jvp, ("a",)),
-    (operator.getitem, getitem_vjp, getitem_jvp, ("a", "b")),
-    (getitem_vjp, getitem_vjp_vjp_g, getitem_vjp_jvp_g, ("g", "ans", "a", "b")),
-    (scatter, scatter_vjp_g, scatter_jvp_g, ("g", "shape", "index")),
-    (np.take, take_vjp, take_jvp, ("a", "indices")),
-    (take_vjp, take_vjp_vjp_g, take_vjp_jvp_g, ("g", "ans", "a", "indices")),
-    (np.take_along_axis, take_along_axis_vjp, take_along_axis_jvp, ("arr", "indices")),
 ):
     _rest = (None,) * (len(_names) - 1)
     defrule(_prim, vjp=(_vjp, *_rest), jvp=(_jvp, *_rest), argnames=_names)
 
-for _name in ("squeeze", "swapaxes", "ravel", "take"):
+for _name in ("squeeze", "swapaxes", "ravel"):
     alias_method(_name, getattr(np, _name))
 
 __all__ = [
-    "astype_method_jvp", "astype_method_vjp", "atleast_1d_jvp", "atleast_1d_vjp",
-    "atleast_2d_jvp", "atleast_2d_vjp", "atleast_3d_jvp", "atleast_3d_vjp", "broadcast_to_jvp",
-    "broadcast_to_vjp", "expand_dims_jvp", "expand_dims_vjp", "flatten_method_jvp",
-    "flatten_method_vjp", "flip_jvp", "flip_vjp", "fliplr_jvp", "fliplr_vjp", "flipud_jvp",
-    "flipud_vjp", "getitem_jvp", "getitem_vjp", "getitem_vjp_jvp_g", "getitem_vjp_vjp_g",
-    "moveaxis_jvp", "moveaxis_vjp", "positions", "ravel_jvp", "ravel_vjp", "reshape_jvp",
+    "astype_method_jvp", "astype_method_vjp", "broadcast_to_jvp", "broadcast_to_vjp",
+    "expand_dims_jvp", "expand_dims_vjp", "flatten_method_jvp", "flatten_method_vjp",
+    "flip_jvp", "flip_vjp", "fliplr_jvp", "fliplr_vjp", "flipud_jvp", "flipud_vjp",
+    "moveaxis_jvp", "moveaxis_vjp", "ravel_jvp", "ravel_vjp", "reshape_jvp",
     "reshape_method_jvp", "reshape_method_vjp", "reshape_vjp", "roll_jvp", "roll_vjp",
-    "rollaxis_jvp", "rollaxis_vjp", "rot90_jvp", "rot90_vjp", "scatter", "scatter_jvp_g",
-    "scatter_vjp_g", "squeeze_jvp", "squeeze_vjp", "swapaxes_jvp", "swapaxes_vjp",
-    "take_along_axis_jvp", "take_along_axis_vjp", "take_jvp", "take_vjp", "take_vjp_jvp_g",
-    "take_vjp_vjp_g", "transpose_attribute_jvp", "transpose_attribute_vjp",
+    "rollaxis_jvp", "rollaxis_vjp", "rot90_jvp", "rot90_vjp", "squeeze_jvp", "squeeze_vjp",
+    "swapaxes_jvp", "swapaxes_vjp", "transpose_attribute_jvp", "transpose_attribute_vjp",
     "transpose_jvp", "transpose_method_jvp", "transpose_method_vjp", "transpose_vjp",
+    *_ATLEAST_NAMES,
 ]

@@ -1,16 +1,14 @@
 """Gradient rules of the methods of binary ufuncs: ``reduce`` and ``accumulate`` of ``add``,
 ``multiply``, ``maximum``/``minimum``/``fmax``/``fmin`` and ``logaddexp``/``logaddexp2``,
-``np.add.reduceat``, and ``outer`` of every binary ufunc with elementwise rules (written out for
-add, subtract, multiply and divide; derived from the elementwise rules for the others, whose
-gradients of gradients are not supported). Each VJP and JVP
-side by side, registered together with ``defrule`` on the bound method (``np.add.reduce``).
+``np.add.reduceat``, and ``outer`` of ``add``, ``subtract``, ``multiply`` and ``divide``. Each
+VJP and JVP side by side, registered together with ``defrule`` on the bound method
+(``np.add.reduce``). The methods of the other binary ufuncs get rules derived from their
+elementwise rules in ``rules_ufunc_generic``.
 
 ``reduce`` has the rules of the matching reduction (``sum``, ``prod``, ``max``, ...) with the
 default ``axis=0``. A running maximum (``np.maximum.accumulate``) sends each output's gradient to
 the latest entry that attains it (ties: the latest). ``f.outer(a, b)`` is ``f`` applied to ``a``
-with ``b.ndim`` trailing axes added, and ``b``: its rules are ``f``'s elementwise rules on those
-operands. Other methods (``np.subtract.reduce``, ``np.divide.accumulate``, ...) have no rule and
-raise the usual "no gradient rule" error.
+with ``b.ndim`` trailing axes added, and ``b``.
 """
 
 from __future__ import annotations
@@ -19,22 +17,19 @@ from typing import Any
 
 import numpy as np
 
-from . import registry
-from .broadcast import broadcast_like, unbroadcast_to, unreduce
+from .broadcast import broadcast_like, unreduce
 from .linear import linear_jvp
 from .registry import defrule
+from .rules_cumulative import cumprod_jvp, cumprod_vjp, cumsum_vjp
+from .rules_index import positions, take_vjp
 from .rules_reduce import (
     _extremum_jvp,
     _extremum_vjp,
-    cumprod_jvp,
-    cumprod_vjp,
-    cumsum_vjp,
     prod_jvp,
     prod_vjp,
     sum_jvp,
     sum_vjp,
 )
-from .rules_shape import positions, take_vjp
 
 # ---- reduce ------------------------------------------------------------------------------------
 
@@ -220,26 +215,6 @@ def _like_arg(partial: Any, x: Any) -> Any:
     return partial if isinstance(x, (float, int)) else np.asarray(partial, np.result_type(x))
 
 
-def _outer_vjp_a(g: Any, ans: Any, a: Any, b: Any, ufunc: Any) -> Any:
-    rule = registry.lookup(ufunc).rules[0]
-    return _like_arg(np.reshape(rule(g, ans, _lifted(a, b), b), np.shape(a)), a)
-
-
-def _outer_vjp_b(g: Any, ans: Any, a: Any, b: Any, ufunc: Any) -> Any:
-    rule = registry.lookup(ufunc).rules[1]
-    return _like_arg(unbroadcast_to(rule(g, ans, _lifted(a, b), b), b), b)
-
-
-def _outer_jvp_a(t: Any, ans: Any, a: Any, b: Any, ufunc: Any) -> Any:
-    rule = registry.lookup_jvp(ufunc).rules[0]
-    return _like_output(rule(_lifted(t, b), ans, _lifted(a, b), b), ans)
-
-
-def _outer_jvp_b(t: Any, ans: Any, a: Any, b: Any, ufunc: Any) -> Any:
-    rule = registry.lookup_jvp(ufunc).rules[1]
-    return _like_output(rule(t, ans, _lifted(a, b), b), ans)
-
-
 def _lead_axes(a: Any) -> tuple[int, ...]:
     return tuple(range(np.ndim(a)))
 
@@ -338,42 +313,9 @@ _OUTER = {
 }
 
 
-def _outer_rule(helper: Any, ufunc: Any, name: str) -> Any:
-    # A named rule of ``ufunc.outer`` (generated code calls it as ``_rt.<name>``).
-    def rule(g: Any, ans: Any, a: Any, b: Any) -> Any:
-        return helper(g, ans, a, b, ufunc)
-
-    rule.__name__ = rule.__qualname__ = name
-    rule.__code__ = rule.__code__.replace(co_name=name)  # errors name the rule
-    rule.__module__ = __name__
-    rule.__doc__ = f"``np.{ufunc.__name__}.outer``: ``np.{ufunc.__name__}``'s own rule on a " \
-        "with b.ndim trailing axes, and b."
-    return rule
-
-
-def _register_outer(ufunc: Any) -> list[str]:
-    """Rules for ``ufunc.outer`` from ufunc's elementwise rules (written out above for add,
-    subtract, multiply and divide, so that gradients of gradients work); the names defined."""
-    if ufunc in _OUTER:
-        vjp_a, vjp_b, jvp_a, jvp_b = _OUTER[ufunc]
-        defrule(ufunc.outer, vjp=(vjp_a, vjp_b), jvp=(jvp_a, jvp_b), argnames=("a", "b"))
-        return []
-    names = []
-    rules = {}
-    base = registry.lookup(ufunc).rules
-    for helper, mode, arg, position in ((_outer_vjp_a, "vjp", "a", 0),
-                                        (_outer_vjp_b, "vjp", "b", 1),
-                                        (_outer_jvp_a, "jvp", "a", 0),
-                                        (_outer_jvp_b, "jvp", "b", 1)):
-        if base[position] is None:  # the ufunc gives this argument no gradient
-            rules[mode, arg] = None
-            continue
-        name = f"{ufunc.__name__}_outer_{mode}_{arg}"
-        rules[mode, arg] = globals()[name] = _outer_rule(helper, ufunc, name)
-        names.append(name)
-    defrule(ufunc.outer, vjp=(rules["vjp", "a"], rules["vjp", "b"]),
-            jvp=(rules["jvp", "a"], rules["jvp", "b"]), argnames=("a", "b"))
-    return names
+def _register_outer(ufunc: Any) -> None:
+    vjp_a, vjp_b, jvp_a, jvp_b = _OUTER[ufunc]
+    defrule(ufunc.outer, vjp=(vjp_a, vjp_b), jvp=(jvp_a, jvp_b), argnames=("a", "b"))
 
 
 _REDUCE = (
@@ -402,26 +344,44 @@ for _ufunc, _vjp, _jvp in _ACCUMULATE:
 defrule(np.add.reduceat, vjp=(add_reduceat_vjp, None), jvp=(add_reduceat_jvp, None),
         argnames=("array", "indices"))
 
-# every binary ufunc with elementwise rules (registered by the modules imported before this one)
-_OUTER_NAMES = [
-    name
-    for entry in registry.registered()
-    if isinstance(entry.primitive, np.ufunc) and entry.primitive.nin == 2
-    and entry.primitive.nout == 1
-    and entry.primitive.signature is None and registry.lookup_jvp(entry.primitive) is not None
-    for name in _register_outer(entry.primitive)
-]
+for _ufunc in _OUTER:
+    _register_outer(_ufunc)
 
 __all__ = [
-    "add_accumulate_jvp", "add_accumulate_vjp", "add_reduce_jvp", "add_reduce_vjp",
-    "add_reduceat_jvp", "add_reduceat_vjp", "extremum_accumulate_jvp",
-    "extremum_accumulate_vjp", "extremum_reduce_jvp", "extremum_reduce_vjp",
-    "logaddexp2_reduce_jvp", "logaddexp2_reduce_vjp", "logaddexp_accumulate_jvp",
-    "logaddexp_accumulate_vjp", "logaddexp_reduce_jvp", "logaddexp_reduce_vjp",
-    "multiply_accumulate_jvp", "multiply_accumulate_vjp", "multiply_reduce_jvp",
-    "multiply_reduce_vjp", "add_outer_jvp_a", "add_outer_jvp_b", "add_outer_vjp_a",
-    "add_outer_vjp_b", "divide_outer_jvp_a", "divide_outer_jvp_b", "divide_outer_vjp_a",
-    "divide_outer_vjp_b", "multiply_outer_jvp_a", "multiply_outer_jvp_b",
-    "multiply_outer_vjp_a", "multiply_outer_vjp_b", "subtract_outer_jvp_a",
-    "subtract_outer_jvp_b", "subtract_outer_vjp_a", "subtract_outer_vjp_b", *_OUTER_NAMES,
+    "add_accumulate_jvp",
+    "add_accumulate_vjp",
+    "add_outer_jvp_a",
+    "add_outer_jvp_b",
+    "add_outer_vjp_a",
+    "add_outer_vjp_b",
+    "add_reduce_jvp",
+    "add_reduce_vjp",
+    "add_reduceat_jvp",
+    "add_reduceat_vjp",
+    "divide_outer_jvp_a",
+    "divide_outer_jvp_b",
+    "divide_outer_vjp_a",
+    "divide_outer_vjp_b",
+    "extremum_accumulate_jvp",
+    "extremum_accumulate_vjp",
+    "extremum_reduce_jvp",
+    "extremum_reduce_vjp",
+    "logaddexp2_reduce_jvp",
+    "logaddexp2_reduce_vjp",
+    "logaddexp_accumulate_jvp",
+    "logaddexp_accumulate_vjp",
+    "logaddexp_reduce_jvp",
+    "logaddexp_reduce_vjp",
+    "multiply_accumulate_jvp",
+    "multiply_accumulate_vjp",
+    "multiply_outer_jvp_a",
+    "multiply_outer_jvp_b",
+    "multiply_outer_vjp_a",
+    "multiply_outer_vjp_b",
+    "multiply_reduce_jvp",
+    "multiply_reduce_vjp",
+    "subtract_outer_jvp_a",
+    "subtract_outer_jvp_b",
+    "subtract_outer_vjp_a",
+    "subtract_outer_vjp_b",
 ]

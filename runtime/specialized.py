@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .rules_bilinear import matmul_vjp_lhs, matmul_vjp_rhs
+from .rules_index import getitem_vjp
 from .rules_reduce import max_vjp, mean_vjp, min_vjp, sum_vjp
-from .rules_shape import getitem_vjp
 
 _FULL_LIMIT = 1 << 16  # larger sum/mean adjoints stay read-only broadcast views (no memory)
 

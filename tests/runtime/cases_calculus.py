@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 from autodiff_rule_cases import PY, C, N, case
 
+from autodiff.runtime.rules_calculus import TRAPEZOIDS
+
 _XP = np.array([-1.5, -0.4, 0.3, 1.1, 2.0])
 _X_IN = np.array([[-1.2, 0.0, 0.7], [1.5, -0.9, 1.9]])  # inside, away from the knots
 _X_OUT = np.array([-2.5, -0.1, 0.9, 2.7, 3.4])  # two below/above the range
@@ -30,12 +32,9 @@ CASES = {
         case("spacing", N(5), PY("positive")),
         case("int-coords-edge2", N(5), C(np.array([0, 2, 3, 5, 8])), edge_order=2),
         case("axis1-spacing", N(3, 4), 0.7, axis=1),
-    ],
-    np.trapezoid: [
-        case("dx", N(5), None, PY("positive")),
-        case("x-1d", N(2, 5), C(_COORDS)),
-        case("x-nd", N(3, 4), N(3, 4), axis=1),
-        case("axis0", N(4, 3), axis=0),
+        case("2d-two-spacings", N(3, 4), PY("positive"), PY("positive")),
+        case("3d-three-spacings", N(3, 2, 4), PY("positive"), PY("positive"), PY("positive")),
+        case("3d-axes-two-spacings", N(3, 2, 4), PY("positive"), PY("positive"), axis=(0, 2)),
     ],
     np.interp: [
         case("inside", C(_X_IN), C(_XP), N(5)),
@@ -56,3 +55,10 @@ CASES = {
         case("single-cond", N(5), _bool([1, 1, 0, 0, 1]), [np.square, np.negative]),
     ],
 }
+for _trapezoid in TRAPEZOIDS:  # np.trapezoid and, in numpy < 2.4, np.trapz
+    CASES[_trapezoid] = [
+        case("dx", N(5), None, PY("positive")),
+        case("x-1d", N(2, 5), C(_COORDS)),
+        case("x-nd", N(3, 4), N(3, 4), axis=1),
+        case("axis0", N(4, 3), axis=0),
+    ]

@@ -3,8 +3,7 @@
 the entries does not change within a finite-difference step; quantiles sit between grid points.
 
 The generic checks compare inputs with ``np.array_equal`` (NaN != NaN), so the nan-aware rules
-get NaN-free samples here; ``test_order_and_nan_rules.py`` checks them on inputs with NaNs
-(``NAN_CASES``).
+get NaN-free samples here; ``test_order_and_nan_rules.py`` checks them on inputs with NaNs.
 """
 
 from __future__ import annotations
@@ -12,27 +11,13 @@ from __future__ import annotations
 import numpy as np
 from autodiff_rule_cases import A, C, D, case
 
-_RNG = np.random.default_rng(7)
-
-
-def _with_nans(*shape: int) -> np.ndarray:
-    """Distinct values with about a quarter of the entries NaN (never a whole last-axis row)."""
-    n = int(np.prod(shape))
-    values = (_RNG.permutation(n) - n / 2) * 0.5 + _RNG.uniform(-0.1, 0.1, size=n)
-    values = np.reshape(values, shape)
-    mask = _RNG.random(size=shape) < 0.25
-    mask[..., 0] = False
-    return np.where(mask, np.nan, values)
-
-
-NAN_34 = _with_nans(3, 4)
-NAN_235 = _with_nans(2, 3, 5)
-_NAN_34, _NAN_235 = D(3, 4), D(2, 3, 5)
+_NAN_34, _NAN_235 = D(3, 4), D(2, 3, 5)  # NaN inputs: test_order_and_nan_rules.py
 _Q2 = np.array([0.15, 0.62])
 
 CASES = {
     np.sort: [case("last", D(3, 4)), case("axis0", D(4, 3), 0), case("flat", D(2, 3), axis=None),
               case("1d", D(6))],
+    **({np.msort: [case("2d", D(4, 3)), case("1d", D(5))]} if hasattr(np, "msort") else {}),
     np.partition: [case("1d", D(7), 3), case("axis0", D(5, 3), 2, 0),
                    case("kths", D(3, 6), [1, 4]), case("flat", D(2, 4), 5, None)],
     np.median: [case("flat-odd", D(5)), case("flat-even", D(2, 3)), case("axis1", D(3, 4), 1),

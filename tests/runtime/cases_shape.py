@@ -7,14 +7,18 @@ import numpy as np
 from autodiff_rule_cases import PY, B, L, N, T, case
 
 CASES = {
-    np.atleast_1d: [case("0d", N()), case("2d", N(2, 3))],
-    np.atleast_2d: [case("0d", N()), case("1d", N(3)), case("3d", N(2, 1, 3))],
-    np.atleast_3d: [case("1d", N(4)), case("2d", N(2, 3))],
+    np.atleast_1d: [case("0d", N()), case("2d", N(2, 3)),
+                    case("four", N(), N(3), N(2, 3), PY())],
+    np.atleast_2d: [case("0d", N()), case("1d", N(3)), case("3d", N(2, 1, 3)),
+                    case("four", N(3), N(), N(2, 1, 3), N(2, 2))],
+    np.atleast_3d: [case("1d", N(4)), case("2d", N(2, 3)),
+                    case("four", N(2), N(2, 3), N(), N(1, 2, 3, 1))],
     np.rollaxis: [case("to-front", N(2, 3, 4), 2), case("start", N(2, 3, 4), 0, 2),
                   case("neg", N(2, 3, 4), -1, 1)],
     np.fliplr: [case("2d", N(3, 4)), case("3d", N(2, 3, 2))],
     np.flipud: [case("1d", N(5)), case("2d", N(3, 4))],
-    np.rot90: [case("k1", N(3, 4)), case("k2", N(3, 4), 2), case("k-neg-axes", N(2, 3, 4), -1, (2, 0))],
+    np.rot90: [case("k1", N(3, 4)), case("k2", N(3, 4), 2),
+               case("k-neg-axes", N(2, 3, 4), -1, (2, 0))],
     np.take_along_axis: [
         case("argsort", N(3, 4), np.array([[0, 3, 1, 1], [2, 2, 0, 1], [3, 2, 1, 0]]), 1),
         case("axis0-bcast", N(3, 4), np.array([[2, 0, 0, 1]]), axis=0),

@@ -33,14 +33,25 @@ for _ufunc in (np.maximum, np.minimum, np.fmax, np.fmin):
                             case("axis-none", D(2, 3), None)]
     CASES[_ufunc.accumulate] = [case("default", D(5, 2)), case("axis1", D(2, 6), 1)]
 
-# outer: every binary ufunc with elementwise rules; operands in the ufunc's smooth domain
-_OUTER_DOMAINS = {np.power: (P, N), np.divide: (N, A), np.arctan2: (A, A), np.hypot: (A, A),
-                  np.maximum: (D, D), np.minimum: (D, D), np.fmax: (D, D), np.fmin: (D, D)}
+# the other methods of every binary ufunc with elementwise rules (rules_ufunc_generic), with
+# operands in the ufunc's smooth domain
+_DOMAINS = {np.subtract: (N, N), np.logaddexp: (N, N), np.logaddexp2: (N, N), np.power: (P, N),
+            np.divide: (N, A), np.maximum: (D, D), np.minimum: (D, D), np.fmax: (D, D),
+            np.fmin: (D, D)}
+_FOLD_DOMAINS = {np.power: P, np.subtract: N, np.logaddexp2: N}
 for _entry in registry.registered():
     _ufunc = _entry.primitive
-    if isinstance(_ufunc, np.ufunc) and _ufunc.nin == 2 and _ufunc.nout == 1 \
-            and _ufunc.signature is None:
-        _a, _b = _OUTER_DOMAINS.get(_ufunc, (A, A))
+    if not (isinstance(_ufunc, np.ufunc) and _ufunc.nin == 2 and _ufunc.signature is None):
+        continue
+    _a, _b = _DOMAINS.get(_ufunc, (A, A))
+    if _ufunc.outer not in CASES:
         CASES[_ufunc.outer] = [case("1d-1d", _a(3), _b(4)), case("2d-1d", _a(2, 3), _b(2)),
                                case("0d-2d", _a(), _b(2, 2))]
+    _fold = _FOLD_DOMAINS.get(_ufunc, A)
+    if _ufunc.reduce not in CASES and registry.lookup(_ufunc.reduce) is not None:
+        CASES[_ufunc.reduce] = [case("default", _fold(4, 3)),
+                                case("axis1-keepdims", _fold(3, 4), 1, keepdims=True),
+                                case("1d-axis-none", _fold(5), None)]
+    if _ufunc.accumulate not in CASES:
+        CASES[_ufunc.accumulate] = [case("default", _fold(4, 2)), case("axis1", _fold(2, 3, 4), 1)]
 CASES[np.multiply.outer].append(case("pyfloat", PY(), N(3)))

@@ -23,6 +23,7 @@ import pytest
 from autodiff.runtime import accumulate, containers
 from autodiff.runtime.broadcast import broadcast_like, unbroadcast_to, unreduce
 from autodiff.runtime.registry import AttributeKey, MethodKey
+from autodiff.runtime.rules_index import getitem_vjp, scatter, take_vjp
 from autodiff.runtime.rules_nn import (
     binary_cross_entropy_with_logits,
     cross_entropy,
@@ -33,7 +34,6 @@ from autodiff.runtime.rules_nn import (
     softmax,
     softplus,
 )
-from autodiff.runtime.rules_shape import getitem_vjp, scatter, take_vjp
 
 BCE = binary_cross_entropy_with_logits
 

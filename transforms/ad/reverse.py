@@ -609,6 +609,9 @@ def _without_unused_helpers(forward: list[gast.stmt], code: list[gast.AST]) -> l
 
 
 def _opaque_message(operation: Operation) -> str:
+    if operation.display.startswith("np.r_"):
+        return ("np.r_[...] / np.c_[...] of differentiated values is not supported; use "
+                "np.concatenate([a, b]) (np.r_) or np.column_stack([a, b]) (np.c_)")
     if operation.display.startswith("star"):
         return ("star-unpacking (*items) of differentiated values is not supported; pass or "
                 "build the items one by one, or use np.concatenate/np.stack")

@@ -19,6 +19,7 @@ from enum import Enum
 from typing import Any
 
 import gast
+import numpy as np
 
 from ..analysis.guards import GuardSet
 from ..ir import nodes
@@ -228,6 +229,8 @@ class _Resolver:
             return self.primitive(self.rules.unary_operator(type(value.op).__name__),
                                   [value.operand], [], _op_display(value.op))
         if isinstance(value, gast.Subscript):
+            if any(self.evaluate(value.value) is joiner for joiner in (np.r_, np.c_)):
+                return _opaque(value, "np.r_[...]/np.c_[...]")  # its items carry no gradient
             index = nodes.slice_as_value(value.slice)
             return self.primitive(operator.getitem, [value.value, index], [], "indexing")
         if isinstance(value, gast.Attribute):
