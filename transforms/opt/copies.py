@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 import gast
 
-from . import nodes
-from .annotations import Anno, getanno, setanno
+from ..ir import nodes
+from ..ir.annotations import Anno, getanno, setanno
 
 _NESTING = (gast.For, gast.While, gast.If, gast.FunctionDef, gast.With, gast.Try)
 

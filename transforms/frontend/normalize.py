@@ -13,9 +13,9 @@ from typing import Any
 
 import gast
 
-from . import nodes
-from .annotations import Anno, setanno
-from .passmanager import PassContext, Transformation
+from ..ir import nodes
+from ..ir.annotations import Anno, setanno
+from ..passmanager import PassContext, Transformation
 
 
 class Normalize(Transformation):
