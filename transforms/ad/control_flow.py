@@ -18,6 +18,7 @@ import gast
 from ..analysis.activity import differentiable_inputs, stored_names
 from ..frontend.resolve import operand_key
 from ..ir import nodes
+from ..ir.naming import dotted_name
 from ..opt.rematerialize import rematerialize
 
 TAPE = "_tape"  # the preferred name; a fresh one if the function already uses it
@@ -253,11 +254,10 @@ class ControlFlow:
     def name_trip_counters(self, statements: list[gast.stmt]) -> None:
         """Name every loop's trip counter up front: dry runs roll the namer back, so names
         made inside them could be handed out twice."""
-        for statement in statements:
-            for node in nodes.walk(statement):
-                if isinstance(node, gast.While) or (isinstance(node, gast.For)
-                                                    and _has_exit_test(node)):
-                    self.trip_names[id(node)] = self.ctx.namer.temp("trips")
+        for node in _statements(statements):
+            if isinstance(node, gast.While) or (isinstance(node, gast.For)
+                                                and _has_exit_test(node)):
+                self.trip_names[id(node)] = self.ctx.namer.temp("trips")
 
     def trip_counter(self, loop: gast.stmt) -> str | None:
         return self.trip_names.get(id(loop))
@@ -326,23 +326,29 @@ class ControlFlow:
 
     def rematerialize_loops(self, needed: set[str]) -> set[str]:
         """Recompute cheap loop values in the backward loops instead of taping them."""
+        replays = [replay for replay in self.replays.values() if not replay.pruned]
+        if not replays:
+            return set()
         function = self.ctx.function
         stores: dict[str, int] = {}
+        loads: dict[str, int] = {}
+        in_loops: set[str] = set()
         for node in nodes.walk(function):
-            if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
-                stores[node.id] = stores.get(node.id, 0) + 1
+            if isinstance(node, gast.Name):
+                if isinstance(node.ctx, gast.Load):
+                    loads[node.id] = loads.get(node.id, 0) + 1
+                else:
+                    stores[node.id] = stores.get(node.id, 0) + 1
+            elif isinstance(node, (gast.For, gast.While)):
+                in_loops.update(_stored_anywhere(node))
         single = {name for name, count in stores.items() if count == 1}
-        in_loops = {node.id for loop in nodes.walk(function) if isinstance(loop, (gast.For,
-                                                                                 gast.While))
-                    for node in nodes.walk(loop) if isinstance(node, gast.Name)
-                    and isinstance(node.ctx, gast.Store)}
         done: set[str] = set()
-        for replay in self.replays.values():
-            if replay.pruned:
-                continue
-            inside = {id(node) for node in nodes.walk(replay.loop)}
-            outside = {node.id for node in nodes.walk(function) if isinstance(node, gast.Name)
-                       and isinstance(node.ctx, gast.Load) and id(node) not in inside}
+        for replay in replays:
+            inside: dict[str, int] = {}
+            for node in nodes.walk(replay.loop):
+                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+                    inside[node.id] = inside.get(node.id, 0) + 1
+            outside = {name for name, count in loads.items() if count > inside.get(name, 0)}
             backward_loop = replay.nodes[-1]
             done |= rematerialize(replay.loop.body, backward_loop.body, needed - done, single,
                                   outside, in_loops, Restore)
@@ -369,9 +375,8 @@ class ControlFlow:
                 result.extend(self.forward_loop(statement, depth))
             else:
                 result.append(statement)
-            self.assigned_so_far.update(node.id for node in nodes.walk(statement)
-                                        if isinstance(node, gast.Name)
-                                        and isinstance(node.ctx, gast.Store))
+            self.assigned_so_far.update(_stored_anywhere(
+                statement.targets if isinstance(statement, gast.Assign) else statement))
         return result
 
     def forward_loop(self, loop: gast.stmt, depth: int) -> list:
@@ -422,6 +427,23 @@ class ControlFlow:
         return result
 
 
+def _statements(block: list[gast.stmt]) -> list[gast.stmt]:
+    """The statements of ``block`` and of every block nested in them, outermost first."""
+    found = list(block)
+    for statement in found:  # grows while it is read
+        for part in ("body", "orelse"):
+            nested = getattr(statement, part, None)
+            if isinstance(nested, list):
+                found.extend(nested)
+    return found
+
+
+def _stored_anywhere(tree: gast.AST | list[gast.AST]) -> set[str]:
+    trees = tree if isinstance(tree, list) else [tree]
+    return {node.id for part in trees for node in nodes.walk(part)
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store)}
+
+
 def _pop(tape: str) -> gast.expr:
     return nodes.call(nodes.attribute(nodes.name(tape), "pop"), [])
 
@@ -457,13 +479,12 @@ def _shape_only(trees: list[gast.AST]) -> set[str]:
     for tree in trees:
         targets = set()
         for node in nodes.walk(tree):
-            if isinstance(node, gast.Call) and len(node.args) == 2 \
-                    and gast.unparse(node.func).strip() == "_rt.unbroadcast_to" \
-                    and isinstance(node.args[1], gast.Name):
-                targets.add(id(node.args[1]))
-                as_target.add(node.args[1].id)
-        for node in nodes.walk(tree):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+            if isinstance(node, gast.Call):
+                if len(node.args) == 2 and isinstance(node.args[1], gast.Name) \
+                        and dotted_name(node.func) == "_rt.unbroadcast_to":
+                    targets.add(id(node.args[1]))
+                    as_target.add(node.args[1].id)
+            elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
                     and id(node) not in targets:
                 elsewhere.add(node.id)
     return as_target - elsewhere

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import gast
 
 from ..ir import nodes
+from ..ir.naming import dotted_name
 
 _FRESH_CALLS = frozenset({"_rt.zeros_like", "_rt.getitem_vjp", "_rt.scatter", "_np.full",
                           "_np.outer", "_np.zeros"})
@@ -76,7 +77,7 @@ def _copied_by(parent: gast.AST | None, node: gast.Name) -> bool:
     if isinstance(parent, gast.Attribute):
         return parent.value is node and parent.attr == "sum"
     return isinstance(parent, gast.Call) and any(arg is node for arg in parent.args) \
-        and gast.unparse(parent.func).strip() in _COPYING_CALLS
+        and dotted_name(parent.func) in _COPYING_CALLS
 
 
 def _as_subscript(index: gast.expr) -> gast.expr:
@@ -93,7 +94,7 @@ def _as_subscript(index: gast.expr) -> gast.expr:
 
 def _is_scatter(value: gast.expr) -> bool:
     return isinstance(value, gast.Call) and len(value.args) == 3 and not value.keywords \
-        and gast.unparse(value.func).strip() == "_rt.scatter"
+        and dotted_name(value.func) == "_rt.scatter"
 
 
 def _fresh(value: gast.expr) -> bool:
@@ -101,7 +102,7 @@ def _fresh(value: gast.expr) -> bool:
         return True
     if isinstance(value, gast.Constant):
         return isinstance(value.value, (int, float)) and not isinstance(value.value, bool)
-    return isinstance(value, gast.Call) and gast.unparse(value.func).strip() in _FRESH_CALLS
+    return isinstance(value, gast.Call) and dotted_name(value.func) in _FRESH_CALLS
 
 
 def _owned(function: gast.FunctionDef, candidates: set[str]) -> set[str]:
@@ -109,8 +110,11 @@ def _owned(function: gast.FunctionDef, candidates: set[str]) -> set[str]:
     owned = set(candidates) - {arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs}
     returned = {id(node) for block in nodes.statement_blocks(function) for statement in block
                 if isinstance(statement, gast.Return) for node in _returned_items(statement.value)}
-    for parent in nodes.walk(function):  # one pass: each name is judged from its parent
-        for node in nodes.children(parent):
+    pending: list[gast.AST] = [function]
+    for parent in pending:  # one pass: each name is judged from its parent
+        kids = nodes.children(parent)
+        pending.extend(kids)
+        for node in kids:
             if not isinstance(node, gast.Name) or node.id not in owned:
                 continue
             if isinstance(node.ctx, gast.Store):
