@@ -9,7 +9,6 @@ zero adjoints a branch or iteration must materialise, and the push/pop pairs of 
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,15 +74,26 @@ class ControlFlow:
         self.tape = TAPE
         self.trip_names: dict[int, str] = {}
         self.pushed: set[str] = set()
+        # dry runs: per loop, (adjoints consulted, those defined at the start, entry found)
+        self.dry_results: dict[int, list[tuple[frozenset, frozenset, frozenset]]] = {}
+        self.consulting: list[set[str]] = []  # per dry run in progress: adjoints it consulted
+        # loops met in dry runs: (adjoints consulted, their state at the start, effect)
+        self.dry_effects: dict[int, list[tuple[frozenset, tuple, tuple]]] = {}
 
     # ---- adjoint bookkeeping -----------------------------------------------------------------
+    def _consult(self, adjoint: str) -> None:
+        for consulted in self.consulting:
+            consulted.add(adjoint)
+
     def assigned(self, adjoint: str) -> None:
+        self._consult(adjoint)
         self.defined.add(adjoint)
         if self.fresh:
             self.fresh[-1].add(adjoint)
 
     def consumed(self, adjoint: str) -> None:
         """After a statement's adjoint: its output's adjoint restarts from zero."""
+        self._consult(adjoint)
         self.defined.discard(adjoint)
         for level in self.fresh:
             level.discard(adjoint)
@@ -96,12 +106,14 @@ class ControlFlow:
 
     def read(self, adjoint: str) -> bool:
         """Is there a value to propagate from ``adjoint``? (A dry run assumes there is.)"""
+        self._consult(adjoint)
         if self.dry or adjoint in self.defined:
             self._note_read(adjoint)
             return True
         return False
 
     def is_defined(self, adjoint: str) -> bool:
+        self._consult(adjoint)
         if adjoint in self.defined:
             self._note_read(adjoint)
             return True
@@ -197,6 +209,50 @@ class ControlFlow:
                    for node in nodes.walk(self.ctx.function))
 
     def backward_loop(self, loop: gast.For | gast.While) -> list[Any]:
+        if self.dry:
+            return self._dry_loop(loop)
+        return self._build_loop(loop)
+
+    def _dry_loop(self, loop: gast.For | gast.While) -> list[Any]:
+        """A loop met in a dry run: only its effect on the bookkeeping matters (which adjoints
+        are defined, fresh or read from the entry of each enclosing loop). That effect depends
+        only on how the adjoints it consults stood when it started, so it is built once per
+        such state and replayed after."""
+        for consulted, start, effect in self.dry_effects.get(id(loop), ()):
+            if self._bookkeeping(consulted) == start:
+                self._apply(consulted, effect)
+                return []
+        start_defined = set(self.defined)
+        start_fresh = [set(level) for level in self.fresh]
+        start_entries = [set(level) for level in self.entries]
+        self.consulting.append(set())
+        self._build_loop(loop)
+        consulted = frozenset(self.consulting.pop())
+        for name in consulted:
+            self._consult(name)
+        start = (frozenset(start_defined & consulted),
+                 tuple(frozenset(level & consulted) for level in start_fresh))
+        effect = (*self._bookkeeping(consulted), tuple(
+            frozenset(level - before) for level, before in zip(self.entries, start_entries,
+                                                               strict=True)))
+        self.dry_effects.setdefault(id(loop), []).append((consulted, start, effect))
+        return []
+
+    def _bookkeeping(self, consulted: frozenset) -> tuple[frozenset, tuple[frozenset, ...]]:
+        return (frozenset(self.defined & consulted),
+                tuple(frozenset(level & consulted) for level in self.fresh))
+
+    def _apply(self, consulted: frozenset, effect: tuple) -> None:
+        defined, fresh, entries = effect
+        self.defined = (self.defined - consulted) | defined
+        self.fresh = [(level - consulted) | after for level, after in zip(self.fresh, fresh,
+                                                                           strict=True)]
+        for level, added in zip(self.entries, entries, strict=True):
+            level |= added
+        for name in consulted:
+            self._consult(name)
+
+    def _build_loop(self, loop: gast.For | gast.While) -> list[Any]:
         invariants = self.loop_invariant_adjoints(loop)
         entry = self.dry_run(loop, invariants) | invariants
         pre = [self.zeros(name, loop) for name in sorted(entry - self.defined)]
@@ -227,18 +283,35 @@ class ControlFlow:
         return replay_nodes
 
     def dry_run(self, loop: gast.stmt, invariants: set[str]) -> set[str]:
-        """Which adjoints does one reversed iteration read before assigning them?"""
+        """Which adjoints does one reversed iteration read before assigning them?
+
+        The answer depends only on which of the adjoints the run consults are defined when
+        it starts, so it is kept per loop under that key: a loop nested in others is run dry
+        once per distinct key, not once per dry run of each enclosing loop (which would
+        double the work per nesting level)."""
+        start = self.defined | invariants
+        for consulted, defined, entry in self.dry_results.get(id(loop), ()):
+            if start & consulted == defined:
+                for name in consulted:  # an enclosing dry run depends on them as well
+                    self._consult(name)
+                return set(entry)
         snapshot = self._snapshot()
         self.dry = True
-        self.defined |= invariants
+        self.defined = set(start)
         self.fresh.append(set())
         self.entries.append(set())
+        self.consulting.append(set())
         self.backward_block(loop.body)
         assigned = {self.adjoint_name(name) for statement in nodes.walk(loop)
                     if isinstance(statement, gast.Assign) for name in stored_names(statement)}
         # read before being assigned, or carried to the previous iteration
         entry = self.entries[-1] | (self.defined & assigned)
+        consulted = frozenset(self.consulting.pop() | assigned)
         self._rollback(snapshot)
+        for name in consulted:
+            self._consult(name)
+        self.dry_results.setdefault(id(loop), []).append(
+            (consulted, frozenset(start & consulted), frozenset(entry)))
         return entry
 
     def loop_invariant_adjoints(self, loop: gast.stmt) -> set[str]:
@@ -286,7 +359,7 @@ class ControlFlow:
             level |= saved
 
     def _snapshot(self) -> _Snapshot:
-        return _Snapshot(self._state(), self.dry, copy.deepcopy(self.ctx.namer),
+        return _Snapshot(self._state(), self.dry, self.ctx.namer.copy(),
                          dict(self.ctx.bindings), dict(self.weight_adjoints), dict(self.replays))
 
     def _rollback(self, snapshot: _Snapshot) -> None:

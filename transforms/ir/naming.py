@@ -53,6 +53,15 @@ class Namer:
         self._versions: dict[str, int] = {}
         self._adjoints: dict[str, str] = {}
 
+    def copy(self) -> Namer:
+        """An independent namer in the same state (to roll back to)."""
+        copied = Namer.__new__(Namer)
+        copied._taken = set(self._taken)
+        copied._counter = self._counter
+        copied._versions = dict(self._versions)
+        copied._adjoints = dict(self._adjoints)
+        return copied
+
     def reserve(self, names: Iterable[str]) -> None:
         self._taken.update(names)
 
