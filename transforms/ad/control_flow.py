@@ -15,8 +15,9 @@ from typing import Any
 import gast
 
 from ..analysis.activity import differentiable_inputs, stored_names
-from ..frontend.resolve import operand_key
+from ..frontend.resolve import Kind, operand_key
 from ..ir import nodes
+from ..ir.annotations import Anno, getanno
 from ..ir.naming import dotted_name
 from ..opt.rematerialize import rematerialize
 
@@ -158,6 +159,9 @@ class ControlFlow:
         return result
 
     def backward_statement(self, statement: gast.stmt) -> list[Any]:
+        if isinstance(statement, gast.Assign) and self.dry:
+            self.dry_adjoint(statement)
+            return []
         if isinstance(statement, gast.Assign):
             code = self.assignment_adjoint(statement)
             if self.fresh:
@@ -168,6 +172,51 @@ class ControlFlow:
         if isinstance(statement, (gast.For, gast.While)):
             return self.backward_loop(statement)
         return []
+
+    def dry_adjoint(self, statement: gast.Assign) -> None:
+        """The bookkeeping of ``assignment_adjoint`` without building its code (dry runs):
+        the output's adjoint is read, every adjoint it contributes to is assigned or added to,
+        and the outputs' adjoints restart from zero."""
+        if not self.activity.is_active(statement):
+            return
+        operation = self.resolution.of(statement)
+        outputs = [self.adjoint_name(name) for name in stored_names(statement)]
+        for output in outputs if operation.kind is Kind.UNPACK else outputs[:1]:
+            self.read(output)
+        for adjoint in self.contributed(statement, operation):
+            if not self.is_defined(adjoint):
+                self.assigned(adjoint)
+        for output in outputs:
+            self.consumed(output)
+
+    def contributed(self, statement: gast.Assign, operation: Any) -> list[str]:
+        """The adjoints the adjoint code of ``statement`` contributes to, in order."""
+        if operation.kind is Kind.USER:
+            call = self.calls.get(id(statement))
+            if call is None:
+                return []
+            unit = call[1]
+            arguments: dict[str, gast.expr] = {}
+            for param, arg in zip(operation.params, differentiable_inputs(operation),
+                                  strict=True):
+                arguments.setdefault(param, arg)
+            return [*(self.adjoint_name(operand_key(arguments[param], self.locals))
+                      for param in unit.wrt),
+                    *(self.weight_adjoint_name(weight) for weight in unit.weight_ids)]
+        if operation.kind in (Kind.COPY, Kind.UNPACK):
+            targets = operation.args[:1]
+        elif operation.kind is Kind.BUILD:
+            targets = list(operation.args)
+        elif operation.kind is Kind.PRIMITIVE:
+            polynomial = getanno(statement, Anno.POLYNOMIAL)
+            targets = [nodes.name(polynomial[0])] if polynomial is not None else [
+                arg for position, arg in enumerate(operation.args)
+                if operation.entry.rule_for(position) is not None]
+        else:
+            return []  # no gradient: the code itself raises the error
+        keys = [operand_key(target, self.locals) for target in targets]
+        return [self.adjoint_name(key) for key in keys
+                if key is not None and key in self.activity.varied]
 
     def backward_if(self, statement: gast.If) -> list[Any]:
         before = self._state()
