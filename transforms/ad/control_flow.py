@@ -44,6 +44,17 @@ class _Replay:
     pruned: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _LoopSummary:
+    """The names a loop assigns, the operand keys it reads in differentiable positions, the
+    weights its callees return adjoints for, and whether it has an active statement."""
+
+    assigned: frozenset[str]
+    reads: frozenset[str]
+    weights: tuple[int, ...]
+    active: bool
+
+
 @dataclass(slots=True)
 class _State:
     defined: set[str]
@@ -77,6 +88,7 @@ class ControlFlow:
         self.pushed: set[str] = set()
         # dry runs: per loop, (adjoints consulted, those defined at the start, entry found)
         self.dry_results: dict[int, list[tuple[frozenset, frozenset, frozenset]]] = {}
+        self.loop_summaries: dict[int, _LoopSummary] = {}
         self.consulting: list[set[str]] = []  # per dry run in progress: adjoints it consulted
         # loops met in dry runs: (adjoints consulted, their state at the start, effect)
         self.dry_effects: dict[int, list[tuple[frozenset, tuple, tuple]]] = {}
@@ -131,25 +143,32 @@ class ControlFlow:
         value = nodes.call(nodes.dotted("_rt.zeros_like"), [primal])
         return nodes.assign(adjoint, value, like=like)
 
-    def loop_reads(self, loop: gast.stmt) -> set[str]:
-        """Operand keys read in differentiable positions anywhere in ``loop``."""
-        keys = set()
+    def loop_summary(self, loop: gast.stmt) -> _LoopSummary:
+        """What the bookkeeping of ``loop`` needs to know about its statements (one walk of
+        the loop, kept: a loop is met again in every dry run of the loops around it)."""
+        summary = self.loop_summaries.get(id(loop))
+        if summary is not None:
+            return summary
+        assigned: set[str] = set()
+        reads: set[str] = set()
+        weights: list[int] = []
+        active = False
         for statement in nodes.walk(loop):
-            if isinstance(statement, gast.Assign) and self.activity.is_active(statement):
+            if not isinstance(statement, gast.Assign):
+                continue
+            assigned.update(stored_names(statement))
+            call = self.calls.get(id(statement))
+            if call is not None:
+                weights += call[1].weight_ids
+            if self.activity.is_active(statement):
+                active = True
                 for expr in differentiable_inputs(self.resolution.of(statement)):
                     key = operand_key(expr, self.locals)
                     if key is not None:
-                        keys.add(key)
-        return keys
-
-    def loop_weight_accumulators(self, loop: gast.stmt) -> set[str]:
-        """Accumulators of weights that callees inside ``loop`` return adjoints for."""
-        names = set()
-        for statement in nodes.walk(loop):
-            call = self.calls.get(id(statement)) if isinstance(statement, gast.Assign) else None
-            if call is not None:
-                names.update(self.weight_adjoint_name(w) for w in call[1].weight_ids)
-        return names
+                        reads.add(key)
+        summary = _LoopSummary(frozenset(assigned), frozenset(reads), tuple(weights), active)
+        self.loop_summaries[id(loop)] = summary
+        return summary
 
     # ---- backward sweep ----------------------------------------------------------------------
     def backward_block(self, statements: list[gast.stmt]) -> list[Any]:
@@ -324,11 +343,9 @@ class ControlFlow:
         if trips is not None and self.fresh:  # nested: the trip count comes off the tape
             replay_nodes.append(nodes.assign(trips, _pop(self.tape), like=loop))
         replay_nodes.append(node)
-        assigned = {name for statement in nodes.walk(loop) if isinstance(statement, gast.Assign)
-                    for name in stored_names(statement)}
-        active = any(self.activity.is_active(s) for s in nodes.walk(loop)
-                     if isinstance(s, gast.Assign))
-        self.replays[id(loop)] = _Replay(loop, replay_nodes, active, assigned, trips)
+        summary = self.loop_summary(loop)
+        self.replays[id(loop)] = _Replay(loop, replay_nodes, summary.active,
+                                         set(summary.assigned), trips)
         return replay_nodes
 
     def dry_run(self, loop: gast.stmt, invariants: set[str]) -> set[str]:
@@ -351,8 +368,7 @@ class ControlFlow:
         self.entries.append(set())
         self.consulting.append(set())
         self.backward_block(loop.body)
-        assigned = {self.adjoint_name(name) for statement in nodes.walk(loop)
-                    if isinstance(statement, gast.Assign) for name in stored_names(statement)}
+        assigned = {self.adjoint_name(name) for name in self.loop_summary(loop).assigned}
         # read before being assigned, or carried to the previous iteration
         entry = self.entries[-1] | (self.defined & assigned)
         consulted = frozenset(self.consulting.pop() | assigned)
@@ -364,12 +380,12 @@ class ControlFlow:
         return entry
 
     def loop_invariant_adjoints(self, loop: gast.stmt) -> set[str]:
-        """Adjoints of values read in the loop but defined outside it: they accumulate."""
-        assigned = {name for statement in nodes.walk(loop) if isinstance(statement, gast.Assign)
-                    for name in stored_names(statement)}
-        result = self.loop_weight_accumulators(loop)
-        for key in self.loop_reads(loop):
-            if key not in assigned and key in self.activity.active:
+        """Adjoints of values read in the loop but defined outside it: they accumulate (so do
+        the accumulators of weights that callees inside ``loop`` return adjoints for)."""
+        summary = self.loop_summary(loop)
+        result = {self.weight_adjoint_name(weight) for weight in summary.weights}
+        for key in summary.reads:
+            if key not in summary.assigned and key in self.activity.active:
                 result.add(self.adjoint_name(key))
         return result
 
