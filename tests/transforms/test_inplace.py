@@ -99,14 +99,18 @@ def test_generated_code_has_no_adjoint_copies():
 # ---- releasing dead arrays (transforms/release.py) ------------------------------------------------
 
 RELEASE_CASES = [
-    pytest.param("def f(x):\n    a = x * 2\n    b = a + 1\n    return b",
-                 "def f(x):\n    a = x * 2\n    b = a + 1\n    del a\n    return b", id="straight"),
+    pytest.param("def f(x):\n    a = x * 2\n    b = a + 1\n    c = b * b\n    return c",
+                 "def f(x):\n    a = x * 2\n    b = a + 1\n    del a\n    c = b * b\n"
+                 "    return c", id="straight"),
+    pytest.param("def f(x):\n    a = x * 2\n    b = a + 1\n    return b", None,
+                 id="not-right-before-the-return"),
     pytest.param("def f(x, c):\n    if c:\n        a = x * 2\n        b = a\n    else:\n"
                  "        b = x\n    return b", None, id="bound-only-in-a-branch"),
     pytest.param("def f(x):\n    a = None\n    for i in range(3):\n        a = x * i\n"
-                 "    b = a + 1\n    return b",
+                 "    b = a + 1\n    c = b * b\n    return c",
                  "def f(x):\n    a = None\n    for i in range(3):\n        a = x * i\n"
-                 "    b = a + 1\n    del a\n    return b", id="bound-before-a-loop"),
+                 "    b = a + 1\n    del a\n    c = b * b\n    return c",
+                 id="bound-before-a-loop"),
     pytest.param("def f(x):\n    a = x * 2\n    return a", None, id="returned"),
 ]
 
