@@ -1,11 +1,18 @@
 """In-place accumulation: ``dx = dx + e`` -> ``dx += e`` (and ``dx = dx - e`` -> ``dx -= e``)
 where the generated code owns ``dx``.
 
-Runs on the generated gradient function (after the reverse pass has built it). An adjoint
-qualifies when every value it is ever bound to is a fresh result (arithmetic, ``np.full``,
-``np.outer``, ``_rt.zeros_like``, ``_rt.getitem_vjp`` or a number) or its own accumulation, and it is only read as
-an operand of arithmetic or returned: then no other name can see the array being updated. Each
-update must also provably keep the adjoint's shape (``fits``). On arrays this saves one
+Runs on the generated gradient function (after the reverse pass has built it). An update is
+in place when no other name can see the array being updated, known either
+
+- for the whole function: every value the adjoint is ever bound to is a fresh result
+  (arithmetic, ``np.full``, ``np.outer``, ``_rt.zeros_like``, ``_rt.getitem_vjp`` or a number)
+  or its own accumulation, and it is only read as an operand of arithmetic or returned; or
+- along one block: since the adjoint was last bound to a fresh result in that block (an
+  accumulation ``dx = dx + e`` is one), nothing read it other than as an operand of
+  arithmetic (the backward sweep reads an adjoint, passing it to rules, only after its last
+  contribution).
+
+Each update must also provably keep the adjoint's shape (``fits``). On arrays this saves one
 full-size allocation per accumulation; on numbers ``+=`` simply rebinds, as before.
 """
 
@@ -37,23 +44,71 @@ def accumulate_in_place(function: gast.FunctionDef, adjoints: set[str],
         dx += a
     """
     owned = _owned(function, adjoints)
+    returned = _returned_ids(function)
     count = 0
     for block in nodes.statement_blocks(function):
+        fresh: set[str] = set()  # bound in this block to a new array no other name sees
         for index, statement in enumerate(block):
+            fresh -= _aliased(statement, returned)
             name = _accumulated(statement)
-            if name in owned and fits(name, statement.value.right):
-                value = statement.value.right
-                target: gast.expr = nodes.name(name, store=True)
-                if _is_scatter(value) and isinstance(statement.value.op, gast.Add):
-                    # dx + scatter(g, shape, index): add g into the slice of dx, no zeros
-                    target = gast.Subscript(value=nodes.name(name),
-                                            slice=_as_subscript(value.args[2]), ctx=gast.Store())
-                    value = value.args[0]
-                update = gast.AugAssign(target=target, op=type(statement.value.op)(),
-                                        value=value)
-                block[index] = nodes.copy_location(update, statement)
+            if name in adjoints and (name in owned or name in fresh) \
+                    and fits(name, statement.value.right):
+                block[index] = _in_place(statement, name)
                 count += 1
+            elif name is not None:
+                fresh.add(name)  # `dx = dx + e` made a new array
+            elif isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
+                    and isinstance(statement.targets[0], gast.Name):
+                target = statement.targets[0].id
+                if _fresh(statement.value):
+                    fresh.add(target)
+                else:
+                    fresh.discard(target)
+            else:
+                fresh -= _stored(statement)
     return count
+
+
+def _in_place(statement: gast.Assign, name: str) -> gast.AugAssign:
+    value = statement.value.right
+    target: gast.expr = nodes.name(name, store=True)
+    if _is_scatter(value) and isinstance(statement.value.op, gast.Add):
+        # dx + scatter(g, shape, index): add g into the slice of dx, no zeros
+        target = gast.Subscript(value=nodes.name(name), slice=_as_subscript(value.args[2]),
+                                ctx=gast.Store())
+        value = value.args[0]
+    update = gast.AugAssign(target=target, op=type(statement.value.op)(), value=value)
+    return nodes.copy_location(update, statement)
+
+
+def _aliased(statement: gast.stmt, returned: set[int]) -> set[str]:
+    """Names ``statement`` may make another name see: read other than as an operand of
+    arithmetic, an argument copied into a new array, or a returned item (anything a
+    statement with nested blocks mentions, to be safe)."""
+    if isinstance(statement, (gast.For, gast.While, gast.If, gast.With, gast.Try,
+                              gast.FunctionDef)):
+        return {node.id for node in nodes.walk(statement) if isinstance(node, gast.Name)}
+    found: set[str] = set()
+    pending: list[gast.AST] = [statement]
+    for parent in pending:
+        kids = nodes.children(parent)
+        pending.extend(kids)
+        for node in kids:
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+                    and not isinstance(parent, (gast.BinOp, gast.UnaryOp)) \
+                    and not _copied_by(parent, node) and id(node) not in returned:
+                found.add(node.id)
+    return found
+
+
+def _stored(statement: gast.stmt) -> set[str]:
+    return {node.id for node in nodes.walk(statement)
+            if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load)}
+
+
+def _returned_ids(function: gast.FunctionDef) -> set[int]:
+    return {id(node) for block in nodes.statement_blocks(function) for statement in block
+            if isinstance(statement, gast.Return) for node in _returned_items(statement.value)}
 
 
 def _accumulated(statement: gast.stmt) -> str | None:
@@ -108,8 +163,7 @@ def _fresh(value: gast.expr) -> bool:
 def _owned(function: gast.FunctionDef, candidates: set[str]) -> set[str]:
     args = function.args
     owned = set(candidates) - {arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs}
-    returned = {id(node) for block in nodes.statement_blocks(function) for statement in block
-                if isinstance(statement, gast.Return) for node in _returned_items(statement.value)}
+    returned = _returned_ids(function)
     pending: list[gast.AST] = [function]
     for parent in pending:  # one pass: each name is judged from its parent
         kids = nodes.children(parent)
