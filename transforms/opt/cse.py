@@ -6,7 +6,8 @@ accumulation. The partials of one primitive often share a factor: ``x1 / x2`` gi
 partial ``g / x2`` and ``x2`` the partial ``-(g / x2) * ans``, so a damped Newton step's
 adjoint reads ``dy / s`` twice. The shared expression gets a name of its own, assigned right
 before the first statement that computes it (or, when it is that statement's whole value and
-its target still holds it, the later statements read that statement's target).
+its target still holds it, the later statements read that statement's target; a later
+statement left as a copy ``t2 = t`` goes through copy propagation).
 
 One forward pass per block numbers values: every pure subexpression (operators over names and
 numbers, never calls, never a part of a conditional expression, which might not have been
@@ -29,6 +30,7 @@ import gast
 
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno
+from .copies import propagate_copies
 
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Delete, gast.Expr)  # Expr: a comment
 # parts of these may not be evaluated, or see names of their own: never searched
@@ -58,8 +60,13 @@ def share_common_subexpressions(function: gast.FunctionDef,
         return (dr, ds)
     """
     introduced: list[str] = []
+    copies: set[str] = set()
     for block, start in _backward_blocks(function):
-        introduced += _Block(block, start, fresh).share()
+        shared = _Block(block, start, fresh)
+        introduced += shared.share()
+        copies |= shared.copies
+    if copies:  # `t2 = t` where t2 computed what t holds: read t instead
+        propagate_copies(function, copies)
     return introduced
 
 
@@ -107,6 +114,7 @@ class _Block:
         self.epoch = 0
         self.inserted: dict[int, list[gast.stmt]] = {}  # index -> new statements before it
         self.dead: set[int] = set()  # ids of nodes replaced by a name
+        self.copies: set[str] = set()  # targets of statements left as `t2 = t`
 
     def share(self) -> list[str]:
         for index in range(self.start, len(self.block)):
@@ -219,6 +227,10 @@ class _Block:
         return target, stores[position] if position < len(stores) else len(self.block)
 
     def replace(self, occurrence: _Occurrence, name: str) -> None:
+        if occurrence.whole and occurrence.hoisted is None:
+            statement = self.block[occurrence.index]
+            if len(statement.targets) == 1 and isinstance(statement.targets[0], gast.Name):
+                self.copies.add(statement.targets[0].id)
         self.dead.update(id(part) for part in nodes.walk(occurrence.node))
         _place(occurrence, nodes.name(name))
 
