@@ -456,8 +456,14 @@ class ControlFlow:
         self.needed = needed - self.rematerialize_loops(needed - self.shape_only)
         self.uses_tape = False
         self.assigned_so_far = self._params()
+        self.shape_names: dict[str, str] = {}
         forward = self.forward_block(body, depth=0, replayed=False)
         backward = self.finish_backward(backward)
+        if self.shape_names:  # shapes come off the tape into names of their own
+            _rename_loads(backward, self.shape_names)
+            backward = [nodes.assign(shape, nodes.call(nodes.dotted("_rt.shape"),
+                                                       [nodes.name(name)]))
+                        for name, shape in self.shape_names.items()] + backward
         if self.uses_tape:
             forward = [nodes.assign(self.tape, nodes.list_([])), *forward]
         return backward, forward
@@ -542,10 +548,13 @@ class ControlFlow:
 
     def _push(self, name: str, like: gast.stmt) -> gast.stmt:
         self.uses_tape = True
-        self.pushed.add(name)
         value = nodes.name(name, like=like)
         if name in self.shape_only:  # the backward sweep reads only its shape
             value = nodes.call(nodes.dotted("_rt.shape", like=like), [value], like=like)
+            if name not in self.shape_names:
+                self.shape_names[name] = self.ctx.namer.fresh(f"_{name.lstrip('_')}_shape")
+        else:
+            self.pushed.add(name)  # the backward sweep overwrites it
         append = nodes.call(nodes.attribute(nodes.name(self.tape, like=like), "append", like),
                             [value], like=like)
         return nodes.expr(append, like=like)
@@ -555,7 +564,8 @@ class ControlFlow:
         for statement in statements:
             if isinstance(statement, Restore):
                 names = [name for name in statement.names if name in self.needed]
-                result.extend(nodes.assign(name, _pop(self.tape), like=statement.statement)
+                result.extend(nodes.assign(self.shape_names.get(name, name), _pop(self.tape),
+                                           like=statement.statement)
                               for name in reversed(names))
                 continue
             if isinstance(statement, (gast.If, gast.For)):
@@ -580,6 +590,14 @@ def _stored_anywhere(tree: gast.AST | list[gast.AST]) -> set[str]:
     trees = tree if isinstance(tree, list) else [tree]
     return {node.id for part in trees for node in nodes.walk(part)
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store)}
+
+
+def _rename_loads(statements: list[gast.stmt], names: dict[str, str]) -> None:
+    for statement in statements:
+        for node in nodes.walk(statement):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+                    and node.id in names:
+                node.id = names[node.id]
 
 
 def _pop(tape: str) -> gast.expr:
