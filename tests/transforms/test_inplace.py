@@ -91,9 +91,11 @@ def test_copy_propagation(before, after):
 
 
 def test_generated_code_has_no_adjoint_copies():
+    import re
+
     code = backward("def f(x):\n    y = np.sin(x) * 2.0\n    z = y\n    return np.sum(z * x)")
-    assert "dy = dz" not in code
-    assert "d_sin1 = dz * 2.0" in code
+    assert not re.search(r"^\s*\w+ = \w+$", code, re.MULTILINE), code  # no copy left
+    assert "d_sin1 = dy * 2.0" in code or "d_sin1 = dz * 2.0" in code
 
 
 # ---- releasing dead arrays (transforms/release.py) ------------------------------------------------

@@ -7,7 +7,8 @@ in the same block, after the copy and no later than the first statement that reb
 name (statements with nested blocks end the range), either because the copied name is
 assigned nowhere else or because that range ends by assigning it again. Besides fewer
 statements, this leaves adjoints unaliased, so that more accumulations can be done in place
-(``inplace.py``).
+(``inplace.py``). The copies SSA leaves where branches merge (``y = E; y_2 = y``) are
+coalesced first: ``y_2 = E``.
 
 One forward pass over each block keeps the copies still *available* (neither name rebound
 since) and the reads each one would rename; a copy is decided when its range ends. A copy of
@@ -42,12 +43,50 @@ def propagate_copies(function: gast.FunctionDef, adjoints: set[str]) -> int:
     """
     counts = _Counts(*_occurrences(function))
     blocks = nodes.statement_blocks(function)
-    removed = 0
+    removed = sum(_coalesce(block, counts) for block in blocks)
     while True:
         found = sum(_Pass(block, adjoints, counts).run() for block in blocks if len(block) > 1)
         if not found:
             return removed
         removed += found
+
+
+def _coalesce(block: list[gast.stmt], counts: _Counts) -> int:
+    """``y = E; y_2 = y`` -> ``y_2 = E`` when ``y`` is assigned and read only there (the copies
+    SSA leaves where branches merge): the value is computed into the merged name directly."""
+    removed = 0
+    index = 1
+    while index < len(block):
+        pair = _copy(block[index])
+        definition = _definition(block, index, *pair) if pair is not None \
+            and counts.stores.get(pair[1]) == 1 and counts.loads.get(pair[1]) == 1 else None
+        if definition is None:
+            index += 1
+            continue
+        target, source = pair
+        block[definition].targets[0].id = target
+        del block[index]
+        counts.stores[source] -= 1
+        counts.loads[source] -= 1
+        removed += 1
+    return removed
+
+
+def _definition(block: list[gast.stmt], index: int, target: str, source: str) -> int | None:
+    """The position of ``source = E`` before the copy ``target = source`` at ``index``, if
+    ``source`` is assigned and read nowhere else and nothing in between sees either name."""
+    for position in range(index - 1, -1, -1):
+        statement = block[position]
+        if isinstance(statement, _NESTING):
+            return None
+        if isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], gast.Name) \
+                and statement.targets[0].id == source:
+            return position
+        if any(isinstance(node, gast.Name) and node.id in (target, source)
+               for node in nodes.walk(statement)):
+            return None
+    return None
 
 
 @dataclass(slots=True)
