@@ -28,7 +28,7 @@ from .transforms.analysis.guards import ABSENT, NameGuard
 from .transforms.frontend.check import CheckSyntax
 from .transforms.frontend.parse import SourceUnavailableError, parse_function
 from .transforms.ir import nodes
-from .transforms.ir.codegen import emit
+from .transforms.ir.codegen import emit, numpy_alias
 from .transforms.passmanager import Step, new_context, run_pipeline
 from .transforms.request import CompileRequest
 
@@ -322,7 +322,7 @@ def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None
     ctx = new_context(source, request, RULES, callees)
     run_pipeline(pipeline_for(request.mode), ctx)
     summary = ctx.summary
-    emitted = emit(ctx.tree)
+    emitted = emit(ctx.tree, numpy_alias(ctx.tree, source.globals, source.closure))
     names = tuple(function.name for function in ctx.tree.body)
     label = f"{names[0]} {os.path.basename(source.filename)}:{source.tree.lineno}"
     spec = LoadSpec(emitted.source, names, dict(ctx.bindings), source.globals, source.closure,
