@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import gc
 import inspect
 import os
 import sys
@@ -307,10 +308,14 @@ def _compile(fn: Any, request: CompileRequest) -> CompiledUnit:
             f"{source.name} calls itself; recursive functions cannot be differentiated yet, "
             "write the recursion as a loop", source.location)
     stack.append(func.__code__)
+    collecting = gc.isenabled()
+    gc.disable()  # a compile builds many small trees: the cycle collector would rescan them
     try:
         return _compile_unit(func, instance, self_name, request)
     finally:
         stack.pop()
+        if collecting and not stack:
+            gc.enable()
 
 
 def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None,

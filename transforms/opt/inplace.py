@@ -49,7 +49,8 @@ def accumulate_in_place(function: gast.FunctionDef, adjoints: set[str],
     for block in nodes.statement_blocks(function):
         fresh: set[str] = set()  # bound in this block to a new array no other name sees
         for index, statement in enumerate(block):
-            fresh -= _aliased(statement, returned)
+            if fresh:
+                fresh -= _aliased(statement, returned)
             name = _accumulated(statement)
             if name in adjoints and (name in owned or name in fresh) \
                     and fits(name, statement.value.right):
