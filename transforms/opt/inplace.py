@@ -43,14 +43,18 @@ def accumulate_in_place(function: gast.FunctionDef, adjoints: set[str],
     >>> print(gast.unparse(tree).strip().splitlines()[2])
         dx += a
     """
-    owned = _owned(function, adjoints)
     returned = _returned_ids(function)
+    aliased, stored_badly = _scan(function, returned)
+    args = function.args
+    owned = set(adjoints) - aliased.pop(None) - stored_badly \
+        - {arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs}
     count = 0
     for block in nodes.statement_blocks(function):
         fresh: set[str] = set()  # bound in this block to a new array no other name sees
         for index, statement in enumerate(block):
             if fresh:
-                fresh -= _aliased(statement, returned)
+                seen = aliased.get(id(statement))
+                fresh -= _mentioned(statement) if seen is None else seen
             name = _accumulated(statement)
             if name in adjoints and (name in owned or name in fresh) \
                     and fits(name, statement.value.right):
@@ -70,6 +74,62 @@ def accumulate_in_place(function: gast.FunctionDef, adjoints: set[str],
     return count
 
 
+_COMPOUND = (gast.For, gast.While, gast.If, gast.With, gast.Try, gast.FunctionDef)
+
+
+def _scan(function: gast.FunctionDef,
+          returned: set[int]) -> tuple[dict[int | None, set[str]], set[str]]:
+    """One walk of ``function``: the names each simple statement may let another name see (by
+    ``id``; under None, those of the whole function, the headers of loops and branches
+    included), and the names ever bound to something other than a fresh array or their own
+    accumulation. A name is judged from its parent: read other than as an operand of
+    arithmetic, an argument copied into a new array or a returned item, it may be aliased."""
+    aliased: dict[int | None, set[str]] = {None: set()}
+    stored_badly: set[str] = set()
+    for block in nodes.statement_blocks(function):
+        for statement in block:
+            found: set[str] = set()
+            if isinstance(statement, gast.FunctionDef):  # its body is not a block of ours
+                pending, parents = [], []
+                found = _mentioned(statement)
+            elif isinstance(statement, _COMPOUND):  # its blocks are scanned as blocks
+                pending = [part for name in ("test", "iter", "target", "items", "args",
+                                            "decorator_list")
+                           for part in _as_list(getattr(statement, name, None))]
+                parents = [statement] * len(pending)
+            else:
+                pending, parents = [statement], [None]
+            while pending:
+                node, parent = pending.pop(), parents.pop()
+                if isinstance(node, gast.Name):
+                    if isinstance(node.ctx, gast.Load):
+                        if not isinstance(parent, (gast.BinOp, gast.UnaryOp)) \
+                                and not _copied_by(parent, node) and id(node) not in returned:
+                            found.add(node.id)
+                    elif not (isinstance(parent, gast.Assign) and parent.targets[0] is node
+                              and (_fresh(parent.value) or _accumulated(parent) == node.id)):
+                        stored_badly.add(node.id)
+                    continue
+                kids = nodes.children(node)
+                pending += kids
+                parents += [node] * len(kids)
+            aliased[None] |= found
+            if not isinstance(statement, _COMPOUND):
+                aliased[id(statement)] = found
+    return aliased, stored_badly
+
+
+def _as_list(value: object) -> list[gast.AST]:
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, gast.AST)]
+    return [value] if isinstance(value, gast.AST) else []
+
+
+def _mentioned(statement: gast.stmt) -> set[str]:
+    """Every name a statement with nested blocks mentions (all may be aliased in it)."""
+    return {node.id for node in nodes.walk(statement) if isinstance(node, gast.Name)}
+
+
 def _in_place(statement: gast.Assign, name: str) -> gast.AugAssign:
     value = statement.value.right
     target: gast.expr = nodes.name(name, store=True)
@@ -80,26 +140,6 @@ def _in_place(statement: gast.Assign, name: str) -> gast.AugAssign:
         value = value.args[0]
     update = gast.AugAssign(target=target, op=type(statement.value.op)(), value=value)
     return nodes.copy_location(update, statement)
-
-
-def _aliased(statement: gast.stmt, returned: set[int]) -> set[str]:
-    """Names ``statement`` may make another name see: read other than as an operand of
-    arithmetic, an argument copied into a new array, or a returned item (anything a
-    statement with nested blocks mentions, to be safe)."""
-    if isinstance(statement, (gast.For, gast.While, gast.If, gast.With, gast.Try,
-                              gast.FunctionDef)):
-        return {node.id for node in nodes.walk(statement) if isinstance(node, gast.Name)}
-    found: set[str] = set()
-    pending: list[gast.AST] = [statement]
-    for parent in pending:
-        kids = nodes.children(parent)
-        pending.extend(kids)
-        for node in kids:
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
-                    and not isinstance(parent, (gast.BinOp, gast.UnaryOp)) \
-                    and not _copied_by(parent, node) and id(node) not in returned:
-                found.add(node.id)
-    return found
 
 
 def _stored(statement: gast.stmt) -> set[str]:
@@ -159,27 +199,6 @@ def _fresh(value: gast.expr) -> bool:
     if isinstance(value, gast.Constant):
         return isinstance(value.value, (int, float)) and not isinstance(value.value, bool)
     return isinstance(value, gast.Call) and dotted_name(value.func) in _FRESH_CALLS
-
-
-def _owned(function: gast.FunctionDef, candidates: set[str]) -> set[str]:
-    args = function.args
-    owned = set(candidates) - {arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs}
-    returned = _returned_ids(function)
-    pending: list[gast.AST] = [function]
-    for parent in pending:  # one pass: each name is judged from its parent
-        kids = nodes.children(parent)
-        pending.extend(kids)
-        for node in kids:
-            if not isinstance(node, gast.Name) or node.id not in owned:
-                continue
-            if isinstance(node.ctx, gast.Store):
-                if not (isinstance(parent, gast.Assign) and parent.targets[0] is node
-                        and (_fresh(parent.value) or _accumulated(parent) == node.id)):
-                    owned.discard(node.id)
-            elif not isinstance(parent, (gast.BinOp, gast.UnaryOp)) \
-                    and not _copied_by(parent, node) and id(node) not in returned:
-                owned.discard(node.id)
-    return owned
 
 
 def _returned_items(value: gast.expr | None) -> list[gast.expr]:
