@@ -109,8 +109,12 @@ def _row(series: str, size: int, make: Callable[[], Callable[..., Any]], args: t
 def measure(repeats: int, chain_sizes: Sequence[int] = CHAIN_SIZES,
             depths: Sequence[int] = LOOP_DEPTHS,
             log: Callable[[str], None] = lambda message: None) -> list[CompileRow]:
-    """Both series; the largest chain is compiled at most twice (it takes a while)."""
+    """Both series, after an untimed warm-up; the largest chain is compiled at most twice (it
+    takes a while)."""
     rows = []
+    # untimed warm-up of each kind: the first loop compiled in a process loads more code
+    first_call_seconds(lambda: make_function("chain", chain_source(1)), chain_args(), 1)
+    first_call_seconds(lambda: make_function("nested", nested_source(1)), nested_args(), 1)
     for size in chain_sizes:
         count = repeats if size < 400 else min(repeats, 2)
         rows.append(_row("straight-line", size,
