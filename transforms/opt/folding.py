@@ -502,6 +502,10 @@ def _substitute_first(product: gast.expr, name: str, value: gast.expr) -> gast.e
     return None
 
 
+def _has_scale(found: _Product) -> bool:
+    return bool(found.literals) or found.negative
+
+
 def _merge_scaled_copy(block: list[gast.stmt], index: int, adjoints: set[str],
                        stores: dict[str, int], loads: dict[str, int],
                        origins: dict[Any, int]) -> bool:
@@ -512,8 +516,8 @@ def _merge_scaled_copy(block: list[gast.stmt], index: int, adjoints: set[str],
     definition = block[index]
     source = _assigned(definition)
     if source not in adjoints or stores.get(source) != 1 or loads.get(source) != 1 \
-            or not _is_product(definition.value):
-        return False
+            or not _is_product(definition.value) or not _has_scale(_product(definition.value)):
+        return False  # (with no literal or sign on one side, merging saves no operation)
     for position in range(index + 1, len(block)):
         reader = block[position]
         if _reads(reader, source):
@@ -530,7 +534,7 @@ def _merge_scaled_copy(block: list[gast.stmt], index: int, adjoints: set[str],
         return False
     found = _product(reader.value)
     if not found.factors or found.factors[0][0] or not isinstance(found.factors[0][1], gast.Name) \
-            or found.factors[0][1].id != source:
+            or found.factors[0][1].id != source or not _has_scale(found):
         return False
     if len(found.factors) == 1:
         merged = found.constant() if found.literals else (1, False)
