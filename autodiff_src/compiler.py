@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import gc
 import inspect
 import os
 import threading
@@ -23,7 +24,7 @@ from .transforms.analysis.guards import ABSENT, NameGuard
 from .transforms.frontend.check import CheckSyntax
 from .transforms.frontend.parse import SourceUnavailableError, parse_function
 from .transforms.ir import nodes
-from .transforms.ir.codegen import emit
+from .transforms.ir.codegen import emit, numpy_alias
 from .transforms.passmanager import PassContext, Step, new_context, run_pipeline
 from .transforms.request import CompileRequest
 from .transforms.rules import RULES
@@ -181,10 +182,14 @@ def _compile(fn: Any, request: CompileRequest) -> CompiledUnit:
             f"{source.name} calls itself; recursive functions cannot be differentiated yet, "
             "write the recursion as a loop", source.location)
     stack.append(func.__code__)
+    collecting = gc.isenabled()
+    gc.disable()  # a compile builds many small trees: the cycle collector would rescan them
     try:
         return _compile_unit(func, instance, self_name, request)
     finally:
         stack.pop()
+        if collecting and not stack:
+            gc.enable()
 
 
 def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None,
@@ -201,7 +206,7 @@ def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None
         ctx.times.extend(front.times)
     run_pipeline(steps[reused:], ctx)
     summary = ctx.summary
-    emitted = emit(ctx.tree)
+    emitted = emit(ctx.tree, numpy_alias(ctx.tree, source.globals, source.closure))
     names = tuple(function.name for function in ctx.tree.body)
     label = f"{names[0]} {os.path.basename(source.filename)}:{source.tree.lineno}"
     spec = LoadSpec(emitted.source, names, dict(ctx.bindings), source.globals, source.closure,

@@ -19,6 +19,7 @@ from typing import Any
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 RESULTS = Path(__file__).parent / "results"
 SCALING = "scaling"
+COMPILE_SCALING = "compile_scaling"
 
 
 def pin_threads_early() -> str:
@@ -41,15 +42,16 @@ def parse_args(argv: list[str] | None, names: list[str]) -> argparse.Namespace:
                                      "numpy gradients and other AD systems.")
     parser.add_argument("--quick", action="store_true", help="short run (under 2 minutes)")
     parser.add_argument("--only", default="", metavar="NAME,...",
-                        help=f"comma-separated workloads, or '{SCALING}' for the scaling "
-                        f"series; known: {', '.join(names)}")
+                        help=f"comma-separated workloads, '{SCALING}' for the scaling "
+                        f"series, '{COMPILE_SCALING}' for compile time against code size; "
+                        f"known: {', '.join(names)}")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results directory")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
-    unknown = [name for name in args.only if name not in [*names, SCALING]]
+    unknown = [name for name in args.only if name not in [*names, SCALING, COMPILE_SCALING]]
     if unknown:
         parser.error(f"unknown workload(s): {', '.join(unknown)}; choose from "
-                     f"{', '.join(names)} or {SCALING}")
+                     f"{', '.join(names)}, {SCALING} or {COMPILE_SCALING}")
     return args
 
 
@@ -94,11 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     names = [workload.name for workload in WORKLOADS]
     args = parse_args(argv, names)
     config = harness.Config.for_mode(args.quick)
-    chosen = [name for name in args.only if name != SCALING]
+    chosen = [name for name in args.only if name not in (SCALING, COMPILE_SCALING)]
     with_scaling = not args.only or SCALING in args.only
+    with_compile = not args.only or COMPILE_SCALING in args.only
     with _limits(pinning):
         meta = environment(pinning)
-        results = harness.run(config, chosen if args.only else None, with_scaling, meta)
+        results = harness.run(config, chosen if args.only else None, with_scaling, meta,
+                              with_compile)
     stem = "quick" if args.quick else "full"
     if args.only:
         stem += "-only-" + "-".join(args.only)

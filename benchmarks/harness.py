@@ -36,6 +36,8 @@ from typing import Any
 
 import numpy as np
 
+from . import compile_scaling as compile_scaling_rows
+from .compile_scaling import CompileRow
 from .workloads import BY_NAME, WORKLOADS, Args, Grads, Workload
 
 RTOL = 1e-5
@@ -706,11 +708,14 @@ class RunResults:
     skipped: dict[str, str]
     workloads: list[WorkloadResult]
     scaling: list[ScalingSeries]
+    compile_scaling: list[CompileRow] = field(default_factory=list)
 
 
 def run(config: Config, names: Sequence[str] | None = None,
-        scaling: bool = True, meta: dict[str, Any] | None = None) -> RunResults:
-    """Measure the selected workloads (all by default) and, if asked, the scaling series."""
+        scaling: bool = True, meta: dict[str, Any] | None = None,
+        compile_scaling: bool = False) -> RunResults:
+    """Measure the selected workloads (all by default) and, if asked, the scaling series and
+    the compile-time scaling rows."""
     systems, skipped = available_systems(all_systems())
     for name, reason in skipped.items():
         _log(f"skipping {name}: {reason}")
@@ -727,4 +732,8 @@ def run(config: Config, names: Sequence[str] | None = None,
                                       "elementwise chain: time vs number of elements"))
         series.append(measure_scaling(BY_NAME["rnn_loop"], "steps", config.rnn_steps,
                                       systems, config, "rnn_loop: time vs loop steps"))
-    return RunResults(config, dict(meta or {}), skipped, measured, series)
+    compile_rows = []
+    if compile_scaling:
+        _log("compile scaling")
+        compile_rows = compile_scaling_rows.measure(config.compile_repeats, log=_log)
+    return RunResults(config, dict(meta or {}), skipped, measured, series, compile_rows)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import compile_scaling
+from .compile_scaling import CompileRow
 from .harness import RunResults, ScalingSeries, SystemResult, WorkloadResult
 
 HAND = "handwritten"
@@ -260,8 +262,26 @@ TARGETS: tuple[Callable[[Sequence[WorkloadResult]], Target], ...] = (
     target_compile, target_overhead, target_memory)
 
 
-def evaluate_targets(workloads: Sequence[WorkloadResult]) -> list[Target]:
-    return [target(workloads) for target in TARGETS]
+def evaluate_targets(workloads: Sequence[WorkloadResult],
+                     compile_rows: Sequence[CompileRow] = ()) -> list[Target]:
+    targets = [target(workloads) for target in TARGETS]
+    if compile_rows:
+        targets += compile_targets(compile_rows)
+    return targets
+
+
+def compile_targets(rows: Sequence[CompileRow]) -> list[Target]:
+    """Issue 15's compile-time targets: linear in the statements and in the loop depth."""
+    chain_goal = ("compile time linear in code size: straight-line first call <= 0.25 s at "
+                  "n=100 and <= 1 s at n=400, time per statement flat within "
+                  f"{compile_scaling.FLATNESS}x")
+    loop_goal = "compile time grows at most linearly with loop nesting depth"
+    targets = []
+    for goal, (passed, value, detail) in ((chain_goal, compile_scaling.chain_verdict(rows)),
+                                          (loop_goal, compile_scaling.loop_verdict(rows))):
+        verdict = "n/a" if passed is None else _verdict(passed)
+        targets.append(Target(goal, verdict, value, detail))
+    return targets
 
 
 # ---- markdown -----------------------------------------------------------------------------------
@@ -334,6 +354,18 @@ def scaling_table(series: ScalingSeries) -> str:
     return table(header, rows)
 
 
+def compile_table(rows: Sequence[CompileRow]) -> str:
+    """The compile_scaling rows: first-call time per program size."""
+    body = []
+    for row in rows:
+        unit = "statement" if row.series == "straight-line" else "level"
+        size = f"n={row.size}" if row.series == "straight-line" else f"depth {row.size}"
+        per = "-" if row.per_unit_s is None else f"{fmt_time(row.per_unit_s)} / {unit}"
+        body.append([f"compile_scaling {row.series}", size,
+                     fmt_time(row.first_call_s) if row.first_call_s else row.status, per])
+    return table(["row", "size", "first call", "per unit"], body)
+
+
 def render_markdown(results: RunResults, targets: Sequence[Target],
                     plot_note: str | None) -> str:
     """The full report."""
@@ -361,6 +393,9 @@ def render_markdown(results: RunResults, targets: Sequence[Target],
     ]
     for series in results.scaling:
         parts += [f"## Scaling: {series.title}", scaling_table(series)]
+    if results.compile_scaling:
+        parts += ["## Compile scaling (first call, process time)",
+                  compile_table(results.compile_scaling)]
     if results.scaling:
         parts.append(plot_note or "")
     notes = [f"- {name}: skipped ({reason})" for name, reason in results.skipped.items()]
@@ -408,7 +443,7 @@ def plot_scaling(series: Sequence[ScalingSeries], path: Path) -> str:
 def write_outputs(results: RunResults, directory: Path, stem: str) -> tuple[str, list[Path]]:
     """Write ``<stem>.json``, ``<stem>.md`` and ``<stem>-scaling.png``; returns the markdown."""
     directory.mkdir(parents=True, exist_ok=True)
-    targets = evaluate_targets(results.workloads)
+    targets = evaluate_targets(results.workloads, results.compile_scaling)
     written = []
     plot_note = None
     if results.scaling:

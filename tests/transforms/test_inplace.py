@@ -91,22 +91,28 @@ def test_copy_propagation(before, after):
 
 
 def test_generated_code_has_no_adjoint_copies():
+    import re
+
     code = backward("def f(x):\n    y = np.sin(x) * 2.0\n    z = y\n    return np.sum(z * x)")
-    assert "dy = dz" not in code
-    assert "d_sin1 = dz * 2.0" in code
+    assert not re.search(r"^\s*\w+ = \w+$", code, re.MULTILINE), code  # no copy left
+    assert "d_sin1 = dy * 2.0" in code or "d_sin1 = dz * 2.0" in code
 
 
 # ---- releasing dead arrays (transforms/release.py) ------------------------------------------------
 
 RELEASE_CASES = [
-    pytest.param("def f(x):\n    a = x * 2\n    b = a + 1\n    return b",
-                 "def f(x):\n    a = x * 2\n    b = a + 1\n    del a\n    return b", id="straight"),
+    pytest.param("def f(x):\n    a = x * 2\n    b = a + 1\n    c = b * b\n    return c",
+                 "def f(x):\n    a = x * 2\n    b = a + 1\n    del a\n    c = b * b\n"
+                 "    return c", id="straight"),
+    pytest.param("def f(x):\n    a = x * 2\n    b = a + 1\n    return b", None,
+                 id="not-right-before-the-return"),
     pytest.param("def f(x, c):\n    if c:\n        a = x * 2\n        b = a\n    else:\n"
                  "        b = x\n    return b", None, id="bound-only-in-a-branch"),
     pytest.param("def f(x):\n    a = None\n    for i in range(3):\n        a = x * i\n"
-                 "    b = a + 1\n    return b",
+                 "    b = a + 1\n    c = b * b\n    return c",
                  "def f(x):\n    a = None\n    for i in range(3):\n        a = x * i\n"
-                 "    b = a + 1\n    del a\n    return b", id="bound-before-a-loop"),
+                 "    b = a + 1\n    del a\n    c = b * b\n    return c",
+                 id="bound-before-a-loop"),
     pytest.param("def f(x):\n    a = x * 2\n    return a", None, id="returned"),
 ]
 

@@ -9,16 +9,15 @@ zero adjoints a branch or iteration must materialise, and the push/pop pairs of 
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
 import gast
 
 from ..analysis.activity import differentiable_inputs, stored_names
-from ..frontend.resolve import operand_key
+from ..frontend.resolve import Kind, operand_key
 from ..ir import nodes
-from ..ir.annotations import RUNTIME, called
+from ..ir.annotations import RUNTIME, Anno, called, getanno
 from ..opt.rematerialize import rematerialize
 
 TAPE = "_tape"  # the preferred name; a fresh one if the function already uses it
@@ -42,6 +41,17 @@ class _Replay:
     assigned: set[str]
     trips: str | None
     pruned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _LoopSummary:
+    """The names a loop assigns, the operand keys it reads in differentiable positions, the
+    weights its callees return adjoints for, and whether it has an active statement."""
+
+    assigned: frozenset[str]
+    reads: frozenset[str]
+    weights: tuple[int, ...]
+    active: bool
 
 
 @dataclass(slots=True)
@@ -75,15 +85,27 @@ class ControlFlow:
         self.tape = TAPE
         self.trip_names: dict[int, str] = {}
         self.pushed: set[str] = set()
+        # dry runs: per loop, (adjoints consulted, those defined at the start, entry found)
+        self.dry_results: dict[int, list[tuple[frozenset, frozenset, frozenset]]] = {}
+        self.loop_summaries: dict[int, _LoopSummary] = {}
+        self.consulting: list[set[str]] = []  # per dry run in progress: adjoints it consulted
+        # loops met in dry runs: (adjoints consulted, their state at the start, effect)
+        self.dry_effects: dict[int, list[tuple[frozenset, tuple, tuple]]] = {}
 
     # ---- adjoint bookkeeping -----------------------------------------------------------------
+    def _consult(self, adjoint: str) -> None:
+        for consulted in self.consulting:
+            consulted.add(adjoint)
+
     def assigned(self, adjoint: str) -> None:
+        self._consult(adjoint)
         self.defined.add(adjoint)
         if self.fresh:
             self.fresh[-1].add(adjoint)
 
     def consumed(self, adjoint: str) -> None:
         """After a statement's adjoint: its output's adjoint restarts from zero."""
+        self._consult(adjoint)
         self.defined.discard(adjoint)
         for level in self.fresh:
             level.discard(adjoint)
@@ -96,12 +118,14 @@ class ControlFlow:
 
     def read(self, adjoint: str) -> bool:
         """Is there a value to propagate from ``adjoint``? (A dry run assumes there is.)"""
+        self._consult(adjoint)
         if self.dry or adjoint in self.defined:
             self._note_read(adjoint)
             return True
         return False
 
     def is_defined(self, adjoint: str) -> bool:
+        self._consult(adjoint)
         if adjoint in self.defined:
             self._note_read(adjoint)
             return True
@@ -118,25 +142,32 @@ class ControlFlow:
         value = nodes.library_call(RUNTIME, "zeros_like", [primal])
         return nodes.assign(adjoint, value, like=like)
 
-    def loop_reads(self, loop: gast.stmt) -> set[str]:
-        """Operand keys read in differentiable positions anywhere in ``loop``."""
-        keys = set()
+    def loop_summary(self, loop: gast.stmt) -> _LoopSummary:
+        """What the bookkeeping of ``loop`` needs to know about its statements (one walk of
+        the loop, kept: a loop is met again in every dry run of the loops around it)."""
+        summary = self.loop_summaries.get(id(loop))
+        if summary is not None:
+            return summary
+        assigned: set[str] = set()
+        reads: set[str] = set()
+        weights: list[int] = []
+        active = False
         for statement in nodes.walk(loop):
-            if isinstance(statement, gast.Assign) and self.activity.is_active(statement):
+            if not isinstance(statement, gast.Assign):
+                continue
+            assigned.update(stored_names(statement))
+            call = self.calls.get(id(statement))
+            if call is not None:
+                weights += call[1].weight_ids
+            if self.activity.is_active(statement):
+                active = True
                 for expr in differentiable_inputs(self.resolution.of(statement)):
                     key = operand_key(expr, self.locals)
                     if key is not None:
-                        keys.add(key)
-        return keys
-
-    def loop_weight_accumulators(self, loop: gast.stmt) -> set[str]:
-        """Accumulators of weights that callees inside ``loop`` return adjoints for."""
-        names = set()
-        for statement in nodes.walk(loop):
-            call = self.calls.get(id(statement)) if isinstance(statement, gast.Assign) else None
-            if call is not None:
-                names.update(self.weight_adjoint_name(w) for w in call[1].weight_ids)
-        return names
+                        reads.add(key)
+        summary = _LoopSummary(frozenset(assigned), frozenset(reads), tuple(weights), active)
+        self.loop_summaries[id(loop)] = summary
+        return summary
 
     # ---- backward sweep ----------------------------------------------------------------------
     def backward_block(self, statements: list[gast.stmt]) -> list[Any]:
@@ -146,6 +177,9 @@ class ControlFlow:
         return result
 
     def backward_statement(self, statement: gast.stmt) -> list[Any]:
+        if isinstance(statement, gast.Assign) and self.dry:
+            self.dry_adjoint(statement)
+            return []
         if isinstance(statement, gast.Assign):
             code = self.assignment_adjoint(statement)
             if self.fresh:
@@ -156,6 +190,51 @@ class ControlFlow:
         if isinstance(statement, (gast.For, gast.While)):
             return self.backward_loop(statement)
         return []
+
+    def dry_adjoint(self, statement: gast.Assign) -> None:
+        """The bookkeeping of ``assignment_adjoint`` without building its code (dry runs):
+        the output's adjoint is read, every adjoint it contributes to is assigned or added to,
+        and the outputs' adjoints restart from zero."""
+        if not self.activity.is_active(statement):
+            return
+        operation = self.resolution.of(statement)
+        outputs = [self.adjoint_name(name) for name in stored_names(statement)]
+        for output in outputs if operation.kind is Kind.UNPACK else outputs[:1]:
+            self.read(output)
+        for adjoint in self.contributed(statement, operation):
+            if not self.is_defined(adjoint):
+                self.assigned(adjoint)
+        for output in outputs:
+            self.consumed(output)
+
+    def contributed(self, statement: gast.Assign, operation: Any) -> list[str]:
+        """The adjoints the adjoint code of ``statement`` contributes to, in order."""
+        if operation.kind is Kind.USER:
+            call = self.calls.get(id(statement))
+            if call is None:
+                return []
+            unit = call[1]
+            arguments: dict[str, gast.expr] = {}
+            for param, arg in zip(operation.params, differentiable_inputs(operation),
+                                  strict=True):
+                arguments.setdefault(param, arg)
+            return [*(self.adjoint_name(operand_key(arguments[param], self.locals))
+                      for param in unit.wrt),
+                    *(self.weight_adjoint_name(weight) for weight in unit.weight_ids)]
+        if operation.kind in (Kind.COPY, Kind.UNPACK):
+            targets = operation.args[:1]
+        elif operation.kind is Kind.BUILD:
+            targets = list(operation.args)
+        elif operation.kind is Kind.PRIMITIVE:
+            polynomial = getanno(statement, Anno.POLYNOMIAL)
+            targets = [nodes.name(polynomial[0])] if polynomial is not None else [
+                arg for position, arg in enumerate(operation.args)
+                if operation.entry.rule_for(position) is not None]
+        else:
+            return []  # no gradient: the code itself raises the error
+        keys = [operand_key(target, self.locals) for target in targets]
+        return [self.adjoint_name(key) for key in keys
+                if key is not None and key in self.activity.varied]
 
     def backward_if(self, statement: gast.If) -> list[Any]:
         before = self._state()
@@ -197,6 +276,50 @@ class ControlFlow:
                    for node in nodes.walk(self.ctx.function))
 
     def backward_loop(self, loop: gast.For | gast.While) -> list[Any]:
+        if self.dry:
+            return self._dry_loop(loop)
+        return self._build_loop(loop)
+
+    def _dry_loop(self, loop: gast.For | gast.While) -> list[Any]:
+        """A loop met in a dry run: only its effect on the bookkeeping matters (which adjoints
+        are defined, fresh or read from the entry of each enclosing loop). That effect depends
+        only on how the adjoints it consults stood when it started, so it is built once per
+        such state and replayed after."""
+        for consulted, start, effect in self.dry_effects.get(id(loop), ()):
+            if self._bookkeeping(consulted) == start:
+                self._apply(consulted, effect)
+                return []
+        start_defined = set(self.defined)
+        start_fresh = [set(level) for level in self.fresh]
+        start_entries = [set(level) for level in self.entries]
+        self.consulting.append(set())
+        self._build_loop(loop)
+        consulted = frozenset(self.consulting.pop())
+        for name in consulted:
+            self._consult(name)
+        start = (frozenset(start_defined & consulted),
+                 tuple(frozenset(level & consulted) for level in start_fresh))
+        effect = (*self._bookkeeping(consulted), tuple(
+            frozenset(level - before) for level, before in zip(self.entries, start_entries,
+                                                               strict=True)))
+        self.dry_effects.setdefault(id(loop), []).append((consulted, start, effect))
+        return []
+
+    def _bookkeeping(self, consulted: frozenset) -> tuple[frozenset, tuple[frozenset, ...]]:
+        return (frozenset(self.defined & consulted),
+                tuple(frozenset(level & consulted) for level in self.fresh))
+
+    def _apply(self, consulted: frozenset, effect: tuple) -> None:
+        defined, fresh, entries = effect
+        self.defined = (self.defined - consulted) | defined
+        self.fresh = [(level - consulted) | after for level, after in zip(self.fresh, fresh,
+                                                                           strict=True)]
+        for level, added in zip(self.entries, entries, strict=True):
+            level |= added
+        for name in consulted:
+            self._consult(name)
+
+    def _build_loop(self, loop: gast.For | gast.While) -> list[Any]:
         invariants = self.loop_invariant_adjoints(loop)
         entry = self.dry_run(loop, invariants) | invariants
         pre = [self.zeros(name, loop) for name in sorted(entry - self.defined)]
@@ -219,46 +342,59 @@ class ControlFlow:
         if trips is not None and self.fresh:  # nested: the trip count comes off the tape
             replay_nodes.append(nodes.assign(trips, _pop(self.tape), like=loop))
         replay_nodes.append(node)
-        assigned = {name for statement in nodes.walk(loop) if isinstance(statement, gast.Assign)
-                    for name in stored_names(statement)}
-        active = any(self.activity.is_active(s) for s in nodes.walk(loop)
-                     if isinstance(s, gast.Assign))
-        self.replays[id(loop)] = _Replay(loop, replay_nodes, active, assigned, trips)
+        summary = self.loop_summary(loop)
+        self.replays[id(loop)] = _Replay(loop, replay_nodes, summary.active,
+                                         set(summary.assigned), trips)
         return replay_nodes
 
     def dry_run(self, loop: gast.stmt, invariants: set[str]) -> set[str]:
-        """Which adjoints does one reversed iteration read before assigning them?"""
+        """Which adjoints does one reversed iteration read before assigning them?
+
+        The answer depends only on which of the adjoints the run consults are defined when
+        it starts, so it is kept per loop under that key: a loop nested in others is run dry
+        once per distinct key, not once per dry run of each enclosing loop (which would
+        double the work per nesting level)."""
+        start = self.defined | invariants
+        for consulted, defined, entry in self.dry_results.get(id(loop), ()):
+            if start & consulted == defined:
+                for name in consulted:  # an enclosing dry run depends on them as well
+                    self._consult(name)
+                return set(entry)
         snapshot = self._snapshot()
         self.dry = True
-        self.defined |= invariants
+        self.defined = set(start)
         self.fresh.append(set())
         self.entries.append(set())
+        self.consulting.append(set())
         self.backward_block(loop.body)
-        assigned = {self.adjoint_name(name) for statement in nodes.walk(loop)
-                    if isinstance(statement, gast.Assign) for name in stored_names(statement)}
+        assigned = {self.adjoint_name(name) for name in self.loop_summary(loop).assigned}
         # read before being assigned, or carried to the previous iteration
         entry = self.entries[-1] | (self.defined & assigned)
+        consulted = frozenset(self.consulting.pop() | assigned)
         self._rollback(snapshot)
+        for name in consulted:
+            self._consult(name)
+        self.dry_results.setdefault(id(loop), []).append(
+            (consulted, frozenset(start & consulted), frozenset(entry)))
         return entry
 
     def loop_invariant_adjoints(self, loop: gast.stmt) -> set[str]:
-        """Adjoints of values read in the loop but defined outside it: they accumulate."""
-        assigned = {name for statement in nodes.walk(loop) if isinstance(statement, gast.Assign)
-                    for name in stored_names(statement)}
-        result = self.loop_weight_accumulators(loop)
-        for key in self.loop_reads(loop):
-            if key not in assigned and key in self.activity.active:
+        """Adjoints of values read in the loop but defined outside it: they accumulate (so do
+        the accumulators of weights that callees inside ``loop`` return adjoints for)."""
+        summary = self.loop_summary(loop)
+        result = {self.weight_adjoint_name(weight) for weight in summary.weights}
+        for key in summary.reads:
+            if key not in summary.assigned and key in self.activity.active:
                 result.add(self.adjoint_name(key))
         return result
 
     def name_trip_counters(self, statements: list[gast.stmt]) -> None:
         """Name every loop's trip counter up front: dry runs roll the namer back, so names
         made inside them could be handed out twice."""
-        for statement in statements:
-            for node in nodes.walk(statement):
-                if isinstance(node, gast.While) or (isinstance(node, gast.For)
-                                                    and _has_exit_test(node)):
-                    self.trip_names[id(node)] = self.ctx.namer.temp("trips")
+        for node in _statements(statements):
+            if isinstance(node, gast.While) or (isinstance(node, gast.For)
+                                                and _has_exit_test(node)):
+                self.trip_names[id(node)] = self.ctx.namer.temp("trips")
 
     def trip_counter(self, loop: gast.stmt) -> str | None:
         return self.trip_names.get(id(loop))
@@ -287,7 +423,7 @@ class ControlFlow:
             level |= saved
 
     def _snapshot(self) -> _Snapshot:
-        return _Snapshot(self._state(), self.dry, copy.deepcopy(self.ctx.namer),
+        return _Snapshot(self._state(), self.dry, self.ctx.namer.copy(),
                          dict(self.ctx.bindings), dict(self.weight_adjoints), dict(self.replays))
 
     def _rollback(self, snapshot: _Snapshot) -> None:
@@ -330,31 +466,43 @@ class ControlFlow:
         """Add the tape pushes to the forward sweep and the pops to the backward sweep."""
         self.uses_tape = False
         self.assigned_so_far = self._params()
+        self.shape_names: dict[str, str] = {}
         forward = self.forward_block(body, depth=0, replayed=False)
         backward = self.finish_backward(backward)
+        if self.shape_names:  # shapes come off the tape into names of their own
+            _rename_loads(backward, self.shape_names)
+            backward = [nodes.assign(shape, nodes.call(nodes.dotted("_rt.shape"),
+                                                       [nodes.name(name)]))
+                        for name, shape in self.shape_names.items()] + backward
         if self.uses_tape:
             forward = [nodes.assign(self.tape, nodes.list_([])), *forward]
         return backward, forward
 
     def rematerialize_loops(self, needed: set[str]) -> set[str]:
         """Recompute cheap loop values in the backward loops instead of taping them."""
+        replays = [replay for replay in self.replays.values() if not replay.pruned]
+        if not replays:
+            return set()
         function = self.ctx.function
         stores: dict[str, int] = {}
+        loads: dict[str, int] = {}
+        in_loops: set[str] = set()
         for node in nodes.walk(function):
-            if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
-                stores[node.id] = stores.get(node.id, 0) + 1
+            if isinstance(node, gast.Name):
+                if isinstance(node.ctx, gast.Load):
+                    loads[node.id] = loads.get(node.id, 0) + 1
+                else:
+                    stores[node.id] = stores.get(node.id, 0) + 1
+            elif isinstance(node, (gast.For, gast.While)):
+                in_loops.update(_stored_anywhere(node))
         single = {name for name, count in stores.items() if count == 1}
-        in_loops = {node.id for loop in nodes.walk(function) if isinstance(loop, (gast.For,
-                                                                                 gast.While))
-                    for node in nodes.walk(loop) if isinstance(node, gast.Name)
-                    and isinstance(node.ctx, gast.Store)}
         done: set[str] = set()
-        for replay in self.replays.values():
-            if replay.pruned:
-                continue
-            inside = {id(node) for node in nodes.walk(replay.loop)}
-            outside = {node.id for node in nodes.walk(function) if isinstance(node, gast.Name)
-                       and isinstance(node.ctx, gast.Load) and id(node) not in inside}
+        for replay in replays:
+            inside: dict[str, int] = {}
+            for node in nodes.walk(replay.loop):
+                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+                    inside[node.id] = inside.get(node.id, 0) + 1
+            outside = {name for name, count in loads.items() if count > inside.get(name, 0)}
             backward_loop = replay.nodes[-1]
             done |= rematerialize(replay.loop.body, backward_loop.body, needed - done, single,
                                   outside, in_loops, Restore)
@@ -381,9 +529,8 @@ class ControlFlow:
                 result.extend(self.forward_loop(statement, depth))
             else:
                 result.append(statement)
-            self.assigned_so_far.update(node.id for node in nodes.walk(statement)
-                                        if isinstance(node, gast.Name)
-                                        and isinstance(node.ctx, gast.Store))
+            self.assigned_so_far.update(_stored_anywhere(
+                statement.targets if isinstance(statement, gast.Assign) else statement))
         return result
 
     def forward_loop(self, loop: gast.stmt, depth: int) -> list:
@@ -411,10 +558,13 @@ class ControlFlow:
 
     def _push(self, name: str, like: gast.stmt) -> gast.stmt:
         self.uses_tape = True
-        self.pushed.add(name)
         value = nodes.name(name, like=like)
         if name in self.shape_only:  # the backward sweep reads only its shape
             value = nodes.library_call(RUNTIME, "shape", [value], like=like)
+            if name not in self.shape_names:
+                self.shape_names[name] = self.ctx.namer.fresh(f"_{name.lstrip('_')}_shape")
+        else:
+            self.pushed.add(name)  # the backward sweep overwrites it
         append = nodes.call(nodes.attribute(nodes.name(self.tape, like=like), "append", like),
                             [value], like=like)
         return nodes.expr(append, like=like)
@@ -424,7 +574,8 @@ class ControlFlow:
         for statement in statements:
             if isinstance(statement, Restore):
                 names = [name for name in statement.names if name in self.needed]
-                result.extend(nodes.assign(name, _pop(self.tape), like=statement.statement)
+                result.extend(nodes.assign(self.shape_names.get(name, name), _pop(self.tape),
+                                           like=statement.statement)
                               for name in reversed(names))
                 continue
             if isinstance(statement, (gast.If, gast.For)):
@@ -432,6 +583,31 @@ class ControlFlow:
                 statement.orelse = self.finish_backward(statement.orelse)
             result.append(statement)
         return result
+
+
+def _statements(block: list[gast.stmt]) -> list[gast.stmt]:
+    """The statements of ``block`` and of every block nested in them, outermost first."""
+    found = list(block)
+    for statement in found:  # grows while it is read
+        for part in ("body", "orelse"):
+            nested = getattr(statement, part, None)
+            if isinstance(nested, list):
+                found.extend(nested)
+    return found
+
+
+def _stored_anywhere(tree: gast.AST | list[gast.AST]) -> set[str]:
+    trees = tree if isinstance(tree, list) else [tree]
+    return {node.id for part in trees for node in nodes.walk(part)
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store)}
+
+
+def _rename_loads(statements: list[gast.stmt], names: dict[str, str]) -> None:
+    for statement in statements:
+        for node in nodes.walk(statement):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+                    and node.id in names:
+                node.id = names[node.id]
 
 
 def _pop(tape: str) -> gast.expr:
@@ -469,12 +645,12 @@ def _shape_only(trees: list[gast.AST]) -> set[str]:
     for tree in trees:
         targets = set()
         for node in nodes.walk(tree):
-            if called(node, RUNTIME, "unbroadcast_to") and len(node.args) == 2 \
-                    and isinstance(node.args[1], gast.Name):
-                targets.add(id(node.args[1]))
-                as_target.add(node.args[1].id)
-        for node in nodes.walk(tree):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+            if isinstance(node, gast.Call):
+                if called(node, RUNTIME, "unbroadcast_to") and len(node.args) == 2 \
+                        and isinstance(node.args[1], gast.Name):
+                    targets.add(id(node.args[1]))
+                    as_target.add(node.args[1].id)
+            elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
                     and id(node) not in targets:
                 elsewhere.add(node.id)
     return as_target - elsewhere

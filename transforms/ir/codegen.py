@@ -12,9 +12,12 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import gast
+import numpy
 
 from . import convert, nodes
 from .annotations import Anno, Origin, getanno
@@ -30,8 +33,30 @@ class Emitted:
     line_table: tuple[Origin | None, ...]
 
 
-def emit(module: gast.Module) -> Emitted:
-    """Unparse ``module`` with provenance comments; deterministic for a given tree."""
+def numpy_alias(module: gast.Module, user_globals: Mapping[str, Any],
+                user_closure: Mapping[str, Any]) -> str | None:
+    """The name the user's code reads numpy by (``np``), if it is a global bound to numpy
+    itself that the generated code neither assigns nor gets from a closure: generated code
+    can then spell numpy as the user does, in the rules it inlines too."""
+    roots: set[str] = set()
+    stored: set[str] = set()
+    for node in nodes.walk(module):
+        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name):
+            roots.add(node.value.id)
+        elif isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
+            stored.add(node.id)
+    candidates = sorted(name for name in roots - stored - set(user_closure)
+                        if name != _NUMPY and user_globals.get(name) is numpy)
+    return "np" if "np" in candidates else next(iter(candidates), None)
+
+
+def emit(module: gast.Module, numpy_name: str | None = None) -> Emitted:
+    """Unparse ``module`` with provenance comments; deterministic for a given tree. With
+    ``numpy_name`` (see ``numpy_alias``), numpy is spelled that way everywhere, not ``_np``."""
+    if numpy_name is not None:
+        for node in nodes.walk(module):
+            if isinstance(node, gast.Name) and node.id == _NUMPY:
+                node.id = numpy_name
     origins: list[Origin] = []
     for function in module.body:
         function.body = _with_comments(function.body, origins)
@@ -64,6 +89,7 @@ def expression_text(expr: gast.expr) -> str:
 
 
 _ORIGIN_TAG = "@origin "
+_NUMPY = "_np"  # numpy as the loader binds it for generated code
 
 
 def _with_comments(body: list[gast.stmt], origins: list[Origin],

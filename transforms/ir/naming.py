@@ -26,6 +26,24 @@ def names_in(tree: gast.AST) -> set[str]:
     return found
 
 
+def dotted_name(node: gast.AST) -> str | None:
+    """``"_rt.unbroadcast_to"`` for that attribute chain of names (None for anything else):
+    what ``gast.unparse`` would give for it, without unparsing.
+
+    >>> import gast
+    >>> dotted_name(gast.parse("_rt.add").body[0].value), dotted_name(gast.parse("f()").body[0])
+    ('_rt.add', None)
+    """
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, gast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
 class Namer:
     """Hands out fresh names that clash with nothing already taken."""
 
@@ -34,6 +52,15 @@ class Namer:
         self._counter = 0
         self._versions: dict[str, int] = {}
         self._adjoints: dict[str, str] = {}
+
+    def copy(self) -> Namer:
+        """An independent namer in the same state (to roll back to)."""
+        copied = Namer.__new__(Namer)
+        copied._taken = set(self._taken)
+        copied._counter = self._counter
+        copied._versions = dict(self._versions)
+        copied._adjoints = dict(self._adjoints)
+        return copied
 
     def reserve(self, names: Iterable[str]) -> None:
         self._taken.update(names)

@@ -5,18 +5,28 @@ Runs on the generated function after the reverse pass. Only adjoint copies are t
 only when it is safe without any flow analysis: every read that can see the copied value lies
 in the same block, after the copy and no later than the first statement that rebinds either
 name (statements with nested blocks end the range), either because the copied name is
-assigned nowhere else or because that range ends by assigning it again. Besides fewer statements, this leaves adjoints unaliased, so that more
-accumulations can be done in place (``inplace.py``).
+assigned nowhere else or because that range ends by assigning it again. Besides fewer
+statements, this leaves adjoints unaliased, so that more accumulations can be done in place
+(``inplace.py``). The copies SSA leaves where branches merge (``y = E; y_2 = y``) are
+coalesced first: ``y_2 = E``.
+
+One forward pass over each block keeps the copies still *available* (neither name rebound
+since) and the reads each one would rename; a copy is decided when its range ends. A copy of
+a copy still available waits for the next pass, which runs only if something changed: the
+time is linear in the size of the function per pass.
 """
 
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, field
 
 import gast
 
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno, setanno
+
+_NESTING = (gast.For, gast.While, gast.If, gast.FunctionDef, gast.With, gast.Try)
 
 
 def propagate_copies(function: gast.FunctionDef, adjoints: set[str]) -> int:
@@ -31,33 +41,148 @@ def propagate_copies(function: gast.FunctionDef, adjoints: set[str]) -> int:
         db = dy * 2.0
         return db
     """
-    removed = 0
-    stores, loads = _occurrences(function)
+    counts = _Counts(*_occurrences(function))
     blocks = nodes.statement_blocks(function)
-    changed = True
-    while changed:
-        changed = False
-        for block in blocks:
-            index = 0
-            while index < len(block):
-                copy = _copy(block[index])
-                if copy is None or copy[0] not in adjoints or len(block) == 1:
-                    index += 1
-                    continue
-                reads = loads.get(copy[0], 0) if stores.get(copy[0]) == 1 else None
-                result = _propagate(block, index, *copy, reads)
-                if result is None:
-                    index += 1
-                    continue
-                target, source = copy  # keep the counts exact for later decisions
-                renamed, dropped = result
-                stores[target] -= 1
-                stores[source] = stores.get(source, 0) - dropped
-                loads[target] = loads.get(target, 0) - renamed
-                loads[source] = loads.get(source, 0) - 1 + renamed - dropped
-                removed += 1
-                changed = True
+    removed = sum(_coalesce(block, counts) for block in blocks)
+    while True:
+        found = sum(_Pass(block, adjoints, counts).run() for block in blocks if len(block) > 1)
+        if not found:
+            return removed
+        removed += found
+
+
+def _coalesce(block: list[gast.stmt], counts: _Counts) -> int:
+    """``y = E; y_2 = y`` -> ``y_2 = E`` when ``y`` is assigned and read only there (the copies
+    SSA leaves where branches merge): the value is computed into the merged name directly."""
+    removed = 0
+    index = 1
+    while index < len(block):
+        pair = _copy(block[index])
+        definition = _definition(block, index, *pair) if pair is not None \
+            and counts.stores.get(pair[1]) == 1 and counts.loads.get(pair[1]) == 1 else None
+        if definition is None:
+            index += 1
+            continue
+        target, source = pair
+        block[definition].targets[0].id = target
+        del block[index]
+        counts.stores[source] -= 1
+        counts.loads[source] -= 1
+        removed += 1
     return removed
+
+
+def _definition(block: list[gast.stmt], index: int, target: str, source: str) -> int | None:
+    """The position of ``source = E`` before the copy ``target = source`` at ``index``, if
+    ``source`` is assigned and read nowhere else and nothing in between sees either name."""
+    for position in range(index - 1, -1, -1):
+        statement = block[position]
+        if isinstance(statement, _NESTING):
+            return None
+        if isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], gast.Name) \
+                and statement.targets[0].id == source:
+            return position
+        if any(isinstance(node, gast.Name) and node.id in (target, source)
+               for node in nodes.walk(statement)):
+            return None
+    return None
+
+
+@dataclass(slots=True)
+class _Counts:
+    """How often each name is stored (parameters included) and read in the whole function."""
+
+    stores: dict[str, int]
+    loads: dict[str, int]
+
+
+@dataclass(slots=True)
+class _Available:
+    """A copy ``target = source`` at ``index`` whose names are not rebound since: the reads of
+    ``target`` it would rename, and the statements ``source = target`` (copies back)."""
+
+    target: str
+    source: str
+    index: int
+    reads: list[gast.Name] = field(default_factory=list)
+    back: list[int] = field(default_factory=list)
+
+
+class _Pass:
+    def __init__(self, block: list[gast.stmt], adjoints: set[str], counts: _Counts) -> None:
+        self.block, self.adjoints, self.counts = block, adjoints, counts
+        self.available: dict[str, _Available] = {}  # by target
+        self.involving: dict[str, set[str]] = {}  # name -> targets of copies naming it
+        self.dropped: set[int] = set()
+        self.removed = 0
+
+    def run(self) -> int:
+        for index, statement in enumerate(self.block):
+            if isinstance(statement, _NESTING):
+                for target in list(self.available):
+                    self.decide(target, rebound=False)
+                continue
+            if self.available:
+                self.note_reads(index, statement)
+            stored = _stores(statement)
+            for name in stored:
+                for target in list(self.involving.get(name, ())):
+                    available = self.available[target]
+                    if name == available.source and index in available.back:
+                        continue  # `dy = d_sub12` after `d_sub12 = dy`: dropped with the copy
+                    self.decide(target, rebound=name == target
+                                and isinstance(statement, gast.Assign))
+            pair = _copy(statement)
+            if pair is not None and pair[0] in self.adjoints and pair[1] not in self.available:
+                self.open(index, *pair)
+        for target in list(self.available):
+            self.decide(target, rebound=False)
+        if self.dropped:
+            self.block[:] = [statement for index, statement in enumerate(self.block)
+                             if index not in self.dropped]
+        return self.removed
+
+    def open(self, index: int, target: str, source: str) -> None:
+        self.available[target] = _Available(target, source, index)
+        self.involving.setdefault(target, set()).add(target)
+        self.involving.setdefault(source, set()).add(target)
+
+    def note_reads(self, index: int, statement: gast.stmt) -> None:
+        back = _copy(statement)
+        for node in nodes.walk(statement):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+                available = self.available.get(node.id)
+                if available is not None:
+                    available.reads.append(node)
+                    if back == (available.source, available.target):
+                        available.back.append(index)
+
+    def decide(self, target: str, rebound: bool) -> None:
+        """The range of the copy to ``target`` ends: rename its reads and drop it if every read
+        that can see it was in the range."""
+        available = self.available.pop(target)
+        source = available.source
+        self.involving[target].discard(target)
+        self.involving[source].discard(target)
+        stores, loads = self.counts.stores, self.counts.loads
+        if not rebound and (stores.get(target) != 1 or loads.get(target, 0) != len(
+                available.reads)):
+            return
+        for node in available.reads:
+            node.id = source
+        self.dropped.add(available.index)
+        dropped_back = 0
+        for index in available.back:  # now `dy = dy`
+            if len(self.block) - len(self.dropped) > 1:
+                self.dropped.add(index)
+                dropped_back += 1
+        renamed = len(available.reads)  # keep the counts exact for later decisions
+        stores[target] -= 1
+        stores[source] = stores.get(source, 0) - dropped_back
+        loads[target] = loads.get(target, 0) - renamed
+        loads[source] = loads.get(source, 0) - 1 + renamed - dropped_back
+        self.removed += 1
 
 
 def _copy(statement: gast.stmt) -> tuple[str, str] | None:
@@ -69,63 +194,16 @@ def _copy(statement: gast.stmt) -> tuple[str, str] | None:
     return None
 
 
-def _propagate(block: list[gast.stmt], index: int, target: str, source: str,
-               reads: int | None) -> tuple[int, int] | None:
-    """Rename the reads of ``target`` after ``block[index]`` to ``source``, then drop the copy
-    (and the ``source = source`` the renaming may leave); returns how many reads were renamed
-    and how many such statements were dropped.
-    None (and nothing changed) unless every read that can see the copied value is in the
-    straight-line range renamed: all ``reads`` reads of a target assigned only here, or the
-    range ends where the target is assigned again (``dx = dx + e``: its right side is
-    renamed, later reads see the new value)."""
-    span = []
-    found = 0
-    rebound = False
-    for statement in block[index + 1:]:
-        if isinstance(statement, (gast.For, gast.While, gast.If, gast.FunctionDef)):
-            break
-        found += _reads(statement, target)
-        span.append(statement)
-        if _copy(statement) == (source, target):
-            continue  # `dy = d_sub12` after `d_sub12 = dy`: becomes `dy = dy`, removed below
-        stored = _stores(statement)
-        if target in stored:
-            rebound = isinstance(statement, gast.Assign)
-            break
-        if source in stored:
-            break
-    if not rebound and found != reads:
-        return None
-    back = [statement for statement in span if _copy(statement) == (source, target)]
-    for statement in span:
-        _Rename(target, source).visit(statement)
-    del block[index]
-    dropped = 0
-    for statement in back:  # now `dy = dy`
-        if len(block) > 1:
-            block.remove(statement)
-            dropped += 1
-    return found, dropped
-
-
-class _Rename(gast.NodeTransformer):
-    def __init__(self, old: str, new: str) -> None:
-        self.old, self.new = old, new
-
-    def visit_Name(self, node: gast.Name) -> gast.Name:
-        if node.id == self.old and isinstance(node.ctx, gast.Load):
-            node.id = self.new
-        return node
-
-
-def _reads(statement: gast.stmt, name: str) -> int:
-    return sum(1 for node in nodes.walk(statement) if isinstance(node, gast.Name)
-               and node.id == name and isinstance(node.ctx, gast.Load))
-
-
 def _stores(statement: gast.stmt) -> set[str]:
-    return {node.id for node in nodes.walk(statement) if isinstance(node, gast.Name)
-            and isinstance(node.ctx, (gast.Store, gast.Del))}
+    """The names a statement without nested blocks stores or deletes."""
+    if isinstance(statement, (gast.Assign, gast.Delete)):
+        targets = statement.targets
+    elif isinstance(statement, (gast.AugAssign, gast.AnnAssign)):
+        targets = [statement.target]
+    else:
+        return set()
+    return {node.id for target in targets for node in nodes.walk(target)
+            if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load)}
 
 
 def _occurrences(function: gast.FunctionDef) -> tuple[dict[str, int], dict[str, int]]:
@@ -151,10 +229,11 @@ def copy_repeated_returns(function: gast.FunctionDef) -> int:
         return (None, (g, g.copy()))
     """
     added = 0
-    for node in nodes.walk(function):
-        if isinstance(node, gast.Return) and node.value is not None:
-            seen: set[str] = set()
-            added += _copy_repeats(node.value, seen)
+    for block in nodes.statement_blocks(function):
+        for node in block:
+            if isinstance(node, gast.Return) and node.value is not None:
+                seen: set[str] = set()
+                added += _copy_repeats(node.value, seen)
     return added
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import gast
 
@@ -365,20 +366,35 @@ def _stores(node: gast.AST) -> set[str]:
             and not isinstance(part.ctx, gast.Load)}
 
 
-def _droppable(block: list[gast.stmt], statement: gast.stmt) -> bool:
-    """May ``statement`` leave ``block``? Not the seeds or the start of the backward sweep, nor
-    the last statement of its user statement there (its comment would disappear)."""
+def _origins(block: list[gast.stmt]) -> dict[Any, int]:
+    """How many statements of ``block`` derive from each user statement."""
+    counts: dict[Any, int] = {}
+    for statement in block:
+        origin = getanno(statement, Anno.ORIGIN)
+        counts[origin] = counts.get(origin, 0) + 1
+    return counts
+
+
+def _droppable(statement: gast.stmt, origins: dict[Any, int]) -> bool:
+    """May ``statement`` leave its block (whose ``_origins`` are given)? Not the seeds or the
+    start of the backward sweep, nor the last statement of its user statement there (its
+    comment would disappear)."""
     if getanno(statement, Anno.SEED) or getanno(statement, Anno.BACKWARD):
         return False
     origin = getanno(statement, Anno.ORIGIN)
-    return origin is None or any(other is not statement and getanno(other, Anno.ORIGIN) == origin
-                                 for other in block)
+    return origin is None or origins.get(origin, 0) > 1
+
+
+def _drop(block: list[gast.stmt], index: int, origins: dict[Any, int]) -> None:
+    origins[getanno(block[index], Anno.ORIGIN)] -= 1
+    del block[index]
 
 
 def _forward_negations(function: gast.FunctionDef, adjoints: set[str],
                        stores: dict[str, int], loads: dict[str, int]) -> int:
     changed = 0
     for block in nodes.statement_blocks(function):
+        origins = _origins(block)
         index = 0
         while index < len(block):
             statement = block[index]
@@ -386,8 +402,8 @@ def _forward_negations(function: gast.FunctionDef, adjoints: set[str],
             value = statement.value if name is not None else None
             if name in adjoints and stores.get(name) == 1 and isinstance(value, gast.UnaryOp) \
                     and isinstance(value.op, gast.USub) and isinstance(value.operand, gast.Name) \
-                    and _droppable(block, statement) \
-                    and _forward_at(block, index, name, value, loads.get(name, 0)):
+                    and _droppable(statement, origins) \
+                    and _forward_at(block, index, name, value, loads.get(name, 0), origins):
                 source = value.operand.id  # keep the counts exact for later decisions
                 loads[source] = loads.get(source, 0) + loads.get(name, 0) - 1
                 stores[name] = loads[name] = 0
@@ -398,13 +414,14 @@ def _forward_negations(function: gast.FunctionDef, adjoints: set[str],
 
 
 def _forward_at(block: list[gast.stmt], index: int, name: str, value: gast.UnaryOp,
-                reads: int) -> bool:
+                reads: int, origins: dict[Any, int]) -> bool:
     """Substitute ``name = value`` (a negation of a name) into its readers after
     ``block[index]`` and drop it, if every read is there and it costs no operation."""
     source = value.operand.id
     readers: list[gast.Assign] = []
     found = 0
-    for statement in block[index + 1:]:
+    for position in range(index + 1, len(block)):
+        statement = block[position]
         if found == reads:
             break
         if isinstance(statement, gast.Expr):
@@ -430,7 +447,7 @@ def _forward_at(block: list[gast.stmt], index: int, name: str, value: gast.Unary
         return False
     for reader, new in zip(readers, rewritten, strict=True):
         reader.value = new
-    del block[index]
+    _drop(block, index, origins)
     return True
 
 
@@ -459,9 +476,10 @@ def _hoist_factors(function: gast.FunctionDef, adjoints: set[str],
                    stores: dict[str, int], loads: dict[str, int]) -> int:
     changed = 0
     for block in nodes.statement_blocks(function):
+        origins = _origins(block)
         index = 0
         while index < len(block):
-            if _merge_scaled_copy(block, index, adjoints, stores, loads):
+            if _merge_scaled_copy(block, index, adjoints, stores, loads, origins):
                 changed += 1
             else:
                 index += 1
@@ -484,8 +502,13 @@ def _substitute_first(product: gast.expr, name: str, value: gast.expr) -> gast.e
     return None
 
 
+def _has_scale(found: _Product) -> bool:
+    return bool(found.literals) or found.negative
+
+
 def _merge_scaled_copy(block: list[gast.stmt], index: int, adjoints: set[str],
-                       stores: dict[str, int], loads: dict[str, int]) -> bool:
+                       stores: dict[str, int], loads: dict[str, int],
+                       origins: dict[Any, int]) -> bool:
     """``t = E`` (a product) then ``r = t * c`` (literals and signs, or more factors after
     ``t``: ``r = t * d * c``), ``t`` read nowhere else and ``r`` assigned nowhere else and not
     seen in between: ``r = E * c`` at ``t``'s place, when that saves operations (``d`` must not
@@ -493,8 +516,8 @@ def _merge_scaled_copy(block: list[gast.stmt], index: int, adjoints: set[str],
     definition = block[index]
     source = _assigned(definition)
     if source not in adjoints or stores.get(source) != 1 or loads.get(source) != 1 \
-            or not _is_product(definition.value):
-        return False
+            or not _is_product(definition.value) or not _has_scale(_product(definition.value)):
+        return False  # (with no literal or sign on one side, merging saves no operation)
     for position in range(index + 1, len(block)):
         reader = block[position]
         if _reads(reader, source):
@@ -505,13 +528,13 @@ def _merge_scaled_copy(block: list[gast.stmt], index: int, adjoints: set[str],
         return False
     target = _assigned(reader)
     if target not in adjoints or stores.get(target) != 1 or not _is_product(reader.value) \
-            or not _droppable(block, reader) \
-            or any(_reads(statement, target) or target in _stores(statement)
-                   for statement in block[index + 1:position]):
+            or not _droppable(reader, origins) \
+            or any(_reads(block[between], target) or target in _stores(block[between])
+                   for between in range(index + 1, position)):
         return False
     found = _product(reader.value)
     if not found.factors or found.factors[0][0] or not isinstance(found.factors[0][1], gast.Name) \
-            or found.factors[0][1].id != source:
+            or found.factors[0][1].id != source or not _has_scale(found):
         return False
     if len(found.factors) == 1:
         merged = found.constant() if found.literals else (1, False)
@@ -525,7 +548,7 @@ def _merge_scaled_copy(block: list[gast.stmt], index: int, adjoints: set[str],
                                       op=gast.Div() if divides else gast.Mult(), right=scale))
     else:  # `r = t * d * 2.0`: computed at t's place, so d must not change in between
         moved = names_in(reader.value) - {source}
-        if any(moved & _stores(statement) for statement in block[index + 1:position]):
+        if any(moved & _stores(block[between]) for between in range(index + 1, position)):
             return False
         joined = _substitute_first(reader.value, source, definition.value)
         if joined is None:
@@ -535,6 +558,6 @@ def _merge_scaled_copy(block: list[gast.stmt], index: int, adjoints: set[str],
         return False
     definition.value = scaled
     definition.targets[0].id = target
-    del block[position]
+    _drop(block, position, origins)
     stores[source] = loads[source] = 0
     return True

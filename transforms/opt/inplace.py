@@ -1,11 +1,18 @@
 """In-place accumulation: ``dx = dx + e`` -> ``dx += e`` (and ``dx = dx - e`` -> ``dx -= e``)
 where the generated code owns ``dx``.
 
-Runs on the generated gradient function (after the reverse pass has built it). An adjoint
-qualifies when every value it is ever bound to is a fresh result (arithmetic, ``np.full``,
-``np.outer``, ``_rt.zeros_like``, ``_rt.getitem_vjp`` or a number) or its own accumulation, and it is only read as
-an operand of arithmetic or returned: then no other name can see the array being updated. Each
-update must also provably keep the adjoint's shape (``fits``). On arrays this saves one
+Runs on the generated gradient function (after the reverse pass has built it). An update is
+in place when no other name can see the array being updated, known either
+
+- for the whole function: every value the adjoint is ever bound to is a fresh result
+  (arithmetic, ``np.full``, ``np.outer``, ``_rt.zeros_like``, ``_rt.getitem_vjp`` or a number)
+  or its own accumulation, and it is only read as an operand of arithmetic or returned; or
+- along one block: since the adjoint was last bound to a fresh result in that block (an
+  accumulation ``dx = dx + e`` is one), nothing read it other than as an operand of
+  arithmetic (the backward sweep reads an adjoint, passing it to rules, only after its last
+  contribution).
+
+Each update must also provably keep the adjoint's shape (``fits``). On arrays this saves one
 full-size allocation per accumulation; on numbers ``+=`` simply rebinds, as before.
 """
 
@@ -37,24 +44,113 @@ def accumulate_in_place(function: gast.FunctionDef, adjoints: set[str],
     >>> print(gast.unparse(tree).strip().splitlines()[2])
         dx += a
     """
-    owned = _owned(function, adjoints)
+    returned = _returned_ids(function)
+    aliased, stored_badly = _scan(function, returned)
+    args = function.args
+    owned = set(adjoints) - aliased.pop(None) - stored_badly \
+        - {arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs}
     count = 0
     for block in nodes.statement_blocks(function):
+        fresh: set[str] = set()  # bound in this block to a new array no other name sees
         for index, statement in enumerate(block):
+            if fresh:
+                seen = aliased.get(id(statement))
+                fresh -= _mentioned(statement) if seen is None else seen
             name = _accumulated(statement)
-            if name in owned and fits(name, statement.value.right):
-                value = statement.value.right
-                target: gast.expr = nodes.name(name, store=True)
-                if _is_scatter(value) and isinstance(statement.value.op, gast.Add):
-                    # dx + scatter(g, shape, index): add g into the slice of dx, no zeros
-                    target = gast.Subscript(value=nodes.name(name),
-                                            slice=_as_subscript(value.args[2]), ctx=gast.Store())
-                    value = value.args[0]
-                update = gast.AugAssign(target=target, op=type(statement.value.op)(),
-                                        value=value)
-                block[index] = nodes.copy_location(update, statement)
+            if name in adjoints and (name in owned or name in fresh) \
+                    and fits(name, statement.value.right):
+                block[index] = _in_place(statement, name)
                 count += 1
+            elif name is not None:
+                fresh.add(name)  # `dx = dx + e` made a new array
+            elif isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
+                    and isinstance(statement.targets[0], gast.Name):
+                target = statement.targets[0].id
+                if _fresh(statement.value):
+                    fresh.add(target)
+                else:
+                    fresh.discard(target)
+            else:
+                fresh -= _stored(statement)
     return count
+
+
+_COMPOUND = (gast.For, gast.While, gast.If, gast.With, gast.Try, gast.FunctionDef)
+
+
+def _scan(function: gast.FunctionDef,
+          returned: set[int]) -> tuple[dict[int | None, set[str]], set[str]]:
+    """One walk of ``function``: the names each simple statement may let another name see (by
+    ``id``; under None, those of the whole function, the headers of loops and branches
+    included), and the names ever bound to something other than a fresh array or their own
+    accumulation. A name is judged from its parent: read other than as an operand of
+    arithmetic, an argument copied into a new array or a returned item, it may be aliased."""
+    aliased: dict[int | None, set[str]] = {None: set()}
+    stored_badly: set[str] = set()
+    for block in nodes.statement_blocks(function):
+        for statement in block:
+            found: set[str] = set()
+            if isinstance(statement, gast.FunctionDef):  # its body is not a block of ours
+                pending, parents = [], []
+                found = _mentioned(statement)
+            elif isinstance(statement, _COMPOUND):  # its blocks are scanned as blocks
+                pending = [part for name in ("test", "iter", "target", "items", "args",
+                                            "decorator_list")
+                           for part in _as_list(getattr(statement, name, None))]
+                parents = [statement] * len(pending)
+            else:
+                pending, parents = [statement], [None]
+            while pending:
+                node, parent = pending.pop(), parents.pop()
+                if isinstance(node, gast.Name):
+                    if isinstance(node.ctx, gast.Load):
+                        if not isinstance(parent, (gast.BinOp, gast.UnaryOp)) \
+                                and not _copied_by(parent, node) and id(node) not in returned:
+                            found.add(node.id)
+                    elif not (isinstance(parent, gast.Assign) and parent.targets[0] is node
+                              and (_fresh(parent.value) or _accumulated(parent) == node.id)):
+                        stored_badly.add(node.id)
+                    continue
+                kids = nodes.children(node)
+                pending += kids
+                parents += [node] * len(kids)
+            aliased[None] |= found
+            if not isinstance(statement, _COMPOUND):
+                aliased[id(statement)] = found
+    return aliased, stored_badly
+
+
+def _as_list(value: object) -> list[gast.AST]:
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, gast.AST)]
+    return [value] if isinstance(value, gast.AST) else []
+
+
+def _mentioned(statement: gast.stmt) -> set[str]:
+    """Every name a statement with nested blocks mentions (all may be aliased in it)."""
+    return {node.id for node in nodes.walk(statement) if isinstance(node, gast.Name)}
+
+
+def _in_place(statement: gast.Assign, name: str) -> gast.AugAssign:
+    value = statement.value.right
+    target: gast.expr = nodes.name(name, store=True)
+    if _is_scatter(value) and isinstance(statement.value.op, gast.Add):
+        # dx + scatter(g, shape, index): add g into the slice of dx, no zeros
+        target = gast.Subscript(value=nodes.name(name), slice=_as_subscript(value.args[2]),
+                                ctx=gast.Store())
+        value = value.args[0]
+    update = gast.AugAssign(target=target, op=type(statement.value.op)(), value=value)
+    return nodes.copy_location(update, statement)
+
+
+def _stored(statement: gast.stmt) -> set[str]:
+    return {node.id for node in nodes.walk(statement)
+            if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load)}
+
+
+def _returned_ids(function: gast.FunctionDef) -> set[int]:
+    return {id(node) for block in nodes.statement_blocks(function) for statement in block
+            if isinstance(statement, gast.Return) for node in _returned_items(statement.value)}
 
 
 def _accumulated(statement: gast.stmt) -> str | None:
@@ -111,25 +207,6 @@ def _emitted(call: gast.AST) -> tuple[str | None, str] | None:
     """``(library, name)`` of the function a generated call calls (None if not one)."""
     found = getanno(call, Anno.CALL)
     return None if found is None else (found.library, found.name)
-
-
-def _owned(function: gast.FunctionDef, candidates: set[str]) -> set[str]:
-    args = function.args
-    owned = set(candidates) - {arg.id for arg in args.posonlyargs + args.args + args.kwonlyargs}
-    returned = {id(node) for block in nodes.statement_blocks(function) for statement in block
-                if isinstance(statement, gast.Return) for node in _returned_items(statement.value)}
-    for parent in nodes.walk(function):  # one pass: each name is judged from its parent
-        for node in nodes.children(parent):
-            if not isinstance(node, gast.Name) or node.id not in owned:
-                continue
-            if isinstance(node.ctx, gast.Store):
-                if not (isinstance(parent, gast.Assign) and parent.targets[0] is node
-                        and (_fresh(parent.value) or _accumulated(parent) == node.id)):
-                    owned.discard(node.id)
-            elif not isinstance(parent, (gast.BinOp, gast.UnaryOp)) \
-                    and not _copied_by(parent, node) and id(node) not in returned:
-                owned.discard(node.id)
-    return owned
 
 
 def _returned_items(value: gast.expr | None) -> list[gast.expr]:

@@ -4,7 +4,8 @@ their last use.
 Runs on the generated function (shape-specialized units, whose arrays are known). Only the
 function's top-level block is considered: a name is released after the top-level statement
 that reads it last (reads nested in a loop or branch count at that statement), when it was
-assigned at top level before that point (so it is surely bound) and is not returned. Forward
+assigned at top level before that point (so it is surely bound) and is not returned, unless
+only the final ``return`` follows (the frame is freed then anyway). Forward
 values the backward sweep never reads (``x * x`` inside ``np.sum``) are thus freed right after
 the forward sweep used them, and the others as soon as their adjoint code has run, which
 lowers the peak memory of a call the way a hand-written gradient's scoping does.
@@ -25,14 +26,13 @@ def release_dead_values(function: gast.FunctionDef, candidates: set[str]) -> int
     >>> tree = gast.parse("def f(x):\\n    a = x * 2\\n    b = a + 1\\n    c = b * b\\n"
     ...                   "    return c")
     >>> release_dead_values(tree.body[0], {"a", "b", "c"})
-    2
+    1
     >>> print(gast.unparse(tree).strip())
     def f(x):
         a = x * 2
         b = a + 1
         del a
         c = b * b
-        del b
         return c
     """
     body = function.body
@@ -52,10 +52,12 @@ def release_dead_values(function: gast.FunctionDef, candidates: set[str]) -> int
                 for node in nodes.walk(target):
                     if isinstance(node, gast.Name):
                         bound_at.setdefault(node.id, index)
+    # nothing is gained by a `del` right before the final return: the frame goes anyway
+    last = len(body) - 1 if isinstance(body[-1], gast.Return) else len(body)
     released: dict[int, list[str]] = {}
     for name, index in last_read.items():
         if name in candidates and name not in returned and bound_at.get(name, index + 1) <= index \
-                and index < len(body) - 1:
+                and index < last - 1:
             released.setdefault(index, []).append(name)
     for index in sorted(released, reverse=True):
         names = sorted(released[index])
