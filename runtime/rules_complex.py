@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .broadcast import is_complex
-from .registry import AttributeKey, alias_method, defrule, nondifferentiable
+from .registry import AttributeKey, alias_method, constant_arguments, defrule, nondifferentiable
 
 _DEGREES_PER_RADIAN = 180.0 / np.pi
 
@@ -96,6 +96,7 @@ defrule(np.conjugate, vjp=(conjugate_vjp,), jvp=(conjugate_jvp,), argnames=("x",
 defrule(np.angle, vjp=(angle_vjp, None), jvp=(angle_jvp, None), argnames=("z", "deg"))
 defrule(np.real_if_close, vjp=(real_if_close_vjp, None), jvp=(real_if_close_jvp, None),
         argnames=("a", "tol"))
+constant_arguments(np.real_if_close, "tol")  # tol decides whether to drop imaginary parts
 defrule(AttributeKey("real"), vjp=(real_vjp,), jvp=(real_jvp,), argnames=("self",))
 defrule(AttributeKey("imag"), vjp=(imag_vjp,), jvp=(imag_jvp,), argnames=("self",))
 alias_method("conj", np.conjugate)

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .registry import Rule, defrule
+from .registry import Rule, constant_arguments, defrule
 
 MAX_POSITIONS = 9  # np.einsum(subscripts, 8 operands), or 4 operands with their sublists
 _LETTERS = string.ascii_letters  # numpy's labels: sublist label k is the letter _LETTERS[k]
@@ -258,3 +258,7 @@ for _k in range(MAX_POSITIONS):
     for _rule, _rules_of in ((_RULES[_k][0], _rules_of_vjp), (_RULES[_k][1], _rules_of_jvp)):
         _vjps, _jvps = _rules_of(_k)
         defrule(_rule, vjp=tuple(_vjps), jvp=tuple(_jvps), argnames=("g", "ans", *_ARGNAMES))
+        # a rule is linear in g and does not read ans or the operand it differentiates for:
+        # the arguments it has no rule for lend only shapes (or are subscripts)
+        constant_arguments(_rule, *(name for name, vjp in zip(("g", "ans", *_ARGNAMES), _vjps,
+                                                               strict=False) if vjp is None))

@@ -17,7 +17,7 @@ import numpy as np
 
 from .broadcast import broadcast_like, unbroadcast_to
 from .linear import linear_jvp
-from .registry import alias_method, defrule
+from .registry import alias_method, constant_arguments, defrule
 from .rules_index import positions, take_vjp
 
 # ---- repeats and tiles -------------------------------------------------------------------------
@@ -237,6 +237,7 @@ defrule(np.select, vjp=(None, select_vjp_choicelist, select_vjp_default),
         argnames=("condlist", "choicelist", "default"))
 defrule(np.full_like, vjp=(None, full_like_vjp_fill_value), jvp=(None, full_like_jvp_fill_value),
         argnames=("a", "fill_value"))
+constant_arguments(np.full_like, "a")  # a lends its shape and dtype only
 defrule(np.full, vjp=(None, full_vjp_fill_value), jvp=(None, full_jvp_fill_value),
         argnames=("shape", "fill_value"))
 defrule(np.asarray, vjp=(asarray_vjp,), jvp=(asarray_jvp,), argnames=("a",))

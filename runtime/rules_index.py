@@ -19,7 +19,7 @@ import numpy as np
 
 from .accumulate import zeros_like
 from .linear import linear_jvp
-from .registry import alias_method, defrule
+from .registry import alias_method, constant_arguments, defrule
 
 _BASIC_INDEX = (int, np.integer, np.bool_, slice, type(None), type(Ellipsis))
 
@@ -145,6 +145,14 @@ for _prim, _vjp, _jvp, _names in (
     _rest = (None,) * (len(_names) - 1)
     defrule(_prim, vjp=(_vjp, *_rest), jvp=(_jvp, *_rest), argnames=_names)
 alias_method("take", np.take)
+# the primal array and result only lend their shapes to the scatter; indices are integers or
+# booleans by numpy's contract (a float index is an IndexError), so they carry no gradient
+constant_arguments(operator.getitem, "b")
+constant_arguments(getitem_vjp, "ans", "a", "b")
+constant_arguments(scatter, "shape", "index")
+constant_arguments(np.take, "indices")
+constant_arguments(take_vjp, "ans", "a", "indices")
+constant_arguments(np.take_along_axis, "indices")
 
 __all__ = [
     "getitem_jvp", "getitem_vjp", "getitem_vjp_jvp_g", "getitem_vjp_vjp_g", "positions",

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .broadcast import unbroadcast_to
-from .registry import defrule, public_functions
+from .registry import constant_arguments, defrule, public_functions
 
 # ---- linspace ------------------------------------------------------------------------------------
 
@@ -130,5 +130,6 @@ defrule(np.linspace,
 defrule(np.arange, vjp=(arange_vjp_start, None, arange_vjp_step, None),
         jvp=(arange_jvp_start, None, arange_jvp_step, None),
         argnames=("start", "stop", "step", "dtype"))
+constant_arguments(np.arange, "stop")  # stop sets how many values, not their values
 
 __all__ = public_functions(globals())

@@ -19,7 +19,7 @@ import numpy as np
 
 from .broadcast import broadcast_like, reduced_count, unbroadcast_to, unreduce
 from .linear import linear_jvp
-from .registry import alias_method, defrule
+from .registry import alias_method, constant_arguments, defrule
 
 
 def _cast_like(partial: Any, a: Any, dtype: Any) -> Any:
@@ -374,6 +374,10 @@ defrule(unbroadcast_to, vjp=(unbroadcast_to_vjp_g, None), jvp=(unbroadcast_to_jv
 defrule(unreduce, vjp=(unreduce_vjp_g, None), jvp=(unreduce_jvp_g, None), argnames=("g", "x"))
 defrule(broadcast_like, vjp=(broadcast_like_vjp_t, None), jvp=(broadcast_like_jvp_t, None),
         argnames=("t", "ans"))
+# their second argument only lends its shape (and dtype): its values never matter
+constant_arguments(unbroadcast_to, "target")
+constant_arguments(unreduce, "x")
+constant_arguments(broadcast_like, "ans")
 
 for _name in ("sum", "mean", "prod", "max", "min", "var", "std"):
     alias_method(_name, getattr(np, _name))

@@ -193,6 +193,8 @@ __all__ = [
     name
     for entry in registry.registered()
     if isinstance(entry.primitive, np.ufunc) and entry.primitive.nin == 2
-    and entry.primitive.signature is None and registry.lookup_jvp(entry.primitive) is not None
+    and entry.primitive.nout == 1 and entry.primitive.signature is None
+    and registry.lookup_jvp(entry.primitive) is not None
+    and all(rule is not None for rule in entry.rules)  # a rule-less argument: no methods
     for name in _register(entry.primitive)
 ]

@@ -44,7 +44,7 @@ for _entry in registry.registered():
     if not (isinstance(_ufunc, np.ufunc) and _ufunc.nin == 2 and _ufunc.signature is None):
         continue
     _a, _b = _DOMAINS.get(_ufunc, (A, A))
-    if _ufunc.outer not in CASES:
+    if _ufunc.outer not in CASES and registry.lookup(_ufunc.outer) is not None:
         CASES[_ufunc.outer] = [case("1d-1d", _a(3), _b(4)), case("2d-1d", _a(2, 3), _b(2)),
                                case("0d-2d", _a(), _b(2, 2))]
     _fold = _FOLD_DOMAINS.get(_ufunc, A)
@@ -52,6 +52,6 @@ for _entry in registry.registered():
         CASES[_ufunc.reduce] = [case("default", _fold(4, 3)),
                                 case("axis1-keepdims", _fold(3, 4), 1, keepdims=True),
                                 case("1d-axis-none", _fold(5), None)]
-    if _ufunc.accumulate not in CASES:
+    if _ufunc.accumulate not in CASES and registry.lookup(_ufunc.accumulate) is not None:
         CASES[_ufunc.accumulate] = [case("default", _fold(4, 2)), case("axis1", _fold(2, 3, 4), 1)]
 CASES[np.multiply.outer].append(case("pyfloat", PY(), N(3)))

@@ -269,7 +269,8 @@ def test_every_back_end_pass_returns_a_bool_and_can_change_code():
         "cse": ("def f(x, y):\n    return x / y", {}),
         "inplace": ("def f(x):\n    y = x * 2.0\n    y = np.sin(y) + y\n"
                     "    return np.sum(y * x)", {}),
-        "release": ("def f(x):\n    return np.sum(np.tanh(x))", {"shapes": (("x", (2,)),)}),
+        "release": ("def f(x):\n    a = np.tanh(x)\n    b = np.exp(a)\n    c = np.sin(b)\n"
+                    "    return np.sum(c * x)", {"shapes": (("x", (2,)),)}),
         "rematerialize": ("def f(a, y):\n    for _ in range(3):\n        square = y * y\n"
                           "        y = np.sin(square) + a\n    return y", {"wrt": ("y",)}),
     }

@@ -95,13 +95,12 @@ class Copies(_BackEndPass):
     >>> print(source_after("def f(x):\\n    y = np.sin(x)\\n    z = y\\n    return z * 2.0",
     ...                    "copies"))
     def grad_f(x, *, d_mul1=None):
-        y = np.sin(x)
-        z = y
+        z = np.sin(x)
         _mul1 = z * 2.0
         # ---- backward ----
         d_mul1 = _rt.seed(_mul1, d_mul1)
-        dz = d_mul1 * 2.0
-        dx = dz * _np.cos(x)
+        dy = d_mul1 * 2.0
+        dx = dy * _np.cos(x)
         return (_mul1, (dx,))
     """
 
@@ -261,7 +260,6 @@ class Release(_BackEndPass):
         _sum2 = np.sum(_tanh1)
         # ---- backward ----
         dx = 1.0 * (1.0 - _tanh1 * _tanh1)
-        del _tanh1
         return (_sum2, (dx,))
     """
 
