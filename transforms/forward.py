@@ -20,7 +20,7 @@ from .anf import local_names
 from .annotations import Anno, getanno
 from .parse import SourceUnavailableError
 from .passmanager import GradientSummary, PassContext, Transformation
-from .resolve import Kind, Operation, Resolution, Resolve, operand_key
+from .resolve import Kind, Operation, Resolution, Resolve, operand_key, runtime_callee_message
 from .reverse import _opaque_message
 
 
@@ -256,6 +256,8 @@ class _TangentBuilder:
         if operation.kind is Kind.OPAQUE:
             raise UnsupportedSyntaxError(_opaque_message(operation), self.loc(statement))
         what = operation.display or "this operation"
+        if operation.runtime_callee:
+            raise NoGradientRuleError(runtime_callee_message(operation), self.loc(statement))
         raise NoGradientRuleError(
             f"{what} has no gradient rule and no Python source to differentiate; register one "
             f"with autodiff.defjvp({what}, ...) or wrap it in autodiff.stop_gradient(...)",

@@ -14,6 +14,7 @@ from typing import Any
 import gast
 
 from . import nodes
+from .anf import local_names
 from .annotations import Anno, setanno
 from .passmanager import PassContext, Transformation
 
@@ -76,7 +77,7 @@ class Normalize(Transformation):
             return _pop_statements(statement)
         if isinstance(statement, gast.Assign):
             return self._assign(ctx, statement.targets, statement.value, statement)
-        if _is_append(statement):
+        if _is_append(statement, local_names(ctx.function)):
             call = statement.value
             xs = call.func.value.id
             value = nodes.call(nodes.dotted("_rt.append", like=statement),
@@ -236,12 +237,14 @@ def _pop_statements(statement: gast.Assign) -> list[gast.stmt]:
             nodes.assign(xs, rest, like=statement)]
 
 
-def _is_append(statement: gast.stmt) -> bool:
+def _is_append(statement: gast.stmt, locals_: set[str]) -> bool:
+    """``xs.append(v)`` on a local list (appending to a global list is a side effect)."""
     if not isinstance(statement, gast.Expr) or not isinstance(statement.value, gast.Call):
         return False
     call = statement.value
     return (isinstance(call.func, gast.Attribute) and call.func.attr == "append"
-            and isinstance(call.func.value, gast.Name) and len(call.args) == 1
+            and isinstance(call.func.value, gast.Name) and call.func.value.id in locals_
+            and len(call.args) == 1
             and not call.keywords)
 
 

@@ -50,6 +50,7 @@ class Operation:
     display: str = ""  # how the user wrote the callee, for messages
     params: list[str | None] = field(default_factory=list)  # USER: callee parameter per argument
     receiver: gast.expr | None = None  # USER: the bound instance's expression, passed first
+    runtime_callee: bool = False  # UNKNOWN: the callee is a value computed when f runs
 
 
 @dataclass(slots=True)
@@ -243,6 +244,11 @@ class _Resolver:
         base = self.evaluate(func.value)
         return base is not MISSING and isinstance(base, self.rules.array_types)
 
+    def local_operands(self, expr: gast.expr) -> list[gast.Name]:
+        """The locals an expression reads (a callee ``layers[i]``, ``obj.f``, ``make(a)``)."""
+        return [node for node in nodes.walk(expr) if isinstance(node, gast.Name)
+                and isinstance(node.ctx, gast.Load) and node.id in self.locals]
+
     def primitive(self, primitive: Any, args: list, keywords: list, display: str) -> Operation:
         entry = self.rules.lookup(primitive)
         if entry is not None:
@@ -260,8 +266,10 @@ class _Resolver:
             key = self.rules.method_key(func.attr)
             return self.primitive(key, [func.value, *call.args], call.keywords, display)
         callee = self.evaluate(func)
-        if callee is MISSING:
-            return Operation(Kind.UNKNOWN, list(call.args), call.keywords, display=display)
+        if callee is MISSING:  # a callable computed when the function runs: it may close over
+            # differentiated values, so it is an operand like the arguments
+            return Operation(Kind.UNKNOWN, [*self.local_operands(func), *call.args],
+                             call.keywords, display=display, runtime_callee=True)
         if self.rules.lookup(callee) is not None or self.rules.is_nondifferentiable(callee):
             return self.primitive(callee, list(call.args), call.keywords, display)
         callee = self.rules.callable_target(callee)
@@ -280,9 +288,23 @@ class _Resolver:
                          display=display)
 
 
+def runtime_callee_message(operation: Operation) -> str:
+    """Why a call of a callable computed at run time cannot be differentiated."""
+    return (f"{operation.display}(...) calls a function or object created when the function "
+            "runs (a closure, lambda or object built from differentiated values, or a callable "
+            "argument); autodiff decides what a call runs when it compiles and cannot see "
+            "which code runs here: call a function defined with def directly, or pass the "
+            "arrays it reads as arguments")
+
+
 def _opaque(value: gast.expr, what: str) -> Operation:
+    """Every name the value reads is an operand, except inside a star-unpacked shape or other
+    static tuple (``rs.standard_normal(*x.shape)`` carries no gradient)."""
+    static = {id(node) for starred in nodes.walk(value)
+              if isinstance(starred, gast.Starred) and is_static(starred.value)
+              for node in nodes.walk(starred.value)}
     names = [node for node in nodes.walk(value) if isinstance(node, gast.Name)
-             and isinstance(node.ctx, gast.Load)]
+             and isinstance(node.ctx, gast.Load) and id(node) not in static]
     return Operation(Kind.OPAQUE, names, display=what)
 
 

@@ -35,7 +35,7 @@ from .inplace import accumulate_in_place
 from .parse import SourceUnavailableError
 from .passmanager import GradientSummary, PassContext, Transformation
 from .release import release_dead_values
-from .resolve import Kind, Operation, Resolution, Resolve, operand_key
+from .resolve import Kind, Operation, Resolution, Resolve, operand_key, runtime_callee_message
 from .shapes import ShapeAnalysis
 
 BACKWARD_MARKER = "---- backward ----"
@@ -553,6 +553,8 @@ def _opaque_message(operation: Operation) -> str:
 
 def _no_rule_message(operation: Operation, runtime_receiver: bool = False) -> str:
     what = operation.display or "this operation"
+    if operation.runtime_callee:
+        return runtime_callee_message(operation)
     if runtime_receiver:
         return (f"{what}(...) calls a method of a value known only when the function runs (an "
                 "argument or a local); autodiff resolves calls when it compiles: make the "
