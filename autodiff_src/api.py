@@ -23,7 +23,7 @@ from .runtime import custom as custom_module
 from .runtime import registry
 from .runtime.custom import custom_vjp
 from .spec import GradSpec
-from .transforms.parse import SourceUnavailableError
+from .transforms.frontend.parse import SourceUnavailableError
 from .transforms.request import CompileRequest
 
 MAX_SPECIALIZATIONS = 8  # shape-specialized units per gradient function, then generic code

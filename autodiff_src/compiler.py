@@ -23,11 +23,12 @@ from .loader import LoadSpec, load
 from .runtime import registry
 from .runtime.custom import CustomUnit, custom_vjp
 from .runtime.operators import BINARY_OPERATORS, UNARY_OPERATORS
-from .transforms import nodes, pipeline_for
-from .transforms.check import CheckSyntax
-from .transforms.codegen import emit
-from .transforms.guards import ABSENT, NameGuard
-from .transforms.parse import SourceUnavailableError, parse_function
+from .transforms import pipeline_for
+from .transforms.analysis.guards import ABSENT, NameGuard
+from .transforms.frontend.check import CheckSyntax
+from .transforms.frontend.parse import SourceUnavailableError, parse_function
+from .transforms.ir import nodes
+from .transforms.ir.codegen import emit
 from .transforms.passmanager import Step, new_context, run_pipeline
 from .transforms.request import CompileRequest
 

@@ -39,7 +39,7 @@ import numpy as np
 
 from .compiler import CompiledUnit
 from .runtime import registry
-from .transforms.guards import ABSENT
+from .transforms.analysis.guards import ABSENT
 
 
 def build_entry(name: str, unit: CompiledUnit, shapes: tuple, dtypes: tuple,

@@ -26,7 +26,7 @@ from .api import (
 from .compiler import CompiledUnit
 from .runtime import registry
 from .spec import GradSpec
-from .transforms.parse import SourceUnavailableError
+from .transforms.frontend.parse import SourceUnavailableError
 from .transforms.request import CompileRequest
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from .runtime.registry import AttributeKey, MethodKey
 from .runtime.rules_nn import sigmoid, softplus
-from .transforms.shape_inference import Array, Const, Int, Tup
+from .transforms.analysis.shape_inference import Array, Const, Int, Tup
 
 _INT_UFUNCS = {np.add: operator.add, np.subtract: operator.sub, np.multiply: operator.mul,
                np.negative: operator.neg, np.floor_divide: operator.floordiv}

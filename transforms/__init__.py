@@ -6,18 +6,18 @@ does. ``AUTODIFF_PRINT_AFTER=normalize,reverse`` prints the tree after the named
 
 from __future__ import annotations
 
-from .activity import Activity
-from .anf import ANF
-from .check import CheckSyntax
-from .forward import Forward
-from .idioms import Idioms
-from .mutation import CheckMutation
-from .normalize import Normalize
+from .ad.forward import Forward
+from .ad.reverse import Reverse
+from .analysis.activity import Activity
+from .analysis.mutation import CheckMutation
+from .frontend.anf import ANF
+from .frontend.check import CheckSyntax
+from .frontend.normalize import Normalize
+from .frontend.resolve import Resolve
+from .frontend.ssa import SSA
+from .frontend.structure import Structure
+from .opt.idioms import Idioms
 from .passmanager import Step
-from .resolve import Resolve
-from .reverse import Reverse
-from .ssa import SSA
-from .structure import Structure
 
 
 def default_pipeline() -> list[Step]:

@@ -16,9 +16,9 @@ from typing import Any, ClassVar
 import gast
 
 from ..errors import AutodiffError, AutodiffInternalError
-from .guards import GuardSet
-from .naming import Namer, names_in
-from .parse import SourceFunction
+from .analysis.guards import GuardSet
+from .frontend.parse import SourceFunction
+from .ir.naming import Namer, names_in
 
 
 @dataclass(frozen=True, slots=True)

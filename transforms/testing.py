@@ -10,17 +10,18 @@ import gast
 import numpy as np
 
 from ..compiler import RULES
-from . import default_pipeline, forward_pipeline, nodes
-from .activity import Activity, ActivityResult
-from .annotations import Anno, getanno
-from .codegen import emit
-from .mutation import CheckMutation
-from .parse import parse_function
+from . import default_pipeline, forward_pipeline
+from .analysis.activity import Activity, ActivityResult
+from .analysis.mutation import CheckMutation
+from .analysis.shape_inference import infer_shapes
+from .analysis.shapes import ShapeAnalysis
+from .frontend.parse import parse_function
+from .frontend.resolve import Resolve
+from .ir import nodes
+from .ir.annotations import Anno, getanno
+from .ir.codegen import emit
 from .passmanager import PassContext, Step, new_context, run_pipeline
 from .request import CompileRequest
-from .resolve import Resolve
-from .shape_inference import infer_shapes
-from .shapes import ShapeAnalysis
 
 _FILENAME = "<doctest>"
 

@@ -11,7 +11,7 @@ import pytest
 import autodiff
 from autodiff import cache
 from autodiff.runtime import registry
-from autodiff.transforms import parse
+from autodiff.transforms.frontend import parse
 
 
 def cubic(x):

@@ -7,11 +7,11 @@ import sys
 import gast
 import pytest
 
-from autodiff.transforms import convert
+from autodiff.transforms.ir import convert
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 STDLIB = pathlib.Path(ast.__file__).parent
-CORPUS = sorted([*ROOT.glob("transforms/*.py"), *ROOT.glob("benchmarks/*.py"),
+CORPUS = sorted([*ROOT.glob("transforms/**/*.py"), *ROOT.glob("benchmarks/*.py"),
                  *ROOT.glob("tests/*.py"), *ROOT.glob("autodiff_src/*.py"),
                  *(STDLIB / name for name in ("ast.py", "dataclasses.py", "typing.py",
                                               "asyncio/tasks.py", "inspect.py", "enum.py"))])

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import autodiff
-from autodiff.transforms.annotations import Anno, setanno
-from autodiff.transforms.cse import share_common_subexpressions
+from autodiff.transforms.ir.annotations import Anno, setanno
+from autodiff.transforms.opt.cse import share_common_subexpressions
 from autodiff.transforms.testing import gradient_source, numerical_gradient
 
 

@@ -10,12 +10,14 @@ import pytest
 
 import autodiff.transforms as transforms
 
-MODULES = sorted(info.name for info in pkgutil.iter_modules(transforms.__path__))
+PREFIX = "autodiff.transforms."
+MODULES = sorted(info.name.removeprefix(PREFIX)
+                 for info in pkgutil.walk_packages(transforms.__path__, PREFIX) if not info.ispkg)
 
 
 @pytest.mark.parametrize("module_name", MODULES, ids=MODULES)
 def test_docstring_examples(module_name: str) -> None:
-    module = importlib.import_module(f"autodiff.transforms.{module_name}")
+    module = importlib.import_module(PREFIX + module_name)
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
 

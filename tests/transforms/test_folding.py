@@ -11,7 +11,7 @@ import pytest
 
 import autodiff
 from autodiff.runtime import rules_elementwise, rules_elementwise_jvp
-from autodiff.transforms.folding import fold_scalar_factors
+from autodiff.transforms.opt.folding import fold_scalar_factors
 from autodiff.transforms.testing import gradient_source, numerical_gradient
 
 

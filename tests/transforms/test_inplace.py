@@ -82,7 +82,7 @@ COPY_CASES = [
 def test_copy_propagation(before, after):
     import gast
 
-    from autodiff.transforms.copies import propagate_copies
+    from autodiff.transforms.opt.copies import propagate_copies
 
     tree = gast.parse(before)
     removed = propagate_copies(tree.body[0], {"da", "db", "dc", "dy"})
@@ -115,7 +115,7 @@ RELEASE_CASES = [
 def test_release_dead_values(before, after):
     import gast
 
-    from autodiff.transforms.release import release_dead_values
+    from autodiff.transforms.opt.release import release_dead_values
 
     tree = gast.parse(before)
     release_dead_values(tree.body[0], {"a", "b"})

@@ -6,8 +6,8 @@ import inspect
 import gast
 import pytest
 
-from autodiff.transforms import nodes
-from autodiff.transforms.annotations import Anno, Origin, getanno, setanno
+from autodiff.transforms.ir import nodes
+from autodiff.transforms.ir.annotations import Anno, Origin, getanno, setanno
 from benchmarks import workloads
 
 PROGRAMS = [

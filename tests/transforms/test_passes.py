@@ -6,10 +6,10 @@ import textwrap
 
 import pytest
 
-from autodiff.transforms.anf import ANF
-from autodiff.transforms.normalize import Normalize
+from autodiff.transforms.frontend.anf import ANF
+from autodiff.transforms.frontend.normalize import Normalize
+from autodiff.transforms.frontend.ssa import SSA
 from autodiff.transforms.passmanager import Analysis, Step, Transformation, run_pipeline
-from autodiff.transforms.ssa import SSA
 from autodiff.transforms.testing import activity_of, context, resolve_source, run_passes
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import autodiff
-from autodiff.transforms.shape_inference import Array, Int
+from autodiff.transforms.analysis.shape_inference import Array, Int
 from autodiff.transforms.testing import gradient_source, inferred_shapes, numerical_gradient
 
 # ---- inference --------------------------------------------------------------------------------
@@ -239,7 +239,7 @@ def test_grad_skips_statements_only_the_value_needs(rng):
 def test_dead_code_elimination_keeps_effects():
     import gast
 
-    from autodiff.transforms.deadcode import eliminate_dead_code
+    from autodiff.transforms.opt.deadcode import eliminate_dead_code
 
     tree = gast.parse("def f(x):\n    a = x * 2\n    b = print(a)\n    c = a + 1\n    return x")
     eliminate_dead_code(tree.body[0], lambda statement: "print" not in gast.unparse(statement))

@@ -22,11 +22,11 @@ from typing import Any
 import gast
 import numpy as np
 
-from ..runtime.registry import MethodKey
-from . import nodes
-from .activity import assignments
-from .annotations import Anno, setanno
-from .resolve import Kind, Resolution
+from ...runtime.registry import MethodKey
+from ..analysis.activity import assignments
+from ..frontend.resolve import Kind, Resolution
+from ..ir import nodes
+from ..ir.annotations import Anno, setanno
 
 _MAX = (np.max, np.amax, MethodKey("max"))
 _SUM = (np.sum, MethodKey("sum"))

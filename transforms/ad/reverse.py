@@ -20,23 +20,36 @@ from typing import Any
 
 import gast
 
-from ..errors import Loc, NoGradientRuleError, UnsupportedSyntaxError
-from . import nodes
-from .activity import Activity, ActivityResult, assignments, differentiable_inputs, stored_names
-from .anf import local_names
-from .annotations import Anno, getanno, setanno
+from ...errors import Loc, NoGradientRuleError, UnsupportedSyntaxError
+from ..analysis.activity import (
+    Activity,
+    ActivityResult,
+    assignments,
+    differentiable_inputs,
+    stored_names,
+)
+from ..analysis.shapes import ShapeAnalysis
+from ..frontend.anf import local_names
+from ..frontend.parse import SourceUnavailableError
+from ..frontend.resolve import (
+    Kind,
+    Operation,
+    Resolution,
+    Resolve,
+    operand_key,
+    runtime_callee_message,
+)
+from ..ir import nodes
+from ..ir.annotations import Anno, getanno, setanno
+from ..opt.copies import copy_repeated_returns, propagate_copies, substitute_constant_seeds
+from ..opt.cse import share_common_subexpressions
+from ..opt.deadcode import eliminate_dead_code
+from ..opt.folding import fold_scalar_factors
+from ..opt.inplace import accumulate_in_place
+from ..opt.release import release_dead_values
+from ..passmanager import GradientSummary, PassContext, Transformation
 from .control_flow import ControlFlow, Restore
-from .copies import copy_repeated_returns, propagate_copies, substitute_constant_seeds
-from .cse import share_common_subexpressions
-from .deadcode import eliminate_dead_code
 from .emission import Emission
-from .folding import fold_scalar_factors
-from .inplace import accumulate_in_place
-from .parse import SourceUnavailableError
-from .passmanager import GradientSummary, PassContext, Transformation
-from .release import release_dead_values
-from .resolve import Kind, Operation, Resolution, Resolve, operand_key, runtime_callee_message
-from .shapes import ShapeAnalysis
 
 BACKWARD_MARKER = "---- backward ----"
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import gast
 
-from . import nodes
-from .anf import local_names
-from .annotations import Anno, getanno
-from .passmanager import Analysis, PassContext
-from .resolve import Kind, Operation, Resolution, Resolve, operand_key
+from ..frontend.anf import local_names
+from ..frontend.resolve import Kind, Operation, Resolution, Resolve, operand_key
+from ..ir import nodes
+from ..ir.annotations import Anno, getanno
+from ..passmanager import Analysis, PassContext
 
 
 @dataclass(frozen=True, slots=True)

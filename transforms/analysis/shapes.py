@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 
 import gast
 
-from . import nodes
+from ..frontend.resolve import Kind, Resolution, Resolve
+from ..ir import nodes
+from ..passmanager import Analysis, PassContext
 from .activity import assignments, stored_names
-from .passmanager import Analysis, PassContext
-from .resolve import Kind, Resolution, Resolve
 from .shape_inference import Array, infer_shapes
 
 

@@ -13,14 +13,21 @@ from typing import Any
 
 import gast
 
-from ..errors import Loc, NoGradientRuleError, UnsupportedSyntaxError
-from . import nodes
-from .activity import Activity, ActivityResult, differentiable_inputs, stored_names
-from .anf import local_names
-from .annotations import Anno, getanno
-from .parse import SourceUnavailableError
-from .passmanager import GradientSummary, PassContext, Transformation
-from .resolve import Kind, Operation, Resolution, Resolve, operand_key, runtime_callee_message
+from ...errors import Loc, NoGradientRuleError, UnsupportedSyntaxError
+from ..analysis.activity import Activity, ActivityResult, differentiable_inputs, stored_names
+from ..frontend.anf import local_names
+from ..frontend.parse import SourceUnavailableError
+from ..frontend.resolve import (
+    Kind,
+    Operation,
+    Resolution,
+    Resolve,
+    operand_key,
+    runtime_callee_message,
+)
+from ..ir import nodes
+from ..ir.annotations import Anno, getanno
+from ..passmanager import GradientSummary, PassContext, Transformation
 from .reverse import _opaque_message
 
 

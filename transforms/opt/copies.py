@@ -15,8 +15,8 @@ import copy
 
 import gast
 
-from . import nodes
-from .annotations import Anno, getanno, setanno
+from ..ir import nodes
+from ..ir.annotations import Anno, getanno, setanno
 
 
 def propagate_copies(function: gast.FunctionDef, adjoints: set[str]) -> int:

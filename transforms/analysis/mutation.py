@@ -14,14 +14,14 @@ import types
 
 import gast
 
-from ..errors import Loc, UnsupportedSyntaxError
-from . import nodes
+from ...errors import Loc, UnsupportedSyntaxError
+from ..frontend.anf import local_names, root_name
+from ..frontend.resolve import MISSING, Resolve, evaluate_static
+from ..ir import nodes
+from ..ir.annotations import Anno, getanno
+from ..passmanager import Analysis, PassContext
 from .activity import Activity, stored_names
 from .aliasing import AliasFlow, Ref, Write, aliases_of, may_read_later
-from .anf import local_names, root_name
-from .annotations import Anno, getanno
-from .passmanager import Analysis, PassContext
-from .resolve import MISSING, Resolve, evaluate_static
 
 
 class CheckMutation(Analysis):

@@ -25,10 +25,10 @@ from typing import Any
 
 import gast
 
-from . import nodes
+from ..frontend.anf import local_names
+from ..frontend.resolve import Kind, Resolution
+from ..ir import nodes
 from .activity import assignments, stored_names
-from .anf import local_names
-from .resolve import Kind, Resolution
 
 
 @dataclass(frozen=True, slots=True)

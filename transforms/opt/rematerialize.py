@@ -31,7 +31,7 @@ from typing import Any
 
 import gast
 
-from . import nodes
+from ..ir import nodes
 
 
 def rematerialize(forward: list[gast.stmt], backward: list[Any], needed: set[str],

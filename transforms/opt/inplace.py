@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import gast
 
-from . import nodes
+from ..ir import nodes
 
 _FRESH_CALLS = frozenset({"_rt.zeros_like", "_rt.getitem_vjp", "_rt.scatter", "_np.full",
                           "_np.outer", "_np.zeros"})

@@ -18,10 +18,10 @@ from typing import Any
 
 import gast
 
-from . import nodes
+from ..ir import nodes
+from ..ir.annotations import Anno, getanno, setanno
+from ..passmanager import PassContext, Transformation
 from .anf import local_names, root_name
-from .annotations import Anno, getanno, setanno
-from .passmanager import PassContext, Transformation
 from .resolve import MISSING, evaluate_static
 
 MAX_UNROLL = 64
@@ -46,7 +46,7 @@ class Structure(Transformation):
     """Canonicalize loops and eliminate jumps.
 
     >>> from autodiff.transforms.testing import run_passes
-    >>> from autodiff.transforms.normalize import Normalize
+    >>> from autodiff.transforms.frontend.normalize import Normalize
     >>> print(run_passes('''
     ... def f(x, xs):
     ...     for v in xs:

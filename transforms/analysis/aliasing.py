@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
-from . import nodes
+from ..ir import nodes
 from .activity import stored_names
 
 Sites = frozenset  # of sites; a site is a path: (allocation,) or (allocation, part, ...)

@@ -13,10 +13,10 @@ from typing import Any
 
 import gast
 
-from . import nodes
+from ..ir import nodes
+from ..ir.annotations import Anno, setanno
+from ..passmanager import PassContext, Transformation
 from .anf import local_names
-from .annotations import Anno, setanno
-from .passmanager import PassContext, Transformation
 
 
 class Normalize(Transformation):

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import gast
 
-from . import nodes
-from .passmanager import PassContext, Transformation
+from ..ir import nodes
+from ..passmanager import PassContext, Transformation
 
 SHAPE_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype"})
 # Attributes that compute a new array: never part of an atom, so `self.w.T` is an operation
@@ -68,7 +68,7 @@ class ANF(Transformation):
     """Give every intermediate value a name.
 
     >>> from autodiff.transforms.testing import run_passes
-    >>> from autodiff.transforms.normalize import Normalize
+    >>> from autodiff.transforms.frontend.normalize import Normalize
     >>> print(run_passes("def f(x, w):\\n    return np.tanh(x @ w).sum()", [Normalize, ANF]))
     def f(x, w):
         _matmul1 = x @ w

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import gast
 
-from . import nodes
+from ..ir import nodes
 
 
 def eliminate_dead_code(function: gast.FunctionDef,

@@ -17,9 +17,9 @@ from typing import Any
 
 import gast
 
-from ..errors import Loc, UnsupportedSyntaxError
-from . import convert, nodes
-from .annotations import Anno, Origin, setanno
+from ...errors import Loc, UnsupportedSyntaxError
+from ..ir import convert, nodes
+from ..ir.annotations import Anno, Origin, setanno
 
 
 class SourceUnavailableError(Exception):

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 import gast
 
-from . import nodes
-from .activity import stored_names
-from .annotations import Anno, getanno, setanno
-from .naming import names_in
+from ..analysis.activity import stored_names
+from ..ir import nodes
+from ..ir.annotations import Anno, getanno, setanno
+from ..ir.naming import names_in
 from .shifts import DefUse, target_name
 
 Polynomial = dict[int, float]  # power -> coefficient, no zero coefficients

@@ -15,12 +15,12 @@ from typing import Any
 
 import gast
 
-from . import nodes
-from .activity import assignments, stored_names
-from .annotations import Anno, getanno, setanno
-from .resolve import Kind, Operation
-from .shape_inference import Array
-from .shapes import broadcast
+from ..analysis.activity import assignments, stored_names
+from ..analysis.shape_inference import Array
+from ..analysis.shapes import broadcast
+from ..frontend.resolve import Kind, Operation
+from ..ir import nodes
+from ..ir.annotations import Anno, getanno, setanno
 
 _ANY_SHAPE = "<number>"  # a numeric constant: broadcasts into any shape
 

@@ -44,12 +44,12 @@ from __future__ import annotations
 import gast
 import numpy as np
 
-from ..runtime.rules_nn import sigmoid, softplus
-from . import nodes
-from .annotations import Anno, getanno, setanno
-from .passmanager import PassContext, Transformation
+from ...runtime.rules_nn import sigmoid, softplus
+from ..frontend.resolve import Kind, Resolve
+from ..ir import nodes
+from ..ir.annotations import Anno, getanno, setanno
+from ..passmanager import PassContext, Transformation
 from .polynomials import mark_polynomial_derivatives
-from .resolve import Kind, Resolve
 from .shifts import DefUse, mark_stability_shifts, target_name
 
 

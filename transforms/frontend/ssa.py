@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import gast
 
-from . import nodes
+from ..ir import nodes
+from ..ir.annotations import Anno, setanno
+from ..passmanager import PassContext, Transformation
 from .anf import operation_hint
-from .annotations import Anno, setanno
-from .passmanager import PassContext, Transformation
 
 # Compiler flags that never carry a gradient and are read by control flow only.
 _UNVERSIONED_PREFIXES = ("_cond", "_broke", "_continued", "_returned")
@@ -25,7 +25,7 @@ class SSA(Transformation):
     """Version reassigned names.
 
     >>> from autodiff.transforms.testing import run_passes
-    >>> from autodiff.transforms.normalize import Normalize
+    >>> from autodiff.transforms.frontend.normalize import Normalize
     >>> print(run_passes('''
     ... def f(x, c):
     ...     x = x * 2

@@ -20,11 +20,11 @@ from typing import Any
 
 import gast
 
-from . import nodes
+from ..analysis.guards import GuardSet
+from ..ir import nodes
+from ..ir.annotations import Anno, getanno
+from ..passmanager import Analysis, PassContext
 from .anf import ARRAY_ATTRIBUTES, is_static, local_names, root_name
-from .annotations import Anno, getanno
-from .guards import GuardSet
-from .passmanager import Analysis, PassContext
 
 
 class Kind(Enum):

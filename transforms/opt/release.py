@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gast
 
-from . import nodes
+from ..ir import nodes
 
 
 def release_dead_values(function: gast.FunctionDef, candidates: set[str]) -> int:

@@ -22,9 +22,9 @@ from types import SimpleNamespace
 
 import gast
 
-from . import nodes
-from .annotations import Anno, getanno
-from .naming import names_in
+from ..ir import nodes
+from ..ir.annotations import Anno, getanno
+from ..ir.naming import names_in
 
 _SIMPLE = (gast.Assign, gast.AugAssign, gast.Delete, gast.Expr)  # Expr: a comment
 # parts of these may not be evaluated, or see names of their own: never searched
@@ -41,7 +41,7 @@ def share_common_subexpressions(function: gast.FunctionDef,
     ``fresh(hint)`` gives an unused name.
 
     >>> import gast
-    >>> from autodiff.transforms.annotations import Anno, setanno
+    >>> from autodiff.transforms.ir.annotations import Anno, setanno
     >>> tree = gast.parse("def f(dy, s, r):\\n    seed = 1.0\\n    dr = dy / s * -0.5\\n"
     ...                   "    ds = dy / s * r\\n    return dr, ds")
     >>> setanno(tree.body[0].body[0], Anno.BACKWARD, True)

@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 
 import gast
 
-from . import nodes
-from .annotations import Anno, getanno
-from .naming import names_in
+from ..ir import nodes
+from ..ir.annotations import Anno, getanno
+from ..ir.naming import names_in
 
 _NUMBER = (int, float)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import gast
 
-from ..errors import Loc, UnsupportedSyntaxError
-from . import nodes
-from .passmanager import Analysis, PassContext
+from ...errors import Loc, UnsupportedSyntaxError
+from ..ir import nodes
+from ..passmanager import Analysis, PassContext
 
 # node class -> (what it is, what to write instead)
 _REJECTED: dict[type, tuple[str, str]] = {
@@ -44,7 +44,7 @@ class CheckSyntax(Analysis):
     """Raise ``UnsupportedSyntaxError`` at the first construct outside the supported language.
 
     >>> import gast
-    >>> from autodiff.transforms.check import first_violation
+    >>> from autodiff.transforms.frontend.check import first_violation
     >>> tree = gast.parse("def f(x):\\n    with open('a'):\\n        return x").body[0]
     >>> first_violation(tree)[1]
     'a with block is not supported in a differentiated function; enter the context outside the differentiated function'

@@ -15,10 +15,10 @@ from typing import Any
 
 import gast
 
-from . import nodes
-from .activity import differentiable_inputs, stored_names
-from .rematerialize import rematerialize
-from .resolve import operand_key
+from ..analysis.activity import differentiable_inputs, stored_names
+from ..frontend.resolve import operand_key
+from ..ir import nodes
+from ..opt.rematerialize import rematerialize
 
 TAPE = "_tape"  # the preferred name; a fresh one if the function already uses it
 

@@ -1,0 +1,1 @@
+"""Analyses over the front-end IR: activity, aliasing, shapes, cache guards, the mutation fence."""
