@@ -8,7 +8,6 @@ The user functions are defined here, at module level; each marks its offending l
 from __future__ import annotations
 
 import inspect
-import math
 import os
 import warnings
 from collections.abc import Callable, Iterator
@@ -153,15 +152,15 @@ def test_unsupported_syntax_is_reported_by_value_and_grad_and_jvp(fn: Callable[.
 
 NOT_PYTHON = [
     pytest.param(len, id="builtin-len"),
-    pytest.param(np.sum, id="np.sum"),
-    pytest.param(np.exp, id="ufunc-exp"),
-    pytest.param(math.sin, id="C-math.sin"),
+    pytest.param(np.busday_count, id="np.busday_count"),
+    pytest.param(ord, id="builtin-ord"),
     pytest.param(np.ndarray.sum, id="method-descriptor"),
 ]
 
 
 @pytest.mark.parametrize("fn", NOT_PYTHON)
-def test_builtins_and_c_functions_cannot_be_differentiated_directly(fn: Any) -> None:
+def test_builtins_and_c_functions_without_rules_cannot_be_differentiated_directly(
+        fn: Any) -> None:
     with pytest.raises(TypeError) as raised:
         autodiff.grad(fn)
     message = str(raised.value)

@@ -244,13 +244,25 @@ class _Resolver:
         base = self.evaluate(func.value)
         return base is not MISSING and isinstance(base, self.rules.array_types)
 
+    def entry(self, primitive: Any) -> Any:
+        """The registered rules of ``primitive`` for this mode: in forward mode a JVP rule
+        wins over the function's source (``autodiff.defjvp`` on a Python function)."""
+        if self.ctx.request.mode == "forward":
+            try:
+                entry = self.rules.lookup_jvp(primitive)
+            except TypeError:  # unhashable
+                entry = None
+            if entry is not None:
+                return entry
+        return self.rules.lookup(primitive)
+
     def local_operands(self, expr: gast.expr) -> list[gast.Name]:
         """The locals an expression reads (a callee ``layers[i]``, ``obj.f``, ``make(a)``)."""
         return [node for node in nodes.walk(expr) if isinstance(node, gast.Name)
                 and isinstance(node.ctx, gast.Load) and node.id in self.locals]
 
     def primitive(self, primitive: Any, args: list, keywords: list, display: str) -> Operation:
-        entry = self.rules.lookup(primitive)
+        entry = self.entry(primitive)
         if entry is not None:
             args, keywords = _keywords_to_positions(entry.argnames, args, keywords)
             return Operation(Kind.PRIMITIVE, args, keywords, entry=entry, callee=primitive,
@@ -270,7 +282,7 @@ class _Resolver:
             # differentiated values, so it is an operand like the arguments
             return Operation(Kind.UNKNOWN, [*self.local_operands(func), *call.args],
                              call.keywords, display=display, runtime_callee=True)
-        if self.rules.lookup(callee) is not None or self.rules.is_nondifferentiable(callee):
+        if self.entry(callee) is not None or self.rules.is_nondifferentiable(callee):
             return self.primitive(callee, list(call.args), call.keywords, display)
         callee = self.rules.callable_target(callee)
         if self.rules.is_custom(callee):
