@@ -7,7 +7,9 @@ import builtins
 import dataclasses
 import inspect
 import os
+import site
 import sys
+import sysconfig
 import textwrap
 import threading
 import types
@@ -104,6 +106,15 @@ class RuntimeRules:
             return f"_rt.{name}"
         return None
 
+
+    def is_library(self, function: Any) -> bool:
+        """Is ``function`` code of an installed package or the standard library (not compiled
+        from its source: without a registered rule, a call of it has no gradient)?"""
+        function = getattr(function, "__func__", function)
+        filename = getattr(getattr(function, "__code__", None), "co_filename", "")
+        filename = os.path.realpath(filename) if filename else ""
+        return bool(filename) and filename.startswith(_LIBRARY_DIRS) \
+            and not filename.startswith(_AUTODIFF_DIRS)
 
     def is_pure(self, primitive: Any) -> bool:
         """Does calling ``primitive`` do nothing but return a value (numpy functions and
@@ -206,6 +217,11 @@ class _Qualify(gast.NodeTransformer):
 
 
 _CUSTOM_FILE = inspect.getsourcefile(custom_vjp)
+_LIBRARY_DIRS = tuple(sorted({os.path.join(os.path.realpath(sysconfig.get_paths()[key]), "")
+                              for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+                             | {os.path.join(path, "") for path in site.getsitepackages()}))
+_AUTODIFF_DIRS = tuple(os.path.join(os.path.dirname(os.path.realpath(module.__file__)), "")
+                       for module in (runtime, shape_rules))
 
 # Adapters registered by the API layer: ``adapter(obj) -> Python function or None``.
 CALLABLE_ADAPTERS: list[Any] = []

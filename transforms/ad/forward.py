@@ -22,6 +22,7 @@ from ..frontend.resolve import (
     Operation,
     Resolution,
     Resolve,
+    library_message,
     operand_key,
     runtime_callee_message,
 )
@@ -263,8 +264,9 @@ class _TangentBuilder:
         if operation.kind is Kind.OPAQUE:
             raise UnsupportedSyntaxError(_opaque_message(operation), self.loc(statement))
         what = operation.display or "this operation"
-        if operation.runtime_callee:
-            raise NoGradientRuleError(runtime_callee_message(operation), self.loc(statement))
+        if operation.runtime_callee or operation.library:
+            message = runtime_callee_message if operation.runtime_callee else library_message
+            raise NoGradientRuleError(message(operation), self.loc(statement))
         raise NoGradientRuleError(
             f"{what} has no gradient rule and no Python source to differentiate; register one "
             f"with autodiff.defjvp({what}, ...) or wrap it in autodiff.stop_gradient(...)",

@@ -36,7 +36,9 @@ from ..frontend.resolve import (
     Operation,
     Resolution,
     Resolve,
+    library_message,
     operand_key,
+    registration_name,
     runtime_callee_message,
 )
 from ..ir import nodes
@@ -568,13 +570,15 @@ def _no_rule_message(operation: Operation, runtime_receiver: bool = False) -> st
     what = operation.display or "this operation"
     if operation.runtime_callee:
         return runtime_callee_message(operation)
+    if operation.library:
+        return library_message(operation)
     if runtime_receiver:
         return (f"{what}(...) calls a method of a value known only when the function runs (an "
                 "argument or a local); autodiff resolves calls when it compiles: make the "
                 "object a global or closure variable, or pass its arrays as arguments")
     return (f"{what} has no gradient rule and no Python source to differentiate; register "
-            f"one with autodiff.defvjp({what}, rule_for_arg0, ...) or wrap the call in "
-            "autodiff.stop_gradient(...) if no gradient should flow through it")
+            f"one with autodiff.defvjp({registration_name(what)}, rule_for_arg0, ...) or wrap "
+            "the call in autodiff.stop_gradient(...) if no gradient should flow through it")
 
 
 def _store_targets(names: list[str]) -> gast.expr:

@@ -11,6 +11,7 @@ builtins at compile time; every lookup the result depends on is recorded as a ca
 from __future__ import annotations
 
 import builtins
+import functools
 import inspect
 import operator
 import types
@@ -51,6 +52,7 @@ class Operation:
     params: list[str | None] = field(default_factory=list)  # USER: callee parameter per argument
     receiver: gast.expr | None = None  # USER: the bound instance's expression, passed first
     runtime_callee: bool = False  # UNKNOWN: the callee is a value computed when f runs
+    library: bool = False  # UNKNOWN: installed library code, not differentiated from source
 
 
 @dataclass(slots=True)
@@ -171,6 +173,28 @@ class _Resolver:
         self.locals = local_names(ctx.function) - set(ctx.request.constants)
         self.guards = ctx.guards
 
+    @functools.cached_property
+    def static_locals(self) -> dict[str, gast.expr]:
+        """Locals assigned once, from a non-local name or chain (``act = np.tanh``): calls
+        through them resolve like calls of the chain."""
+        assigned: dict[str, list[gast.expr]] = {}
+        for node in nodes.walk(self.ctx.function):
+            if isinstance(node, gast.Assign):
+                for target in node.targets:
+                    for name in nodes.walk(target):
+                        if isinstance(name, gast.Name):
+                            assigned.setdefault(name.id, []).append(
+                                node.value if target is name else None)
+            elif isinstance(node, gast.For):
+                for name in nodes.walk(node.target):
+                    if isinstance(name, gast.Name):
+                        assigned.setdefault(name.id, []).append(None)
+            elif isinstance(node, gast.FunctionDef) and node is not self.ctx.function:
+                assigned.setdefault(node.name, []).append(None)
+        return {name: values[0] for name, values in assigned.items()
+                if len(values) == 1 and isinstance(values[0], (gast.Name, gast.Attribute))
+                and root_name(values[0]) not in self.locals}
+
     def evaluate(self, expr: gast.expr) -> Any:
         return evaluate_static(self.ctx, expr, self.locals, self.guards)
 
@@ -277,7 +301,9 @@ class _Resolver:
         if isinstance(func, gast.Attribute) and self.is_array_method(func):
             key = self.rules.method_key(func.attr)
             return self.primitive(key, [func.value, *call.args], call.keywords, display)
-        callee = self.evaluate(func)
+        callee = self.evaluate(self.static_locals.get(getattr(func, "id", None), func))
+        if callee is not MISSING:
+            display = callee_display(display, callee)
         if callee is MISSING:  # a callable computed when the function runs: it may close over
             # differentiated values, so it is an operand like the arguments
             return Operation(Kind.UNKNOWN, [*self.local_operands(func), *call.args],
@@ -291,6 +317,9 @@ class _Resolver:
                 return Operation(Kind.USER, list(call.args), call.keywords, callee=callee,
                                  display=display, params=params)
         target, receiver = _user_target(callee, func)
+        if target is not None and self.rules.is_library(target):
+            return Operation(Kind.UNKNOWN, list(call.args), call.keywords, callee=target,
+                             display=display, library=True)
         if target is not None:
             params = _bind_parameters(target, len(call.args), [k.arg for k in call.keywords])
             if params is not None:
@@ -298,6 +327,35 @@ class _Resolver:
                                  display=display, params=params, receiver=receiver)
         return Operation(Kind.UNKNOWN, list(call.args), call.keywords, callee=callee,
                          display=display)
+
+
+def callee_display(written: str, callee: Any) -> str:
+    """How messages name a callee: as written, or ``np.fft.fftshift (called as `_target`)``
+    when the written name is an alias."""
+    name = getattr(callee, "__name__", None)
+    if not isinstance(name, str) or written.rpartition(".")[2] == name:
+        return written
+    module = getattr(callee, "__module__", None)
+    owner = getattr(callee, "__qualname__", name)
+    real = f"{module}.{owner}" if isinstance(module, str) else owner
+    if real.startswith("numpy."):
+        real = "np." + real[len("numpy."):]
+    return f"{real} (called as `{written}`)"
+
+
+def registration_name(display: str) -> str:
+    """The name to pass to ``autodiff.defvjp`` in a message: numpy's public name of an alias
+    (``np.fft.fftshift``), otherwise the name as written."""
+    real, _, alias = display.partition(" (called as `")
+    return real if not alias or real.startswith("np.") else alias.rstrip("`)")
+
+
+def library_message(operation: Operation) -> str:
+    """Why a call of an installed library's function without a rule has no gradient."""
+    return (f"{operation.display} has no gradient rule (autodiff differentiates your code "
+            "from its source, not installed libraries); register one with "
+            "autodiff.defvjp/defjvp, or wrap the call in autodiff.stop_gradient(...) if no "
+            "gradient should flow through it")
 
 
 def runtime_callee_message(operation: Operation) -> str:
