@@ -38,7 +38,10 @@ def uses_global(x):
 
 
 def uses_nested_lambda(x):
-    f = lambda v: v * 2.0  # <-  # noqa: E731
+    return apply_to(lambda v: v * 2.0, x)  # <-
+
+
+def apply_to(f, x):
     return f(x)
 
 
@@ -62,7 +65,7 @@ def uses_nested_def(x):
 
     def inner(v):  # <-
         return v * scale
-    return inner(x)
+    return apply_to(inner, x)
 
 
 def uses_star_args(*xs):  # <-

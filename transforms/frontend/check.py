@@ -25,7 +25,8 @@ _REJECTED: dict[type, tuple[str, str]] = {
     gast.Global: ("a global statement", "return the new value instead of writing a global"),
     gast.Nonlocal: ("a nonlocal statement", "return the new value instead of rebinding it"),
     gast.ClassDef: ("a class definition", "define the class at module level"),
-    gast.Lambda: ("a lambda inside the function", "define the helper with def at module level"),
+    gast.Lambda: ("a lambda that is not assigned to a name and called",
+                  "assign it (f = lambda x: ...) and call f, or define the helper with def"),
     gast.Import: ("an import", "import at module level"),
     gast.ImportFrom: ("an import", "import at module level"),
     gast.Delete: ("del", "let the name go out of scope instead"),
@@ -77,9 +78,10 @@ def _nested_violation(ctx: PassContext) -> tuple[gast.AST, str] | None:
     for node in nodes.walk(ctx.function):
         if isinstance(node, gast.FunctionDef) and node is not ctx.function \
                 and node.name not in ctx.source.nested:
-            return node, ("a nested function that uses variables of the enclosing function (or "
-                          "has defaults or decorators) is not supported; pass the values as "
-                          "arguments, or define the helper at module level")
+            return node, ("a nested function that uses variables of the enclosing function is "
+                          "supported when it is only called (not stored, passed or returned) "
+                          "and has no defaults or decorators; call it directly, or pass the "
+                          "values as arguments to a helper defined at module level")
     return None
 
 

@@ -51,31 +51,127 @@ def parse_function(function: types.FunctionType) -> SourceFunction:
     else:
         tree = _parse_def(function)
     tree.decorator_list = []
+    lifted = getattr(function, LIFTED, None)
+    if lifted is not None:  # a closure compiled with its free variables as parameters
+        tree.args.kwonlyargs += [_parameter(name, tree) for name in lifted]
+        tree.args.kw_defaults += [None] * len(lifted)
+    _lambdas_to_defs(tree)
+    nested = _nested_functions(function, tree)
     _annotate_origins(tree, code.co_filename)
-    closure = dict(zip(code.co_freevars, function.__closure__ or (), strict=True))
+    closure = {} if lifted is not None else dict(zip(code.co_freevars,
+                                                     function.__closure__ or (), strict=True))
     name = _readable_name(function)
     return SourceFunction(name, tree, code.co_filename, function.__globals__, closure, function,
-                          _nested_functions(function, tree))
+                          nested)
+
+
+_FROM_LAMBDA = "_autodiff_from_lambda"  # on a def made from `f = lambda ...` (this module)
+LIFTED = "__autodiff_lifted__"  # on a twin of a closure: its free variables, now parameters
 
 
 def _nested_functions(function: types.FunctionType,
                       tree: gast.FunctionDef) -> dict[str, types.FunctionType]:
-    """Functions defined inside ``function`` that use none of its variables: the compiler
-    differentiates calls to them through a twin built from their code object."""
-    codes = {(const.co_name, const.co_firstlineno): const for const in function.__code__.co_consts
-             if isinstance(const, types.CodeType)}
+    """Functions defined inside ``function``, by name: the compiler differentiates calls to
+    them through a twin built from their code object. A closure that is only ever called (not
+    stored, passed or returned) is *lifted*: the variables it reads from ``function`` become
+    keyword-only parameters of its def and are passed at every call (``cell(h)`` ->
+    ``cell(h, W=W)``), which reads them when the call happens, as the closure would."""
+    codes: dict[tuple[str, int], list[types.CodeType]] = {}
+    for const in function.__code__.co_consts:
+        if isinstance(const, types.CodeType):
+            codes.setdefault((const.co_name, const.co_firstlineno), []).append(const)
+    defs = [node for node in nodes.walk(tree)
+            if isinstance(node, gast.FunctionDef) and node is not tree]
+    names = {statement.name for statement in defs}
     nested = {}
-    for statement in nodes.walk(tree):
-        if not isinstance(statement, gast.FunctionDef) or statement is tree:
+    for statement in defs:
+        code = _code_of(statement, codes)
+        if code is None or statement.args.defaults or statement.decorator_list:
             continue
-        first_line = statement.lineno + len(statement.decorator_list)
-        code = codes.get((statement.name, statement.lineno)) or codes.get((statement.name,
-                                                                            first_line))
-        if code is not None and not code.co_freevars and not statement.args.defaults \
-                and not statement.decorator_list:
-            nested[statement.name] = types.FunctionType(code, function.__globals__,
-                                                        statement.name)
+        name = "<lambda>" if getattr(statement, _FROM_LAMBDA, False) else statement.name
+        if not code.co_freevars:
+            nested[statement.name] = types.FunctionType(code, function.__globals__, name)
+        elif _liftable(statement, code, tree, names):
+            cells = tuple(types.CellType() for _ in code.co_freevars)
+            twin = types.FunctionType(code, function.__globals__, name, None, cells)
+            setattr(twin, LIFTED, code.co_freevars)
+            signature = inspect.signature(twin)
+            twin.__signature__ = signature.replace(parameters=[
+                *signature.parameters.values(),
+                *(inspect.Parameter(free, inspect.Parameter.KEYWORD_ONLY)
+                  for free in code.co_freevars)])
+            _lift(statement, code.co_freevars, tree)
+            nested[statement.name] = twin
     return nested
+
+
+def _code_of(statement: gast.FunctionDef,
+             codes: dict[tuple[str, int], list[types.CodeType]]) -> types.CodeType | None:
+    """The code object of a nested def (or of a lambda turned into one), if unambiguous."""
+    if getattr(statement, _FROM_LAMBDA, False):
+        params = [arg.id for arg in statement.args.args + statement.args.kwonlyargs]
+        found = [code for code in codes.get(("<lambda>", statement.lineno), [])
+                 if list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]) == params]
+        return found[0] if len(found) == 1 else None
+    first_line = statement.lineno + len(statement.decorator_list)
+    found = codes.get((statement.name, statement.lineno)) or codes.get((statement.name,
+                                                                        first_line)) or []
+    return found[0] if len(found) == 1 else None
+
+
+def _liftable(statement: gast.FunctionDef, code: types.CodeType, tree: gast.FunctionDef,
+              nested_names: set[str]) -> bool:
+    """Defined once, only ever called directly, reading no other nested function or itself."""
+    if set(code.co_freevars) & nested_names or code.co_cellvars:
+        return False
+    inside = {id(node) for node in nodes.walk(statement)}
+    callees = {id(node.func) for node in nodes.walk(tree) if isinstance(node, gast.Call)}
+    for node in nodes.walk(tree):
+        if isinstance(node, gast.Name) and node.id == statement.name and id(node) not in inside \
+                and (not isinstance(node.ctx, gast.Load) or id(node) not in callees):
+            return False
+        if isinstance(node, gast.FunctionDef) and node is not statement \
+                and node.name == statement.name:
+            return False
+    return True
+
+
+def _lift(statement: gast.FunctionDef, free: tuple[str, ...], tree: gast.FunctionDef) -> None:
+    statement.args.kwonlyargs += [_parameter(name, statement) for name in free]
+    statement.args.kw_defaults += [None] * len(free)
+    for node in nodes.walk(tree):
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                and node.func.id == statement.name:
+            node.keywords += [gast.copy_location(gast.keyword(
+                arg=name, value=gast.Name(id=name, ctx=gast.Load(), annotation=None,
+                                          type_comment=None)), node) for name in free]
+
+
+def _parameter(name: str, like: gast.AST) -> gast.Name:
+    return gast.copy_location(gast.Name(id=name, ctx=gast.Param(), annotation=None,
+                                        type_comment=None), like)
+
+
+def _lambdas_to_defs(tree: gast.FunctionDef) -> None:
+    """``f = lambda x: e`` -> ``def f(x): return e`` (so that ``f`` can be lifted)."""
+    for node in nodes.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if not isinstance(block, list):
+                continue
+            for index, statement in enumerate(block):
+                if isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
+                        and isinstance(statement.targets[0], gast.Name) \
+                        and isinstance(statement.value, gast.Lambda):
+                    block[index] = _lambda_def(statement.targets[0].id, statement.value)
+
+
+def _lambda_def(name: str, lam: gast.Lambda) -> gast.FunctionDef:
+    body = gast.copy_location(gast.Return(value=lam.body), lam.body)
+    definition = gast.FunctionDef(name=name, args=lam.args, body=[body], decorator_list=[],
+                                  returns=None, type_comment=None, type_params=[])
+    setattr(definition, _FROM_LAMBDA, True)
+    return gast.copy_location(definition, lam)
 
 
 def _readable_name(function: types.FunctionType) -> str:
