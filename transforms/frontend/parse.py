@@ -19,7 +19,7 @@ import gast
 
 from ...errors import Loc, UnsupportedSyntaxError
 from ..ir import convert, nodes
-from ..ir.annotations import Anno, Origin, setanno
+from ..ir.annotations import Anno, Origin, getanno, setanno
 
 
 class SourceUnavailableError(Exception):
@@ -56,6 +56,7 @@ def parse_function(function: types.FunctionType) -> SourceFunction:
         tree.args.kwonlyargs += [_parameter(name, tree) for name in lifted]
         tree.args.kw_defaults += [None] * len(lifted)
     _lambdas_to_defs(tree)
+    _inline_factories(function, tree)
     nested = _nested_functions(function, tree)
     _annotate_origins(tree, code.co_filename)
     closure = {} if lifted is not None else dict(zip(code.co_freevars,
@@ -85,7 +86,7 @@ def _nested_functions(function: types.FunctionType,
     names = {statement.name for statement in defs}
     nested = {}
     for statement in defs:
-        code = _code_of(statement, codes)
+        code = getattr(statement, _FACTORY, None) or _code_of(statement, codes)
         if code is None or statement.args.defaults or statement.decorator_list:
             continue
         name = "<lambda>" if getattr(statement, _FROM_LAMBDA, False) else statement.name
@@ -100,7 +101,8 @@ def _nested_functions(function: types.FunctionType,
                 *signature.parameters.values(),
                 *(inspect.Parameter(free, inspect.Parameter.KEYWORD_ONLY)
                   for free in code.co_freevars)])
-            _lift(statement, code.co_freevars, tree)
+            _lift(statement, code.co_freevars, tree,
+                  getattr(statement, _FACTORY_ARGUMENTS, {}))
             nested[statement.name] = twin
     return nested
 
@@ -136,15 +138,132 @@ def _liftable(statement: gast.FunctionDef, code: types.CodeType, tree: gast.Func
     return True
 
 
-def _lift(statement: gast.FunctionDef, free: tuple[str, ...], tree: gast.FunctionDef) -> None:
+def _lift(statement: gast.FunctionDef, free: tuple[str, ...], tree: gast.FunctionDef,
+          sources: dict[str, str]) -> None:
+    """Free variables -> keyword-only parameters, passed at every call (from the variable of
+    the same name, or for a factory's closure from ``sources[name]``)."""
     statement.args.kwonlyargs += [_parameter(name, statement) for name in free]
     statement.args.kw_defaults += [None] * len(free)
     for node in nodes.walk(tree):
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
                 and node.func.id == statement.name:
             node.keywords += [gast.copy_location(gast.keyword(
-                arg=name, value=gast.Name(id=name, ctx=gast.Load(), annotation=None,
-                                          type_comment=None)), node) for name in free]
+                arg=name, value=_load(sources.get(name, name))), node) for name in free]
+
+
+def _load(name: str) -> gast.Name:
+    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
+# ---- closures returned by a factory ------------------------------------------------------------
+
+_FACTORY = "_autodiff_factory"  # on a def copied from a factory: the closure's code object
+_FACTORY_ARGUMENTS = "_autodiff_factory_arguments"  # its free variable -> the caller's name
+
+
+def _inline_factories(function: types.FunctionType, tree: gast.FunctionDef) -> None:
+    """``f = make(a)`` then ``f(x)`` (or ``make(a)(x)``), where ``make`` is a module-level
+    function of this module whose body only defines a closure over its parameters and returns
+    it: the closure's def is copied into this function, its free variables passed from
+    temporaries bound to ``make``'s arguments where ``make`` was called, and every call of
+    ``f`` calls the copy, so the closure is compiled with the caller."""
+    for node in list(nodes.walk(tree)):
+        block = _block_of(tree, node)
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], gast.Name) and isinstance(node.value, gast.Call) \
+                and block is not None:
+            name = node.targets[0].id
+            factory = _factory(function, node.value, name, tree)
+            if factory is not None and _only_called(name, tree, node):
+                definition, bindings = factory
+                for call in nodes.walk(tree):
+                    if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
+                            and call.func.id == name:
+                        call.func = _load(definition.name)
+                index = block.index(node)
+                block[index:index + 1] = [*bindings, definition]
+    for node in list(nodes.walk(tree)):  # make(a)(x)
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Call):
+            factory = _factory(function, node.func, f"_{len(tree.body)}", tree)
+            if factory is not None:
+                definition, bindings = factory
+                node.func = _load(definition.name)
+                tree.body[0:0] = [*bindings, definition]
+
+
+def _block_of(tree: gast.AST, statement: gast.AST) -> list | None:
+    for node in nodes.walk(tree):
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and any(item is statement for item in block):
+                return block
+    return None
+
+
+def _only_called(name: str, tree: gast.FunctionDef, assignment: gast.Assign) -> bool:
+    callees = {id(node.func) for node in nodes.walk(tree) if isinstance(node, gast.Call)}
+    stores = [node for node in nodes.walk(tree) if isinstance(node, gast.Name)
+              and node.id == name and not isinstance(node.ctx, gast.Load)]
+    loads = [node for node in nodes.walk(tree) if isinstance(node, gast.Name)
+             and node.id == name and isinstance(node.ctx, gast.Load)]
+    return len(stores) == 1 and stores[0] is assignment.targets[0] \
+        and all(id(node) in callees for node in loads)
+
+
+def _factory(function: types.FunctionType, call: gast.Call, prefix: str,
+             tree: gast.FunctionDef) -> tuple[gast.FunctionDef, list[gast.stmt]] | None:
+    """The closure's def (renamed, marked with its code and where its free variables come
+    from) and the assignments binding the factory's arguments, or None."""
+    if not isinstance(call.func, gast.Name) or any(isinstance(arg, gast.Starred)
+                                                   for arg in call.args):
+        return None
+    make = function.__globals__.get(call.func.id)
+    if not isinstance(make, types.FunctionType) or make.__closure__ \
+            or make.__globals__ is not function.__globals__ or make.__kwdefaults__:
+        return None
+    try:
+        made = _parse_def(make) if make.__name__ != "<lambda>" else None
+        bound = inspect.signature(make).bind(*call.args, **{k.arg: k.value
+                                                           for k in call.keywords if k.arg})
+    except (SourceUnavailableError, TypeError, SyntaxError):
+        return None
+    if made is None or len(bound.arguments) != make.__code__.co_argcount:
+        return None
+    closure = _returned_closure(made)
+    codes = [c for c in make.__code__.co_consts if isinstance(c, types.CodeType)]
+    if closure is None or len(codes) != 1 or not set(codes[0].co_freevars) <= set(bound.arguments):
+        return None
+    taken = {node.id for node in nodes.walk(tree) if isinstance(node, gast.Name)}
+    sources = {free: f"_{prefix}_{free}" for free in codes[0].co_freevars}
+    if taken & {*sources.values(), f"_{prefix}_{make.__name__}"}:
+        return None
+    bindings = [gast.copy_location(gast.Assign(
+        targets=[gast.Name(id=sources[free], ctx=gast.Store(), annotation=None,
+                           type_comment=None)],
+        value=bound.arguments[free], type_comment=None), call)
+        for free in codes[0].co_freevars]
+    closure.name = f"_{prefix}_{make.__name__}"
+    setattr(closure, _FACTORY, codes[0])
+    setattr(closure, _FACTORY_ARGUMENTS, sources)
+    _annotate_origins(closure, make.__code__.co_filename)
+    return closure, bindings
+
+
+def _returned_closure(made: gast.FunctionDef) -> gast.FunctionDef | None:
+    """The def a factory returns, when its body is only that (``def g: ...; return g`` or
+    ``return lambda ...``)."""
+    body = [s for s in made.body if not (isinstance(s, gast.Expr)
+                                         and isinstance(s.value, gast.Constant))]
+    if len(body) == 1 and isinstance(body[0], gast.Return) \
+            and isinstance(body[0].value, gast.Lambda):
+        lam = body[0].value
+        definition = _lambda_def("_closure", lam)
+        return definition
+    if len(body) == 2 and isinstance(body[0], gast.FunctionDef) \
+            and isinstance(body[1], gast.Return) and isinstance(body[1].value, gast.Name) \
+            and body[1].value.id == body[0].name:
+        return body[0]
+    return None
 
 
 def _parameter(name: str, like: gast.AST) -> gast.Name:
@@ -260,7 +379,8 @@ def _shift(tree: gast.AST, lines: int, columns: int) -> None:
 
 def _annotate_origins(tree: gast.FunctionDef, filename: str) -> None:
     for node in nodes.walk(tree):
-        if isinstance(node, gast.stmt) and node is not tree:
+        if isinstance(node, gast.stmt) and node is not tree \
+                and getanno(node, Anno.ORIGIN) is None:
             setanno(node, Anno.ORIGIN, Origin(filename, node.lineno, node.col_offset,
                                              _statement_text(filename, node)))
 

@@ -1,0 +1,124 @@
+"""Programs written the way autograd and JAX users write them: factories returning closures,
+lambdas and nested defs reading enclosing variables, aliases of numpy functions, star-unpacked
+shapes, debug prints. Nothing here knows about autodiff (``test_everyday.py`` checks them)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# ---- the examples of issue 17, as written ---------------------------------------------------
+
+
+def make(a):
+    return lambda x: x - 0.05 * (x**2 - a)
+
+
+def h(a):
+    return make(a)(1.4)
+
+
+def make_step(a):
+    def step(x):
+        return x - 0.05 * (x**2 - a)
+    return step
+
+
+def h_def(a):
+    return make_step(a)(1.4)
+
+
+# ---- factories -----------------------------------------------------------------------------
+
+
+def make_affine(W, b):
+    def affine(x):
+        return x @ W + b
+    return affine
+
+
+def two_affine_layers(W1, b1, W2, b2, x):
+    first = make_affine(W1, b1)
+    second = make_affine(W2, b2)
+    return np.sum(np.tanh(second(np.tanh(first(x)))))
+
+
+def newton_with_a_step_factory(a):
+    step = make_step(a)
+    x = 1.0
+    for _ in range(6):
+        x = step(x)
+    return x
+
+
+def make_loss(targets):
+    return lambda predictions: np.mean((predictions - targets) ** 2)
+
+
+def fit_error(w, inputs, targets):
+    loss = make_loss(targets)
+    return loss(inputs @ w)
+
+
+# ---- nested defs and lambdas reading enclosing variables -------------------------------------
+
+
+def rnn_with_a_cell(params, xs):
+    W, U, b = params
+
+    def cell(h, x):
+        return np.tanh(W @ h + U @ x + b)
+
+    h = np.zeros(W.shape[0])
+    for x in xs:
+        h = cell(h, x)
+    return np.sum(h ** 2)
+
+
+def logistic_regression(weights, inputs, targets):
+    def predict(w):
+        return 0.5 * (np.tanh(inputs @ w / 2.0) + 1.0)
+
+    probabilities = predict(weights)
+    label_probabilities = probabilities * targets + (1 - probabilities) * (1 - targets)
+    return -np.sum(np.log(label_probabilities))
+
+
+def lambda_activations(x, W):
+    relu_ish = lambda z: np.log1p(np.exp(z))  # noqa: E731
+    scaled = lambda z: z * W[0, 0]  # noqa: E731
+    return np.sum(scaled(relu_ish(x @ W)))
+
+
+def closure_reading_a_later_value(x):
+    def energy():
+        return np.sum(y * y)
+
+    y = np.sin(x)
+    return energy() + np.sum(x)
+
+
+def helper_called_in_a_comprehension(x, c):
+    def term(k):
+        return np.sin(k * x) * c
+
+    return np.sum(np.stack([term(k) for k in range(3)]))
+
+
+# ---- aliases, star-unpacked shapes, side effects ---------------------------------------------
+
+
+def alias_of_a_numpy_function(x):
+    nonlinearity = np.tanh
+    return np.sum(nonlinearity(x) ** 2)
+
+
+def reparameterized_sample(mean, log_std):
+    eps = np.random.RandomState(0).randn(*mean.shape)
+    return np.sum((mean + np.exp(log_std) * eps) ** 2)
+
+
+def debug_print_not_taken(x):
+    y = np.cos(x) * x
+    if y.shape[0] > 100:
+        print("large", y)
+    return np.sum(y)
