@@ -23,8 +23,7 @@ def uses_for_else(x):
 
 def uses_with(x):
     with np.errstate(all="ignore"):  # <-
-        y = np.log(x)
-    return y
+        return np.log(x)
 
 
 def uses_yield(x):
@@ -100,7 +99,7 @@ def uses_walrus(x):
 
 
 def uses_import(x):
-    import math  # <-  # noqa: F401
+    import no_such_module_for_autodiff_tests  # <-  # noqa: F401
     return x
 
 

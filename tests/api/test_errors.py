@@ -40,7 +40,7 @@ UNSUPPORTED = [
                  id="dict_literal"),
     pytest.param(error_cases.uses_walrus, "assignment expression", "separate statement",
                  id="walrus"),
-    pytest.param(error_cases.uses_import, "an import", "module level", id="import"),
+    pytest.param(error_cases.uses_import, "this import fails", "module level", id="import"),
     pytest.param(error_cases.uses_class, "class definition", "module level", id="class"),
     pytest.param(error_cases.uses_del, "del", "out of scope", id="del"),
     pytest.param(error_cases.uses_starred_target, "star-unpacking", "one by one",

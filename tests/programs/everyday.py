@@ -122,3 +122,28 @@ def debug_print_not_taken(x):
     if y.shape[0] > 100:
         print("large", y)
     return np.sum(y)
+
+
+# ---- with blocks, local imports ----------------------------------------------------------------
+
+
+def log_likelihood_under_errstate(x):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log(x * x + 1.0)
+    return np.sum(logs)
+
+
+def quiet_warnings(x, w):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y = np.tanh(x * w)
+    return np.sum(y * y)
+
+
+def local_numpy_import(x):
+    import numpy as onp
+    from numpy import linalg
+
+    return linalg.norm(onp.sin(x))

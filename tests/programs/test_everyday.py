@@ -57,6 +57,9 @@ CASES = [
     pytest.param(E.reparameterized_sample, lambda: (rng(21).randn(2, 3), rng(22).randn(2, 3)),
                  id="star_shape"),
     pytest.param(E.debug_print_not_taken, lambda: (rng(23).randn(4),), id="debug_print"),
+    pytest.param(E.log_likelihood_under_errstate, lambda: (rng(24).randn(4),), id="errstate"),
+    pytest.param(E.quiet_warnings, lambda: (rng(25).randn(4), 0.7), id="catch_warnings"),
+    pytest.param(E.local_numpy_import, lambda: (rng(26).randn(4),), id="local_import"),
 ]
 
 

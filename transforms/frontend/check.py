@@ -15,7 +15,6 @@ from ..passmanager import Analysis, PassContext
 # node class -> (what it is, what to write instead)
 _REJECTED: dict[type, tuple[str, str]] = {
     gast.Try: ("try/except", "move error handling outside the differentiated function"),
-    gast.With: ("a with block", "enter the context outside the differentiated function"),
     gast.AsyncWith: ("async with", "differentiate an ordinary synchronous function"),
     gast.AsyncFor: ("async for", "differentiate an ordinary synchronous function"),
     gast.AsyncFunctionDef: ("an async function", "write an ordinary def"),
@@ -27,8 +26,6 @@ _REJECTED: dict[type, tuple[str, str]] = {
     gast.ClassDef: ("a class definition", "define the class at module level"),
     gast.Lambda: ("a lambda that is not assigned to a name and called",
                   "assign it (f = lambda x: ...) and call f, or define the helper with def"),
-    gast.Import: ("an import", "import at module level"),
-    gast.ImportFrom: ("an import", "import at module level"),
     gast.Delete: ("del", "let the name go out of scope instead"),
     gast.SetComp: ("a set comprehension", "use a list comprehension or a loop"),
     gast.NamedExpr: ("an assignment expression (:=)", "assign in a separate statement"),
@@ -46,9 +43,9 @@ class CheckSyntax(Analysis):
 
     >>> import gast
     >>> from autodiff.transforms.frontend.check import first_violation
-    >>> tree = gast.parse("def f(x):\\n    with open('a'):\\n        return x").body[0]
+    >>> tree = gast.parse("def f(x):\\n    try:\\n        return x\\n    except ValueError:\\n        return x").body[0]
     >>> first_violation(tree)[1]
-    'a with block is not supported in a differentiated function; enter the context outside the differentiated function'
+    'try/except is not supported in a differentiated function; move error handling outside the differentiated function'
     """
 
     name = "check"
@@ -113,6 +110,12 @@ def _message(node: gast.AST) -> str | None:
             for part in nodes.walk(node.test)):
         return ("a comprehension in a while condition is not supported; compute it in the "
                 "loop body into a name and test the name")
+    if isinstance(node, gast.With) and any(
+            isinstance(part, (gast.Return, gast.Break, gast.Continue))
+            for statement in node.body for part in nodes.walk(statement)):
+        return ("a with block is supported only when its body does not return, break or "
+                "continue; enter the context outside the differentiated function, or assign "
+                "the result and return after the block")
     if isinstance(node, (gast.For, gast.While)) and node.orelse:
         return ("a loop with an else clause is not supported; set a flag before break and "
                 "test it after the loop")

@@ -14,7 +14,7 @@ from typing import Any
 import gast
 
 from ..ir import nodes
-from ..ir.annotations import Anno, setanno
+from ..ir.annotations import Anno, getanno, setanno
 from ..passmanager import PassContext, Transformation
 from .anf import local_names
 
@@ -60,6 +60,8 @@ class Normalize(Transformation):
     def _statement(self, ctx: PassContext, statement: gast.stmt) -> list[gast.stmt]:
         if isinstance(statement, gast.Pass):
             return []
+        if isinstance(statement, gast.With):
+            return self.block(ctx, _with_as_calls(ctx, statement))
         if isinstance(statement, (gast.If, gast.For, gast.While)):
             statement.body = self.block(ctx, statement.body) or [gast.Pass()]
             statement.orelse = self.block(ctx, statement.orelse)
@@ -235,6 +237,28 @@ def _pop_statements(statement: gast.Assign) -> list[gast.stmt]:
         like=statement)
     return [nodes.assign(statement.targets[0], last, like=statement),
             nodes.assign(xs, rest, like=statement)]
+
+
+def _with_as_calls(ctx: PassContext, statement: gast.With) -> list[gast.stmt]:
+    """``with E as v: body`` -> ``_ctx = E; v = _ctx.__enter__(); body;
+    _ctx.__exit__(None, None, None)``: the body is differentiated, entering and leaving run as
+    side effects (check.py admits only bodies that cannot jump out)."""
+    before: list[gast.stmt] = []
+    after: list[gast.stmt] = []
+    for item in statement.items:
+        manager = ctx.namer.temp("context")
+        before.append(nodes.assign(manager, item.context_expr, like=statement))
+        enter = nodes.call(nodes.attribute(nodes.name(manager, like=statement), "__enter__"), [],
+                           like=statement)
+        before.append(gast.copy_location(
+            gast.Assign(targets=[item.optional_vars], value=enter, type_comment=None)
+            if item.optional_vars is not None else gast.Expr(value=enter), statement))
+        exit_call = nodes.call(nodes.attribute(nodes.name(manager, like=statement), "__exit__"),
+                               [nodes.constant(None)] * 3, like=statement)
+        after.insert(0, gast.copy_location(gast.Expr(value=exit_call), statement))
+    for added in before + after:
+        setanno(added, Anno.ORIGIN, getanno(statement, Anno.ORIGIN))
+    return [*before, *statement.body, *after]
 
 
 def _is_append(statement: gast.stmt, locals_: set[str]) -> bool:

@@ -8,6 +8,8 @@ an ``Origin`` (file, line, column, source text) for comments and error messages.
 from __future__ import annotations
 
 import ast
+import dataclasses
+import importlib
 import inspect
 import linecache
 import textwrap
@@ -37,6 +39,7 @@ class SourceFunction:
     closure: dict[str, types.CellType]
     function: types.FunctionType
     nested: dict[str, types.FunctionType]  # nested defs that close over nothing, by name
+    imports: dict[str, Any] = dataclasses.field(default_factory=dict)  # local `import`s
 
     @property
     def location(self) -> Loc:
@@ -63,7 +66,36 @@ def parse_function(function: types.FunctionType) -> SourceFunction:
                                                      function.__closure__ or (), strict=True))
     name = _readable_name(function)
     return SourceFunction(name, tree, code.co_filename, function.__globals__, closure, function,
-                          nested)
+                          nested, _local_imports(function, tree))
+
+
+def _local_imports(function: types.FunctionType, tree: gast.FunctionDef) -> dict[str, Any]:
+    """What each ``import`` inside the function binds, imported now (the function imports the
+    same modules when it runs), so that calls through them resolve when compiling."""
+    package = function.__globals__.get("__package__")
+    bound: dict[str, Any] = {}
+    for node in nodes.walk(tree):
+        try:
+            if isinstance(node, gast.Import):
+                for alias in node.names:
+                    module = importlib.import_module(alias.name)
+                    head = alias.name.partition(".")[0]
+                    bound[alias.asname or head] = module if alias.asname \
+                        else importlib.import_module(head)
+            elif isinstance(node, gast.ImportFrom):
+                source = importlib.import_module("." * node.level + (node.module or ""),
+                                                 package)
+                for alias in node.names:
+                    value = getattr(source, alias.name, None)
+                    if value is None:
+                        value = importlib.import_module(f"{source.__name__}.{alias.name}")
+                    bound[alias.asname or alias.name] = value
+        except ImportError as error:
+            raise UnsupportedSyntaxError(f"this import fails ({error}); fix it, or import at "
+                                         "module level",
+                                         Loc(function.__code__.co_filename, node.lineno,
+                                             node.col_offset)) from None
+    return bound
 
 
 _FROM_LAMBDA = "_autodiff_from_lambda"  # on a def made from `f = lambda ...` (this module)

@@ -96,6 +96,8 @@ def lookup_static(ctx: PassContext, identifier: str, guards: GuardSet | None = N
         return ctx.rules.runtime
     if identifier in ctx.source.nested:
         return ctx.source.nested[identifier]
+    if identifier in ctx.source.imports:
+        return ctx.source.imports[identifier]
     if identifier in ctx.source.closure:
         cell = ctx.source.closure[identifier]
         try:
