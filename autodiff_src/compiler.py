@@ -310,7 +310,8 @@ def compile_function(fn: Any, request: CompileRequest) -> CompiledUnit:
     """The cached ``CompiledUnit`` of ``fn`` for ``request`` (compiling it on a miss)."""
     func, instance, _ = split_method(fn)
     owner = instance if instance is not None else func
-    key = (func.__code__, id(func.__defaults__), request, registry.version)
+    constants = tuple(sorted((name, id(value)) for name, value in request.constants.items()))
+    key = (func.__code__, id(func.__defaults__), request, constants, registry.version)
     unit = cache.get_or_compile(owner, key, lambda: _compile(fn, request))
     if not unit.valid():
         cache.discard(owner, key)
@@ -337,7 +338,8 @@ def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None
                   request: CompileRequest) -> CompiledUnit:
     source = parse_function(func)
     if instance is not None and self_name is not None:
-        request = dataclasses.replace(request, constants={self_name: instance})
+        request = dataclasses.replace(request, constants={**request.constants,
+                                                          self_name: instance})
     callees = _CalleeCompiler()
     ctx = new_context(source, request, RULES, callees)
     run_pipeline(pipeline_for(request.mode), ctx)
@@ -370,11 +372,15 @@ class _CalleeCompiler:
     def __init__(self) -> None:
         self.units: list[CompiledUnit] = []
 
-    def unit(self, callee: Any, wrt: tuple[str, ...], parent: CompileRequest) -> Any:
+    def unit(self, callee: Any, wrt: tuple[str, ...], parent: CompileRequest,
+             constants: dict[str, Any] | None = None) -> Any:
+        """The compiled callee; ``constants``: its parameters whose values are known at the
+        call site (functions passed or left to their defaults), resolved when compiling."""
         if isinstance(callee, custom_vjp):
             return CustomUnit(callee, wrt)
         request = CompileRequest(wrt, parent.weight_ids, parent.weight_names,
-                                 split=parent.mode == "reverse", mode=parent.mode)
+                                 split=parent.mode == "reverse", mode=parent.mode,
+                                 constants=dict(constants or {}))
         func, _, _ = split_method(callee)
         if not isinstance(func, types.FunctionType):
             raise SourceUnavailableError(f"{callee!r} is not a Python function")

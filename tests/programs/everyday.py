@@ -147,3 +147,20 @@ def local_numpy_import(x):
     from numpy import linalg
 
     return linalg.norm(onp.sin(x))
+
+
+# ---- functions as parameters -----------------------------------------------------------------
+
+
+def dense(x, W, nonlinearity=np.tanh):
+    return nonlinearity(x @ W)
+
+
+def two_layers_with_default_and_passed_activations(x, W1, W2):
+    hidden = dense(x, W1)
+    return np.sum(dense(hidden, W2, nonlinearity=np.sin))
+
+
+def mlp_with_activation_alias(x, W):
+    act = np.arctan
+    return np.sum(dense(x, W, act))

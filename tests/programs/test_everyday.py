@@ -60,6 +60,11 @@ CASES = [
     pytest.param(E.log_likelihood_under_errstate, lambda: (rng(24).randn(4),), id="errstate"),
     pytest.param(E.quiet_warnings, lambda: (rng(25).randn(4), 0.7), id="catch_warnings"),
     pytest.param(E.local_numpy_import, lambda: (rng(26).randn(4),), id="local_import"),
+    pytest.param(E.two_layers_with_default_and_passed_activations,
+                 lambda: (rng(27).randn(2, 3), rng(28).randn(3, 3), rng(29).randn(3, 2)),
+                 id="function_defaults"),
+    pytest.param(E.mlp_with_activation_alias, lambda: (rng(30).randn(2, 3), rng(31).randn(3, 2)),
+                 id="function_argument_alias"),
 ]
 
 

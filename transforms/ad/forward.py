@@ -224,7 +224,8 @@ class _TangentBuilder:
         if not wrt:
             return [statement, *self.tangent_statements(statement, operation)]
         try:
-            unit = self.ctx.callees.unit(operation.callee, tuple(wrt), self.ctx.request)
+            unit = self.ctx.callees.unit(operation.callee, tuple(wrt), self.ctx.request,
+                                            operation.constants)
         except SourceUnavailableError:
             raise NoGradientRuleError(
                 f"{operation.display} has no gradient rule and no Python source to "

@@ -268,7 +268,8 @@ class GradientBuilder(ControlFlow, Emission):
             if key is not None and key in varied and param not in wrt:
                 wrt.append(param)
         try:
-            unit = self.ctx.callees.unit(operation.callee, tuple(wrt), self.request)
+            unit = self.ctx.callees.unit(operation.callee, tuple(wrt), self.request,
+                                            operation.constants)
         except SourceUnavailableError:
             raise NoGradientRuleError(_no_rule_message(operation), self.loc(statement)) from None
         if not unit.wrt and not unit.weight_ids:

@@ -53,6 +53,7 @@ class Operation:
     receiver: gast.expr | None = None  # USER: the bound instance's expression, passed first
     runtime_callee: bool = False  # UNKNOWN: the callee is a value computed when f runs
     library: bool = False  # UNKNOWN: installed library code, not differentiated from source
+    constants: dict[str, Any] = field(default_factory=dict)  # USER: parameters known statically
 
 
 @dataclass(slots=True)
@@ -270,6 +271,37 @@ class _Resolver:
         base = self.evaluate(func.value)
         return base is not MISSING and isinstance(base, self.rules.array_types)
 
+    def static_parameters(self, target: Any, call: gast.Call,
+                          params: list[str | None]) -> dict[str, Any]:
+        """Parameters of a user callee bound to functions known when compiling: passed as a
+        non-local name (``fit(x, act=np.tanh)``) or left to a default
+        (``def f(x, nonlinearity=np.tanh)``); the callee is compiled for them."""
+        found: dict[str, Any] = {}
+        arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+        for param, arg in zip(params, arguments, strict=True):
+            if isinstance(arg, (gast.Name, gast.Attribute)):
+                value = self.evaluate(self.static_locals.get(getattr(arg, "id", None), arg))
+                if self.is_static_callable(value):
+                    found[param] = value
+        try:
+            signature = inspect.signature(target)
+        except (TypeError, ValueError):
+            return found
+        for name, parameter in signature.parameters.items():
+            if name not in params and self.is_static_callable(parameter.default):
+                found[name] = parameter.default
+        return found
+
+    def is_static_callable(self, value: Any) -> bool:
+        """A function, class, module or registered primitive (``np.tanh``)."""
+        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.ModuleType,
+                              type)):
+            return True
+        try:
+            return self.entry(value) is not None
+        except TypeError:  # unhashable
+            return False
+
     def entry(self, primitive: Any) -> Any:
         """The registered rules of ``primitive`` for this mode: in forward mode a JVP rule
         wins over the function's source (``autodiff.defjvp`` on a Python function)."""
@@ -326,7 +358,8 @@ class _Resolver:
             params = _bind_parameters(target, len(call.args), [k.arg for k in call.keywords])
             if params is not None:
                 return Operation(Kind.USER, list(call.args), call.keywords, callee=target,
-                                 display=display, params=params, receiver=receiver)
+                                 display=display, params=params, receiver=receiver,
+                                 constants=self.static_parameters(target, call, params))
         return Operation(Kind.UNKNOWN, list(call.args), call.keywords, callee=callee,
                          display=display)
 
