@@ -107,6 +107,12 @@ class RuntimeRules:
         return None
 
 
+    def is_derivative_maker(self, obj: Any) -> bool:
+        """``autodiff.grad`` and the other transformations: called when compiling a function
+        that calls them with static arguments (nested differentiation)."""
+        return getattr(obj, "__module__", None) in ("autodiff.api", "autodiff.functional") \
+            and getattr(obj, "__name__", None) in _DERIVATIVE_MAKERS
+
     def is_library(self, function: Any) -> bool:
         """Is ``function`` code of an installed package or the standard library (not compiled
         from its source: without a registered rule, a call of it has no gradient)?"""
@@ -217,6 +223,7 @@ class _Qualify(gast.NodeTransformer):
 
 
 _CUSTOM_FILE = inspect.getsourcefile(custom_vjp)
+_DERIVATIVE_MAKERS = frozenset({"grad", "value_and_grad", "jacfwd", "jacrev", "hessian"})
 _LIBRARY_DIRS = tuple(sorted({os.path.join(os.path.realpath(sysconfig.get_paths()[key]), "")
                               for key in ("stdlib", "platstdlib", "purelib", "platlib")}
                              | {os.path.join(path, "") for path in site.getsitepackages()}))

@@ -164,3 +164,17 @@ def two_layers_with_default_and_passed_activations(x, W1, W2):
 def mlp_with_activation_alias(x, W):
     act = np.arctan
     return np.sum(dense(x, W, act))
+
+
+# ---- nested differentiation ------------------------------------------------------------------
+
+
+def potential(x):
+    return np.sum(np.sin(x) * x + 0.5 * x ** 2)
+
+
+def squared_force(x):
+    import autodiff
+
+    force = autodiff.grad(potential)(x)
+    return np.sum(force ** 2)

@@ -65,6 +65,7 @@ CASES = [
                  id="function_defaults"),
     pytest.param(E.mlp_with_activation_alias, lambda: (rng(30).randn(2, 3), rng(31).randn(3, 2)),
                  id="function_argument_alias"),
+    pytest.param(E.squared_force, lambda: (rng(32).randn(3),), id="nested_grad"),
 ]
 
 

@@ -195,8 +195,44 @@ class _Resolver:
             elif isinstance(node, gast.FunctionDef) and node is not self.ctx.function:
                 assigned.setdefault(node.name, []).append(None)
         return {name: values[0] for name, values in assigned.items()
-                if len(values) == 1 and isinstance(values[0], (gast.Name, gast.Attribute))
-                and root_name(values[0]) not in self.locals}
+                if len(values) == 1 and (isinstance(values[0], gast.Call) or (isinstance(
+                    values[0], (gast.Name, gast.Attribute))
+                    and root_name(values[0]) not in self.locals))}
+
+    def callee_value(self, func: gast.expr) -> Any:
+        """What a call's callee is when compiling: a non-local chain, a local assigned once from
+        one, or from ``autodiff.grad(f)`` with static arguments (nested differentiation)."""
+        expr = self.static_locals.get(getattr(func, "id", None), func)
+        if isinstance(expr, gast.Call):
+            return self.derivative_value(expr)
+        return self.evaluate(expr)
+
+    def derivative_value(self, call: gast.Call) -> Any:
+        """``autodiff.grad(f, ...)`` (or another transformation of autodiff) built from
+        non-local values and constants, built now; MISSING for any other call."""
+        maker = self.evaluate(call.func)
+        if maker is MISSING or not self.rules.is_derivative_maker(maker) \
+                or any(isinstance(arg, gast.Starred) for arg in call.args) \
+                or any(keyword.arg is None for keyword in call.keywords):
+            return MISSING
+        values = [self.static_argument(arg) for arg in call.args]
+        keywords = {keyword.arg: self.static_argument(keyword.value)
+                    for keyword in call.keywords}
+        if any(value is MISSING for value in [*values, *keywords.values()]):
+            return MISSING
+        try:
+            return maker(*values, **keywords)
+        except Exception:
+            return MISSING
+
+    def static_argument(self, arg: gast.expr) -> Any:
+        if isinstance(arg, gast.Constant):
+            return arg.value
+        if isinstance(arg, gast.Tuple) and all(isinstance(e, gast.Constant) for e in arg.elts):
+            return tuple(e.value for e in arg.elts)
+        if isinstance(arg, (gast.Name, gast.Attribute)) and root_name(arg) not in self.locals:
+            return self.evaluate(arg)
+        return MISSING
 
     def evaluate(self, expr: gast.expr) -> Any:
         return evaluate_static(self.ctx, expr, self.locals, self.guards)
@@ -335,7 +371,7 @@ class _Resolver:
         if isinstance(func, gast.Attribute) and self.is_array_method(func):
             key = self.rules.method_key(func.attr)
             return self.primitive(key, [func.value, *call.args], call.keywords, display)
-        callee = self.evaluate(self.static_locals.get(getattr(func, "id", None), func))
+        callee = self.callee_value(func)
         if callee is not MISSING:
             display = callee_display(display, callee)
         if callee is MISSING:  # a callable computed when the function runs: it may close over
