@@ -4,6 +4,9 @@ shapes, debug prints. Nothing here knows about autodiff (``test_everyday.py`` ch
 
 from __future__ import annotations
 
+import dataclasses
+from typing import NamedTuple
+
 import numpy as np
 
 # ---- the examples of issue 17, as written ---------------------------------------------------
@@ -178,3 +181,54 @@ def squared_force(x):
 
     force = autodiff.grad(potential)(x)
     return np.sum(force ** 2)
+
+
+# ---- objects built inside the function ---------------------------------------------------------
+
+
+class Affine:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def __call__(self, x):
+        return x @ self.W + self.b
+
+    def l2(self):
+        return np.sum(self.W ** 2)
+
+
+def object_layer(W, b, x):
+    layer = Affine(W, b)
+    return np.sum(np.tanh(layer(x))) + 0.1 * layer.l2()
+
+
+def two_object_layers(W1, b1, W2, b2, x):
+    hidden = np.tanh(Affine(W1, b1)(x))
+    out = Affine(W2, b2)
+    return np.sum(out(hidden) ** 2) + np.sum(out.b)
+
+
+@dataclasses.dataclass
+class GaussianParams:
+    mean: np.ndarray
+    log_std: np.ndarray
+
+    def log_density(self, x):
+        z = (x - self.mean) / np.exp(self.log_std)
+        return -0.5 * np.sum(z ** 2) - np.sum(self.log_std)
+
+
+def dataclass_parameters(mean, log_std, x):
+    params = GaussianParams(mean, log_std)
+    return params.log_density(x) + np.sum(params.mean)
+
+
+class Layer(NamedTuple):
+    W: np.ndarray
+    b: np.ndarray
+
+
+def namedtuple_parameters(W, b, x):
+    layer = Layer(W, b)
+    return np.sum(np.tanh(x @ layer.W + layer.b))

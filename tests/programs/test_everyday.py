@@ -66,6 +66,15 @@ CASES = [
     pytest.param(E.mlp_with_activation_alias, lambda: (rng(30).randn(2, 3), rng(31).randn(3, 2)),
                  id="function_argument_alias"),
     pytest.param(E.squared_force, lambda: (rng(32).randn(3),), id="nested_grad"),
+    pytest.param(E.object_layer, lambda: (rng(33).randn(3, 2), rng(34).randn(2),
+                                          rng(35).randn(4, 3)), id="object_layer"),
+    pytest.param(E.two_object_layers, lambda: (rng(36).randn(3, 4), rng(37).randn(4),
+                                               rng(38).randn(4, 2), rng(39).randn(2),
+                                               rng(40).randn(5, 3)), id="temporary_objects"),
+    pytest.param(E.dataclass_parameters, lambda: (rng(41).randn(3), rng(42).randn(3) * 0.3,
+                                                  rng(43).randn(3)), id="dataclass"),
+    pytest.param(E.namedtuple_parameters, lambda: (rng(44).randn(3, 2), rng(45).randn(2),
+                                                   rng(46).randn(4, 3)), id="namedtuple"),
 ]
 
 

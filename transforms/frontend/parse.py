@@ -54,12 +54,15 @@ def parse_function(function: types.FunctionType) -> SourceFunction:
     else:
         tree = _parse_def(function)
     tree.decorator_list = []
+    if getattr(function, RECEIVER, False):  # a method of an object built in its caller
+        _strip_receiver(tree)
     lifted = getattr(function, LIFTED, None)
     if lifted is not None:  # a closure compiled with its free variables as parameters
         tree.args.kwonlyargs += [_parameter(name, tree) for name in lifted]
         tree.args.kw_defaults += [None] * len(lifted)
     _lambdas_to_defs(tree)
     _inline_factories(function, tree)
+    _inline_objects(function, tree)
     nested = _nested_functions(function, tree)
     _annotate_origins(tree, code.co_filename)
     closure = {} if lifted is not None else dict(zip(code.co_freevars,
@@ -122,21 +125,35 @@ def _nested_functions(function: types.FunctionType,
         if code is None or statement.args.defaults or statement.decorator_list:
             continue
         name = "<lambda>" if getattr(statement, _FROM_LAMBDA, False) else statement.name
-        if not code.co_freevars:
+        fields = getattr(statement, _RECEIVER_FIELDS, None)
+        if fields is not None:
+            twin = types.FunctionType(code, function.__globals__, code.co_name)
+            setattr(twin, RECEIVER, True)
+            nested[statement.name] = _lifted_twin(twin, fields, drop_first=True)
+            _lift(statement, fields, tree, getattr(statement, _FACTORY_ARGUMENTS, {}))
+        elif not code.co_freevars:
             nested[statement.name] = types.FunctionType(code, function.__globals__, name)
         elif _liftable(statement, code, tree, names):
             cells = tuple(types.CellType() for _ in code.co_freevars)
             twin = types.FunctionType(code, function.__globals__, name, None, cells)
-            setattr(twin, LIFTED, code.co_freevars)
-            signature = inspect.signature(twin)
-            twin.__signature__ = signature.replace(parameters=[
-                *signature.parameters.values(),
-                *(inspect.Parameter(free, inspect.Parameter.KEYWORD_ONLY)
-                  for free in code.co_freevars)])
+            twin = _lifted_twin(twin, code.co_freevars, drop_first=False)
             _lift(statement, code.co_freevars, tree,
                   getattr(statement, _FACTORY_ARGUMENTS, {}))
             nested[statement.name] = twin
     return nested
+
+
+def _lifted_twin(twin: types.FunctionType, extra: tuple[str, ...],
+                 drop_first: bool) -> types.FunctionType:
+    """Mark a twin as compiled with ``extra`` keyword-only parameters (and without its
+    receiver), with the signature calls bind against."""
+    setattr(twin, LIFTED, extra)
+    signature = inspect.signature(twin)
+    parameters = list(signature.parameters.values())[1 if drop_first else 0:]
+    twin.__signature__ = signature.replace(parameters=[
+        *parameters, *(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY)
+                       for name in extra)])
+    return twin
 
 
 def _code_of(statement: gast.FunctionDef,
@@ -279,6 +296,251 @@ def _factory(function: types.FunctionType, call: gast.Call, prefix: str,
     setattr(closure, _FACTORY_ARGUMENTS, sources)
     _annotate_origins(closure, make.__code__.co_filename)
     return closure, bindings
+
+
+# ---- objects built inside the function ------------------------------------------------------
+
+RECEIVER = "__autodiff_receiver__"  # on a method twin: compiled without self, fields as params
+_RECEIVER_FIELDS = "_autodiff_receiver_fields"  # on a method's copy: the object's fields
+
+
+def _inline_objects(function: types.FunctionType, tree: gast.FunctionDef) -> None:
+    """``layer = Affine(W, b)`` where ``Affine`` is a class of this module that only stores its
+    arguments (a plain class whose ``__init__`` assigns ``self.f = param``, a dataclass or a
+    NamedTuple), and ``layer`` is only read as ``layer.f``, called, or has its methods called:
+    the fields become locals bound where the object was built, ``layer.f`` reads them, and
+    each method used is copied into this function with ``self.f`` read from keyword-only
+    parameters, so that the object's code is compiled with the caller."""
+    _name_temporary_objects(function, tree)
+    for node in list(nodes.walk(tree)):
+        block = _block_of(tree, node)
+        if block is None or not isinstance(node, gast.Assign) or len(node.targets) != 1 \
+                or not isinstance(node.targets[0], gast.Name) \
+                or not isinstance(node.value, gast.Call) \
+                or not isinstance(node.value.func, gast.Name):
+            continue
+        cls = function.__globals__.get(node.value.func.id)
+        name = node.targets[0].id
+        fields = _record_fields(cls, node.value) if isinstance(cls, type) else None
+        uses = _object_uses(name, tree, node) if fields is not None else None
+        methods = _methods_used(cls, uses, fields, function) if uses is not None else None
+        if methods is None:
+            continue
+        sources = {field: f"_{name}_{field}" for field in fields}
+        taken = {n.id for n in nodes.walk(tree) if isinstance(n, gast.Name)}
+        copies = {method: f"_{name}_{method.strip('_')}" for method in methods}
+        if taken & {*sources.values(), *copies.values()}:
+            continue
+        for use in uses:
+            if isinstance(use.parent, gast.Attribute) and use.parent.attr in fields \
+                    and not use.is_callee:
+                _replace_node(tree, use.parent, _load(sources[use.parent.attr]))
+            else:
+                use.call.func = _load(copies["__call__" if use.is_call else use.parent.attr])
+        definitions = []
+        for method, (code, definition) in methods.items():
+            definition.name = copies[method]
+            setattr(definition, _FACTORY, code)
+            setattr(definition, _RECEIVER_FIELDS, tuple(fields))
+            setattr(definition, _FACTORY_ARGUMENTS, sources)
+            _annotate_origins(definition, code.co_filename)
+            definitions.append(definition)
+        bindings = [gast.copy_location(gast.Assign(
+            targets=[gast.Name(id=sources[field], ctx=gast.Store(), annotation=None,
+                               type_comment=None)], value=value, type_comment=None), node)
+            for field, value in fields.items()]
+        index = block.index(node)
+        block[index:index + 1] = [*bindings, *definitions]
+
+
+def _name_temporary_objects(function: types.FunctionType, tree: gast.FunctionDef) -> None:
+    """``Linear(W).apply(x)`` / ``Affine(W, b)(x)`` in a simple statement -> the object built
+    into a local first (``_object1 = Linear(W)``), so it can be inlined like a named one."""
+    counter = 0
+    taken = {node.id for node in nodes.walk(tree) if isinstance(node, gast.Name)}
+    for block_owner in list(nodes.walk(tree)):
+        for field in ("body", "orelse"):
+            block = getattr(block_owner, field, None)
+            if not isinstance(block, list) or (block_owner is not tree
+                                               and isinstance(block_owner, gast.FunctionDef)):
+                continue
+            for statement in list(block):
+                if not isinstance(statement, (gast.Assign, gast.Expr, gast.Return)):
+                    continue
+                for node in list(nodes.walk(statement)):
+                    if not isinstance(node, gast.Call):
+                        continue
+                    inner = node.func.value if isinstance(node.func, gast.Attribute) \
+                        else node.func
+                    if not (isinstance(inner, gast.Call) and isinstance(inner.func, gast.Name)
+                            and isinstance(function.__globals__.get(inner.func.id), type)):
+                        continue
+                    counter += 1
+                    name = f"_object{counter}"
+                    while name in taken:
+                        counter += 1
+                        name = f"_object{counter}"
+                    assignment = gast.copy_location(gast.Assign(
+                        targets=[gast.Name(id=name, ctx=gast.Store(), annotation=None,
+                                           type_comment=None)],
+                        value=inner, type_comment=None), statement)
+                    _replace_node(statement, inner, _load(name))
+                    block.insert(block.index(statement), assignment)
+
+
+def _record_fields(cls: type, call: gast.Call) -> dict[str, gast.expr] | None:
+    """Field name -> the argument expression stored in it, for a class that only stores its
+    constructor's arguments; None otherwise (methods are checked to share the caller's
+    module when they are copied)."""
+    if any(isinstance(arg, gast.Starred) for arg in call.args) \
+            or any(keyword.arg is None for keyword in call.keywords):
+        return None
+    try:
+        bound = inspect.signature(cls).bind(*call.args, **{k.arg: k.value
+                                                          for k in call.keywords})
+    except (TypeError, ValueError):
+        return None
+    arguments = dict(bound.arguments)
+    if issubclass(cls, tuple) and hasattr(cls, "_fields"):
+        names = dict(zip(cls._fields, cls._fields, strict=True))
+    elif dataclasses.is_dataclass(cls) and not hasattr(cls, "__post_init__"):
+        names = {f.name: f.name for f in dataclasses.fields(cls) if f.init}
+    else:
+        names = _stored_parameters(cls)
+    if names is None or set(names.values()) != set(arguments):
+        return None
+    return {field: arguments[param] for field, param in names.items()}
+
+
+def _stored_parameters(cls: type) -> dict[str, str] | None:
+    """``{field: parameter}`` when ``__init__`` is only ``self.field = parameter`` lines."""
+    init = cls.__dict__.get("__init__")
+    if not isinstance(init, types.FunctionType) or init.__closure__:
+        return None
+    try:
+        tree = _parse_def(init)
+    except (SourceUnavailableError, SyntaxError):
+        return None
+    params = [arg.id for arg in tree.args.args]
+    body = [s for s in tree.body if not (isinstance(s, gast.Expr)
+                                         and isinstance(s.value, gast.Constant))]
+    stored = {}
+    for statement in body:
+        if not (isinstance(statement, gast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], gast.Attribute)
+                and isinstance(statement.targets[0].value, gast.Name)
+                and statement.targets[0].value.id == params[0]
+                and isinstance(statement.value, gast.Name)
+                and statement.value.id in params[1:]):
+            return None
+        stored[statement.targets[0].attr] = statement.value.id
+    return stored
+
+
+@dataclasses.dataclass
+class _Use:
+    call: gast.Call | None  # the call this use is the callee of (layer(x), layer.m(x))
+    parent: gast.AST | None  # the attribute read, for layer.f / layer.m
+    is_call: bool  # layer(x)
+    is_callee: bool  # layer.m(x)
+
+
+def _object_uses(name: str, tree: gast.FunctionDef, assignment: gast.Assign) -> list | None:
+    parents = {id(child): node for node in nodes.walk(tree) for child in _children(node)}
+    uses = []
+    for node in nodes.walk(tree):
+        if not isinstance(node, gast.Name) or node.id != name:
+            continue
+        if node is assignment.targets[0]:
+            continue
+        parent = parents.get(id(node))
+        if not isinstance(node.ctx, gast.Load):
+            return None
+        if isinstance(parent, gast.Call) and parent.func is node:
+            uses.append(_Use(parent, None, True, True))
+        elif isinstance(parent, gast.Attribute) and isinstance(parent.ctx, gast.Load):
+            outer = parents.get(id(parent))
+            is_callee = isinstance(outer, gast.Call) and outer.func is parent
+            uses.append(_Use(outer if is_callee else None, parent, False, is_callee))
+        else:
+            return None
+    return uses
+
+
+def _children(node: gast.AST) -> list[gast.AST]:
+    found = []
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, gast.AST):
+            found.append(value)
+        elif isinstance(value, list):
+            found.extend(item for item in value if isinstance(item, gast.AST))
+    return found
+
+
+def _methods_used(cls: type, uses: list, fields: dict,
+                  function: types.FunctionType) -> dict | None:
+    """Method name -> (code, copy of its def without self) for every method the uses call;
+    None when a use reads something that is not a field or calls what cannot be copied."""
+    methods: dict[str, tuple[types.CodeType, gast.FunctionDef]] = {}
+    for use in uses:
+        if not use.is_call and not use.is_callee:
+            if use.parent.attr not in fields:
+                return None
+            continue
+        method_name = "__call__" if use.is_call else use.parent.attr
+        if method_name in methods:
+            continue
+        method = cls.__dict__.get(method_name)
+        if not isinstance(method, types.FunctionType) or method.__code__.co_freevars \
+                or method.__globals__ is not function.__globals__ or method.__defaults__:
+            return None
+        try:
+            definition = _parse_def(method)
+        except (SourceUnavailableError, SyntaxError):
+            return None
+        definition.decorator_list = []
+        if not _strip_receiver(definition, set(fields)):
+            return None
+        methods[method_name] = (method.__code__, definition)
+    return methods
+
+
+def _strip_receiver(definition: gast.FunctionDef, fields: set[str] | None = None) -> bool:
+    """Drop a method's ``self`` and read ``self.f`` as ``f``; False (nothing changed) when
+    ``self`` is used any other way or ``f`` is not one of ``fields``."""
+    if not definition.args.args:
+        return False
+    receiver = definition.args.args[0].id
+    parents = {id(child): node for node in nodes.walk(definition) for child in _children(node)}
+    reads = []
+    for node in nodes.walk(definition):
+        if isinstance(node, gast.Name) and node.id == receiver and node is not \
+                definition.args.args[0]:
+            parent = parents.get(id(node))
+            if not (isinstance(parent, gast.Attribute) and isinstance(parent.ctx, gast.Load)
+                    and (fields is None or parent.attr in fields)):
+                return False
+            reads.append(parent)
+    for attribute in reads:
+        _replace_node(definition, attribute, _load(attribute.attr))
+    definition.args.args = definition.args.args[1:]
+    return True
+
+
+def _replace_node(tree: gast.AST, old: gast.AST, new: gast.AST) -> None:
+    gast.copy_location(new, old)
+    for node in nodes.walk(tree):
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value is old:
+                setattr(node, field, new)
+                return
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    if item is old:
+                        value[index] = new
+                        return
 
 
 def _returned_closure(made: gast.FunctionDef) -> gast.FunctionDef | None:
