@@ -232,3 +232,19 @@ class Layer(NamedTuple):
 def namedtuple_parameters(W, b, x):
     layer = Layer(W, b)
     return np.sum(np.tanh(x @ layer.W + layer.b))
+
+
+# ---- lists of closures -------------------------------------------------------------------------
+
+
+def make_layer(W):
+    def layer(x):
+        return np.tanh(x @ W)
+    return layer
+
+
+def layers_from_a_factory(W1, W2, W3, x):
+    layers = [make_layer(W1), make_layer(W2), make_layer(W3)]
+    for layer in layers:
+        x = layer(x)
+    return np.sum(x ** 2) + np.sum(layers[0](x))

@@ -75,6 +75,9 @@ CASES = [
                                                   rng(43).randn(3)), id="dataclass"),
     pytest.param(E.namedtuple_parameters, lambda: (rng(44).randn(3, 2), rng(45).randn(2),
                                                    rng(46).randn(4, 3)), id="namedtuple"),
+    pytest.param(E.layers_from_a_factory, lambda: (rng(47).randn(3, 3), rng(48).randn(3, 3),
+                                                   rng(49).randn(3, 3), rng(50).randn(2, 3)),
+                 id="closure_list"),
 ]
 
 

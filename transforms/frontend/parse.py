@@ -196,8 +196,10 @@ def _lift(statement: gast.FunctionDef, free: tuple[str, ...], tree: gast.Functio
     for node in nodes.walk(tree):
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
                 and node.func.id == statement.name:
+            given = {keyword.arg for keyword in node.keywords}
             node.keywords += [gast.copy_location(gast.keyword(
-                arg=name, value=_load(sources.get(name, name))), node) for name in free]
+                arg=name, value=_load(sources.get(name, name))), node) for name in free
+                if name not in given]
 
 
 def _load(name: str) -> gast.Name:
@@ -231,6 +233,7 @@ def _inline_factories(function: types.FunctionType, tree: gast.FunctionDef) -> N
                         call.func = _load(definition.name)
                 index = block.index(node)
                 block[index:index + 1] = [*bindings, definition]
+    _inline_closure_lists(function, tree)
     for node in list(nodes.walk(tree)):  # make(a)(x)
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Call):
             factory = _factory(function, node.func, f"_{len(tree.body)}", tree)
@@ -238,6 +241,88 @@ def _inline_factories(function: types.FunctionType, tree: gast.FunctionDef) -> N
                 definition, bindings = factory
                 node.func = _load(definition.name)
                 tree.body[0:0] = [*bindings, definition]
+
+
+def _inline_closure_lists(function: types.FunctionType, tree: gast.FunctionDef) -> None:
+    """``layers = [make(W1), make(W2)]`` used only as ``for layer in layers: ... layer(x)``
+    or ``layers[k](x)``: each free variable of the closure becomes a list of the arguments
+    (``_layers_W = [W1, W2]``), and every call calls the closure's copy with the items of the
+    element it runs (``_layers_make(x, W=_layers_W[_i])``)."""
+    for node in list(nodes.walk(tree)):
+        block = _block_of(tree, node)
+        if block is None or not isinstance(node, gast.Assign) or len(node.targets) != 1 \
+                or not isinstance(node.targets[0], gast.Name) \
+                or not isinstance(node.value, (gast.List, gast.Tuple)) or not node.value.elts:
+            continue
+        name = node.targets[0].id
+        made = [_factory(function, element, name, tree) if isinstance(element, gast.Call)
+                else None for element in node.value.elts]
+        makers = {element.func.id for element in node.value.elts
+                  if isinstance(element, gast.Call) and isinstance(element.func, gast.Name)}
+        loops = _closure_list_uses(name, tree, node)
+        if any(item is None for item in made) or len(makers) != 1 or loops is None:
+            continue
+        definition, first = made[0]
+        free = [binding.targets[0].id for binding in first]
+        sources = dict(zip(getattr(definition, _FACTORY).co_freevars, free, strict=True))
+        lists = [gast.copy_location(gast.Assign(
+            targets=[gast.Name(id=source, ctx=gast.Store(), annotation=None, type_comment=None)],
+            value=gast.List(elts=[bindings[position].value for _, bindings in made],
+                            ctx=gast.Load()), type_comment=None), node)
+            for position, source in enumerate(free)]
+        index_name = f"_{name}_index"
+        for loop, calls in loops:
+            if loop is not None:
+                loop.target = gast.Name(id=index_name, ctx=gast.Store(), annotation=None,
+                                        type_comment=None)
+                loop.iter = gast.Call(func=_load("range"), args=[gast.Call(
+                    func=_load("len"), args=[_load(free[0])], keywords=[])], keywords=[])
+            for call, index in calls:
+                call.func = _load(definition.name)
+                call.keywords += [gast.keyword(arg=variable, value=gast.Subscript(
+                    value=_load(source), slice=index if index is not None
+                    else _load(index_name), ctx=gast.Load())) for variable, source
+                    in sources.items()]
+        block[block.index(node):block.index(node) + 1] = [*lists, definition]
+
+
+def _closure_list_uses(name: str, tree: gast.FunctionDef, assignment: gast.Assign) -> list | None:
+    """``[(for loop or None, [(call, index or None), ...]), ...]`` when ``name`` is only
+    iterated by ``for v in name`` (``v`` only called in the body) or called as ``name[k](x)``."""
+    parents = {id(child): node for node in nodes.walk(tree) for child in _children(node)}
+    found = []
+    for node in nodes.walk(tree):
+        if not isinstance(node, gast.Name) or node.id != name or node is assignment.targets[0]:
+            continue
+        parent = parents.get(id(node))
+        if isinstance(parent, gast.For) and parent.iter is node \
+                and isinstance(parent.target, gast.Name):
+            calls = _calls_of(parent.target.id, parent, tree, parents)
+            if calls is None:
+                return None
+            found.append((parent, [(call, None) for call in calls]))
+        elif isinstance(parent, gast.Subscript) and isinstance(parents.get(id(parent)), gast.Call) \
+                and parents[id(parent)].func is parent:
+            found.append((None, [(parents[id(parent)], parent.slice)]))
+        else:
+            return None
+    return found
+
+
+def _calls_of(variable: str, loop: gast.For, tree: gast.FunctionDef,
+              parents: dict) -> list | None:
+    """The calls of a loop variable that is used for nothing else, anywhere."""
+    inside = {id(node) for statement in loop.body for node in nodes.walk(statement)}
+    calls = []
+    for node in nodes.walk(tree):
+        if not isinstance(node, gast.Name) or node.id != variable or node is loop.target:
+            continue
+        parent = parents.get(id(node))
+        if id(node) not in inside or not isinstance(node.ctx, gast.Load) \
+                or not isinstance(parent, gast.Call) or parent.func is not node:
+            return None
+        calls.append(parent)
+    return calls
 
 
 def _block_of(tree: gast.AST, statement: gast.AST) -> list | None:
