@@ -248,3 +248,17 @@ def layers_from_a_factory(W1, W2, W3, x):
     for layer in layers:
         x = layer(x)
     return np.sum(x ** 2) + np.sum(layers[0](x))
+
+
+# ---- *args helpers ---------------------------------------------------------------------------
+
+
+def total_squared(scale, *arrays):
+    s = 0.0
+    for a in arrays:
+        s = s + np.sum(a * a)
+    return scale * s
+
+
+def sum_of_squares_of_parts(x, y):
+    return total_squared(0.5, x, 2.0 * y, x * y) + total_squared(1.0, y)

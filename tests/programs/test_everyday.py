@@ -78,6 +78,8 @@ CASES = [
     pytest.param(E.layers_from_a_factory, lambda: (rng(47).randn(3, 3), rng(48).randn(3, 3),
                                                    rng(49).randn(3, 3), rng(50).randn(2, 3)),
                  id="closure_list"),
+    pytest.param(E.sum_of_squares_of_parts, lambda: (rng(51).randn(3), rng(52).randn(3)),
+                 id="varargs_helper"),
 ]
 
 

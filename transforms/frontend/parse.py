@@ -54,6 +54,9 @@ def parse_function(function: types.FunctionType) -> SourceFunction:
     else:
         tree = _parse_def(function)
     tree.decorator_list = []
+    extra = getattr(function, VARARGS, None)
+    if extra is not None:  # `def f(*xs)` called with `extra` arguments: named parameters
+        _fix_arity(tree, extra)
     if getattr(function, RECEIVER, False):  # a method of an object built in its caller
         _strip_receiver(tree)
     lifted = getattr(function, LIFTED, None)
@@ -99,6 +102,21 @@ def _local_imports(function: types.FunctionType, tree: gast.FunctionDef) -> dict
                                          Loc(function.__code__.co_filename, node.lineno,
                                              node.col_offset)) from None
     return bound
+
+
+VARARGS = "__autodiff_varargs__"  # on a twin of `def f(*xs)`: how many items xs holds
+
+
+def _fix_arity(tree: gast.FunctionDef, extra: int) -> None:
+    """``def f(a, *xs)`` with 2 items -> ``def f(a, _xs0, _xs1): xs = (_xs0, _xs1); ...``."""
+    vararg = tree.args.vararg.id
+    names = [f"_{vararg}{i}" for i in range(extra)]
+    tree.args.args += [_parameter(name, tree) for name in names]
+    tree.args.vararg = None
+    items = gast.Tuple(elts=[_load(name) for name in names], ctx=gast.Load())
+    packed = gast.Assign(targets=[gast.Name(id=vararg, ctx=gast.Store(), annotation=None,
+                                            type_comment=None)], value=items, type_comment=None)
+    tree.body.insert(0, gast.copy_location(packed, tree.body[0]))
 
 
 _FROM_LAMBDA = "_autodiff_from_lambda"  # on a def made from `f = lambda ...` (this module)

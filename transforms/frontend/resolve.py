@@ -15,6 +15,7 @@ import functools
 import inspect
 import operator
 import types
+import weakref
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -26,6 +27,7 @@ from ..ir import nodes
 from ..ir.annotations import Anno, getanno
 from ..passmanager import Analysis, PassContext
 from .anf import ARRAY_ATTRIBUTES, is_static, local_names, root_name
+from .parse import VARARGS
 
 
 class Kind(Enum):
@@ -387,6 +389,8 @@ class _Resolver:
                 return Operation(Kind.USER, list(call.args), call.keywords, callee=callee,
                                  display=display, params=params)
         target, receiver = _user_target(callee, func)
+        if target is not None and not self.rules.is_library(target):
+            target = _with_fixed_arity(target, len(call.args))
         if target is not None and self.rules.is_library(target):
             return Operation(Kind.UNKNOWN, list(call.args), call.keywords, callee=target,
                              display=display, library=True)
@@ -466,6 +470,48 @@ def _user_target(callee: Any, func: gast.expr) -> tuple[Any, gast.expr | None]:
         if inspect.isfunction(method):
             return method.__get__(callee), func
     return None, None
+
+
+def _with_fixed_arity(target: Any, positional: int) -> Any:
+    """A function with ``*args`` called with ``positional`` arguments: its twin taking them as
+    named parameters (``def total(*xs)`` called with 2 -> ``total(_xs0, _xs1)``, ``xs`` the
+    tuple of them); other callables unchanged."""
+    func = getattr(target, "__func__", target)
+    code = getattr(func, "__code__", None)
+    if not isinstance(func, types.FunctionType) or code is None \
+            or not code.co_flags & inspect.CO_VARARGS or code.co_flags & inspect.CO_VARKEYWORDS:
+        return target
+    extra = positional - code.co_argcount + (1 if func is not target else 0)
+    if extra < 0 or func.__defaults__ or any(p.kind is p.KEYWORD_ONLY and p.default is p.empty
+                        for p in inspect.signature(func).parameters.values()):
+        return target
+    twins = _ARITY_TWINS.setdefault(func, {})
+    if extra not in twins:
+        twins[extra] = _arity_twin(func, extra)
+    twin = twins[extra]
+    return twin if func is target else types.MethodType(twin, target.__self__)
+
+
+def _arity_twin(func: types.FunctionType, extra: int) -> types.FunctionType:
+    twin = types.FunctionType(func.__code__, func.__globals__, func.__name__, func.__defaults__,
+                              func.__closure__)
+    twin.__kwdefaults__ = func.__kwdefaults__
+    twin.__qualname__ = func.__qualname__
+    vararg = func.__code__.co_varnames[func.__code__.co_argcount
+                                        + func.__code__.co_kwonlyargcount]
+    setattr(twin, VARARGS, extra)
+    signature = inspect.signature(func)
+    positional = [p for p in signature.parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    keyword = [p for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY]
+    twin.__signature__ = signature.replace(parameters=[
+        *positional, *(inspect.Parameter(f"_{vararg}{i}",
+                                         inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                       for i in range(extra)), *keyword])
+    return twin
+
+
+_ARITY_TWINS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _bind_parameters(callee: Any, positional: int, keywords: list[str]) -> list[str] | None:
