@@ -27,7 +27,7 @@ from ..ir import nodes
 from ..ir.annotations import Anno, getanno
 from ..passmanager import Analysis, PassContext
 from .anf import ARRAY_ATTRIBUTES, is_static, local_names, root_name
-from .parse import VARARGS
+from .local_functions import VARARGS
 
 
 class Kind(Enum):
