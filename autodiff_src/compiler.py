@@ -344,9 +344,13 @@ def _compile(fn: Any, request: CompileRequest) -> CompiledUnit:
 def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None,
                   request: CompileRequest) -> CompiledUnit:
     source = parse_function(func)
+    rebound = {node.id for node in nodes.walk(source.tree)
+               if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store)}
+    constants = {name: value for name, value in request.constants.items()
+                 if name not in rebound}  # a parameter the body reassigns is not constant
     if instance is not None and self_name is not None:
-        request = dataclasses.replace(request, constants={**request.constants,
-                                                          self_name: instance})
+        constants[self_name] = instance
+    request = dataclasses.replace(request, constants=constants)
     callees = _CalleeCompiler()
     ctx = new_context(source, request, RULES, callees)
     run_pipeline(pipeline_for(request.mode), ctx)

@@ -262,3 +262,4 @@ def total_squared(scale, *arrays):
 
 def sum_of_squares_of_parts(x, y):
     return total_squared(0.5, x, 2.0 * y, x * y) + total_squared(1.0, y)
+

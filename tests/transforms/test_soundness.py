@@ -103,6 +103,14 @@ def softly(x, nonlinearity=np.tanh):
     return np.sum(nonlinearity(x))
 
 
+def dense_reassigning(x, act=np.tanh):
+    if np.sum(x) > 1e9:
+        act = np.cos
+    else:
+        act = np.sin
+    return act(x)
+
+
 CACHE: list = []
 STATE: dict = {}
 
@@ -375,6 +383,14 @@ def p_closure_reading_later_value(x):
         return y * y
     y = np.sin(x)
     return np.sum(g())
+
+
+def p_reassigned_function_parameter(x):
+    return np.sum(dense_reassigning(x))
+
+
+def p_function_argument(x):
+    return np.sum(dense_reassigning(x, np.exp))
 
 
 PROGRAMS = {name[2:]: fn for name, fn in globals().items() if name.startswith("p_")}
