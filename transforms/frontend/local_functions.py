@@ -48,10 +48,27 @@ def local_functions(function: types.FunctionType,
                     tree: gast.FunctionDef) -> dict[str, types.FunctionType]:
     """Rewrite what ``function`` builds locally (see the module docstring); returns the twins
     of its local defs by name."""
+    if not _builds_locally(function, tree):
+        return {}
     _lambdas_to_defs(tree)
     _inline_factories(function, tree)
     _inline_objects(function, tree)
     return _nested_functions(function, tree)
+
+
+def _builds_locally(function: types.FunctionType, tree: gast.FunctionDef) -> bool:
+    """Does the function define a function or lambda, or call a class or a closure factory of
+    its module (one scan, so that most functions skip the rewrites)?"""
+    for node in nodes.walk(tree):
+        if node is not tree and isinstance(node, (gast.FunctionDef, gast.Lambda)):
+            return True
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
+            callee = function.__globals__.get(node.func.id)
+            if isinstance(callee, type) or (isinstance(callee, types.FunctionType) and any(
+                    isinstance(c, types.CodeType) and c.co_freevars
+                    for c in callee.__code__.co_consts)):
+                return True
+    return False
 
 
 VARARGS = "__autodiff_varargs__"  # on a twin of `def f(*xs)`: how many items xs holds
@@ -187,10 +204,10 @@ def _inline_factories(function: types.FunctionType, tree: gast.FunctionDef) -> N
     temporaries bound to ``make``'s arguments where ``make`` was called, and every call of
     ``f`` calls the copy, so the closure is compiled with the caller."""
     for node in list(nodes.walk(tree)):
-        block = _block_of(tree, node)
         if isinstance(node, gast.Assign) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], gast.Name) and isinstance(node.value, gast.Call) \
-                and block is not None:
+                and _block_of(tree, node) is not None:
+            block = _block_of(tree, node)
             name = node.targets[0].id
             factory = _factory(function, node.value, name, tree)
             if factory is not None and _only_called(name, tree, node):
@@ -217,10 +234,12 @@ def _inline_closure_lists(function: types.FunctionType, tree: gast.FunctionDef) 
     (``_layers_W = [W1, W2]``), and every call calls the closure's copy with the items of the
     element it runs (``_layers_make(x, W=_layers_W[_i])``)."""
     for node in list(nodes.walk(tree)):
-        block = _block_of(tree, node)
-        if block is None or not isinstance(node, gast.Assign) or len(node.targets) != 1 \
+        if not isinstance(node, gast.Assign) or len(node.targets) != 1 \
                 or not isinstance(node.targets[0], gast.Name) \
                 or not isinstance(node.value, (gast.List, gast.Tuple)) or not node.value.elts:
+            continue
+        block = _block_of(tree, node)
+        if block is None:
             continue
         name = node.targets[0].id
         made = [_factory(function, element, name, tree) if isinstance(element, gast.Call)
@@ -323,6 +342,9 @@ def _factory(function: types.FunctionType, call: gast.Call, prefix: str,
     if not isinstance(make, types.FunctionType) or make.__closure__ \
             or make.__globals__ is not function.__globals__ or make.__kwdefaults__:
         return None
+    codes = [c for c in make.__code__.co_consts if isinstance(c, types.CodeType)]
+    if len(codes) != 1 or not codes[0].co_freevars:  # not a factory: no need to parse it
+        return None
     try:
         made = _parse_def(make) if make.__name__ != "<lambda>" else None
         bound = inspect.signature(make).bind(*call.args, **{k.arg: k.value
@@ -332,8 +354,7 @@ def _factory(function: types.FunctionType, call: gast.Call, prefix: str,
     if made is None or len(bound.arguments) != make.__code__.co_argcount:
         return None
     closure = _returned_closure(made)
-    codes = [c for c in make.__code__.co_consts if isinstance(c, types.CodeType)]
-    if closure is None or len(codes) != 1 or not set(codes[0].co_freevars) <= set(bound.arguments):
+    if closure is None or not set(codes[0].co_freevars) <= set(bound.arguments):
         return None
     taken = {node.id for node in nodes.walk(tree) if isinstance(node, gast.Name)}
     sources = {free: f"_{prefix}_{free}" for free in codes[0].co_freevars}
@@ -366,11 +387,14 @@ def _inline_objects(function: types.FunctionType, tree: gast.FunctionDef) -> Non
     parameters, so that the object's code is compiled with the caller."""
     _name_temporary_objects(function, tree)
     for node in list(nodes.walk(tree)):
-        block = _block_of(tree, node)
-        if block is None or not isinstance(node, gast.Assign) or len(node.targets) != 1 \
+        if not isinstance(node, gast.Assign) or len(node.targets) != 1 \
                 or not isinstance(node.targets[0], gast.Name) \
                 or not isinstance(node.value, gast.Call) \
-                or not isinstance(node.value.func, gast.Name):
+                or not isinstance(node.value.func, gast.Name) \
+                or not isinstance(function.__globals__.get(node.value.func.id), type):
+            continue
+        block = _block_of(tree, node)
+        if block is None:
             continue
         cls = function.__globals__.get(node.value.func.id)
         name = node.targets[0].id
