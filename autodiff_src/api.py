@@ -17,6 +17,7 @@ from .entry import build_entry
 from .errors import Loc
 from .loader import define
 from .runtime import custom as custom_module
+from .runtime import registry
 from .runtime.custom import custom_vjp
 from .spec import GradSpec
 from .transforms.frontend.parse import SourceUnavailableError
@@ -284,6 +285,8 @@ class GradientFunction:
 
 def _target(fn: Any) -> Any:
     """What to compile: the function itself, or for a callable object its ``__call__``."""
+    if _has_rule(fn):
+        return _primitive_wrapper(fn)
     if isinstance(fn, (types.FunctionType, types.MethodType)):
         return fn
     if isinstance(fn, GradientFunction):
@@ -484,11 +487,78 @@ def _custom_wrapper(custom: custom_vjp) -> types.FunctionType:
     return wrapper
 
 
+def _has_rule(fn: Any) -> bool:
+    """A registered primitive (``np.sin``, a function given rules with ``defvjp``/``defjvp``)."""
+    try:
+        return registry.lookup(fn) is not None or registry.lookup_jvp(fn) is not None
+    except TypeError:  # unhashable
+        return False
+
+
+def _primitive_wrapper(primitive: Any) -> types.FunctionType:
+    """``def sin(x): return _primitive(x)``: differentiating it uses the registered rules
+    (optional parameters keep their defaults)."""
+    if primitive in _PRIMITIVE_WRAPPERS:
+        return _PRIMITIVE_WRAPPERS[primitive]
+    params = _primitive_parameters(primitive)
+    name = getattr(primitive, "__name__", "primitive")
+    name = name if name.isidentifier() else "primitive"
+    source = f"def {name}({', '.join(params)}):\n    return _primitive({', '.join(params)})\n"
+    wrapper = define(name, source, {"_primitive": primitive}, "primitive")
+    _PRIMITIVE_WRAPPERS[primitive] = wrapper
+    return wrapper
+
+
+def _primitive_parameters(primitive: Any) -> list[str]:
+    """The required positional parameters of a primitive (``x1, x2`` for a binary ufunc)."""
+    if isinstance(primitive, np.ufunc):
+        return [f"x{i + 1}" for i in range(primitive.nin)] if primitive.nin > 1 else ["x"]
+    try:
+        return [p.name for p in inspect.signature(primitive).parameters.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                and p.default is p.empty]
+    except (TypeError, ValueError):
+        entry = registry.lookup(primitive) or registry.lookup_jvp(primitive)
+        return list(entry.argnames[:1])
+
+
+# registered primitives live as long as the registry holds their rules
+_PRIMITIVE_WRAPPERS: dict[Any, types.FunctionType] = {}
+
+
 def _adapt_gradient_function(obj: Any) -> Any:
     return obj.as_python_function() if isinstance(obj, GradientFunction) else None
 
 
+def _adapt_custom_unit(obj: Any) -> Any:
+    """The forward and backward functions of a ``custom_vjp`` call site, written as source over
+    the user's ``fwd``/``bwd`` (without the first-order checks), so they can be differentiated
+    again: ``grad(grad(f))`` through a custom_vjp function."""
+    method = getattr(obj, "__wrapped__", None)
+    unit = getattr(method, "__self__", None)
+    if not isinstance(unit, custom_module.CustomUnit):
+        return None
+    kind = method.__func__.__name__
+    shims = unit.__dict__.setdefault("_autodiff_shims", {})
+    if kind not in shims and kind in ("_forward", "_backward"):
+        params = ", ".join(unit.custom.parameters)
+        if kind == "_forward":
+            name = f"fwd_{unit.name}"
+            body = f"_out, _res = _fwd({params})\n    return _out, (_res, ({params},))"
+        else:
+            name = f"bwd_{unit.name}"
+            picked = ", ".join(f"_grads[{p}]" for p in unit.positions)
+            picked = picked if len(unit.positions) == 1 else f"({picked})"
+            body = f"_grads = _bwd(_saved[0], g)\n    return {picked}"
+        arguments = params if kind == "_forward" else "_saved, g"
+        source = f"def {name}({arguments}):\n    {body}\n"
+        shims[kind] = define(name, source, {"_fwd": unit.custom.fwd,
+                                                     "_bwd": unit.custom.bwd}, "custom_vjp")
+    return shims.get(kind)
+
+
 register_callable_adapter(_adapt_gradient_function)
+register_callable_adapter(_adapt_custom_unit)
 
 
 _ENTRY_HOOKS = {"annotate": _annotate, "like": _like, "check_differentiable": _check_differentiable}

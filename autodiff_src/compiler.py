@@ -14,6 +14,8 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import gast
+
 from . import cache
 from .errors import Loc, UnsupportedSyntaxError
 from .loader import LoadSpec, load
@@ -108,7 +110,11 @@ def _cached(func: types.FunctionType, instance: Any, request: Hashable,
     code object, the defaults, the request and the registry version; a result whose guards
     (or registry version) no longer hold is made again."""
     owner = instance if instance is not None else func
-    key = (func.__code__, id(func.__defaults__), request, registry.version)
+    # the objects known when compiling (functions passed to a callee, a method's receiver) are
+    # compared by identity: two call sites passing different functions never share a unit
+    inner = request[1] if isinstance(request, tuple) else request
+    constants = tuple(sorted((name, id(value)) for name, value in inner.constants.items()))
+    key = (func.__code__, id(func.__defaults__), request, constants, registry.version)
     found = cache.get_or_compile(owner, key, make)
     if not found.valid():
         cache.discard(owner, key)
@@ -195,8 +201,13 @@ def _compile(fn: Any, request: CompileRequest) -> CompiledUnit:
 def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None,
                   request: CompileRequest) -> CompiledUnit:
     source = parse_function(func)
+    rebound = {node.id for node in nodes.walk(source.tree)
+               if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store)}
+    constants = {name: value for name, value in request.constants.items()
+                 if name not in rebound}  # a parameter the body reassigns is not constant
     if instance is not None and self_name is not None:
-        request = dataclasses.replace(request, constants={self_name: instance})
+        constants[self_name] = instance
+    request = dataclasses.replace(request, constants=constants)
     callees = _CalleeCompiler()
     steps = pipeline_for(request.mode)
     reused = reusable_prefix(steps)
@@ -234,11 +245,15 @@ class _CalleeCompiler:
     def __init__(self) -> None:
         self.units: list[CompiledUnit] = []
 
-    def unit(self, callee: Any, wrt: tuple[str, ...], parent: CompileRequest) -> Any:
+    def unit(self, callee: Any, wrt: tuple[str, ...], parent: CompileRequest,
+             constants: dict[str, Any] | None = None) -> Any:
+        """The compiled callee; ``constants``: its parameters whose values are known at the
+        call site (functions passed or left to their defaults), resolved when compiling."""
         if isinstance(callee, custom_vjp):
             return CustomUnit(callee, wrt)
         request = CompileRequest(wrt, parent.weight_ids, parent.weight_names,
-                                 split=parent.mode == "reverse", mode=parent.mode)
+                                 split=parent.mode == "reverse", mode=parent.mode,
+                                 constants=dict(constants or {}))
         func, _, _ = split_method(callee)
         if not isinstance(func, types.FunctionType):
             raise SourceUnavailableError(f"{callee!r} is not a Python function")

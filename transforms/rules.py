@@ -12,7 +12,10 @@ from __future__ import annotations
 import builtins
 import inspect
 import operator
+import os
+import site
 import sys
+import sysconfig
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +44,15 @@ class InlineRule:
 
 
 _ADAPTERS: list[Callable[[Any], Any]] = []
+
+_CUSTOM_FILE = inspect.getsourcefile(custom_vjp)
+_DERIVATIVE_MAKERS = frozenset({"grad", "value_and_grad", "jacfwd", "jacrev", "hessian"})
+# installed packages and the standard library: their functions are not compiled from source
+_LIBRARY_DIRS = tuple(sorted({os.path.join(os.path.realpath(sysconfig.get_paths()[key]), "")
+                              for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+                             | {os.path.join(path, "") for path in site.getsitepackages()}))
+_AUTODIFF_DIRS = tuple(os.path.join(os.path.dirname(os.path.realpath(module.__file__)), "")
+                       for module in (runtime, shape_rules))
 
 # numpy callables that return (or may return, depending on a keyword such as ``retstep=`` or
 # ``returned=``) a tuple or list of arrays: their adjoints and tangents are containers, summed
@@ -116,6 +128,21 @@ class RuntimeRules:
     def is_custom(self, obj: Any) -> bool:
         return isinstance(obj, custom_vjp)
 
+    def is_derivative_maker(self, obj: Any) -> bool:
+        """``autodiff.grad`` and the other transformations: called when compiling a function
+        that calls them with static arguments (nested differentiation)."""
+        return getattr(obj, "__module__", None) in ("autodiff.api", "autodiff.functional") \
+            and getattr(obj, "__name__", None) in _DERIVATIVE_MAKERS
+
+    def is_library(self, function: Any) -> bool:
+        """Is ``function`` code of an installed package or the standard library (not compiled
+        from its source: without a registered rule, a call of it has no gradient)?"""
+        function = getattr(function, "__func__", function)
+        filename = getattr(getattr(function, "__code__", None), "co_filename", "")
+        filename = os.path.realpath(filename) if filename else ""
+        return bool(filename) and filename.startswith(_LIBRARY_DIRS) \
+            and not filename.startswith(_AUTODIFF_DIRS)
+
     def is_pure(self, primitive: Any) -> bool:
         """Does calling ``primitive`` do nothing but return a value (numpy functions and
         operators, array methods, runtime helpers; not ``print`` or ``np.random``)?"""
@@ -143,6 +170,8 @@ class RuntimeRules:
             target = adapter(obj)
             if target is not None:
                 return target
+        if getattr(getattr(obj, "__code__", None), "co_filename", None) == _CUSTOM_FILE:
+            return inspect.unwrap(obj)  # a validated user rule: its checks ran at first order
         return obj
 
     # ---- rules in generated code -------------------------------------------------------------

@@ -21,8 +21,7 @@ def uses_for_else(x):
 
 def uses_with(x):
     with np.errstate(all="ignore"):  # <-
-        y = np.log(x)
-    return y
+        return np.log(x)
 
 
 def uses_yield(x):
@@ -36,7 +35,10 @@ def uses_global(x):
 
 
 def uses_nested_lambda(x):
-    f = lambda v: v * 2.0  # <-  # noqa: E731
+    return apply_to(lambda v: v * 2.0, x)  # <-
+
+
+def apply_to(f, x):
     return f(x)
 
 
@@ -60,7 +62,7 @@ def uses_nested_def(x):
 
     def inner(v):  # <-
         return v * scale
-    return inner(x)
+    return apply_to(inner, x)
 
 
 def uses_star_args(*xs):  # <-
@@ -95,7 +97,7 @@ def uses_walrus(x):
 
 
 def uses_import(x):
-    import math  # <-  # noqa: F401
+    import no_such_module_for_autodiff_tests  # <-  # noqa: F401
     return x
 
 

@@ -8,7 +8,6 @@ The user functions are defined here, at module level; each marks its offending l
 from __future__ import annotations
 
 import inspect
-import math
 import os
 import warnings
 from collections.abc import Callable, Iterator
@@ -56,8 +55,7 @@ def uses_try(x):
 
 def uses_with(x):
     with np.errstate(all="ignore"):  # <-
-        y = np.log(x)
-    return np.sum(y)
+        return np.sum(np.log(x))
 
 
 def uses_yield(x):
@@ -79,7 +77,7 @@ def uses_nested_def(x):
     def inner(v):  # <-
         return v * scale
 
-    return np.sum(inner(x))
+    return np.sum(np.stack([f(x) for f in [inner, inner]]))
 
 
 def uses_set_comprehension(x):
@@ -87,8 +85,7 @@ def uses_set_comprehension(x):
 
 
 def uses_nested_lambda(x):
-    double = lambda v: v * 2.0  # <-  # noqa: E731
-    return np.sum(double(x))
+    return np.sum(np.stack(list(map(lambda v: v * 2.0, [x]))))  # <-
 
 
 def uses_star_args(*xs):  # <-
@@ -102,7 +99,7 @@ def uses_del(x):
 
 
 def uses_import(x):
-    import math as m  # <-
+    import no_such_module_for_autodiff_tests as m  # <-
 
     return np.sum(x) * m.pi
 
@@ -153,15 +150,15 @@ def test_unsupported_syntax_is_reported_by_value_and_grad_and_jvp(fn: Callable[.
 
 NOT_PYTHON = [
     pytest.param(len, id="builtin-len"),
-    pytest.param(np.sum, id="np.sum"),
-    pytest.param(np.exp, id="ufunc-exp"),
-    pytest.param(math.sin, id="C-math.sin"),
+    pytest.param(np.busday_count, id="np.busday_count"),
+    pytest.param(ord, id="builtin-ord"),
     pytest.param(np.ndarray.sum, id="method-descriptor"),
 ]
 
 
 @pytest.mark.parametrize("fn", NOT_PYTHON)
-def test_builtins_and_c_functions_cannot_be_differentiated_directly(fn: Any) -> None:
+def test_builtins_and_c_functions_without_rules_cannot_be_differentiated_directly(
+        fn: Any) -> None:
     with pytest.raises(TypeError) as raised:
         autodiff.grad(fn)
     message = str(raised.value)

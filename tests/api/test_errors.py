@@ -40,7 +40,7 @@ UNSUPPORTED = [
                  id="dict_literal"),
     pytest.param(error_cases.uses_walrus, "assignment expression", "separate statement",
                  id="walrus"),
-    pytest.param(error_cases.uses_import, "an import", "module level", id="import"),
+    pytest.param(error_cases.uses_import, "this import fails", "module level", id="import"),
     pytest.param(error_cases.uses_class, "class definition", "module level", id="class"),
     pytest.param(error_cases.uses_del, "del", "out of scope", id="del"),
     pytest.param(error_cases.uses_starred_target, "star-unpacking", "one by one",
@@ -95,9 +95,9 @@ def test_lambda_without_source_is_rejected():
         autodiff.grad(fn)
 
 
-def test_builtin_cannot_be_differentiated_directly():
+def test_builtin_without_rule_cannot_be_differentiated_directly():
     with pytest.raises(TypeError, match="Python functions"):
-        autodiff.grad(np.exp)
+        autodiff.grad(np.busday_count)
 
 
 def test_non_differentiable_call_on_inactive_values_is_fine():

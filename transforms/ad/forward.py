@@ -20,7 +20,15 @@ from ..analysis.activity import Activity, ActivityResult, differentiable_inputs,
 from ..analysis.shapes import ShapeAnalysis, ShapeClasses
 from ..frontend.anf import local_names
 from ..frontend.parse import SourceUnavailableError
-from ..frontend.resolve import Kind, Operation, Resolution, Resolve, operand_key
+from ..frontend.resolve import (
+    Kind,
+    Operation,
+    Resolution,
+    Resolve,
+    library_message,
+    operand_key,
+    runtime_callee_message,
+)
 from ..ir import nodes
 from ..ir.annotations import RUNTIME, Anno, getanno
 from ..passmanager import CodeFacts, GradientSummary, PassContext, Transformation
@@ -241,7 +249,8 @@ class _TangentBuilder(Emission):
         if not wrt:
             return [statement, *self.tangent_statements(statement, operation)]
         try:
-            unit = self.ctx.callees.unit(operation.callee, tuple(wrt), self.ctx.request)
+            unit = self.ctx.callees.unit(operation.callee, tuple(wrt), self.ctx.request,
+                                            operation.constants)
         except SourceUnavailableError:
             raise NoGradientRuleError(
                 f"{operation.display} has no gradient rule and no Python source to "
@@ -275,6 +284,9 @@ class _TangentBuilder(Emission):
         if operation.kind is Kind.OPAQUE:
             raise UnsupportedSyntaxError(_opaque_message(operation), self.loc(statement))
         what = operation.display or "this operation"
+        if operation.runtime_callee or operation.library:
+            message = runtime_callee_message if operation.runtime_callee else library_message
+            raise NoGradientRuleError(message(operation), self.loc(statement))
         raise NoGradientRuleError(
             f"{what} has no gradient rule and no Python source to differentiate; register one "
             f"with autodiff.defjvp({what}, ...) or wrap it in autodiff.stop_gradient(...)",

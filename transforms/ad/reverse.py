@@ -38,7 +38,16 @@ from ..analysis.activity import (
 from ..analysis.shapes import ShapeAnalysis
 from ..frontend.anf import local_names
 from ..frontend.parse import SourceUnavailableError
-from ..frontend.resolve import Kind, Operation, Resolution, Resolve, operand_key
+from ..frontend.resolve import (
+    Kind,
+    Operation,
+    Resolution,
+    Resolve,
+    library_message,
+    operand_key,
+    registration_name,
+    runtime_callee_message,
+)
 from ..ir import nodes
 from ..ir.annotations import RUNTIME, Anno, getanno, setanno
 from ..passmanager import CodeFacts, GradientSummary, PassContext, Transformation
@@ -298,7 +307,8 @@ class GradientBuilder(ControlFlow, Emission):
             if key is not None and key in varied and param not in wrt:
                 wrt.append(param)
         try:
-            unit = self.ctx.callees.unit(operation.callee, tuple(wrt), self.request)
+            unit = self.ctx.callees.unit(operation.callee, tuple(wrt), self.request,
+                                            operation.constants)
         except SourceUnavailableError:
             raise NoGradientRuleError(_no_rule_message(operation), self.loc(statement)) from None
         if not unit.wrt and not unit.weight_ids:
@@ -621,13 +631,17 @@ def _opaque_message(operation: Operation) -> str:
 
 def _no_rule_message(operation: Operation, runtime_receiver: bool = False) -> str:
     what = operation.display or "this operation"
+    if operation.runtime_callee:
+        return runtime_callee_message(operation)
+    if operation.library:
+        return library_message(operation)
     if runtime_receiver:
         return (f"{what}(...) calls a method of a value known only when the function runs (an "
                 "argument or a local); autodiff resolves calls when it compiles: make the "
                 "object a global or closure variable, or pass its arrays as arguments")
     return (f"{what} has no gradient rule and no Python source to differentiate; register "
-            f"one with autodiff.defvjp({what}, rule_for_arg0, ...) or wrap the call in "
-            "autodiff.stop_gradient(...) if no gradient should flow through it")
+            f"one with autodiff.defvjp({registration_name(what)}, rule_for_arg0, ...) or wrap "
+            "the call in autodiff.stop_gradient(...) if no gradient should flow through it")
 
 
 def _store_targets(names: list[str]) -> gast.expr:

@@ -156,7 +156,8 @@ def _callee_output_varied(ctx: PassContext, operation: Operation, varied: set[st
         if key is not None and key in varied and param not in wrt:
             wrt.append(param)
     try:
-        unit = ctx.callees.unit(operation.callee, tuple(wrt), ctx.request)
+        unit = ctx.callees.unit(operation.callee, tuple(wrt), ctx.request,
+                                            operation.constants)
     except Exception:  # reported, with its location, when the call is differentiated
         return True
     return getattr(unit, "output_varied", True)

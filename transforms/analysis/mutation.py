@@ -10,11 +10,12 @@ updates an array in place (``np.add.at``, ``out=``, a helper writing into its ar
 from __future__ import annotations
 
 import inspect
+import types
 
 import gast
 
 from ...errors import Loc, UnsupportedSyntaxError
-from ..frontend.anf import local_names
+from ..frontend.anf import local_names, root_name
 from ..frontend.resolve import MISSING, Resolve, evaluate_static
 from ..ir import nodes
 from ..ir.annotations import RUNTIME, Anno, called, getanno
@@ -112,10 +113,27 @@ class _Checker:
             self.reject(statement, f"{expression_text(func)}(...) may modify "
                         f"{func.value.id} in place", "assign a new value instead")
         callee = evaluate_static(self.ctx, func, self.locals)
+        if inspect.ismethod(callee) or (inspect.isbuiltin(callee) \
+                and not isinstance(getattr(callee, "__self__", None), types.ModuleType)):
+            self.stored_outside(statement, call)
         if callee is MISSING or _is_python_code(callee):
             self.reject(statement, f"the result of {expression_text(func)}(...) is unused, "
                         "so it can only act by modifying its differentiated argument in place",
                         "return the new value from the helper and assign it")
+
+    def stored_outside(self, statement: gast.Expr, call: gast.Call) -> None:
+        """``history.append(y)`` on a non-local object: fine as a side effect, but a read of
+        that object afterwards would see a value that carries no gradient."""
+        receiver = root_name(call.func)
+        own = {id(node) for node in nodes.walk(call.func)}
+        if receiver is None or receiver in self.locals:
+            return
+        if any(isinstance(node, gast.Name) and node.id == receiver and id(node) not in own
+               for node in nodes.walk(self.ctx.function)):
+            self.reject(statement, f"{gast.unparse(call.func).strip()}(...) stores a "
+                        f"differentiated value in {receiver}, which lives outside the "
+                        "function and is read again in it; the value read back would carry "
+                        "no gradient", "keep the values in a local list or variable")
 
     def _receives_varied(self, call: gast.Call) -> bool:
         values = [*call.args, *(keyword.value for keyword in call.keywords)]

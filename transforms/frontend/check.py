@@ -15,7 +15,6 @@ from ..passmanager import Analysis, PassContext
 # node class -> (what it is, what to write instead)
 _REJECTED: dict[type, tuple[str, str]] = {
     gast.Try: ("try/except", "move error handling outside the differentiated function"),
-    gast.With: ("a with block", "enter the context outside the differentiated function"),
     gast.AsyncWith: ("async with", "differentiate an ordinary synchronous function"),
     gast.AsyncFor: ("async for", "differentiate an ordinary synchronous function"),
     gast.AsyncFunctionDef: ("an async function", "write an ordinary def"),
@@ -25,9 +24,8 @@ _REJECTED: dict[type, tuple[str, str]] = {
     gast.Global: ("a global statement", "return the new value instead of writing a global"),
     gast.Nonlocal: ("a nonlocal statement", "return the new value instead of rebinding it"),
     gast.ClassDef: ("a class definition", "define the class at module level"),
-    gast.Lambda: ("a lambda inside the function", "define the helper with def at module level"),
-    gast.Import: ("an import", "import at module level"),
-    gast.ImportFrom: ("an import", "import at module level"),
+    gast.Lambda: ("a lambda that is not assigned to a name and called",
+                  "assign it (f = lambda x: ...) and call f, or define the helper with def"),
     gast.Delete: ("del", "let the name go out of scope instead"),
     gast.SetComp: ("a set comprehension", "use a list comprehension or a loop"),
     gast.NamedExpr: ("an assignment expression (:=)", "assign in a separate statement"),
@@ -45,9 +43,9 @@ class CheckSyntax(Analysis):
 
     >>> import gast
     >>> from autodiff.transforms.frontend.check import first_violation
-    >>> tree = gast.parse("def f(x):\\n    with open('a'):\\n        return x").body[0]
+    >>> tree = gast.parse("def f(x):\\n    try:\\n        return x\\n    except ValueError:\\n        return x").body[0]
     >>> first_violation(tree)[1]
-    'a with block is not supported in a differentiated function; enter the context outside the differentiated function'
+    'try/except is not supported in a differentiated function; move error handling outside the differentiated function'
     """
 
     name = "check"
@@ -77,9 +75,10 @@ def _nested_violation(ctx: PassContext) -> tuple[gast.AST, str] | None:
     for node in nodes.walk(ctx.function):
         if isinstance(node, gast.FunctionDef) and node is not ctx.function \
                 and node.name not in ctx.source.nested:
-            return node, ("a nested function that uses variables of the enclosing function (or "
-                          "has defaults or decorators) is not supported; pass the values as "
-                          "arguments, or define the helper at module level")
+            return node, ("a nested function that uses variables of the enclosing function is "
+                          "supported when it is only called (not stored, passed or returned) "
+                          "and has no defaults or decorators; call it directly, or pass the "
+                          "values as arguments to a helper defined at module level")
     return None
 
 
@@ -111,6 +110,12 @@ def _message(node: gast.AST) -> str | None:
             for part in nodes.walk(node.test)):
         return ("a comprehension in a while condition is not supported; compute it in the "
                 "loop body into a name and test the name")
+    if isinstance(node, gast.With) and any(
+            isinstance(part, (gast.Return, gast.Break, gast.Continue))
+            for statement in node.body for part in nodes.walk(statement)):
+        return ("a with block is supported only when its body does not return, break or "
+                "continue; enter the context outside the differentiated function, or assign "
+                "the result and return after the block")
     if isinstance(node, (gast.For, gast.While)) and node.orelse:
         return ("a loop with an else clause is not supported; set a flag before break and "
                 "test it after the loop")

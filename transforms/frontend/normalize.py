@@ -14,8 +14,9 @@ from typing import Any
 import gast
 
 from ..ir import nodes
-from ..ir.annotations import RUNTIME, Anno, setanno
+from ..ir.annotations import RUNTIME, Anno, getanno, setanno
 from ..passmanager import PassContext, Transformation
+from .anf import local_names
 
 
 class Normalize(Transformation):
@@ -59,6 +60,8 @@ class Normalize(Transformation):
     def _statement(self, ctx: PassContext, statement: gast.stmt) -> list[gast.stmt]:
         if isinstance(statement, gast.Pass):
             return []
+        if isinstance(statement, gast.With):
+            return self.block(ctx, _with_as_calls(ctx, statement))
         if isinstance(statement, (gast.If, gast.For, gast.While)):
             statement.body = self.block(ctx, statement.body) or [gast.Pass()]
             statement.orelse = self.block(ctx, statement.orelse)
@@ -76,7 +79,7 @@ class Normalize(Transformation):
             return _pop_statements(statement)
         if isinstance(statement, gast.Assign):
             return self._assign(ctx, statement.targets, statement.value, statement)
-        if _is_append(statement):
+        if _is_append(statement, local_names(ctx.function)):
             call = statement.value
             xs = call.func.value.id
             value = nodes.library_call(RUNTIME, "append",
@@ -236,12 +239,36 @@ def _pop_statements(statement: gast.Assign) -> list[gast.stmt]:
             nodes.assign(xs, rest, like=statement)]
 
 
-def _is_append(statement: gast.stmt) -> bool:
+def _with_as_calls(ctx: PassContext, statement: gast.With) -> list[gast.stmt]:
+    """``with E as v: body`` -> ``_ctx = E; v = _ctx.__enter__(); body;
+    _ctx.__exit__(None, None, None)``: the body is differentiated, entering and leaving run as
+    side effects (check.py admits only bodies that cannot jump out)."""
+    before: list[gast.stmt] = []
+    after: list[gast.stmt] = []
+    for item in statement.items:
+        manager = ctx.namer.temp("context")
+        before.append(nodes.assign(manager, item.context_expr, like=statement))
+        enter = nodes.call(nodes.attribute(nodes.name(manager, like=statement), "__enter__"), [],
+                           like=statement)
+        before.append(gast.copy_location(
+            gast.Assign(targets=[item.optional_vars], value=enter, type_comment=None)
+            if item.optional_vars is not None else gast.Expr(value=enter), statement))
+        exit_call = nodes.call(nodes.attribute(nodes.name(manager, like=statement), "__exit__"),
+                               [nodes.constant(None)] * 3, like=statement)
+        after.insert(0, gast.copy_location(gast.Expr(value=exit_call), statement))
+    for added in before + after:
+        setanno(added, Anno.ORIGIN, getanno(statement, Anno.ORIGIN))
+    return [*before, *statement.body, *after]
+
+
+def _is_append(statement: gast.stmt, locals_: set[str]) -> bool:
+    """``xs.append(v)`` on a local list (appending to a global list is a side effect)."""
     if not isinstance(statement, gast.Expr) or not isinstance(statement.value, gast.Call):
         return False
     call = statement.value
     return (isinstance(call.func, gast.Attribute) and call.func.attr == "append"
-            and isinstance(call.func.value, gast.Name) and len(call.args) == 1
+            and isinstance(call.func.value, gast.Name) and call.func.value.id in locals_
+            and len(call.args) == 1
             and not call.keywords)
 
 

@@ -8,6 +8,8 @@ an ``Origin`` (file, line, column, source text) for comments and error messages.
 from __future__ import annotations
 
 import ast
+import dataclasses
+import importlib
 import inspect
 import linecache
 import textwrap
@@ -19,7 +21,7 @@ import gast
 
 from ...errors import Loc, UnsupportedSyntaxError
 from ..ir import convert, nodes
-from ..ir.annotations import Anno, Origin, setanno
+from ..ir.annotations import Anno, Origin, getanno, setanno
 
 
 class SourceUnavailableError(Exception):
@@ -36,7 +38,8 @@ class SourceFunction:
     globals: dict[str, Any]
     closure: dict[str, types.CellType]
     function: types.FunctionType
-    nested: dict[str, types.FunctionType]  # nested defs that close over nothing, by name
+    nested: dict[str, types.FunctionType]  # local defs, by name (local_functions.py)
+    imports: dict[str, Any] = dataclasses.field(default_factory=dict)  # local `import`s
 
     @property
     def location(self) -> Loc:
@@ -51,31 +54,45 @@ def parse_function(function: types.FunctionType) -> SourceFunction:
     else:
         tree = _parse_def(function)
     tree.decorator_list = []
+    from . import local_functions  # it reads sources through this module
+
+    lifted = local_functions.prepare_twin(function, tree)
+    nested = local_functions.local_functions(function, tree)
     _annotate_origins(tree, code.co_filename)
-    closure = dict(zip(code.co_freevars, function.__closure__ or (), strict=True))
+    closure = {} if lifted is not None else dict(zip(code.co_freevars,
+                                                     function.__closure__ or (), strict=True))
     name = _readable_name(function)
     return SourceFunction(name, tree, code.co_filename, function.__globals__, closure, function,
-                          _nested_functions(function, tree))
+                          nested, _local_imports(function, tree))
 
 
-def _nested_functions(function: types.FunctionType,
-                      tree: gast.FunctionDef) -> dict[str, types.FunctionType]:
-    """Functions defined inside ``function`` that use none of its variables: the compiler
-    differentiates calls to them through a twin built from their code object."""
-    codes = {(const.co_name, const.co_firstlineno): const for const in function.__code__.co_consts
-             if isinstance(const, types.CodeType)}
-    nested = {}
-    for statement in nodes.walk(tree):
-        if not isinstance(statement, gast.FunctionDef) or statement is tree:
-            continue
-        first_line = statement.lineno + len(statement.decorator_list)
-        code = codes.get((statement.name, statement.lineno)) or codes.get((statement.name,
-                                                                            first_line))
-        if code is not None and not code.co_freevars and not statement.args.defaults \
-                and not statement.decorator_list:
-            nested[statement.name] = types.FunctionType(code, function.__globals__,
-                                                        statement.name)
-    return nested
+def _local_imports(function: types.FunctionType, tree: gast.FunctionDef) -> dict[str, Any]:
+    """What each ``import`` inside the function binds, imported now (the function imports the
+    same modules when it runs), so that calls through them resolve when compiling."""
+    package = function.__globals__.get("__package__")
+    bound: dict[str, Any] = {}
+    for node in nodes.walk(tree):
+        try:
+            if isinstance(node, gast.Import):
+                for alias in node.names:
+                    module = importlib.import_module(alias.name)
+                    head = alias.name.partition(".")[0]
+                    bound[alias.asname or head] = module if alias.asname \
+                        else importlib.import_module(head)
+            elif isinstance(node, gast.ImportFrom):
+                source = importlib.import_module("." * node.level + (node.module or ""),
+                                                 package)
+                for alias in node.names:
+                    value = getattr(source, alias.name, None)
+                    if value is None:
+                        value = importlib.import_module(f"{source.__name__}.{alias.name}")
+                    bound[alias.asname or alias.name] = value
+        except ImportError as error:
+            raise UnsupportedSyntaxError(f"this import fails ({error}); fix it, or import at "
+                                         "module level",
+                                         Loc(function.__code__.co_filename, node.lineno,
+                                             node.col_offset)) from None
+    return bound
 
 
 def _readable_name(function: types.FunctionType) -> str:
@@ -164,7 +181,8 @@ def _shift(tree: gast.AST, lines: int, columns: int) -> None:
 
 def _annotate_origins(tree: gast.FunctionDef, filename: str) -> None:
     for node in nodes.walk(tree):
-        if isinstance(node, gast.stmt) and node is not tree:
+        if isinstance(node, gast.stmt) and node is not tree \
+                and getanno(node, Anno.ORIGIN) is None:
             setanno(node, Anno.ORIGIN, Origin(filename, node.lineno, node.col_offset,
                                              _statement_text(filename, node)))
 

@@ -11,9 +11,11 @@ builtins at compile time; every lookup the result depends on is recorded as a ca
 from __future__ import annotations
 
 import builtins
+import functools
 import inspect
 import operator
 import types
+import weakref
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -27,6 +29,7 @@ from ..ir.annotations import Anno, getanno
 from ..ir.codegen import expression_text
 from ..passmanager import Analysis, PassContext
 from .anf import ARRAY_ATTRIBUTES, is_static, local_names, root_name
+from .local_functions import VARARGS
 
 
 class Kind(Enum):
@@ -52,6 +55,9 @@ class Operation:
     display: str = ""  # how the user wrote the callee, for messages
     params: list[str | None] = field(default_factory=list)  # USER: callee parameter per argument
     receiver: gast.expr | None = None  # USER: the bound instance's expression, passed first
+    runtime_callee: bool = False  # UNKNOWN: the callee is a value computed when f runs
+    library: bool = False  # UNKNOWN: installed library code, not differentiated from source
+    constants: dict[str, Any] = field(default_factory=dict)  # USER: parameters known statically
 
 
 @dataclass(slots=True)
@@ -95,6 +101,8 @@ def lookup_static(ctx: PassContext, identifier: str, guards: GuardSet | None = N
         return ctx.rules.runtime
     if identifier in ctx.source.nested:
         return ctx.source.nested[identifier]
+    if identifier in ctx.source.imports:
+        return ctx.source.imports[identifier]
     if identifier in ctx.source.closure:
         cell = ctx.source.closure[identifier]
         try:
@@ -172,6 +180,64 @@ class _Resolver:
         self.locals = local_names(ctx.function) - set(ctx.request.constants)
         self.guards = ctx.guards
 
+    @functools.cached_property
+    def static_locals(self) -> dict[str, gast.expr]:
+        """Locals assigned once, from a non-local name or chain (``act = np.tanh``): calls
+        through them resolve like calls of the chain."""
+        assigned: dict[str, list[gast.expr]] = {}
+        for node in nodes.walk(self.ctx.function):
+            if isinstance(node, gast.Assign):
+                for target in node.targets:
+                    for name in nodes.walk(target):
+                        if isinstance(name, gast.Name):
+                            assigned.setdefault(name.id, []).append(
+                                node.value if target is name else None)
+            elif isinstance(node, gast.For):
+                for name in nodes.walk(node.target):
+                    if isinstance(name, gast.Name):
+                        assigned.setdefault(name.id, []).append(None)
+            elif isinstance(node, gast.FunctionDef) and node is not self.ctx.function:
+                assigned.setdefault(node.name, []).append(None)
+        return {name: values[0] for name, values in assigned.items()
+                if len(values) == 1 and (isinstance(values[0], gast.Call) or (isinstance(
+                    values[0], (gast.Name, gast.Attribute))
+                    and root_name(values[0]) not in self.locals))}
+
+    def callee_value(self, func: gast.expr) -> Any:
+        """What a call's callee is when compiling: a non-local chain, a local assigned once from
+        one, or from ``autodiff.grad(f)`` with static arguments (nested differentiation)."""
+        expr = self.static_locals.get(getattr(func, "id", None), func)
+        if isinstance(expr, gast.Call):
+            return self.derivative_value(expr)
+        return self.evaluate(expr)
+
+    def derivative_value(self, call: gast.Call) -> Any:
+        """``autodiff.grad(f, ...)`` (or another transformation of autodiff) built from
+        non-local values and constants, built now; MISSING for any other call."""
+        maker = self.evaluate(call.func)
+        if maker is MISSING or not self.rules.is_derivative_maker(maker) \
+                or any(isinstance(arg, gast.Starred) for arg in call.args) \
+                or any(keyword.arg is None for keyword in call.keywords):
+            return MISSING
+        values = [self.static_argument(arg) for arg in call.args]
+        keywords = {keyword.arg: self.static_argument(keyword.value)
+                    for keyword in call.keywords}
+        if any(value is MISSING for value in [*values, *keywords.values()]):
+            return MISSING
+        try:
+            return maker(*values, **keywords)
+        except Exception:
+            return MISSING
+
+    def static_argument(self, arg: gast.expr) -> Any:
+        if isinstance(arg, gast.Constant):
+            return arg.value
+        if isinstance(arg, gast.Tuple) and all(isinstance(e, gast.Constant) for e in arg.elts):
+            return tuple(e.value for e in arg.elts)
+        if isinstance(arg, (gast.Name, gast.Attribute)) and root_name(arg) not in self.locals:
+            return self.evaluate(arg)
+        return MISSING
+
     def evaluate(self, expr: gast.expr) -> Any:
         return evaluate_static(self.ctx, expr, self.locals, self.guards)
 
@@ -247,8 +313,56 @@ class _Resolver:
         base = self.evaluate(func.value)
         return base is not MISSING and isinstance(base, self.rules.array_types)
 
+    def static_parameters(self, target: Any, call: gast.Call,
+                          params: list[str | None]) -> dict[str, Any]:
+        """Parameters of a user callee bound to functions known when compiling: passed as a
+        non-local name (``fit(x, act=np.tanh)``) or left to a default
+        (``def f(x, nonlinearity=np.tanh)``); the callee is compiled for them."""
+        found: dict[str, Any] = {}
+        arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+        for param, arg in zip(params, arguments, strict=True):
+            if isinstance(arg, (gast.Name, gast.Attribute)):
+                value = self.evaluate(self.static_locals.get(getattr(arg, "id", None), arg))
+                if self.is_static_callable(value):
+                    found[param] = value
+        try:
+            signature = inspect.signature(target)
+        except (TypeError, ValueError):
+            return found
+        for name, parameter in signature.parameters.items():
+            if name not in params and self.is_static_callable(parameter.default):
+                found[name] = parameter.default
+        return found
+
+    def is_static_callable(self, value: Any) -> bool:
+        """A function, class, module or registered primitive (``np.tanh``)."""
+        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.ModuleType,
+                              type)):
+            return True
+        try:
+            return self.entry(value) is not None
+        except TypeError:  # unhashable
+            return False
+
+    def entry(self, primitive: Any) -> Any:
+        """The registered rules of ``primitive`` for this mode: in forward mode a JVP rule
+        wins over the function's source (``autodiff.defjvp`` on a Python function)."""
+        if self.ctx.request.mode == "forward":
+            try:
+                entry = self.rules.lookup_jvp(primitive)
+            except TypeError:  # unhashable
+                entry = None
+            if entry is not None:
+                return entry
+        return self.rules.lookup(primitive)
+
+    def local_operands(self, expr: gast.expr) -> list[gast.Name]:
+        """The locals an expression reads (a callee ``layers[i]``, ``obj.f``, ``make(a)``)."""
+        return [node for node in nodes.walk(expr) if isinstance(node, gast.Name)
+                and isinstance(node.ctx, gast.Load) and node.id in self.locals]
+
     def primitive(self, primitive: Any, args: list, keywords: list, display: str) -> Operation:
-        entry = self.rules.lookup(primitive)
+        entry = self.entry(primitive)
         if entry is not None:
             args, keywords = _keywords_to_positions(entry, args, keywords)
             return Operation(Kind.PRIMITIVE, args, keywords, entry=entry, callee=primitive,
@@ -263,10 +377,14 @@ class _Resolver:
         if isinstance(func, gast.Attribute) and self.is_array_method(func):
             key = self.rules.method_key(func.attr)
             return self.primitive(key, [func.value, *call.args], call.keywords, display)
-        callee = self.evaluate(func)
-        if callee is MISSING:
-            return Operation(Kind.UNKNOWN, list(call.args), call.keywords, display=display)
-        if self.rules.lookup(callee) is not None or self.rules.is_nondifferentiable(callee):
+        callee = self.callee_value(func)
+        if callee is not MISSING:
+            display = callee_display(display, callee)
+        if callee is MISSING:  # a callable computed when the function runs: it may close over
+            # differentiated values, so it is an operand like the arguments
+            return Operation(Kind.UNKNOWN, [*self.local_operands(func), *call.args],
+                             call.keywords, display=display, runtime_callee=True)
+        if self.entry(callee) is not None or self.rules.is_nondifferentiable(callee):
             return self.primitive(callee, list(call.args), call.keywords, display)
         callee = self.rules.callable_target(callee)
         if self.rules.is_custom(callee):
@@ -275,18 +393,67 @@ class _Resolver:
                 return Operation(Kind.USER, list(call.args), call.keywords, callee=callee,
                                  display=display, params=params)
         target, receiver = _user_target(callee, func)
+        if target is not None and not self.rules.is_library(target):
+            target = _with_fixed_arity(target, len(call.args))
+        if target is not None and self.rules.is_library(target):
+            return Operation(Kind.UNKNOWN, list(call.args), call.keywords, callee=target,
+                             display=display, library=True)
         if target is not None:
             params = _bind_parameters(target, len(call.args), [k.arg for k in call.keywords])
             if params is not None:
                 return Operation(Kind.USER, list(call.args), call.keywords, callee=target,
-                                 display=display, params=params, receiver=receiver)
+                                 display=display, params=params, receiver=receiver,
+                                 constants=self.static_parameters(target, call, params))
         return Operation(Kind.UNKNOWN, list(call.args), call.keywords, callee=callee,
                          display=display)
 
 
+def callee_display(written: str, callee: Any) -> str:
+    """How messages name a callee: as written, or ``np.fft.fftshift (called as `_target`)``
+    when the written name is an alias."""
+    name = getattr(callee, "__name__", None)
+    if not isinstance(name, str) or written.rpartition(".")[2] == name:
+        return written
+    module = getattr(callee, "__module__", None)
+    owner = getattr(callee, "__qualname__", name)
+    real = f"{module}.{owner}" if isinstance(module, str) else owner
+    if real.startswith("numpy."):
+        real = "np." + real[len("numpy."):]
+    return f"{real} (called as `{written}`)"
+
+
+def registration_name(display: str) -> str:
+    """The name to pass to ``autodiff.defvjp`` in a message: numpy's public name of an alias
+    (``np.fft.fftshift``), otherwise the name as written."""
+    real, _, alias = display.partition(" (called as `")
+    return real if not alias or real.startswith("np.") else alias.rstrip("`)")
+
+
+def library_message(operation: Operation) -> str:
+    """Why a call of an installed library's function without a rule has no gradient."""
+    return (f"{operation.display} has no gradient rule (autodiff differentiates your code "
+            "from its source, not installed libraries); register one with "
+            "autodiff.defvjp/defjvp, or wrap the call in autodiff.stop_gradient(...) if no "
+            "gradient should flow through it")
+
+
+def runtime_callee_message(operation: Operation) -> str:
+    """Why a call of a callable computed at run time cannot be differentiated."""
+    return (f"{operation.display}(...) calls a function or object created when the function "
+            "runs (a closure, lambda or object built from differentiated values, or a callable "
+            "argument); autodiff decides what a call runs when it compiles and cannot see "
+            "which code runs here: call a function defined with def directly, or pass the "
+            "arrays it reads as arguments")
+
+
 def _opaque(value: gast.expr, what: str) -> Operation:
+    """Every name the value reads is an operand, except inside a star-unpacked shape or other
+    static tuple (``rs.standard_normal(*x.shape)`` carries no gradient)."""
+    static = {id(node) for starred in nodes.walk(value)
+              if isinstance(starred, gast.Starred) and is_static(starred.value)
+              for node in nodes.walk(starred.value)}
     names = [node for node in nodes.walk(value) if isinstance(node, gast.Name)
-             and isinstance(node.ctx, gast.Load)]
+             and isinstance(node.ctx, gast.Load) and id(node) not in static]
     return Operation(Kind.OPAQUE, names, display=what)
 
 
@@ -307,6 +474,48 @@ def _user_target(callee: Any, func: gast.expr) -> tuple[Any, gast.expr | None]:
         if inspect.isfunction(method):
             return method.__get__(callee), func
     return None, None
+
+
+def _with_fixed_arity(target: Any, positional: int) -> Any:
+    """A function with ``*args`` called with ``positional`` arguments: its twin taking them as
+    named parameters (``def total(*xs)`` called with 2 -> ``total(_xs0, _xs1)``, ``xs`` the
+    tuple of them); other callables unchanged."""
+    func = getattr(target, "__func__", target)
+    code = getattr(func, "__code__", None)
+    if not isinstance(func, types.FunctionType) or code is None \
+            or not code.co_flags & inspect.CO_VARARGS or code.co_flags & inspect.CO_VARKEYWORDS:
+        return target
+    extra = positional - code.co_argcount + (1 if func is not target else 0)
+    if extra < 0 or func.__defaults__ or any(p.kind is p.KEYWORD_ONLY and p.default is p.empty
+                        for p in inspect.signature(func).parameters.values()):
+        return target
+    twins = _ARITY_TWINS.setdefault(func, {})
+    if extra not in twins:
+        twins[extra] = _arity_twin(func, extra)
+    twin = twins[extra]
+    return twin if func is target else types.MethodType(twin, target.__self__)
+
+
+def _arity_twin(func: types.FunctionType, extra: int) -> types.FunctionType:
+    twin = types.FunctionType(func.__code__, func.__globals__, func.__name__, func.__defaults__,
+                              func.__closure__)
+    twin.__kwdefaults__ = func.__kwdefaults__
+    twin.__qualname__ = func.__qualname__
+    vararg = func.__code__.co_varnames[func.__code__.co_argcount
+                                        + func.__code__.co_kwonlyargcount]
+    setattr(twin, VARARGS, extra)
+    signature = inspect.signature(func)
+    positional = [p for p in signature.parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    keyword = [p for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY]
+    twin.__signature__ = signature.replace(parameters=[
+        *positional, *(inspect.Parameter(f"_{vararg}{i}",
+                                         inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                       for i in range(extra)), *keyword])
+    return twin
+
+
+_ARITY_TWINS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _bind_parameters(callee: Any, positional: int, keywords: list[str]) -> list[str] | None:
