@@ -11,16 +11,16 @@ import pytest
 
 import autodiff
 
-fftshift_alias = np.fft.fftshift
+polyfit_alias = np.polyfit
 
 
 def through_a_local_alias(x):
-    _target = np.fft.fftshift
-    return np.sum(_target(x) * x)
+    _target = np.polyfit
+    return np.sum(_target(np.arange(4.0), x, 1) * x[:2])
 
 
 def through_a_global_alias(x):
-    return np.sum(fftshift_alias(x) * x)
+    return np.sum(polyfit_alias(np.arange(4.0), x, 1) * x[:2])
 
 
 def stdlib_python_function(x):
@@ -38,13 +38,13 @@ def library_call_on_constants(x):
 
 
 @pytest.mark.parametrize(("fn", "alias"), [(through_a_local_alias, "_target"),
-                                           (through_a_global_alias, "fftshift_alias")])
+                                           (through_a_global_alias, "polyfit_alias")])
 def test_error_names_the_real_callee_and_the_alias(fn, alias):
     with pytest.raises(autodiff.NoGradientRuleError) as raised:
         autodiff.grad(fn)(np.ones(4))
     message = str(raised.value)
-    assert f"np.fft.fftshift (called as `{alias}`) has no gradient rule" in message
-    assert "autodiff.defvjp(np.fft.fftshift," in message
+    assert f"np.polyfit (called as `{alias}`) has no gradient rule" in message
+    assert "autodiff.defvjp(np.polyfit," in message
     assert raised.value.filename == __file__
 
 
