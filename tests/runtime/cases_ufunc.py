@@ -36,9 +36,10 @@ for _ufunc in (np.maximum, np.minimum, np.fmax, np.fmin):
 # the other methods of every binary ufunc with elementwise rules (rules_ufunc_generic), with
 # operands in the ufunc's smooth domain
 _DOMAINS = {np.subtract: (N, N), np.logaddexp: (N, N), np.logaddexp2: (N, N), np.power: (P, N),
-            np.divide: (N, A), np.maximum: (D, D), np.minimum: (D, D), np.fmax: (D, D),
+            np.float_power: (P, N), np.divide: (N, A), np.maximum: (D, D), np.minimum: (D, D),
+            np.fmax: (D, D),
             np.fmin: (D, D)}
-_FOLD_DOMAINS = {np.power: P, np.subtract: N, np.logaddexp2: N}
+_FOLD_DOMAINS = {np.power: P, np.float_power: P, np.subtract: N, np.logaddexp2: N}
 for _entry in registry.registered():
     _ufunc = _entry.primitive
     if not (isinstance(_ufunc, np.ufunc) and _ufunc.nin == 2 and _ufunc.signature is None):
