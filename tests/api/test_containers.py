@@ -72,6 +72,11 @@ def unread(p, x):
     return np.sum(p["used"] * x)
 
 
+def leaf_attributes(p, x):
+    h = np.zeros((x.shape[0], p["w"].shape[1]))
+    return np.sum(np.tanh(x @ p["w"] + h) * p["w"].T.sum())
+
+
 def helper(w, b, x):
     return np.tanh(x @ w + b)
 
@@ -106,6 +111,8 @@ CASES = [
                                   "unused": RNG.normal(size=(2, 2))}, (3,), id="nested"),
     pytest.param(unread, lambda: {"used": RNG.normal(size=3),
                                   "never": RNG.normal(size=(2, 5))}, (3,), id="unread_leaf"),
+    pytest.param(leaf_attributes, lambda: {"w": RNG.normal(size=(3, 2))}, (4, 3),
+                 id="leaf_attributes"),
     pytest.param(tuple_to_helper, lambda: (RNG.normal(size=(3, 2)), RNG.normal(size=2)),
                  (4, 3), id="items_to_helper"),
     pytest.param(whole, lambda: {"a": RNG.normal(size=3), "b": RNG.normal(size=3)}, (3,),
@@ -131,6 +138,13 @@ def test_container_gradients_match_finite_differences(fn, make, x_shape):
     value, got = autodiff.value_and_grad(fn)(tree, x)
     np.testing.assert_allclose(value, fn(tree, x))
     _check(got, tree, expected)
+
+
+def test_leaf_attributes_are_flattened():
+    gradient = autodiff.grad(leaf_attributes)
+    args = ({"w": RNG.normal(size=(3, 2))}, RNG.normal(size=(4, 3)))
+    source = autodiff.source(gradient, *args)
+    assert "p_w = p['w']" in source and "getitem_vjp" not in source
 
 
 def test_specialized_source_reads_leaves():

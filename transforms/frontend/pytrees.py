@@ -211,7 +211,7 @@ class _Rewriter:
             value = self.resolve(expr)
             if value is not None:
                 return self.display(value, expr)
-            if isinstance(expr, gast.Attribute) and self.resolve(expr.value) is not None:
+            if isinstance(expr, gast.Attribute) and isinstance(self.resolve(expr.value), _Node):
                 raise ContainersNotFlattened("a method or attribute of a container is used")
             if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) \
                     and expr.func.id == "len" and len(expr.args) == 1 and not expr.keywords:
