@@ -174,9 +174,75 @@ def _chain_conventions() -> list[Convention]:
     ]
 
 
+# ---- rnn_loop and attention: parameters in a tuple and in a dict ---------------------------------
+
+def rnn_tuple(params, xs, y):
+    wx, wh, b, wo = params
+    h = np.zeros((xs.shape[1], wh.shape[0]))
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] @ wx + h @ wh + b)
+    return np.mean((h @ wo - y) ** 2)
+
+
+def rnn_dict(params, xs, y):
+    h = np.zeros((xs.shape[1], params["wh"].shape[0]))
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] @ params["wx"] + h @ params["wh"] + params["b"])
+    return np.mean((h @ params["wo"] - y) ** 2)
+
+
+def attention_tuple(params, x, y):
+    wq, wk, wv = params
+    q = x @ wq
+    k = x @ wk
+    v = x @ wv
+    scores = q @ np.swapaxes(k, 1, 2) / np.sqrt(x.shape[2])
+    e = np.exp(scores - np.max(scores, axis=2, keepdims=True))
+    weights = e / np.sum(e, axis=2, keepdims=True)
+    return np.mean((weights @ v - y) ** 2)
+
+
+def attention_dict(params, x, y):
+    q = x @ params["wq"]
+    k = x @ params["wk"]
+    v = x @ params["wv"]
+    scores = q @ np.swapaxes(k, 1, 2) / np.sqrt(x.shape[2])
+    e = np.exp(scores - np.max(scores, axis=2, keepdims=True))
+    weights = e / np.sum(e, axis=2, keepdims=True)
+    return np.mean((weights @ v - y) ** 2)
+
+
+def _container_conventions(name: str, count: int, keys: tuple[str, ...],
+                           as_tuple: Callable[..., Any],
+                           as_dict: Callable[..., Any]) -> list[Convention]:
+    """Positional, tuple and dict rows of a workload whose first ``count`` arguments are
+    its parameters."""
+    workload = w.BY_NAME[name]
+    args = workload.args()
+    params, data = args[:count], args[count:]
+
+    def hand_tuple(p, *rest):
+        return tuple(workload.grad(*p, *rest))
+
+    def hand_dict(p, *rest):
+        return dict(zip(keys, workload.grad(*(p[k] for k in keys), *rest), strict=True))
+
+    return [
+        Convention(name, "positional", autodiff.grad(workload.loss, workload.positions),
+                   workload.grad, args),
+        Convention(name, "tuple", autodiff.grad(as_tuple), hand_tuple, (params, *data)),
+        Convention(name, "dict", autodiff.grad(as_dict), hand_dict,
+                   (dict(zip(keys, params, strict=True)), *data)),
+    ]
+
+
 def conventions() -> list[Convention]:
     """Every (workload, convention) pair measured."""
-    return [*_mlp_conventions(), *_logreg_conventions(), *_chain_conventions()]
+    return [*_mlp_conventions(), *_logreg_conventions(), *_chain_conventions(),
+            *_container_conventions("rnn_loop", 4, ("wx", "wh", "b", "wo"), rnn_tuple,
+                                    rnn_dict),
+            *_container_conventions("attention", 3, ("wq", "wk", "wv"), attention_tuple,
+                                    attention_dict)]
 
 
 def measure(rounds: int, seconds: float) -> list[dict[str, Any]]:
