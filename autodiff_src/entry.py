@@ -39,6 +39,7 @@ import numpy as np
 
 from .compiler import CompiledUnit
 from .loader import define
+from .pytrees import Container
 from .runtime import registry
 from .transforms.analysis.guards import ABSENT
 
@@ -90,6 +91,10 @@ def _argument_checks(shapes: tuple, dtypes: tuple, namespace: dict[str, Any]) ->
     for index, (shape, dtype) in enumerate(zip(shapes, dtypes, strict=True)):
         if shape is None:
             continue
+        if isinstance(shape, Container):
+            checks.append(container_checks(f"a{index}", shape, dtype, f"{index}", namespace,
+                                           gradient=False))
+            continue
         namespace[f"_dtype{index}"] = dtype
         checks.append(f"type(a{index}) is _ndarray and a{index}.shape == {shape!r} "
                       f"and a{index}.dtype is _dtype{index}")
@@ -124,7 +129,10 @@ def _differentiated_checks(positions: tuple[int, ...], shapes: tuple) -> list[st
 def _gradient_conversion(grad: str, argument: str, shape: Any, dtype: str) -> list[str]:
     """Gradients are returned as they are when they are arrays owning their data, of the
     input's dtype and shape; anything else goes through ``_like``."""
-    if shape is None:
+    if isinstance(shape, Container):
+        test = container_checks(grad, shape, None, dtype.removeprefix("_dtype"), {},
+                                gradient=True)
+    elif shape is None:
         test = (f"type({grad}) is _ndarray and {grad}.base is None "
                 f"and type({argument}) is _ndarray and {grad}.dtype is {argument}.dtype "
                 f"and {grad}.shape == {argument}.shape")
@@ -133,3 +141,40 @@ def _gradient_conversion(grad: str, argument: str, shape: Any, dtype: str) -> li
                 f"and {grad}.shape == {shape!r}")
     return [f"    if not ({test}):", f"        {grad} = _like({grad}, {argument})"]
 
+
+
+_CONTAINER_TYPES = {"tuple": "_tuple", "list": "_list", "dict": "_dict"}
+
+
+def container_checks(root: str, container: Container, dtypes: tuple | None, tag: str,
+                     namespace: dict[str, Any], gradient: bool) -> str:
+    """One condition checking that ``root`` has ``container``'s structure (types, lengths,
+    keys) and each leaf its shape and dtype (``_leaf<tag>_<n>``); for a gradient, also that
+    each leaf owns its data. Items are read once each (``:=``)."""
+    namespace.update(_tuple=tuple, _list=list, _dict=dict)
+    leaf_index = iter(range(len(container.shapes)))
+    parts: list[str] = []
+
+    def visit(expr: str, tree: Any, path: str) -> None:
+        if tree is None:
+            index = next(leaf_index)
+            name = f"{'gl' if gradient else 'l'}{tag}_{index}"
+            if dtypes is not None:
+                namespace[f"_leaf{tag}_{index}"] = dtypes[index]
+            parts.append(f"type({name} := {expr}) is _ndarray"
+                         + (f" and {name}.base is None" if gradient else "")
+                         + f" and {name}.shape == {container.shapes[index]!r}"
+                         f" and {name}.dtype is _leaf{tag}_{index}")
+            return
+        kind, keys, children = tree
+        node = f"{'gn' if gradient else 'n'}{tag}{path}"
+        parts.append(f"type({node} := {expr}) is {_CONTAINER_TYPES[kind]} "
+                     f"and len({node}) == {len(keys)}")
+        if kind == "dict":
+            namespace[f"_keys{tag}{path}"] = dict.fromkeys(keys).keys()
+            parts.append(f"{node}.keys() == _keys{tag}{path}")
+        for position, (key, child) in enumerate(zip(keys, children, strict=True)):
+            visit(f"{node}[{key!r}]", child, f"{path}_{position}")
+
+    visit(root, container.tree, "")
+    return " and ".join(parts)

@@ -19,6 +19,7 @@ from .analysis.mutation import CheckMutation
 from .frontend.anf import ANF
 from .frontend.check import CheckSyntax
 from .frontend.normalize import Normalize
+from .frontend.pytrees import FlattenContainers, PackContainers
 from .frontend.resolve import Resolve
 from .frontend.ssa import SSA
 from .frontend.structure import Structure
@@ -31,6 +32,8 @@ def frontend_pipeline() -> list[Step]:
     """Source to an analysed ANF + SSA function, shared by both modes."""
     return [
         Step(CheckSyntax, "reject unsupported constructs at the user's line, before any rewrite"),
+        Step(FlattenContainers, "container parameters of known structure become one name per "
+             "leaf, before any rewrite sees a read of an item"),
         Step(Normalize, "desugar assignments and updates so later passes see fewer forms"),
         Step(Structure, "canonical loops, no jumps, one exit: the backward sweep can mirror it"),
         Step(ANF, "one operation per statement: each gets exactly one adjoint block"),
@@ -50,6 +53,7 @@ def default_pipeline() -> list[Step]:
         Step(Rematerialize, "before the tape is placed: recompute what is cheaper than saving"),
         Step(Reverse, "place the tape, build the gradient function(s)"),
         *backend_pipeline(),
+        Step(PackContainers, "last: the gradient takes and returns the user's containers"),
     ]
 
 

@@ -27,4 +27,7 @@ class CompileRequest:
     # False: the caller discards the function's value, so a proven-scalar output need not be
     # computed (the generated function returns None for it and skips the dead statements)
     value: bool = True
+    # container parameters flattened into one parameter per leaf (``frontend/pytrees.py``):
+    # (parameter name, structure); ``wrt`` and ``shapes`` then name the leaves
+    containers: tuple[tuple[str, Any], ...] = ()
     constants: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
