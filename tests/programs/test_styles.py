@@ -1,0 +1,363 @@
+"""Programs in HIPS autograd's and JAX's styles (``styles_autograd.py``, ``styles_jax.py``),
+differentiated with respect to their parameter pytree: ``value_and_grad`` against central finite
+differences over every leaf and against autograd on the same source; ``jvp`` against the
+finite-difference directional derivative; ``hessian`` against second differences for the programs
+whose parameter is one array.
+
+Programs autodiff gets wrong or rejects are marked ``xfail(strict=True)`` with what breaks.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import pathlib
+import sys
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+
+import autodiff
+
+_HERE = pathlib.Path(__file__).parent
+EPS = 1e-6
+
+
+def _load(filename: str, name: str) -> ModuleType:
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, _HERE / filename)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+AG = _load("styles_autograd.py", "autodiff_styles_autograd")
+JX = _load("styles_jax.py", "autodiff_styles_jax")
+
+
+def _on_autograd(filename: str) -> ModuleType | None:
+    """The same source with ``np``/``special``/``stats``/... bound to autograd's wrappers."""
+    try:
+        import autograd.numpy as anp
+        import autograd.scipy.linalg
+        import autograd.scipy.signal
+        import autograd.scipy.special
+        import autograd.scipy.stats
+        import autograd.scipy.stats.multivariate_normal
+    except ImportError:
+        return None
+    module = _load(filename, "autograd_" + filename[:-3])
+    module.np = anp
+    module.special = autograd.scipy.special
+    module.stats = autograd.scipy.stats
+    module.slinalg = autograd.scipy.linalg
+    if hasattr(module, "signal"):
+        module.signal = autograd.scipy.signal
+    return module
+
+
+# ---- pytrees: leaves, rebuild, finite differences ---------------------------------------------
+
+
+def _is_namedtuple(tree: Any) -> bool:
+    return isinstance(tree, tuple) and hasattr(tree, "_fields")
+
+
+def _leaves(tree: Any) -> list[Any]:
+    if isinstance(tree, (tuple, list)):
+        return [leaf for item in tree for leaf in _leaves(item)]
+    if isinstance(tree, dict):
+        return [leaf for key in sorted(tree) for leaf in _leaves(tree[key])]
+    return [tree]
+
+
+def _rebuild(tree: Any, leaves: list[Any]) -> Any:
+    if _is_namedtuple(tree):
+        return type(tree)(*(_rebuild(item, leaves) for item in tree))
+    if isinstance(tree, (tuple, list)):
+        return type(tree)(_rebuild(item, leaves) for item in tree)
+    if isinstance(tree, dict):
+        rebuilt = {key: _rebuild(tree[key], leaves) for key in sorted(tree)}
+        return {key: rebuilt[key] for key in tree}
+    leaf = leaves.pop(0)
+    return float(leaf) if isinstance(tree, float) else leaf
+
+
+def _flat(tree: Any) -> np.ndarray:
+    return np.concatenate([np.ravel(np.asarray(leaf, dtype=np.float64)) for leaf in _leaves(tree)])
+
+
+def _unflat(tree: Any, vector: np.ndarray) -> Any:
+    leaves, start = [], 0
+    for leaf in _leaves(tree):
+        size = np.size(leaf)
+        leaves.append(vector[start:start + size].reshape(np.shape(leaf)))
+        start += size
+    return _rebuild(tree, leaves)
+
+
+def _bind(fn: Callable, rest: tuple) -> Callable:
+    """``params -> fn(params, *rest)`` written without star-unpacking (see the separate test)."""
+    if len(rest) == 0:
+        return lambda tree: fn(tree["params"])
+    if len(rest) == 1:
+        return lambda tree: fn(tree["params"], rest[0])
+    if len(rest) == 2:
+        return lambda tree: fn(tree["params"], rest[0], rest[1])
+    return lambda tree: fn(tree["params"], rest[0], rest[1], rest[2])
+
+
+def _bind_array(fn: Callable, rest: tuple) -> Callable:
+    """``params -> fn(params, *rest)`` for a parameter that is one array."""
+    if len(rest) == 0:
+        return fn
+    if len(rest) == 1:
+        return lambda params: fn(params, rest[0])
+    if len(rest) == 2:
+        return lambda params: fn(params, rest[0], rest[1])
+    return lambda params: fn(params, rest[0], rest[1], rest[2])
+
+
+def _on_vector(fn: Callable, args: tuple) -> Callable:
+    return lambda vector: fn(_unflat(args[0], vector), *args[1:])
+
+
+def _numeric_gradient(fn: Callable, vector: np.ndarray) -> np.ndarray:
+    grad = np.zeros_like(vector)
+    for i in range(vector.size):
+        step = np.zeros_like(vector)
+        step[i] = EPS
+        grad[i] = (fn(vector + step) - fn(vector - step)) / (2 * EPS)
+    return grad
+
+
+def _numeric_hessian(fn: Callable, x: np.ndarray, h: float = 1e-4) -> np.ndarray:
+    n = x.size
+    hess = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            ei, ej = np.zeros(n), np.zeros(n)
+            ei[i], ej[j] = h, h
+            hess[i, j] = (fn(x + ei + ej) - fn(x + ei - ej) - fn(x - ei + ej)
+                          + fn(x - ei - ej)) / (4 * h * h)
+    return hess
+
+
+# ---- the programs and their inputs ------------------------------------------------------------
+
+
+def _mlp(rng: np.random.Generator, sizes: tuple[int, ...], scale: float = 0.5) -> list[tuple]:
+    return [(scale * rng.normal(size=(m, n)), scale * rng.normal(size=n))
+            for m, n in itertools.pairwise(sizes)]
+
+
+def _one_hot(rng: np.random.Generator, shape: tuple[int, ...], classes: int) -> np.ndarray:
+    return np.eye(classes)[rng.integers(0, classes, size=shape)]
+
+
+def _autograd_cases(r: np.random.Generator) -> list[tuple]:
+    x_gp = np.linspace(-2.0, 2.0, 6)[:, None]
+    seq = _one_hot(r, (4, 2), 3)
+    lstm = {name: 0.4 * r.normal(size=(3 + 4 + 1, 4))
+            for name in ("change", "forget", "ingate", "outgate")}
+    lstm.update({"init hiddens": 0.3 * r.normal(size=(1, 4)),
+                 "init cells": 0.3 * r.normal(size=(1, 4)),
+                 "predict": 0.4 * r.normal(size=(4 + 1, 3))})
+    bump = np.exp(-((np.arange(6)[:, None] - 2.5) ** 2 + (np.arange(6)[None, :] - 2.5) ** 2))
+    return [
+        ("nn_log_posterior", AG.objective_nn_log_posterior,
+         (_mlp(r, (3, 5, 3)), r.normal(size=(6, 3)), _one_hot(r, (6,), 3))),
+        ("gp_factory", AG.objective_gp,
+         (np.array([0.1, -1.0, 0.2, -0.3]), x_gp, np.sin(2 * x_gp[:, 0]),
+          np.array([[-0.5], [0.7]]))),
+        ("black_box_svi", AG.objective_black_box_svi, (np.array([0.2, -0.4, -0.5, 0.1]),)),
+        ("bayesian_nn_generator", AG.objective_bayesian_nn,
+         (0.5 * r.normal(size=(2, 13)), np.linspace(-1, 1, 5)[:, None],
+          np.cos(np.linspace(-1, 1, 5))[:, None])),
+        ("rnn_nested_cells", AG.objective_rnn,
+         ({"init hiddens": 0.3 * r.normal(size=(1, 4)), "change": 0.4 * r.normal(size=(8, 4)),
+           "predict": 0.4 * r.normal(size=(5, 3))}, seq, np.roll(seq, -1, axis=0))),
+        ("lstm_tuple_state", AG.objective_lstm, (lstm, seq, np.roll(seq, -1, axis=0))),
+        ("convnet_layer_objects", AG.objective_convnet,
+         ((0.4 * r.normal(size=AG.CONV.parser.N), 0.4 * r.normal(size=AG.DENSE.parser.N)),
+          r.normal(size=(2, 6, 6)), _one_hot(r, (2,), 3))),
+        ("fluid_advection_mod", AG.objective_fluid,
+         ((0.4 * r.normal(size=(6, 6)), 0.4 * r.normal(size=(6, 6))), bump, np.roll(bump, 1))),
+        ("rkhs_object", AG.objective_rkhs,
+         (r.normal(size=3), r.normal(size=(3, 2)), r.normal(size=(4, 2)), r.normal(size=4))),
+        ("ode_net_rk4_lambda", AG.objective_ode_net,
+         ((_mlp(r, (2, 4, 2)), 0.1), np.array([1.0, -0.5]), r.normal(size=(5, 2)))),
+        ("mixture_vi_dicts", AG.objective_mixture_vi,
+         ([{"mean": -0.5, "log_std": -0.2, "logit": 0.1},
+           {"mean": 1.0, "log_std": 0.1, "logit": -0.3}],)),
+        ("gaussian_fit_cholesky", AG.objective_gaussian_fit,
+         ((np.array([0.1, -0.2]), 0.3 * r.normal(size=4)), r.normal(size=(7, 2)))),
+    ]
+
+
+def _jax_cases(r: np.random.Generator) -> list[tuple]:
+    attn = {name: 0.4 * r.normal(size=(4, 4)) for name in ("wq", "wk", "wv", "wo")}
+    gru = {name: 0.4 * r.normal(size=(2, 3)) for name in ("wz", "wr", "wh")}
+    gru.update({name: 0.4 * r.normal(size=(3, 3)) for name in ("uz", "ur", "uh")})
+    gru["out"] = 0.4 * r.normal(size=(3, 1))
+    angles = np.array([[0.0, 0.0], [1.1, 0.1], [0.3, 1.2], [1.4, 1.3]])
+    h = r.normal(size=(4, 4)) + 1j * r.normal(size=(4, 4))
+    return [
+        ("mnist_style", JX.objective_mnist_style,
+         (JX.init_network_params([4, 5, 3], 0), r.normal(size=(6, 4)), r.integers(0, 3, 6))),
+        ("cookbook_logistic", JX.objective_cookbook_logistic,
+         (r.normal(size=3), 0.3, r.normal(size=(8, 3)), (r.random(8) > 0.5).astype(float))),
+        ("pytree_tree_map", JX.objective_pytree,
+         ({"encoder": [{"w": 0.5 * r.normal(size=(3, 4)), "b": 0.1 * r.normal(size=4)},
+                       {"w": 0.5 * r.normal(size=(4, 2)), "b": 0.1 * r.normal(size=2)}],
+           "decoder": ({"w": 0.5 * r.normal(size=(2, 3))}, 1.3)},
+          r.normal(size=(5, 3)), r.normal(size=(5, 3)))),
+        ("gp_cho_solve", JX.objective_gp_cho,
+         ({"amplitude": 0.5, "length_scale": 0.2, "noise": -2.0}, r.normal(size=(5, 2)),
+          r.normal(size=5))),
+        ("transformer_block", JX.objective_transformer_block,
+         ({"attn": attn, "ln1": (1.0 + 0.1 * r.normal(size=4), 0.1 * r.normal(size=4)),
+           "ln2": (1.0 + 0.1 * r.normal(size=4), 0.1 * r.normal(size=4)),
+           "mlp": {"w1": 0.4 * r.normal(size=(4, 6)), "w2": 0.4 * r.normal(size=(6, 4))}},
+          r.normal(size=(3, 4)))),
+        ("lennard_jones_periodic", JX.objective_lennard_jones,
+         (angles + 0.1 * r.normal(size=(4, 2)),)),
+        ("spectral_poisson", JX.objective_spectral_poisson, (r.normal(size=8),)),
+        ("quantum_energy_complex", JX.objective_quantum_energy,
+         (r.normal(size=4), h + h.conj().T)),
+        ("kalman_float_state", JX.objective_kalman,
+         ((-1.0, -0.5, 0.8), r.normal(size=6))),
+        ("robust_regression_order_stats", JX.objective_robust_regression,
+         (r.normal(size=3), r.normal(size=(11, 3)), r.normal(size=11))),
+        ("scan_gru_partial", JX.objective_scan_gru,
+         (gru, r.normal(size=(4, 2)), r.normal(size=(4, 1)))),
+        ("mixture_density_network", JX.objective_mdn,
+         (_mlp(r, (1, 5, 9)), r.normal(size=(6, 1)), r.normal(size=6))),
+        ("namedtuple_double_where", JX.objective_namedtuple_poisson,
+         (JX.LinearParams(0.3 * r.normal(size=3), 0.2), r.normal(size=(6, 3)),
+          r.integers(0, 4, 6).astype(float))),
+        ("pca_svd_eigvalsh", JX.objective_pca, (r.normal(size=(6, 3)),)),
+        ("negative_binomial_special", JX.objective_negative_binomial,
+         ({"log_r": 0.4, "w": 0.3 * r.normal(size=3)}, r.normal(size=(6, 3)),
+          r.integers(0, 5, 6).astype(float))),
+        ("heavy_tails_stats", JX.objective_heavy_tails,
+         ((0.1, -0.2, 0.5, 0.3), r.normal(size=7))),
+    ]
+
+
+def _all_cases() -> list[tuple]:
+    rng = np.random.default_rng(11)
+    autograd_cases = [("autograd_" + name, "styles_autograd.py", fn, args)
+                      for name, fn, args in _autograd_cases(rng)]
+    jax_cases = [("jax_" + name, "styles_jax.py", fn, args) for name, fn, args in _jax_cases(rng)]
+    return autograd_cases + jax_cases
+
+
+CASES = _all_cases()
+HESSIAN_CASES = {"jax_cookbook_logistic", "jax_lennard_jones_periodic", "jax_spectral_poisson",
+                 "jax_quantum_energy_complex", "jax_pca_svd_eigvalsh",
+                 "autograd_black_box_svi", "autograd_bayesian_nn_generator"}
+
+# ---- known autodiff bugs: case id -> what breaks ----------------------------------------------
+
+_FACTORY = "a closure returned by a factory called inside the function is rejected as '{}' has no gradient rule"
+_REJECTED = {
+    "autograd_nn_log_posterior":
+        "a default argument that is a function (nonlinearity=relu) is rejected as having no rule",
+    "autograd_gp_factory": _FACTORY.format("log_marginal_likelihood"),
+    "autograd_black_box_svi": _FACTORY.format("objective"),
+    "autograd_bayesian_nn_generator": _FACTORY.format("logprob"),
+    "autograd_rnn_nested_cells": "a nested def reading the enclosing parameters is rejected",
+    "autograd_lstm_tuple_state": "a nested def reading the enclosing parameters is rejected",
+    "autograd_ode_net_rk4_lambda": "a lambda inside the function is rejected",
+    "jax_pytree_tree_map": "a lambda inside the function is rejected",
+    "jax_gp_cho_solve":
+        "a module-level function passed as an argument to a helper (cov_func) is rejected",
+    "jax_transformer_block": "star-unpacking a tuple of parameters (f(x, *params['ln1'])) is rejected",
+    "jax_namedtuple_double_where": "a with np.errstate(...) block is rejected",
+}
+_SILENTLY_WRONG = {
+    "autograd_rkhs_object": "SILENTLY WRONG: an object built inside the function and called"
+                            " (__call__) contributes a zero gradient",
+}
+GRAD_BUGS: dict[str, str] = {
+    **_REJECTED, **_SILENTLY_WRONG,
+    "jax_scan_gru_partial":
+        "SILENTLY ZERO: functools.partial(cell, params) called inside the function",
+    "jax_quantum_energy_complex":
+        "SILENTLY WRONG: reverse mode of np.vdot with complex operands does not conjugate a",
+}
+JVP_BUGS: dict[str, str] = {
+    **_REJECTED, **_SILENTLY_WRONG,
+    "jax_scan_gru_partial": "functools.partial passed to a helper: 'functools.partial has no rule'",
+}
+HESSIAN_BUGS: dict[str, str] = {
+    "autograd_black_box_svi": _FACTORY.format("objective"),
+    "autograd_bayesian_nn_generator": _FACTORY.format("logprob"),
+    "jax_quantum_energy_complex":
+        "hessian through complex rules: the runtime helper _like is recursive and rejected",
+    "jax_pca_svd_eigvalsh":
+        "hessian through a '...ij,...kj->...ik' einsum: _rt.einsum_vjp_arg1 has no JVP rule",
+}
+
+
+def _params(bugs: dict[str, str], only: set[str] | None = None) -> list[object]:
+    params = []
+    for name, filename, fn, args in CASES:
+        if only is not None and name not in only:
+            continue
+        marks = [pytest.mark.xfail(strict=True, reason=bugs[name])] if name in bugs else []
+        params.append(pytest.param(filename, fn, args, id=name, marks=marks))
+    return params
+
+
+@pytest.mark.parametrize(("filename", "fn", "args"), _params(GRAD_BUGS))
+def test_value_and_grad_match_finite_differences(filename: str, fn: Callable,
+                                                 args: tuple) -> None:
+    value, grad = autodiff.value_and_grad(fn)(*args)
+    assert value == pytest.approx(fn(*args), rel=1e-10, abs=1e-10)
+    expected = _numeric_gradient(_on_vector(fn, args), _flat(args[0]))
+    assert [np.shape(leaf) for leaf in _leaves(grad)] == [np.shape(leaf)
+                                                          for leaf in _leaves(args[0])]
+    np.testing.assert_allclose(_flat(grad), expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(("filename", "fn", "args"), _params(GRAD_BUGS))
+def test_grad_matches_autograd(filename: str, fn: Callable, args: tuple) -> None:
+    programs = _on_autograd(filename)
+    if programs is None:
+        pytest.skip("autograd is not installed")
+    import autograd
+
+    try:
+        expected = autograd.grad(getattr(programs, fn.__name__))(*args)
+    except Exception as error:  # autograd lacks the function: its gap, not autodiff's
+        pytest.skip(f"autograd itself fails: {type(error).__name__}: {error}")
+    got = autodiff.grad(fn)(*args)
+    np.testing.assert_allclose(_flat(got), _flat(expected), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize(("filename", "fn", "args"), _params(JVP_BUGS))
+def test_jvp_matches_finite_differences(filename: str, fn: Callable, args: tuple) -> None:
+    flat = _flat(args[0])
+    direction = np.cos(1.7 * np.arange(flat.size))
+    tangent = _unflat(args[0], direction)
+    value, derivative = autodiff.jvp(_bind(fn, args[1:]), ({"params": args[0]},),
+                                     ({"params": tangent},))
+    on_vector = _on_vector(fn, args)
+    expected = (on_vector(flat + EPS * direction) - on_vector(flat - EPS * direction)) / (2 * EPS)
+    assert value == pytest.approx(fn(*args), rel=1e-10, abs=1e-10)
+    assert float(derivative) == pytest.approx(expected, rel=1e-5, abs=1e-6)
+
+
+@pytest.mark.parametrize(("filename", "fn", "args"), _params(HESSIAN_BUGS, HESSIAN_CASES))
+def test_hessian_matches_second_differences(filename: str, fn: Callable, args: tuple) -> None:
+    got = autodiff.hessian(_bind_array(fn, args[1:]))(args[0])
+    shape = np.shape(args[0])
+    expected = _numeric_hessian(lambda flat: fn(flat.reshape(shape), *args[1:]), _flat(args[0]))
+    np.testing.assert_allclose(np.asarray(got).reshape(expected.shape), expected,
+                               rtol=1e-4, atol=1e-5)
