@@ -9,6 +9,7 @@ Programs autodiff gets wrong or rejects are marked ``xfail(strict=True)`` with w
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import itertools
 import pathlib
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from scipy import special, stats
 
 import autodiff
 
@@ -299,7 +301,7 @@ HESSIAN_BUGS: dict[str, str] = {
     "autograd_black_box_svi": _FACTORY.format("objective"),
     "autograd_bayesian_nn_generator": _FACTORY.format("logprob"),
     "jax_quantum_energy_complex":
-        "hessian through complex rules: the runtime helper _like is recursive and rejected",
+        "hessian through np.array([active scalars]): the rule's helper _like is recursive",
     "jax_pca_svd_eigvalsh":
         "hessian through a '...ij,...kj->...ik' einsum: _rt.einsum_vjp_arg1 has no JVP rule",
 }
@@ -361,3 +363,238 @@ def test_hessian_matches_second_differences(filename: str, fn: Callable, args: t
     expected = _numeric_hessian(lambda flat: fn(flat.reshape(shape), *args[1:]), _flat(args[0]))
     np.testing.assert_allclose(np.asarray(got).reshape(expected.shape), expected,
                                rtol=1e-4, atol=1e-5)
+
+
+# ---- minimal reproducers of what the programs above found (each xfail names the bug) ----------
+
+def _cell(w, h):
+    return np.tanh(w * h)
+
+
+class _Scaled:
+    def __init__(self, scale):
+        self.scale = scale
+
+    def __call__(self, x):
+        return self.scale * np.sin(x)
+
+
+def _star_helper(*xs):
+    return xs[0] * xs[1] + xs[2]
+
+
+def _hermitian(x):
+    return np.array([[x[0] + 2.0, x[1] + 1j * x[2]], [x[1] - 1j * x[2], x[3] + 2.0]])
+
+
+def _complex_matrix(x):
+    z = x * (1 + 0.5j) + np.array([0.1j, 0.3, -0.2j, 0.4j])
+    return z.reshape(2, 2) + 2 * np.eye(2)
+
+
+_CONST = np.array([0.5, 1.0, -0.3, 0.2])
+
+
+def _make_cell(a):
+    return lambda h: np.tanh(a * h)
+
+
+def vdot_complex(x):
+    return np.real(np.vdot(x[:2] * (1 + 2j), np.array([1 + 1j, 2.0])))
+
+
+def partial_closure(x):
+    return np.sum(functools.partial(_cell, x)(_CONST))
+
+
+def partial_active_argument(x):
+    return np.sum(functools.partial(_cell, x[0])(x[1:3]))
+
+
+def object_call(x):
+    return np.sum(_Scaled(x)(_CONST))
+
+
+def factory_lambda(x):
+    return np.sum(_make_cell(x)(_CONST))
+
+
+def local_import(x):
+    import math
+
+    return np.sum(x) * math.pi
+
+
+def object_attribute(x):
+    scaled = _Scaled(x)
+    return np.sum(scaled.scale[1:] * 2.0)
+
+
+def norm_complex(x):
+    return np.linalg.norm(x * (1 + 1j))
+
+
+def norm_complex_axis(x):
+    return np.sum(np.linalg.norm(_complex_matrix(x), axis=0))
+
+
+def var_complex(x):
+    return np.var(x * (1 + 1j))
+
+
+def eigvalsh_hermitian(x):
+    return np.linalg.eigvalsh(_hermitian(x))[1]
+
+
+def eigh_hermitian(x):
+    return np.linalg.eigh(_hermitian(x))[0][1]
+
+
+def svd_complex(x):
+    return np.sum(np.linalg.svd((x * 1j).reshape(2, 2), compute_uv=False))
+
+
+def qr_complex(x):
+    return np.abs(np.linalg.qr((x * 1j).reshape(2, 2))[1][0, 1])
+
+
+def cholesky_complex(x):
+    m = _complex_matrix(x)
+    return np.sum(np.abs(np.linalg.cholesky(m @ m.conj().T)))
+
+
+def star_args_helper(x):
+    return _star_helper(x[0], x[1], x[2])
+
+
+def frozen_distribution(x):
+    return np.sum(stats.norm(x[0], 1.5).logpdf(x[1:]))
+
+
+def frozen_multivariate_normal(x):
+    return stats.multivariate_normal(x[:2], np.eye(2)).logpdf(x[2:])
+
+
+def cauchy_logpdf(x):
+    return np.sum(stats.cauchy.logpdf(x))
+
+
+def multinomial_logpmf(x):
+    return stats.multinomial.logpmf(np.array([1, 0, 2, 1]), 4, special.softmax(x))
+
+
+def numpy_scalar_constructor(x):
+    return np.float64(x[0]) * x[1] + np.sum(x)
+
+
+def lambda_star_closure(x):
+    return _bind_star(np.sum, (None,))(x)
+
+
+def _bind_star(fn, rest):
+    return lambda x: fn(x * 2.0, *rest[1:])
+
+
+def hessian_einsum_ellipsis(x):
+    a = x.reshape(1, 2, 2)
+    return np.sum(np.einsum("...ij,...kj->...ik", a, a) ** 2)
+
+
+def hessian_array_of_list(x):
+    return np.sum(np.array([x[0], x[1] ** 2, 0.5]) ** 3)
+
+
+REPRODUCERS = [
+    ("vdot_complex", vdot_complex, "grad",
+     "SILENTLY WRONG: np.vdot reverse mode does not conjugate its first complex operand"),
+    ("partial_closure", partial_closure, "grad",
+     "SILENTLY ZERO: functools.partial(cell, active) called inside the function"),
+    ("partial_closure_jvp", partial_closure, "jvp",
+     "SILENTLY ZERO: functools.partial(cell, active) called inside the function (forward)"),
+    ("object_call", object_call, "grad",
+     "SILENTLY ZERO: an object built inside the function holding an active value, then called"),
+    ("object_call_jvp", object_call, "jvp",
+     "SILENTLY ZERO: an object built inside the function holding an active value (forward)"),
+    ("factory_lambda", factory_lambda, "grad",
+     "SILENTLY ZERO: a lambda returned by a factory over an active value, called on constants"),
+    ("partial_active_argument", partial_active_argument, "grad",
+     "partial(cell, active)(active) rejected; the error names an alias: '_partial2 has no rule'"),
+    ("local_import", local_import, "grad", "an import inside the function is rejected"),
+    ("norm_complex", norm_complex, "grad",
+     "SILENTLY ZERO: np.linalg.norm of a complex intermediate"),
+    ("norm_complex_jvp", norm_complex, "jvp",
+     "SILENTLY ZERO: np.linalg.norm of a complex intermediate (forward)"),
+    ("norm_complex_axis", norm_complex_axis, "grad",
+     "SILENTLY WRONG: np.linalg.norm(complex matrix, axis=0)"),
+    ("var_complex", var_complex, "grad", "SILENTLY ZERO: np.var of a complex intermediate"),
+    ("var_complex_jvp", var_complex, "jvp",
+     "SILENTLY ZERO: np.var of a complex intermediate (forward)"),
+    ("eigvalsh_hermitian", eigvalsh_hermitian, "grad",
+     "SILENTLY WRONG: np.linalg.eigvalsh of a complex Hermitian matrix"),
+    ("eigh_hermitian", eigh_hermitian, "grad",
+     "SILENTLY WRONG: np.linalg.eigh eigenvalues of a complex Hermitian matrix"),
+    ("eigh_hermitian_jvp", eigh_hermitian, "jvp",
+     "SILENTLY WRONG: np.linalg.eigh of a complex Hermitian matrix (forward)"),
+    ("svd_complex", svd_complex, "grad",
+     "SILENTLY WRONG (sign): singular values of a complex matrix"),
+    ("qr_complex", qr_complex, "grad", "SILENTLY WRONG (sign): np.linalg.qr of a complex matrix"),
+    ("cholesky_complex", cholesky_complex, "grad",
+     "SILENTLY WRONG: np.linalg.cholesky of a complex Hermitian matrix"),
+    ("object_attribute", object_attribute, "grad",
+     "reading obj.attr[1:] of an object built inside is rejected as 'calls a method' (.scale(...))"),
+    ("star_args_helper", star_args_helper, "grad",
+     "a user helper def f(*xs) is rejected as '_star_helper has no ... Python source'"),
+    ("lambda_star_closure", lambda_star_closure, "grad",
+     "star-unpacking a closure tuple of constants is rejected as 'of differentiated values'"),
+    ("frozen_distribution", frozen_distribution, "grad",
+     "stats.norm(loc, scale).logpdf rejected; the error names the alias '_norm2.logpdf(...)'"),
+    ("frozen_multivariate_normal", frozen_multivariate_normal, "grad",
+     "scipy source compiled: '**kwargs ... (_multivariate.py)' instead of naming the function"),
+    ("cauchy_logpdf", cauchy_logpdf, "grad",
+     "scipy source compiled: '*args ... (_distn_infrastructure.py)' instead of naming cauchy"),
+    ("multinomial_logpmf", multinomial_logpmf, "grad",
+     "scipy source compiled: 'BitOr has no gradient rule' (_multivariate.py)"),
+    ("numpy_scalar_constructor", numpy_scalar_constructor, "grad",
+     "np.float64(active) has no gradient rule"),
+    ("hessian_einsum_ellipsis", hessian_einsum_ellipsis, "hessian",
+     "hessian through an ellipsis einsum: '_rt.einsum_vjp_arg1 has no gradient rule'"),
+    ("hessian_array_of_list", hessian_array_of_list, "hessian",
+     "hessian through np.array([active scalars]): the rule's helper _like is recursive, rejected"),
+]
+
+
+def _reproducer_params() -> list[object]:
+    return [pytest.param(fn, mode, id=name, marks=pytest.mark.xfail(strict=True, reason=reason))
+            for name, fn, mode, reason in REPRODUCERS]
+
+
+@pytest.mark.parametrize(("fn", "mode"), _reproducer_params())
+def test_minimal_reproducer(fn: Callable, mode: str) -> None:
+    x = np.array([0.6, -0.35, 0.8, 1.2])
+    if mode == "hessian":
+        np.testing.assert_allclose(autodiff.hessian(fn)(x), _numeric_hessian(fn, x),
+                                   rtol=1e-4, atol=1e-5)
+        return
+    expected = _numeric_gradient(fn, x)
+    if mode == "jvp":
+        tangent = np.cos(np.arange(4.0))
+        _, derivative = autodiff.jvp(fn, (x,), (tangent,))
+        assert float(derivative) == pytest.approx(float(expected @ tangent), rel=1e-5, abs=1e-6)
+        return
+    np.testing.assert_allclose(autodiff.grad(fn)(x), expected, rtol=1e-5, atol=1e-6)
+
+
+def _tuple_pair(pair):
+    weights, bias = pair
+    return np.sum(np.tanh(weights * 2.0)) + np.sum(bias ** 2)
+
+
+@pytest.mark.xfail(strict=True, reason="jvp with a tuple (or list) pytree as the primal input:"
+                                       " ValueError 'setting an array element with a sequence'")
+def test_jvp_accepts_tuple_pytree_primal() -> None:
+    pair = (np.array([0.3, -0.2]), np.array([0.1, 0.4, -0.5]))
+    tangent = (np.array([1.0, 0.5]), np.array([-0.3, 0.2, 0.7]))
+    _, derivative = autodiff.jvp(_tuple_pair, (pair,), (tangent,))
+    expected = (_tuple_pair((pair[0] + EPS * tangent[0], pair[1] + EPS * tangent[1]))
+                - _tuple_pair((pair[0] - EPS * tangent[0], pair[1] - EPS * tangent[1]))) / (2 * EPS)
+    assert float(derivative) == pytest.approx(expected, rel=1e-6)
