@@ -337,3 +337,52 @@ def objective_heavy_tails(params, data):
     lik_t = stats.t.logpdf(data, np.exp(log_df) + 1.0, loc, np.exp(log_scale))
     lik_g = stats.gamma.logpdf(np.abs(data) + 0.1, np.exp(log_shape), scale=np.exp(log_scale))
     return -np.sum(lik_t) - np.sum(lik_g)
+
+
+# ---- the rejected programs above, rewritten the way autodiff's error messages suggest ---------
+
+
+def objective_pytree_rewritten(params, x, y):
+    hidden = mlp_apply(params["encoder"], x)
+    decoder, scale = params["decoder"]
+    recon = scale * (hidden @ decoder["w"])
+    l2 = np.sum(decoder["w"] ** 2) + scale ** 2
+    for layer in params["encoder"]:
+        l2 = l2 + np.sum(layer["w"] ** 2) + np.sum(layer["b"] ** 2)
+    return np.mean((recon - y) ** 2) + 1e-2 * l2
+
+
+def objective_gp_cho_rewritten(params, x, y):
+    amp = softplus(params["amplitude"])
+    length = softplus(params["length_scale"])
+    noise = softplus(params["noise"]) + 1e-6
+    scaled = x / length
+    K = amp * np.exp(-np.sum((scaled[:, None, :] - scaled[None, :, :]) ** 2, axis=-1))
+    K = K + noise * np.eye(x.shape[0])
+    factor = slinalg.cho_factor(K, lower=True)
+    alpha = slinalg.cho_solve(factor, y)
+    L = np.linalg.cholesky(K)
+    return (0.5 * np.dot(y, alpha) + np.sum(np.log(np.diag(L)))
+            + 0.5 * len(y) * np.log(2 * np.pi))
+
+
+def objective_transformer_block_rewritten(params, x):
+    ln1, ln2 = params["ln1"], params["ln2"]
+    h = x + attention(params["attn"], layer_norm(x, ln1[0], ln1[1]))
+    mlp = params["mlp"]
+    h = h + gelu(layer_norm(h, ln2[0], ln2[1]) @ mlp["w1"]) @ mlp["w2"]
+    return np.sum(h ** 2) / h.size
+
+
+def objective_scan_gru_rewritten(params, xs, targets):
+    h = np.zeros(params["uz"].shape[0])
+    ys = []
+    for x in xs:
+        h, y = gru_cell(params, h, x)
+        ys.append(y)
+    return np.mean((np.stack(ys) - targets) ** 2)
+
+
+def objective_namedtuple_poisson_rewritten(params, x, counts):
+    rate = np.exp(x @ params.w + params.b)
+    return np.sum(rate - counts * safe_log(rate) + special.gammaln(counts + 1.0))

@@ -16,7 +16,7 @@ import pathlib
 import sys
 from collections.abc import Callable
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pytest
@@ -170,7 +170,7 @@ def _autograd_cases(r: np.random.Generator) -> list[tuple]:
                  "init cells": 0.3 * r.normal(size=(1, 4)),
                  "predict": 0.4 * r.normal(size=(4 + 1, 3))})
     bump = np.exp(-((np.arange(6)[:, None] - 2.5) ** 2 + (np.arange(6)[None, :] - 2.5) ** 2))
-    return [
+    cases = [
         ("nn_log_posterior", AG.objective_nn_log_posterior,
          (_mlp(r, (3, 5, 3)), r.normal(size=(6, 3)), _one_hot(r, (6,), 3))),
         ("gp_factory", AG.objective_gp,
@@ -199,6 +199,14 @@ def _autograd_cases(r: np.random.Generator) -> list[tuple]:
         ("gaussian_fit_cholesky", AG.objective_gaussian_fit,
          ((np.array([0.1, -0.2]), 0.3 * r.normal(size=4)), r.normal(size=(7, 2)))),
     ]
+    rewritten = {"nn_log_posterior": AG.objective_nn_log_posterior_rewritten,
+                 "gp_factory": AG.objective_gp_rewritten,
+                 "black_box_svi": AG.objective_black_box_svi_rewritten,
+                 "bayesian_nn_generator": AG.objective_bayesian_nn_rewritten,
+                 "rnn_nested_cells": AG.objective_rnn_rewritten,
+                 "ode_net_rk4_lambda": AG.objective_ode_net_rewritten}
+    return cases + [(name + "_rewritten", rewritten[name], args)
+                    for name, _, args in cases if name in rewritten]
 
 
 def _jax_cases(r: np.random.Generator) -> list[tuple]:
@@ -208,7 +216,7 @@ def _jax_cases(r: np.random.Generator) -> list[tuple]:
     gru["out"] = 0.4 * r.normal(size=(3, 1))
     angles = np.array([[0.0, 0.0], [1.1, 0.1], [0.3, 1.2], [1.4, 1.3]])
     h = r.normal(size=(4, 4)) + 1j * r.normal(size=(4, 4))
-    return [
+    cases = [
         ("mnist_style", JX.objective_mnist_style,
          (JX.init_network_params([4, 5, 3], 0), r.normal(size=(6, 4)), r.integers(0, 3, 6))),
         ("cookbook_logistic", JX.objective_cookbook_logistic,
@@ -249,6 +257,13 @@ def _jax_cases(r: np.random.Generator) -> list[tuple]:
         ("heavy_tails_stats", JX.objective_heavy_tails,
          ((0.1, -0.2, 0.5, 0.3), r.normal(size=7))),
     ]
+    rewritten = {"pytree_tree_map": JX.objective_pytree_rewritten,
+                 "gp_cho_solve": JX.objective_gp_cho_rewritten,
+                 "transformer_block": JX.objective_transformer_block_rewritten,
+                 "scan_gru_partial": JX.objective_scan_gru_rewritten,
+                 "namedtuple_double_where": JX.objective_namedtuple_poisson_rewritten}
+    return cases + [(name + "_rewritten", rewritten[name], args)
+                    for name, _, args in cases if name in rewritten]
 
 
 def _all_cases() -> list[tuple]:
@@ -282,6 +297,12 @@ _REJECTED = {
     "jax_transformer_block": "star-unpacking a tuple of parameters (f(x, *params['ln1'])) is rejected",
     "jax_namedtuple_double_where": "a with np.errstate(...) block is rejected",
 }
+_REJECTED.update({
+    "autograd_black_box_svi_rewritten":
+        "rs.randn(n, *mean.shape): star-unpacking a shape tuple is rejected as differentiated",
+    "jax_namedtuple_double_where_rewritten":
+        "NamedTuple parameter: params.b is rejected as '.b(...) calls a method of a value ...'",
+})
 _SILENTLY_WRONG = {
     "autograd_rkhs_object": "SILENTLY WRONG: an object built inside the function and called"
                             " (__call__) contributes a zero gradient",
@@ -483,6 +504,24 @@ def multinomial_logpmf(x):
     return stats.multinomial.logpmf(np.array([1, 0, 2, 1]), 4, special.softmax(x))
 
 
+class _Pair(NamedTuple):
+    w: np.ndarray
+    b: float
+
+
+def _pair_loss(pair):
+    return np.sum(np.tanh(pair.w)) * pair.b
+
+
+def namedtuple_attribute(x):
+    return _pair_loss(_Pair(x[:3], 2.0))
+
+
+def star_shape(x):
+    noise = np.random.RandomState(0).randn(2, *x.shape)
+    return np.sum(noise * x)
+
+
 def numpy_scalar_constructor(x):
     return np.float64(x[0]) * x[1] + np.sum(x)
 
@@ -554,6 +593,10 @@ REPRODUCERS = [
      "scipy source compiled: '*args ... (_distn_infrastructure.py)' instead of naming cauchy"),
     ("multinomial_logpmf", multinomial_logpmf, "grad",
      "scipy source compiled: 'BitOr has no gradient rule' (_multivariate.py)"),
+    ("namedtuple_attribute", namedtuple_attribute, "grad",
+     "NamedTuple field read pair.w rejected: '.w(...) calls a method of a value known only ...'"),
+    ("star_shape", star_shape, "grad",
+     "rs.randn(2, *x.shape): star-unpacking a shape tuple rejected as 'differentiated values'"),
     ("numpy_scalar_constructor", numpy_scalar_constructor, "grad",
      "np.float64(active) has no gradient rule"),
     ("hessian_einsum_ellipsis", hessian_einsum_ellipsis, "hessian",
