@@ -1,7 +1,7 @@
 """Every numpy/scipy function HIPS autograd 1.9 differentiates, called from a small user function
 (``checklist_programs.py``): ``autodiff.grad`` agrees with central finite differences and with
 autograd's gradient of the same source run on autograd's wrappers; ``autodiff.jvp`` agrees with
-the finite-difference directional derivative.
+the finite-difference directional derivative and ``autodiff.hessian`` with second differences.
 
 A name autodiff does not support fails here (no skip): the failures are the list of gaps. Known
 gaps are marked ``xfail(strict=True)`` with what breaks, so a fix turns them red.
@@ -70,7 +70,7 @@ _POSITIVE = {
     "poisson_logpmf", "poisson_pmf", "poisson_cdf", "dirichlet_logpdf", "dirichlet_pdf",
     "norm_cdf",
 }
-_UNIT = {"arcsin", "arccos", "arctanh"}
+_UNIT = {"arcsin", "arccos", "arctanh", "tan"}
 
 
 def _input(name: str) -> np.ndarray:
@@ -80,6 +80,18 @@ def _input(name: str) -> np.ndarray:
     if name in _UNIT:
         return rng.uniform(-0.9, 0.9, size=12)
     return rng.normal(size=12)
+
+
+def _numeric_hessian(fn: Callable, x: np.ndarray, h: float = 1e-4) -> np.ndarray:
+    n = x.size
+    hess = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i, n):
+            ei, ej = np.zeros(n), np.zeros(n)
+            ei[i], ej[j] = h, h
+            hess[i, j] = hess[j, i] = (fn(x + ei + ej) - fn(x + ei - ej) - fn(x - ei + ej)
+                                       + fn(x - ei - ej)) / (4 * h * h)
+    return hess
 
 
 def _numeric_gradient(fn: Callable, x: np.ndarray) -> np.ndarray:
@@ -108,6 +120,31 @@ _ODEINT = {
                 " (x[i][j] = v) instead of being named as a function without a rule",
 }
 GRAD_GAPS: dict[str, str] = {**_MISSING_RULES, **_ODEINT}
+# second order: every program that reshapes an active array with the method x.reshape(...)
+_RESHAPE_METHOD = (
+    "ravel", "vsplit", "hsplit", "dsplit", "squeeze", "diag", "diagonal", "flipud", "fliplr",
+    "rot90", "full", "triu", "tril", "swapaxes", "moveaxis", "rollaxis", "transpose",
+    "broadcast_to", "kron", "pad", "trace", "dstack", "sum", "mean", "prod", "var", "std", "max",
+    "min", "amax", "amin", "cumsum", "inner", "matmul", "dot", "tensordot", "det", "slogdet",
+    "inv", "pinv", "solve", "norm_fro", "norm_axis", "norm_nuc", "eigh", "eig", "cholesky", "svd",
+    "svd_values", "fft2", "ifft2", "fftn", "ifftn", "rfft2", "irfft2", "rfftn", "irfftn",
+    "ifftshift", "logsumexp", "multivariate_normal_logpdf", "multivariate_normal_pdf",
+    "multivariate_normal_entropy", "sqrtm", "solve_triangular", "solve_triangular_trans",
+    "solve_sylvester", "convolve_valid",
+)
+HESSIAN_GAPS: dict[str, str] = {
+    **_MISSING_RULES, **_ODEINT,
+    **dict.fromkeys(_RESHAPE_METHOD, "hessian through x.reshape(...) (the method):"
+                                     " _rt.reshape_method_vjp has no JVP rule"),
+    "gradient": "hessian through np.gradient: its rule (rules_calculus.py) takes *args, rejected",
+    "tile": "hessian through np.tile crashes: TypeError: object of type 'int' has no len()",
+    "atleast_1d": "hessian through np.atleast_1d: _rt.atleast_1d_vjp has no JVP rule",
+    "atleast_2d": "hessian through np.atleast_2d: _rt.atleast_2d_vjp has no JVP rule",
+    "atleast_3d": "hessian through np.atleast_3d: _rt.atleast_3d_vjp has no JVP rule",
+    "array": "hessian through np.array([active scalars]): the rule's helper _like is recursive",
+    "einsum": "hessian through np.einsum: _rt.einsum_vjp_arg1 has no JVP rule",
+    "einsum_trace": "hessian through np.einsum: _rt.einsum_vjp_arg1 has no JVP rule",
+}
 AUTOGRAD_GAPS: dict[str, str] = dict(_MISSING_RULES)
 JVP_GAPS: dict[str, str] = {**_MISSING_RULES, **_ODEINT}
 
@@ -163,3 +200,12 @@ def test_jvp_matches_finite_differences(name: str) -> None:
     expected = (fn(x + EPS * tangent) - fn(x - EPS * tangent)) / (2 * EPS)
     assert value == pytest.approx(fn(x), rel=1e-12, abs=1e-12)
     assert float(np.real(derivative)) == pytest.approx(expected, rel=1e-5, abs=1e-6)
+
+
+@pytest.mark.parametrize("name", _params(HESSIAN_GAPS))
+def test_hessian_matches_second_differences(name: str) -> None:
+    fn = getattr(P, "f_" + name)
+    x = _input(name)
+    expected = _numeric_hessian(fn, x)
+    scale = max(1.0, float(np.max(np.abs(expected))))
+    np.testing.assert_allclose(autodiff.hessian(fn)(x), expected, rtol=1e-4, atol=1e-5 * scale)
