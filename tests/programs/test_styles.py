@@ -522,6 +522,46 @@ def star_shape(x):
     return np.sum(noise * x)
 
 
+def np_put(x):
+    y = np.zeros(6)
+    np.put(y, [0, 2, 4, 5], x)
+    return np.sum(y ** 2 * np.arange(6.0))
+
+
+def np_copyto(x):
+    y = np.zeros(4)
+    np.copyto(y, x)
+    return np.sum(y ** 2)
+
+
+def np_fill_diagonal(x):
+    m = np.zeros((4, 4))
+    np.fill_diagonal(m, x)
+    return np.sum(m ** 2)
+
+
+def np_place(x):
+    y = np.zeros(5)
+    np.place(y, np.array([True, False, True, True, True]), x)
+    return np.sum(y ** 2)
+
+
+def np_putmask(x):
+    y = np.zeros(4)
+    np.putmask(y, np.array([True, True, False, True]), x)
+    return np.sum(y ** 2)
+
+
+def np_put_along_axis(x):
+    y = np.zeros(5)
+    np.put_along_axis(y, np.array([0, 1, 3, 4]), x, axis=0)
+    return np.sum(y ** 2)
+
+
+def builtin_sum_over_array(x):
+    return sum(x ** 2)
+
+
 def numpy_scalar_constructor(x):
     return np.float64(x[0]) * x[1] + np.sum(x)
 
@@ -543,7 +583,17 @@ def hessian_array_of_list(x):
     return np.sum(np.array([x[0], x[1] ** 2, 0.5]) ** 3)
 
 
+_IN_PLACE = "SILENTLY ZERO: {} writes active values into a constant array in place"
 REPRODUCERS = [
+    ("np_put", np_put, "grad", _IN_PLACE.format("np.put")),
+    ("np_put_jvp", np_put, "jvp", _IN_PLACE.format("np.put") + " (forward)"),
+    ("np_copyto", np_copyto, "grad", _IN_PLACE.format("np.copyto")),
+    ("np_fill_diagonal", np_fill_diagonal, "grad", _IN_PLACE.format("np.fill_diagonal")),
+    ("np_place", np_place, "grad", _IN_PLACE.format("np.place")),
+    ("np_putmask", np_putmask, "grad", _IN_PLACE.format("np.putmask")),
+    ("np_put_along_axis", np_put_along_axis, "grad", _IN_PLACE.format("np.put_along_axis")),
+    ("builtin_sum_over_array", builtin_sum_over_array, "grad",
+     "sum(array) (the builtin) crashes in reverse mode: operands could not be broadcast"),
     ("vdot_complex", vdot_complex, "grad",
      "SILENTLY WRONG: np.vdot reverse mode does not conjugate its first complex operand"),
     ("partial_closure", partial_closure, "grad",
@@ -641,3 +691,86 @@ def test_jvp_accepts_tuple_pytree_primal() -> None:
     expected = (_tuple_pair((pair[0] + EPS * tangent[0], pair[1] + EPS * tangent[1]))
                 - _tuple_pair((pair[0] - EPS * tangent[0], pair[1] - EPS * tangent[1]))) / (2 * EPS)
     assert float(derivative) == pytest.approx(expected, rel=1e-6)
+
+
+# ---- everyday numpy (beyond autograd's list) a user reaches for, with no rule yet --------------
+
+
+def average(x):
+    return np.average(x, weights=np.exp(x))
+
+
+def cov(x):
+    return np.sum(np.cov(x.reshape(2, 2)))
+
+
+def corrcoef(x):
+    return np.corrcoef(x, x ** 2)[0, 1]
+
+
+def ptp(x):
+    return np.ptp(x) ** 2
+
+
+def meshgrid(x):
+    a, b = np.meshgrid(x[:2], x[2:])
+    return np.sum(a * b ** 2)
+
+
+def bincount_weights(x):
+    return np.sum(np.bincount(np.array([0, 1, 1, 2]), weights=x) ** 2)
+
+
+def logspace(x):
+    return np.sum(np.logspace(x[0], x[1], 4))
+
+
+def geomspace(x):
+    return np.sum(np.geomspace(np.exp(x[0]), np.exp(x[3]), 4))
+
+
+def ediff1d(x):
+    return np.sum(np.ediff1d(x) ** 2)
+
+
+def choose(x):
+    return np.sum(np.choose([0, 1, 0, 1], [x, x ** 2]))
+
+
+def float_power(x):
+    return np.sum(np.float_power(np.abs(x), 1.5))
+
+
+def cumulative_sum(x):
+    return np.sum(np.cumulative_sum(x) ** 2)
+
+
+def linalg_cond(x):
+    return np.linalg.cond(x.reshape(2, 2))
+
+
+def special_huber(x):
+    return np.sum(special.huber(0.5, x))
+
+
+def binom_logpmf(x):
+    return np.sum(stats.binom.logpmf(2, 5, special.expit(x)))
+
+
+def lognorm_logpdf(x):
+    return np.sum(stats.lognorm.logpdf(x ** 2 + 0.1, 0.5))
+
+
+EVERYDAY = [average, cov, corrcoef, ptp, meshgrid, bincount_weights, logspace, geomspace, ediff1d,
+            choose, float_power, cumulative_sum, linalg_cond, special_huber, binom_logpmf,
+            lognorm_logpdf]
+
+
+@pytest.mark.parametrize("fn", [
+    pytest.param(fn, id=fn.__name__,
+                 marks=pytest.mark.xfail(strict=True, reason="no gradient rule (clear error)"))
+    for fn in EVERYDAY])
+def test_everyday_numpy_without_rule(fn: Callable) -> None:
+    x = np.array([0.6, -0.35, 0.8, 1.2])
+    np.testing.assert_allclose(autodiff.grad(fn)(x), _numeric_gradient(fn, x),
+                               rtol=1e-5, atol=1e-6)
