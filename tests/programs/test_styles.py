@@ -20,6 +20,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pytest
+import scipy.integrate
+import scipy.linalg
+import scipy.signal
 from scipy import special, stats
 
 import autodiff
@@ -771,6 +774,85 @@ EVERYDAY = [average, cov, corrcoef, ptp, meshgrid, bincount_weights, logspace, g
                  marks=pytest.mark.xfail(strict=True, reason="no gradient rule (clear error)"))
     for fn in EVERYDAY])
 def test_everyday_numpy_without_rule(fn: Callable) -> None:
+    x = np.array([0.6, -0.35, 0.8, 1.2])
+    np.testing.assert_allclose(autodiff.grad(fn)(x), _numeric_gradient(fn, x),
+                               rtol=1e-5, atol=1e-6)
+
+
+# ---- scipy functions without a rule are compiled from scipy's own source: the error names -----
+# ---- scipy internals (try/except, a with block, nrm2, ifft_2, ...) instead of the function -----
+
+
+def lu_solve(x):
+    a = x.reshape(2, 2) + 3 * np.eye(2)
+    return np.sum(scipy.linalg.lu_solve(scipy.linalg.lu_factor(a), np.array([1.0, 2.0])))
+
+
+def scipy_eigh(x):
+    a = x.reshape(2, 2)
+    return np.sum(scipy.linalg.eigh(a + a.T, eigvals_only=True) * np.array([1.0, 2.0]))
+
+
+def scipy_svdvals(x):
+    return np.sum(scipy.linalg.svdvals(x.reshape(2, 2)))
+
+
+def scipy_norm(x):
+    return scipy.linalg.norm(x.reshape(2, 2))
+
+
+def scipy_toeplitz(x):
+    return np.sum(scipy.linalg.toeplitz(x) ** 2 * np.arange(16.0).reshape(4, 4))
+
+
+def scipy_trapezoid(x):
+    return scipy.integrate.trapezoid(x ** 2, dx=0.5)
+
+
+def scipy_cumulative_trapezoid(x):
+    return np.sum(scipy.integrate.cumulative_trapezoid(x ** 2, dx=0.5))
+
+
+def scipy_fftconvolve(x):
+    return np.sum(scipy.signal.fftconvolve(x, np.array([1.0, 0.5])) ** 2)
+
+
+def scipy_convolve2d(x):
+    return np.sum(scipy.signal.convolve2d(x.reshape(2, 2), np.ones((2, 2))) ** 2)
+
+
+def scipy_lfilter(x):
+    return np.sum(scipy.signal.lfilter([1.0, 0.5], [1.0], x) ** 2)
+
+
+def scipy_stats_entropy(x):
+    return stats.entropy(special.softmax(x))
+
+
+def scipy_zscore(x):
+    return np.sum(stats.zscore(x) * np.arange(4.0))
+
+
+SCIPY_FROM_SOURCE = [
+    (lu_solve, "unused result of warn(...) inside scipy.linalg.lu_factor"),
+    (scipy_eigh, "a dict literal (_util.py) inside scipy.linalg.eigh"),
+    (scipy_svdvals, "'svd has no gradient rule' for scipy.linalg.svdvals"),
+    (scipy_norm, "'nrm2 has no gradient rule' for scipy.linalg.norm"),
+    (scipy_toeplitz, "'as_strided has no gradient rule' for scipy.linalg.toeplitz"),
+    (scipy_trapezoid, "try/except (_quadrature.py) for scipy.integrate.trapezoid"),
+    (scipy_cumulative_trapezoid, "'xp.concat(...) calls a method' for cumulative_trapezoid"),
+    (scipy_fftconvolve, "'ifft_2 has no gradient rule' for scipy.signal.fftconvolve"),
+    (scipy_convolve2d, "'xp.asarray(...) calls a method' for scipy.signal.convolve2d"),
+    (scipy_lfilter, "a lambda (_signaltools.py) for scipy.signal.lfilter"),
+    (scipy_stats_entropy, "a with block (_axis_nan_policy.py) for scipy.stats.entropy"),
+    (scipy_zscore, "a with block (_stats_py.py) for scipy.stats.zscore"),
+]
+
+
+@pytest.mark.parametrize("fn", [
+    pytest.param(fn, id=fn.__name__, marks=pytest.mark.xfail(strict=True, reason=reason))
+    for fn, reason in SCIPY_FROM_SOURCE])
+def test_scipy_function_without_rule(fn: Callable) -> None:
     x = np.array([0.6, -0.35, 0.8, 1.2])
     np.testing.assert_allclose(autodiff.grad(fn)(x), _numeric_gradient(fn, x),
                                rtol=1e-5, atol=1e-6)
