@@ -154,10 +154,16 @@ def _names() -> list[str]:
             if name.startswith("f_") and callable(value)]
 
 
+# tests/api (test_custom_rules.py, test_entry.py, test_bad_inputs.py) register user rules for these
+# with autodiff.defvjp and leave them registered, so in a full run they may pass: not strict.
+_REGISTERED_BY_OTHER_TESTS = {"degrees", "rad2deg", "deg2rad", "radians"}
+
+
 def _params(gaps: dict[str, str]) -> list[object]:
     params = []
     for name in _names():
-        marks = [pytest.mark.xfail(strict=True, reason=gaps[name])] if name in gaps else []
+        strict = name not in _REGISTERED_BY_OTHER_TESTS
+        marks = [pytest.mark.xfail(strict=strict, reason=gaps[name])] if name in gaps else []
         params.append(pytest.param(name, id=name, marks=marks))
     return params
 
