@@ -175,13 +175,14 @@ def outer_jvp_rhs(t: Any, ans: Any, a: Any, b: Any) -> Any:
 
 
 def vdot_vjp_lhs(g: Any, ans: Any, a: Any, b: Any) -> Any:
-    """vdot(a, b) = sum(a.flat * b.flat) (real arrays)."""
-    return np.reshape(g * np.ravel(b), np.shape(a))
+    """vdot(a, b) = sum(conj(a.flat) * b.flat): anti-linear in a, so its partial is conjugated
+    (a real ``a`` keeps the real part)."""
+    return unbroadcast_to(np.reshape(np.conj(g * np.ravel(b)), np.shape(a)), a)
 
 
 def vdot_vjp_rhs(g: Any, ans: Any, a: Any, b: Any) -> Any:
-    """vdot(a, b) = sum(a.flat * b.flat) (real arrays)."""
-    return np.reshape(g * np.ravel(a), np.shape(b))
+    """vdot(a, b) = sum(conj(a.flat) * b.flat): linear in b with coefficient conj(a)."""
+    return unbroadcast_to(np.reshape(g * np.conj(np.ravel(a)), np.shape(b)), b)
 
 
 def vdot_jvp_lhs(t: Any, ans: Any, a: Any, b: Any) -> Any:

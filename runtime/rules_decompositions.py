@@ -55,8 +55,27 @@ def _phi(x: Any) -> Any:  # the lower triangle with the diagonal halved
     return np.tril(x) - 0.5 * x * np.eye(np.shape(x)[-1], dtype=np.result_type(x))
 
 
+
+def real_matrix(a: Any, function: str) -> Any:
+    """``a`` itself, for the rules below, which are derived for real matrices: a complex one
+    raises (a wrong gradient would be silent). The identity for gradients of gradients."""
+    if np.iscomplexobj(a):
+        raise TypeError(f"{function} of a complex matrix has no gradient rule yet; "
+                        "differentiate the real and imaginary parts as a real block matrix")
+    return a
+
+
+def real_matrix_vjp(g: Any, ans: Any, a: Any, function: str) -> Any:
+    return g
+
+
+def real_matrix_jvp(t: Any, ans: Any, a: Any, function: str) -> Any:
+    return t
+
+
 def cholesky_vjp(g: Any, ans: Any, a: Any, upper: bool = False) -> Any:
     """A = L L^T: the adjoint of the read triangle from M = L^-T phi(L^T g) L^-1."""
+    a = real_matrix(a, "np.linalg.cholesky")
     lower_factor = _mT(ans) if upper else ans
     g_lower = _mT(g) if upper else g
     p = _phi(np.matmul(_mT(lower_factor), g_lower))
@@ -66,6 +85,7 @@ def cholesky_vjp(g: Any, ans: Any, a: Any, upper: bool = False) -> Any:
 
 def cholesky_jvp(t: Any, ans: Any, a: Any, upper: bool = False) -> Any:
     """dL = L phi(L^-1 dA L^-T), dA the symmetric matrix of the read triangle."""
+    a = real_matrix(a, "np.linalg.cholesky")
     lower_factor = _mT(ans) if upper else ans
     s = _symmetric_from(t, not upper)
     x = np.linalg.solve(lower_factor, _mT(np.linalg.solve(lower_factor, s)))
@@ -86,11 +106,13 @@ def _eigh_adjoint(gw: Any, gv: Any, w: Any, v: Any, lower: bool) -> Any:
 
 def eigh_vjp(g: Any, ans: Any, a: Any, UPLO: str = "L") -> Any:
     """With P = V^T dA V: dw = diag(P), dV = V (F * P), F[i, j] = 1 / (w[j] - w[i])."""
+    a = real_matrix(a, "np.linalg.eigh")
     return _eigh_adjoint(g[0], g[1], ans[0], ans[1], UPLO.upper() == "L")
 
 
 def eigh_jvp(t: Any, ans: Any, a: Any, UPLO: str = "L") -> Any:
     """With P = V^T dA V: dw = diag(P), dV = V (F * P), F[i, j] = 1 / (w[j] - w[i])."""
+    a = real_matrix(a, "np.linalg.eigh")
     w, v = ans
     p = np.matmul(np.matmul(_mT(v), _symmetric_from(t, UPLO.upper() == "L")), v)
     return (np.diagonal(p, 0, -2, -1), np.matmul(v, _gap_inverse(w) * p))
@@ -98,12 +120,14 @@ def eigh_jvp(t: Any, ans: Any, a: Any, UPLO: str = "L") -> Any:
 
 def eigvalsh_vjp(g: Any, ans: Any, a: Any, UPLO: str = "L") -> Any:
     """dw = diag(V^T dA V)."""
+    a = real_matrix(a, "np.linalg.eigvalsh")
     v = np.linalg.eigh(a, UPLO)[1]
     return _eigh_adjoint(g, None, ans, v, UPLO.upper() == "L")
 
 
 def eigvalsh_jvp(t: Any, ans: Any, a: Any, UPLO: str = "L") -> Any:
     """dw = diag(V^T dA V)."""
+    a = real_matrix(a, "np.linalg.eigvalsh")
     v = np.linalg.eigh(a, UPLO)[1]
     p = np.matmul(np.matmul(_mT(v), _symmetric_from(t, UPLO.upper() == "L")), v)
     return np.diagonal(p, 0, -2, -1)
@@ -196,6 +220,7 @@ def svd_vjp(
     hermitian: bool = False,
 ) -> Any:
     """Distinct nonzero singular values: A = U diag(s) V^T, with F[i, j] = 1 / (s_j^2 - s_i^2)."""
+    a = real_matrix(a, "np.linalg.svd")
     if not compute_uv:
         u, _, vh = np.linalg.svd(a, full_matrices=False, hermitian=hermitian)
         partial = _svd_adjoint(None, g, None, u, ans, vh)
@@ -230,6 +255,7 @@ def svd_jvp(
 ) -> Any:
     """Distinct nonzero singular values: with P = U^T dA V, ds = diag(P),
     dU = U (F * (P S + S P^T)) + (I - U U^T) dA V / s, and dV alike with A^T."""
+    a = real_matrix(a, "np.linalg.svd")
     if hermitian:  # computed by eigh, which reads the lower triangle
         t = _symmetric_from(t, True)
     if not compute_uv:
@@ -242,12 +268,14 @@ def svd_jvp(
 
 def svdvals_vjp(g: Any, ans: Any, x: Any) -> Any:
     """ds = diag(U^T dA V)."""
+    x = real_matrix(x, "np.linalg.svdvals")
     u, _, vh = np.linalg.svd(x, full_matrices=False)
     return _svd_adjoint(None, g, None, u, ans, vh)
 
 
 def svdvals_jvp(t: Any, ans: Any, x: Any) -> Any:
     """ds = diag(U^T dA V)."""
+    x = real_matrix(x, "np.linalg.svdvals")
     u, _, vh = np.linalg.svd(x, full_matrices=False)
     return np.diagonal(np.matmul(np.matmul(_mT(u), t), _mT(vh)), 0, -2, -1)
 
@@ -274,6 +302,7 @@ def _qr_adjoint(gq: Any, gr: Any, q: Any, r: Any) -> Any:
 
 def qr_vjp(g: Any, ans: Any, a: Any, mode: str = "reduced") -> Any:
     """Full column rank, reduced: A = Q R with Q^T Q = I and R upper triangular."""
+    a = real_matrix(a, "np.linalg.qr")
     shape = np.shape(a)
     _check_qr(shape, mode, "qr_vjp")
     if mode == "r":
@@ -292,6 +321,7 @@ def _qr_tangents(t: Any, q: Any, r: Any) -> tuple[Any, Any]:
 
 def qr_jvp(t: Any, ans: Any, a: Any, mode: str = "reduced") -> Any:
     """Full column rank, reduced: A = Q R with Q^T Q = I and R upper triangular."""
+    a = real_matrix(a, "np.linalg.qr")
     shape = np.shape(a)
     _check_qr(shape, mode, "qr_jvp")
     if mode == "r":
@@ -317,6 +347,7 @@ def pinv_vjp(
     g: Any, ans: Any, a: Any, rcond: Any = None, hermitian: bool = False, rtol: Any = None
 ) -> Any:
     """Full rank: d A+ = -A+ dA A+ + A+ A+^T dA^T (I - A A+) + (I - A+ A) dA^T A+^T A+."""
+    a = real_matrix(a, "np.linalg.pinv")
     return _pinv_adjoint(g, a, ans)
 
 
@@ -332,6 +363,7 @@ def pinv_jvp(
     t: Any, ans: Any, a: Any, rcond: Any = None, hermitian: bool = False, rtol: Any = None
 ) -> Any:
     """Full rank: d A+ = -A+ dA A+ + A+ A+^T dA^T (I - A A+) + (I - A+ A) dA^T A+^T A+."""
+    a = real_matrix(a, "np.linalg.pinv")
     return _pinv_tangent(t, a, ans)
 
 
@@ -346,6 +378,8 @@ def _lstsq_residual(a: Any, b: Any, x: Any) -> Any:
 def lstsq_vjp_a(g: Any, ans: Any, a: Any, b: Any, rcond: Any = None) -> Any:
     """Full rank: x = A+ b; residuals = |b - A x|^2 per column (their slope in A is -2 r x^T at
     the optimum); s = the singular values of A."""
+    a = real_matrix(a, "np.linalg.lstsq")
+    b = real_matrix(b, "np.linalg.lstsq")
     x, _, _, s = ans
     gx, gres, _, gs = g
     p = np.linalg.pinv(a)
@@ -359,6 +393,8 @@ def lstsq_vjp_a(g: Any, ans: Any, a: Any, b: Any, rcond: Any = None) -> Any:
 
 def lstsq_vjp_b(g: Any, ans: Any, a: Any, b: Any, rcond: Any = None) -> Any:
     """Full rank: x = A+ b, residuals = |b - A x|^2 (slope 2 r in b at the optimum)."""
+    a = real_matrix(a, "np.linalg.lstsq")
+    b = real_matrix(b, "np.linalg.lstsq")
     gx, gres = g[0], g[1]
     partial = np.matmul(_mT(np.linalg.pinv(a)), _as_columns(gx))
     if np.size(ans[1]) > 0:
@@ -368,6 +404,8 @@ def lstsq_vjp_b(g: Any, ans: Any, a: Any, b: Any, rcond: Any = None) -> Any:
 
 def lstsq_jvp_a(t: Any, ans: Any, a: Any, b: Any, rcond: Any = None) -> Any:
     """Tangents of (x, residuals, rank, s); the rank is constant."""
+    a = real_matrix(a, "np.linalg.lstsq")
+    b = real_matrix(b, "np.linalg.lstsq")
     x, res, rank = ans[0], ans[1], ans[2]
     p = np.linalg.pinv(a)
     dx = np.reshape(np.matmul(_pinv_tangent(t, a, p), _as_columns(b)), np.shape(x))
@@ -382,6 +420,8 @@ def lstsq_jvp_a(t: Any, ans: Any, a: Any, b: Any, rcond: Any = None) -> Any:
 
 def lstsq_jvp_b(t: Any, ans: Any, a: Any, b: Any, rcond: Any = None) -> Any:
     """Tangents of (x, residuals, rank, s); only x and the residuals move with b."""
+    a = real_matrix(a, "np.linalg.lstsq")
+    b = real_matrix(b, "np.linalg.lstsq")
     x, res, rank, s = ans
     dx = np.reshape(np.matmul(np.linalg.pinv(a), _as_columns(t)), np.shape(x))
     dres = np.zeros_like(res)
@@ -390,6 +430,8 @@ def lstsq_jvp_b(t: Any, ans: Any, a: Any, b: Any, rcond: Any = None) -> Any:
     return (dx, dres, np.zeros_like(rank), np.zeros_like(s))
 
 
+defrule(real_matrix, vjp=(real_matrix_vjp, None), jvp=(real_matrix_jvp, None),
+        argnames=("a", "function"))
 defrule(np.linalg.cholesky, vjp=(cholesky_vjp,), jvp=(cholesky_jvp,), argnames=("a",))
 defrule(np.linalg.eigh, vjp=(eigh_vjp,), jvp=(eigh_jvp,), argnames=("a",))
 defrule(np.linalg.eigvalsh, vjp=(eigvalsh_vjp,), jvp=(eigvalsh_jvp,), argnames=("a",))
@@ -422,6 +464,9 @@ __all__ = [
     "pinv_vjp",
     "qr_jvp",
     "qr_vjp",
+    "real_matrix",
+    "real_matrix_jvp",
+    "real_matrix_vjp",
     "svd_jvp",
     "svd_vjp",
     "svdvals_jvp",

@@ -31,6 +31,8 @@ def _matrix_axes(x: Any, axis: Any) -> tuple[int, int]:
 
 
 def _vector_slopes(ans: Any, x: Any, ord: Any, axis: Any, keepdims: bool) -> Any:
+    if np.iscomplexobj(x):
+        return _complex_vector_slopes(ans, x, ord, axis, keepdims)
     norm = unreduce(ans, x, axis, keepdims)
     if ord == 0:
         return np.zeros_like(x)
@@ -80,8 +82,20 @@ def _matrix_slopes(ans: Any, x: Any, ord: Any, axis: Any, keepdims: bool) -> Any
 
 def _slopes(ans: Any, x: Any, ord: Any, axis: Any, keepdims: bool) -> Any:
     if _is_matrix_norm(x, ord, axis):
+        if np.iscomplexobj(x):
+            raise TypeError("np.linalg.norm of a complex matrix has no gradient rule here; "
+                            "take the norm of np.abs(x) or of the stacked real and imaginary "
+                            "parts")
         return _matrix_slopes(ans, x, ord, axis, keepdims)
     return _vector_slopes(ans, x, ord, axis, keepdims)
+
+
+def _complex_vector_slopes(ans: Any, x: Any, ord: Any, axis: Any, keepdims: bool) -> Any:
+    # a vector norm depends on |x| only: the real slopes at |x| times conj(x) / |x| (the
+    # gradient of |z| in JAX's and autograd's convention), zero where x is zero
+    magnitude = np.abs(x)
+    phase = np.conj(x) / np.where(magnitude == 0, 1.0, magnitude)
+    return _vector_slopes(ans, magnitude, ord, axis, keepdims) * phase
 
 
 def _normed_axes(x: Any, ord: Any, axis: Any) -> Any:
@@ -103,7 +117,8 @@ def norm_jvp(
 ) -> Any:
     """The sum of tangent times slopes over the normed axes."""
     axes = _normed_axes(x, ord, axis)
-    return np.sum(t * _slopes(ans, x, ord, axis, keepdims), axis=axes, keepdims=keepdims)
+    return np.real(np.sum(t * _slopes(ans, x, ord, axis, keepdims), axis=axes,
+                          keepdims=keepdims))
 
 
 def vector_norm_vjp(
@@ -118,7 +133,7 @@ def vector_norm_jvp(
 ) -> Any:
     """``vector_norm`` treats the axes (all by default) as one vector."""
     slopes = _vector_slopes(ans, x, ord, axis, keepdims)
-    return np.sum(t * slopes, axis=axis, keepdims=keepdims)
+    return np.real(np.sum(t * slopes, axis=axis, keepdims=keepdims))
 
 
 def matrix_norm_vjp(g: Any, ans: Any, x: Any, keepdims: bool = False, ord: Any = "fro") -> Any:

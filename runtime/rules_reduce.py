@@ -239,6 +239,8 @@ def _centered_scale(a: Any, ans: Any, axis: Any, ddof: Any, correction: Any) -> 
     # (a - mean(a)) and 1 / (N - ddof), the pieces of d var(a)/da = 2 (a - mean) / (N - ddof).
     ddof = ddof if correction is None else correction
     centered = a - np.mean(a, axis=axis, keepdims=True)
+    if np.iscomplexobj(centered):  # var = mean |a - mean|^2 is real: the gradient conjugates
+        centered = np.conj(centered)
     return centered, 1.0 / (reduced_count(a, ans) - ddof)
 
 
@@ -279,7 +281,7 @@ def var_jvp(
     """d var(x) = 2 sum((x_i - mean) t_i) / (N - ddof)."""
     _reject("var_jvp", where=where, mean=mean)
     centered, scale = _centered_scale(a, ans, axis, ddof, correction)
-    tangent = np.sum(centered * t, axis=axis, keepdims=keepdims) * (2.0 * scale)
+    tangent = np.real(np.sum(centered * t, axis=axis, keepdims=keepdims)) * (2.0 * scale)
     return _cast_like(tangent, ans, dtype)
 
 
@@ -320,7 +322,7 @@ def std_jvp(
     """d std(x) = sum((x_i - mean) t_i) / ((N - ddof) std)."""
     _reject("std_jvp", where=where, mean=mean)
     centered, scale = _centered_scale(a, ans, axis, ddof, correction)
-    tangent = np.sum(centered * t, axis=axis, keepdims=keepdims) * scale / ans
+    tangent = np.real(np.sum(centered * t, axis=axis, keepdims=keepdims)) * scale / ans
     return _cast_like(tangent, ans, dtype)
 
 

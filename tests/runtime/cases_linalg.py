@@ -12,6 +12,7 @@ from autodiff_rule_cases import A, C, L, M, N, T, case
 
 import autodiff.runtime as rt
 from autodiff.runtime.registry import AttributeKey
+from autodiff.runtime.rules_decompositions import real_matrix
 
 _rng = np.random.default_rng(7)
 
@@ -153,6 +154,7 @@ CASES: dict[Any, list[Any]] = {
         case("tall", SVD(4, 3)), case("fro", M(3, 3), "fro"), case("nuc-batched", M(2, 3, 3), "nuc"),
         case("p1", ("matrix", (3, 3)), 1), case("inf", ("matrix", (3, 3)), p=np.inf),
     ],
+    real_matrix: [case("3x3", N(3, 3), "np.linalg.svd")],
     np.linalg.cholesky: [case("3x3", SPD(3, 3)), case("batched", SPD(2, 3, 3)),
                          case("upper", SPD(4, 4), upper=True)],
     np.linalg.eigh: [case("3x3", SYM(3, 3)), case("batched", SYM(2, 4, 4)),

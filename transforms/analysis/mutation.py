@@ -13,6 +13,7 @@ import inspect
 import types
 
 import gast
+import numpy as np
 
 from ...errors import Loc, UnsupportedSyntaxError
 from ..frontend.anf import local_names, root_name
@@ -23,6 +24,11 @@ from ..ir.codegen import expression_text
 from ..passmanager import Analysis, PassContext
 from .activity import Activity, stored_names
 from .aliasing import AliasFlow, Ref, Write, aliases_of, may_read_later
+
+# numpy functions that write into their first argument (value semantics cannot follow them)
+_IN_PLACE_WRITERS = tuple(getattr(np, name) for name in (
+    "put", "copyto", "fill_diagonal", "place", "putmask", "put_along_axis")
+    if hasattr(np, name))
 
 
 class CheckMutation(Analysis):
@@ -103,6 +109,11 @@ class _Checker:
         if isinstance(func, gast.Attribute) and func.attr == "at":
             self.reject(statement, f"{expression_text(func)} updates its argument in place",
                         "build the result with np.bincount, or index with x[idx] += v")
+        callee = evaluate_static(self.ctx, func, self.locals)
+        if any(callee is writer for writer in _IN_PLACE_WRITERS):
+            self.reject(statement, f"{expression_text(func)}(...) writes into its first "
+                        "argument in place", "build a new array instead: `y = y.copy(); "
+                        "y[index] = values`, or np.where(mask, values, y)")
         if isinstance(statement, gast.Expr):
             self.discarded_call(statement, call)
 
