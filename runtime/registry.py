@@ -293,11 +293,25 @@ def constant_arguments(primitive: Any, *argnames: str) -> None:
         _bump()
 
 
+# Parameters that numpy's contract makes integers, booleans, shapes, dtypes or strings (a
+# float there is an error or is truncated): piecewise constant by type, whatever the function.
+DISCRETE_ARGUMENTS = frozenset({
+    "axis", "axes", "axisa", "axisb", "axisc", "source", "destination", "shape", "newshape",
+    "dtype", "keepdims", "ddof", "correction", "n", "s", "num", "norm", "mode", "kind",
+    "order", "indices", "index", "condition", "condlist", "endpoint", "retstep", "deg",
+    "copy", "side", "reduction", "pad_width", "reps", "repeats", "k", "UPLO", "upper",
+    "compute_uv", "full_matrices", "hermitian", "subscripts", "method", "edge_order",
+})
+
+
 def is_constant_argument(primitive: Any, position: int, argnames: tuple[str, ...]) -> bool:
-    """Was argument ``position`` (named ``argnames[position]``) of ``primitive`` declared
-    piecewise constant with ``constant_arguments``?"""
-    declared = _constant_arguments.get(_key(primitive))
-    return bool(declared) and position < len(argnames) and argnames[position] in declared
+    """Is argument ``position`` (named ``argnames[position]``) of ``primitive`` one in which
+    its output is piecewise constant: declared with ``constant_arguments``, or a parameter
+    that numpy's contract makes discrete (``DISCRETE_ARGUMENTS``)?"""
+    if position >= len(argnames):
+        return False
+    name = argnames[position]
+    return name in DISCRETE_ARGUMENTS or name in _constant_arguments.get(_key(primitive), ())
 
 
 def declared_constant_arguments() -> list[tuple[Any, frozenset[str]]]:

@@ -30,9 +30,13 @@ def _matrix_axes(x: Any, axis: Any) -> tuple[int, int]:
     return rows % np.ndim(x), cols % np.ndim(x)
 
 
-def _vector_slopes(ans: Any, x: Any, ord: Any, axis: Any, keepdims: bool) -> Any:
+def _any_vector_slopes(ans: Any, x: Any, ord: Any, axis: Any, keepdims: bool) -> Any:
     if np.iscomplexobj(x):
         return _complex_vector_slopes(ans, x, ord, axis, keepdims)
+    return _vector_slopes(ans, x, ord, axis, keepdims)
+
+
+def _vector_slopes(ans: Any, x: Any, ord: Any, axis: Any, keepdims: bool) -> Any:
     norm = unreduce(ans, x, axis, keepdims)
     if ord == 0:
         return np.zeros_like(x)
@@ -87,7 +91,7 @@ def _slopes(ans: Any, x: Any, ord: Any, axis: Any, keepdims: bool) -> Any:
                             "take the norm of np.abs(x) or of the stacked real and imaginary "
                             "parts")
         return _matrix_slopes(ans, x, ord, axis, keepdims)
-    return _vector_slopes(ans, x, ord, axis, keepdims)
+    return _any_vector_slopes(ans, x, ord, axis, keepdims)
 
 
 def _complex_vector_slopes(ans: Any, x: Any, ord: Any, axis: Any, keepdims: bool) -> Any:
@@ -125,14 +129,14 @@ def vector_norm_vjp(
     g: Any, ans: Any, x: Any, axis: Any = None, keepdims: bool = False, ord: Any = 2
 ) -> Any:
     """``vector_norm`` treats the axes (all by default) as one vector."""
-    return unreduce(g, x, axis, keepdims) * _vector_slopes(ans, x, ord, axis, keepdims)
+    return unreduce(g, x, axis, keepdims) * _any_vector_slopes(ans, x, ord, axis, keepdims)
 
 
 def vector_norm_jvp(
     t: Any, ans: Any, x: Any, axis: Any = None, keepdims: bool = False, ord: Any = 2
 ) -> Any:
     """``vector_norm`` treats the axes (all by default) as one vector."""
-    slopes = _vector_slopes(ans, x, ord, axis, keepdims)
+    slopes = _any_vector_slopes(ans, x, ord, axis, keepdims)
     return np.real(np.sum(t * slopes, axis=axis, keepdims=keepdims))
 
 
