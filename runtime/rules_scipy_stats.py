@@ -32,7 +32,7 @@ import numpy as np
 from scipy import special, stats
 
 from .broadcast import broadcast_like, unbroadcast_to
-from .registry import defrule
+from .registry import constant_arguments, defrule
 
 __all__ = [
     "bernoulli_logpmf_jvp_p", "bernoulli_logpmf_vjp_p", "bernoulli_pmf_jvp_p",
@@ -2673,3 +2673,4 @@ for _method in ("logpdf", "pdf"):
             argnames=("x", "mean", "cov"))
 defrule(stats.multivariate_normal.entropy, vjp=(None, multivariate_normal_entropy_vjp_cov),
         jvp=(None, multivariate_normal_entropy_jvp_cov), argnames=("mean", "cov"))
+constant_arguments(stats.multivariate_normal.entropy, "mean")  # entropy ignores the mean

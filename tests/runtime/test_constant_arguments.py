@@ -58,8 +58,9 @@ DECLARED = _declared()
 # indices (integers or booleans by numpy's contract: a float index is an IndexError), values
 # that only lend their shape (the seed's value, a rule's ``ans``/primal argument, a broadcast
 # target), the subscripts and shape-only operands of the einsum rules' own rules, arange's stop
-# (it sets how many values there are, not their values) and real_if_close's tol (a threshold).
-BY_TYPE_OR_SHAPE = ("arange:stop", "real_if_close:tol", "getitem:b", "getitem_vjp:", "scatter:", "take:indices", "take_vjp:",
+# (it sets how many values there are, not their values), real_if_close's tol (a threshold) and
+# the mean of multivariate_normal.entropy (the entropy of a Gaussian ignores it).
+BY_TYPE_OR_SHAPE = ("arange:stop", "real_if_close:tol", "entropy:mean", "getitem:b", "getitem_vjp:", "scatter:", "take:indices", "take_vjp:",
                     "take_along_axis:indices", "seed:value", "seed_aux:value",
                     "unbroadcast_to:target", "unreduce:x", "broadcast_like:ans",
                     "full_like:a", "einsum_vjp_arg", "einsum_jvp_arg")
