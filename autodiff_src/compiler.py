@@ -364,7 +364,8 @@ class _CalleeCompiler:
         if isinstance(callee, custom_vjp):
             return CustomUnit(callee, wrt)
         request = CompileRequest(wrt, parent.weight_ids, parent.weight_names,
-                                 split=parent.mode == "reverse", mode=parent.mode)
+                                 split=parent.mode == "reverse", mode=parent.mode,
+                                 in_place=parent.in_place)
         func, _, _ = split_method(callee)
         if not isinstance(func, types.FunctionType):
             raise SourceUnavailableError(f"{callee!r} is not a Python function")

@@ -27,4 +27,7 @@ class CompileRequest:
     # False: the caller discards the function's value, so a proven-scalar output need not be
     # computed (the generated function returns None for it and skips the dead statements)
     value: bool = True
+    # False: never update an adjoint in place (``dx += e``): arguments are Dask, CuPy or other
+    # non-numpy arrays, which a numpy accumulator cannot take in place
+    in_place: bool = True
     constants: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)

@@ -90,7 +90,8 @@ class Reverse(Transformation):
             if ctx.request.shapes:  # folded factors can leave a broadcast only arithmetic reads
                 builder.fold_broadcasts(function)
             shared = share_common_subexpressions(function, ctx.namer.temp)
-            accumulate_in_place(function, arrays | weights, builder.fits_in_place)
+            if ctx.request.in_place:
+                accumulate_in_place(function, arrays | weights, builder.fits_in_place)
             if ctx.request.shapes:
                 proven = {name for name, shape in builder.shapes.concrete.items() if shape}
                 release_dead_values(function, (proven | set(shared) | {
