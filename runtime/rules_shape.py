@@ -20,6 +20,7 @@ import numpy as np
 from .accumulate import zeros_like
 from .broadcast import broadcast_like, inverse_permutation, unbroadcast_to
 from .linear import linear_jvp
+from .namespace import is_foreign, scatter_foreign
 from .registry import MethodKey, alias_method, defjvp_attribute, defrule, defvjp_attribute
 
 # ---- reshapes ----------------------------------------------------------------------------------
@@ -308,6 +309,8 @@ def getitem_vjp(g: Any, ans: Any, a: Any, b: Any) -> Any:
         return _sequence_getitem_vjp(g, a, b)
     if isinstance(a, dict):
         return {key: g if key == b else zeros_like(value) for key, value in a.items()}
+    if (is_foreign(g) or is_foreign(a)) and _never_repeats(b):
+        return scatter_foreign(g, a, b)
     result = np.zeros(np.shape(a), dtype=np.result_type(a, g))
     if _never_repeats(b):
         result[b] = g
