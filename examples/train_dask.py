@@ -122,6 +122,13 @@ def train_numpy(model: str, x: np.ndarray, y: np.ndarray, updates: int, batch: i
     return params
 
 
+def peak_rss() -> int:
+    """This process's peak resident memory in bytes (run on each worker)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+
+
 def accuracy(model: str, params: list[np.ndarray], x: np.ndarray, y: np.ndarray) -> float:
     _, logits = MODELS[model]
     return float(np.mean((logits(params, x) > 0.0) == (y > 0.5)))
@@ -205,6 +212,12 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
             print(f"{model}: accuracy {results[model]['accuracy_dask']:.4f} (Dask, all rows) vs "
                   f"{results[model]['accuracy_numpy']:.4f} (numpy, {subset} rows), "
                   f"{len(losses)} steps in {seconds:.1f} s")
+        peaks = client.run(peak_rss)
+        results["workers"] = {"peak_memory_gib": max(peaks.values()) / 2**30,
+                              "memory_limit_gib": min(limits) / 2**30}
+        print(f"peak worker memory {max(peaks.values()) / 2**30:.2f} GiB "
+              f"(limit {min(limits) / 2**30:.2f} GiB per worker, dataset "
+              f"{x.nbytes / 2**30:.2f} GiB)")
         args.out.mkdir(parents=True, exist_ok=True)
         plot(curves, args.out / "train_dask_loss.png")
         print(f"loss curve: {args.out / 'train_dask_loss.png'}")

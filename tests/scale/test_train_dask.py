@@ -27,6 +27,8 @@ def test_train_on_a_local_cluster(tmp_path: Path) -> None:
                                "--epochs", "2", "--subset", "20000", "--memory-limit", "512MiB",
                                "--out", str(tmp_path)])
     assert (tmp_path / "train_dask_loss.png").stat().st_size > 0
+    workers = results.pop("workers")
+    assert 0 < workers["peak_memory_gib"] < workers["memory_limit_gib"]
     for model, result in results.items():
         assert result["steps"] == 8
         assert abs(result["accuracy_dask"] - result["accuracy_numpy"]) < 0.03, model
