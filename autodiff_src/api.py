@@ -20,6 +20,7 @@ from .pytrees import Container, container_of
 from .runtime import custom as custom_module
 from .runtime import registry
 from .runtime.custom import custom_vjp
+from .runtime.namespace import is_foreign, like_foreign
 from .spec import GradSpec
 from .transforms.frontend.parse import SourceUnavailableError
 from .transforms.frontend.pytrees import ContainersNotFlattened, flattened_wrt, leaves
@@ -137,6 +138,9 @@ class GradientFunction:
             args, sensitivity = self._split_sensitivity(args, kwargs)
         _check_positions(spec, args)
         unit = self._current_unit()
+        if any(is_foreign(value) for value in args):  # Dask, CuPy, ...: nothing in place
+            request = dataclasses.replace(self._request(), in_place=False)
+            unit = self._guarded(lambda target: compiler.compile_function(target, request))
         seeds = {} if sensitivity is None else _seed_keywords(unit, spec, sensitivity)
         call_args = args if self._instance is None else (self._instance, *args)
         try:
@@ -233,6 +237,8 @@ class GradientFunction:
         same shapes compiles (or finds in the cache) a unit specialized to them, which the fast
         path keeps using while the shapes match. After ``MAX_SPECIALIZATIONS`` different
         shapes, the generic unit is used for all shapes."""
+        if any(is_foreign(value) for value in args):
+            return self._foreign_unit(args)
         generic = self._current_unit()
         shapes, dtypes = _shapes_and_dtypes(args)
         if shapes not in self._seen_shapes:
@@ -270,6 +276,17 @@ class GradientFunction:
                  if shape is not None and not isinstance(shape, Container)]
         request = dataclasses.replace(request, shapes=tuple(named), value=self._with_value)
         return self._guarded(lambda target: compiler.compile_function(target, request))
+
+    def _foreign_unit(self, args: tuple) -> CompiledUnit:
+        """The unit for calls with Dask, CuPy or array-API arguments: compiled without in-place
+        accumulation (a numpy accumulator cannot take a foreign array in place), kept while the
+        numpy arguments keep their shapes (the foreign ones are not keyed)."""
+        request = dataclasses.replace(self._request(), in_place=False, value=self._with_value)
+        unit = self._guarded(lambda target: compiler.compile_function(target, request))
+        shapes = tuple(value.shape if type(value) is np.ndarray else None for value in args)
+        self._keep(unit, shapes, tuple(None if shape is None else value.dtype
+                                       for shape, value in zip(shapes, args, strict=True)))
+        return unit
 
     def _keep(self, unit: CompiledUnit, shapes: tuple, dtypes: tuple) -> None:
         """Run ``unit`` while the array arguments keep these shapes and dtypes (None: not an
@@ -372,6 +389,9 @@ def _check_differentiable(value: Any, position: int) -> None:
         raise TypeError(f"cannot differentiate w.r.t. input {position}: its dtype is "
                         f"{value.dtype}, not floating point or complex; convert it with "
                         ".astype(np.float64) or differentiate another position")
+    if is_foreign(value):  # a Dask, CuPy or array-API array
+        _check_foreign_differentiable(value, position)
+        return
     if isinstance(value, (tuple, list)):
         for item in value:
             _check_differentiable(item, position)
@@ -384,11 +404,23 @@ def _check_differentiable(value: Any, position: int) -> None:
                     f"{type(value).__name__}; pass a float or a floating-point numpy array")
 
 
+def _check_foreign_differentiable(value: Any, position: int) -> None:
+    dtype = str(value.dtype)
+    if "float" not in dtype and "complex" not in dtype:
+        raise TypeError(f"cannot differentiate w.r.t. input {position}: its dtype is {dtype}, "
+                        "not floating point or complex; convert it with .astype(float64) or "
+                        "differentiate another position")
+
+
 def _like(gradient: Any, primal: Any) -> Any:
     """The gradient in the primal's type and dtype (float32 in, float32 out).
 
     A complex gradient of a real input (the input fed a complex computation) is its real part:
-    along a real direction only the real part of the cotangent pairs with the change."""
+    along a real direction only the real part of the cotangent pairs with the change. A
+    gradient that is a foreign (Dask, CuPy, ...) array stays one, lazy: it is cast in its own
+    namespace, never converted to numpy."""
+    if is_foreign(gradient) or is_foreign(primal):
+        return like_foreign(gradient, primal)
     if isinstance(primal, np.ndarray):
         if not isinstance(gradient, np.ndarray) or gradient.dtype != primal.dtype \
                 or gradient.shape != primal.shape or not gradient.flags.writeable:

@@ -253,7 +253,8 @@ class _CalleeCompiler:
             return CustomUnit(callee, wrt)
         request = CompileRequest(wrt, parent.weight_ids, parent.weight_names,
                                  split=parent.mode == "reverse", mode=parent.mode,
-                                 constants=dict(constants or {}))
+                                 constants=dict(constants or {}),
+                                 in_place=parent.in_place)
         func, _, _ = split_method(callee)
         if not isinstance(func, types.FunctionType):
             raise SourceUnavailableError(f"{callee!r} is not a Python function")

@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--quick] [--only NAME,...] [--out DIR]``.
+"""``python -m benchmarks [--quick] [--only NAME,...] [--out DIR] [--scale]``.
 
 BLAS threads are pinned to 1 for the whole run: with threadpoolctl when it is installed,
 otherwise through the thread-count environment variables, set here before numpy is imported.
@@ -46,6 +46,8 @@ def parse_args(argv: list[str] | None, names: list[str]) -> argparse.Namespace:
                         f"series, '{COMPILE_SCALING}' for compile time against code size; "
                         f"known: {', '.join(names)}")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results directory")
+    parser.add_argument("--scale", action="store_true", help="the Dask scale-out rows instead "
+                        "(needs the [dask] extra and dask-glm; see benchmarks/scale.py)")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = [name for name in args.only if name not in [*names, SCALING, COMPILE_SCALING]]
@@ -95,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
 
     names = [workload.name for workload in WORKLOADS]
     args = parse_args(argv, names)
+    if args.scale:
+        from . import scale
+
+        return scale.main(args.quick, args.out)
     config = harness.Config.for_mode(args.quick)
     chosen = [name for name in args.only if name not in (SCALING, COMPILE_SCALING)]
     with_scaling = not args.only or SCALING in args.only

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .broadcast import _COMPLEX_DTYPES, is_complex, unbroadcast_to
+from .namespace import array_namespace, is_foreign
 from .registry import constant_arguments, defjvp, defvjp
 
 
@@ -28,6 +29,8 @@ def zeros_like(x: Any) -> Any:
         return {key: zeros_like(value) for key, value in x.items()}
     if isinstance(x, (float, int)):
         return 0.0
+    if is_foreign(x):
+        return array_namespace(x).zeros_like(x)
     return np.zeros_like(x)
 
 
@@ -41,6 +44,8 @@ def ones_like(x: Any) -> Any:
         return 1.0
     if isinstance(x, np.generic):
         return x.dtype.type(1)
+    if is_foreign(x):
+        return array_namespace(x).ones_like(x)
     return np.ones_like(x)
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from .namespace import array_namespace, is_foreign, known_shape, size_of, static_shape
+
 _COMPLEX_DTYPES = frozenset(np.dtype(t) for t in (np.complex64, np.complex128, np.clongdouble))
 
 
@@ -32,6 +34,8 @@ def is_complex(x: Any) -> bool:
         return x.dtype in _COMPLEX_DTYPES
     if isinstance(x, Shape):
         return type(x) is ComplexShape
+    if is_foreign(x):
+        return "complex" in str(x.dtype)
     return np.iscomplexobj(x)
 
 
@@ -51,6 +55,8 @@ def unbroadcast_to(g: Any, target: Any) -> Any:
         g_shape = np.shape(g)
         if isinstance(g, (complex, np.complexfloating)) and not is_complex(target):
             g = g.real
+        elif is_foreign(g) and is_complex(g) and not is_complex(target):
+            g = array_namespace(g).real(g)
     if type(target) is np.ndarray:
         target_shape = target.shape
     elif isinstance(target, Shape):
@@ -67,6 +73,8 @@ def unbroadcast_to(g: Any, target: Any) -> Any:
 
 
 def _reduce_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
+    if is_foreign(g):
+        return _reduce_foreign(g, known_shape(shape), array_namespace(g))
     g = np.asarray(g)
     extra = g.ndim - len(shape)
     if extra < 0:
@@ -77,6 +85,20 @@ def _reduce_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
     if summed:
         g = np.sum(g, axis=summed, keepdims=True)
     return np.reshape(g, shape)
+
+
+def _reduce_foreign(g: Any, shape: tuple[int, ...], xp: Any) -> Any:
+    """``_reduce_to_shape`` in the namespace ``xp`` of a foreign (Dask, CuPy, ...) ``g``."""
+    g_shape = static_shape(g)
+    extra = len(g_shape) - len(shape)
+    if extra < 0:
+        return xp.broadcast_to(g, shape)
+    summed = tuple(range(extra)) + tuple(
+        extra + axis for axis, size in enumerate(shape) if size == 1 and g_shape[extra + axis] != 1
+    )
+    if summed:
+        g = xp.sum(g, axis=summed, keepdims=True)
+    return xp.reshape(g, shape)
 
 
 def broadcast_like(t: Any, ans: Any) -> Any:
@@ -98,10 +120,24 @@ def broadcast_like(t: Any, ans: Any) -> Any:
 def unreduce(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Broadcast the adjoint of a reduction over ``axis`` back to the shape of ``x``."""
     shape = np.shape(x)
+    if is_foreign(x) or is_foreign(g):
+        return _unreduce_foreign(g, static_shape(x), axis, keepdims, array_namespace(g, x))
     if not keepdims and axis is not None and shape:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
     return np.broadcast_to(g, shape)
+
+
+def _unreduce_foreign(g: Any, shape: tuple[int, ...], axis: Any, keepdims: bool,
+                      xp: Any) -> Any:
+    """``unreduce`` in the namespace ``xp`` of a foreign array (one axis at a time: the array
+    API's ``expand_dims`` takes a single axis)."""
+    if not is_foreign(g):
+        g = xp.asarray(g)
+    if not keepdims and axis is not None and shape:
+        for a in normalize_axes(len(shape), axis):
+            g = xp.expand_dims(g, axis=a)
+    return xp.broadcast_to(g, shape)
 
 
 def normalize_axes(ndim: int, axis: Any) -> tuple[int, ...]:
@@ -120,4 +156,4 @@ def inverse_permutation(order: Any) -> tuple[int, ...]:
 
 def reduced_count(x: Any, ans: Any) -> int:
     """How many entries of ``x`` were reduced into each entry of ``ans`` (a Python int)."""
-    return np.size(x) // max(np.size(ans), 1)
+    return size_of(x) // max(size_of(ans), 1)

@@ -56,6 +56,8 @@ def matmul_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
             return np.outer(x1, g)
         return unbroadcast_to(np.expand_dims(x1, -1) * np.expand_dims(g, -2), x2)
     if np.ndim(x2) == 1:
+        if np.ndim(x1) == 2:  # matrix @ vector: g @ x1, one product (no batch axes to sum)
+            return np.dot(g, x1)
         return unbroadcast_to(np.matmul(np.expand_dims(g, -2), x1)[..., 0, :], x2)
     return unbroadcast_to(np.matmul(_mT(x1), g), x2)
 

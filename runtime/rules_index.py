@@ -19,6 +19,7 @@ import numpy as np
 
 from .accumulate import zeros_like
 from .linear import linear_jvp
+from .namespace import is_foreign, scatter_foreign
 from .registry import alias_method, constant_arguments, defrule
 
 _BASIC_INDEX = (int, np.integer, np.bool_, slice, type(None), type(Ellipsis))
@@ -53,6 +54,8 @@ def getitem_vjp(g: Any, ans: Any, a: Any, b: Any) -> Any:
         return _sequence_getitem_vjp(g, a, b)
     if isinstance(a, dict):
         return {key: g if key == b else zeros_like(value) for key, value in a.items()}
+    if (is_foreign(g) or is_foreign(a)) and _never_repeats(b):
+        return scatter_foreign(g, a, b)
     result = np.zeros(np.shape(a), dtype=np.result_type(a, g))
     if _never_repeats(b):
         result[b] = g

@@ -30,4 +30,7 @@ class CompileRequest:
     # container parameters flattened into one parameter per leaf (``frontend/pytrees.py``):
     # (parameter name, structure); ``wrt`` and ``shapes`` then name the leaves
     containers: tuple[tuple[str, Any], ...] = ()
+    # False: never update an adjoint in place (``dx += e``): arguments are Dask, CuPy or other
+    # non-numpy arrays, which a numpy accumulator cannot take in place
+    in_place: bool = True
     constants: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)

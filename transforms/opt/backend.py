@@ -246,6 +246,8 @@ class InPlace(_BackEndPass):
     name = "inplace"
 
     def rewrite(self, function, ctx, code) -> int:
+        if not ctx.request.in_place:  # Dask/CuPy arguments: a numpy accumulator cannot take them
+            return 0
         return accumulate_in_place(function, code.in_place, code.fits_in_place)
 
 
