@@ -10,7 +10,7 @@ import pytest
 xp = pytest.importorskip("array_api_strict", reason="the [array-api] extra is not installed")
 pytest.importorskip("array_api_compat", reason="the [array-api] extra is not installed")
 
-from autodiff.runtime import accumulate, broadcast, namespace, rules_reduce, rules_shape  # noqa: E402
+from autodiff.runtime import accumulate, broadcast, namespace, rules_reduce, rules_index  # noqa: E402
 
 
 def _strict(a: np.ndarray) -> object:
@@ -64,8 +64,8 @@ def test_accumulation_helpers(rng) -> None:
 def test_getitem_vjp_scatters_in_the_namespace(rng) -> None:
     a, g = rng.standard_normal((4, 6)), rng.standard_normal((4, 2))
     index = (slice(None), slice(1, 3))
-    _same(rules_shape.getitem_vjp(_strict(g), None, _strict(a), index),
-          rules_shape.getitem_vjp(g, None, a, index))
+    _same(rules_index.getitem_vjp(_strict(g), None, _strict(a), index),
+          rules_index.getitem_vjp(g, None, a, index))
 
 
 def test_like_keeps_the_namespace(rng) -> None:

@@ -141,7 +141,7 @@ class _Checker:
             return
         if any(isinstance(node, gast.Name) and node.id == receiver and id(node) not in own
                for node in nodes.walk(self.ctx.function)):
-            self.reject(statement, f"{gast.unparse(call.func).strip()}(...) stores a "
+            self.reject(statement, f"{expression_text(call.func)}(...) stores a "
                         f"differentiated value in {receiver}, which lives outside the "
                         "function and is read again in it; the value read back would carry "
                         "no gradient", "keep the values in a local list or variable")
