@@ -330,23 +330,25 @@ def logspace_jvp_stop(t: Any, ans: Any, start: Any, stop: Any, num: int = 50,
                                                            False, None, axis)
 
 
-def _real_endpoints(start: Any, stop: Any) -> None:
-    if np.iscomplexobj(start) or np.iscomplexobj(stop):
+def _real_endpoint(x: Any) -> Any:
+    """``x``, checked real (the rules below do not cover complex endpoints)."""
+    if np.iscomplexobj(x):
         raise NotImplementedError("the gradient of np.geomspace with complex endpoints")
+    return x
 
 
 def geomspace_vjp_start(g: Any, ans: Any, start: Any, stop: Any, num: int = 50,
                         endpoint: bool = True, dtype: Any = None, axis: int = 0) -> Any:
     """``sign * exp(linspace(log|start|, log|stop|))``: linspace's rule with ``g * ans``, over
     start."""
-    _real_endpoints(start, stop)
+    start, stop = _real_endpoint(start), _real_endpoint(stop)
     partial = linspace_vjp_start(g * ans, ans, start, stop, num, endpoint, False, None, axis)
     return _as_dtype_of(partial / start, start)
 
 
 def geomspace_jvp_start(t: Any, ans: Any, start: Any, stop: Any, num: int = 50,
                         endpoint: bool = True, dtype: Any = None, axis: int = 0) -> Any:
-    _real_endpoints(start, stop)
+    start, stop = _real_endpoint(start), _real_endpoint(stop)
     return ans * linspace_jvp_start(t / start, ans, start, stop, num, endpoint, False, None, axis)
 
 
@@ -354,14 +356,14 @@ def geomspace_vjp_stop(g: Any, ans: Any, start: Any, stop: Any, num: int = 50,
                        endpoint: bool = True, dtype: Any = None, axis: int = 0) -> Any:
     """``sign * exp(linspace(log|start|, log|stop|))``: linspace's rule with ``g * ans``, over
     stop."""
-    _real_endpoints(start, stop)
+    start, stop = _real_endpoint(start), _real_endpoint(stop)
     partial = linspace_vjp_stop(g * ans, ans, start, stop, num, endpoint, False, None, axis)
     return _as_dtype_of(partial / stop, stop)
 
 
 def geomspace_jvp_stop(t: Any, ans: Any, start: Any, stop: Any, num: int = 50,
                        endpoint: bool = True, dtype: Any = None, axis: int = 0) -> Any:
-    _real_endpoints(start, stop)
+    start, stop = _real_endpoint(start), _real_endpoint(stop)
     return ans * linspace_jvp_stop(t / stop, ans, start, stop, num, endpoint, False, None, axis)
 
 
