@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .broadcast import unbroadcast_to
-from .registry import constant_arguments, defrule, public_functions
+from .registry import alias_method, constant_arguments, defrule, public_functions
 from .rules_cumulative import cumprod_jvp, cumprod_vjp
 from .rules_ranges import (
     linspace_jvp_start,
@@ -532,10 +532,38 @@ def fftfreq_jvp_d(t: Any, ans: Any, n: int, d: Any = 1.0, device: Any = None) ->
     return _as_dtype_of(-ans * (t / d), ans)
 
 
+
+# ---- polyfit -----------------------------------------------------------------------------------
+
+
+def _polyfit_linear_only(full: bool, cov: Any) -> None:
+    if full or cov:
+        raise NotImplementedError("the gradient of np.polyfit with full=True or cov=True (the "
+                                  "residuals and covariance are not linear in y): fit with the "
+                                  "defaults and compute them from the coefficients")
+
+
+def polyfit_vjp_y(g: Any, ans: Any, x: Any, y: Any, deg: int, rcond: Any = None,
+                  full: bool = False, w: Any = None, cov: Any = False) -> Any:
+    """The least-squares coefficients are ``A y`` with ``A`` the fit of the identity (the same
+    solver, weights and rcond): the partial is ``A^T g``."""
+    _polyfit_linear_only(full, cov)
+    fit = np.polyfit(x, np.eye(np.shape(y)[0]), deg, rcond, False, w)
+    return _as_dtype_of(np.transpose(fit) @ g, y)
+
+
+def polyfit_jvp_y(t: Any, ans: Any, x: Any, y: Any, deg: int, rcond: Any = None,
+                  full: bool = False, w: Any = None, cov: Any = False) -> Any:
+    _polyfit_linear_only(full, cov)
+    return _as_dtype_of(np.polyfit(x, t, deg, rcond, False, w), ans)
+
+
 _AVERAGE = ("a", "axis", "weights", "returned")
 defrule(np.average, vjp=(average_vjp_a, None, average_vjp_weights, None),
         jvp=(average_jvp_a, None, average_jvp_weights, None), argnames=_AVERAGE)
 defrule(np.ptp, vjp=(ptp_vjp,), jvp=(ptp_jvp,), argnames=("a",))
+if hasattr(np.ndarray, "ptp"):  # x.ptp() was removed in numpy 2.0
+    alias_method("ptp", np.ptp)
 _COV = ("m", "y", "rowvar", "bias", "ddof", "fweights", "aweights")
 defrule(np.cov, vjp=(cov_vjp_m, cov_vjp_y, None, None, None, None, None),
         jvp=(cov_jvp_m, cov_jvp_y, None, None, None, None, None), argnames=_COV)
@@ -562,6 +590,9 @@ defrule(np.unwrap, vjp=(unwrap_vjp, None, None), jvp=(unwrap_jvp, None, None),
         argnames=("p", "discont", "axis"))
 constant_arguments(np.unwrap, "discont")  # it only picks which jumps are corrected
 defrule(np.i0, vjp=(i0_vjp,), jvp=(i0_jvp,), argnames=("x",))
+defrule(np.polyfit, vjp=(None, polyfit_vjp_y, None, None, None, None, None),
+        jvp=(None, polyfit_jvp_y, None, None, None, None, None),
+        argnames=("x", "y", "deg", "rcond", "full", "w", "cov"))
 for _frequencies in (np.fft.fftfreq, np.fft.rfftfreq):
     defrule(_frequencies, vjp=(None, fftfreq_vjp_d), jvp=(None, fftfreq_jvp_d),
             argnames=("n", "d"))

@@ -6,7 +6,7 @@ loaded by ``rule_cases.py``."""
 from __future__ import annotations
 
 import numpy as np
-from autodiff_rule_cases import PY, A, D, N, P, U, case
+from autodiff_rule_cases import PY, A, C, D, N, P, U, case
 
 _AW = np.array([0.5, 1.5, 1.0, 2.0, 0.7])  # analytic weights for 5 observations
 _FW = np.array([1, 2, 1, 3, 1])  # frequency weights for 5 observations
@@ -81,6 +81,12 @@ CASES = {
         case("large", ("npscalar", "big")),
         case("2d", A(2, 3)),
     ],
+    np.polyfit: [
+        case("line", C(np.linspace(-1.0, 1.0, 6)), N(6), 1),
+        case("cubic-2d-y", C(np.linspace(0.0, 2.0, 7)), N(7, 3), 3),
+        case("weighted-rcond", C(np.array([0.0, 0.3, 0.9, 1.4, 2.2])), N(5), 2, 1e-10, False,
+             C(np.array([1.0, 0.5, 2.0, 1.5, 0.8]))),
+    ],
     np.fft.fftfreq: [case("d", 8, PY("positive")), case("odd", 7, PY("positive"))],
     np.fft.rfftfreq: [case("d", 8, PY("positive")), case("odd", 9, PY("positive"))],
 }
@@ -95,3 +101,6 @@ if hasattr(np, "cumulative_sum"):  # numpy >= 2.1
         case("1d", A(5)),
         case("axis0-initial", A(3, 4), axis=0, include_initial=True),
     ]
+
+if hasattr(np.ndarray, "ptp"):  # numpy < 2.0
+    ALIAS_CASES = {"ptp": [case("axis", D(3, 4), 1)]}

@@ -52,6 +52,8 @@ def programs() -> dict[str, Callable[[Any], Any]]:
         "ediff1d": lambda x: np.sum(np.ediff1d(x, to_end=x[1, 0], to_begin=x[0, :2]) ** 2 * 0.5),
         "unwrap": lambda x: np.sum(np.unwrap(3.0 * x, axis=1) * RAMP),
         "i0": lambda x: np.sum(np.i0(x) * x),
+        "polyfit": lambda x: np.sum(np.polyfit(RAMP, x.T ** 2, 2) ** 2)
+        + np.polyval(np.polyfit(RAMP, np.sin(x[0]), 1, w=AW), 0.5),
     }
     if hasattr(np, "cumulative_sum"):  # numpy >= 2.1
         found["cumulative"] = lambda x: (
@@ -75,8 +77,14 @@ def reference_programs(anp: Any) -> dict[str, Callable[[Any], Any]]:
     def average(v: Any, w: Any) -> Any:
         return anp.sum(v * w, axis=1) / anp.sum(w)
 
+    def polyfit(y: Any, deg: int, w: Any) -> Any:  # the weighted normal equations
+        design = RAMP[:, None] ** np.arange(deg, -1, -1) * w[:, None]
+        return anp.dot(np.linalg.solve(design.T @ design, design.T) * w, y)
+
     return {
         "average-weighted": lambda x: anp.sum(average(x, anp.exp(x[0])) ** 2),
+        "polyfit": lambda x: anp.sum(polyfit(anp.transpose(x ** 2), 2, np.ones(5)) ** 2)
+        + anp.dot(polyfit(anp.sin(x[0]), 1, AW), anp.array([0.5, 1.0])),
         "ptp": lambda x: anp.sum((anp.max(x, axis=1) - anp.min(x, axis=1)) ** 2)
         + anp.max(x) - anp.min(x),
         "cov": lambda x: anp.sum(cov(x) ** 2) + anp.sum(
@@ -136,7 +144,7 @@ def test_grad_matches_autograd_of_the_definition(name: str, x: np.ndarray) -> No
 
 
 HIGHER_ORDER = ["average-weighted", "cov", "corrcoef", "logspace", "geomspace", "vander",
-                "ediff1d", "i0"]
+                "ediff1d", "i0", "polyfit"]
 
 
 @pytest.mark.parametrize("name", HIGHER_ORDER)
@@ -178,3 +186,20 @@ def test_i0_slope_is_accurate_far_from_zero() -> None:
 def test_differentiated_cov_weights_are_rejected(x: np.ndarray) -> None:
     with pytest.raises(autodiff.AutodiffError, match="aweights"):
         autodiff.grad(lambda z: np.sum(np.cov(z, aweights=np.exp(z[0]))))(x)
+
+
+@pytest.mark.parametrize("option", ["full", "cov"])
+def test_polyfit_residuals_and_covariance_are_rejected(option: str, x: np.ndarray) -> None:
+    def with_full(z: Any) -> Any:
+        return np.sum(np.polyfit(RAMP, z[0], 1, full=True)[0])
+
+    def with_cov(z: Any) -> Any:
+        return np.sum(np.polyfit(RAMP, z[0], 1, cov=True)[0])
+
+    with pytest.raises(NotImplementedError, match="full=True or cov=True"):
+        autodiff.grad(with_full if option == "full" else with_cov)(x)
+
+
+def test_differentiated_polyfit_abscissae_are_rejected(x: np.ndarray) -> None:
+    with pytest.raises(autodiff.AutodiffError, match="polyfit"):
+        autodiff.grad(lambda z: np.sum(np.polyfit(z[0], RAMP, 1)))(x)
