@@ -36,6 +36,7 @@ from . import (
     rules_reduce,
     rules_remainders,
     rules_shape,
+    rules_statistics,
     rules_transcendental,
     rules_ufunc,
     rules_ufunc_generic,
@@ -50,7 +51,8 @@ _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_transcendental
                  rules_fill, rules_order, rules_nan, rules_ufunc, rules_calculus, rules_interp,
                  rules_bilinear, rules_einsum, rules_norm, rules_decompositions,
                  rules_linalg_results, rules_complex, rules_fft, rules_remainders,
-                 rules_cumulative, rules_index, rules_ufunc_generic, rules_builtins)
+                 rules_cumulative, rules_index, rules_ufunc_generic, rules_builtins,
+                 rules_statistics)
 
 
 def _export_rules(modules: tuple = _RULE_MODULES) -> None:

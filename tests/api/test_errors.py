@@ -65,7 +65,7 @@ def test_unsupported_syntax_is_reported_at_the_user_line(fn, what, suggestion):
 
 @pytest.mark.parametrize("fn", [error_cases.calls_builtin_without_rule,
                                 error_cases.calls_c_function_without_rule],
-                         ids=["frexp", "i0_or_cbrt"])
+                         ids=["frexp", "roots_or_cbrt"])
 def test_missing_rule_names_function_line_and_fix(fn):
     with pytest.raises(autodiff.NoGradientRuleError) as raised:
         autodiff.grad(fn)
