@@ -37,8 +37,40 @@ def central_differences(fn, args, position, eps=1e-6):
     return gradient
 
 
-def test_registry_has_every_workload_of_the_issue():
-    assert set(workloads.BY_NAME) == ISSUE_WORKLOADS
+def test_registry_has_every_workload_of_the_issue_and_a_variant_of_each():
+    variants = {f"{name}_variant" for name in ISSUE_WORKLOADS}
+    assert set(workloads.BY_NAME) == ISSUE_WORKLOADS | variants
+    for name in variants:
+        assert workloads.BY_NAME[name].variant_of == name.removesuffix("_variant")
+
+
+VARIANTS = [workload for workload in workloads.WORKLOADS if workload.variant_of]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda w: w.name)
+def test_variant_computes_its_originals_loss(variant):
+    """A variant is the same math spelled differently: same value on the same inputs."""
+    original = workloads.BY_NAME[variant.variant_of]
+    assert variant.loss is not original.loss
+    for seed in range(3):
+        args = variant.tiny_args(seed)
+        np.testing.assert_allclose(variant.loss(*args), original.loss(*args), rtol=1e-6)
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda w: w.name)
+def test_variant_gradient_matches_its_originals(variant):
+    """autodiff's gradient of the variant equals its gradient of the original (and the
+    hand-written one, which the test above checks against finite differences)."""
+    autodiff = pytest.importorskip("autodiff")
+    original = workloads.BY_NAME[variant.variant_of]
+    args = variant.tiny_args()
+    ours = _as_tuple(autodiff.grad(variant.loss, variant.positions)(*args))
+    theirs = _as_tuple(autodiff.grad(original.loss, original.positions)(*args))
+    hand = original.grad(*args)
+    assert len(ours) == len(theirs) == len(hand)
+    for mine, other, reference in zip(ours, theirs, hand, strict=True):
+        np.testing.assert_allclose(mine, other, rtol=1e-6, atol=1e-10)
+        np.testing.assert_allclose(mine, reference, rtol=1e-7, atol=1e-10)
 
 
 @pytest.mark.parametrize("workload", workloads.WORKLOADS, ids=lambda w: w.name)
@@ -58,3 +90,7 @@ def test_references_do_not_use_autodiff():
     assert "autodiff" not in vars(workloads)
     for workload in workloads.WORKLOADS:
         assert "autodiff" not in workload.grad.__code__.co_names
+
+
+def _as_tuple(grads):
+    return grads if isinstance(grads, tuple) else (grads,)
