@@ -365,10 +365,12 @@ def elementwise_chain_variant(x):
 
 
 def while_newton_variant(a, y0):
+    # `y ** 3` would be spelled differently too, but numpy's float power is ~20x slower than
+    # `y * y * y` at this size, so the user's own forward computation would take twice as long
     y = y0
     i = 0
     while i < 20:
-        y = y - 0.5 * (y ** 3 + y - a) / (3.0 * y ** 2 + 1.0)
+        y = y - 0.5 * (y * (y * y) + y - a) / (1.0 + 3.0 * y ** 2)
         i += 1
     return np.sum(y ** 2)
 
