@@ -37,6 +37,7 @@ from ..frontend.resolve import Resolve
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno, setanno
 from ..passmanager import PassContext, Transformation
+from .polynomials import local_names, writes_nothing_in_place
 from .shifts import DefUse, mark_stability_shifts, target_name
 
 
@@ -57,15 +58,17 @@ class Idioms(Transformation):
         marked = mark_stability_shifts(uses) + _mark_softplus(ctx.function, uses)
         blocks = {id(statement): block for block in nodes.statement_blocks(ctx.function)
                   for statement in block}
+        names = local_names(ctx.function)
         for statement in uses.statements:
-            operand = _logistic(statement, uses, blocks)
+            operand = _logistic(statement, uses, blocks, names)
             if operand is not None:
                 setanno(statement, Anno.DIFFERENTIATE_AS, (sigmoid, operand))
                 marked += 1
         return bool(marked)
 
 
-def _logistic(divide: gast.stmt, uses: DefUse, blocks: dict[int, list]) -> str | None:
+def _logistic(divide: gast.stmt, uses: DefUse, blocks: dict[int, list],
+              names: set[str]) -> str | None:
     """``x`` when ``divide`` is ``s = 1 / a`` with ``a = 1 + e``, ``e = np.exp(n)``,
     ``n = -x``, each read only by the next, all in one block and ``x`` unchanged between."""
     quotient = getattr(divide, "value", None)
@@ -94,7 +97,7 @@ def _logistic(divide: gast.stmt, uses: DefUse, blocks: dict[int, list]) -> str |
         return None
     x = operand.operand.id
     low, high = sorted(block.index(statement) for statement in (negate, divide))
-    if any(x in stored_names(statement) or getanno(statement, Anno.IN_PLACE)
+    if any(x in stored_names(statement) or not writes_nothing_in_place(statement, names)
            for statement in block[low:high + 1]):
         return None
     return x

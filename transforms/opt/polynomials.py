@@ -50,7 +50,7 @@ class _Chain:
 
 def mark_polynomial_chains(function: gast.FunctionDef, uses: DefUse, namer: Namer) -> int:
     """Mark each chain of degree 2 or more (see the module docstring); returns how many."""
-    marked = 0
+    marked, names = 0, local_names(function)
     for block in nodes.statement_blocks(function):
         chains = _chains(block, uses)
         consumed = {id(s) for chain in chains.values() for s in chain.statements[:-1]}
@@ -59,10 +59,10 @@ def mark_polynomial_chains(function: gast.FunctionDef, uses: DefUse, namer: Name
         for chain in chains.values():
             if id(chain.statements[-1]) in consumed or _degree(chain.polynomial) < 2 \
                     or not _unchanged_between(block, chain.variable,
-                                              *_span(position, chain)):
+                                              *_span(position, chain), names):
                 continue
             factors = _reused_derivative(block, chain, chains, position, uses,
-                                         namer, kept)
+                                         namer, kept, names)
             if factors is None and len(chain.statements) == 1:
                 continue  # one operation: its own rule is as short
             factors = factors or _derivative_factors(chain)
@@ -79,7 +79,7 @@ def _span(position: dict[int, int], chain: _Chain) -> tuple[int, int]:
 
 def _reused_derivative(block: list[gast.stmt], chain: _Chain, chains: dict[str, _Chain],
                        position: dict[int, int], uses: DefUse, namer: Namer,
-                       kept: dict[str, str]) -> list[gast.expr] | None:
+                       kept: dict[str, str], names: set[str]) -> list[gast.expr] | None:
     """``[name]`` of a value of the block equal to ``p'(y)`` of the same ``y``, if any."""
     wanted = _derivative(chain.polynomial)
     first, last = _span(position, chain)
@@ -88,9 +88,10 @@ def _reused_derivative(block: list[gast.stmt], chain: _Chain, chains: dict[str, 
                 or slope.target not in uses.definition:
             continue
         slope_first, slope_last = _span(position, slope)
-        if slope_last < first and _unchanged_between(block, chain.variable, slope_first, last):
+        if slope_last < first and _unchanged_between(block, chain.variable, slope_first, last, names):
             return [nodes.name(slope.target)]
-        if slope_first > last and _unchanged_between(block, chain.variable, first, slope_last):
+        if slope_first > last and _unchanged_between(block, chain.variable, first, slope_last,
+                                                                names):
             if slope.target not in kept:
                 kept[slope.target] = namer.temp(f"kept_{slope.target.lstrip('_')}")
                 setanno(slope.statements[-1], Anno.KEEP_VALUE, kept[slope.target])
@@ -172,11 +173,12 @@ def _chains(block: list[gast.stmt], uses: DefUse) -> dict[str, _Chain]:
 _MARKED = (Anno.STOP_GRADIENT, Anno.POLYNOMIAL, Anno.DIFFERENTIATE_AS)
 
 
-def _unchanged_between(block: list[gast.stmt], variable: str, start: int, end: int) -> bool:
-    """``variable`` holds one value from ``block[start]`` to ``block[end]``: everything there
-    is plain arithmetic assigned to names (nothing that could write into an array in place),
-    none of it assigning ``variable``."""
-    return all(_arithmetic(block[index]) and variable not in stored_names(block[index])
+def _unchanged_between(block: list[gast.stmt], variable: str, start: int, end: int,
+                       names: set[str]) -> bool:
+    """``variable`` holds one value from ``block[start]`` to ``block[end]``: nothing there
+    assigns it or could write into an array in place (``names``: the function's locals)."""
+    return all(writes_nothing_in_place(block[index], names)
+               and variable not in stored_names(block[index])
                for index in range(start, end + 1))
 
 
@@ -236,12 +238,28 @@ def _degree(polynomial: Polynomial) -> int:
     return max(polynomial, default=0)
 
 
-def _arithmetic(statement: gast.stmt) -> bool:
-    """``name = operation`` on names and numbers, with no call and no ``x op= v`` (so nothing
-    written in place)."""
-    return isinstance(statement, gast.Assign) and not getanno(statement, Anno.IN_PLACE) \
-        and all(isinstance(target, gast.Name) for target in statement.targets) \
-        and all(isinstance(node, (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop,
-                                  gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp,
-                                  gast.Compare))
-                for node in nodes.walk(statement.value))
+def writes_nothing_in_place(statement: gast.stmt, local_names: set[str]) -> bool:
+    """``name = expression`` that cannot change an existing array: not an ``x op= v`` update,
+    no ``out=`` argument and no method call on a local value (``x.sort()``), only functions
+    (``np.exp(x)``) and arithmetic."""
+    if not isinstance(statement, gast.Assign) or getanno(statement, Anno.IN_PLACE) \
+            or not all(isinstance(target, (gast.Name, gast.Tuple)) for target in statement.targets):
+        return False
+    for node in nodes.walk(statement.value):
+        if isinstance(node, gast.keyword) and node.arg == "out":
+            return False
+        if isinstance(node, gast.Call) and _root_name(node.func) in local_names:
+            return False
+    return True
+
+
+def _root_name(expr: gast.expr) -> str | None:
+    while isinstance(expr, gast.Attribute):
+        expr = expr.value
+    return expr.id if isinstance(expr, gast.Name) else None
+
+
+def local_names(function: gast.FunctionDef) -> set[str]:
+    """The parameters and every name the function assigns."""
+    return {node.id for node in nodes.walk(function)
+            if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load)}

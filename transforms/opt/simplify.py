@@ -30,7 +30,7 @@ from ..frontend.resolve import Kind, Resolve
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno, setanno
 from ..passmanager import PassContext, Transformation
-from .polynomials import mark_polynomial_chains
+from .polynomials import local_names, mark_polynomial_chains, writes_nothing_in_place
 from .shifts import DefUse, target_name
 
 
@@ -59,7 +59,8 @@ class Simplify(Transformation):
                   for block in nodes.statement_blocks(ctx.function)
                   for index, statement in enumerate(block)}
         marked = mark_polynomial_chains(ctx.function, uses, ctx.namer)
-        marked += _mark_function_products(uses, blocks) + _mark_ones_factors(uses)
+        marked += _mark_function_products(uses, blocks, local_names(ctx.function))
+        marked += _mark_ones_factors(uses)
         return bool(marked)
 
 
@@ -83,7 +84,8 @@ def _unmarked_product(statement: gast.stmt) -> list[str] | None:
 _NOT_A_PRODUCT_WITH_THE_DERIVATIVE = (np.conjugate, np.absolute)
 
 
-def _mark_function_products(uses: DefUse, blocks: dict[int, tuple[list, int]]) -> int:
+def _mark_function_products(uses: DefUse, blocks: dict[int, tuple[list, int]],
+                            names: set[str]) -> int:
     """``s = f(x)`` and ``m = s * x`` (or ``x * s``) anywhere later in the same block, ``s`` read
     by nothing else and ``x`` unchanged in between: ``s`` gets no adjoint and ``m``
     ``Anno.PRODUCT_RULE``, so ``x``'s adjoint is one contribution."""
@@ -95,7 +97,7 @@ def _mark_function_products(uses: DefUse, blocks: dict[int, tuple[list, int]]) -
             definition = uses.definition.get(s)
             if definition is None or uses.single_use(s) is not product \
                     or any(getanno(definition, key) is not None for key in _MARKS) \
-                    or not _unchanged_between(definition, product, x, blocks):
+                    or not _unchanged_between(definition, product, x, blocks, names):
                 continue
             found = _unary_ufunc_of(definition, x, uses)
             if found is not None:
@@ -120,21 +122,15 @@ def _unary_ufunc_of(definition: gast.Assign, x: str, uses: DefUse):
 
 
 def _unchanged_between(first: gast.stmt, last: gast.stmt, name: str,
-                       blocks: dict[int, tuple[list, int]]) -> bool:
+                       blocks: dict[int, tuple[list, int]], names: set[str]) -> bool:
     """``first`` and ``last`` are in one block and ``name`` keeps its value from one to the
     other: nothing between assigns it or updates an array in place."""
     if id(first) not in blocks or id(last) not in blocks:
         return False
     (block, start), (other, end) = blocks[id(first)], blocks[id(last)]
-    return block is other and start < end and not any(
-        name in stored_names(statement) or getanno(statement, Anno.IN_PLACE)
-        or not isinstance(statement, gast.Assign) or _writes_out(statement)
+    return block is other and start < end and all(
+        name not in stored_names(statement) and writes_nothing_in_place(statement, names)
         for statement in block[start + 1:end])
-
-
-def _writes_out(statement: gast.Assign) -> bool:
-    return any(isinstance(node, gast.keyword) and node.arg == "out"
-               for node in nodes.walk(statement.value))
 
 
 # ---- a * 1 = a ----------------------------------------------------------------------------------
