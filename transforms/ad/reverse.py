@@ -468,10 +468,10 @@ class GradientBuilder(ControlFlow, Emission):
             partials.append((arg, call))
         partials = _merge_equal_partials(partials, self.locals)
         ones = getanno(statement, Anno.ONES_FACTOR)
-        if ones is not None:  # `w * x` with w all ones (idioms.py): x's partial is g itself
+        if ones is not None:  # `w * x` with w all ones (simplify.py): x's partial is g itself
             partials = [(arg, nodes.drop_factor(call, ones)) for arg, call in partials]
         product = getanno(statement, Anno.PRODUCT_RULE)
-        if product is not None:  # `s * x` with s = f(x) (idioms.py): x's total derivative
+        if product is not None:  # `s * x` with s = f(x) (simplify.py): x's total derivative
             partials = [(arg, self.product_partial(call, *product)) for arg, call in partials]
         adjoints = []
         for arg, call in partials:
