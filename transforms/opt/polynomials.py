@@ -55,13 +55,16 @@ def mark_polynomial_chains(function: gast.FunctionDef, uses: DefUse, namer: Name
         chains = _chains(block, uses)
         consumed = {id(s) for chain in chains.values() for s in chain.statements[:-1]}
         position = {id(statement): index for index, statement in enumerate(block)}
+        by_value: dict[tuple, list[_Chain]] = {}
+        for chain in chains.values():
+            by_value.setdefault(_value_number(chain.variable, chain.polynomial), []).append(chain)
         kept: dict[str, str] = {}
         for chain in chains.values():
             if id(chain.statements[-1]) in consumed or _degree(chain.polynomial) < 2 \
                     or not _unchanged_between(block, chain.variable,
                                               *_span(position, chain), names):
                 continue
-            factors = _reused_derivative(block, chain, chains, position, uses,
+            factors = _reused_derivative(block, chain, by_value, position, uses,
                                          namer, kept, names)
             if factors is None and len(chain.statements) == 1:
                 continue  # one operation: its own rule is as short
@@ -77,15 +80,13 @@ def _span(position: dict[int, int], chain: _Chain) -> tuple[int, int]:
     return position[id(chain.statements[0])], position[id(chain.statements[-1])]
 
 
-def _reused_derivative(block: list[gast.stmt], chain: _Chain, chains: dict[str, _Chain],
+def _reused_derivative(block: list[gast.stmt], chain: _Chain, by_value: dict[tuple, list],
                        position: dict[int, int], uses: DefUse, namer: Namer,
                        kept: dict[str, str], names: set[str]) -> list[gast.expr] | None:
     """``[name]`` of a value of the block equal to ``p'(y)`` of the same ``y``, if any."""
-    wanted = _derivative(chain.polynomial)
     first, last = _span(position, chain)
-    for slope in chains.values():
-        if slope.variable != chain.variable or slope.polynomial != wanted \
-                or slope.target not in uses.definition:
+    for slope in by_value.get(_value_number(chain.variable, _derivative(chain.polynomial)), ()):
+        if slope.target not in uses.definition:
             continue
         slope_first, slope_last = _span(position, slope)
         if slope_last < first and _unchanged_between(block, chain.variable, slope_first, last, names):
@@ -99,6 +100,11 @@ def _reused_derivative(block: list[gast.stmt], chain: _Chain, chains: dict[str, 
             setanno(reference, Anno.KEEP_VALUE, slope.target)  # the value it is a copy of
             return [reference]
     return None
+
+
+def _value_number(variable: str, polynomial: Polynomial) -> tuple:
+    """Equal for two chains exactly when they compute the same polynomial of the same name."""
+    return variable, frozenset(polynomial.items())
 
 
 def _derivative_factors(chain: _Chain) -> list[gast.expr]:
