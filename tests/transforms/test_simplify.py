@@ -67,12 +67,31 @@ def slope_after_residual(a, y):
     return np.sum(y * y)
 
 
+def times_one(x):
+    z = x * 1.0
+    return np.sum(WEIGHTS * z)
+
+
+def cancelling(x):
+    z = (x - x) * x + np.sin(x)
+    return np.sum(WEIGHTS * z)
+
+
+def folded_constants(x):
+    half = 2.0 * x
+    z = half + x * 3.0
+    return np.sum(WEIGHTS * z)
+
+
 SHORT_FORMS = {  # the function -> a line its backward sweep must contain
     logistic_split: re.compile(r"\* s \* \(1 - s\)"),
     function_product_split: re.compile(r"\(s \+ x \* _np\.cos\(x\)\)"),
     cube_split: re.compile(r"dx \+?= dcube \* square \* 3\.0"),
     cube_by_power: re.compile(r"dcube \* _pow1 \* 3\.0"),
     ones_by_shape: re.compile(r"dloss = "),
+    times_one: re.compile(r"^return .*\(dz,\)\)$|^dx = dz$"),  # a * 1 = a
+    cancelling: re.compile(r"^dx = dz \* _np\.cos\(x\)$"),  # x - x = 0: no other term
+    folded_constants: re.compile(r"^dx = dz \* 5\.0$"),  # 2x + 3x = 5x
 }
 NEWTON = [slope_before_residual, slope_after_residual]
 

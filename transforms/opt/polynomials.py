@@ -49,7 +49,8 @@ class _Chain:
 
 
 def mark_polynomial_chains(function: gast.FunctionDef, uses: DefUse, namer: Namer) -> int:
-    """Mark each chain of degree 2 or more (see the module docstring); returns how many."""
+    """Mark each chain whose adjoint is shorter whole (see the module docstring); returns how
+    many."""
     marked, names = 0, local_names(function)
     for block in nodes.statement_blocks(function):
         chains = _chains(block, uses)
@@ -60,20 +61,43 @@ def mark_polynomial_chains(function: gast.FunctionDef, uses: DefUse, namer: Name
             by_value.setdefault(_value_number(chain.variable, chain.polynomial), []).append(chain)
         kept: dict[str, str] = {}
         for chain in chains.values():
-            if id(chain.statements[-1]) in consumed or _degree(chain.polynomial) < 2 \
+            if id(chain.statements[-1]) in consumed \
                     or not _unchanged_between(block, chain.variable,
                                               *_span(position, chain), names):
                 continue
-            factors = _reused_derivative(block, chain, by_value, position, uses,
-                                         namer, kept, names)
-            if factors is None and len(chain.statements) == 1:
-                continue  # one operation: its own rule is as short
-            factors = factors or _derivative_factors(chain)
+            if _degree(chain.polynomial) >= 2:
+                factors = _reused_derivative(block, chain, by_value, position, uses,
+                                             namer, kept, names)
+                if factors is None and len(chain.statements) == 1:
+                    continue  # one operation: its own rule is as short
+                factors = factors if factors is not None else _derivative_factors(chain)
+            else:
+                factors = _constant_derivative(chain)
+                if factors is None:
+                    continue
             for statement in chain.statements[:-1]:
                 setanno(statement, Anno.STOP_GRADIENT, True)
-            setanno(chain.statements[-1], Anno.POLYNOMIAL, (chain.variable, factors))
+            if factors is _ZERO:  # p'(y) = 0 (`y - y`): no adjoint at all
+                setanno(chain.statements[-1], Anno.STOP_GRADIENT, True)
+            else:
+                setanno(chain.statements[-1], Anno.POLYNOMIAL, (chain.variable, factors))
             marked += 1
     return marked
+
+
+_ZERO: list[gast.expr] = []  # the factors of a zero derivative (compared by identity)
+
+
+def _constant_derivative(chain: _Chain) -> list[gast.expr] | None:
+    """The factors of ``p'(y)``, a number for a chain of degree 0 or 1 (``y * 1.0``: none;
+    ``2.0 * y + 3.0 * y``: ``5.0``; ``y - y``: ``_ZERO``), or None when the rules of the
+    chain's one operation are as short (``2.0 * y``)."""
+    slope = _derivative(chain.polynomial).get(0, 0)
+    if len(chain.statements) == 1 and slope not in (0, 1):
+        return None
+    if slope == 0:
+        return _ZERO
+    return [] if slope == 1 else [nodes.constant(float(slope))]
 
 
 def _span(position: dict[int, int], chain: _Chain) -> tuple[int, int]:
