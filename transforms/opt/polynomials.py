@@ -2,10 +2,13 @@
 
 Input: an ANF + SSA function and its ``DefUse``. Output: the same function, statements in the
 user's order, where each maximal chain of arithmetic computing a polynomial ``p(y)`` of one name
-``y`` (degree 2 or more, the intermediates read only by the chain, nothing assigning ``y``
-between its first and last statement) is differentiated in one step: its last statement carries
-``Anno.POLYNOMIAL`` = ``(y, factors)``, so that ``y``'s adjoint is ``g * factor1 * factor2 ...``
-with the factors' product equal to ``p'(y)``, and its other statements ``Anno.STOP_GRADIENT``.
+``y`` (the intermediates read only by the chain, nothing assigning ``y`` between its first and
+last statement) is differentiated in one step: its last statement carries ``Anno.POLYNOMIAL`` =
+``(y, factors)``, so that ``y``'s adjoint is ``g * factor1 * factor2 ...`` with the factors'
+product equal to ``p'(y)``, and its other statements ``Anno.STOP_GRADIENT``. A chain whose
+``p'(y)`` is a number has it folded (``y * 1.0``: no factor; ``2.0 * y + 3.0 * y``: ``5.0``;
+``p'(y) = 0``, as for ``y - y``: every statement ``Anno.STOP_GRADIENT``); a single operation
+keeps its own rule when that is as short (``2.0 * y``, ``y ** 3`` with nothing to reuse).
 
 Each chain is put in a canonical form (a dict from power to coefficient, whatever the spelling:
 ``y * y * y``, ``y ** 3``, ``3.0 * y * y``, ``-a * a``, terms in any order), and ``p'(y)`` is
