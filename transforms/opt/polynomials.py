@@ -6,9 +6,10 @@ user's order, where each maximal chain of arithmetic computing a polynomial ``p(
 last statement) is differentiated in one step: its last statement carries ``Anno.POLYNOMIAL`` =
 ``(y, factors)``, so that ``y``'s adjoint is ``g * factor1 * factor2 ...`` with the factors'
 product equal to ``p'(y)``, and its other statements ``Anno.STOP_GRADIENT``. A chain whose
-``p'(y)`` is a number has it folded (``y * 1.0``: no factor; ``2.0 * y + 3.0 * y``: ``5.0``;
-``p'(y) = 0``, as for ``y - y``: every statement ``Anno.STOP_GRADIENT``); a single operation
-keeps its own rule when that is as short (``2.0 * y``, ``y ** 3`` with nothing to reuse).
+``p'(y)`` is a number has it folded (``y * 1.0``: no factor; ``2.0 * y + 3.0 * y``: ``5.0``); a
+single operation keeps its own rule when that is as short (``2.0 * y``, ``y ** 3`` with nothing
+to reuse). Terms that cancel (``y - y``, ``0.0 * y``) are not folded: for an infinite or nan
+``y`` the chain rule's nan must propagate as numpy's would.
 
 Each chain is put in a canonical form (a dict from power to coefficient, whatever the spelling:
 ``y * y * y``, ``y ** 3``, ``3.0 * y * y``, ``-a * a``, terms in any order), and ``p'(y)`` is
@@ -80,26 +81,18 @@ def mark_polynomial_chains(function: gast.FunctionDef, uses: DefUse, namer: Name
                     continue
             for statement in chain.statements[:-1]:
                 setanno(statement, Anno.STOP_GRADIENT, True)
-            if factors is _ZERO:  # p'(y) = 0 (`y - y`): no adjoint at all
-                setanno(chain.statements[-1], Anno.STOP_GRADIENT, True)
-            else:
-                setanno(chain.statements[-1], Anno.POLYNOMIAL, (chain.variable, factors))
+            setanno(chain.statements[-1], Anno.POLYNOMIAL, (chain.variable, factors))
             marked += 1
     return marked
 
 
-_ZERO: list[gast.expr] = []  # the factors of a zero derivative (compared by identity)
-
-
 def _constant_derivative(chain: _Chain) -> list[gast.expr] | None:
-    """The factors of ``p'(y)``, a number for a chain of degree 0 or 1 (``y * 1.0``: none;
-    ``2.0 * y + 3.0 * y``: ``5.0``; ``y - y``: ``_ZERO``), or None when the rules of the
-    chain's one operation are as short (``2.0 * y``)."""
+    """The factors of ``p'(y)`` for a chain of degree 1 (``y * 1.0``: none; ``2.0 * y +
+    3.0 * y``: ``5.0``), or None when the rules of the chain's one operation are as short
+    (``2.0 * y``) or ``p`` is a number."""
     slope = _derivative(chain.polynomial).get(0, 0)
-    if len(chain.statements) == 1 and slope not in (0, 1):
+    if slope == 0 or (len(chain.statements) == 1 and slope != 1):
         return None
-    if slope == 0:
-        return _ZERO
     return [] if slope == 1 else [nodes.constant(float(slope))]
 
 
@@ -222,7 +215,7 @@ def _polynomial(expr: gast.expr, variable: str, parts: dict[str, _Chain]) -> Pol
         number = expr.value
         if type(number) not in (int, float):
             return None
-        return {0: number} if number != 0 else {}
+        return {0: number} if number != 0 else None  # 0 * inf is nan: keep the chain rule
     if isinstance(expr, gast.UnaryOp) and isinstance(expr.op, (gast.USub, gast.UAdd)):
         inner = _polynomial(expr.operand, variable, parts)
         if inner is None or isinstance(expr.op, gast.UAdd):
@@ -251,16 +244,25 @@ def _polynomial(expr: gast.expr, variable: str, parts: dict[str, _Chain]) -> Pol
         result = dict(left)
         for power, coefficient in right.items():
             result[power] = result.get(power, 0) + sign * coefficient
-        return {power: c for power, c in result.items() if c != 0}
+        return _without_cancellation(result)
     return None
 
 
-def _times(left: Polynomial, right: Polynomial) -> Polynomial:
+def _times(left: Polynomial | None, right: Polynomial | None) -> Polynomial | None:
+    if left is None or right is None:
+        return None
     result: Polynomial = {}
     for p, a in left.items():
         for q, b in right.items():
             result[p + q] = result.get(p + q, 0) + a * b
-    return {power: c for power, c in result.items() if c != 0}
+    return {power: c for power, c in result.items() if c != 0}  # (y + 1) * (y - 1)
+
+
+def _without_cancellation(polynomial: Polynomial) -> Polynomial | None:
+    """None when terms cancelled (``y - y``): the chain rule computes ``inf - inf = nan`` for
+    an infinite ``y``, which the folded derivative would not (nan and inf propagate as in
+    numpy)."""
+    return None if any(c == 0 for c in polynomial.values()) else polynomial
 
 
 def _derivative(polynomial: Polynomial) -> Polynomial:

@@ -11,8 +11,9 @@ names or the spelling of the same arithmetic:
   contributes ``g * p'(y)`` to ``y`` at once, ``p'(y)`` read from a primal value equal to it
   when the function computes one (value numbering over canonical polynomial forms), otherwise
   written out from the chain's own powers; coefficients are folded to one constant, so
-  ``y * 1.0`` contributes ``g`` itself (``a * 1 = a``), ``2.0 * y + 3.0 * y`` ``g * 5.0`` and
-  ``(y - y) * y`` nothing (``x - x = 0``);
+  ``y * 1.0`` contributes ``g`` itself (``a * 1 = a``) and ``2.0 * y + 3.0 * y`` ``g * 5.0``
+  (terms that cancel, ``y - y``, are left to the chain rule, whose nan at an infinite ``y``
+  must propagate as numpy's would);
 - products with a value known to be all ones (``w = np.ones(...)``/``np.ones_like(...)``, only
   ever read as an operand of arithmetic, so never written): ``w * x`` gives ``x`` the adjoint
   ``g`` itself (``a * 1 = a``), and ``w`` need not be kept;
