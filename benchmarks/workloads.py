@@ -14,7 +14,7 @@ parts of the loss value no gradient needs, and returns the gradients w.r.t. the 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,7 @@ class Workload:
     tiny_sizes: Mapping[str, int]
     small: bool
     uses_loops: bool = False
+    variant_of: str = ""  # the workload whose math this one spells differently
 
     def args(self, seed: int = 0, **overrides: int) -> Args:
         """The inputs at the benchmark size (``overrides`` replace individual sizes)."""
@@ -314,11 +315,116 @@ def _attention_args(rng: np.random.Generator, batch: int, seq: int, dim: int) ->
     return wq, wk, wv, x, rng.standard_normal((batch, seq, dim))
 
 
+# ---- variants: the same math spelled differently ------------------------------------------------
+# Each computes its original's loss (same inputs, same hand-written gradient) with statements
+# split, reordered or renamed and other spellings of the same operations, so that the suite
+# shows whether autodiff's speed depends on how the user wrote the code.
+
+def seed_logreg_variant(x, y, w, b):
+    params = (w, b)
+    weight_matrix, bias = params
+    logits = x @ weight_matrix
+    logits = logits + bias
+    positive_part = np.maximum(logits, 0.0)
+    tail = np.log1p(np.exp(-np.abs(logits)))
+    per_output = positive_part + tail - logits * y
+    weights = np.ones(logits.shape)
+    return np.mean(per_output * weights)
+
+
+def mlp_variant(w1, b1, w2, b2, x, y):
+    pre_activation = x @ w1
+    hidden = np.tanh(pre_activation + b1)
+    logits = b2 + hidden @ w2
+    shifted = logits - np.max(logits, axis=1, keepdims=True)
+    normalizer = np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    log_probs = shifted - normalizer
+    total = np.sum(log_probs * y)
+    return -total / x.shape[0]
+
+
+def rnn_loop_variant(wx, wh, b, wo, xs, y):
+    steps, batch = xs.shape[0], xs.shape[1]
+    h = np.zeros((batch, wh.shape[0]))
+    for t in range(steps):
+        recurrent = h @ wh
+        h = np.tanh(b + recurrent + xs[t] @ wx)
+    error = h @ wo - y
+    return np.mean(error * error)
+
+
+def elementwise_chain_variant(x):
+    s = np.sin(x)
+    t = np.tanh(x)
+    a = x * s
+    square = a * a
+    c = np.exp(-square)
+    d = t + c
+    return np.sum(np.log1p(d ** 2))
+
+
+def while_newton_variant(a, y0):
+    # `y ** 3` would be spelled differently too, but numpy's float power is ~20x slower than
+    # `y * y * y` at this size, so the user's own forward computation would take twice as long
+    y = y0
+    i = 0
+    while i < 20:
+        y = y - 0.5 * (y * (y * y) + y - a) / (1.0 + 3.0 * y ** 2)
+        i += 1
+    return np.sum(y ** 2)
+
+
+def lstm_loop_variant(w, u, b, wo, xs, y):
+    hidden = u.shape[0]
+    batch = xs.shape[1]
+    h = np.zeros((batch, hidden))
+    c = np.zeros((batch, hidden))
+    for t in range(xs.shape[0]):
+        z = b + xs[t] @ w + h @ u
+        decay = np.exp(-z[:, :3 * hidden])
+        g = np.tanh(z[:, 3 * hidden:])
+        gates = 1.0 / (decay + 1.0)
+        input_gate = gates[:, :hidden]
+        forget_gate = gates[:, hidden:2 * hidden]
+        output_gate = gates[:, 2 * hidden:]
+        c = input_gate * g + forget_gate * c
+        h = np.tanh(c) * output_gate
+    error = h @ wo - y
+    return np.mean(error * error)
+
+
+def attention_variant(wq, wk, wv, x, y):
+    scale = 1.0 / np.sqrt(x.shape[2])
+    q = x @ wq
+    keys_t = np.swapaxes(x @ wk, 1, 2)
+    scores = (q @ keys_t) * scale
+    shifted = scores - np.max(scores, axis=2, keepdims=True)
+    e = np.exp(shifted)
+    weights = e / np.sum(e, axis=2, keepdims=True)
+    values = x @ wv
+    error = weights @ values - y
+    return np.mean(error * error)
+
+
+_VARIANTS = {"seed_logreg": seed_logreg_variant, "mlp_small": mlp_variant,
+             "mlp_large": mlp_variant, "rnn_loop": rnn_loop_variant,
+             "elementwise_small": elementwise_chain_variant,
+             "elementwise_large": elementwise_chain_variant,
+             "while_newton": while_newton_variant, "lstm_loop": lstm_loop_variant,
+             "attention": attention_variant}
+
+
+def _variant(original: Workload) -> Workload:
+    return replace(original, name=f"{original.name}_variant",
+                   description=f"{original.name} spelled differently",
+                   loss=_VARIANTS[original.name], variant_of=original.name)
+
+
 # ---- registry -----------------------------------------------------------------------------------
 
 _MLP_TINY = {"batch": 3, "n_in": 4, "n_hidden": 5, "n_out": 3}
 
-WORKLOADS: tuple[Workload, ...] = (
+ORIGINALS: tuple[Workload, ...] = (
     Workload("seed_logreg", "seed linear model + mean BCE with logits, grads w (5,3), b (3,)",
              seed_logreg, seed_logreg_grad, (2, 3), _seed_logreg_args,
              {"n_in": 5, "n_out": 3}, {"n_in": 5, "n_out": 3}, small=True),
@@ -352,5 +458,6 @@ WORKLOADS: tuple[Workload, ...] = (
              {"batch": 8, "seq": 64, "dim": 64}, {"batch": 2, "seq": 3, "dim": 4},
              small=False),
 )
+WORKLOADS: tuple[Workload, ...] = (*ORIGINALS, *(_variant(workload) for workload in ORIGINALS))
 
 BY_NAME: dict[str, Workload] = {workload.name: workload for workload in WORKLOADS}

@@ -25,6 +25,7 @@ from .frontend.ssa import SSA
 from .frontend.structure import Structure
 from .opt.backend import Rematerialize, backend_pipeline
 from .opt.idioms import Idioms
+from .opt.simplify import Simplify
 from .passmanager import Step
 
 
@@ -39,6 +40,7 @@ def frontend_pipeline() -> list[Step]:
         Step(ANF, "one operation per statement: each gets exactly one adjoint block"),
         Step(SSA, "give reassigned names versions, so straight-line code needs no tape"),
         Step(Idioms, "differentiate sigmoid chains as sigmoid, stability maxes not at all"),
+        Step(Simplify, "algebraic identities that shorten the adjoints (reverse mode only)"),
         Step(Resolve, "classify each operation: rule, user function, non-differentiable"),
         Step(Activity, "find the names that can carry a non-zero adjoint"),
         Step(CheckMutation, "reject in-place updates that value semantics would get wrong"),

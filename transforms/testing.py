@@ -57,7 +57,7 @@ def run_passes(source: str, passes: list[type], **request: Any) -> str:
 def _normalized(source: str, **request: Any) -> PassContext:
     ctx = context(source, **request)
     steps = [step for step in default_pipeline() if step.pass_class.name in
-             ("check", "normalize", "structure", "anf", "ssa", "idioms")]
+             ("check", "normalize", "structure", "anf", "ssa", "idioms", "simplify")]
     return run_pipeline(steps, ctx)
 
 
@@ -70,19 +70,24 @@ def resolve_source(source: str, **request: Any) -> list[tuple[str, str]]:
 
 
 def polynomial_marks(source: str, **request: Any) -> list[tuple[str, str, str]]:
-    """``(statement, variable, slope statement)`` for each chain ``polynomials.py`` marked,
-    the statements unparsed after the idioms pass."""
+    """``(statement, variable, derivative)`` for each chain ``polynomials.py`` marked, the
+    statements unparsed after the simplify pass; ``derivative`` is the statement that computes
+    it when the adjoint reuses a primal value, else the factors written out (``y * 6.0``)."""
     ctx = _normalized(source, **request)
     statements = [s for block in nodes.statement_blocks(ctx.function) for s in block]
+    definitions = {s.targets[0].id: s for s in statements
+                   if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)}
     found = []
     for statement in statements:
         mark = getanno(statement, Anno.POLYNOMIAL)
         if mark is not None:
-            variable, slope = mark
-            definition = next(s for s in statements if isinstance(s, gast.Assign)
-                              and getattr(s.targets[0], "id", None) == slope)
-            found.append((gast.unparse(statement).strip(), variable,
-                          gast.unparse(definition).strip()))
+            variable, factors = mark
+            names = [getanno(factor, Anno.KEEP_VALUE) or getattr(factor, "id", None)
+                     for factor in factors]
+            derivative = gast.unparse(definitions[names[0]]).strip() \
+                if len(factors) == 1 and names[0] in definitions \
+                else " * ".join(gast.unparse(factor).strip() for factor in factors)
+            found.append((gast.unparse(statement).strip(), variable, derivative))
     return found
 
 

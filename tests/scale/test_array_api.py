@@ -10,7 +10,7 @@ import pytest
 xp = pytest.importorskip("array_api_strict", reason="the [array-api] extra is not installed")
 pytest.importorskip("array_api_compat", reason="the [array-api] extra is not installed")
 
-from autodiff.runtime import accumulate, broadcast, namespace, rules_reduce, rules_index  # noqa: E402
+from autodiff.runtime import accumulate, broadcast, namespace, rules_index, rules_reduce  # noqa: E402
 
 
 def _strict(a: np.ndarray) -> object:

@@ -71,8 +71,9 @@ class Emission:
             for op in definitions[name])
 
     def _numeric_operation(self, operation: Operation) -> bool:
-        return operation.kind is Kind.PRIMITIVE and self.ctx.rules.returns_array(
-            operation.callee)
+        # a primitive marked STOP_GRADIENT (NONDIFFERENTIABLE) still computes its array
+        return operation.kind in (Kind.PRIMITIVE, Kind.NONDIFFERENTIABLE) \
+            and operation.callee is not None and self.ctx.rules.returns_array(operation.callee)
 
     # ---- the whole function ------------------------------------------------------------------
 

@@ -438,6 +438,14 @@ class GradientBuilder(ControlFlow, Emission):
     # ---- one statement -----------------------------------------------------------------------
     def assignment_adjoint(self, statement: gast.Assign) -> list[gast.stmt]:
         """The adjoint block of one assignment (statements are annotated with its origin)."""
+        keep = getanno(statement, Anno.KEEP_VALUE)
+        if keep is not None:  # an earlier adjoint reads this value (polynomials.py)
+            kept = nodes.assign(nodes.name(keep, store=True), nodes.name(stored_names(statement)[0]),
+                                like=statement)
+            return [kept, *self._assignment_adjoint(statement)]
+        return self._assignment_adjoint(statement)
+
+    def _assignment_adjoint(self, statement: gast.Assign) -> list[gast.stmt]:
         if not self.activity.is_active(statement):
             return []
         operation = self.resolution.of(statement)
@@ -486,9 +494,13 @@ class GradientBuilder(ControlFlow, Emission):
     def primitive_adjoint(self, statement, operation, output) -> list:
         self.check_keywords(statement, operation)
         polynomial = getanno(statement, Anno.POLYNOMIAL)
-        if polynomial is not None:  # p(y) whose p'(y) the function computes (polynomials.py)
-            variable, slope = polynomial
-            partial = nodes.binop(nodes.name(output), gast.Mult(), nodes.name(slope))
+        if polynomial is not None:  # a polynomial p(y): g * p'(y) (polynomials.py)
+            variable, factors = polynomial
+            partial = nodes.name(output)
+            for factor in factors:
+                partial = nodes.binop(partial, gast.Mult(), self.polynomial_factor(factor))
+            # p(y) has y's shape (its other operands are numbers), so g * p'(y) has it too
+            setanno(partial, Anno.SHAPE_CLASS, self.expression_class(nodes.name(variable), {}))
             return self.contribute_to(nodes.name(variable), partial, statement)
         primal = nodes.name(stored_names(statement)[0])
         partials: list[tuple[gast.expr, gast.expr]] = []
@@ -507,22 +519,24 @@ class GradientBuilder(ControlFlow, Emission):
                 operation.callee, position)
             partials.append((arg, call))
         partials = _merge_equal_partials(partials, self.locals)
-        power = getanno(statement, Anno.PARTIAL_SCALE)
-        if power is not None:  # `p * b` with p a power of b (idioms.py): the total derivative
-            scale, factor, base = power
-            replace = {} if base is None else {factor: nodes.name(base)}
-            partials = [(arg, nodes.binop(nodes.substitute(call, replace), gast.Mult(),
-                                          nodes.constant(scale))) for arg, call in partials]
         ones = getanno(statement, Anno.ONES_FACTOR)
-        if ones is not None:  # `w * x` with w all ones (idioms.py): x's partial is g itself
+        if ones is not None:  # `w * x` with w all ones (simplify.py): x's partial is g itself
             partials = [(arg, nodes.drop_factor(call, ones)) for arg, call in partials]
         product = getanno(statement, Anno.PRODUCT_RULE)
-        if product is not None:  # `s * x` with s = f(x) (idioms.py): x's total derivative
+        if product is not None:  # `s * x` with s = f(x) (simplify.py): x's total derivative
             partials = [(arg, self.product_partial(call, *product)) for arg, call in partials]
         adjoints = []
         for arg, call in partials:
             adjoints.extend(self.contribute_to(arg, call, statement))
         return adjoints
+
+    def polynomial_factor(self, factor: gast.expr) -> gast.expr:
+        """A copy of ``factor``; a name kept from a later statement has that value's shape."""
+        copy = nodes.copy_tree(factor)
+        source = getanno(factor, Anno.KEEP_VALUE)
+        if source is not None:
+            setanno(copy, Anno.SHAPE_CLASS, self.expression_class(nodes.name(source), {}))
+        return copy
 
     def product_partial(self, call: gast.expr, s: str, x: str, inner: Operation) -> gast.expr:
         """``g * s`` -> ``g * (s + x * f'(x))`` for ``m = s * x`` with ``s = f(x)``: f's rule

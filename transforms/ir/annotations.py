@@ -22,11 +22,11 @@ class Anno(Enum):
     SHAPE_CLASS = "on an expression the reverse pass generated: the shape class it provably has"
     BROADCAST = "on `np.full(shape, g)` the reverse pass generated: g, which broadcasts alike"
     DIFFERENTIATE_AS = "on the last statement of a chain spelling a function: (primitive, operand)"
-    PARTIAL_SCALE = "on `m = p * b`, p a power of b: (scale, p, b or None), see idioms.py"
     STOP_GRADIENT = "on an assignment whose value provably gets a zero adjoint (shifts.py)"
-    ONES_FACTOR = "on `m = w * x`, w all ones (np.ones, np.ones_like): w, see idioms.py"
-    PRODUCT_RULE = "on `m = s * x`, s = f(x) a unary ufunc: (s, x, f's Operation), see idioms.py"
-    POLYNOMIAL = "on the last statement of a polynomial p(y): (y, d), d holding p'(y), see polynomials.py"
+    ONES_FACTOR = "on `m = w * x`, w all ones (np.ones, np.ones_like): w, see simplify.py"
+    PRODUCT_RULE = "on `m = s * x`, s = f(x) a unary ufunc: (s, x, f's Operation), see simplify.py"
+    POLYNOMIAL = "on the last statement of a polynomial p(y): (y, factors), their product p'(y), see polynomials.py"
+    KEEP_VALUE = "on a statement whose value an earlier adjoint reads: the name the backward sweep keeps it under"
     CALL = "on a Call the compiler generated: an EmittedCall (what it calls, for which rule)"
 
 

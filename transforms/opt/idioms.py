@@ -7,7 +7,7 @@ runs the user's operations (so values are bit for bit the user's); ``Resolve`` c
 marked statement as ``primitive(operand)``, so its adjoint is that primitive's rule and the
 chain's intermediate values are neither differentiated nor saved for the backward sweep.
 
-Recognized (the intermediates read by nothing else, the statements consecutive in a block):
+Recognized (the intermediates read by nothing else, all in one block):
 
 - the max a stable softmax or log-softmax subtracts (shifts.py): it gets ``Anno.STOP_GRADIENT``
   instead, as its adjoint is exactly zero;
@@ -19,24 +19,11 @@ Recognized (the intermediates read by nothing else, the statements consecutive i
   ``max(z, 0) - z * y + log1p(exp(-|z|))``): both receive the sum's adjoint, so the maximum
   gets ``Anno.STOP_GRADIENT`` and the ``log1p`` term is differentiated as ``softplus(z)``,
   ``g * sigmoid(z)``, instead of a tie-splitting maximum rule plus five operations;
-- powers built by multiplication, ``y * y * y``, ``3.0 * y * y``, ``-a * a`` (in ANF
-  ``p = y * y; m = p * y``): ``p`` gets ``Anno.STOP_GRADIENT`` and ``m`` gets
-  ``Anno.PARTIAL_SCALE``, so ``y``'s adjoint is ``g * p * 3.0`` (``g * y * 6.0`` for
-  ``3.0 * y * y``) in one contribution instead of the product rule applied twice (reverse
-  mode only);
-- products with an array of ones, ``w = np.ones_like(z)`` then ``w * x`` (a default weight, as
-  in the seed's BCE-with-logits): ``x``'s adjoint is ``g``, not ``g * w`` (``g`` already has the
-  product's shape, and multiplying by one changes no bit), so ``w`` need not be kept; marked
-  ``Anno.ONES_FACTOR`` when every use of ``w`` is an operand of arithmetic, so nothing can
-  write into it (reverse mode only);
-- a product of a value and a unary ufunc of it, ``s = np.sin(x); m = s * x`` (``x * np.log(x)``,
-  ``np.exp(x) * x``, ...): ``s`` gets ``Anno.STOP_GRADIENT`` and ``m`` gets
-  ``Anno.PRODUCT_RULE``, so ``x``'s adjoint is ``g * (s + x * np.cos(x))`` in one contribution
-  (f's own rule applied to ``x``) instead of ``g * s`` plus ``(g * x) * np.cos(x)`` (reverse mode
-  only);
-- a polynomial of one name whose derivative the function also computes, as Newton's method
-  does (``polynomials.py``): ``Anno.POLYNOMIAL`` makes its adjoint ``g`` times that derivative
-  (reverse mode only).
+
+Each chain is found through definitions and uses, not adjacency: other statements may sit
+between its steps, as long as its operand keeps its value. General algebraic simplifications of
+the adjoint (polynomials, products with ones, factoring) are the ``Simplify`` pass
+(simplify.py).
 """
 
 from __future__ import annotations
@@ -45,11 +32,12 @@ import gast
 import numpy as np
 
 from ...runtime.rules_nn import sigmoid, softplus
-from ..frontend.resolve import Kind, Resolve
+from ..analysis.activity import stored_names
+from ..frontend.resolve import Resolve
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno, setanno
 from ..passmanager import PassContext, Transformation
-from .polynomials import mark_polynomial_derivatives
+from .polynomials import local_names, writes_nothing_in_place
 from .shifts import DefUse, mark_stability_shifts, target_name
 
 
@@ -68,46 +56,51 @@ class Idioms(Transformation):
     def run(self, ctx: PassContext) -> bool:
         uses = DefUse(ctx.function, ctx.analysis(Resolve))
         marked = mark_stability_shifts(uses) + _mark_softplus(ctx.function, uses)
-        if ctx.request.mode == "reverse":  # the tangent pass does not scale its rules
-            marked += mark_polynomial_derivatives(ctx.function, uses)
-            marked += _mark_powers(ctx.function, uses) + _mark_ones_factors(uses)
-            marked += _mark_function_products(ctx.function, uses)
-        for block in nodes.statement_blocks(ctx.function):
-            for index in range(3, len(block)):
-                operand = _logistic(block[index - 3:index + 1], uses)
-                if operand is not None:
-                    setanno(block[index], Anno.DIFFERENTIATE_AS, (sigmoid, operand))
-                    marked += 1
+        blocks = {id(statement): block for block in nodes.statement_blocks(ctx.function)
+                  for statement in block}
+        names = local_names(ctx.function)
+        for statement in uses.statements:
+            operand = _logistic(statement, uses, blocks, names)
+            if operand is not None:
+                setanno(statement, Anno.DIFFERENTIATE_AS, (sigmoid, operand))
+                marked += 1
         return bool(marked)
 
 
-def _logistic(chain: list[gast.stmt], uses: DefUse) -> str | None:
-    """``x`` when ``chain`` is ``n = -x; e = np.exp(n); a = 1 + e; s = 1 / a``."""
-    if not all(isinstance(statement, gast.Assign) for statement in chain):
+def _logistic(divide: gast.stmt, uses: DefUse, blocks: dict[int, list],
+              names: set[str]) -> str | None:
+    """``x`` when ``divide`` is ``s = 1 / a`` with ``a = 1 + e``, ``e = np.exp(n)``,
+    ``n = -x``, each read only by the next, all in one block and ``x`` unchanged between."""
+    quotient = getattr(divide, "value", None)
+    if not (isinstance(quotient, gast.BinOp) and isinstance(quotient.op, gast.Div)
+            and _one(quotient.left)):
         return None
-    negate, exp, add, divide = chain
-    names = [target_name(statement) for statement in chain]
-    if None in names or any(name not in uses.definition for name in names[:3]) \
-            or any(uses.single_use(name) is not user
-                            for name, user in zip(names[:3], chain[1:], strict=True)):
+    add = _only_definition(_name(quotient.right), divide, uses)
+    added = getattr(add, "value", None)
+    if not (isinstance(added, gast.BinOp) and isinstance(added.op, gast.Add)
+            and {_one(added.left), _one(added.right)} == {True, False}):
         return None
-    n, e, a, _ = names
+    exp = _only_definition(_name(added.right if _one(added.left) else added.left), add, uses)
+    if exp is None or not isinstance(exp.value, gast.Call) or len(exp.value.args) != 1:
+        return None
+    n = _name(exp.value.args[0])
+    negate = _only_definition(n, exp, uses)
+    if negate is None or not uses.is_call(exp, np.exp, n):
+        return None
+    chain = [negate, exp, add, divide]
+    block = blocks.get(id(divide))
+    if block is None or any(blocks.get(id(statement)) is not block for statement in chain):
+        return None
     operand = negate.value
     if not (isinstance(operand, gast.UnaryOp) and isinstance(operand.op, gast.USub)
             and isinstance(operand.operand, gast.Name)):
         return None
-    if not uses.is_call(exp, np.exp, n):
+    x = operand.operand.id
+    low, high = sorted(block.index(statement) for statement in (negate, divide))
+    if any(x in stored_names(statement) or not writes_nothing_in_place(statement, names)
+           for statement in block[low:high + 1]):
         return None
-    added = add.value
-    if not (isinstance(added, gast.BinOp) and isinstance(added.op, gast.Add)
-            and {_one(added.left), _one(added.right)} == {True, False}
-            and e in (_name(added.left), _name(added.right))):
-        return None
-    quotient = divide.value
-    if not (isinstance(quotient, gast.BinOp) and isinstance(quotient.op, gast.Div)
-            and _one(quotient.left) and _name(quotient.right) == a):
-        return None
-    return operand.operand.id
+    return x
 
 
 def _mark_softplus(function: gast.FunctionDef, uses: DefUse) -> int:
@@ -208,131 +201,6 @@ def _same_sign_in_one_sum(maximum: gast.stmt, tail: gast.stmt, uses: DefUse,
     return not any(isinstance(node, gast.Name) and node.id == z
                    and isinstance(node.ctx, gast.Store)
                    for statement in block[low:high + 1] for node in nodes.walk(statement))
-
-
-def _mark_powers(function: gast.FunctionDef, uses: DefUse) -> int:
-    """``p = b * b; m = p * b`` is ``b**3``: ``p`` gets no adjoint, and ``m``'s partial for
-    ``b`` (``g * p``) is scaled by 3; likewise ``p = c * b`` or ``p = -b``, then ``m = p * b``
-    (``c * b**2``): scaled by 2."""
-    return _mark_pairs(function, uses, _power, Anno.PARTIAL_SCALE)
-
-
-def _mark_pairs(function: gast.FunctionDef, uses: DefUse, find, key: Anno) -> int:
-    """For each two adjacent statements ``find(first, second, uses)`` accepts: the first gets
-    ``Anno.STOP_GRADIENT`` and the second ``key``, with what ``find`` returned."""
-    marked = 0
-    for block in nodes.statement_blocks(function):
-        for index in range(1, len(block)):
-            found = find(block[index - 1], block[index], uses)
-            if found is not None:
-                setanno(block[index - 1], Anno.STOP_GRADIENT, True)
-                setanno(block[index], key, found)
-                marked += 1
-    return marked
-
-
-def _power(definition: gast.stmt, product: gast.stmt,
-           uses: DefUse) -> tuple[float, str, str | None] | None:
-    """``(scale, p, b)`` for ``product = p * b`` right after ``definition: p = f(b)``: the
-    partial for ``b`` is the product rule's ``g * p`` times ``scale``, with ``p`` replaced by
-    ``b`` when ``p`` is ``c * b`` or ``-b`` (``g * b * 2c``: nothing of ``p`` is kept), or kept
-    (``b`` None) when ``p`` is ``b * b``."""
-    p = target_name(definition)
-    value = getattr(product, "value", None)
-    if p is None or p not in uses.definition or uses.single_use(p) is not product \
-            or not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)) \
-            or any(getanno(statement, key) is not None for statement in (definition, product)
-                   for key in (Anno.STOP_GRADIENT, Anno.POLYNOMIAL)):
-        return None
-    names = [_name(value.left), _name(value.right)]
-    if p not in names or None in names or names[0] == names[1]:
-        return None
-    base = names[1 - names.index(p)]
-    made = definition.value
-    if isinstance(made, gast.UnaryOp) and isinstance(made.op, gast.USub) \
-            and _name(made.operand) == base:
-        return -2.0, p, base
-    if not (isinstance(made, gast.BinOp) and isinstance(made.op, gast.Mult)):
-        return None
-    operands = [made.left, made.right]
-    if all(_name(operand) == base for operand in operands):
-        return 3.0, p, None
-    numbers = [operand.value for operand in operands if isinstance(operand, gast.Constant)
-               and type(operand.value) in (int, float)]
-    if len(numbers) == 1 and base in (_name(made.left), _name(made.right)):
-        return 2.0 * numbers[0], p, base
-    return None
-
-
-def _mark_function_products(function: gast.FunctionDef, uses: DefUse) -> int:
-    """``s = f(x); m = s * x`` (or ``x * s``), adjacent, f a unary ufunc with a rule and ``s``
-    read by nothing else: ``s`` gets no adjoint and ``m`` differentiates as ``x * f(x)``."""
-    return _mark_pairs(function, uses, _function_product, Anno.PRODUCT_RULE)
-
-
-_MARKS = (Anno.STOP_GRADIENT, Anno.PARTIAL_SCALE, Anno.DIFFERENTIATE_AS, Anno.ONES_FACTOR,
-          Anno.PRODUCT_RULE, Anno.POLYNOMIAL)
-
-
-# Their adjoint is not ``g * f'(x)`` for a complex x (docs/complex.md): it cannot be factored.
-_NOT_A_PRODUCT_WITH_THE_DERIVATIVE = (np.conjugate, np.absolute)
-
-
-def _function_product(definition: gast.stmt, product: gast.stmt, uses: DefUse) -> tuple | None:
-    """``(s, x, operation of s)`` for ``product: m = s * x`` right after ``s = f(x)``."""
-    s = target_name(definition)
-    value = getattr(product, "value", None)
-    if s is None or s not in uses.definition or uses.single_use(s) is not product \
-            or not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)) \
-            or any(getanno(statement, key) is not None
-                   for statement in (definition, product) for key in _MARKS):
-        return None
-    names = [_name(value.left), _name(value.right)]
-    if s not in names or None in names or names[0] == names[1]:
-        return None
-    x = names[1 - names.index(s)]
-    callee = uses.primitive(definition)
-    operation = uses.resolution.operations.get(id(definition))
-    if not (isinstance(callee, np.ufunc) and callee.nin == 1 and callee.nout == 1) \
-            or callee in _NOT_A_PRODUCT_WITH_THE_DERIVATIVE \
-            or not uses.is_call(definition, callee, x) or operation is None \
-            or operation.entry is None or operation.entry.rule_for(0) is None:
-        return None
-    return s, x, operation
-
-
-_ONES = (np.ones, np.ones_like)
-
-
-def _mark_ones_factors(uses: DefUse) -> int:
-    """Put ``Anno.ONES_FACTOR`` (the name ``w``) on each ``m = w * x`` (or ``x * w``) whose
-    ``w`` is all ones: assigned once from ``np.ones``/``np.ones_like`` and only ever read as an
-    operand of arithmetic."""
-    marked = 0
-    for statement in uses.statements:
-        value = statement.value
-        if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Mult)) \
-                or any(getanno(statement, key) is not None for key in _MARKS):
-            continue
-        names = [_name(value.left), _name(value.right)]
-        if names[0] == names[1]:
-            continue
-        ones = next((name for name in names if _all_ones(name, uses)), None)
-        if ones is not None:
-            setanno(statement, Anno.ONES_FACTOR, ones)
-            marked += 1
-    return marked
-
-
-def _all_ones(name: str | None, uses: DefUse) -> bool:
-    definition = uses.definition.get(name) if name is not None else None
-    operation = uses.resolution.operations.get(id(definition))
-    if operation is None or operation.kind is not Kind.NONDIFFERENTIABLE \
-            or not any(operation.callee is function for function in _ONES):
-        return False
-    return all(isinstance(user, gast.Assign) and isinstance(user.value, gast.BinOp)
-               and name in (_name(user.value.left), _name(user.value.right))
-               for user in uses.uses.get(name, []))
 
 
 def _one(node: gast.expr) -> bool:
