@@ -11,16 +11,16 @@ import pytest
 
 import autodiff
 
-polyfit_alias = np.polyfit
+polyder_alias = np.polyder
 
 
 def through_a_local_alias(x):
-    _target = np.polyfit
-    return np.sum(_target(np.arange(4.0), x, 1) * x[:2])
+    _target = np.polyder
+    return np.sum(_target(x) * x[:3])
 
 
 def through_a_global_alias(x):
-    return np.sum(polyfit_alias(np.arange(4.0), x, 1) * x[:2])
+    return np.sum(polyder_alias(x) * x[:3])
 
 
 def stdlib_python_function(x):
@@ -38,13 +38,13 @@ def library_call_on_constants(x):
 
 
 @pytest.mark.parametrize(("fn", "alias"), [(through_a_local_alias, "_target"),
-                                           (through_a_global_alias, "polyfit_alias")])
+                                           (through_a_global_alias, "polyder_alias")])
 def test_error_names_the_real_callee_and_the_alias(fn, alias):
     with pytest.raises(autodiff.NoGradientRuleError) as raised:
         autodiff.grad(fn)(np.ones(4))
     message = str(raised.value)
-    assert f"np.polyfit (called as `{alias}`) has no gradient rule" in message
-    assert "autodiff.defvjp(np.polyfit," in message
+    assert f"np.polyder (called as `{alias}`) has no gradient rule" in message
+    assert "autodiff.defvjp(np.polyder," in message
     assert raised.value.filename == __file__
 
 
