@@ -268,7 +268,7 @@ def test_every_back_end_pass_returns_a_bool_and_can_change_code():
                              {"shapes": (("x", (2,)), ("y", (2,)))}),
         "fold_broadcasts": ("def f(x, y):\n    return np.sum(x * y)",
                             {"shapes": (("x", (2,)), ("y", (2,))), "wrt": ("x",)}),
-        "folding": ("def f(x):\n    return -(x * 2.0) * 3.0", {}),
+        "folding": ("def f(x, y):\n    u = -np.sin(x)\n    return u * y * 2.0", {}),
         "cse": ("def f(x, y):\n    return x / y", {}),
         "inplace": ("def f(x):\n    y = x * 2.0\n    y = np.sin(y) + y\n"
                     "    return np.sum(y * x)", {}),

@@ -90,7 +90,8 @@ SHORT_FORMS = {  # the function -> a line its backward sweep must contain
     cube_split: re.compile(r"dx \+?= dcube \* square \* 3\.0"),
     cube_by_power: re.compile(r"dcube \* _pow1 \* 3\.0"),
     ones_by_shape: re.compile(r"dloss = "),
-    times_one: re.compile(r"^return .*\(dz,\)\)$|^dx = dz$"),  # a * 1 = a
+    # a * 1 = a: dx is dz itself (or, once copies are propagated, dz's own expression)
+    times_one: re.compile(r"^return .*\(dz,\)\)$|^dx = dz$|^dx = [^*]*d_mul1 \* WEIGHTS[^*]*$"),
     folded_constants: re.compile(r"^dx = dz \* 5\.0$"),  # 2x + 3x = 5x
 }
 NEWTON = [slope_before_residual, slope_after_residual]

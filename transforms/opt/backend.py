@@ -180,15 +180,20 @@ class Folding(_BackEndPass):
     """Negations and scalar constant factors folded into one factor (``folding.py``).
 
     >>> from autodiff.transforms.testing import source_after
-    >>> print(source_after("def f(x):\\n    return -(x * 2.0) * 3.0", "folding"))
-    def grad_f(x, *, d_mul3=None):
-        _mul1 = x * 2.0
-        _neg2 = -_mul1
-        _mul3 = _neg2 * 3.0
+    >>> print(source_after("def f(x, y):\\n    u = -np.sin(x)\\n    return u * y * 2.0",
+    ...                    "folding"))
+    def grad_f(x, y, *, d_mul3=None):
+        _sin1 = np.sin(x)
+        u = -_sin1
+        _mul2 = u * y
+        _mul3 = _mul2 * 2.0
         # ---- backward ----
         d_mul3 = _rt.seed(_mul3, d_mul3)
-        dx = d_mul3 * -6.0
-        return (_mul3, (dx,))
+        d_mul2 = d_mul3 * 2.0
+        du = _rt.unbroadcast_to(d_mul2 * y, u)
+        dy = _rt.unbroadcast_to(d_mul2 * u, y)
+        dx = -du * _np.cos(x)
+        return (_mul3, (dx, dy))
     """
 
     name = "folding"
