@@ -24,7 +24,7 @@ def _example() -> object:
 
 def test_train_on_a_local_cluster(tmp_path: Path) -> None:
     results = _example().main(["--rows", "40000", "--chunk-rows", "5000", "--chunks-per-step", "2",
-                               "--epochs", "2", "--subset", "20000", "--memory-limit", "512MiB",
+                               "--epochs", "2", "--subset", "20000", "--memory-limit", "1GiB",
                                "--out", str(tmp_path)])
     assert (tmp_path / "train_dask_loss.png").stat().st_size > 0
     workers = results.pop("workers")

@@ -474,6 +474,12 @@ class ControlFlow:
             backward = [nodes.assign(shape, nodes.call(nodes.dotted("_rt.shape"),
                                                        [nodes.name(name)]))
                         for name, shape in self.shape_names.items()] + backward
+            # the backward sweep starts from their final values: defined even when the loop
+            # that assigns them sits in a branch the forward sweep did not take
+            top = self._params() | {name for statement in forward
+                                    for name in stored_names(statement)}
+            forward = [nodes.assign(name, nodes.constant(None, body[0]), like=body[0])
+                       for name in self.shape_names if name not in top] + forward
         if self.uses_tape:
             forward = [nodes.assign(self.tape, nodes.list_([])), *forward]
         return backward, forward

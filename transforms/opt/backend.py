@@ -286,11 +286,12 @@ def backend_pipeline() -> list[Step]:
         Step(DeadCode, "first: less code for every later pass to look at"),
         Step(Copies, "leave derivatives unaliased, so more of them can be updated in place"),
         Step(ConstantSeeds, "a literal seed can then fold with the literals it multiplies"),
-        Step(RepeatedReturns, "copies may make two returned derivatives one array"),
         Step(FoldBroadcasts, "before folding: broadcasts only arithmetic reads disappear"),
         Step(Folding, "merge signs and scalar factors into one literal per product"),
         Step(FoldBroadcasts, "folded factors can leave a broadcast only arithmetic reads"),
         Step(CommonSubexpressions, "after folding, equal products are spelled alike"),
+        Step(RepeatedReturns, "copy propagation and sharing may make two returned derivatives "
+             "one array: the caller gets arrays it can update independently"),
         Step(InPlace, "after copies and sharing: each accumulator owns its array"),
         Step(Release, "last: the final code decides where each array is read last"),
     ]

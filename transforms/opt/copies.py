@@ -228,26 +228,50 @@ def copy_repeated_returns(function: gast.FunctionDef) -> int:
     >>> print(gast.unparse(tree).strip().splitlines()[-1])
         return (None, (g, g.copy()))
     """
+    roots = _copy_roots(function)
     added = 0
     for block in nodes.statement_blocks(function):
         for node in block:
             if isinstance(node, gast.Return) and node.value is not None:
                 seen: set[str] = set()
-                added += _copy_repeats(node.value, seen)
+                added += _copy_repeats(node.value, seen, roots)
     return added
 
 
-def _copy_repeats(value: gast.expr, seen: set[str]) -> int:
+def _copy_roots(function: gast.FunctionDef) -> dict[str, str]:
+    """Names bound to another name anywhere (``de = df_``) share a root: they may hold one
+    array. Flow-insensitive, so it may see sharing that a path does not have (an extra copy),
+    never miss one."""
+    parent: dict[str, str] = {}
+
+    def root(name: str) -> str:
+        while parent.get(name, name) != name:
+            name = parent[name]
+        return name
+
+    for node in nodes.walk(function):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], gast.Name) and isinstance(node.value, gast.Name):
+            a, b = root(node.targets[0].id), root(node.value.id)
+            if a != b:
+                parent[a] = b
+    return {name: root(name) for name in parent}
+
+
+def _copy_repeats(value: gast.expr, seen: set[str], roots: dict[str, str]) -> int:
     added = 0
-    if isinstance(value, gast.Tuple):
-        for index, element in enumerate(value.elts):
-            if isinstance(element, gast.Name) and element.id in seen:
-                value.elts[index] = nodes.call(nodes.attribute(element, "copy"), [])
+    items = value.values if isinstance(value, gast.Dict) else \
+        value.elts if isinstance(value, (gast.Tuple, gast.List)) else []
+    for index, element in enumerate(items):
+        if isinstance(element, gast.Name):
+            key = roots.get(element.id, element.id)
+            if key in seen:
+                items[index] = nodes.call(nodes.attribute(element, "copy"), [])
                 added += 1
-            elif isinstance(element, gast.Name):
-                seen.add(element.id)
             else:
-                added += _copy_repeats(element, seen)
+                seen.add(key)
+        else:
+            added += _copy_repeats(element, seen, roots)
     return added
 
 
