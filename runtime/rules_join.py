@@ -135,6 +135,45 @@ hsplit_jvp = linear_jvp(np.hsplit, "hsplit_jvp", __name__)
 vsplit_jvp = linear_jvp(np.vsplit, "vsplit_jvp", __name__)
 dsplit_jvp = linear_jvp(np.dsplit, "dsplit_jvp", __name__)
 
+# ---- append: concatenate of arr and values (both flattened when axis is None) ------------------
+
+
+def _append_slices(arr: Any, axis: Any) -> tuple[Any, int]:
+    # (the axis the pieces are joined along, how many entries arr gives along it)
+    if axis is None:
+        return 0, np.size(arr)
+    axis = int(axis) % np.ndim(arr)
+    return axis, np.shape(arr)[axis]
+
+
+def append_vjp_arr(g: Any, ans: Any, arr: Any, values: Any, axis: Any = None) -> Any:
+    """The first entries of g (along ``axis``), in arr's shape."""
+    along, count = _append_slices(arr, axis)
+    piece = np.take(np.ravel(g) if axis is None else g, np.arange(count), axis=along)
+    return np.reshape(piece, np.shape(arr)).astype(np.result_type(arr), copy=False)
+
+
+def append_vjp_values(g: Any, ans: Any, arr: Any, values: Any, axis: Any = None) -> Any:
+    """The entries of g after arr's (along ``axis``), in values' shape."""
+    along, count = _append_slices(arr, axis)
+    flat = np.ravel(g) if axis is None else g
+    piece = np.take(flat, np.arange(count, np.shape(flat)[along]), axis=along)
+    return np.reshape(piece, np.shape(values)).astype(np.result_type(values), copy=False)
+
+
+def append_jvp_arr(t: Any, ans: Any, arr: Any, values: Any, axis: Any = None) -> Any:
+    """Linear in arr: append with values' entries at zero."""
+    return np.append(t, np.zeros_like(values, dtype=np.result_type(ans)), axis=axis)
+
+
+def append_jvp_values(t: Any, ans: Any, arr: Any, values: Any, axis: Any = None) -> Any:
+    """Linear in values: append to arr's entries at zero."""
+    return np.append(np.zeros_like(arr, dtype=np.result_type(ans)), t, axis=axis)
+
+
+defrule(np.append, vjp=(append_vjp_arr, append_vjp_values),
+        jvp=(append_jvp_arr, append_jvp_values), argnames=("arr", "values"))
+
 for _prim, _vjp, _jvp, _name in (
     (np.concatenate, concatenate_vjp, concatenate_jvp, "arrays"),
     (np.stack, stack_vjp, stack_jvp, "arrays"),
@@ -151,6 +190,7 @@ for _prim, _vjp, _jvp, _name in (
     defrule(_prim, vjp=(_vjp,), jvp=(_jvp,), argnames=(_name,))
 
 __all__ = [
+    "append_jvp_arr", "append_jvp_values", "append_vjp_arr", "append_vjp_values",
     "column_stack_jvp", "column_stack_vjp", "concatenate_jvp", "concatenate_vjp", "dsplit_jvp",
     "dsplit_vjp", "dstack_jvp", "dstack_vjp", "hsplit_jvp", "hsplit_vjp", "hstack_jvp",
     "hstack_vjp", "split_jvp", "split_vjp", "stack_jvp", "stack_vjp", "vsplit_jvp", "vsplit_vjp",

@@ -43,3 +43,8 @@ CASES = {
     np.vsplit: [case("2d", N(4, 3), 2), case("indices", N(5, 2), [2])],
     np.dsplit: [case("3d", N(2, 1, 4), 2)],
 }
+
+
+# np.append: both arguments flattened (axis=None) or joined along an axis
+CASES[np.append] = [case("flat", N(2, 3), N(4)), case("axis0", N(2, 3), N(1, 3), axis=0),
+                    case("axis-last", N(2, 3), N(2, 2), axis=-1), case("0d-values", N(3), N())]
