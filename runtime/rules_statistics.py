@@ -562,7 +562,16 @@ _AVERAGE = ("a", "axis", "weights", "returned")
 defrule(np.average, vjp=(average_vjp_a, None, average_vjp_weights, None),
         jvp=(average_jvp_a, None, average_jvp_weights, None), argnames=_AVERAGE)
 defrule(np.ptp, vjp=(ptp_vjp,), jvp=(ptp_jvp,), argnames=("a",))
-if hasattr(np.ndarray, "ptp"):  # x.ptp() was removed in numpy 2.0
+def _has_ptp_method() -> bool:
+    # x.ptp() was removed in numpy 2.0 (numpy 2.x keeps a stub that raises AttributeError)
+    try:
+        np.zeros(1).ptp()
+    except AttributeError:
+        return False
+    return True
+
+
+if _has_ptp_method():
     alias_method("ptp", np.ptp)
 _COV = ("m", "y", "rowvar", "bias", "ddof", "fweights", "aweights")
 defrule(np.cov, vjp=(cov_vjp_m, cov_vjp_y, None, None, None, None, None),

@@ -142,13 +142,26 @@ def render() -> str:
     constant = sorted({(display_name(p), registry.nondifferentiable_reason(p) or "")
                        for p in registry.nondifferentiable_primitives()
                        if not _is_test_function(p)}, key=lambda row: (_group(row[0]), row))
-    lines = [HEADER, f"## Functions with gradient rules ({len(body)})", ""]
+    lines = [HEADER, _versions(), "", f"## Functions with gradient rules ({len(body)})", ""]
     lines += _table(("Function", "Reverse", "Forward", "Higher order"), body)
     lines += ["", f"## Array methods that are numpy functions ({len(aliases)})", ""]
     lines += _table(("Method", "Differentiated as"), aliases)
     lines += ["", f"## Declared non-differentiable ({len(constant)})", ""]
     lines += _table(("Function", "Why it carries no gradient"), constant)
     return "\n".join(lines) + "\n"
+
+
+def _versions() -> str:
+    """The libraries the table was made with: numpy and scipy add and drop functions between
+    versions, so the file is compared only with a table made on the same versions."""
+    import numpy as np
+
+    try:
+        import scipy
+        scipy_version = scipy.__version__
+    except ImportError:
+        scipy_version = "not installed"
+    return f"Made with numpy {np.__version__} and scipy {scipy_version}."
 
 
 def _is_test_function(primitive: Any) -> bool:
@@ -164,6 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     text = render()
     if args.check:
         current = TARGET.read_text() if TARGET.exists() else ""
+        made = [line for line in current.splitlines() if line.startswith("Made with numpy")]
+        if made and made[0] != _versions():  # other numpy/scipy: another table, not stale
+            print(f"{TARGET.relative_to(ROOT)} was made with other library versions: not "
+                  "compared", file=sys.stderr)
+            return 0
         if current != text:
             print(f"{TARGET.relative_to(ROOT)} is stale: run python scripts/coverage.py",
                   file=sys.stderr)

@@ -30,6 +30,29 @@ def _arguments(kind: str) -> tuple:
     return layers, x, y
 
 
+def _same_targets(text: str) -> str:
+    """Python 3.10's ast.unparse puts a nested tuple target in parentheses, later versions do
+    not: ``((a, b), c) = p`` and ``(a, b), c = p`` are one statement."""
+    lines = []
+    for line in text.splitlines():
+        body = line.lstrip()
+        target, sep, value = body.partition(" = ")
+        if sep and target.startswith("(") and target.endswith(")") \
+                and _closes_at_end(target):
+            line = line[:len(line) - len(body)] + target[1:-1] + sep + value
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _closes_at_end(target: str) -> bool:
+    depth = 0
+    for index, char in enumerate(target):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return index == len(target) - 1
+    return False
+
+
 @pytest.mark.parametrize(("fn", "kind"), [(models.mlp_dict, "dict"),
                                           (models.mlp_layers, "layers")])
 def test_container_source_matches_golden(fn, kind):
@@ -37,5 +60,5 @@ def test_container_source_matches_golden(fn, kind):
     path = EXPECTED / f"container_{fn.__name__}.py.txt"
     if os.environ.get("AUTODIFF_UPDATE_GOLDEN"):
         path.write_text(source)
-    assert source == path.read_text()
+    assert _same_targets(source) == _same_targets(path.read_text())
     assert "getitem_vjp" not in source and "_rt.add" not in source

@@ -234,8 +234,17 @@ def copy_repeated_returns(function: gast.FunctionDef) -> int:
         for node in block:
             if isinstance(node, gast.Return) and node.value is not None:
                 seen: set[str] = set()
-                added += _copy_repeats(node.value, seen, roots)
+                added += _copy_repeats(_returned_derivatives(function, node.value), seen, roots)
     return added
+
+
+def _returned_derivatives(function: gast.FunctionDef, value: gast.expr) -> gast.expr:
+    """The derivatives a return statement returns: the second item of a joint gradient's
+    ``(value, derivatives)`` (the value is the user's, and may hold Python numbers)."""
+    if function.name.startswith("grad_") and isinstance(value, gast.Tuple) \
+            and len(value.elts) == 2:
+        return value.elts[1]
+    return value
 
 
 def _copy_roots(function: gast.FunctionDef) -> dict[str, str]:
