@@ -144,7 +144,7 @@ class RepeatedReturns(Transformation):
         _sum2 = np.sum(_add1)
         # ---- backward ----
         d_add1 = _np.full((2,), 1.0)
-        return (_sum2, (d_add1, d_add1.copy()))
+        return (_sum2, (d_add1, _np.copy(d_add1)))
     """
 
     name = "repeated_returns"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import gast
 
 from ..ir import nodes
-from ..ir.annotations import Anno, getanno, setanno
+from ..ir.annotations import NUMPY, Anno, getanno, setanno
 
 _NESTING = (gast.For, gast.While, gast.If, gast.FunctionDef, gast.With, gast.Try)
 
@@ -217,7 +217,7 @@ def _occurrences(function: gast.FunctionDef) -> tuple[dict[str, int], dict[str, 
 
 
 def copy_repeated_returns(function: gast.FunctionDef) -> int:
-    """``return (None, (d_add1, d_add1))`` becomes ``return (None, (d_add1, d_add1.copy()))``:
+    """``return (None, (d_add1, d_add1))`` becomes ``return (None, (d_add1, _np.copy(d_add1)))``:
     after copy propagation two gradients can be one array, and the caller must be able to
     write one without changing the other. Returns how many copies were added.
 
@@ -226,7 +226,7 @@ def copy_repeated_returns(function: gast.FunctionDef) -> int:
     >>> copy_repeated_returns(tree.body[0])
     1
     >>> print(gast.unparse(tree).strip().splitlines()[-1])
-        return (None, (g, g.copy()))
+        return (None, (g, _np.copy(g)))
     """
     roots = _copy_roots(function)
     added = 0
@@ -275,7 +275,8 @@ def _copy_repeats(value: gast.expr, seen: set[str], roots: dict[str, str]) -> in
         if isinstance(element, gast.Name):
             key = roots.get(element.id, element.id)
             if key in seen:
-                items[index] = nodes.call(nodes.attribute(element, "copy"), [])
+                # np.copy, not .copy(): a derivative may be a Python number
+                items[index] = nodes.library_call(NUMPY, "copy", [element])
                 added += 1
             else:
                 seen.add(key)
