@@ -148,6 +148,15 @@ def scipy_cholesky_jvp(
     return _t(_cholesky_tangent(_t(ans), t))
 
 
+def _keeps_other_triangle() -> float:
+    # scipy < 1.18 leaves a's entries on the triangle cho_factor does not use; 1.18 zeroes it
+    probe = linalg.cho_factor(np.array([[2.0, 1.0], [1.0, 3.0]]), lower=True)[0]
+    return 1.0 if probe[0, 1] == 1.0 else 0.0
+
+
+_KEEPS_A = _keeps_other_triangle()
+
+
 def cho_factor_vjp(
     g: Any, ans: Any, a: Any, lower: bool = False, overwrite_a: bool = False,
     check_finite: bool = True,
@@ -156,8 +165,8 @@ def cho_factor_vjp(
     ``a`` unchanged on the other; each part sends its adjoint back accordingly."""
     c, g_c = ans[0], g[0]
     if lower:
-        return _cholesky_adjoint(np.tril(c), np.tril(g_c)) + np.triu(g_c, 1)
-    return _cholesky_adjoint(_t(np.triu(c)), _t(np.triu(g_c))) + np.tril(g_c, -1)
+        return _cholesky_adjoint(np.tril(c), np.tril(g_c)) + np.triu(g_c, 1) * _KEEPS_A
+    return _cholesky_adjoint(_t(np.triu(c)), _t(np.triu(g_c))) + np.tril(g_c, -1) * _KEEPS_A
 
 
 def cho_factor_jvp(
@@ -166,8 +175,8 @@ def cho_factor_jvp(
 ) -> Any:
     c = ans[0]
     if lower:
-        return _cholesky_tangent(np.tril(c), t) + np.triu(t, 1), 0.0
-    return _t(_cholesky_tangent(_t(np.triu(c)), t)) + np.tril(t, -1), 0.0
+        return _cholesky_tangent(np.tril(c), t) + np.triu(t, 1) * _KEEPS_A, 0.0
+    return _t(_cholesky_tangent(_t(np.triu(c)), t)) + np.tril(t, -1) * _KEEPS_A, 0.0
 
 
 def _factor(c_and_lower: Any) -> Any:

@@ -124,8 +124,8 @@ def norms(a):
 
 
 def eig_loss(a):
-    w, v = np.linalg.eig(a)
-    return np.sum(w**2) + np.sum(v**2 * np.arange(1.0, 4.0))
+    w, v = np.linalg.eig(a)  # real eigenvalues; numpy >= 2.5 returns them as complex
+    return np.sum(np.real(w) ** 2) + np.sum(np.real(v) ** 2 * np.arange(1.0, 4.0))
 
 
 def products(a, b):
