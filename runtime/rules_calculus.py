@@ -126,7 +126,10 @@ def gradient_vjp(g: Any, ans: Any, f: Any, *varargs: Any, axis: Any = None,
                  edge_order: int = 1) -> Any:
     """The sum over the differentiated axes of M^T applied to that axis's adjoint."""
     axes, spacings = _gradient_axes(f, varargs, axis)
-    parts = [g] if len(axes) == 1 else list(g)
+    if len(axes) == 1:
+        parts = [g]
+    else:
+        parts = [g[k] for k in range(len(axes))]
     dtype = np.result_type(f, parts[0])
     partial = np.zeros(np.shape(f), dtype=dtype)
     for k in range(len(axes)):

@@ -37,16 +37,23 @@ def repeat_vjp(g: Any, ans: Any, a: Any, repeats: Any, axis: Any = None) -> Any:
     return np.reshape(np.sum(np.reshape(g, split), axis=axis + 1), shape)
 
 
+def _tile_layout(shape: tuple[int, ...], reps: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    # (interleaved, summed axes): g reshaped to (reps_0, shape_0, reps_1, shape_1, ...) with
+    # both padded with ones to the same length, and the axes of the tile counts.
+    reps = tuple(int(r) for r in np.ravel(reps))
+    ndim = max(len(reps), len(shape))
+    shape_p = (1,) * (ndim - len(shape)) + tuple(shape)
+    reps_p = (1,) * (ndim - len(reps)) + reps
+    interleaved = []
+    for count, size in zip(reps_p, shape_p, strict=True):
+        interleaved.extend((count, size))
+    return tuple(interleaved), tuple(range(0, 2 * ndim, 2))
+
+
 def tile_vjp(g: Any, ans: Any, A: Any, reps: Any) -> Any:
     """Sum g over the tiles."""
-    reps = (int(reps),) if np.ndim(reps) == 0 else tuple(int(r) for r in reps)
-    shape = np.shape(A)
-    ndim = max(len(reps), len(shape))
-    shape_p = (1,) * (ndim - len(shape)) + shape
-    reps_p = (1,) * (ndim - len(reps)) + reps
-    interleaved = tuple(n for pair in zip(reps_p, shape_p, strict=True) for n in pair)
-    summed = np.sum(np.reshape(g, interleaved), axis=tuple(range(0, 2 * ndim, 2)))
-    return np.reshape(summed, shape)
+    interleaved, tile_axes = _tile_layout(np.shape(A), reps)
+    return np.reshape(np.sum(np.reshape(g, interleaved), axis=tile_axes), np.shape(A))
 
 
 repeat_jvp = linear_jvp(np.repeat, "repeat_jvp", __name__)
@@ -165,16 +172,25 @@ def full_jvp_fill_value(t: Any, ans: Any, shape: Any, fill_value: Any, dtype: An
     return _fill_tangent(t, ans)
 
 
-def _like(g: Any, a: Any) -> Any:
-    # g with a's structure (lists/tuples of items become lists/tuples), shape and dtype.
+def structure_like(g: Any, a: Any) -> Any:
+    """g with a's structure (lists/tuples of items become lists/tuples), shape and dtype: the
+    partial of a value ``a`` that ``np.array``-like conversions turned into g's array."""
     if isinstance(a, (tuple, list)):
         g = np.reshape(g, np.shape(a))
-        return type(a)(_like(g[i], item) for i, item in enumerate(a))
+        return type(a)(structure_like(g[i], item) for i, item in enumerate(a))
     if isinstance(a, (float, int)):
         return g
     if np.shape(g) != np.shape(a):
         g = np.reshape(g, np.shape(a))
     return np.asarray(g, dtype=np.result_type(a))
+
+
+def structure_like_vjp_g(h: Any, ans: Any, g: Any, a: Any) -> Any:
+    """``structure_like`` only rearranges g's entries: h (a's structure) back as g's array."""
+    return np.reshape(np.asarray(h, dtype=np.result_type(g)), np.shape(g))
+
+
+structure_like_jvp_g = linear_jvp(structure_like, "structure_like_jvp_g", __name__)
 
 
 def _tangent_like(t: Any, ans: Any) -> Any:
@@ -186,7 +202,7 @@ def _tangent_like(t: Any, ans: Any) -> Any:
 def asarray_vjp(g: Any, ans: Any, a: Any, dtype: Any = None, order: Any = None, *,
                 device: Any = None, copy: Any = None, like: Any = None) -> Any:
     """``np.asarray`` is the identity on values (a list argument gets a list of partials)."""
-    return _like(g, a)
+    return structure_like(g, a)
 
 
 def asarray_jvp(t: Any, ans: Any, a: Any, dtype: Any = None, order: Any = None, *,
@@ -199,7 +215,7 @@ def array_vjp(g: Any, ans: Any, a: Any, dtype: Any = None, *, copy: Any = True,
               order: str = "K", subok: bool = False, ndmin: int = 0, ndmax: int = 0,
               like: Any = None) -> Any:
     """``np.array`` is the identity on values (a list argument gets a list of partials)."""
-    return _like(g, a)
+    return structure_like(g, a)
 
 
 def array_jvp(t: Any, ans: Any, a: Any, dtype: Any = None, *, copy: Any = True,
@@ -211,7 +227,7 @@ def array_jvp(t: Any, ans: Any, a: Any, dtype: Any = None, *, copy: Any = True,
 
 def ascontiguousarray_vjp(g: Any, ans: Any, a: Any, dtype: Any = None, *, like: Any = None) -> Any:
     """``np.ascontiguousarray`` is the identity on values."""
-    return _like(g, a)
+    return structure_like(g, a)
 
 
 def ascontiguousarray_jvp(t: Any, ans: Any, a: Any, dtype: Any = None, *, like: Any = None) -> Any:
@@ -245,6 +261,11 @@ defrule(np.array, vjp=(array_vjp,), jvp=(array_jvp,), argnames=("object",))
 defrule(np.ascontiguousarray, vjp=(ascontiguousarray_vjp,), jvp=(ascontiguousarray_jvp,),
         argnames=("a",))
 defrule(np.copy, vjp=(copy_vjp,), jvp=(copy_jvp,), argnames=("a",))
+# The conversions' rules call this helper, so a gradient of a gradient differentiates it; its
+# second argument lends only its structure, shape and dtype.
+defrule(structure_like, vjp=(structure_like_vjp_g, None), jvp=(structure_like_jvp_g, None),
+        argnames=("g", "a"))
+constant_arguments(structure_like, "a")
 for _name in ("repeat", "copy"):
     alias_method(_name, getattr(np, _name))
 
@@ -253,5 +274,6 @@ __all__ = [
     "ascontiguousarray_vjp", "copy_jvp", "copy_vjp", "full_jvp_fill_value",
     "full_like_jvp_fill_value", "full_like_vjp_fill_value", "full_vjp_fill_value", "pad_jvp",
     "pad_vjp", "repeat_jvp", "repeat_vjp", "select_jvp_choicelist", "select_jvp_default",
-    "select_vjp_choicelist", "select_vjp_default", "tile_jvp", "tile_vjp",
+    "select_vjp_choicelist", "select_vjp_default", "structure_like_jvp_g",
+    "structure_like_vjp_g", "tile_jvp", "tile_vjp",
 ]

@@ -111,12 +111,6 @@ HESSIAN_GAPS: dict[str, str] = {
     **_MISSING_RULES,
     "odeint": "clear error: hessian through scipy.integrate.odeint: its rule odeint_vjp_y0"
               " (rules_scipy_integrate.py) takes **kwargs: '**kwargs parameters are not supported'",
-    "gradient": "clear error: hessian through np.gradient: its rule (rules_calculus.py) calls"
-                " list(g): 'list has no gradient rule and no Python source'",
-    "tile": "crash, not a clear error: hessian through np.tile: TypeError: object of type 'int'"
-            " has no len()",
-    "array": "clear error: hessian through np.array([active scalars]): '_like calls itself;"
-             " recursive functions cannot be differentiated yet'",
 }
 AUTOGRAD_GAPS: dict[str, str] = dict(_MISSING_RULES)
 # second differences lose accuracy next to a singularity: nan_to_num's input has x = 0.523 in

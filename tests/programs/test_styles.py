@@ -325,12 +325,9 @@ JVP_BUGS: dict[str, str] = {
     "jax_namedtuple_double_where": _NAMEDTUPLE_JVP,
     "jax_namedtuple_double_where_rewritten": _NAMEDTUPLE_JVP,
 }
-_RECURSIVE_LIKE = ("clear error: hessian through np.array([active scalars]): '_like calls itself;"
-                   " recursive functions cannot be differentiated yet'")
 HESSIAN_BUGS: dict[str, str] = {
     "autograd_black_box_svi": _CALLS_RUNTIME.format("objective"),
     "autograd_bayesian_nn_generator": _CALLS_RUNTIME.format("logprob"),
-    "jax_quantum_energy_complex": _RECURSIVE_LIKE,
 }
 
 
@@ -647,7 +644,7 @@ REPRODUCERS = [
     ("numpy_scalar_constructor", numpy_scalar_constructor, "grad",
      "missing rule, clear error: 'np.float64 has no gradient rule and no Python source'"),
     ("hessian_einsum_ellipsis", hessian_einsum_ellipsis, "hessian", None),
-    ("hessian_array_of_list", hessian_array_of_list, "hessian", _RECURSIVE_LIKE),
+    ("hessian_array_of_list", hessian_array_of_list, "hessian", None),
 ]
 
 
