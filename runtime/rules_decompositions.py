@@ -41,6 +41,20 @@ def _onto_triangle(m: Any, lower: bool) -> Any:
     return np.triu(m) + np.triu(_mT(m), 1)
 
 
+def _hermitian_from(t: Any, lower: bool) -> Any:
+    # The Hermitian matrix that LAPACK sees when it reads one triangle of a complex t (the
+    # imaginary part of the diagonal is ignored).
+    strict = np.tril(t, -1) if lower else np.triu(t, 1)
+    return strict + np.conj(_mT(strict)) + _diag(np.real(np.diagonal(t, 0, -2, -1)))
+
+
+def _onto_hermitian_triangle(m: Any, lower: bool) -> Any:
+    # The adjoint of _hermitian_from under the pairing Re(sum(c * t)).
+    strict = np.tril(m, -1) + np.tril(np.conj(_mT(m)), -1) if lower \
+        else np.triu(m, 1) + np.triu(np.conj(_mT(m)), 1)
+    return strict + _diag(np.real(np.diagonal(m, 0, -2, -1)))
+
+
 def _gap_inverse(w: Any) -> Any:
     # F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it.
     gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
@@ -74,8 +88,10 @@ def real_matrix_jvp(t: Any, ans: Any, a: Any, function: str) -> Any:
 
 
 def cholesky_vjp(g: Any, ans: Any, a: Any, upper: bool = False) -> Any:
-    """A = L L^T: the adjoint of the read triangle from M = L^-T phi(L^T g) L^-1."""
-    a = real_matrix(a, "np.linalg.cholesky")
+    """A = L L^T: the adjoint of the read triangle from M = L^-T phi(L^T g) L^-1 (for a
+    Hermitian A = L L^H: M = L^-T phi(L^T g) conj(L)^-1, onto the Hermitian triangle)."""
+    if np.iscomplexobj(a):
+        return _cholesky_vjp_complex(g, ans, upper)
     lower_factor = _mT(ans) if upper else ans
     g_lower = _mT(g) if upper else g
     p = _phi(np.matmul(_mT(lower_factor), g_lower))
@@ -83,9 +99,23 @@ def cholesky_vjp(g: Any, ans: Any, a: Any, upper: bool = False) -> Any:
     return _onto_triangle(m, not upper)
 
 
+def _cholesky_vjp_complex(g: Any, ans: Any, upper: bool) -> Any:
+    lower_factor = np.conj(_mT(ans)) if upper else ans  # U = L^H
+    g_lower = np.conj(_mT(g)) if upper else g
+    q = _phi(np.matmul(_mT(lower_factor), g_lower))
+    z = np.linalg.solve(_mT(lower_factor), q)
+    m = _mT(np.linalg.solve(np.conj(_mT(lower_factor)), _mT(z)))
+    return _onto_hermitian_triangle(m, not upper)
+
+
 def cholesky_jvp(t: Any, ans: Any, a: Any, upper: bool = False) -> Any:
-    """dL = L phi(L^-1 dA L^-T), dA the symmetric matrix of the read triangle."""
-    a = real_matrix(a, "np.linalg.cholesky")
+    """dL = L phi(L^-1 dA L^-T), dA the symmetric (Hermitian) matrix of the read triangle."""
+    if np.iscomplexobj(a):
+        lower_factor = np.conj(_mT(ans)) if upper else ans
+        s = _hermitian_from(t, not upper)
+        x = np.linalg.solve(lower_factor, np.conj(_mT(np.linalg.solve(lower_factor, s))))
+        dl = np.matmul(lower_factor, _phi(x))
+        return np.conj(_mT(dl)) if upper else dl
     lower_factor = _mT(ans) if upper else ans
     s = _symmetric_from(t, not upper)
     x = np.linalg.solve(lower_factor, _mT(np.linalg.solve(lower_factor, s)))
@@ -104,32 +134,73 @@ def _eigh_adjoint(gw: Any, gv: Any, w: Any, v: Any, lower: bool) -> Any:
     return _onto_triangle(np.matmul(np.matmul(v, inner), _mT(v)), lower)
 
 
+def _gauge_row(lower: bool) -> int:
+    # LAPACK's Hermitian eigensolver returns eigenvectors whose first (UPLO='L') or last
+    # (UPLO='U') component is real: the row that fixes each eigenvector's phase.
+    return 0 if lower else -1
+
+
+def _eigh_adjoint_complex(gw: Any, gv: Any, w: Any, v: Any, lower: bool) -> Any:
+    # M = conj(V) (diag(Re gw) + F * (V^T gv')) V^T onto the Hermitian triangle, where gv'
+    # adds the adjoint of the phase correction that keeps the gauge row real.
+    inner = _diag(np.real(gw))
+    if gv is not None:
+        row = _gauge_row(lower)
+        turn = np.imag(np.sum(gv * v, axis=-2)) / np.real(v[..., row, :])
+        gv = gv - 1j * np.expand_dims(turn, -2) * _row_mask(np.shape(v), row)
+        inner = inner + _gap_inverse(w) * np.matmul(_mT(v), gv)
+    return _onto_hermitian_triangle(np.matmul(np.matmul(np.conj(v), inner), _mT(v)), lower)
+
+
+def _row_mask(shape: tuple[int, ...], row: int) -> Any:
+    # ones in row ``row`` of an (n, n) matrix, zeros elsewhere
+    return np.expand_dims(np.eye(shape[-2])[row], -1) * np.ones(shape[-1])
+
+
+def _eigh_tangents_complex(t: Any, w: Any, v: Any, lower: bool) -> tuple[Any, Any]:
+    p = np.matmul(np.matmul(np.conj(_mT(v)), _hermitian_from(t, lower)), v)
+    dv = np.matmul(v, _gap_inverse(w) * p)
+    row = _gauge_row(lower)
+    turn = np.imag(dv[..., row, :]) / np.real(v[..., row, :])
+    dv = dv - 1j * v * np.expand_dims(turn, -2)
+    return np.real(np.diagonal(p, 0, -2, -1)), dv
+
+
 def eigh_vjp(g: Any, ans: Any, a: Any, UPLO: str = "L") -> Any:
-    """With P = V^T dA V: dw = diag(P), dV = V (F * P), F[i, j] = 1 / (w[j] - w[i])."""
-    a = real_matrix(a, "np.linalg.eigh")
-    return _eigh_adjoint(g[0], g[1], ans[0], ans[1], UPLO.upper() == "L")
+    """With P = V^H dA V: dw = diag(P), dV = V (F * P), F[i, j] = 1 / (w[j] - w[i]) (complex
+    A: plus the phase turn that keeps V's gauge row real, as LAPACK returns it)."""
+    lower = UPLO.upper() == "L"
+    if np.iscomplexobj(a):
+        return _eigh_adjoint_complex(g[0], g[1], ans[0], ans[1], lower)
+    return _eigh_adjoint(g[0], g[1], ans[0], ans[1], lower)
 
 
 def eigh_jvp(t: Any, ans: Any, a: Any, UPLO: str = "L") -> Any:
-    """With P = V^T dA V: dw = diag(P), dV = V (F * P), F[i, j] = 1 / (w[j] - w[i])."""
-    a = real_matrix(a, "np.linalg.eigh")
+    """With P = V^H dA V: dw = diag(P), dV = V (F * P), F[i, j] = 1 / (w[j] - w[i]) (complex
+    A: plus the phase turn that keeps V's gauge row real, as LAPACK returns it)."""
     w, v = ans
+    if np.iscomplexobj(a):
+        return _eigh_tangents_complex(t, w, v, UPLO.upper() == "L")
     p = np.matmul(np.matmul(_mT(v), _symmetric_from(t, UPLO.upper() == "L")), v)
     return (np.diagonal(p, 0, -2, -1), np.matmul(v, _gap_inverse(w) * p))
 
 
 def eigvalsh_vjp(g: Any, ans: Any, a: Any, UPLO: str = "L") -> Any:
-    """dw = diag(V^T dA V)."""
-    a = real_matrix(a, "np.linalg.eigvalsh")
+    """dw = diag(V^H dA V)."""
+    lower = UPLO.upper() == "L"
     v = np.linalg.eigh(a, UPLO)[1]
-    return _eigh_adjoint(g, None, ans, v, UPLO.upper() == "L")
+    if np.iscomplexobj(a):
+        return _eigh_adjoint_complex(g, None, ans, v, lower)
+    return _eigh_adjoint(g, None, ans, v, lower)
 
 
 def eigvalsh_jvp(t: Any, ans: Any, a: Any, UPLO: str = "L") -> Any:
-    """dw = diag(V^T dA V)."""
-    a = real_matrix(a, "np.linalg.eigvalsh")
+    """dw = diag(V^H dA V)."""
+    lower = UPLO.upper() == "L"
     v = np.linalg.eigh(a, UPLO)[1]
-    p = np.matmul(np.matmul(_mT(v), _symmetric_from(t, UPLO.upper() == "L")), v)
+    if np.iscomplexobj(a):
+        return _eigh_tangents_complex(t, ans, v, lower)[0]
+    p = np.matmul(np.matmul(_mT(v), _symmetric_from(t, lower)), v)
     return np.diagonal(p, 0, -2, -1)
 
 

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+from autodiff_rule_cases import C, L, N, T, case
+
 from autodiff.runtime.rules_fill import structure_like
-from autodiff_rule_cases import L, N, T, case
 
 CASES = {
     structure_like: [case("list-of-scalars", N(3), L(N(), N(), N())),
@@ -12,3 +14,41 @@ CASES = {
                      case("list-of-arrays", N(2, 3), L(N(3), N(3))),
                      case("array", N(6), N(2, 3))],
 }
+
+
+# ---- complex Hermitian decompositions: the rules read one triangle, like LAPACK -------------
+
+_rng = np.random.default_rng(14)
+
+
+def _complex(*shape: int) -> np.ndarray:
+    return _rng.normal(size=shape) + 1j * _rng.normal(size=shape)
+
+
+def _hermitian(*shape: int) -> np.ndarray:
+    # eigenvalues spread apart (gaps >= 1), eigenvectors random and complex
+    n = shape[-1]
+    q = np.linalg.qr(_complex(*shape))[0]
+    w = np.arange(n) * 1.5 - n / 2 + _rng.uniform(-0.2, 0.2, size=(*shape[:-1],))
+    return np.matmul(q * np.expand_dims(w, -2), np.conj(np.swapaxes(q, -1, -2)))
+
+
+def _hermitian_pd(*shape: int) -> np.ndarray:
+    x = _complex(*shape)
+    n = shape[-1]
+    return np.matmul(x, np.conj(np.swapaxes(x, -1, -2))) / n + np.eye(n)
+
+
+def _with_noise(a: np.ndarray) -> np.ndarray:  # not Hermitian: only one triangle is read
+    return a + 0.3 * _complex(*a.shape)
+
+
+HERM, HPD = (lambda *s: C(_hermitian(*s))), (lambda *s: C(_hermitian_pd(*s)))
+CASES.update({
+    np.linalg.eigh: [case("complex", HERM(3, 3)), case("complex-upper-batched", HERM(2, 3, 3), "U"),
+                     case("complex-one-triangle", C(_with_noise(_hermitian(4, 4))))],
+    np.linalg.eigvalsh: [case("complex", HERM(3, 3)),
+                         case("complex-upper-one-triangle", C(_with_noise(_hermitian(3, 3))), "U")],
+    np.linalg.cholesky: [case("complex", HPD(3, 3)), case("complex-batched", HPD(2, 3, 3)),
+                         case("complex-one-triangle", C(_with_noise(_hermitian_pd(3, 3)) + 3 * np.eye(3)))],
+})
