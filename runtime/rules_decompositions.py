@@ -286,12 +286,30 @@ def _svd_adjoint(gu: Any, gs: Any, gvh: Any, u: Any, s: Any, vh: Any) -> Any:
     return partial
 
 
+# complex singular vectors have a phase per pair (u_k, v_k) that LAPACK fixes in no documented way
+_COMPLEX_SVD = "np.linalg.svd with compute_uv=True (or hermitian=True)"
+
+
+def _singular_values_vjp_complex(g: Any, a: Any) -> Any:
+    # ds = Re diag(U^H dA V): the adjoint is conj(U diag(Re g) V^H)
+    u, _, vh = np.linalg.svd(a, full_matrices=False)
+    return np.conj(np.matmul(u * np.expand_dims(np.real(g), -2), vh))
+
+
+def _singular_values_jvp_complex(t: Any, a: Any) -> Any:
+    u, _, vh = np.linalg.svd(a, full_matrices=False)
+    p = np.matmul(np.matmul(np.conj(_mT(u)), t), np.conj(_mT(vh)))
+    return np.real(np.diagonal(p, 0, -2, -1))
+
+
 def svd_vjp(
     g: Any, ans: Any, a: Any, full_matrices: bool = True, compute_uv: bool = True,
     hermitian: bool = False,
 ) -> Any:
     """Distinct nonzero singular values: A = U diag(s) V^T, with F[i, j] = 1 / (s_j^2 - s_i^2)."""
-    a = real_matrix(a, "np.linalg.svd")
+    if np.iscomplexobj(a) and not compute_uv and not hermitian:
+        return _singular_values_vjp_complex(g, a)
+    a = real_matrix(a, _COMPLEX_SVD)
     if not compute_uv:
         u, _, vh = np.linalg.svd(a, full_matrices=False, hermitian=hermitian)
         partial = _svd_adjoint(None, g, None, u, ans, vh)
@@ -326,7 +344,9 @@ def svd_jvp(
 ) -> Any:
     """Distinct nonzero singular values: with P = U^T dA V, ds = diag(P),
     dU = U (F * (P S + S P^T)) + (I - U U^T) dA V / s, and dV alike with A^T."""
-    a = real_matrix(a, "np.linalg.svd")
+    if np.iscomplexobj(a) and not compute_uv and not hermitian:
+        return _singular_values_jvp_complex(t, a)
+    a = real_matrix(a, _COMPLEX_SVD)
     if hermitian:  # computed by eigh, which reads the lower triangle
         t = _symmetric_from(t, True)
     if not compute_uv:
@@ -338,15 +358,17 @@ def svd_jvp(
 
 
 def svdvals_vjp(g: Any, ans: Any, x: Any) -> Any:
-    """ds = diag(U^T dA V)."""
-    x = real_matrix(x, "np.linalg.svdvals")
+    """ds = diag(U^H dA V)."""
+    if np.iscomplexobj(x):
+        return _singular_values_vjp_complex(g, x)
     u, _, vh = np.linalg.svd(x, full_matrices=False)
     return _svd_adjoint(None, g, None, u, ans, vh)
 
 
 def svdvals_jvp(t: Any, ans: Any, x: Any) -> Any:
-    """ds = diag(U^T dA V)."""
-    x = real_matrix(x, "np.linalg.svdvals")
+    """ds = diag(U^H dA V)."""
+    if np.iscomplexobj(x):
+        return _singular_values_jvp_complex(t, x)
     u, _, vh = np.linalg.svd(x, full_matrices=False)
     return np.diagonal(np.matmul(np.matmul(_mT(u), t), _mT(vh)), 0, -2, -1)
 
@@ -371,15 +393,28 @@ def _qr_adjoint(gq: Any, gr: Any, q: Any, r: Any) -> Any:
     return _mT(np.linalg.solve(r, _mT(gq + np.matmul(q, y))))
 
 
+def _qr_adjoint_complex(gq: Any, gr: Any, q: Any, r: Any) -> Any:
+    # LAPACK's R has a real diagonal. With G = conj(g): B = G_R R^H - Q^H G_Q,
+    # Y = triu(B, 1) + tril(B^H, -1) + Re diag(B); the adjoint is conj((G_Q + Q Y) R^-H).
+    gq, gr = np.conj(gq), np.conj(gr)
+    b = np.matmul(gr, np.conj(_mT(r))) - np.matmul(np.conj(_mT(q)), gq)
+    y = np.triu(b, 1) + np.tril(np.conj(_mT(b)), -1) + _diag(np.real(np.diagonal(b, 0, -2, -1)))
+    return _mT(np.linalg.solve(r, np.conj(_mT(gq + np.matmul(q, y)))))
+
+
 def qr_vjp(g: Any, ans: Any, a: Any, mode: str = "reduced") -> Any:
-    """Full column rank, reduced: A = Q R with Q^T Q = I and R upper triangular."""
-    a = real_matrix(a, "np.linalg.qr")
+    """Full column rank, reduced: A = Q R with Q^H Q = I and R upper triangular (with a real
+    diagonal for a complex A, as LAPACK returns it)."""
     shape = np.shape(a)
     _check_qr(shape, mode, "qr_vjp")
     if mode == "r":
         q = np.linalg.qr(a)[0]
-        return _qr_adjoint(np.zeros_like(q), g, q, ans)
-    return _qr_adjoint(g[0], g[1], ans[0], ans[1])
+        gq, gr, r = np.zeros_like(q), g, ans
+    else:
+        gq, gr, q, r = g[0], g[1], ans[0], ans[1]
+    if np.iscomplexobj(a):
+        return _qr_adjoint_complex(gq, gr, q, r)
+    return _qr_adjoint(gq, gr, q, r)
 
 
 def _qr_tangents(t: Any, q: Any, r: Any) -> tuple[Any, Any]:
@@ -390,14 +425,30 @@ def _qr_tangents(t: Any, q: Any, r: Any) -> tuple[Any, Any]:
     return dq, np.matmul(upper_part, r)
 
 
+def _qr_tangents_complex(t: Any, q: Any, r: Any) -> tuple[Any, Any]:
+    # X = Q^H dA R^-1 = Omega + dR R^-1, Omega skew-Hermitian, dR R^-1 upper with a real diagonal
+    x = _mT(np.linalg.solve(_mT(r), _mT(np.matmul(np.conj(_mT(q)), t))))
+    lower = np.tril(x, -1)
+    omega = lower - np.conj(_mT(lower)) + 1j * _diag(np.imag(np.diagonal(x, 0, -2, -1)))
+    upper_part = x - omega
+    dq = _mT(np.linalg.solve(_mT(r), _mT(t))) - np.matmul(q, upper_part)
+    return dq, np.matmul(upper_part, r)
+
+
 def qr_jvp(t: Any, ans: Any, a: Any, mode: str = "reduced") -> Any:
-    """Full column rank, reduced: A = Q R with Q^T Q = I and R upper triangular."""
-    a = real_matrix(a, "np.linalg.qr")
+    """Full column rank, reduced: A = Q R with Q^H Q = I and R upper triangular (with a real
+    diagonal for a complex A, as LAPACK returns it)."""
     shape = np.shape(a)
     _check_qr(shape, mode, "qr_jvp")
     if mode == "r":
-        return _qr_tangents(t, np.linalg.qr(a)[0], ans)[1]
-    return _qr_tangents(t, ans[0], ans[1])
+        q, r = np.linalg.qr(a)[0], ans
+    else:
+        q, r = ans[0], ans[1]
+    if np.iscomplexobj(a):
+        found = _qr_tangents_complex(t, q, r)
+    else:
+        found = _qr_tangents(t, q, r)
+    return found[1] if mode == "r" else found
 
 
 # ---- pinv and lstsq (full rank) -----------------------------------------------------------------

@@ -52,3 +52,11 @@ CASES.update({
     np.linalg.cholesky: [case("complex", HPD(3, 3)), case("complex-batched", HPD(2, 3, 3)),
                          case("complex-one-triangle", C(_with_noise(_hermitian_pd(3, 3)) + 3 * np.eye(3)))],
 })
+CASES[np.linalg.qr] = [case("complex-square", C(_complex(3, 3) + 3 * np.eye(3))),
+                       case("complex-tall", C(_complex(5, 3))),
+                       case("complex-batched", C(_complex(2, 4, 3))),
+                       case("complex-r-only", C(_complex(4, 3)), "r")]
+CASES[np.linalg.svd] = [case("complex-values", C(_complex(4, 3)), compute_uv=False),
+                        case("complex-values-batched", C(_complex(2, 3, 5)), False, False)]
+if hasattr(np.linalg, "svdvals"):  # numpy >= 2.0
+    CASES[np.linalg.svdvals] = [case("complex", C(_complex(3, 4)))]
