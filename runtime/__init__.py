@@ -16,6 +16,7 @@ from . import (
     rules_builtins,
     rules_calculus,
     rules_complex,
+    rules_construct,
     rules_cumulative,
     rules_decompositions,
     rules_einsum,
@@ -52,7 +53,7 @@ _RULE_MODULES = (accumulate, containers, rules_elementwise, rules_transcendental
                  rules_bilinear, rules_einsum, rules_norm, rules_decompositions,
                  rules_linalg_results, rules_complex, rules_fft, rules_remainders,
                  rules_cumulative, rules_index, rules_ufunc_generic, rules_builtins,
-                 rules_statistics)
+                 rules_statistics, rules_construct)
 
 
 def _export_rules(modules: tuple = _RULE_MODULES) -> None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import numpy as np
-from autodiff_rule_cases import C, L, N, T, case
+from autodiff_rule_cases import PY, C, L, N, T, case
 
 from autodiff.runtime.rules_fill import structure_like
 
@@ -60,3 +60,27 @@ CASES[np.linalg.svd] = [case("complex-values", C(_complex(4, 3)), compute_uv=Fal
                         case("complex-values-batched", C(_complex(2, 3, 5)), False, False)]
 if hasattr(np.linalg, "svdvals"):  # numpy >= 2.0
     CASES[np.linalg.svdvals] = [case("complex", C(_complex(3, 4)))]
+
+
+# ---- array builders (rules_construct) -------------------------------------------------------
+
+_CHOICE = np.array([[0, 1, 2, 1], [2, 2, 0, 1], [1, 0, 0, 2]])
+CASES.update({
+    np.meshgrid: [case("xy-2", N(3), N(4)), case("ij-3", N(2), N(3), N(4), indexing="ij"),
+                  case("xy-3-sparse", N(2), N(3), N(2), sparse=True),
+                  case("one", N(3)), case("2d-input", N(2, 2), N(3)),
+                  case("four-ij", N(2), N(1), N(3), N(2), indexing="ij")],
+    np.choose: [case("list", C(np.array([0, 1, 0, 1])), L(N(4), N(4))),
+                case("bcast", C(_CHOICE), L(N(4), N(3, 1), N())),
+                case("array-choices", C(_CHOICE), N(3, 3, 4)),
+                case("wrap", C(np.array([0, 4, -1, 2])), T(N(4), N(4), N(4)), mode="wrap"),
+                case("clip", C(np.array([0, 4, -1, 2])), L(N(4), N(1), N(4)), mode="clip")],
+    np.bincount: [case("weights", C(np.array([0, 1, 1, 3, 0])), N(5)),
+                  case("minlength", C(np.array([2, 0, 2])), weights=N(3), minlength=5)],
+    np.float64: [case("0d", N()), case("pyfloat", PY()), case("array", N(3)),
+                 case("list", L(N(), N()))],
+    # float32 inputs near 0: float32 resolves the finite-difference steps, and the tangent is
+    # the same float32 value in both modes
+    np.float32: [case("0d", C(np.zeros((), np.float32))),
+                 case("array", C(np.zeros((2, 3), np.float32)))],
+})
