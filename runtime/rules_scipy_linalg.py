@@ -16,11 +16,17 @@ import numpy as np
 from scipy import linalg
 
 from .registry import defrule
+from .rules_decompositions import eigh_jvp, eigh_vjp, eigvalsh_jvp, eigvalsh_vjp, svdvals_jvp, \
+    svdvals_vjp
+from .rules_norm import norm_jvp, norm_vjp
 
 __all__ = [
     "cho_factor_jvp", "cho_factor_vjp", "cho_solve_jvp_b", "cho_solve_jvp_c_and_lower",
     "cho_solve_vjp_b", "cho_solve_vjp_c_and_lower", "expm_jvp", "expm_vjp", "logm_jvp",
-    "logm_vjp", "scipy_cholesky_jvp", "scipy_cholesky_vjp", "scipy_det_jvp", "scipy_det_vjp",
+    "logm_vjp", "lu_factor_jvp", "lu_factor_vjp", "lu_solve_jvp_b", "lu_solve_jvp_lu_and_piv",
+    "lu_solve_vjp_b", "lu_solve_vjp_lu_and_piv", "scipy_cholesky_jvp",
+    "scipy_eigh_jvp", "scipy_eigh_vjp", "scipy_norm_jvp", "scipy_norm_vjp", "scipy_svdvals_jvp",
+    "scipy_svdvals_vjp", "toeplitz_jvp_c", "toeplitz_jvp_r", "toeplitz_vjp_c", "toeplitz_vjp_r", "scipy_cholesky_vjp", "scipy_det_jvp", "scipy_det_vjp",
     "scipy_inv_jvp", "scipy_inv_vjp", "scipy_solve_jvp_a", "scipy_solve_jvp_b",
     "scipy_solve_vjp_a", "scipy_solve_vjp_b", "solve_banded_jvp_ab", "solve_banded_jvp_b",
     "solve_banded_vjp_ab", "solve_banded_vjp_b", "solve_sylvester_jvp_a",
@@ -471,3 +477,229 @@ def solve_banded_jvp_b(
 
 defrule(linalg.solve_banded, vjp=(None, solve_banded_vjp_ab, solve_banded_vjp_b),
         jvp=(None, solve_banded_jvp_ab, solve_banded_jvp_b), argnames=("l_and_u", "ab", "b"))
+
+
+# ---- LU: lu_factor and lu_solve (one matrix, not stacked) -------------------------------------
+# lu_factor(A) = (lu, piv) with A[perm] = L U, L unit lower (below lu's diagonal), U upper. With
+# X = L⁻¹ dA[perm] U⁻¹: dL = L tril(X, -1), dU = triu(X) U, and lu packs them. lu_solve's rules
+# w.r.t. (lu, piv) differentiate through the same packing, so the pair is exact; piv is integer.
+
+
+def _row_order(piv: Any) -> Any:
+    """``perm`` with ``A[perm] = L U``: LAPACK's row interchanges applied in order."""
+    perm = np.arange(len(piv))
+    for i, j in enumerate(piv):
+        perm[i], perm[j] = perm[j], perm[i]
+    return perm
+
+
+def _unpermuted(m: Any, perm: Any) -> Any:
+    """``B`` with ``B[perm] = m``."""
+    return np.take(m, np.argsort(perm), axis=0)
+
+
+def _lu_parts(lu: Any) -> tuple[Any, Any]:
+    if np.ndim(lu) != 2:
+        raise NotImplementedError("the gradients of scipy.linalg.lu_factor and lu_solve are "
+                                  "implemented for one matrix (not a stack of matrices)")
+    return np.tril(lu, -1) + np.eye(np.shape(lu)[0], dtype=np.result_type(lu)), np.triu(lu)
+
+
+def _lu_packed_adjoint(m: Any, lu: Any, perm: Any) -> Any:
+    """The adjoint of ``lu`` from ``M``, the adjoint of ``A = P L U`` (through dL and dU)."""
+    lower, upper = _lu_parts(lu)
+    moved = np.take(m, perm, axis=0)
+    return np.tril(moved @ _t(upper), -1) + np.triu(_t(lower) @ moved)
+
+
+def lu_factor_vjp(g: Any, ans: Any, a: Any, overwrite_a: bool = False,
+                  check_finite: bool = True) -> Any:
+    """``Ā = P L⁻ᵀ (tril(Lᵀ ḡ, -1) + triu(ḡ Uᵀ)) U⁻ᵀ`` for ``ḡ`` the adjoint of ``lu``."""
+    lu, perm = ans[0], _row_order(ans[1])
+    lower, upper = _lu_parts(lu)
+    inner = np.tril(_t(lower) @ g[0], -1) + np.triu(g[0] @ _t(upper))
+    left = linalg.solve_triangular(lower, inner, trans=1, lower=True, unit_diagonal=True)
+    right = _t(linalg.solve_triangular(upper, _t(left), lower=False))
+    return _unpermuted(right, perm)
+
+
+def lu_factor_jvp(t: Any, ans: Any, a: Any, overwrite_a: bool = False,
+                  check_finite: bool = True) -> Any:
+    """``dlu = L tril(X, -1) + triu(X) U``, ``X = L⁻¹ dA[perm] U⁻¹``; piv does not move."""
+    lu, perm = ans[0], _row_order(ans[1])
+    lower, upper = _lu_parts(lu)
+    left = linalg.solve_triangular(lower, np.take(t, perm, axis=0), lower=True,
+                                   unit_diagonal=True)
+    x = _t(linalg.solve_triangular(upper, _t(left), trans=1, lower=False))
+    return lower @ np.tril(x, -1) + np.triu(x) @ upper, 0.0
+
+
+def _lu_trans(trans: Any, lu: Any) -> int:
+    if trans == 0:
+        return 0
+    if trans == 1 or (trans == 2 and not np.iscomplexobj(lu)):
+        return 1
+    raise NotImplementedError("the gradient of scipy.linalg.lu_solve with trans=2 (conjugate "
+                              "transpose) of a complex matrix is not implemented")
+
+
+def lu_solve_vjp_lu_and_piv(g: Any, ans: Any, lu_and_piv: Any, b: Any, trans: Any = 0,
+                            overwrite_b: bool = False, check_finite: bool = True) -> Any:
+    """``Ā = -y xᵀ`` (``y = A⁻ᵀ ḡ``; transposed: ``-x yᵀ``, ``y = A⁻¹ ḡ``), sent to ``lu``."""
+    lu, perm = lu_and_piv[0], _row_order(lu_and_piv[1])
+    if _lu_trans(trans, lu) == 0:
+        m = -_outer(linalg.lu_solve(lu_and_piv, g, trans=1), ans)
+    else:
+        m = -_outer(ans, linalg.lu_solve(lu_and_piv, g, trans=0))
+    return _lu_packed_adjoint(m, lu, perm), 0.0
+
+
+def lu_solve_jvp_lu_and_piv(t: Any, ans: Any, lu_and_piv: Any, b: Any, trans: Any = 0,
+                            overwrite_b: bool = False, check_finite: bool = True) -> Any:
+    """``dx = -A⁻¹ dA x`` (transposed: ``-A⁻ᵀ dAᵀ x``), ``dA = P (dL U + L dU)``."""
+    lu, perm = lu_and_piv[0], _row_order(lu_and_piv[1])
+    lower, upper = _lu_parts(lu)
+    d_factor = np.tril(t[0], -1) @ upper + lower @ np.triu(t[0])  # P^T dA
+    if _lu_trans(trans, lu) == 0:
+        return -linalg.lu_solve(lu_and_piv, _unpermuted(d_factor @ ans, perm), trans=0)
+    return -linalg.lu_solve(lu_and_piv, _t(d_factor) @ np.take(ans, perm, axis=0), trans=1)
+
+
+def lu_solve_vjp_b(g: Any, ans: Any, lu_and_piv: Any, b: Any, trans: Any = 0,
+                   overwrite_b: bool = False, check_finite: bool = True) -> Any:
+    """``b̄ = A⁻ᵀ ḡ`` (transposed: ``A⁻¹ ḡ``)."""
+    return linalg.lu_solve(lu_and_piv, g, trans=1 - _lu_trans(trans, lu_and_piv[0]))
+
+
+def lu_solve_jvp_b(t: Any, ans: Any, lu_and_piv: Any, b: Any, trans: Any = 0,
+                   overwrite_b: bool = False, check_finite: bool = True) -> Any:
+    return linalg.lu_solve(lu_and_piv, t, trans=_lu_trans(trans, lu_and_piv[0]))
+
+
+defrule(linalg.lu_factor, vjp=(lu_factor_vjp,), jvp=(lu_factor_jvp,), argnames=("a",))
+defrule(linalg.lu_solve, vjp=(lu_solve_vjp_lu_and_piv, lu_solve_vjp_b),
+        jvp=(lu_solve_jvp_lu_and_piv, lu_solve_jvp_b), argnames=("lu_and_piv", "b"))
+
+
+# ---- eigh, svdvals, norm: numpy's rules (rules_decompositions, rules_norm) --------------------
+
+
+def _standard_eigh(b: Any, subset_by_index: Any, subset_by_value: Any) -> None:
+    if b is not None or subset_by_index is not None or subset_by_value is not None:
+        raise NotImplementedError("the gradient of scipy.linalg.eigh is implemented for the "
+                                  "standard problem (b=None) with every eigenvalue (no subset)")
+
+
+def scipy_eigh_vjp(g: Any, ans: Any, a: Any, b: Any = None, *, lower: bool = True,
+                   eigvals_only: bool = False, overwrite_a: bool = False,
+                   overwrite_b: bool = False, type: int = 1, check_finite: bool = True,
+                   subset_by_index: Any = None, subset_by_value: Any = None,
+                   driver: Any = None) -> Any:
+    """np.linalg.eigh's rules, reading the triangle ``lower`` names. (scipy's default driver,
+    'evr', picks eigenvector signs that can flip under tiny changes of ``a``: only functions
+    that do not depend on those signs are differentiable, as with any eigensolver.)"""
+    _standard_eigh(b, subset_by_index, subset_by_value)
+    if eigvals_only:
+        return eigvalsh_vjp(g, ans, a, "L" if lower else "U")
+    return eigh_vjp(g, ans, a, "L" if lower else "U")
+
+
+def scipy_eigh_jvp(t: Any, ans: Any, a: Any, b: Any = None, *, lower: bool = True,
+                   eigvals_only: bool = False, overwrite_a: bool = False,
+                   overwrite_b: bool = False, type: int = 1, check_finite: bool = True,
+                   subset_by_index: Any = None, subset_by_value: Any = None,
+                   driver: Any = None) -> Any:
+    """np.linalg.eigh's rules, reading the triangle ``lower`` names."""
+    _standard_eigh(b, subset_by_index, subset_by_value)
+    if eigvals_only:
+        return eigvalsh_jvp(t, ans, a, "L" if lower else "U")
+    return eigh_jvp(t, ans, a, "L" if lower else "U")
+
+
+def scipy_svdvals_vjp(g: Any, ans: Any, a: Any, overwrite_a: bool = False,
+                      check_finite: bool = True) -> Any:
+    """ds = Re diag(U^H dA V)."""
+    return svdvals_vjp(g, ans, a)
+
+
+def scipy_svdvals_jvp(t: Any, ans: Any, a: Any, overwrite_a: bool = False,
+                      check_finite: bool = True) -> Any:
+    """ds = Re diag(U^H dA V)."""
+    return svdvals_jvp(t, ans, a)
+
+
+def scipy_norm_vjp(g: Any, ans: Any, a: Any, ord: Any = None, axis: Any = None,
+                   keepdims: bool = False, check_finite: bool = True) -> Any:
+    """np.linalg.norm's rule (scipy computes the same norms)."""
+    return norm_vjp(g, ans, a, ord, axis, keepdims)
+
+
+def scipy_norm_jvp(t: Any, ans: Any, a: Any, ord: Any = None, axis: Any = None,
+                   keepdims: bool = False, check_finite: bool = True) -> Any:
+    """np.linalg.norm's rule (scipy computes the same norms)."""
+    return norm_jvp(t, ans, a, ord, axis, keepdims)
+
+
+# ---- toeplitz: T[i, j] = c[i - j] below the diagonal (and on it), r[j - i] above --------------
+
+
+def _toeplitz_offsets(rows: int, cols: int) -> Any:
+    return np.arange(rows)[:, None] - np.arange(cols)[None, :]
+
+
+def _diagonal_sums(m: Any, offsets: Any, count: int) -> Any:
+    """Entry k: the sum of ``m`` where ``offsets == k`` (k < count); m is zero elsewhere."""
+    index = np.ravel(np.maximum(offsets, 0))
+    sums = np.bincount(index, weights=np.ravel(np.real(m)), minlength=count)[:count]
+    if np.iscomplexobj(m):
+        sums = sums + 1j * np.bincount(index, weights=np.ravel(np.imag(m)),
+                                       minlength=count)[:count]
+    return sums
+
+
+def _check_toeplitz(c: Any, r: Any) -> None:
+    if np.ndim(c) > 1 or (r is not None and np.ndim(r) > 1):
+        raise NotImplementedError("the gradient of scipy.linalg.toeplitz is implemented for "
+                                  "1-d c and r (scipy's batching of n-d inputs differs between "
+                                  "versions)")
+
+
+def toeplitz_vjp_c(g: Any, ans: Any, c: Any, r: Any = None) -> Any:
+    """c[k] gets the sum of g's k-th lower diagonal (and, when r defaults to conj(c), the
+    conjugate sum of its k-th upper one)."""
+    _check_toeplitz(c, r)
+    offsets = _toeplitz_offsets(*np.shape(g))
+    partial = _diagonal_sums(np.where(offsets >= 0, g, 0.0), offsets, np.size(c))
+    if r is None:
+        upper = _diagonal_sums(np.where(offsets < 0, g, 0.0), -offsets, np.size(c))
+        partial = partial + np.conj(upper)
+    return np.asarray(np.reshape(partial, np.shape(c)), dtype=np.result_type(c, np.float16))
+
+
+def toeplitz_vjp_r(g: Any, ans: Any, c: Any, r: Any = None) -> Any:
+    """r[k] (k >= 1) gets the sum of g's k-th upper diagonal; r[0] is unused."""
+    _check_toeplitz(c, r)
+    offsets = _toeplitz_offsets(*np.shape(g))
+    partial = _diagonal_sums(np.where(offsets < 0, g, 0.0), -offsets, np.size(r))
+    return np.asarray(np.reshape(partial, np.shape(r)), dtype=np.result_type(r, np.float16))
+
+
+def toeplitz_jvp_c(t: Any, ans: Any, c: Any, r: Any = None) -> Any:
+    """toeplitz is linear: of the tangent (with zeros for r when r is given)."""
+    _check_toeplitz(c, r)
+    if r is None:
+        return linalg.toeplitz(t)
+    return linalg.toeplitz(t, np.zeros(np.shape(r), dtype=np.result_type(t)))
+
+
+def toeplitz_jvp_r(t: Any, ans: Any, c: Any, r: Any = None) -> Any:
+    """toeplitz is linear: of the tangent (with zeros for c)."""
+    _check_toeplitz(c, r)
+    return linalg.toeplitz(np.zeros(np.shape(c), dtype=np.result_type(t)), t)
+
+
+defrule(linalg.eigh, vjp=(scipy_eigh_vjp,), jvp=(scipy_eigh_jvp,), argnames=("a",))
+defrule(linalg.svdvals, vjp=(scipy_svdvals_vjp,), jvp=(scipy_svdvals_jvp,), argnames=("a",))
+defrule(linalg.norm, vjp=(scipy_norm_vjp,), jvp=(scipy_norm_jvp,), argnames=("a",))
+defrule(linalg.toeplitz, vjp=(toeplitz_vjp_c, toeplitz_vjp_r),
+        jvp=(toeplitz_jvp_c, toeplitz_jvp_r), argnames=("c", "r"))

@@ -25,7 +25,8 @@ __all__ = [
     "erfc_jvp", "erfc_vjp", "erfcinv_jvp", "erfcinv_vjp", "erfcx_jvp", "erfcx_vjp", "erfinv_jvp",
     "erfinv_vjp", "expit_jvp", "expit_vjp", "gamma_jvp", "gamma_vjp", "gammainc_jvp_a",
     "gammainc_jvp_x", "gammainc_vjp_a", "gammainc_vjp_x", "gammaincc_jvp_a", "gammaincc_jvp_x",
-    "gammaincc_vjp_a", "gammaincc_vjp_x", "gammaln_jvp", "gammaln_vjp", "i0e_jvp", "i0e_vjp",
+    "gammaincc_vjp_a", "gammaincc_vjp_x", "gammaln_jvp", "gammaln_vjp", "huber_jvp_delta",
+    "huber_jvp_r", "huber_vjp_delta", "huber_vjp_r", "i0e_jvp", "i0e_vjp",
     "i1e_jvp", "i1e_vjp", "iv_jvp_v", "iv_jvp_x", "iv_vjp_v", "iv_vjp_x", "ive_jvp_v", "ive_jvp_x",
     "ive_vjp_v", "ive_vjp_x", "j0_jvp", "j0_vjp", "j1_jvp", "j1_vjp", "jv_jvp_v", "jv_jvp_x",
     "jv_vjp_v", "jv_vjp_x", "kl_div_jvp_x", "kl_div_jvp_y", "kl_div_vjp_x", "kl_div_vjp_y",
@@ -34,7 +35,8 @@ __all__ = [
     "logsumexp_jvp_a", "logsumexp_jvp_b", "logsumexp_vjp_a", "logsumexp_vjp_b", "multigammaln_jvp",
     "multigammaln_jvp_d", "multigammaln_vjp", "multigammaln_vjp_d", "ndtr_jvp", "ndtr_vjp",
     "ndtri_jvp", "ndtri_vjp", "polygamma_jvp_n", "polygamma_jvp_x", "polygamma_vjp_n",
-    "polygamma_vjp_x", "psi_jvp", "psi_vjp", "rel_entr_jvp_x", "rel_entr_jvp_y", "rel_entr_vjp_x",
+    "polygamma_vjp_x", "pseudo_huber_jvp_delta", "pseudo_huber_jvp_r", "pseudo_huber_vjp_delta",
+    "pseudo_huber_vjp_r", "psi_jvp", "psi_vjp", "rel_entr_jvp_x", "rel_entr_jvp_y", "rel_entr_vjp_x",
     "rel_entr_vjp_y", "rgamma_jvp", "rgamma_vjp", "scipy_i0_jvp", "scipy_i0_vjp", "scipy_i1_jvp",
     "scipy_i1_vjp", "scipy_log_softmax_jvp", "scipy_log_softmax_vjp", "scipy_softmax_jvp",
     "scipy_softmax_vjp", "scipy_softplus_jvp", "scipy_softplus_vjp", "xlog1py_jvp_x",
@@ -299,6 +301,56 @@ def betaln_jvp_b(t: Any, ans: Any, a: Any, b: Any) -> Any:
     return broadcast_like(t * (special.digamma(b) - special.digamma(a + b)), ans)
 
 
+def _huber_slopes(delta: Any, r: Any) -> tuple[Any, Any]:
+    # (d/d delta, d/dr) of huber(delta, r): r^2 / 2 inside |r| <= delta, else
+    # delta (|r| - delta / 2)
+    inside = np.abs(r) <= delta
+    return (np.where(inside, 0.0, np.abs(r) - delta),
+            np.where(inside, r, delta * np.sign(r)))
+
+
+def huber_vjp_delta(g: Any, ans: Any, delta: Any, r: Any) -> Any:
+    """``0`` where ``|r| <= delta``, else ``|r| - delta``."""
+    return unbroadcast_to(g * _huber_slopes(delta, r)[0], delta)
+
+
+def huber_vjp_r(g: Any, ans: Any, delta: Any, r: Any) -> Any:
+    """``r`` where ``|r| <= delta``, else ``delta sign(r)``."""
+    return unbroadcast_to(g * _huber_slopes(delta, r)[1], r)
+
+
+def huber_jvp_delta(t: Any, ans: Any, delta: Any, r: Any) -> Any:
+    return broadcast_like(t * _huber_slopes(delta, r)[0], ans)
+
+
+def huber_jvp_r(t: Any, ans: Any, delta: Any, r: Any) -> Any:
+    return broadcast_like(t * _huber_slopes(delta, r)[1], ans)
+
+
+def _pseudo_huber_slopes(delta: Any, r: Any) -> tuple[Any, Any]:
+    # pseudo_huber = delta^2 (s - 1), s = sqrt(1 + (r / delta)^2)
+    s = np.sqrt(1.0 + (r / delta) ** 2)
+    return 2.0 * delta * (s - 1.0) - r * r / (delta * s), r / s
+
+
+def pseudo_huber_vjp_delta(g: Any, ans: Any, delta: Any, r: Any) -> Any:
+    """``2 delta (s - 1) - r^2 / (delta s)`` with ``s = sqrt(1 + (r / delta)^2)``."""
+    return unbroadcast_to(g * _pseudo_huber_slopes(delta, r)[0], delta)
+
+
+def pseudo_huber_vjp_r(g: Any, ans: Any, delta: Any, r: Any) -> Any:
+    """``r / s`` with ``s = sqrt(1 + (r / delta)^2)``."""
+    return unbroadcast_to(g * _pseudo_huber_slopes(delta, r)[1], r)
+
+
+def pseudo_huber_jvp_delta(t: Any, ans: Any, delta: Any, r: Any) -> Any:
+    return broadcast_like(t * _pseudo_huber_slopes(delta, r)[0], ans)
+
+
+def pseudo_huber_jvp_r(t: Any, ans: Any, delta: Any, r: Any) -> Any:
+    return broadcast_like(t * _pseudo_huber_slopes(delta, r)[1], ans)
+
+
 def beta_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
     """``B(a, b) (ψ(a) - ψ(a + b))``."""
     return unbroadcast_to(g * ans * (special.digamma(a) - special.digamma(a + b)), a)
@@ -390,6 +442,10 @@ defrule(special.multigammaln, vjp=(multigammaln_vjp, multigammaln_vjp_d),
         argnames=("a", "d"))
 defrule(special.betaln, vjp=(betaln_vjp_a, betaln_vjp_b), jvp=(betaln_jvp_a, betaln_jvp_b),
         argnames=("a", "b"))
+defrule(special.huber, vjp=(huber_vjp_delta, huber_vjp_r), jvp=(huber_jvp_delta, huber_jvp_r),
+        argnames=("delta", "r"))
+defrule(special.pseudo_huber, vjp=(pseudo_huber_vjp_delta, pseudo_huber_vjp_r),
+        jvp=(pseudo_huber_jvp_delta, pseudo_huber_jvp_r), argnames=("delta", "r"))
 defrule(special.beta, vjp=(beta_vjp_a, beta_vjp_b), jvp=(beta_jvp_a, beta_jvp_b),
         argnames=("a", "b"))
 defrule(special.gammainc, vjp=(gammainc_vjp_a, gammainc_vjp_x),

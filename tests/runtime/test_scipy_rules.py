@@ -266,7 +266,7 @@ def _triangular(rng: np.random.Generator) -> Any:
 
 
 for _lower in (True, False):
-    for _trans in (0, 1, "T"):
+    for _trans in (0, 1, 2):
         for _b in ((4,), (4, 2)):
             add(sl.solve_triangular, f"lower={_lower}-trans={_trans}-b{_b}",
                 args(_triangular, normal(*_b)),
@@ -345,6 +345,68 @@ add(si.odeint, "args-tuple", args(lambda rng: rotating_decay, uniform(0.5, 1.5, 
 add(si.odeint, "tfirst", args(lambda rng: logistic_growth, uniform(0.2, 0.5, 3), np.array([0.1, 0.5, 0.8, 1.2]),
                               lambda rng: (float(rng.uniform(0.5, 1.5)),)),
     params={**_ODE_TOLERANCES, "tfirst": True}, transpose_tolerance=1e-6)
+
+
+# ---- issue 14's surface: huber, LU, eigh, svdvals, norm, toeplitz, trapezoid, signal --------
+
+
+def _huber_residual(*shape: int) -> Callable[[np.random.Generator], Any]:
+    # |r| at least 0.2 away from the kink at delta in (0.9, 1.1): inside and outside entries
+    def draw(rng: np.random.Generator) -> Any:
+        size = rng.uniform(0.1, 0.6, size=shape) + rng.choice([0.0, 1.2], size=shape)
+        return size * rng.choice([-1.0, 1.0], size=shape)
+
+    return draw
+
+
+add(sp.huber, "bcast", args(uniform(0.9, 1.1, 3, 1), _huber_residual(3, 4)))
+add(sp.huber, "0d-delta", args(lambda rng: float(rng.uniform(0.9, 1.1)), _huber_residual(5)))
+add(sp.pseudo_huber, "bcast", args(uniform(0.5, 2.0, 3, 1), normal(3, 4)))
+add(sp.pseudo_huber, "0d", args(uniform(0.5, 2.0), normal()))
+
+add(sl.lu_factor, "4x4", args(lambda rng: well_conditioned(4, rng)))
+add(sl.lu_factor, "pivoting", args(lambda rng: rng.normal(size=(3, 3)) + np.diag([0.0, 0.1, 4.0])))
+for _trans in (0, 1, 2):
+    add(sl.lu_solve, f"vector-trans-{_trans}",
+        args(lambda rng: sl.lu_factor(rng.normal(size=(4, 4)) + 3 * np.eye(4)), normal(4)),
+        params={"trans": _trans}, float32=False)
+add(sl.lu_solve, "matrix", args(lambda rng: sl.lu_factor(well_conditioned(3, rng)), normal(3, 2)),
+    float32=False)
+
+
+
+
+def _spread_symmetric(n: int, rng: np.random.Generator) -> Any:
+    # eigenvalues at least 1 apart: eigh is smooth there
+    q = np.linalg.qr(rng.normal(size=(n, n)))[0]
+    return (q * (np.arange(n) * 1.5 + rng.uniform(-0.2, 0.2, n))) @ q.T
+
+
+def _with_triangle_noise(a: Any, rng: np.random.Generator) -> Any:
+    return a + 0.3 * np.triu(rng.normal(size=np.shape(a)), 1)  # eigh(lower=True) ignores it
+
+
+# scipy's default driver ('evr') picks eigenvector signs that jump under perturbations of 1e-6:
+# finite differences of the eigenvectors need a driver whose signs are continuous ('evd')
+add(sl.eigh, "vectors", args(lambda rng: _spread_symmetric(3, rng)), params={"driver": "evd"})
+add(sl.eigh, "values-only", args(lambda rng: _spread_symmetric(4, rng)),
+    params={"eigvals_only": True})
+add(sl.eigh, "upper-unread-lower",
+    args(lambda rng: _spread_symmetric(3, rng) + 0.3 * np.tril(rng.normal(size=(3, 3)), -1)),
+    params={"lower": False, "driver": "evd"})
+add(sl.eigh, "lower-unread-upper",
+    args(lambda rng: _with_triangle_noise(_spread_symmetric(3, rng), rng)),
+    params={"eigvals_only": True})
+add(sl.svdvals, "tall", args(lambda rng: np.linalg.qr(rng.normal(size=(4, 3)))[0]
+                              * np.array([3.0, 2.0, 1.0]) @ np.linalg.qr(rng.normal(size=(3, 3)))[0]))
+add(sl.svdvals, "wide", args(lambda rng: np.diag([3.0, 1.5]) @ np.linalg.qr(rng.normal(size=(4, 2)))[0].T))
+add(sl.norm, "fro", args(normal(3, 4)))
+add(sl.norm, "vector", args(normal(5)))
+add(sl.norm, "ord1-axis", args(away0(3, 4), 1, 0))
+add(sl.norm, "keepdims", args(normal(2, 3)), params={"axis": 1, "keepdims": True})
+add(sl.toeplitz, "c-only", args(normal(4)))
+add(sl.toeplitz, "c-and-r", args(normal(3), normal(5)))
+add(sl.toeplitz, "tall", args(normal(5), normal(2)))
 
 
 # ---- the generic checks -----------------------------------------------------------------------
