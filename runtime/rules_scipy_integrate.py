@@ -21,10 +21,20 @@ import numpy as np
 from scipy import integrate
 
 from .registry import defrule
+from .rules_calculus import (
+    trapezoid_jvp_dx,
+    trapezoid_jvp_x,
+    trapezoid_vjp,
+    trapezoid_vjp_dx,
+    trapezoid_vjp_x,
+)
 
 __all__ = [
+    "cumulative_trapezoid_jvp_dx", "cumulative_trapezoid_jvp_x", "cumulative_trapezoid_jvp_y",
+    "cumulative_trapezoid_vjp_dx", "cumulative_trapezoid_vjp_x", "cumulative_trapezoid_vjp_y",
     "odeint_jvp_args", "odeint_jvp_t", "odeint_jvp_y0", "odeint_vjp_args", "odeint_vjp_t",
-    "odeint_vjp_y0",
+    "odeint_vjp_y0", "scipy_trapezoid_jvp_dx", "scipy_trapezoid_jvp_x", "scipy_trapezoid_jvp_y",
+    "scipy_trapezoid_vjp_dx", "scipy_trapezoid_vjp_x", "scipy_trapezoid_vjp_y",
 ]  # fmt: skip
 
 _SOLVER_OPTIONS = ("rtol", "atol", "h0", "hmax", "hmin", "mxstep", "tcrit")
@@ -173,3 +183,143 @@ def _as_tuple(args: Any) -> tuple:
 defrule(integrate.odeint, vjp=(None, odeint_vjp_y0, odeint_vjp_t, odeint_vjp_args),
         jvp=(None, odeint_jvp_y0, odeint_jvp_t, odeint_jvp_args),
         argnames=("func", "y0", "t", "args"))
+
+
+# ---- trapezoid (numpy's rules) and cumulative_trapezoid ----------------------------------------
+# cumulative_trapezoid: out_k = sum_{i <= k} d_i m_i along axis, d_i the spacings and
+# m_i = (y_i + y_{i+1}) / 2; with initial=0 a zero comes first. The VJPs use R_i = sum_{k >= i}
+# g_k (the reversed cumulative sum of the cotangent).
+
+
+def scipy_trapezoid_vjp_y(g: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
+                          axis: int = -1) -> Any:
+    """np.trapezoid's rule: each sample gets g times half its two adjacent spacings."""
+    return trapezoid_vjp(g, ans, y, x, dx, axis)
+
+
+def scipy_trapezoid_jvp_y(t: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
+                          axis: int = -1) -> Any:
+    """trapezoid is linear in y: of the tangent."""
+    return integrate.trapezoid(t, x, dx, axis)
+
+
+def scipy_trapezoid_vjp_x(g: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
+                          axis: int = -1) -> Any:
+    """np.trapezoid's rule: moving sample point j changes its two adjacent trapezoids."""
+    return trapezoid_vjp_x(g, ans, y, x, dx, axis)
+
+
+def scipy_trapezoid_jvp_x(t: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
+                          axis: int = -1) -> Any:
+    """np.trapezoid's rule."""
+    return trapezoid_jvp_x(t, ans, y, x, dx, axis)
+
+
+def scipy_trapezoid_vjp_dx(g: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
+                           axis: int = -1) -> Any:
+    """The integral with spacing 1 (0 when x is given)."""
+    return trapezoid_vjp_dx(g, ans, y, x, dx, axis)
+
+
+def scipy_trapezoid_jvp_dx(t: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
+                           axis: int = -1) -> Any:
+    """The integral with spacing 1 (0 when x is given)."""
+    return trapezoid_jvp_dx(t, ans, y, x, dx, axis)
+
+
+def _spacings(y: Any, x: Any, dx: Any, axis: int) -> Any:
+    """The spacings d_i, broadcastable against y with the axis moved last (minus one entry)."""
+    if x is None:
+        return dx
+    if np.ndim(x) == 1:
+        return np.diff(x)
+    return np.diff(np.moveaxis(x, axis, -1), axis=-1)
+
+
+def _check_initial(initial: Any, rule: str) -> None:
+    if initial is not None and initial != 0:
+        raise NotImplementedError(f"{rule}: only initial=None or initial=0 is supported")
+
+
+def _segment_cotangent(g: Any, initial: Any, axis: int) -> Any:
+    """R_i = sum_{k >= i} g_k along the last axis (without the initial zero's cotangent)."""
+    moved = np.moveaxis(g, axis, -1)
+    if initial is not None:
+        moved = moved[..., 1:]
+    return np.flip(np.cumsum(np.flip(moved, -1), axis=-1), -1)
+
+
+def _padded(v: Any, before: bool) -> Any:
+    zeros = np.zeros((*np.shape(v)[:-1], 1), dtype=np.result_type(v))
+    return np.concatenate([zeros, v] if before else [v, zeros], axis=-1)
+
+
+def _with_initial(out: Any, initial: Any) -> Any:
+    return out if initial is None else _padded(out, True)
+
+
+def cumulative_trapezoid_vjp_y(g: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
+                               axis: int = -1, initial: Any = None) -> Any:
+    """y_j gets (d_{j-1} R_{j-1} + d_j R_j) / 2."""
+    _check_initial(initial, "cumulative_trapezoid_vjp_y")
+    weighted = _segment_cotangent(g, initial, axis) * _spacings(y, x, dx, axis)
+    partial = 0.5 * (_padded(weighted, True) + _padded(weighted, False))
+    return np.asarray(np.moveaxis(partial, -1, axis), dtype=np.result_type(y, g))
+
+
+def cumulative_trapezoid_jvp_y(t: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
+                               axis: int = -1, initial: Any = None) -> Any:
+    """cumulative_trapezoid is linear in y: of the tangent."""
+    return integrate.cumulative_trapezoid(t, x, dx, axis, initial)
+
+
+def _midpoints(y: Any, axis: int) -> Any:
+    moved = np.moveaxis(y, axis, -1)
+    return 0.5 * (moved[..., 1:] + moved[..., :-1])
+
+
+def cumulative_trapezoid_vjp_x(g: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
+                               axis: int = -1, initial: Any = None) -> Any:
+    """x_j gets R_{j-1} m_{j-1} - R_j m_j (summed over y's other axes for a 1-d x)."""
+    _check_initial(initial, "cumulative_trapezoid_vjp_x")
+    weighted = _segment_cotangent(g, initial, axis) * _midpoints(y, axis)
+    partial = _padded(weighted, True) - _padded(weighted, False)
+    if np.ndim(x) == 1:
+        return np.reshape(np.sum(np.reshape(partial, (-1, np.shape(partial)[-1])), axis=0),
+                          np.shape(x))
+    return np.moveaxis(partial, -1, axis)
+
+
+def cumulative_trapezoid_jvp_x(t: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
+                               axis: int = -1, initial: Any = None) -> Any:
+    """The running sum of m_i times the tangents of the spacings."""
+    _check_initial(initial, "cumulative_trapezoid_jvp_x")
+    steps = _spacings(y, t, 0.0, axis)
+    out = np.cumsum(_midpoints(y, axis) * steps, axis=-1)
+    return np.moveaxis(_with_initial(out, initial), -1, axis)
+
+
+def cumulative_trapezoid_vjp_dx(g: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
+                                axis: int = -1, initial: Any = None) -> Any:
+    """The running integral with spacing 1 (0 when x is given)."""
+    if x is not None:
+        return 0.0 * np.sum(g)
+    return np.sum(g * integrate.cumulative_trapezoid(y, dx=1.0, axis=axis, initial=initial))
+
+
+def cumulative_trapezoid_jvp_dx(t: Any, ans: Any, y: Any, x: Any = None, dx: Any = 1.0,
+                                axis: int = -1, initial: Any = None) -> Any:
+    """t times the running integral with spacing 1 (0 when x is given)."""
+    if x is not None:
+        return np.zeros_like(ans)
+    return t * integrate.cumulative_trapezoid(y, dx=1.0, axis=axis, initial=initial)
+
+
+defrule(integrate.trapezoid, vjp=(scipy_trapezoid_vjp_y, scipy_trapezoid_vjp_x,
+                                  scipy_trapezoid_vjp_dx),
+        jvp=(scipy_trapezoid_jvp_y, scipy_trapezoid_jvp_x, scipy_trapezoid_jvp_dx),
+        argnames=("y", "x", "dx"))
+defrule(integrate.cumulative_trapezoid,
+        vjp=(cumulative_trapezoid_vjp_y, cumulative_trapezoid_vjp_x, cumulative_trapezoid_vjp_dx),
+        jvp=(cumulative_trapezoid_jvp_y, cumulative_trapezoid_jvp_x, cumulative_trapezoid_jvp_dx),
+        argnames=("y", "x", "dx"))

@@ -409,6 +409,40 @@ add(sl.toeplitz, "c-and-r", args(normal(3), normal(5)))
 add(sl.toeplitz, "tall", args(normal(5), normal(2)))
 
 
+
+
+def _increasing(*shape: int) -> Callable[[np.random.Generator], Any]:
+    return lambda rng: np.cumsum(rng.uniform(0.2, 1.0, size=shape), axis=-1)
+
+
+add(si.trapezoid, "dx", args(normal(2, 5), None, uniform(0.3, 1.5)))
+add(si.trapezoid, "x-1d-axis0", args(normal(4, 3), _increasing(4)), params={"axis": 0})
+add(si.trapezoid, "x-same-shape", args(normal(2, 4), _increasing(2, 4)))
+add(si.cumulative_trapezoid, "dx", args(normal(2, 5), None, uniform(0.3, 1.5)))
+add(si.cumulative_trapezoid, "dx-initial", args(normal(5), None, uniform(0.3, 1.5)),
+    params={"initial": 0})
+add(si.cumulative_trapezoid, "x-1d-axis0", args(normal(4, 3), _increasing(4)),
+    params={"axis": 0})
+add(si.cumulative_trapezoid, "x-same-shape-initial", args(normal(2, 4), _increasing(2, 4)),
+    params={"initial": 0})
+add(si.cumulative_trapezoid, "x-3d-axis1", args(normal(2, 4, 3), _increasing(4)),
+    params={"axis": 1})
+
+
+
+for _mode in ("full", "same", "valid"):
+    add(ss.fftconvolve, f"1d-{_mode}", args(normal(6), normal(3)), params={"mode": _mode})
+    add(ss.fftconvolve, f"2d-{_mode}", args(normal(4, 5), normal(2, 3)), params={"mode": _mode})
+    add(ss.convolve2d, _mode, args(normal(4, 5), normal(2, 3)), params={"mode": _mode})
+    add(ss.convolve2d, f"even-{_mode}", args(normal(5, 4), normal(2, 2)), params={"mode": _mode})
+add(ss.lfilter, "fir", args(normal(3), np.array([1.0]), normal(8)))
+add(ss.lfilter, "iir", args(normal(2), lambda rng: np.array([1.0, rng.uniform(-0.5, 0.5), 0.1]),
+                            normal(7)))
+add(ss.lfilter, "iir-a0-axis0", args(normal(3), lambda rng: np.array([1.5, rng.uniform(-0.5, 0.5)]),
+                                     normal(6, 2)), params={"axis": 0})
+add(ss.lfilter, "long-filter", args(normal(5), lambda rng: np.array([1.0, 0.3]), normal(3)))
+
+
 # ---- the generic checks -----------------------------------------------------------------------
 
 
