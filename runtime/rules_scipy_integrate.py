@@ -32,8 +32,8 @@ from .rules_calculus import (
 __all__ = [
     "cumulative_trapezoid_jvp_dx", "cumulative_trapezoid_jvp_x", "cumulative_trapezoid_jvp_y",
     "cumulative_trapezoid_vjp_dx", "cumulative_trapezoid_vjp_x", "cumulative_trapezoid_vjp_y",
-    "odeint_jvp_args", "odeint_jvp_t", "odeint_jvp_y0", "odeint_vjp_args", "odeint_vjp_t",
-    "odeint_vjp_y0", "scipy_trapezoid_jvp_dx", "scipy_trapezoid_jvp_x", "scipy_trapezoid_jvp_y",
+    "odeint_jvp_args", "odeint_jvp_second_order", "odeint_jvp_t", "odeint_jvp_y0",
+    "odeint_vjp_args", "odeint_vjp_second_order", "odeint_vjp_t", "odeint_vjp_y0", "scipy_trapezoid_jvp_dx", "scipy_trapezoid_jvp_x", "scipy_trapezoid_jvp_y",
     "scipy_trapezoid_vjp_dx", "scipy_trapezoid_vjp_x", "scipy_trapezoid_vjp_y",
 ]  # fmt: skip
 
@@ -323,3 +323,34 @@ defrule(integrate.cumulative_trapezoid,
         vjp=(cumulative_trapezoid_vjp_y, cumulative_trapezoid_vjp_x, cumulative_trapezoid_vjp_dx),
         jvp=(cumulative_trapezoid_jvp_y, cumulative_trapezoid_jvp_x, cumulative_trapezoid_jvp_dx),
         argnames=("y", "x", "dx"))
+
+
+# ---- no second derivatives through odeint --------------------------------------------------
+# A gradient of a gradient (hessian, jacfwd of grad) would differentiate the adjoint rules
+# above; their own rules say so instead of failing inside them.
+
+
+def _second_order(*args: Any, **options: Any) -> Any:
+    raise NotImplementedError(
+        "the second derivative of scipy.integrate.odeint is not implemented (hessian, or a "
+        "gradient of a gradient, through odeint): differentiate once, or write the integrator "
+        "as a loop of numpy steps that autodiff differentiates from its source")
+
+
+def odeint_vjp_second_order(*args: Any, **options: Any) -> Any:
+    """Raises: second derivatives through odeint are not implemented."""
+    return _second_order()
+
+
+def odeint_jvp_second_order(*args: Any, **options: Any) -> Any:
+    """Raises: second derivatives through odeint are not implemented."""
+    return _second_order()
+
+
+for _rule in (odeint_vjp_y0, odeint_vjp_t, odeint_vjp_args):
+    defrule(_rule, vjp=(odeint_vjp_second_order, odeint_vjp_second_order, None,
+                        odeint_vjp_second_order, odeint_vjp_second_order,
+                        odeint_vjp_second_order),
+            jvp=(odeint_jvp_second_order, odeint_jvp_second_order, None,
+                 odeint_jvp_second_order, odeint_jvp_second_order, odeint_jvp_second_order),
+            argnames=("g", "ans", "func", "y0", "t", "args"))

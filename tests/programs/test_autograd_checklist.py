@@ -109,8 +109,9 @@ _MISSING_RULES: dict[str, str] = {}  # every function autograd 1.9 differentiate
 GRAD_GAPS: dict[str, str] = dict(_MISSING_RULES)
 HESSIAN_GAPS: dict[str, str] = {
     **_MISSING_RULES,
-    "odeint": "clear error: hessian through scipy.integrate.odeint: its rule odeint_vjp_y0"
-              " (rules_scipy_integrate.py) takes **kwargs: '**kwargs parameters are not supported'",
+    "odeint": "clear error: hessian through scipy.integrate.odeint: NotImplementedError 'the"
+              " second derivative of scipy.integrate.odeint is not implemented' (the adjoint"
+              " rules integrate closures of the user's function)",
 }
 AUTOGRAD_GAPS: dict[str, str] = dict(_MISSING_RULES)
 # second differences lose accuracy next to a singularity: nan_to_num's input has x = 0.523 in

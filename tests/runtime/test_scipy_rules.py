@@ -443,6 +443,19 @@ add(ss.lfilter, "iir-a0-axis0", args(normal(3), lambda rng: np.array([1.5, rng.u
 add(ss.lfilter, "long-filter", args(normal(5), lambda rng: np.array([1.0, 0.3]), normal(3)))
 
 
+
+
+def _odeint_adjoint_arguments(rng: np.random.Generator) -> tuple:
+    # (g, ans, func, y0, t, args) of odeint's own VJP rules, which a second derivative reaches
+    y0, times, theta = rng.uniform(0.5, 1.5, 2), np.array([0.0, 0.4]), (np.array([0.7, 0.8]), 0.3)
+    ans = si.odeint(rotating_decay, y0, times, args=theta)
+    return rng.normal(size=ans.shape), ans, rotating_decay, y0, times, theta
+
+
+for _rule in (rt.odeint_vjp_y0, rt.odeint_vjp_t, rt.odeint_vjp_args):
+    add(_rule, "second-order", _odeint_adjoint_arguments, raises=(0, 1, 3, 4, 5))
+
+
 # ---- the generic checks -----------------------------------------------------------------------
 
 
