@@ -134,6 +134,17 @@ def _eigh_adjoint(gw: Any, gv: Any, w: Any, v: Any, lower: bool) -> Any:
     return _onto_triangle(np.matmul(np.matmul(v, inner), _mT(v)), lower)
 
 
+def _gauge_values(row: Any, function: str) -> Any:
+    """The real parts of the row that fixes the phase of complex singular vectors or
+    eigenvectors: LAPACK returns it real. Another library's convention raises (the rules'
+    phase terms would be wrong, silently)."""
+    if np.any(np.imag(row) != 0):
+        raise NotImplementedError(
+            f"{function}: this LAPACK returns complex vectors with a phase convention autodiff "
+            "does not know; differentiate a function of |vectors| or of the values only")
+    return np.real(row)
+
+
 def _gauge_row(lower: bool) -> int:
     # LAPACK's Hermitian eigensolver returns eigenvectors whose first (UPLO='L') or last
     # (UPLO='U') component is real: the row that fixes each eigenvector's phase.
@@ -146,7 +157,7 @@ def _eigh_adjoint_complex(gw: Any, gv: Any, w: Any, v: Any, lower: bool) -> Any:
     inner = _diag(np.real(gw))
     if gv is not None:
         row = _gauge_row(lower)
-        turn = np.imag(np.sum(gv * v, axis=-2)) / np.real(v[..., row, :])
+        turn = np.imag(np.sum(gv * v, axis=-2)) / _gauge_values(v[..., row, :], "eigh_vjp")
         gv = gv - 1j * np.expand_dims(turn, -2) * _row_mask(np.shape(v), row)
         inner = inner + _gap_inverse(w) * np.matmul(_mT(v), gv)
     return _onto_hermitian_triangle(np.matmul(np.matmul(np.conj(v), inner), _mT(v)), lower)
@@ -161,7 +172,7 @@ def _eigh_tangents_complex(t: Any, w: Any, v: Any, lower: bool) -> tuple[Any, An
     p = np.matmul(np.matmul(np.conj(_mT(v)), _hermitian_from(t, lower)), v)
     dv = np.matmul(v, _gap_inverse(w) * p)
     row = _gauge_row(lower)
-    turn = np.imag(dv[..., row, :]) / np.real(v[..., row, :])
+    turn = np.imag(dv[..., row, :]) / _gauge_values(v[..., row, :], "eigh_jvp")
     dv = dv - 1j * v * np.expand_dims(turn, -2)
     return np.real(np.diagonal(p, 0, -2, -1)), dv
 
@@ -286,8 +297,69 @@ def _svd_adjoint(gu: Any, gs: Any, gvh: Any, u: Any, s: Any, vh: Any) -> Any:
     return partial
 
 
-# complex singular vectors have a phase per pair (u_k, v_k) that LAPACK fixes in no documented way
-_COMPLEX_SVD = "np.linalg.svd with compute_uv=True (or hermitian=True)"
+_COMPLEX_SVD = "np.linalg.svd with hermitian=True"
+
+
+# ---- complex svd: LAPACK fixes the phase of each pair (u_k, v_k) by making the first entry of
+# v_k real when A has as many rows as columns or more (its bidiagonal reduction); for fewer rows
+# it follows no fixed rule, and the rules raise.
+
+
+def _check_complex_svd(shape: tuple[int, ...], full_matrices: bool, rule: str) -> None:
+    _check_svd(shape, full_matrices, rule)
+    if shape[-2] < shape[-1]:
+        raise NotImplementedError(
+            f"{rule}: the singular vectors of a complex matrix with fewer rows than columns have "
+            "no phase convention to differentiate; take the svd of a.conj().T (its U and V are "
+            "this V and U), or differentiate the singular values only")
+
+
+def _svd_tangents_complex(t: Any, u: Any, s: Any, vh: Any) -> tuple[Any, Any, Any]:
+    v = np.conj(_mT(vh))
+    p = np.matmul(np.matmul(np.conj(_mT(u)), t), v)
+    ph = np.conj(_mT(p))
+    f = _gap_inverse(s * s)
+    s_row, s_col = np.expand_dims(s, -2), np.expand_dims(s, -1)
+    du = np.matmul(u, f * (p * s_row + s_col * ph))
+    dv = np.matmul(v, f * (s_col * p + ph * s_row))
+    if np.shape(u)[-2] > np.shape(u)[-1]:
+        du = du + (np.matmul(t, v) - np.matmul(u, p)) / s_row
+    if np.shape(v)[-2] > np.shape(v)[-1]:
+        dv = dv + (np.matmul(np.conj(_mT(t)), u) - np.matmul(v, ph)) / s_row
+    delta = np.imag(np.diagonal(p, 0, -2, -1)) / s  # theta_u - theta_v
+    theta_v = -np.imag(dv[..., 0, :]) / _gauge_values(v[..., 0, :], "svd_jvp")
+    theta_u = theta_v + delta
+    du = du + 1j * u * np.expand_dims(theta_u, -2)
+    dv = dv + 1j * v * np.expand_dims(theta_v, -2)
+    return du, np.real(np.diagonal(p, 0, -2, -1)), np.conj(_mT(dv))
+
+
+def _svd_adjoint_complex(gu: Any, gs: Any, gvh: Any, u: Any, s: Any, vh: Any) -> Any:
+    # the transpose of _svd_tangents_complex: the phase terms become corrections of the
+    # cotangents of the gauge row and of diag(P); then, with G = conj(cotangent),
+    # conj(A̅) = U G_P V^H + (I - U U^H) G_U S^-1 V^H + U S^-1 ((I - V V^H) G_V)^H
+    v = np.conj(_mT(vh))
+    gv = np.conj(_mT(gvh))  # the cotangent of V
+    sig_u, sig_v = np.sum(gu * u, axis=-2), np.sum(gv * v, axis=-2)
+    turn = np.imag(sig_u) + np.imag(sig_v)
+    fix = turn / _gauge_values(v[..., 0, :], "svd_vjp")
+    gv = gv - 1j * np.expand_dims(fix, -2) * _row_mask(np.shape(v), 0)
+    phase = -1j * np.imag(sig_u) / s
+    big_u, big_v = np.conj(gu), np.conj(gv)
+    f = _gap_inverse(s * s)
+    s_row, s_col = np.expand_dims(s, -2), np.expand_dims(s, -1)
+    x = f * np.matmul(np.conj(_mT(u)), big_u)
+    y = f * np.matmul(vh, big_v)
+    inner = (x + np.conj(_mT(x))) * s_row + s_col * (y + np.conj(_mT(y)))
+    inner = inner + _diag(np.real(gs) + phase)
+    partial = np.matmul(np.matmul(u, inner), vh)
+    if np.shape(u)[-2] > np.shape(u)[-1]:
+        rest = big_u - np.matmul(u, np.matmul(np.conj(_mT(u)), big_u))
+        partial = partial + np.matmul(rest / s_row, vh)
+    if np.shape(v)[-2] > np.shape(v)[-1]:
+        rest = big_v - np.matmul(v, np.matmul(vh, big_v))
+        partial = partial + np.matmul(u / s_row, np.conj(_mT(rest)))
+    return np.conj(partial)
 
 
 def _singular_values_vjp_complex(g: Any, a: Any) -> Any:
@@ -307,8 +379,11 @@ def svd_vjp(
     hermitian: bool = False,
 ) -> Any:
     """Distinct nonzero singular values: A = U diag(s) V^T, with F[i, j] = 1 / (s_j^2 - s_i^2)."""
-    if np.iscomplexobj(a) and not compute_uv and not hermitian:
-        return _singular_values_vjp_complex(g, a)
+    if np.iscomplexobj(a) and not hermitian:
+        if not compute_uv:
+            return _singular_values_vjp_complex(g, a)
+        _check_complex_svd(np.shape(a), full_matrices, "svd_vjp")
+        return _svd_adjoint_complex(g[0], g[1], g[2], ans[0], ans[1], ans[2])
     a = real_matrix(a, _COMPLEX_SVD)
     if not compute_uv:
         u, _, vh = np.linalg.svd(a, full_matrices=False, hermitian=hermitian)
@@ -344,8 +419,11 @@ def svd_jvp(
 ) -> Any:
     """Distinct nonzero singular values: with P = U^T dA V, ds = diag(P),
     dU = U (F * (P S + S P^T)) + (I - U U^T) dA V / s, and dV alike with A^T."""
-    if np.iscomplexobj(a) and not compute_uv and not hermitian:
-        return _singular_values_jvp_complex(t, a)
+    if np.iscomplexobj(a) and not hermitian:
+        if not compute_uv:
+            return _singular_values_jvp_complex(t, a)
+        _check_complex_svd(np.shape(a), full_matrices, "svd_jvp")
+        return _svd_tangents_complex(t, ans[0], ans[1], ans[2])
     a = real_matrix(a, _COMPLEX_SVD)
     if hermitian:  # computed by eigh, which reads the lower triangle
         t = _symmetric_from(t, True)

@@ -560,8 +560,8 @@ def _lu_packed_adjoint(m: Any, lu: Any, perm: Any) -> Any:
 def lu_factor_vjp(g: Any, ans: Any, a: Any, overwrite_a: bool = False,
                   check_finite: bool = True) -> Any:
     """``Ā = P L⁻ᵀ (tril(Lᵀ ḡ, -1) + triu(ḡ Uᵀ)) U⁻ᵀ`` for ``ḡ`` the adjoint of ``lu``."""
-    lu, perm = ans[0], _row_order(ans[1])
-    lower, upper = _lu_parts(lu)
+    lower, upper = _lu_parts(ans[0])
+    perm = _row_order(ans[1])
     inner = np.tril(_t(lower) @ g[0], -1) + np.triu(g[0] @ _t(upper))
     left = linalg.solve_triangular(lower, inner, trans=1, lower=True, unit_diagonal=True)
     right = _t(linalg.solve_triangular(upper, _t(left), lower=False))
@@ -571,8 +571,8 @@ def lu_factor_vjp(g: Any, ans: Any, a: Any, overwrite_a: bool = False,
 def lu_factor_jvp(t: Any, ans: Any, a: Any, overwrite_a: bool = False,
                   check_finite: bool = True) -> Any:
     """``dlu = L tril(X, -1) + triu(X) U``, ``X = L⁻¹ dA[perm] U⁻¹``; piv does not move."""
-    lu, perm = ans[0], _row_order(ans[1])
-    lower, upper = _lu_parts(lu)
+    lower, upper = _lu_parts(ans[0])
+    perm = _row_order(ans[1])
     left = linalg.solve_triangular(lower, np.take(t, perm, axis=0), lower=True,
                                    unit_diagonal=True)
     x = _t(linalg.solve_triangular(upper, _t(left), trans=1, lower=False))
@@ -591,7 +591,9 @@ def _lu_trans(trans: Any, lu: Any) -> int:
 def lu_solve_vjp_lu_and_piv(g: Any, ans: Any, lu_and_piv: Any, b: Any, trans: Any = 0,
                             overwrite_b: bool = False, check_finite: bool = True) -> Any:
     """``Ā = -y xᵀ`` (``y = A⁻ᵀ ḡ``; transposed: ``-x yᵀ``, ``y = A⁻¹ ḡ``), sent to ``lu``."""
-    lu, perm = lu_and_piv[0], _row_order(lu_and_piv[1])
+    lu = lu_and_piv[0]
+    _lu_parts(lu)
+    perm = _row_order(lu_and_piv[1])
     if _lu_trans(trans, lu) == 0:
         m = -_outer(linalg.lu_solve(lu_and_piv, g, trans=1), ans)
     else:
@@ -602,8 +604,9 @@ def lu_solve_vjp_lu_and_piv(g: Any, ans: Any, lu_and_piv: Any, b: Any, trans: An
 def lu_solve_jvp_lu_and_piv(t: Any, ans: Any, lu_and_piv: Any, b: Any, trans: Any = 0,
                             overwrite_b: bool = False, check_finite: bool = True) -> Any:
     """``dx = -A⁻¹ dA x`` (transposed: ``-A⁻ᵀ dAᵀ x``), ``dA = P (dL U + L dU)``."""
-    lu, perm = lu_and_piv[0], _row_order(lu_and_piv[1])
+    lu = lu_and_piv[0]
     lower, upper = _lu_parts(lu)
+    perm = _row_order(lu_and_piv[1])
     d_factor = np.tril(t[0], -1) @ upper + lower @ np.triu(t[0])  # P^T dA
     if _lu_trans(trans, lu) == 0:
         return -linalg.lu_solve(lu_and_piv, _unpermuted(d_factor @ ans, perm), trans=0)

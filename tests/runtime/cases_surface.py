@@ -84,3 +84,7 @@ CASES.update({
     np.float32: [case("0d", C(np.zeros((), np.float32))),
                  case("array", C(np.zeros((2, 3), np.float32)))],
 })
+CASES[np.linalg.svd] += [case("complex-square", C(_complex(3, 3))),
+                         case("complex-tall", C(_complex(4, 3)), full_matrices=False),
+                         case("complex-tall-batched", C(_complex(2, 5, 2)), False),
+                         case("complex-full-square", C(_complex(2, 2)), full_matrices=True)]
