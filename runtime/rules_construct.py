@@ -143,18 +143,22 @@ def bincount_jvp_weights(t: Any, ans: Any, x: Any, weights: Any = None,
 # ---- numpy scalar types as conversions ----------------------------------------------------------
 
 
-def float_type_vjp(g: Any, ans: Any, x: Any) -> Any:
-    """``np.float64(x)`` (``float32``) converts x's values: g in x's structure and
-    dtype."""
+def float64_vjp(g: Any, ans: Any, x: Any) -> Any:
+    """``np.float64(x)`` converts x's values: g in x's structure and dtype."""
     return structure_like(g, x)
 
 
-def float_type_jvp_64(t: Any, ans: Any, x: Any) -> Any:
+def float64_jvp(t: Any, ans: Any, x: Any) -> Any:
     """The tangent converted like x: float64."""
     return np.asarray(t, dtype=np.float64).reshape(np.shape(ans))
 
 
-def float_type_jvp_32(t: Any, ans: Any, x: Any) -> Any:
+def float32_vjp(g: Any, ans: Any, x: Any) -> Any:
+    """``np.float32(x)`` converts x's values: g in x's structure and dtype."""
+    return structure_like(g, x)
+
+
+def float32_jvp(t: Any, ans: Any, x: Any) -> Any:
     """The tangent converted like x: float32."""
     return np.asarray(t, dtype=np.float32).reshape(np.shape(ans))
 
@@ -168,11 +172,11 @@ constant_arguments(np.choose, "a")  # integer indices (a float raises)
 defrule(np.bincount, vjp=(None, bincount_vjp_weights), jvp=(None, bincount_jvp_weights),
         argnames=("x", "weights"))
 constant_arguments(np.bincount, "x", "minlength")  # integers (a float raises)
-for _type, _jvp in ((np.float64, float_type_jvp_64), (np.float32, float_type_jvp_32)):
-    defrule(_type, vjp=(float_type_vjp,), jvp=(_jvp,), argnames=("x",))
+defrule(np.float64, vjp=(float64_vjp,), jvp=(float64_jvp,), argnames=("x",))
+defrule(np.float32, vjp=(float32_vjp,), jvp=(float32_jvp,), argnames=("x",))
 
 __all__ = [
     "bincount_jvp_weights", "bincount_vjp_weights", "choose_jvp_choices", "choose_vjp_choices",
-    "float_type_jvp_32", "float_type_jvp_64", "float_type_vjp",
+    "float32_jvp", "float32_vjp", "float64_jvp", "float64_vjp",
     *(rule.__name__ for rule in _MESHGRID_VJPS + _MESHGRID_JVPS),
 ]
