@@ -382,7 +382,8 @@ def svd_vjp(
     if np.iscomplexobj(a) and not hermitian:
         if not compute_uv:
             return _singular_values_vjp_complex(g, a)
-        _check_complex_svd(np.shape(a), full_matrices, "svd_vjp")
+        shape = np.shape(a)
+        _check_complex_svd(shape, full_matrices, "svd_vjp")
         return _svd_adjoint_complex(g[0], g[1], g[2], ans[0], ans[1], ans[2])
     a = real_matrix(a, _COMPLEX_SVD)
     if not compute_uv:
@@ -422,7 +423,8 @@ def svd_jvp(
     if np.iscomplexobj(a) and not hermitian:
         if not compute_uv:
             return _singular_values_jvp_complex(t, a)
-        _check_complex_svd(np.shape(a), full_matrices, "svd_jvp")
+        shape = np.shape(a)
+        _check_complex_svd(shape, full_matrices, "svd_jvp")
         return _svd_tangents_complex(t, ans[0], ans[1], ans[2])
     a = real_matrix(a, _COMPLEX_SVD)
     if hermitian:  # computed by eigh, which reads the lower triangle

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from scipy import integrate
 
+from ..errors import NoGradientRuleError
 from .registry import defrule
 from .rules_calculus import (
     trapezoid_jvp_dx,
@@ -330,11 +331,15 @@ defrule(integrate.cumulative_trapezoid,
 # above; their own rules say so instead of failing inside them.
 
 
+class NoSecondDerivativeError(NoGradientRuleError, NotImplementedError):
+    """odeint's adjoint rules have no rules of their own."""
+
+
 def _second_order(*args: Any, **options: Any) -> Any:
-    raise NotImplementedError(
+    raise NoSecondDerivativeError(
         "the second derivative of scipy.integrate.odeint is not implemented (hessian, or a "
         "gradient of a gradient, through odeint): differentiate once, or write the integrator "
-        "as a loop of numpy steps that autodiff differentiates from its source")
+        "as a loop of numpy steps that autodiff differentiates from its source", None)
 
 
 def odeint_vjp_second_order(*args: Any, **options: Any) -> Any:
