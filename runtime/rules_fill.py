@@ -274,6 +274,6 @@ __all__ = [
     "ascontiguousarray_vjp", "copy_jvp", "copy_vjp", "full_jvp_fill_value",
     "full_like_jvp_fill_value", "full_like_vjp_fill_value", "full_vjp_fill_value", "pad_jvp",
     "pad_vjp", "repeat_jvp", "repeat_vjp", "select_jvp_choicelist", "select_jvp_default",
-    "select_vjp_choicelist", "select_vjp_default", "structure_like_jvp_g",
+    "select_vjp_choicelist", "select_vjp_default", "structure_like", "structure_like_jvp_g",
     "structure_like_vjp_g", "tile_jvp", "tile_vjp",
 ]
