@@ -171,7 +171,7 @@ defrule(np.choose, vjp=(None, choose_vjp_choices), jvp=(None, choose_jvp_choices
 constant_arguments(np.choose, "a")  # integer indices (a float raises)
 defrule(np.bincount, vjp=(None, bincount_vjp_weights), jvp=(None, bincount_jvp_weights),
         argnames=("x", "weights"))
-constant_arguments(np.bincount, "x", "minlength")  # integers (a float raises)
+constant_arguments(np.bincount, "x")  # integer indices (a float raises)
 defrule(np.float64, vjp=(float64_vjp,), jvp=(float64_jvp,), argnames=("x",))
 defrule(np.float32, vjp=(float32_vjp,), jvp=(float32_jvp,), argnames=("x",))
 

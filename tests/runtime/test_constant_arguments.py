@@ -61,7 +61,7 @@ DECLARED = _declared()
 # (it sets how many values there are, not their values), real_if_close's tol (a threshold) and
 # the mean of multivariate_normal.entropy (the entropy of a Gaussian ignores it).
 BY_TYPE_OR_SHAPE = ("arange:stop", "real_if_close:tol", "entropy:mean", "getitem:b", "getitem_vjp:", "scatter:", "take:indices", "take_vjp:",
-                    "take_along_axis:indices", "choose:a", "bincount:x", "bincount:minlength", "seed:value", "seed_aux:value",
+                    "take_along_axis:indices", "choose:a", "bincount:x", "seed:value", "seed_aux:value",
                     "unbroadcast_to:target", "unreduce:x", "broadcast_like:ans",
                     "full_like:a", "einsum_vjp_arg", "einsum_jvp_arg")
 
