@@ -298,8 +298,6 @@ _REJECTED = {
         "clear error: 'a lambda that is not assigned to a name and called is not supported'",
     "jax_pytree_tree_map":
         "clear error: 'a lambda that is not assigned to a name and called is not supported'",
-    "jax_gp_cho_solve": "crash, not a clear error: UnboundLocalError '_a2' in the gradient code of"
-                        " a nested comprehension calling cov_func (a function argument)",
     "jax_transformer_block":
         "clear error: 'star-unpacking (*items) of differentiated values is not supported'",
 }
