@@ -63,3 +63,84 @@ def comprehension_in_condition_and_iterable(x):
                          ids=lambda fn: fn.__name__)
 def test_nested_comprehensions(fn):
     _check_both_modes(fn)
+
+
+# ---- functools.partial of a known function ---------------------------------------------------
+
+
+def _affine(w, x, shift=0.0, scale=1.0):
+    return np.tanh(w * x + shift) * scale
+
+
+def partial_called_directly(x):
+    return np.sum(functools.partial(_affine, x[0], shift=0.3)(x[1:]))
+
+
+def partial_named_called_twice(x):
+    f = functools.partial(_affine, x[0], scale=2.0)
+    return np.sum(f(x[1:])) + np.sum(f(x[:2], scale=0.5))
+
+
+def partial_bound_value_read_when_made(x):
+    w = x[0]
+    f = functools.partial(_affine, w)
+    w = x[1]  # the partial keeps the first value
+    return np.sum(f(x[2:], shift=w))
+
+
+def partial_of_a_local_def(x):
+    def cell(a, h):
+        return np.sin(a * h) * x[3]
+    step = functools.partial(cell, x[0])
+    return step(x[1]) + step(x[2])
+
+
+def partial_in_a_loop(x):
+    total = 0.0
+    for i in range(3):
+        g = functools.partial(_affine, x[i])
+        total = total + np.sum(g(x[i + 1]))
+    return total
+
+
+@pytest.mark.parametrize("fn", [partial_called_directly, partial_named_called_twice,
+                                partial_bound_value_read_when_made, partial_of_a_local_def,
+                                partial_in_a_loop],
+                         ids=lambda fn: fn.__name__)
+def test_partial_of_a_known_function(fn):
+    _check_both_modes(fn)
+
+
+def partial_of_a_runtime_callable(x):
+    fns = [np.sin, np.cos]
+    f = functools.partial(fns[int(x.size > 2)])
+    return np.sum(f(x))
+
+
+def test_partial_of_a_callable_known_only_at_run_time_is_refused():
+    with pytest.raises(autodiff.AutodiffError) as error:
+        autodiff.grad(partial_of_a_runtime_callable)(X)
+    assert error.value.lineno is not None and "test_local_callables.py" in error.value.filename
+
+
+# ---- frozen scipy distributions --------------------------------------------------------------
+
+
+def frozen_norm_logpdf(x):
+    return np.sum(stats.norm(x[0], np.exp(x[1])).logpdf(x[2:]))
+
+
+def frozen_norm_named_keywords(x):
+    d = stats.norm(loc=x[0], scale=1.5)
+    return np.sum(d.logpdf(x[1:])) + np.sum(d.cdf(x[2:]))
+
+
+def frozen_multivariate_normal_logpdf(x):
+    return stats.multivariate_normal(x[:2], np.eye(2) * 1.3).logpdf(x[2:])
+
+
+@pytest.mark.parametrize("fn", [frozen_norm_logpdf, frozen_norm_named_keywords,
+                                frozen_multivariate_normal_logpdf],
+                         ids=lambda fn: fn.__name__)
+def test_frozen_distribution_methods(fn):
+    _check_both_modes(fn)

@@ -26,6 +26,7 @@ import types
 import gast
 
 from ..ir import nodes
+from .bound_calls import builds_bound_object, rewrite_bound_calls
 from .parse import SourceUnavailableError, _annotate_origins, _parse_def
 
 
@@ -50,6 +51,7 @@ def local_functions(function: types.FunctionType,
     of its local defs by name."""
     if not _builds_locally(function, tree):
         return {}
+    rewrite_bound_calls(function, tree)
     _lambdas_to_defs(tree)
     _inline_factories(function, tree)
     _inline_objects(function, tree)
@@ -61,6 +63,8 @@ def _builds_locally(function: types.FunctionType, tree: gast.FunctionDef) -> boo
     its module (one scan, so that most functions skip the rewrites)?"""
     for node in nodes.walk(tree):
         if node is not tree and isinstance(node, (gast.FunctionDef, gast.Lambda)):
+            return True
+        if isinstance(node, gast.Call) and builds_bound_object(function, node):
             return True
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
             callee = function.__globals__.get(node.func.id)
