@@ -294,8 +294,6 @@ _REJECTED = {
     "autograd_bayesian_nn_generator": _CALLS_RUNTIME.format("logprob"),
     "autograd_rnn_nested_cells": _TUPLE_CONCAT,
     "autograd_lstm_tuple_state": _TUPLE_CONCAT,
-    "autograd_ode_net_rk4_lambda":
-        "clear error: 'a lambda that is not assigned to a name and called is not supported'",
     "jax_pytree_tree_map":
         "clear error: 'a lambda that is not assigned to a name and called is not supported'",
     "jax_transformer_block":
@@ -308,8 +306,6 @@ GRAD_BUGS: dict[str, str] = {
     **_REJECTED,
     "autograd_rkhs_object": "clear error: an object built inside the function and called:"
                             " 'g(...) calls a function or object created when the function runs'",
-    "jax_scan_gru_partial": "clear error: functools.partial(cell, params) passed to a helper:"
-                            " 'f(...) calls a function or object created when the function runs'",
     "jax_namedtuple_double_where": _NAMEDTUPLE_GRAD,
     "jax_namedtuple_double_where_rewritten": _NAMEDTUPLE_GRAD,
 }
@@ -318,8 +314,6 @@ JVP_BUGS: dict[str, str] = {
     "autograd_gp_factory": _CALLS_RUNTIME.format("predict"),
     "autograd_rkhs_object": "clear error: an object built inside the function:"
                             " 'KernelExpansion has no gradient rule and no Python source'",
-    "jax_scan_gru_partial": "clear error: functools.partial passed to a helper:"
-                            " 'functools.partial has no gradient rule and no Python source'",
     "jax_namedtuple_double_where": _NAMEDTUPLE_JVP,
     "jax_namedtuple_double_where_rewritten": _NAMEDTUPLE_JVP,
 }

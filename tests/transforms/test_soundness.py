@@ -393,6 +393,59 @@ def p_function_argument(x):
     return np.sum(dense_reassigning(x, np.exp))
 
 
+def apply_twice(f, x):
+    return apply(f, f(x))
+
+
+def keep_then_call(f, x):
+    g = f
+    return g(x)
+
+
+def repeat(f, x, n):
+    if n == 0:
+        return x
+    return repeat(f, f(x), n - 1)
+
+
+def p_lambda_to_helper(W):
+    return np.sum(apply(lambda x: np.tanh(x @ W), X0))
+
+
+def p_partial_to_helper(W):
+    return np.sum(apply(functools.partial(scaled, W), X0))
+
+
+def p_def_to_helper(W):
+    def layer(x):
+        return np.tanh(x @ W) * W[0, 0]
+    return np.sum(apply(layer, X0)) + np.sum(layer(X0))
+
+
+def p_factory_closure_to_helper(W):
+    f = make_layer(2.0 * W)
+    return np.sum(apply(f, X0))
+
+
+def p_helper_passing_callable_on(W):
+    return np.sum(apply_twice(lambda x: np.tanh(x @ W), X0))
+
+
+def p_helper_storing_callable(W):
+    return np.sum(keep_then_call(lambda x: np.tanh(x @ W), X0))
+
+
+def p_recursive_helper(W):
+    return np.sum(repeat(lambda x: np.tanh(x @ W), X0, 2))
+
+
+def p_lambda_reading_rebound_name(W):
+    w = W
+    first = apply(lambda x: x @ w, X0)
+    w = np.sin(W)
+    return np.sum(first * apply(lambda x: x @ w, X0))
+
+
 PROGRAMS = {name[2:]: fn for name, fn in globals().items() if name.startswith("p_")}
 
 def _arguments(fn) -> tuple:

@@ -28,6 +28,7 @@ import gast
 from ..ir import nodes
 from .bound_calls import builds_bound_object, rewrite_bound_calls
 from .parse import SourceUnavailableError, _annotate_origins, _parse_def
+from .specialize import DEPTH, TREE, specialize_helpers
 
 
 def prepare_twin(function: types.FunctionType, tree: gast.FunctionDef) -> tuple | None:
@@ -55,7 +56,8 @@ def local_functions(function: types.FunctionType,
     _lambdas_to_defs(tree)
     _inline_factories(function, tree)
     _inline_objects(function, tree)
-    return _nested_functions(function, tree)
+    specialized = specialize_helpers(function, tree)
+    return {**_nested_functions(function, tree), **specialized}
 
 
 def _builds_locally(function: types.FunctionType, tree: gast.FunctionDef) -> bool:
@@ -109,10 +111,12 @@ def _nested_functions(function: types.FunctionType,
             if isinstance(node, gast.FunctionDef) and node is not tree]
     names = {statement.name for statement in defs}
     nested = {}
+    made = getattr(function, TREE, None) is not None
     for statement in defs:
         code = getattr(statement, _FACTORY, None) or _code_of(statement, codes)
         if code is None or statement.args.defaults or statement.decorator_list:
             continue
+        source = nodes.copy_tree(statement) if made else None  # its tree, before lifting
         name = "<lambda>" if getattr(statement, _FROM_LAMBDA, False) else statement.name
         fields = getattr(statement, _RECEIVER_FIELDS, None)
         if fields is not None:
@@ -129,6 +133,9 @@ def _nested_functions(function: types.FunctionType,
             _lift(statement, code.co_freevars, tree,
                   getattr(statement, _FACTORY_ARGUMENTS, {}))
             nested[statement.name] = twin
+        if source is not None and statement.name in nested:
+            setattr(nested[statement.name], TREE, source)
+            setattr(nested[statement.name], DEPTH, getattr(function, DEPTH, 0))
     return nested
 
 
@@ -214,12 +221,15 @@ def _inline_factories(function: types.FunctionType, tree: gast.FunctionDef) -> N
             block = _block_of(tree, node)
             name = node.targets[0].id
             factory = _factory(function, node.value, name, tree)
-            if factory is not None and _only_called(name, tree, node):
+            if factory is not None and _only_called(name, tree, node, passed=True):
                 definition, bindings = factory
                 for call in nodes.walk(tree):
                     if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
                             and call.func.id == name:
                         call.func = _load(definition.name)
+                    if isinstance(call, gast.Call) and isinstance(call.func, gast.Name):
+                        call.args = [_load(definition.name) if isinstance(arg, gast.Name)
+                                     and arg.id == name else arg for arg in call.args]
                 index = block.index(node)
                 block[index:index + 1] = [*bindings, definition]
     _inline_closure_lists(function, tree)
@@ -325,8 +335,14 @@ def _block_of(tree: gast.AST, statement: gast.AST) -> list | None:
     return None
 
 
-def _only_called(name: str, tree: gast.FunctionDef, assignment: gast.Assign) -> bool:
+def _only_called(name: str, tree: gast.FunctionDef, assignment: gast.Assign,
+                 passed: bool = False) -> bool:
+    """``name`` is assigned once and only called (or, with ``passed``, also given as an
+    argument to a call of a name: a helper, specialized for it by ``specialize.py``)."""
     callees = {id(node.func) for node in nodes.walk(tree) if isinstance(node, gast.Call)}
+    if passed:
+        callees |= {id(arg) for node in nodes.walk(tree) if isinstance(node, gast.Call)
+                    and isinstance(node.func, gast.Name) for arg in node.args}
     stores = [node for node in nodes.walk(tree) if isinstance(node, gast.Name)
               and node.id == name and not isinstance(node.ctx, gast.Load)]
     loads = [node for node in nodes.walk(tree) if isinstance(node, gast.Name)

@@ -49,13 +49,16 @@ class SourceFunction:
 def parse_function(function: types.FunctionType) -> SourceFunction:
     """Parse ``function`` (a plain Python function or lambda) into a ``SourceFunction``."""
     code = function.__code__
-    if function.__name__ == "<lambda>":
+    from . import local_functions  # it reads sources through this module
+
+    made = getattr(function, local_functions.TREE, None)
+    if made is not None:  # a twin compiled from a tree the front end made (specialize.py)
+        tree = nodes.copy_tree(made)
+    elif function.__name__ == "<lambda>":
         tree = _parse_lambda(function)
     else:
         tree = _parse_def(function)
     tree.decorator_list = []
-    from . import local_functions  # it reads sources through this module
-
     lifted = local_functions.prepare_twin(function, tree)
     nested = local_functions.local_functions(function, tree)
     _annotate_origins(tree, code.co_filename)

@@ -1,0 +1,310 @@
+"""Helpers called with a callable the function builds: compiled for that callable.
+
+Part of ``local_functions.py``'s rewrites. ``rk4(lambda y, t: f(net, y, t), y0, ts)``,
+``scan(functools.partial(cell, params), h, xs)`` or ``apply(step, x)`` with ``step`` a def of
+the function: the callable may read differentiated values, so the helper cannot be compiled
+once for every call. When ``rk4`` is a function of the same module that only calls its
+callable parameter, the call is rewritten to a *specialized copy* of ``rk4``:
+
+- the copy has the callable as a nested def named like the parameter (a lambda becomes
+  ``def dynamics(y, t): return f(net, y, t)``; a partial calls its function with the bound
+  values first), every other parameter keyword-only;
+- what the callable reads from the calling function (``net``) becomes keyword-only parameters
+  of the copy, passed at the call (``_rk4_dynamics(y0=y0, ts=ts, _dynamics_net=net)``): the
+  helper runs right there, so these are the values the closure would read;
+- the copy is a *tree twin*: a function object compiled from the rewritten tree, carrying the
+  tree (``TREE``) so that the compiler parses it instead of the helper's source; its nested
+  defs are lifted (``local_functions._nested_functions``) like any closure.
+
+Anything else (the parameter stored, returned or passed on, a helper with ``*args``, a helper
+of another module, specializations nested deeper than ``MAX_DEPTH``) is left alone and meets
+the usual fence: a call of a callable computed at run time is refused with a clear error.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+import types
+
+import gast
+
+from ..ir import convert, nodes
+from .bound_calls import _has_star, _local_names, static_value
+
+FACTORY_ARGUMENTS = "_autodiff_factory_arguments"  # local_functions: free variable -> name
+MARKERS = ("_autodiff_factory", FACTORY_ARGUMENTS, "_autodiff_from_lambda",
+           "_autodiff_receiver_fields")  # what local_functions marks its copied defs with
+TREE = "__autodiff_tree__"  # on a tree twin: the gast FunctionDef to compile
+DEPTH = "__autodiff_specialized_depth__"  # how many specializations made this twin
+MAX_DEPTH = 4
+
+
+def specialize_helpers(function: types.FunctionType,
+                       tree: gast.FunctionDef) -> dict[str, types.FunctionType]:
+    """Rewrite calls of module helpers given a callable built here; returns the twins the
+    rewritten calls call, by name."""
+    depth = getattr(function, DEPTH, 0)
+    if depth >= MAX_DEPTH:
+        return {}
+    from .parse import _annotate_origins, _parse_def
+
+    locals_ = _local_names(tree) | set(function.__code__.co_freevars)
+    defs = {node.name: node for node in nodes.walk(tree)
+            if isinstance(node, gast.FunctionDef) and node is not tree}
+    taken = {node.id for node in nodes.walk(tree) if isinstance(node, gast.Name)} | set(defs)
+    twins: dict[str, types.FunctionType] = {}
+    for call in list(nodes.walk(tree)):
+        if not isinstance(call, gast.Call) or _has_star(call) \
+                or not isinstance(call.func, gast.Name) or call.func.id in locals_:
+            continue
+        helper = static_value(function, call.func, locals_)
+        if not _specializable(helper, function):
+            continue
+        try:
+            bound = inspect.signature(helper).bind(*call.args, **{
+                keyword.arg: keyword.value for keyword in call.keywords})
+            definition = _parse_def(helper)
+        except Exception:  # no source, or the call does not fit the signature
+            continue
+        callables = {name: value for name, value in bound.arguments.items()
+                     if _local_callable(function, value, locals_, defs)}
+        if not callables or not all(_only_called(definition, name) for name in callables):
+            continue
+        _annotate_origins(definition, helper.__code__.co_filename)
+        name = _fresh(f"_{helper.__name__}_{'_'.join(callables)}", taken)
+        copy, passed = _specialized(function, definition, bound.arguments, callables, locals_,
+                                    defs, name, taken)
+        twin = _tree_twin(copy, helper, depth + 1)
+        copy = nodes.copy_tree(copy)
+        if twin is None:
+            continue
+        twins[name] = twin
+        _insert_before(tree, call, copy)  # run as written where the call is not differentiated
+        call.func = gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+        call.args = []
+        call.keywords = [gast.keyword(arg=param, value=value) for param, value in passed]
+    return twins
+
+
+def _specializable(helper: object, function: types.FunctionType) -> bool:
+    if not isinstance(helper, types.FunctionType) or helper.__closure__ \
+            or helper.__globals__ is not function.__globals__ \
+            or helper.__name__ == "<lambda>":
+        return False
+    code = helper.__code__
+    return not code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS
+                                | inspect.CO_GENERATOR) and not code.co_posonlyargcount
+
+
+def _local_callable(function: types.FunctionType, value: gast.expr, locals_: set[str],
+                    defs: dict[str, gast.FunctionDef]) -> bool:
+    """A lambda, a def of the function, or ``functools.partial`` of a non-local function."""
+    if isinstance(value, gast.Lambda):
+        return not value.args.defaults and value.args.vararg is None \
+            and value.args.kwarg is None
+    if isinstance(value, gast.Name) and value.id in defs:
+        definition = defs[value.id]
+        return not definition.args.defaults and definition.args.vararg is None \
+            and definition.args.kwarg is None and not definition.decorator_list
+    if isinstance(value, gast.Call) and not _has_star(value) and value.args \
+            and static_value(function, value.func, locals_) is functools.partial:
+        return _is_nonlocal_chain(value.args[0], locals_)
+    return False
+
+
+def _is_nonlocal_chain(expr: gast.expr, locals_: set[str]) -> bool:
+    while isinstance(expr, gast.Attribute):
+        expr = expr.value
+    return isinstance(expr, gast.Name) and expr.id not in locals_
+
+
+def _only_called(definition: gast.FunctionDef, name: str) -> bool:
+    """``name`` is read only as ``name(...)`` in the helper or passed on as an argument of a
+    call of a name (another helper, specialized in turn), and never assigned."""
+    callees = {id(node.func) for node in nodes.walk(definition) if isinstance(node, gast.Call)}
+    passed = {id(arg) for node in nodes.walk(definition) if isinstance(node, gast.Call)
+              and isinstance(node.func, gast.Name) for arg in node.args}
+    for node in nodes.walk(definition):
+        if isinstance(node, gast.Name) and node.id == name:
+            if node in definition.args.args or node in definition.args.kwonlyargs:
+                continue
+            if not isinstance(node.ctx, gast.Load) or id(node) not in callees | passed:
+                return False
+        if isinstance(node, (gast.FunctionDef, gast.Lambda)) and node is not definition:
+            return False  # a nested scope could shadow or capture it
+    return True
+
+
+def _specialized(function: types.FunctionType, definition: gast.FunctionDef,
+                 arguments: dict[str, gast.expr], callables: dict[str, gast.expr],
+                 locals_: set[str], defs: dict[str, gast.FunctionDef], name: str,
+                 outer: set[str]) -> tuple[gast.FunctionDef, list[tuple[str, gast.expr]]]:
+    """The helper's copy for these callables, and the keyword arguments its call passes
+    (``outer``: the calling function's names, which the copy's nested defs avoid, since the
+    copy is also placed in the calling function)."""
+    from .parse import _annotate_origins
+
+    signature = [*definition.args.args, *definition.args.kwonlyargs]
+    defaults = dict(zip([arg.id for arg in definition.args.args[::-1]],
+                        definition.args.defaults[::-1], strict=False))
+    defaults.update({arg.id: value for arg, value in zip(
+        definition.args.kwonlyargs, definition.args.kw_defaults, strict=True)
+        if value is not None})
+    kept = [arg for arg in signature if arg.id not in callables]
+    passed = [(arg.id, arguments[arg.id]) for arg in kept if arg.id in arguments]
+    taken = {node.id for node in nodes.walk(definition) if isinstance(node, gast.Name)}
+    extra: list[str] = []
+    nested: list[gast.stmt] = []
+    for param, value in callables.items():
+        if isinstance(value, gast.Call):  # functools.partial(g, a, k=v)
+            target, bound, keywords = value.args[0], value.args[1:], value.keywords
+            names = []
+            for position, item in enumerate([*bound, *(k.value for k in keywords)]):
+                fresh = _fresh(f"_{param}_{position}", taken)
+                names.append(fresh)
+                extra.append(fresh)
+                passed.append((fresh, item))
+            _call_through_partial(definition, param, target, names, keywords)
+            continue
+        nested_name = _fresh(param, taken | outer)
+        taken.add(nested_name)
+        outer.add(nested_name)
+        copy, sources = _as_def(nested_name, value, defs)
+        _rename_calls(definition, param, copy.name)
+        _annotate_origins(copy, function.__code__.co_filename)
+        renames = {}
+        for variable in sorted(_free_names(copy)):
+            source = sources.get(variable, variable)  # a factory's closure: its argument
+            if source not in locals_:
+                continue  # a global: the copy reads it from the same module
+            renames[variable] = _fresh(f"_{param}_{variable}", taken)
+            extra.append(renames[variable])
+            passed.append((renames[variable], _name(source)))
+        for node in nodes.walk(copy):
+            if isinstance(node, gast.Name) and node.id in renames:
+                node.id = renames[node.id]
+        nested.append(copy)
+    definition.name = name
+    definition.args.args = []
+    definition.args.defaults = []
+    definition.args.kwonlyargs = [*kept, *(_param(item, definition) for item in extra)]
+    definition.args.kw_defaults = [*(defaults.get(arg.id) for arg in kept),
+                                   *(None for _ in extra)]
+    definition.decorator_list = []
+    definition.body[0:0] = nested
+    return definition, passed
+
+
+def _as_def(param: str, value: gast.expr,
+            defs: dict[str, gast.FunctionDef]) -> tuple[gast.FunctionDef, dict[str, str]]:
+    """A def named ``param`` computing what the lambda or local def computes, and for a
+    closure copied from a factory (``local_functions``) the caller's name each of its free
+    variables stands for."""
+    if isinstance(value, gast.Lambda):
+        body = gast.copy_location(gast.Return(value=nodes.copy_tree(value.body)), value.body)
+        definition = gast.FunctionDef(name=param, args=nodes.copy_tree(value.args),
+                                      body=[body], decorator_list=[], returns=None,
+                                      type_comment=None, type_params=[])
+        return gast.copy_location(definition, value), {}
+    original = defs[value.id]
+    copy = nodes.copy_tree(original)
+    copy.name = param
+    sources = dict(getattr(original, FACTORY_ARGUMENTS, None) or {})
+    for marker in MARKERS:  # the copy is an ordinary def of the specialized helper
+        copy.__dict__.pop(marker, None)
+    return copy, sources
+
+
+def _call_through_partial(definition: gast.FunctionDef, param: str, target: gast.expr,
+                          names: list[str], keywords: list[gast.keyword]) -> None:
+    """``param(b)`` -> ``g(_param_0, b, k=_param_1)`` in the helper's body."""
+    positional = names[:len(names) - len(keywords)]
+    bound_keywords = dict(zip([k.arg for k in keywords], names[len(positional):], strict=True))
+    for node in nodes.walk(definition):
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                and node.func.id == param:
+            given = {keyword.arg for keyword in node.keywords}
+            node.func = nodes.copy_tree(target)
+            node.args = [*(_name(item) for item in positional), *node.args]
+            node.keywords = [*(gast.keyword(arg=key, value=_name(item))
+                               for key, item in bound_keywords.items() if key not in given),
+                             *node.keywords]
+
+
+def _rename_calls(definition: gast.FunctionDef, old: str, new: str) -> None:
+    """The helper's reads of its callable parameter read the nested def instead."""
+    for node in nodes.walk(definition):
+        if isinstance(node, gast.Name) and node.id == old and isinstance(node.ctx, gast.Load):
+            node.id = new
+
+
+def _free_names(definition: gast.FunctionDef) -> set[str]:
+    """Names the def reads and does not bind itself."""
+    bound = _local_names(definition)
+    return {node.id for node in nodes.walk(definition)
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)} - bound
+
+
+def _tree_twin(definition: gast.FunctionDef, helper: types.FunctionType,
+               depth: int) -> types.FunctionType | None:
+    """A function object compiled from ``definition`` (for its code objects and signature),
+    carrying the tree the compiler differentiates."""
+    module = ast.Module(body=[convert.to_ast(nodes.copy_tree(definition))], type_ignores=[])
+    ast.fix_missing_locations(module)
+    try:
+        code = compile(module, helper.__code__.co_filename, "exec")
+    except (SyntaxError, ValueError, TypeError):
+        return None
+    found = [c for c in code.co_consts if isinstance(c, types.CodeType)]
+    if len(found) != 1:
+        return None
+    twin = types.FunctionType(found[0], helper.__globals__, definition.name)
+    signature = inspect.signature(helper)
+    twin.__kwdefaults__ = {name: parameter.default
+                           for name, parameter in signature.parameters.items()
+                           if parameter.default is not inspect.Parameter.empty
+                           and name in {arg.id for arg in definition.args.kwonlyargs}} or None
+    twin.__qualname__ = definition.name
+    setattr(twin, TREE, definition)
+    setattr(twin, DEPTH, depth)
+    return twin
+
+
+def _insert_before(tree: gast.FunctionDef, call: gast.Call, definition: gast.stmt) -> None:
+    """Put ``definition`` right before the statement of ``tree`` that holds ``call``."""
+    for node in nodes.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if not isinstance(block, list) or (node is not tree
+                                               and isinstance(node, gast.FunctionDef)):
+                continue
+            for index, statement in enumerate(block):
+                if not isinstance(statement, (gast.If, gast.For, gast.While, gast.With,
+                                              gast.Try)) \
+                        and any(item is call for item in nodes.walk(statement)):
+                    block.insert(index, definition)
+                    return
+                if isinstance(statement, (gast.If, gast.For, gast.While)) and any(
+                        item is call for item in nodes.walk(getattr(statement, "test", None)
+                                                            or statement.iter)):
+                    block.insert(index, definition)
+                    return
+
+
+def _fresh(hint: str, taken: set[str]) -> str:
+    name = hint
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
+
+
+def _name(identifier: str) -> gast.Name:
+    return gast.Name(id=identifier, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
+def _param(identifier: str, like: gast.AST) -> gast.Name:
+    return gast.copy_location(gast.Name(id=identifier, ctx=gast.Param(), annotation=None,
+                                        type_comment=None), like)
