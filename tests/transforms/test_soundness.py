@@ -408,6 +408,31 @@ def repeat(f, x, n):
     return repeat(f, f(x), n - 1)
 
 
+def affine_loss(p, x):
+    return np.sum(np.tanh(x @ p.W + p.b))
+
+
+def unpacking_loss(p, x):
+    W, b = p
+    return np.sum(np.tanh(x @ W + b))
+
+
+def p_namedtuple_to_helper(W, b):
+    return affine_loss(Pair(W, b * 2.0), X0)
+
+
+def p_dataclass_to_helper(W, b):
+    return affine_loss(Params(W=np.sin(W), b=b), X0) + affine_loss(Params(W, b), X0)
+
+
+def p_object_to_helper(W, b):
+    return affine_loss(Affine(W, b), X0)
+
+
+def p_namedtuple_unpacked_in_helper(W, b):
+    return unpacking_loss(Pair(W, b), X0)
+
+
 def p_lambda_to_helper(W):
     return np.sum(apply(lambda x: np.tanh(x @ W), X0))
 

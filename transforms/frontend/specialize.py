@@ -32,6 +32,7 @@ import gast
 
 from ..ir import convert, nodes
 from .bound_calls import _has_star, _local_names, static_value
+from .parse import SourceUnavailableError
 
 FACTORY_ARGUMENTS = "_autodiff_factory_arguments"  # local_functions: free variable -> name
 MARKERS = ("_autodiff_factory", FACTORY_ARGUMENTS, "_autodiff_from_lambda",
@@ -66,16 +67,28 @@ def specialize_helpers(function: types.FunctionType,
             bound = inspect.signature(helper).bind(*call.args, **{
                 keyword.arg: keyword.value for keyword in call.keywords})
             definition = _parse_def(helper)
-        except Exception:  # no source, or the call does not fit the signature
-            continue
+        except (SourceUnavailableError, SyntaxError, TypeError, ValueError):
+            continue  # no source, or the call does not fit the signature
         callables = {name: value for name, value in bound.arguments.items()
                      if _local_callable(function, value, locals_, defs)}
-        if not callables or not all(_only_called(definition, name) for name in callables):
+        if not all(_only_called(definition, name) for name in callables):
+            continue
+        records = {name: fields for name, value in bound.arguments.items()
+                   if name not in callables
+                   for fields in [_record(function, value, locals_)]
+                   if fields is not None and _only_fields(definition, name, fields)}
+        if not callables and not records:
             continue
         _annotate_origins(definition, helper.__code__.co_filename)
-        name = _fresh(f"_{helper.__name__}_{'_'.join(callables)}", taken)
-        copy, passed = _specialized(function, definition, bound.arguments, callables, locals_,
-                                    defs, name, taken)
+        name = _fresh(f"_{helper.__name__}_{'_'.join([*callables, *records])}", taken)
+        defaults = _defaults(definition)
+        _read_fields(definition, records)
+        arguments = dict(bound.arguments)
+        for param, fields in records.items():
+            del arguments[param]
+            arguments.update({f"_{param}_{field}": value for field, value in fields.items()})
+        copy, passed = _specialized(function, definition, arguments, callables, defaults,
+                                    locals_, defs, name, taken)
         twin = _tree_twin(copy, helper, depth + 1)
         copy = nodes.copy_tree(copy)
         if twin is None:
@@ -86,6 +99,72 @@ def specialize_helpers(function: types.FunctionType,
         call.args = []
         call.keywords = [gast.keyword(arg=param, value=value) for param, value in passed]
     return twins
+
+
+def _defaults(definition: gast.FunctionDef) -> dict[str, gast.expr]:
+    """Parameter name -> its default expression."""
+    arguments = definition.args
+    found = dict(zip([arg.id for arg in arguments.args[::-1]], arguments.defaults[::-1],
+                     strict=False))
+    found.update({arg.id: value for arg, value in zip(arguments.kwonlyargs,
+                                                      arguments.kw_defaults, strict=True)
+                  if value is not None})
+    return found
+
+
+def _record(function: types.FunctionType, value: gast.expr,
+            locals_: set[str]) -> dict[str, gast.expr] | None:
+    """``{field: argument}`` for ``Cls(a, b)``, ``Cls`` a class of the module that only stores
+    its constructor's arguments (plain class, dataclass, NamedTuple); None otherwise."""
+    if not isinstance(value, gast.Call):
+        return None
+    cls = static_value(function, value.func, locals_)
+    if not isinstance(cls, type) or cls.__module__ != function.__globals__.get("__name__"):
+        return None
+    from .local_functions import _record_fields
+
+    return _record_fields(cls, value)
+
+
+def _only_fields(definition: gast.FunctionDef, name: str, fields: dict) -> bool:
+    """``name`` is read only as ``name.f`` (``f`` a field) in the helper, never assigned."""
+    parents = {id(child): node for node in nodes.walk(definition)
+               for child in nodes.children(node)}
+    for node in nodes.walk(definition):
+        if isinstance(node, (gast.FunctionDef, gast.Lambda)) and node is not definition:
+            return False
+        if not isinstance(node, gast.Name) or node.id != name \
+                or any(node is arg for arg in definition.args.args + definition.args.kwonlyargs):
+            continue
+        parent = parents.get(id(node))
+        if not isinstance(node.ctx, gast.Load) or not isinstance(parent, gast.Attribute) \
+                or parent.attr not in fields or not isinstance(parent.ctx, gast.Load):
+            return False
+    return True
+
+
+def _read_fields(definition: gast.FunctionDef, records: dict[str, dict]) -> None:
+    """``pair.w`` -> ``_pair_w``, and the record parameter -> one parameter per field."""
+    for node in nodes.walk(definition):
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name) \
+                    and value.value.id in records:
+                setattr(node, field, gast.copy_location(
+                    _name(f"_{value.value.id}_{value.attr}"), value))
+            elif isinstance(value, list):
+                value[:] = [gast.copy_location(_name(f"_{item.value.id}_{item.attr}"), item)
+                            if isinstance(item, gast.Attribute)
+                            and isinstance(item.value, gast.Name)
+                            and item.value.id in records else item for item in value]
+    for kind in ("args", "kwonlyargs"):
+        params = []
+        for arg in getattr(definition.args, kind):
+            if arg.id in records:
+                params.extend(_param(f"_{arg.id}_{field}", arg) for field in records[arg.id])
+            else:
+                params.append(arg)
+        setattr(definition.args, kind, params)
 
 
 def _specializable(helper: object, function: types.FunctionType) -> bool:
@@ -139,7 +218,7 @@ def _only_called(definition: gast.FunctionDef, name: str) -> bool:
 
 def _specialized(function: types.FunctionType, definition: gast.FunctionDef,
                  arguments: dict[str, gast.expr], callables: dict[str, gast.expr],
-                 locals_: set[str], defs: dict[str, gast.FunctionDef], name: str,
+                 defaults: dict[str, gast.expr], locals_: set[str], defs: dict[str, gast.FunctionDef], name: str,
                  outer: set[str]) -> tuple[gast.FunctionDef, list[tuple[str, gast.expr]]]:
     """The helper's copy for these callables, and the keyword arguments its call passes
     (``outer``: the calling function's names, which the copy's nested defs avoid, since the
@@ -147,11 +226,6 @@ def _specialized(function: types.FunctionType, definition: gast.FunctionDef,
     from .parse import _annotate_origins
 
     signature = [*definition.args.args, *definition.args.kwonlyargs]
-    defaults = dict(zip([arg.id for arg in definition.args.args[::-1]],
-                        definition.args.defaults[::-1], strict=False))
-    defaults.update({arg.id: value for arg, value in zip(
-        definition.args.kwonlyargs, definition.args.kw_defaults, strict=True)
-        if value is not None})
     kept = [arg for arg in signature if arg.id not in callables]
     passed = [(arg.id, arguments[arg.id]) for arg in kept if arg.id in arguments]
     taken = {node.id for node in nodes.walk(definition) if isinstance(node, gast.Name)}
