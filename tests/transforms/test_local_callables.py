@@ -144,3 +144,72 @@ def frozen_multivariate_normal_logpdf(x):
                          ids=lambda fn: fn.__name__)
 def test_frozen_distribution_methods(fn):
     _check_both_modes(fn)
+
+
+# ---- helpers called with a callable or a record built here (specialize.py) -------------------
+
+
+def _integrate(dynamics, y, steps):
+    for _ in range(steps):
+        y = y + 0.1 * dynamics(y)
+    return y
+
+
+def _twice(f, y):
+    return _integrate(f, f(y), 2)
+
+
+def _store_then_call(f, y):
+    g = f
+    return g(y)
+
+
+def lambda_to_helper(x):
+    return np.sum(_integrate(lambda y: np.sin(x[0] * y), x[1:], 3))
+
+
+def local_def_to_helper(x):
+    def dynamics(y):
+        return np.tanh(y * x[0]) + x[3]
+    return np.sum(_integrate(dynamics, x[:3], 2)) + np.sum(dynamics(x))
+
+
+def partial_to_helper(x):
+    return np.sum(_integrate(functools.partial(_affine, x[0], shift=x[1]), x[2:], 3))
+
+
+def callable_passed_on_by_the_helper(x):
+    return np.sum(_twice(lambda y: np.cos(y) * x[0], x[1:]))
+
+
+SPECIALIZED = [lambda_to_helper, local_def_to_helper, partial_to_helper,
+               callable_passed_on_by_the_helper]
+
+
+@pytest.mark.parametrize("fn", SPECIALIZED, ids=lambda fn: fn.__name__)
+def test_helper_specialized_for_a_callable(fn):
+    _check_both_modes(fn)
+
+
+def _numeric_hessian(fn, x, h=1e-4):
+    return np.array([(_numeric_gradient(fn, x + h * e) - _numeric_gradient(fn, x - h * e))
+                     / (2 * h) for e in np.eye(x.size)])
+
+
+@pytest.mark.parametrize("fn", [lambda_to_helper, partial_to_helper, partial_named_called_twice,
+                                frozen_norm_logpdf],
+                         ids=lambda fn: fn.__name__)
+def test_hessian_through_the_rewrites(fn):
+    np.testing.assert_allclose(autodiff.hessian(fn)(X), _numeric_hessian(fn, X), rtol=1e-4,
+                               atol=1e-5)
+
+
+def helper_storing_the_callable(x):
+    return np.sum(_store_then_call(lambda y: np.sin(x[0] * y), x[1:]))
+
+
+def test_a_helper_that_stores_the_callable_is_refused_at_the_users_line():
+    with pytest.raises(autodiff.AutodiffError) as error:
+        autodiff.grad(helper_storing_the_callable)(X)
+    assert "test_local_callables.py" in error.value.filename
+    assert "lambda" in str(error.value)
