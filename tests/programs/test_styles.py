@@ -286,14 +286,10 @@ HESSIAN_CASES = {"jax_cookbook_logistic", "jax_lennard_jones_periodic", "jax_spe
 
 _CALLS_RUNTIME = ("clear error: '{}(...) calls a function or object created when the function"
                   " runs'")
-_TUPLE_CONCAT = ("clear error: args + (ones,) in a nested def: 'args is a list or tuple, and"
-                 " arithmetic operators on it (concatenation, repetition) have no gradient rule'")
 _REJECTED = {
     "autograd_gp_factory": _CALLS_RUNTIME.format("log_marginal_likelihood"),
     "autograd_black_box_svi": _CALLS_RUNTIME.format("objective"),
     "autograd_bayesian_nn_generator": _CALLS_RUNTIME.format("logprob"),
-    "autograd_rnn_nested_cells": _TUPLE_CONCAT,
-    "autograd_lstm_tuple_state": _TUPLE_CONCAT,
     "jax_pytree_tree_map":
         "clear error: 'a lambda that is not assigned to a name and called is not supported'",
     "jax_transformer_block":

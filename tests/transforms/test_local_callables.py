@@ -213,3 +213,33 @@ def test_a_helper_that_stores_the_callable_is_refused_at_the_users_line():
         autodiff.grad(helper_storing_the_callable)(X)
     assert "test_local_callables.py" in error.value.filename
     assert "lambda" in str(error.value)
+
+
+# ---- tuple concatenation of a *args tuple (local_functions._join_tuples) ---------------------
+
+
+def _stack_with_bias(weights, *args):
+    return np.hstack(args + (np.ones(1),)) @ weights  # noqa: RUF005 (the style tested)
+
+
+def _scaled_parts(*parts):
+    return sum(np.sum(p) for p in (2.0 * parts[0],) + parts)  # noqa: RUF005
+
+
+def varargs_tuple_concatenated(x):
+    return np.sum(np.tanh(_stack_with_bias(x, x[:2], x[2:3])))
+
+
+def varargs_tuple_prepended(x):
+    return _scaled_parts(x[:2] ** 2, np.sin(x[2:]))
+
+
+def array_plus_tuple_stays_elementwise(x):
+    return np.sum((x + (1.0, 2.0, 3.0, 4.0)) ** 2)  # noqa: RUF005 (elementwise)
+
+
+@pytest.mark.parametrize("fn", [varargs_tuple_concatenated, varargs_tuple_prepended,
+                                array_plus_tuple_stays_elementwise],
+                         ids=lambda fn: fn.__name__)
+def test_tuple_concatenation(fn):
+    _check_both_modes(fn)

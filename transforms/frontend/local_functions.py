@@ -89,7 +89,45 @@ def _fix_arity(tree: gast.FunctionDef, extra: int) -> None:
     items = gast.Tuple(elts=[_load(name) for name in names], ctx=gast.Load())
     packed = gast.Assign(targets=[gast.Name(id=vararg, ctx=gast.Store(), annotation=None,
                                             type_comment=None)], value=items, type_comment=None)
+    if not any(isinstance(node, gast.Name) and node.id == vararg
+               and not isinstance(node.ctx, gast.Load) for node in nodes.walk(tree)):
+        _join_tuples(tree, vararg, names)
     tree.body.insert(0, gast.copy_location(packed, tree.body[0]))
+
+
+def _join_tuples(tree: gast.FunctionDef, vararg: str, names: list[str]) -> None:
+    """``xs + (h,)`` -> ``(_xs0, _xs1, h)`` where ``xs`` is the never reassigned ``*xs``
+    tuple: concatenation of tuples whose items are known, so each item keeps its gradient."""
+    def items(expr: gast.expr) -> list[gast.expr] | None:
+        if isinstance(expr, gast.Name) and expr.id == vararg:
+            return [_load(name) for name in names]
+        if isinstance(expr, gast.Tuple) and isinstance(expr.ctx, gast.Load) \
+                and not any(isinstance(item, gast.Starred) for item in expr.elts):
+            return list(expr.elts)
+        if isinstance(expr, gast.BinOp) and isinstance(expr.op, gast.Add):
+            left, right = items(expr.left), items(expr.right)
+            if left is not None and right is not None \
+                    and _mentions(expr, vararg):
+                return [*left, *right]
+        return None
+
+    for node in list(nodes.walk(tree)):
+        for field in node._fields:
+            value = getattr(node, field, None)
+            joined = items(value) if isinstance(value, gast.BinOp) else None
+            if joined is not None:
+                setattr(node, field, gast.copy_location(
+                    gast.Tuple(elts=joined, ctx=gast.Load()), value))
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    joined = items(item) if isinstance(item, gast.BinOp) else None
+                    if joined is not None:
+                        value[index] = gast.copy_location(gast.Tuple(elts=joined,
+                                                                     ctx=gast.Load()), item)
+
+
+def _mentions(expr: gast.expr, name: str) -> bool:
+    return any(isinstance(node, gast.Name) and node.id == name for node in nodes.walk(expr))
 
 
 _FROM_LAMBDA = "_autodiff_from_lambda"  # on a def made from `f = lambda ...` (this module)
