@@ -92,10 +92,18 @@ class _Binder:
             return None
         maker = static_value(self.function, call.func, self.locals)
         if maker is functools.partial and call.args and self.known_callee(call.args[0]):
-            return "partial", call.args[0], list(call.args[1:]), list(call.keywords)
-        if _is_distribution(maker):
-            return "frozen", call.func, list(call.args), list(call.keywords)
-        return None
+            found = "partial", call.args[0], list(call.args[1:]), list(call.keywords)
+        elif _is_distribution(maker):
+            found = "frozen", call.func, list(call.args), list(call.keywords)
+        else:
+            return None
+        from .specialize import assume
+
+        for expr in (call.func, found[1]):
+            root = root_name(expr)
+            if root is not None and root not in self.locals:
+                assume(self.tree, root)
+        return found
 
     def known_callee(self, expr: gast.expr) -> bool:
         root = root_name(expr)

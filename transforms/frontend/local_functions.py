@@ -28,7 +28,10 @@ import gast
 from ..ir import nodes
 from .bound_calls import builds_bound_object, rewrite_bound_calls
 from .parse import SourceUnavailableError, _annotate_origins, _parse_def
-from .specialize import DEPTH, TREE, specialize_helpers
+from .specialize import ASSUMED, DEPTH, TREE, assume, specialize_helpers
+
+__all__ = ["ASSUMED", "LIFTED", "RECEIVER", "TREE", "VARARGS", "local_functions",
+           "prepare_twin"]
 
 
 def prepare_twin(function: types.FunctionType, tree: gast.FunctionDef) -> tuple | None:
@@ -261,6 +264,7 @@ def _inline_factories(function: types.FunctionType, tree: gast.FunctionDef) -> N
             factory = _factory(function, node.value, name, tree)
             if factory is not None and _only_called(name, tree, node, passed=True):
                 definition, bindings = factory
+                assume(tree, node.value.func.id)
                 for call in nodes.walk(tree):
                     if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
                             and call.func.id == name:
@@ -276,6 +280,7 @@ def _inline_factories(function: types.FunctionType, tree: gast.FunctionDef) -> N
             factory = _factory(function, node.func, f"_{len(tree.body)}", tree)
             if factory is not None:
                 definition, bindings = factory
+                assume(tree, node.func.func.id)
                 node.func = _load(definition.name)
                 tree.body[0:0] = [*bindings, definition]
 
@@ -302,6 +307,7 @@ def _inline_closure_lists(function: types.FunctionType, tree: gast.FunctionDef) 
         if any(item is None for item in made) or len(makers) != 1 or loops is None:
             continue
         definition, first = made[0]
+        assume(tree, next(iter(makers)))
         free = [binding.targets[0].id for binding in first]
         sources = dict(zip(getattr(definition, _FACTORY).co_freevars, free, strict=True))
         lists = [gast.copy_location(gast.Assign(
@@ -466,6 +472,7 @@ def _inline_objects(function: types.FunctionType, tree: gast.FunctionDef) -> Non
         copies = {method: f"_{name}_{method.strip('_')}" for method in methods}
         if taken & {*sources.values(), *copies.values()}:
             continue
+        assume(tree, node.value.func.id)
         for use in uses:
             if isinstance(use.parent, gast.Attribute) and use.parent.attr in fields \
                     and not use.is_callee:

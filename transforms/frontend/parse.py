@@ -40,6 +40,7 @@ class SourceFunction:
     function: types.FunctionType
     nested: dict[str, types.FunctionType]  # local defs, by name (local_functions.py)
     imports: dict[str, Any] = dataclasses.field(default_factory=dict)  # local `import`s
+    assumed: tuple[str, ...] = ()  # globals the local_functions rewrites relied on
 
     @property
     def location(self) -> Loc:
@@ -66,7 +67,8 @@ def parse_function(function: types.FunctionType) -> SourceFunction:
                                                      function.__closure__ or (), strict=True))
     name = _readable_name(function)
     return SourceFunction(name, tree, code.co_filename, function.__globals__, closure, function,
-                          nested, _local_imports(function, tree))
+                          nested, _local_imports(function, tree),
+                          tuple(getattr(tree, local_functions.ASSUMED, ())))
 
 
 def _local_imports(function: types.FunctionType, tree: gast.FunctionDef) -> dict[str, Any]:

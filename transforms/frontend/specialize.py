@@ -37,6 +37,7 @@ from .parse import SourceUnavailableError
 FACTORY_ARGUMENTS = "_autodiff_factory_arguments"  # local_functions: free variable -> name
 MARKERS = ("_autodiff_factory", FACTORY_ARGUMENTS, "_autodiff_from_lambda",
            "_autodiff_receiver_fields")  # what local_functions marks its copied defs with
+ASSUMED = "_autodiff_assumed"  # on a rewritten tree: global names the rewrites relied on
 TREE = "__autodiff_tree__"  # on a tree twin: the gast FunctionDef to compile
 DEPTH = "__autodiff_specialized_depth__"  # how many specializations made this twin
 MAX_DEPTH = 4
@@ -66,17 +67,23 @@ def specialize_helpers(function: types.FunctionType,
         try:
             bound = inspect.signature(helper).bind(*call.args, **{
                 keyword.arg: keyword.value for keyword in call.keywords})
-            definition = _parse_def(helper)
-        except (SourceUnavailableError, SyntaxError, TypeError, ValueError):
-            continue  # no source, or the call does not fit the signature
+        except (TypeError, ValueError):
+            continue  # the call does not fit the signature: Python raises when it runs
         callables = {name: value for name, value in bound.arguments.items()
                      if _local_callable(function, value, locals_, defs)}
-        if not all(_only_called(definition, name) for name in callables):
-            continue
         records = {name: fields for name, value in bound.arguments.items()
                    if name not in callables
-                   for fields in [_record(function, value, locals_)]
-                   if fields is not None and _only_fields(definition, name, fields)}
+                   for fields in [_record(function, value, locals_)] if fields is not None}
+        if not callables and not records:
+            continue  # most calls: nothing built here is handed over, the helper not parsed
+        try:
+            definition = _parse_def(helper)
+        except (SourceUnavailableError, SyntaxError):
+            continue
+        if not all(_only_called(definition, name) for name in callables):
+            continue
+        records = {name: fields for name, fields in records.items()
+                   if _only_fields(definition, name, fields)}
         if not callables and not records:
             continue
         _annotate_origins(definition, helper.__code__.co_filename)
@@ -94,11 +101,33 @@ def specialize_helpers(function: types.FunctionType,
         if twin is None:
             continue
         twins[name] = twin
+        assume(tree, call.func.id)
+        for value in callables.values():
+            if isinstance(value, gast.Call):  # functools.partial(g, ...): partial and g
+                for part in (value.func, value.args[0]):
+                    root = _root(part)
+                    if root is not None:
+                        assume(tree, root)
+        for value in bound.arguments.values():
+            if isinstance(value, gast.Call) and _root(value.func) is not None \
+                    and value not in callables.values():
+                assume(tree, _root(value.func))  # a record's class
         _insert_before(tree, call, copy)  # run as written where the call is not differentiated
         call.func = gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
         call.args = []
         call.keywords = [gast.keyword(arg=param, value=value) for param, value in passed]
     return twins
+
+
+def assume(tree: gast.FunctionDef, name: str) -> None:
+    """Record that a rewrite relied on the global ``name``: the compiled unit is guarded on
+    it (``Resolve``), so rebinding the helper, class or factory recompiles."""
+    assumed = getattr(tree, ASSUMED, None)
+    if assumed is None:
+        assumed = []
+        setattr(tree, ASSUMED, assumed)
+    if name not in assumed:
+        assumed.append(name)
 
 
 def _defaults(definition: gast.FunctionDef) -> dict[str, gast.expr]:
@@ -191,6 +220,12 @@ def _local_callable(function: types.FunctionType, value: gast.expr, locals_: set
             and static_value(function, value.func, locals_) is functools.partial:
         return _is_nonlocal_chain(value.args[0], locals_)
     return False
+
+
+def _root(expr: gast.expr) -> str | None:
+    while isinstance(expr, gast.Attribute):
+        expr = expr.value
+    return expr.id if isinstance(expr, gast.Name) else None
 
 
 def _is_nonlocal_chain(expr: gast.expr, locals_: set[str]) -> bool:
