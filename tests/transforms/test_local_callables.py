@@ -182,8 +182,20 @@ def callable_passed_on_by_the_helper(x):
     return np.sum(_twice(lambda y: np.cos(y) * x[0], x[1:]))
 
 
+def helper_called_inside_a_nested_def(x):
+    def inner(y):
+        return np.sum(_integrate(lambda z: np.sin(z * y[0]), y[1:], 2))
+    return inner(x) * x[0]
+
+
+def specialized_call_not_differentiated(x):
+    offsets = _integrate(lambda z: z * 0.5 + 1.0, np.arange(3.0), 2)  # no gradient flows
+    return np.sum(np.sin(x[1:]) * offsets)
+
+
 SPECIALIZED = [lambda_to_helper, local_def_to_helper, partial_to_helper,
-               callable_passed_on_by_the_helper]
+               callable_passed_on_by_the_helper, helper_called_inside_a_nested_def,
+               specialized_call_not_differentiated]
 
 
 @pytest.mark.parametrize("fn", SPECIALIZED, ids=lambda fn: fn.__name__)

@@ -101,17 +101,7 @@ def specialize_helpers(function: types.FunctionType,
         if twin is None:
             continue
         twins[name] = twin
-        assume(tree, call.func.id)
-        for value in callables.values():
-            if isinstance(value, gast.Call):  # functools.partial(g, ...): partial and g
-                for part in (value.func, value.args[0]):
-                    root = _root(part)
-                    if root is not None:
-                        assume(tree, root)
-        for value in bound.arguments.values():
-            if isinstance(value, gast.Call) and _root(value.func) is not None \
-                    and value not in callables.values():
-                assume(tree, _root(value.func))  # a record's class
+        _assume_globals(tree, call, bound.arguments, locals_)
         _insert_before(tree, call, copy)  # run as written where the call is not differentiated
         call.func = gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
         call.args = []
@@ -222,6 +212,19 @@ def _local_callable(function: types.FunctionType, value: gast.expr, locals_: set
     return False
 
 
+def _assume_globals(tree: gast.FunctionDef, call: gast.Call, arguments: dict[str, gast.expr],
+                    locals_: set[str]) -> None:
+    """Guard the helper and what the handed-over values were made with (``functools`` and
+    ``g`` of a partial, a record's class)."""
+    assume(tree, call.func.id)
+    for value in arguments.values():
+        parts = [value.func, *value.args[:1]] if isinstance(value, gast.Call) else []
+        for part in parts:
+            root = _root(part)
+            if root is not None and root not in locals_:
+                assume(tree, root)
+
+
 def _root(expr: gast.expr) -> str | None:
     while isinstance(expr, gast.Attribute):
         expr = expr.value
@@ -277,7 +280,7 @@ def _specialized(function: types.FunctionType, definition: gast.FunctionDef,
                 passed.append((fresh, item))
             _call_through_partial(definition, param, target, names, keywords)
             continue
-        nested_name = _fresh(param, taken | outer)
+        nested_name = _fresh(param, (taken - {param}) | outer)  # the parameter's own name
         taken.add(nested_name)
         outer.add(nested_name)
         copy, sources = _as_def(nested_name, value, defs)
@@ -386,12 +389,11 @@ def _insert_before(tree: gast.FunctionDef, call: gast.Call, definition: gast.stm
     for node in nodes.walk(tree):
         for field in ("body", "orelse", "finalbody"):
             block = getattr(node, field, None)
-            if not isinstance(block, list) or (node is not tree
-                                               and isinstance(node, gast.FunctionDef)):
+            if not isinstance(block, list):
                 continue
             for index, statement in enumerate(block):
                 if not isinstance(statement, (gast.If, gast.For, gast.While, gast.With,
-                                              gast.Try)) \
+                                              gast.Try, gast.FunctionDef)) \
                         and any(item is call for item in nodes.walk(statement)):
                     block.insert(index, definition)
                     return
