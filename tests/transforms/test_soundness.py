@@ -433,6 +433,15 @@ def p_namedtuple_unpacked_in_helper(W, b):
     return unpacking_loss(Pair(W, b), X0)
 
 
+def shifted(f, x):
+    X0 = f(x)  # noqa: N806 (a local named like the module's global the caller reads)
+    return X0 + 1.0
+
+
+def p_helper_local_named_like_a_global(W):
+    return np.sum(shifted(lambda v: np.tanh(v @ W), X0) * X0)
+
+
 def p_lambda_to_helper(W):
     return np.sum(apply(lambda x: np.tanh(x @ W), X0))
 

@@ -96,6 +96,8 @@ def specialize_helpers(function: types.FunctionType,
             arguments.update({f"_{param}_{field}": value for field, value in fields.items()})
         copy, passed = _specialized(function, definition, arguments, callables, defaults,
                                     locals_, defs, name, taken)
+        if _local_names(copy) & _nonlocal_reads(tree, locals_):
+            continue  # placed in the caller, the copy's names would hide globals it reads
         twin = _tree_twin(copy, helper, depth + 1)
         copy = nodes.copy_tree(copy)
         if twin is None:
@@ -210,6 +212,12 @@ def _local_callable(function: types.FunctionType, value: gast.expr, locals_: set
             and static_value(function, value.func, locals_) is functools.partial:
         return _is_nonlocal_chain(value.args[0], locals_)
     return False
+
+
+def _nonlocal_reads(tree: gast.FunctionDef, locals_: set[str]) -> set[str]:
+    """Names the function reads from its module or builtins (weights, helpers, numpy)."""
+    return {node.id for node in nodes.walk(tree) if isinstance(node, gast.Name)
+            and isinstance(node.ctx, gast.Load)} - locals_
 
 
 def _assume_globals(tree: gast.FunctionDef, call: gast.Call, arguments: dict[str, gast.expr],
