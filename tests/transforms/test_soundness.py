@@ -434,7 +434,7 @@ def p_namedtuple_unpacked_in_helper(W, b):
 
 
 def shifted(f, x):
-    X0 = f(x)  # noqa: N806 (a local named like the module's global the caller reads)
+    X0 = f(x)  # a local named like the module's global the caller reads
     return X0 + 1.0
 
 
