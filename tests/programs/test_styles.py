@@ -287,8 +287,6 @@ HESSIAN_CASES = {"jax_cookbook_logistic", "jax_lennard_jones_periodic", "jax_spe
 _CALLS_RUNTIME = ("clear error: '{}(...) calls a function or object created when the function"
                   " runs'")
 _REJECTED = {
-    "autograd_gp_factory": _CALLS_RUNTIME.format("log_marginal_likelihood"),
-    "autograd_black_box_svi": _CALLS_RUNTIME.format("objective"),
     "autograd_bayesian_nn_generator": _CALLS_RUNTIME.format("logprob"),
     "jax_pytree_tree_map":
         "clear error: 'a lambda that is not assigned to a name and called is not supported'",
@@ -307,7 +305,6 @@ GRAD_BUGS: dict[str, str] = {
 }
 JVP_BUGS: dict[str, str] = {
     **_REJECTED,
-    "autograd_gp_factory": _CALLS_RUNTIME.format("predict"),
     "autograd_rkhs_object": "clear error: an object built inside the function:"
                             " 'KernelExpansion has no gradient rule and no Python source'",
     "jax_namedtuple_double_where": _NAMEDTUPLE_JVP,
@@ -316,7 +313,6 @@ JVP_BUGS: dict[str, str] = {
 _RECURSIVE_LIKE = ("clear error: hessian through np.array([active scalars]): '_like calls itself;"
                    " recursive functions cannot be differentiated yet'")
 HESSIAN_BUGS: dict[str, str] = {
-    "autograd_black_box_svi": _CALLS_RUNTIME.format("objective"),
     "autograd_bayesian_nn_generator": _CALLS_RUNTIME.format("logprob"),
     "jax_quantum_energy_complex": _RECURSIVE_LIKE,
 }

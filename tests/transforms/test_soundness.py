@@ -442,6 +442,35 @@ def p_helper_local_named_like_a_global(W):
     return np.sum(shifted(lambda v: np.tanh(v @ W), X0) * X0)
 
 
+def make_model(W, scale):
+    def features(x):
+        return np.tanh(x @ W)
+
+    def predict(x):
+        return features(x) * scale
+
+    def penalty():
+        return scale * np.sum(W ** 2)
+
+    return predict, penalty, W.shape[0] * 2
+
+
+def p_factory_of_several_closures(W):
+    predict, penalty, width = make_model(W, 0.5)
+    return np.sum(predict(X0)) + penalty() * width
+
+
+def p_factory_closures_unused_and_called(W):
+    _, penalty, _ = make_model(np.sin(W), 2.0)
+    return penalty()
+
+
+def p_factory_closure_stored(W):
+    predict, penalty, _ = make_model(W, 0.5)
+    fns = [predict]
+    return np.sum(fns[0](X0)) + penalty()
+
+
 def p_lambda_to_helper(W):
     return np.sum(apply(lambda x: np.tanh(x @ W), X0))
 

@@ -28,7 +28,14 @@ import gast
 from ..ir import nodes
 from .bound_calls import builds_bound_object, rewrite_bound_calls
 from .parse import SourceUnavailableError, _annotate_origins, _parse_def
-from .specialize import ASSUMED, DEPTH, TREE, assume, specialize_helpers
+from .specialize import (
+    ASSUMED,
+    DEPTH,
+    TREE,
+    assume,
+    inline_closure_tuples,
+    specialize_helpers,
+)
 
 __all__ = ["ASSUMED", "LIFTED", "RECEIVER", "TREE", "VARARGS", "local_functions",
            "prepare_twin"]
@@ -59,7 +66,7 @@ def local_functions(function: types.FunctionType,
     _lambdas_to_defs(tree)
     _inline_factories(function, tree)
     _inline_objects(function, tree)
-    specialized = specialize_helpers(function, tree)
+    specialized = {**inline_closure_tuples(function, tree), **specialize_helpers(function, tree)}
     return {**_nested_functions(function, tree), **specialized}
 
 

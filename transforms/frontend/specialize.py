@@ -427,3 +427,168 @@ def _name(identifier: str) -> gast.Name:
 def _param(identifier: str, like: gast.AST) -> gast.Name:
     return gast.copy_location(gast.Name(id=identifier, ctx=gast.Param(), annotation=None,
                                         type_comment=None), like)
+
+
+# ---- factories returning several closures ---------------------------------------------------
+
+
+def inline_closure_tuples(function: types.FunctionType,
+                          tree: gast.FunctionDef) -> dict[str, types.FunctionType]:
+    """``objective, unpack = make(logprob, D)`` then ``objective(params)``, ``make`` a function
+    of the module whose body only defines closures and returns them (with values computed
+    from its parameters): each closure that is called becomes a tree twin with the factory's
+    parameters as keyword-only parameters and the other closures nested in it, the factory's
+    arguments bound where it was called (``_make_D = D``) and passed at every call."""
+    depth = getattr(function, DEPTH, 0)
+    if depth >= MAX_DEPTH:
+        return {}
+    from .parse import _annotate_origins, _parse_def
+
+    locals_ = _local_names(tree) | set(function.__code__.co_freevars)
+    taken = {node.id for node in nodes.walk(tree) if isinstance(node, gast.Name)}
+    twins: dict[str, types.FunctionType] = {}
+    for statement in list(nodes.walk(tree)):
+        if not (isinstance(statement, gast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.value, gast.Call)
+                and isinstance(statement.value.func, gast.Name)
+                and statement.value.func.id not in locals_ and not _has_star(statement.value)):
+            continue
+        make = static_value(function, statement.value.func, locals_)
+        if not _specializable(make, function):
+            continue
+        try:
+            bound = inspect.signature(make).bind(*statement.value.args, **{
+                keyword.arg: keyword.value for keyword in statement.value.keywords})
+            factory = _parse_def(make)
+        except (SourceUnavailableError, SyntaxError, TypeError, ValueError):
+            continue
+        made = _closures_returned(factory, statement.targets[0])
+        params = [arg.id for arg in factory.args.args + factory.args.kwonlyargs]
+        if made is None or set(bound.arguments) != set(params):
+            continue
+        closures, values, siblings = made
+        block = _block_of_statement(tree, statement)
+        calls = {target: _calls_of_name(tree, target, statement) for target in closures}
+        if block is None or any(found is None for found in calls.values()):
+            continue
+        _annotate_origins(factory, make.__code__.co_filename)
+        sources = {param: _fresh(f"_{make.__name__}_{param}", taken) for param in params}
+        definitions = {}
+        for target, closure in closures.items():
+            name = _fresh(f"_{target}_{closure.name}", taken)
+            copy = nodes.copy_tree(closure)
+            copy.name = name
+            copy.body[0:0] = [nodes.copy_tree(other) for other in _called(closure, siblings)]
+            copy.args.kwonlyargs += [_param(param, copy) for param in params]
+            copy.args.kw_defaults += [None] * len(params)
+            if _local_names(copy) & _nonlocal_reads(tree, locals_):
+                break
+            twin = _tree_twin(copy, make, depth + 1)
+            if twin is None:
+                break
+            definitions[target] = (name, twin, nodes.copy_tree(copy))  # the twin keeps its own
+        else:
+            assume(tree, statement.value.func.id)
+            bindings = [gast.copy_location(gast.Assign(
+                targets=[gast.Name(id=sources[param], ctx=gast.Store(), annotation=None,
+                                   type_comment=None)],
+                value=bound.arguments[param], type_comment=None), statement)
+                for param in params]
+            others = [gast.copy_location(gast.Assign(
+                targets=[gast.Name(id=target, ctx=gast.Store(), annotation=None,
+                                   type_comment=None)],
+                value=_substituted(value, sources), type_comment=None), statement)
+                for target, value in values.items()]
+            for target, (name, twin, _) in definitions.items():
+                twins[name] = twin
+                for call in calls[target]:
+                    call.func = _name(name)
+                    call.keywords += [gast.keyword(arg=param, value=_name(sources[param]))
+                                      for param in params]
+            index = block.index(statement)
+            block[index:index + 1] = [*bindings, *others,
+                                      *(copy for _, _, copy in definitions.values())]
+    return twins
+
+
+def _closures_returned(factory: gast.FunctionDef, target: gast.expr) -> tuple | None:
+    """``({target: closure def}, {target: other returned expression}, every def)`` when the
+    factory's body is only defs and ``return`` of them (and of other values) matching
+    ``target``."""
+    body = [s for s in factory.body if not (isinstance(s, gast.Expr)
+                                            and isinstance(s.value, gast.Constant))]
+    if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None \
+            or not all(isinstance(s, gast.FunctionDef) for s in body[:-1]):
+        return None
+    defs = {s.name: s for s in body[:-1]}
+    if any(s.args.defaults or s.args.vararg or s.args.kwarg or s.decorator_list
+           for s in defs.values()) or len(defs) != len(body) - 1:
+        return None
+    returned = body[-1].value
+    if isinstance(target, gast.Name) and isinstance(returned, gast.Name):
+        pairs = [(target, returned)]
+    elif isinstance(target, gast.Tuple) and isinstance(returned, gast.Tuple) \
+            and len(target.elts) == len(returned.elts) \
+            and all(isinstance(t, gast.Name) for t in target.elts):
+        pairs = list(zip(target.elts, returned.elts, strict=True))
+    else:
+        return None
+    closures, values = {}, {}
+    for name, value in pairs:
+        if isinstance(value, gast.Name) and value.id in defs:
+            closures[name.id] = defs[value.id]
+        elif any(isinstance(node, gast.Name) and node.id in defs for node in nodes.walk(value)):
+            return None
+        else:
+            values[name.id] = value
+    return (closures, values, list(defs.values())) if closures else None
+
+
+def _called(closure: gast.FunctionDef,
+            siblings: list[gast.FunctionDef]) -> list[gast.FunctionDef]:
+    """The other defs of the factory that ``closure`` reads, directly or through them."""
+    by_name = {sibling.name: sibling for sibling in siblings if sibling is not closure}
+    found: list[gast.FunctionDef] = []
+    pending = [closure]
+    while pending:
+        current = pending.pop()
+        for node in nodes.walk(current):
+            if isinstance(node, gast.Name) and node.id in by_name \
+                    and by_name[node.id] not in found:
+                found.append(by_name[node.id])
+                pending.append(by_name[node.id])
+    return [sibling for sibling in siblings if sibling in found]
+
+
+def _calls_of_name(tree: gast.FunctionDef, name: str,
+                   assignment: gast.Assign) -> list[gast.Call] | None:
+    """Every read of ``name`` is a call ``name(...)`` and ``name`` is assigned only here."""
+    callees = {id(node.func): node for node in nodes.walk(tree) if isinstance(node, gast.Call)}
+    calls = []
+    for node in nodes.walk(tree):
+        if not isinstance(node, gast.Name) or node.id != name:
+            continue
+        if any(node is item for item in nodes.walk(assignment.targets[0])):
+            continue
+        if not isinstance(node.ctx, gast.Load) or id(node) not in callees \
+                or _has_star(callees[id(node)]):
+            return None
+        calls.append(callees[id(node)])
+    return calls
+
+
+def _block_of_statement(tree: gast.AST, statement: gast.stmt) -> list | None:
+    for node in nodes.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and any(item is statement for item in block):
+                return block
+    return None
+
+
+def _substituted(expr: gast.expr, sources: dict[str, str]) -> gast.expr:
+    copy = nodes.copy_tree(expr)
+    for node in nodes.walk(copy):
+        if isinstance(node, gast.Name) and node.id in sources:
+            node.id = sources[node.id]
+    return copy
