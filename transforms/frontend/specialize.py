@@ -475,6 +475,8 @@ def inline_closure_tuples(function: types.FunctionType,
         sources = {param: _fresh(f"_{make.__name__}_{param}", taken) for param in params}
         definitions = {}
         for target, closure in closures.items():
+            if not calls[target]:
+                continue  # never called (``_, loss = make(...)``): nothing to compile
             name = _fresh(f"_{target}_{closure.name}", taken)
             copy = nodes.copy_tree(closure)
             copy.name = name
