@@ -255,3 +255,31 @@ def array_plus_tuple_stays_elementwise(x):
                          ids=lambda fn: fn.__name__)
 def test_tuple_concatenation(fn):
     _check_both_modes(fn)
+
+
+# ---- factories returning several closures (specialize.inline_closure_tuples) -----------------
+
+
+def _make_pair(a, shift):
+    def inner(y):
+        return np.sin(a * y) + shift
+
+    def outer(y):
+        return np.sum(inner(y) ** 2)
+
+    def bias():
+        return shift * a
+
+    return outer, bias, 2 * shift
+
+
+def several_closures_from_a_factory(x):
+    outer, bias, doubled = _make_pair(x[0], x[1])
+    return outer(x[2:]) + bias() * doubled
+
+
+def test_several_closures_from_a_factory():
+    _check_both_modes(several_closures_from_a_factory)
+    np.testing.assert_allclose(autodiff.hessian(several_closures_from_a_factory)(X),
+                               _numeric_hessian(several_closures_from_a_factory, X),
+                               rtol=1e-4, atol=1e-5)
