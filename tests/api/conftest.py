@@ -18,7 +18,10 @@ def rng() -> np.random.Generator:
 
 @pytest.fixture(autouse=True)
 def _restore_the_registry() -> Iterator[None]:
-    """Rules a test registers on numpy functions (np.radians, np.spacing, ...) end with it."""
+    """Rules a test registers on numpy functions (np.radians, np.spacing, ...) end with it.
+    Lazily registered rules (scipy) are loaded first: restoring a snapshot taken before they
+    loaded would drop them for the rest of the session (their modules do not register twice)."""
+    registry.load_all_lazy()
     state = registry.snapshot()
     yield
     registry.restore(state)

@@ -39,7 +39,8 @@ def uses_nested_lambda(x):
 
 
 def apply_to(f, x):
-    return f(x)
+    stored = f  # stored, not only called: the helper cannot be compiled for the callable
+    return stored(x)
 
 
 def uses_set_comprehension(x):

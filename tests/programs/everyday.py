@@ -5,9 +5,11 @@ shapes, debug prints. Nothing here knows about autodiff (``test_everyday.py`` ch
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import NamedTuple
 
 import numpy as np
+from scipy import stats
 
 # ---- the examples of issue 17, as written ---------------------------------------------------
 
@@ -263,3 +265,84 @@ def total_squared(scale, *arrays):
 def sum_of_squares_of_parts(x, y):
     return total_squared(0.5, x, 2.0 * y, x * y) + total_squared(1.0, y)
 
+
+
+# ---- callables and records handed to helpers, partials, frozen distributions ---------------
+
+
+def rk4_solve(dynamics, y0, times):
+    ys = [y0]
+    y = y0
+    for i in range(len(times) - 1):
+        t, h = times[i], times[i + 1] - times[i]
+        k1 = dynamics(y, t)
+        k2 = dynamics(y + 0.5 * h * k1, t + 0.5 * h)
+        k3 = dynamics(y + 0.5 * h * k2, t + 0.5 * h)
+        k4 = dynamics(y + h * k3, t + h)
+        y = y + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+        ys.append(y)
+    return np.array(ys)
+
+
+def linear_dynamics(A, y, t):
+    return np.tanh(A @ y) * np.cos(t)
+
+
+def ode_with_a_lambda(A, y0):
+    path = rk4_solve(lambda y, t: linear_dynamics(A, y, t), y0, np.linspace(0.0, 1.0, 5))
+    return np.sum(path[-1] ** 2)
+
+
+def ode_with_a_partial(A, y0):
+    path = rk4_solve(functools.partial(linear_dynamics, A), y0, np.linspace(0.0, 1.0, 5))
+    return np.sum(path ** 2)
+
+
+def scan(f, init, xs):
+    carry = init
+    ys = []
+    for x in xs:
+        carry, y = f(carry, x)
+        ys.append(y)
+    return carry, np.stack(ys)
+
+
+def rnn_scanned_with_a_nested_cell(W, U, xs):
+    def cell(h, x):
+        h = np.tanh(h @ W + x @ U)
+        return h, np.sum(h)
+    final, outputs = scan(cell, np.zeros(W.shape[0]), xs)
+    return np.sum(final ** 2) + np.sum(outputs)
+
+
+def gram(kernel, xs):
+    return np.array([[kernel(a, b) for b in xs] for a in xs])
+
+
+def kernel_ridge_with_a_lambda(log_scale, xs):
+    K = gram(lambda a, b: np.exp(-np.sum((a - b) ** 2) / np.exp(log_scale)), xs)
+    return np.sum(np.linalg.solve(K + np.eye(len(xs)), np.ones(len(xs))))
+
+
+class Gaussian(NamedTuple):
+    mean: np.ndarray
+    log_std: np.ndarray
+
+
+def gaussian_log_density(params, x):
+    z = (x - params.mean) / np.exp(params.log_std)
+    return -0.5 * np.sum(z ** 2) - np.sum(params.log_std)
+
+
+def record_built_in_the_call(mean, log_std, x):
+    return gaussian_log_density(Gaussian(mean, 2.0 * log_std), x)
+
+
+def frozen_normal_log_likelihood(mu, log_sigma, x):
+    model = stats.norm(mu, np.exp(log_sigma))
+    return np.sum(model.logpdf(x)) + np.sum(model.logcdf(x[:2]))
+
+
+def partial_bound_then_called(w, x):
+    layer = functools.partial(np.dot, x)
+    return np.sum(np.tanh(layer(w)))

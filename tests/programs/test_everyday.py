@@ -80,6 +80,21 @@ CASES = [
                  id="closure_list"),
     pytest.param(E.sum_of_squares_of_parts, lambda: (rng(51).randn(3), rng(52).randn(3)),
                  id="varargs_helper"),
+    pytest.param(E.ode_with_a_lambda, lambda: (rng(53).randn(3, 3) * 0.5, rng(54).randn(3)),
+                 id="lambda_to_helper"),
+    pytest.param(E.ode_with_a_partial, lambda: (rng(55).randn(3, 3) * 0.5, rng(56).randn(3)),
+                 id="partial_to_helper"),
+    pytest.param(E.rnn_scanned_with_a_nested_cell,
+                 lambda: (rng(57).randn(3, 3) * 0.5, rng(58).randn(2, 3), rng(59).randn(4, 2)),
+                 id="nested_def_to_helper"),
+    pytest.param(E.kernel_ridge_with_a_lambda, lambda: (0.3, rng(60).randn(4, 2)),
+                 id="lambda_in_nested_comprehension"),
+    pytest.param(E.record_built_in_the_call, lambda: (rng(61).randn(3), rng(62).randn(3) * 0.3,
+                                                      rng(63).randn(3)), id="record_to_helper"),
+    pytest.param(E.frozen_normal_log_likelihood, lambda: (0.4, -0.2, rng(64).randn(5)),
+                 id="frozen_distribution"),
+    pytest.param(E.partial_bound_then_called, lambda: (rng(65).randn(3), rng(66).randn(2, 3)),
+                 id="partial_of_numpy"),
 ]
 
 

@@ -393,6 +393,122 @@ def p_function_argument(x):
     return np.sum(dense_reassigning(x, np.exp))
 
 
+def apply_twice(f, x):
+    return apply(f, f(x))
+
+
+def keep_then_call(f, x):
+    g = f
+    return g(x)
+
+
+def repeat(f, x, n):
+    if n == 0:
+        return x
+    return repeat(f, f(x), n - 1)
+
+
+def affine_loss(p, x):
+    return np.sum(np.tanh(x @ p.W + p.b))
+
+
+def unpacking_loss(p, x):
+    W, b = p
+    return np.sum(np.tanh(x @ W + b))
+
+
+def p_namedtuple_to_helper(W, b):
+    return affine_loss(Pair(W, b * 2.0), X0)
+
+
+def p_dataclass_to_helper(W, b):
+    return affine_loss(Params(W=np.sin(W), b=b), X0) + affine_loss(Params(W, b), X0)
+
+
+def p_object_to_helper(W, b):
+    return affine_loss(Affine(W, b), X0)
+
+
+def p_namedtuple_unpacked_in_helper(W, b):
+    return unpacking_loss(Pair(W, b), X0)
+
+
+def shifted(f, x):
+    X0 = f(x)  # a local named like the module's global the caller reads
+    return X0 + 1.0
+
+
+def p_helper_local_named_like_a_global(W):
+    return np.sum(shifted(lambda v: np.tanh(v @ W), X0) * X0)
+
+
+def make_model(W, scale):
+    def features(x):
+        return np.tanh(x @ W)
+
+    def predict(x):
+        return features(x) * scale
+
+    def penalty():
+        return scale * np.sum(W ** 2)
+
+    return predict, penalty, W.shape[0] * 2
+
+
+def p_factory_of_several_closures(W):
+    predict, penalty, width = make_model(W, 0.5)
+    return np.sum(predict(X0)) + penalty() * width
+
+
+def p_factory_closures_unused_and_called(W):
+    _, penalty, _ = make_model(np.sin(W), 2.0)
+    return penalty()
+
+
+def p_factory_closure_stored(W):
+    predict, penalty, _ = make_model(W, 0.5)
+    fns = [predict]
+    return np.sum(fns[0](X0)) + penalty()
+
+
+def p_lambda_to_helper(W):
+    return np.sum(apply(lambda x: np.tanh(x @ W), X0))
+
+
+def p_partial_to_helper(W):
+    return np.sum(apply(functools.partial(scaled, W), X0))
+
+
+def p_def_to_helper(W):
+    def layer(x):
+        return np.tanh(x @ W) * W[0, 0]
+    return np.sum(apply(layer, X0)) + np.sum(layer(X0))
+
+
+def p_factory_closure_to_helper(W):
+    f = make_layer(2.0 * W)
+    return np.sum(apply(f, X0))
+
+
+def p_helper_passing_callable_on(W):
+    return np.sum(apply_twice(lambda x: np.tanh(x @ W), X0))
+
+
+def p_helper_storing_callable(W):
+    return np.sum(keep_then_call(lambda x: np.tanh(x @ W), X0))
+
+
+def p_recursive_helper(W):
+    return np.sum(repeat(lambda x: np.tanh(x @ W), X0, 2))
+
+
+def p_lambda_reading_rebound_name(W):
+    w = W
+    first = apply(lambda x: x @ w, X0)
+    w = np.sin(W)
+    return np.sum(first * apply(lambda x: x @ w, X0))
+
+
 PROGRAMS = {name[2:]: fn for name, fn in globals().items() if name.startswith("p_")}
 
 def _arguments(fn) -> tuple:

@@ -72,9 +72,13 @@ def first_violation(tree: gast.FunctionDef) -> tuple[gast.AST, str] | None:
 
 
 def _nested_violation(ctx: PassContext) -> tuple[gast.AST, str] | None:
+    compiled = {id(inner) for node in nodes.walk(ctx.function)
+                if isinstance(node, gast.FunctionDef) and node is not ctx.function
+                and node.name in ctx.source.nested
+                for inner in nodes.walk(node) if inner is not node}  # checked when compiled
     for node in nodes.walk(ctx.function):
         if isinstance(node, gast.FunctionDef) and node is not ctx.function \
-                and node.name not in ctx.source.nested:
+                and id(node) not in compiled and node.name not in ctx.source.nested:
             return node, ("a nested function that uses variables of the enclosing function is "
                           "supported when it is only called (not stored, passed or returned) "
                           "and has no defaults or decorators; call it directly, or pass the "

@@ -26,7 +26,19 @@ import types
 import gast
 
 from ..ir import nodes
+from .bound_calls import builds_bound_object, rewrite_bound_calls
 from .parse import SourceUnavailableError, _annotate_origins, _parse_def
+from .specialize import (
+    ASSUMED,
+    DEPTH,
+    TREE,
+    assume,
+    inline_closure_tuples,
+    specialize_helpers,
+)
+
+__all__ = ["ASSUMED", "LIFTED", "RECEIVER", "TREE", "VARARGS", "local_functions",
+           "prepare_twin"]
 
 
 def prepare_twin(function: types.FunctionType, tree: gast.FunctionDef) -> tuple | None:
@@ -50,10 +62,12 @@ def local_functions(function: types.FunctionType,
     of its local defs by name."""
     if not _builds_locally(function, tree):
         return {}
+    rewrite_bound_calls(function, tree)
     _lambdas_to_defs(tree)
     _inline_factories(function, tree)
     _inline_objects(function, tree)
-    return _nested_functions(function, tree)
+    specialized = {**inline_closure_tuples(function, tree), **specialize_helpers(function, tree)}
+    return {**_nested_functions(function, tree), **specialized}
 
 
 def _builds_locally(function: types.FunctionType, tree: gast.FunctionDef) -> bool:
@@ -61,6 +75,8 @@ def _builds_locally(function: types.FunctionType, tree: gast.FunctionDef) -> boo
     its module (one scan, so that most functions skip the rewrites)?"""
     for node in nodes.walk(tree):
         if node is not tree and isinstance(node, (gast.FunctionDef, gast.Lambda)):
+            return True
+        if isinstance(node, gast.Call) and builds_bound_object(function, node):
             return True
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
             callee = function.__globals__.get(node.func.id)
@@ -83,7 +99,45 @@ def _fix_arity(tree: gast.FunctionDef, extra: int) -> None:
     items = gast.Tuple(elts=[_load(name) for name in names], ctx=gast.Load())
     packed = gast.Assign(targets=[gast.Name(id=vararg, ctx=gast.Store(), annotation=None,
                                             type_comment=None)], value=items, type_comment=None)
+    if not any(isinstance(node, gast.Name) and node.id == vararg
+               and not isinstance(node.ctx, gast.Load) for node in nodes.walk(tree)):
+        _join_tuples(tree, vararg, names)
     tree.body.insert(0, gast.copy_location(packed, tree.body[0]))
+
+
+def _join_tuples(tree: gast.FunctionDef, vararg: str, names: list[str]) -> None:
+    """``xs + (h,)`` -> ``(_xs0, _xs1, h)`` where ``xs`` is the never reassigned ``*xs``
+    tuple: concatenation of tuples whose items are known, so each item keeps its gradient."""
+    def items(expr: gast.expr) -> list[gast.expr] | None:
+        if isinstance(expr, gast.Name) and expr.id == vararg:
+            return [_load(name) for name in names]
+        if isinstance(expr, gast.Tuple) and isinstance(expr.ctx, gast.Load) \
+                and not any(isinstance(item, gast.Starred) for item in expr.elts):
+            return list(expr.elts)
+        if isinstance(expr, gast.BinOp) and isinstance(expr.op, gast.Add):
+            left, right = items(expr.left), items(expr.right)
+            if left is not None and right is not None \
+                    and _mentions(expr, vararg):
+                return [*left, *right]
+        return None
+
+    for node in list(nodes.walk(tree)):
+        for field in node._fields:
+            value = getattr(node, field, None)
+            joined = items(value) if isinstance(value, gast.BinOp) else None
+            if joined is not None:
+                setattr(node, field, gast.copy_location(
+                    gast.Tuple(elts=joined, ctx=gast.Load()), value))
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    joined = items(item) if isinstance(item, gast.BinOp) else None
+                    if joined is not None:
+                        value[index] = gast.copy_location(gast.Tuple(elts=joined,
+                                                                     ctx=gast.Load()), item)
+
+
+def _mentions(expr: gast.expr, name: str) -> bool:
+    return any(isinstance(node, gast.Name) and node.id == name for node in nodes.walk(expr))
 
 
 _FROM_LAMBDA = "_autodiff_from_lambda"  # on a def made from `f = lambda ...` (this module)
@@ -105,10 +159,12 @@ def _nested_functions(function: types.FunctionType,
             if isinstance(node, gast.FunctionDef) and node is not tree]
     names = {statement.name for statement in defs}
     nested = {}
+    made = getattr(function, TREE, None) is not None
     for statement in defs:
         code = getattr(statement, _FACTORY, None) or _code_of(statement, codes)
         if code is None or statement.args.defaults or statement.decorator_list:
             continue
+        source = nodes.copy_tree(statement) if made else None  # its tree, before lifting
         name = "<lambda>" if getattr(statement, _FROM_LAMBDA, False) else statement.name
         fields = getattr(statement, _RECEIVER_FIELDS, None)
         if fields is not None:
@@ -125,6 +181,9 @@ def _nested_functions(function: types.FunctionType,
             _lift(statement, code.co_freevars, tree,
                   getattr(statement, _FACTORY_ARGUMENTS, {}))
             nested[statement.name] = twin
+        if source is not None and statement.name in nested:
+            setattr(nested[statement.name], TREE, source)
+            setattr(nested[statement.name], DEPTH, getattr(function, DEPTH, 0))
     return nested
 
 
@@ -210,12 +269,16 @@ def _inline_factories(function: types.FunctionType, tree: gast.FunctionDef) -> N
             block = _block_of(tree, node)
             name = node.targets[0].id
             factory = _factory(function, node.value, name, tree)
-            if factory is not None and _only_called(name, tree, node):
+            if factory is not None and _only_called(name, tree, node, passed=True):
                 definition, bindings = factory
+                assume(tree, node.value.func.id)
                 for call in nodes.walk(tree):
                     if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
                             and call.func.id == name:
                         call.func = _load(definition.name)
+                    if isinstance(call, gast.Call) and isinstance(call.func, gast.Name):
+                        call.args = [_load(definition.name) if isinstance(arg, gast.Name)
+                                     and arg.id == name else arg for arg in call.args]
                 index = block.index(node)
                 block[index:index + 1] = [*bindings, definition]
     _inline_closure_lists(function, tree)
@@ -224,6 +287,7 @@ def _inline_factories(function: types.FunctionType, tree: gast.FunctionDef) -> N
             factory = _factory(function, node.func, f"_{len(tree.body)}", tree)
             if factory is not None:
                 definition, bindings = factory
+                assume(tree, node.func.func.id)
                 node.func = _load(definition.name)
                 tree.body[0:0] = [*bindings, definition]
 
@@ -250,6 +314,7 @@ def _inline_closure_lists(function: types.FunctionType, tree: gast.FunctionDef) 
         if any(item is None for item in made) or len(makers) != 1 or loops is None:
             continue
         definition, first = made[0]
+        assume(tree, next(iter(makers)))
         free = [binding.targets[0].id for binding in first]
         sources = dict(zip(getattr(definition, _FACTORY).co_freevars, free, strict=True))
         lists = [gast.copy_location(gast.Assign(
@@ -321,8 +386,14 @@ def _block_of(tree: gast.AST, statement: gast.AST) -> list | None:
     return None
 
 
-def _only_called(name: str, tree: gast.FunctionDef, assignment: gast.Assign) -> bool:
+def _only_called(name: str, tree: gast.FunctionDef, assignment: gast.Assign,
+                 passed: bool = False) -> bool:
+    """``name`` is assigned once and only called (or, with ``passed``, also given as an
+    argument to a call of a name: a helper, specialized for it by ``specialize.py``)."""
     callees = {id(node.func) for node in nodes.walk(tree) if isinstance(node, gast.Call)}
+    if passed:
+        callees |= {id(arg) for node in nodes.walk(tree) if isinstance(node, gast.Call)
+                    and isinstance(node.func, gast.Name) for arg in node.args}
     stores = [node for node in nodes.walk(tree) if isinstance(node, gast.Name)
               and node.id == name and not isinstance(node.ctx, gast.Load)]
     loads = [node for node in nodes.walk(tree) if isinstance(node, gast.Name)
@@ -408,6 +479,7 @@ def _inline_objects(function: types.FunctionType, tree: gast.FunctionDef) -> Non
         copies = {method: f"_{name}_{method.strip('_')}" for method in methods}
         if taken & {*sources.values(), *copies.values()}:
             continue
+        assume(tree, node.value.func.id)
         for use in uses:
             if isinstance(use.parent, gast.Attribute) and use.parent.attr in fields \
                     and not use.is_callee:

@@ -178,6 +178,13 @@ class _Comprehensions(gast.NodeTransformer):
     def visit_DictComp(self, node: gast.DictComp) -> gast.expr:
         return self._loop(node, [node.key, node.value], "dict")
 
+    def _nested(self) -> _Comprehensions:
+        """A hoister for a part evaluated inside the loop being built: a comprehension in an
+        element, a condition or a later ``for`` is built where Python evaluates it, per item."""
+        inner = _Comprehensions(self.ctx)
+        inner.like = self.like
+        return inner
+
     def _loop(self, node: gast.expr, parts: list[gast.expr], kind: str) -> gast.expr:
         like = self.like
         result = self.ctx.namer.temp(f"{kind}comp")
@@ -188,7 +195,8 @@ class _Comprehensions(gast.NodeTransformer):
             for target in nodes.walk(generator.target):
                 if isinstance(target, gast.Name):
                     renames[target.id] = self.ctx.namer.temp(target.id.strip("_") or "v")
-        parts = [self.visit(_renamed(part, renames)) for part in parts]
+        inner = self._nested()
+        parts = [inner.visit(_renamed(part, renames)) for part in parts]
         if kind == "list":
             update = nodes.assign(result, nodes.library_call(RUNTIME, "append",
                                                      [nodes.name(result), parts[0]], like=like),
@@ -197,15 +205,18 @@ class _Comprehensions(gast.NodeTransformer):
             update = nodes.assign(result, nodes.library_call(RUNTIME, "setitem",
                                                      [nodes.name(result), *parts], like=like),
                                   like=like)
-        body: list[gast.stmt] = [update]
+        body: list[gast.stmt] = [*inner.hoisted, update]
         for generator in reversed(node.generators):
             for condition in reversed(generator.ifs):
-                body = [nodes.copy_location(gast.If(test=_renamed(condition, renames),
-                                                    body=body, orelse=[]), like)]
+                inner = self._nested()
+                test = inner.visit(_renamed(condition, renames))
+                body = [*inner.hoisted,
+                        nodes.copy_location(gast.If(test=test, body=body, orelse=[]), like)]
+            inner = self._nested()
             loop = gast.For(target=_renamed(generator.target, renames),
-                            iter=self.visit(_renamed(generator.iter, renames)), body=body,
+                            iter=inner.visit(_renamed(generator.iter, renames)), body=body,
                             orelse=[], type_comment=None)
-            body = [nodes.copy_location(loop, like)]
+            body = [*inner.hoisted, nodes.copy_location(loop, like)]
         self.hoisted.extend([nodes.assign(result, empty, like=like), *body])
         return nodes.name(result, like=like)
 

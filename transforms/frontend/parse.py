@@ -40,6 +40,7 @@ class SourceFunction:
     function: types.FunctionType
     nested: dict[str, types.FunctionType]  # local defs, by name (local_functions.py)
     imports: dict[str, Any] = dataclasses.field(default_factory=dict)  # local `import`s
+    assumed: tuple[str, ...] = ()  # globals the local_functions rewrites relied on
 
     @property
     def location(self) -> Loc:
@@ -49,13 +50,16 @@ class SourceFunction:
 def parse_function(function: types.FunctionType) -> SourceFunction:
     """Parse ``function`` (a plain Python function or lambda) into a ``SourceFunction``."""
     code = function.__code__
-    if function.__name__ == "<lambda>":
+    from . import local_functions  # it reads sources through this module
+
+    made = getattr(function, local_functions.TREE, None)
+    if made is not None:  # a twin compiled from a tree the front end made (specialize.py)
+        tree = nodes.copy_tree(made)
+    elif function.__name__ == "<lambda>":
         tree = _parse_lambda(function)
     else:
         tree = _parse_def(function)
     tree.decorator_list = []
-    from . import local_functions  # it reads sources through this module
-
     lifted = local_functions.prepare_twin(function, tree)
     nested = local_functions.local_functions(function, tree)
     _annotate_origins(tree, code.co_filename)
@@ -63,7 +67,8 @@ def parse_function(function: types.FunctionType) -> SourceFunction:
                                                      function.__closure__ or (), strict=True))
     name = _readable_name(function)
     return SourceFunction(name, tree, code.co_filename, function.__globals__, closure, function,
-                          nested, _local_imports(function, tree))
+                          nested, _local_imports(function, tree),
+                          tuple(getattr(tree, local_functions.ASSUMED, ())))
 
 
 def _local_imports(function: types.FunctionType, tree: gast.FunctionDef) -> dict[str, Any]:

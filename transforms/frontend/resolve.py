@@ -86,6 +86,8 @@ class Resolve(Analysis):
 
     def run(self, ctx: PassContext) -> Resolution:
         resolver = _Resolver(ctx)
+        for identifier in ctx.source.assumed:  # helpers, classes, factories rewritten in
+            lookup_static(ctx, identifier, ctx.guards)
         operations = {}
         for statement in nodes.walk(ctx.function):
             if isinstance(statement, gast.Assign):
