@@ -182,3 +182,23 @@ def test_each_dask_shape_gets_its_own_correct_unit(rows: int) -> None:
                         da.from_array(y, chunks=size // 2))
         expected = x.T @ (1.0 / (1.0 + np.exp(-x @ w)) - y)
         np.testing.assert_allclose(lazy.compute(), expected, rtol=1e-12)
+
+
+def test_many_dask_shapes_fall_back_to_unspecialized_code(monkeypatch) -> None:
+    from autodiff import compiler
+    from autodiff.api import MAX_SPECIALIZATIONS
+
+    requests = []
+    original = compiler.compile_function
+    monkeypatch.setattr(compiler, "compile_function",
+                        lambda fn, request: requests.append(request) or original(fn, request))
+    gradient = autodiff.grad(_logistic)
+    for size in range(10, 10 + 2 * (MAX_SPECIALIZATIONS + 2), 2):
+        w, x, y = _logistic_data(size)
+        lazy = gradient(w, da.from_array(x, chunks=(size // 2, 3)),
+                        da.from_array(y, chunks=size // 2))
+        expected = x.T @ (1.0 / (1.0 + np.exp(-x @ w)) - y)
+        np.testing.assert_allclose(lazy.compute(), expected, rtol=1e-12)
+    specialized = [request for request in requests if {"x", "y"} <= dict(request.shapes).keys()]
+    assert len(specialized) == MAX_SPECIALIZATIONS
+    assert dict(requests[-1].shapes) == {"w": (3,)}  # only the numpy argument's shape
