@@ -100,19 +100,25 @@ class _Cluster:
         return sorted(sum(1 for key in keys if isinstance(key, tuple) and key[0] == self.x.name)
                       for keys in held.values())
 
-    def autodiff_step(self, index: int) -> Any:
+    def autodiff_graph(self, index: int) -> Any:
+        """autodiff's gradient for step ``index``: a lazy Dask array (no computation)."""
         import autodiff
 
         if not hasattr(self, "_gradient"):
             self._gradient = autodiff.grad(logistic_loglike)
-        return self.client.compute(self._gradient(self._beta(index), self.x, self.y),
-                                   sync=True)
+        return self._gradient(self._beta(index), self.x, self.y)
 
-    def dask_glm_step(self, index: int) -> Any:
+    def dask_glm_graph(self, index: int) -> Any:
+        """dask-glm's hand-written gradient for step ``index``, lazy."""
         from dask_glm.families import Logistic
 
-        return self.client.compute(Logistic.pointwise_gradient(self._beta(index), self.x,
-                                                               self.y), sync=True)
+        return Logistic.pointwise_gradient(self._beta(index), self.x, self.y)
+
+    def autodiff_step(self, index: int) -> Any:
+        return self.client.compute(self.autodiff_graph(index), sync=True)
+
+    def dask_glm_step(self, index: int) -> Any:
+        return self.client.compute(self.dask_glm_graph(index), sync=True)
 
     def _beta(self, index: int) -> np.ndarray:
         return self.beta * (1.0 + 1e-3 * index)
@@ -126,9 +132,11 @@ class _Cluster:
 
 
 def _cluster_rows(worker_counts: tuple[int, ...], rows: int, features: int, chunk_rows: int,
-                  rounds: int, memory_limit: str) -> tuple[list[dict[str, Any]], list[float]]:
+                  rounds: int, memory_limit: str) -> tuple[list[dict[str, Any]], list[list[float]],
+                                                           dict[str, float]]:
     """One row per cluster, all clusters up at once and measured in the same rounds; also the
-    autodiff step times of every cluster per round (for paired comparisons between them)."""
+    autodiff step times of every cluster per round (for paired comparisons between them) and
+    the time to build each gradient's graph on the client (no computation)."""
     with contextlib.ExitStack() as stack:
         clusters = [_Cluster(stack, workers, rows, features, chunk_rows, memory_limit)
                     for workers in worker_counts]
@@ -138,6 +146,8 @@ def _cluster_rows(worker_counts: tuple[int, ...], rows: int, features: int, chun
             steps[("autodiff", cluster.workers)] = cluster.autodiff_step
             steps[("dask-glm", cluster.workers)] = cluster.dask_glm_step
         times = _round_times(steps, rounds)
+        build = _round_times({"autodiff": clusters[0].autodiff_graph,
+                              "dask-glm": clusters[0].dask_glm_graph}, 4 * rounds)
         result = []
         for cluster, agreement in zip(clusters, agreements, strict=True):
             ours, theirs = times[("autodiff", cluster.workers)], times[("dask-glm",
@@ -150,13 +160,17 @@ def _cluster_rows(worker_counts: tuple[int, ...], rows: int, features: int, chun
                 "max_relative_difference": agreement,
                 "chunks_per_worker": cluster.chunks_per_worker(),
                 "peak_worker_memory_mib": cluster.peak_memory_mib()})
-    return result, [times[("autodiff", workers)] for workers in worker_counts]
+    graph = {"autodiff_ms": 1e3 * statistics.median(build["autodiff"]),
+             "dask_glm_ms": 1e3 * statistics.median(build["dask-glm"]),
+             "autodiff_over_dask_glm": _paired_ratio(build["autodiff"], build["dask-glm"])}
+    return result, [times[("autodiff", workers)] for workers in worker_counts], graph
 
 
 def _cluster_row(workers: int, rows: int, features: int, chunk_rows: int, repeats: int,
                  memory_limit: str) -> dict[str, Any]:
     """The row of one cluster of ``workers`` worker processes measured alone."""
-    rows_of, _ = _cluster_rows((workers,), rows, features, chunk_rows, repeats, memory_limit)
+    rows_of, _, _ = _cluster_rows((workers,), rows, features, chunk_rows, repeats,
+                                  memory_limit)
     return rows_of[0]
 
 
@@ -179,10 +193,11 @@ def run(quick: bool) -> dict[str, Any]:
     rows, chunk_rows, rounds = (400_000, 50_000, 7) if quick else (2_000_000, 125_000, 15)
     features, memory_limit = 50, "2GiB"
     load_before = os.getloadavg()
-    clusters, autodiff_times = _cluster_rows((1, 2), rows, features, chunk_rows, rounds,
-                                             memory_limit)
+    clusters, autodiff_times, graph = _cluster_rows((1, 2), rows, features, chunk_rows,
+                                                    rounds, memory_limit)
     return {"rows": rows, "features": features, "chunk_rows": chunk_rows, "rounds": rounds,
             "memory_limit_per_worker": memory_limit, "clusters": clusters,
+            "graph_build": graph,
             "numpy_subset": _numpy_row(min(rows, 400_000), features, rounds),
             "two_over_one_worker": _paired_ratio(*autodiff_times),
             "load_average_before": list(load_before), "load_average_after":
@@ -205,6 +220,10 @@ def markdown(result: dict[str, Any]) -> str:
     numpy_row = result["numpy_subset"]
     lines += ["", f"2 workers / 1 worker (autodiff steps/s, median of {result['rounds']} paired "
               f"rounds): {result['two_over_one_worker']:.2f}x",
+              f"graph building on the client (no computation): autodiff "
+              f"{result['graph_build']['autodiff_ms']:.1f} ms, dask-glm "
+              f"{result['graph_build']['dask_glm_ms']:.1f} ms (paired ratio "
+              f"{result['graph_build']['autodiff_over_dask_glm']:.2f}x)",
               "load average (1, 5, 15 min) before: " + _loads(result["load_average_before"])
               + f", after: {_loads(result['load_average_after'])} ({result['cpus']} cpus)",
               f"numpy path on a {numpy_row['rows']}-row subset: "

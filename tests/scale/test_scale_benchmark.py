@@ -30,6 +30,8 @@ def test_cluster_row_on_a_tiny_dataset() -> None:
     text = scale.markdown({"rows": 20_000, "features": 5, "chunk_rows": 5_000, "rounds": 2,
                            "clusters": [row, row], "two_over_one_worker": 1.0,
                            "numpy_subset": scale._numpy_row(1_000, 5, 2),
+                           "graph_build": {"autodiff_ms": 1.0, "dask_glm_ms": 1.0,
+                                           "autodiff_over_dask_glm": 1.0},
                            "load_average_before": [1.0, 1.0, 1.0],
                            "load_average_after": [1.0, 1.0, 1.0], "cpus": 2})
     assert "dask-glm" in text
