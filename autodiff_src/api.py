@@ -20,7 +20,7 @@ from .pytrees import Container, container_of
 from .runtime import custom as custom_module
 from .runtime import registry
 from .runtime.custom import custom_vjp
-from .runtime.namespace import is_foreign, like_foreign
+from .runtime.namespace import ForeignShape, foreign_key, is_foreign, like_foreign
 from .spec import GradSpec
 from .transforms.frontend.parse import SourceUnavailableError
 from .transforms.frontend.pytrees import ContainersNotFlattened, flattened_wrt, leaves
@@ -279,11 +279,24 @@ class GradientFunction:
 
     def _foreign_unit(self, args: tuple) -> CompiledUnit:
         """The unit for calls with Dask, CuPy or array-API arguments: compiled without in-place
-        accumulation (a numpy accumulator cannot take a foreign array in place), kept while the
-        numpy arguments keep their shapes (the foreign ones are not keyed)."""
-        request = dataclasses.replace(self._request(), in_place=False, value=self._with_value)
+        accumulation (a numpy accumulator cannot take a foreign array in place) and specialized
+        to the shapes of the numpy arrays and of the foreign arrays whose shapes are known (so
+        no graph is built for shapes, seeds or an unused value), kept while those arguments
+        keep their types, shapes and dtypes. After ``MAX_SPECIALIZATIONS`` different shapes,
+        the foreign arrays' shapes are no longer specialized to."""
+        shapes = tuple(value.shape if type(value) is np.ndarray else foreign_key(value)
+                       for value in args)
+        if shapes in self._seen_shapes or len(self._seen_shapes) < MAX_SPECIALIZATIONS:
+            self._seen_shapes.add(shapes)
+        else:
+            shapes = tuple(None if isinstance(shape, ForeignShape) else shape
+                           for shape in shapes)
+        named = tuple((name, getattr(shape, "shape", shape))
+                      for name, shape in zip(self._params, shapes, strict=False)
+                      if shape is not None)
+        request = dataclasses.replace(self._request(), in_place=False, value=self._with_value,
+                                      shapes=named)
         unit = self._guarded(lambda target: compiler.compile_function(target, request))
-        shapes = tuple(value.shape if type(value) is np.ndarray else None for value in args)
         self._keep(unit, shapes, tuple(None if shape is None else value.dtype
                                        for shape, value in zip(shapes, args, strict=True)))
         return unit

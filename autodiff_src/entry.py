@@ -41,6 +41,7 @@ from .compiler import CompiledUnit
 from .loader import define
 from .pytrees import Container
 from .runtime import registry
+from .runtime.namespace import ForeignShape
 from .transforms.analysis.guards import ABSENT
 
 
@@ -96,6 +97,11 @@ def _argument_checks(shapes: tuple, dtypes: tuple, namespace: dict[str, Any]) ->
                                            gradient=False))
             continue
         namespace[f"_dtype{index}"] = dtype
+        if isinstance(shape, ForeignShape):  # a Dask, CuPy, ... array of a known shape
+            namespace[f"_type{index}"] = shape.kind
+            checks.append(f"type(a{index}) is _type{index} and a{index}.shape == "
+                          f"{shape.shape!r} and a{index}.dtype == _dtype{index}")
+            continue
         checks.append(f"type(a{index}) is _ndarray and a{index}.shape == {shape!r} "
                       f"and a{index}.dtype is _dtype{index}")
     return checks
@@ -132,7 +138,7 @@ def _gradient_conversion(grad: str, argument: str, shape: Any, dtype: str) -> li
     if isinstance(shape, Container):
         test = container_checks(grad, shape, None, dtype.removeprefix("_dtype"), {},
                                 gradient=True)
-    elif shape is None:
+    elif shape is None or isinstance(shape, ForeignShape):
         test = (f"type({grad}) is _ndarray and {grad}.base is None "
                 f"and type({argument}) is _ndarray and {grad}.dtype is {argument}.dtype "
                 f"and {grad}.shape == {argument}.shape")

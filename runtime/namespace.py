@@ -10,6 +10,7 @@ foreign array actually reaches a helper. Numpy arrays and Python or numpy scalar
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -79,6 +80,27 @@ def ndim_of(x: Any) -> int:
     return np.ndim(x)
 
 
+@dataclass(frozen=True, slots=True)
+class ForeignShape:
+    """The key of a foreign array argument in a shape-specialized unit: its type and its
+    (known) shape. Code specialized to the shape is run while calls pass an array of the same
+    type, shape and dtype."""
+
+    kind: type
+    shape: tuple[int, ...]
+
+
+def foreign_key(x: Any) -> ForeignShape | None:
+    """``x``'s ``ForeignShape`` if ``x`` is a foreign array whose shape is known (every size an
+    int), else None (not keyed: the generic unit handles it, refusing unknown sizes)."""
+    if not is_foreign(x):
+        return None
+    shape = tuple(x.shape)
+    if not all(isinstance(size, (int, np.integer)) for size in shape):
+        return None
+    return ForeignShape(type(x), tuple(int(size) for size in shape))
+
+
 def like_foreign(gradient: Any, primal: Any) -> Any:
     """``gradient`` with ``primal``'s shape and dtype, where one of them is a foreign array: the
     result stays in that array's namespace (a lazy Dask array stays lazy)."""
@@ -99,14 +121,21 @@ def like_foreign(gradient: Any, primal: Any) -> Any:
 def scatter_foreign(g: Any, a: Any, index: Any) -> Any:
     """Zeros of ``a``'s shape with ``g`` at ``index`` (an index selecting each entry at most
     once), built in the namespace of the foreign array ``g`` or ``a``."""
-    xp = array_namespace(g, a)
     dtype = g.dtype if is_foreign(g) else a.dtype
-    result = xp.zeros(static_shape(a), dtype=dtype)
+    return scatter_into_zeros(g, static_shape(a), index, array_namespace(g, a), dtype)
+
+
+def scatter_into_zeros(g: Any, shape: tuple[int, ...], index: Any, xp: Any = None,
+                       dtype: Any = None) -> Any:
+    """Zeros of ``shape`` with the foreign array ``g`` at the basic ``index``, in ``g``'s
+    namespace (``xp``, found from ``g`` when not given) and dtype (unless ``dtype``)."""
+    xp = array_namespace(g) if xp is None else xp
+    result = xp.zeros(shape, dtype=g.dtype if dtype is None else dtype)
     result[index] = g
     return result
 
 
-nondifferentiable(is_foreign, array_namespace, static_shape, known_shape, size_of, ndim_of,
-                  reason="it describes the array")
+nondifferentiable(is_foreign, foreign_key, array_namespace, static_shape, known_shape, size_of,
+                  ndim_of, reason="it describes the array")
 
-__all__ = ["array_namespace", "is_foreign", "known_shape", "like_foreign", "ndim_of", "scatter_foreign", "size_of", "static_shape"]
+__all__ = ["ForeignShape", "array_namespace", "foreign_key", "is_foreign", "known_shape", "like_foreign", "ndim_of", "scatter_foreign", "scatter_into_zeros", "size_of", "static_shape"]

@@ -19,7 +19,7 @@ import numpy as np
 
 from .accumulate import zeros_like
 from .linear import linear_jvp
-from .namespace import is_foreign, scatter_foreign
+from .namespace import is_foreign, scatter_foreign, scatter_into_zeros
 from .registry import alias_method, constant_arguments, defrule
 
 _BASIC_INDEX = (int, np.integer, np.bool_, slice, type(None), type(Ellipsis))
@@ -67,6 +67,8 @@ def getitem_vjp(g: Any, ans: Any, a: Any, b: Any) -> Any:
 def scatter(g: Any, shape: tuple[int, ...], index: Any) -> Any:
     """Zeros of ``shape`` with ``g`` at the basic ``index`` (ints, slices): ``getitem_vjp`` for
     an array whose shape shape-specialized code knows, so the array itself need not be kept."""
+    if is_foreign(g):  # Dask, CuPy, ...: zeros in g's own namespace
+        return scatter_into_zeros(g, shape, index)
     result = np.zeros(shape, dtype=np.result_type(g))
     result[index] = g
     return result

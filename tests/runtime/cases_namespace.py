@@ -18,4 +18,5 @@ NONDIFF_CASES: dict[Any, tuple[Any, ...]] = {
     namespace.known_shape: ((2, 3),),
     namespace.size_of: (N(2, 3),),
     namespace.ndim_of: (N(4),),
+    namespace.foreign_key: (N(2, 3),),
 }

@@ -114,3 +114,91 @@ def test_unknown_chunk_sizes_get_a_clear_error() -> None:
 def test_integer_dask_input_is_refused() -> None:
     with pytest.raises(TypeError, match="not floating point"):
         autodiff.grad(lambda v: np.sum(v * v))(da.arange(4, chunks=2))
+
+
+def _logistic(w, x, y):
+    xw = x @ w
+    return np.sum(xw + np.log1p(np.exp(-xw))) - y @ xw
+
+
+def _logistic_data(rows: int) -> tuple:
+    rng = np.random.default_rng(rows)
+    x = rng.standard_normal((rows, 3))
+    y = (x[:, 0] > 0).astype(np.float64)
+    return rng.standard_normal(3), x, y
+
+
+class ArrayCounter:
+    """Counts the Dask arrays (graph nodes) built while it is active."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.count = 0
+        original = da.Array.__new__
+
+        def counting_new(cls, *args, **kwargs):
+            self.count += 1
+            return original(cls, *args, **kwargs)
+
+        monkeypatch.setattr(da.Array, "__new__", counting_new)
+
+
+def test_grad_builds_no_graph_for_the_unused_value(monkeypatch) -> None:
+    w, x, y = _logistic_data(40)
+    lazy_x, lazy_y = da.from_array(x, chunks=(10, 3)), da.from_array(y, chunks=10)
+    with_value, gradient_only = autodiff.value_and_grad(_logistic), autodiff.grad(_logistic)
+    counts = {}
+    for name, gradient in (("value", with_value), ("gradient", gradient_only)):
+        gradient(w, lazy_x, lazy_y)
+        with monkeypatch.context() as patch:
+            counter = ArrayCounter(patch)
+            gradient(w, lazy_x, lazy_y)
+        counts[name] = counter.count
+    # the value's own nodes: log1p, the sum of the elementwise terms, y @ xw, the difference
+    assert counts["gradient"] <= counts["value"] - 4
+
+
+def test_repeated_calls_reuse_the_specialized_unit(monkeypatch) -> None:
+    from autodiff import compiler
+
+    w, x, y = _logistic_data(40)
+    lazy_x, lazy_y = da.from_array(x, chunks=(10, 3)), da.from_array(y, chunks=10)
+    gradient = autodiff.grad(_logistic)
+    gradient(w, lazy_x, lazy_y)
+    compiled = []
+    original = compiler.compile_function
+    monkeypatch.setattr(compiler, "compile_function",
+                        lambda *args: compiled.append(args) or original(*args))
+    for scale in (1.0, 2.0, 3.0):
+        gradient(w * scale, lazy_x, lazy_y)
+    assert compiled == []
+
+
+@pytest.mark.parametrize("rows", [40, 60])
+def test_each_dask_shape_gets_its_own_correct_unit(rows: int) -> None:
+    gradient = autodiff.grad(_logistic)
+    for size in (rows, rows + 8, rows):  # a change of shape between calls with one function
+        w, x, y = _logistic_data(size)
+        lazy = gradient(w, da.from_array(x, chunks=(size // 2, 3)),
+                        da.from_array(y, chunks=size // 2))
+        expected = x.T @ (1.0 / (1.0 + np.exp(-x @ w)) - y)
+        np.testing.assert_allclose(lazy.compute(), expected, rtol=1e-12)
+
+
+def test_many_dask_shapes_fall_back_to_unspecialized_code(monkeypatch) -> None:
+    from autodiff import compiler
+    from autodiff.api import MAX_SPECIALIZATIONS
+
+    requests = []
+    original = compiler.compile_function
+    monkeypatch.setattr(compiler, "compile_function",
+                        lambda fn, request: requests.append(request) or original(fn, request))
+    gradient = autodiff.grad(_logistic)
+    for size in range(10, 10 + 2 * (MAX_SPECIALIZATIONS + 2), 2):
+        w, x, y = _logistic_data(size)
+        lazy = gradient(w, da.from_array(x, chunks=(size // 2, 3)),
+                        da.from_array(y, chunks=size // 2))
+        expected = x.T @ (1.0 / (1.0 + np.exp(-x @ w)) - y)
+        np.testing.assert_allclose(lazy.compute(), expected, rtol=1e-12)
+    specialized = [request for request in requests if {"x", "y"} <= dict(request.shapes).keys()]
+    assert len(specialized) == MAX_SPECIALIZATIONS
+    assert dict(requests[-1].shapes) == {"w": (3,)}  # only the numpy argument's shape

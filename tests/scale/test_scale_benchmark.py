@@ -26,7 +26,23 @@ def test_cluster_row_on_a_tiny_dataset() -> None:
     assert row["max_relative_difference"] < 1e-12
     assert row["autodiff_steps_per_s"] > 0 and row["dask_glm_steps_per_s"] > 0
     assert row["peak_worker_memory_mib"] > 0
-    text = scale.markdown({"rows": 20_000, "features": 5, "chunk_rows": 5_000,
+    assert row["chunks_per_worker"] == [4]  # x's 4 chunks, persisted on the one worker
+    text = scale.markdown({"rows": 20_000, "features": 5, "chunk_rows": 5_000, "rounds": 2,
                            "clusters": [row, row], "two_over_one_worker": 1.0,
-                           "numpy_subset": scale._numpy_row(1_000, 5, 2)})
+                           "numpy_subset": scale._numpy_row(1_000, 5, 2),
+                           "graph_build": {"autodiff_ms": 1.0, "dask_glm_ms": 1.0,
+                                           "autodiff_over_dask_glm": 1.0},
+                           "load_average_before": [1.0, 1.0, 1.0],
+                           "load_average_after": [1.0, 1.0, 1.0], "cpus": 2})
     assert "dask-glm" in text
+
+
+def test_paired_ratio_is_the_median_of_per_round_ratios() -> None:
+    assert scale._paired_ratio([2.0, 9.0, 3.0], [1.0, 3.0, 3.0]) == 2.0
+
+
+def test_rounds_alternate_the_order_of_the_steps() -> None:
+    calls = []
+    scale._round_times({"a": lambda i: calls.append(("a", i)),
+                        "b": lambda i: calls.append(("b", i))}, 3)
+    assert calls == [("a", 0), ("b", 0), ("b", 1), ("a", 1), ("a", 2), ("b", 2)]

@@ -107,6 +107,8 @@ class Emission:
         expression = nodes.substitute(form, names)
         if called(expression, NUMPY, "full"):
             setanno(expression, Anno.BROADCAST, expression.args[1])
+        elif called(expression, NUMPY, "broadcast_to"):  # the form of a large broadcast
+            setanno(expression, Anno.BROADCAST, expression.args[0])
         if called(expression, RUNTIME, "scatter"):
             setanno(expression, Anno.SHAPE_CLASS,
                     f"class:{self.shapes.class_of_shape(self.concrete_shape(values[2]))}")
