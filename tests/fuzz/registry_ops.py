@@ -189,7 +189,7 @@ def case_op(primitive: Any, case: Any, as_spec: Callable[[Any], tuple[Any, ...]]
     for key, value in case.params.items():
         keyword_rule = key in names and differentiable(names.index(key))
         keywords.append(f"{key}={_argument(value, operands, consts, as_spec, keyword_rule)}")
-    if not operands or operands[0].kind == "const" and name.startswith("."):
+    if not operands or (operands[0].kind == "const" and name.startswith(".")):
         raise Unspellable(case)
     if name.startswith("."):  # the receiver is argument 0
         if not args or not args[0].startswith("{o"):
