@@ -19,12 +19,28 @@ helper calls with tuple returns, and tuple returns from ``f``. Non-smooth operat
 (``np.max``, ``np.maximum``, ``np.abs``, ``np.clip``, comparisons) are allowed: the oracle
 skips inputs that lie within a margin of a kink or a branch threshold.
 
+Calls of every registered gradient rule are drawn from the rule tests' case metadata
+(``registry_ops``: reductions with axis/keepdims, linear algebra, einsum, indexing, cumulative
+ops, the mod family, order statistics, FFTs, ufunc methods, ...), operands reshaped to the
+case's shapes and mapped into its domain; a new rule with cases is fuzzed with no edit here.
+Complex inputs (``z0``) and complex intermediates (``z5 = ...``) feed the rules whose cases are
+complex, and are read back as real values (``np.real``, ``np.abs``, ``.imag``, ``np.angle``);
+the oracle compares the gradient of the real output w.r.t. a complex input with ``d/d re -
+i d/d im`` (docs/complex.md).
+
+The ``calls`` and ``mixed`` families also write the constructs of issue 17: closures from
+module-level factories (``make3(a)(b)``, ``g = make3(a)``), lambdas bound to names, local
+defs reading the enclosing function's names, objects of a module-level class built inside
+``f`` and called (``__call__`` or a method), ``*args`` helpers, and parameters passed as a
+tuple, list or dict of arrays (unpacked as users do).
+
 Writes never go into an array that another live name may share memory with (the inputs
 included), so numpy's reference semantics and autodiff's value semantics agree.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import warnings
 from collections.abc import Callable, Sequence
@@ -502,7 +518,7 @@ class _Generator:
         self.family = family
         self.features = FAMILY_FEATURES[family]
         self.helpers: list[str] = []
-        self.helper_ns: dict[str, Any] = {"np": np}
+        self.helper_ns: dict[str, Any] = {"np": np, "math": math}
         self.helper_info: dict[str, tuple[list[str], list[Any], int]] = {}
         self.counter = 0
         self.writes = False
@@ -1391,6 +1407,8 @@ class _Generator:
         params = ", ".join(item.name for item in inputs)
         source = "".join(h + "\n\n" for h in self.helpers)
         source += f"def f({params}):\n" + "\n".join(body) + "\n"
+        if "math." in source:
+            source = "import math\n\n\n" + source
         return Program(source, tuple(inputs), tuple(wrt), seed, self.family, self.writes)
 
 

@@ -82,7 +82,7 @@ _COMPARE = {ast.Gt: "gt", ast.Lt: "lt", ast.GtE: "ge", ast.LtE: "le", ast.Eq: "e
 _PROBED_NP = {"max", "min", "amax", "amin", "maximum", "minimum", "fmax", "fmin", "abs",
               "absolute", "fabs", "clip", "std", "sign", "mod", "remainder", "fmod", "divmod",
               "modf", "copysign", "heaviside"}
-_PROBED_BUILTINS = {"abs", "max", "min"}
+_PROBED_BUILTINS = {"abs", "max", "min", "divmod"}
 _PROBED_METHODS = {"max", "min", "clip", "std"}
 
 
@@ -278,6 +278,7 @@ def probes(margins: list[tuple[float, str]]) -> dict[str, Callable[..., Any]]:
         "_probe_clip": clip, "_probe_std": smallest_value(np.std),
         "_probe_norm": smallest_value(np.linalg.norm),
         "_probe_builtin_max": builtin(max), "_probe_builtin_min": builtin(min),
+        "_probe_builtin_divmod": remainder(divmod),
         "_probe_fabs": absolute(np.fabs), "_probe_mod": remainder(np.mod),
         "_probe_remainder": remainder(np.remainder), "_probe_fmod": remainder(np.fmod),
         "_probe_divmod": remainder(np.divmod), "_probe_modf": fractional,
@@ -472,6 +473,11 @@ KNOWN_BUGS: list[KnownBug] = [
                   or "calls a function or object created when the function runs"
                   in outcome.detail)
              and _returns_lambda_without_captures(program.source)),
+    KnownBug("math-copysign-sign-argument",
+             "math.copysign(x1, x2) with a differentiated x2 raises NoGradientRuleError, while "
+             "np.copysign declares x2 piecewise constant (regressions.math_copysign_sign)",
+             lambda program, outcome: outcome.kind == "rejected"
+             and "math.copysign has no gradient rule for its argument 'x2'" in outcome.detail),
     KnownBug("factory-argument-dropped",
              "the gradient code drops the assignment of a value passed to a closure factory "
              "(`v = 0.5; w = make(v)(x)`) and then reads it: UnboundLocalError "

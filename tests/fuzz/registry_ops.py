@@ -38,7 +38,7 @@ SPEC_DOMAINS: dict[str, tuple[str, str]] = {
 FLOAT_KINDS = set(SPEC_DOMAINS)
 # modules whose functions a program may call, and how it spells them
 NAMESPACES = (("np", "numpy"), ("np.linalg", "numpy.linalg"), ("np.fft", "numpy.fft"),
-              ("math", "math"))
+              ("math", "math"), ("", "builtins"))
 # primitives the case tables hold that a user never calls (the runtime's own helpers), and
 # Python builtins the generator already writes in its own forms
 SKIPPED_MODULES = ("autodiff.",)
@@ -110,7 +110,7 @@ def spelling(primitive: Any) -> str:
     for text, module_name in NAMESPACES:
         namespace = sys.modules.get(module_name)
         if name and namespace is not None and getattr(namespace, name, None) is primitive:
-            return f"{text}.{name}"
+            return f"{text}.{name}" if text else name
     raise Unspellable(primitive)
 
 
@@ -162,8 +162,11 @@ def _argument(spec: Any, operands: list[Operand], consts: list[tuple[int, np.nda
             operands.append(Operand("const", value.shape))
             return f"{{o{len(operands) - 1}}}"
         return literal(value)
+    if kind in ("pyfloat", "npscalar"):  # a number of the inner kind's domain
+        kind, shape = spec[1], ()
+    else:
+        shape = tuple(spec[1]) if kind in FLOAT_KINDS else ()
     if kind in FLOAT_KINDS:
-        shape = () if kind in ("pyfloat", "npscalar") else tuple(spec[1])
         operands.append(Operand(kind, shape))
         return f"{{o{len(operands) - 1}}}"
     raise Unspellable(spec)

@@ -8,6 +8,8 @@ there (fixing the bug turns them red, so the mark gets removed with the fix).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 # ---- adjoint-read-before-assigned: a dead read of an input inside a loop ----------------------
@@ -333,3 +335,10 @@ def factory_closure_over_a_constant_local(x):
     v = 0.5
     w = helper_factory_of_a_constant(v)(x)
     return x * w
+
+
+def math_copysign_sign(x, y):
+    """``math.copysign(x, y)`` with a differentiated ``y``: NoGradientRuleError ("no gradient
+    rule for its argument 'x2'"), while ``np.copysign`` declares its sign argument piecewise
+    constant (the gradient w.r.t. ``y`` is 0 away from ``y == 0``)."""
+    return math.copysign(x, y) * y
