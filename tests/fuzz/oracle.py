@@ -198,12 +198,12 @@ def probes(margins: list[tuple[float, str]]) -> dict[str, Callable[..., Any]]:
 
         return probed
 
-    def clip(x: Any, lo: Any = None, hi: Any = None, *args: Any, **kwargs: Any) -> Any:
-        for bound in (lo, hi, kwargs.get("min"), kwargs.get("max"), kwargs.get("a_min"),
+    def clip(x: Any, *args: Any, **kwargs: Any) -> Any:
+        for bound in (*args[:2], kwargs.get("min"), kwargs.get("max"), kwargs.get("a_min"),
                       kwargs.get("a_max")):
             if bound is not None:
                 record(np.abs(np.asarray(x, np.float64) - np.asarray(bound, np.float64)))
-        return np.clip(x, lo, hi, *args, **kwargs)
+        return np.clip(x, *args, **kwargs)
 
     def remainder(function: Callable[..., Any]) -> Callable[..., Any]:
         def probed(a: Any, b: Any, *args: Any, **kwargs: Any) -> Any:

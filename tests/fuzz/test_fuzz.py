@@ -190,7 +190,7 @@ def test_programs_call_every_registered_family_from_its_cases() -> None:
     assert len(callees) >= 250, len(callees)
     for expected in ("np.einsum", "np.linalg.solve", "np.linalg.eigh", "np.cumprod", "np.remainder",
                      "np.median", "np.take_along_axis", "np.fft.fft", "np.add.reduce", "np.fmod",
-                     "np.sum", "np.angle", ".T", ".sum()"):
+                     "np.sum", "np.angle", ".T", ".flatten()"):
         assert expected in callees, expected
     assert any(op.complex for op in CASE_OPS)
     with_axes = [op for op in CASE_OPS if op.name == "np.sum" and "keepdims=True" in op.template]
@@ -238,3 +238,20 @@ def test_a_wrong_complex_rule_is_noticed() -> None:
     finally:
         registry.defvjp(np.conjugate, *entry.rules, argnames=entry.argnames)
     assert outcome.status == "fail" and outcome.kind == "gradient", outcome
+
+
+def test_probes_of_keyword_bounds_ties_and_branch_cuts() -> None:
+    source = ("def f(x, z):\n"
+              "    a = np.clip(x, min=-0.4, max=0.4)\n"
+              "    b = np.sort(x)\n"
+              "    return np.sum(a) + np.sum(b) + np.sum(np.log(z).real)\n")
+    margins: list[tuple[float, str]] = []
+    loaded = oracle.Loaded(oracle.probe_source(source), oracle.probes(margins))
+    try:
+        loaded.fn(np.array([0.1, 0.35, 0.9]), np.array([-2.0 + 0.01j, 1.0 + 1.0j]))
+    finally:
+        loaded.close()
+    distances = sorted(m for m, _ in margins)
+    assert distances[0] == pytest.approx(0.01)  # z[0] is 0.01 from log's branch cut
+    assert 0.05 in [pytest.approx(d) for d in distances]  # 0.35 is 0.05 from the clip bound
+    assert 0.25 in [pytest.approx(d) for d in distances]  # the smallest gap np.sort sees
