@@ -19,12 +19,28 @@ helper calls with tuple returns, and tuple returns from ``f``. Non-smooth operat
 (``np.max``, ``np.maximum``, ``np.abs``, ``np.clip``, comparisons) are allowed: the oracle
 skips inputs that lie within a margin of a kink or a branch threshold.
 
+Calls of every registered gradient rule are drawn from the rule tests' case metadata
+(``registry_ops``: reductions with axis/keepdims, linear algebra, einsum, indexing, cumulative
+ops, the mod family, order statistics, FFTs, ufunc methods, ...), operands reshaped to the
+case's shapes and mapped into its domain; a new rule with cases is fuzzed with no edit here.
+Complex inputs (``z0``) and complex intermediates (``z5 = ...``) feed the rules whose cases are
+complex, and are read back as real values (``np.real``, ``np.abs``, ``.imag``, ``np.angle``);
+the oracle compares the gradient of the real output w.r.t. a complex input with ``d/d re -
+i d/d im`` (docs/complex.md).
+
+The ``calls`` and ``mixed`` families also write the constructs of issue 17: closures from
+module-level factories (``make3(a)(b)``, ``g = make3(a)``), lambdas bound to names, local
+defs reading the enclosing function's names, objects of a module-level class built inside
+``f`` and called (``__call__`` or a method), ``*args`` helpers, and parameters passed as a
+tuple, list or dict of arrays (unpacked as users do).
+
 Writes never go into an array that another live name may share memory with (the inputs
 included), so numpy's reference semantics and autodiff's value semantics agree.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import warnings
 from collections.abc import Callable, Sequence
@@ -33,7 +49,10 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
+from .registry_ops import CASE_OPS, SPEC_DOMAINS, CaseOp, literal
+
 T = TypeVar("T")
+PROBED_METHODS = ("max", "min", "clip", "std")  # methods the oracle probes (oracle.py)
 
 FAMILIES = ("straight", "branches", "loops", "calls", "mixed")
 
@@ -105,6 +124,23 @@ class Input:
     name: str
     shape: tuple[int, ...] | None
     role: str = "diff"
+    dtype: str = "float"  # or "complex" (a complex array of ``shape``)
+    container: str = ""  # "tuple", "list" or "dict" of arrays of ``fields`` (shape None)
+    fields: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    def make(self, rng: np.random.Generator) -> Any:
+        """A value of this input drawn from ``rng``."""
+        if self.container:
+            items = {key: rng.normal(size=shape) * 0.9 for key, shape in self.fields}
+            if self.container == "dict":
+                return items
+            values = list(items.values())
+            return tuple(values) if self.container == "tuple" else values
+        if self.shape is None:
+            return float(rng.uniform(-1.5, 1.5))
+        if self.dtype == "complex":
+            return (rng.normal(size=self.shape) + 1j * rng.normal(size=self.shape)) * 0.9
+        return rng.normal(size=self.shape) * 0.9
 
 
 @dataclass(frozen=True)
@@ -121,13 +157,7 @@ class Program:
     def make_args(self) -> tuple[Any, ...]:
         """The inputs, drawn from ``seed``: values of order one, well inside every domain."""
         rng = np.random.default_rng(self.seed)
-        args: list[Any] = []
-        for item in self.inputs:
-            if item.shape is None:
-                args.append(float(rng.uniform(-1.5, 1.5)))
-            else:
-                args.append(rng.normal(size=item.shape) * 0.9)
-        return tuple(args)
+        return tuple(item.make(rng) for item in self.inputs)
 
     def with_source(self, source: str) -> Program:
         return Program(source, self.inputs, self.wrt, self.seed, self.family, self.writes)
@@ -422,6 +452,7 @@ class Scope:
     fresh: set[str] = field(default_factory=set)
     aliases: dict[str, frozenset[str]] = field(default_factory=dict)
     lists: list[str] = field(default_factory=list)
+    complexes: list[str] = field(default_factory=list)  # complex arrays (never in floats)
     depth: int = 0
     in_helper: bool = False
     innermost: str | None = None  # "for" or "while": the loop a `break`/`continue` leaves
@@ -440,8 +471,8 @@ class Scope:
             written = set() if written is None else written
             tainted = set() if tainted is None else tainted
         return Scope(self.ns, list(self.floats), dict(self.ints), set(self.fresh),
-                     dict(self.aliases), list(self.lists), self.depth + 1, self.in_helper,
-                     loop or self.innermost, frozen, written, tainted)
+                     dict(self.aliases), list(self.lists), list(self.complexes), self.depth + 1,
+                     self.in_helper, loop or self.innermost, frozen, written, tainted)
 
     def writable(self, name: str) -> bool:
         """Whether the program may write into ``name``: a fresh array no other name shares."""
@@ -465,15 +496,19 @@ class Features:
     writes: bool = False
     calls: bool = False
     kinks: bool = True
+    registry: bool = True  # calls of every registered rule, from its test cases
+    complex: bool = False  # complex inputs and intermediates
+    constructs: bool = False  # closures, lambdas, local defs, objects, *args, containers
     statements: int = 6
 
 
 FAMILY_FEATURES = {
-    "straight": Features(statements=8),
+    "straight": Features(complex=True, statements=8),
     "branches": Features(branches=True),
     "loops": Features(loops=True, writes=True),
-    "calls": Features(calls=True, writes=True),
-    "mixed": Features(branches=True, loops=True, writes=True, calls=True, statements=7),
+    "calls": Features(calls=True, writes=True, constructs=True),
+    "mixed": Features(branches=True, loops=True, writes=True, calls=True, complex=True,
+                      constructs=True, statements=7),
 }
 
 
@@ -483,7 +518,7 @@ class _Generator:
         self.family = family
         self.features = FAMILY_FEATURES[family]
         self.helpers: list[str] = []
-        self.helper_ns: dict[str, Any] = {"np": np}
+        self.helper_ns: dict[str, Any] = {"np": np, "math": math}
         self.helper_info: dict[str, tuple[list[str], list[Any], int]] = {}
         self.counter = 0
         self.writes = False
@@ -511,6 +546,8 @@ class _Generator:
         return Expr(text, float(text), not text.startswith("-"), frozenset(), True)
 
     def leaf(self, scope: Scope, prefer: Callable[[Any], bool] | None = None) -> Expr:
+        if scope.complexes and chance(self.c, 8):
+            return self.complex_leaf(scope)
         names = scope.floats
         if prefer is not None:
             names = [n for n in names if prefer(scope.ns[n])] or names
@@ -560,9 +597,12 @@ class _Generator:
             (UNARY, 6), (BINARY, 6), (REDUCE, 2), (SHAPE, 3), (MATMUL, 2),
             (KINK_UNARY if kinks else UNARY, 1), (KINK_BINARY if kinks else BINARY, 1),
             (KINK_REDUCE if kinks else REDUCE, 1), ("ifexp", 1 if self.features.branches else 0),
+            ("registry", 4 if self.features.registry else 0),
         ])
         if table == "ifexp":
             return self.ifexp(scope, depth)
+        if table == "registry":
+            return self.registry_call(scope, depth - 1)
         op = pick(self.c, table)
         if table is MATMUL:
             return self.matmul(scope, op)
@@ -657,6 +697,224 @@ class _Generator:
             return f"{self.scalar(scope)} > {self.scalar(scope)}"
         op = pick(self.c, [">", "<", ">=", "<="])
         return f"{self.scalar(scope)} {op} {pick(self.c, THRESHOLDS)}"
+
+    # ---- calls of registered rules (registry_ops.CASE_OPS) ----
+    def case_ops(self, complex_result: bool) -> list[CaseOp]:
+        kinks = self.features.kinks
+        return [op for op in CASE_OPS if (kinks or not op.probe)
+                and (not op.complex or self.features.complex)
+                and (not op.name.startswith(".") or not op.probe
+                     or op.name.strip(".()") in PROBED_METHODS)
+                and (not complex_result or op.complex)]
+
+    def adapt(self, e: Expr, shape: tuple[int, ...]) -> str:
+        """``e``'s text as an array of ``shape`` (reshaped, cut or tiled)."""
+        if np.shape(e.value) == shape:
+            return e.text
+        size, have = int(np.prod(shape)), int(np.size(e.value))
+        if have == size:
+            return f"np.reshape({e.text}, {shape})"
+        flat = f"np.ravel({e.text})[:{size}]"
+        if have < size:  # repeated, then shifted apart (order statistics need no ties)
+            flat = f"np.tile(np.ravel({e.text}), {-(-size // have)})[:{size}] + " \
+                f"0.37 * np.arange({size})"
+        return f"np.reshape({flat}, {shape})"
+
+    def complex_expr(self, scope: Scope, depth: int, shape: tuple[int, ...]) -> Expr:
+        """A complex expression of ``shape``: a complex name, or built from real ones."""
+        form = weighted(self.c, [("name", 4 if scope.complexes else 0), ("rotate", 2),
+                                 ("pair", 1), ("phase", 1), ("call", 1 if depth > 0 else 0)])
+        if form == "call":
+            found = self.registry_call(scope, depth - 1, keep_complex=True)
+            if found is not None and np.iscomplexobj(found.value):
+                return self.adapted(scope, found, shape)
+            form = "rotate"
+        if form == "name":
+            name = pick(self.c, scope.complexes)
+            return self.adapted(scope, Expr(name, scope.ns[name], True, frozenset({name}),
+                                            False), shape)
+        first = self.adapted(scope, self.expr(scope, depth - 1), shape)
+        if form == "rotate":
+            text = f"({first.wrapped} * (0.6 - 0.8j) + 0.3j)"
+        elif form == "phase":
+            text = f"np.exp(1j * {first.wrapped})"
+        else:
+            second = self.adapted(scope, self.expr(scope, depth - 1), shape)
+            text = f"({first.text} + 1j * {second.wrapped})"
+        value = self.value_of(scope, text, {})
+        return Expr(text, value, False, first.names, True)
+
+    def adapted(self, scope: Scope, e: Expr, shape: tuple[int, ...]) -> Expr:
+        text = self.adapt(e, shape)
+        if text == e.text:
+            return e
+        return Expr(text, self.value_of(scope, text, {}), False, e.names, False)
+
+    def case_operand(self, scope: Scope, depth: int, op: CaseOp, k: int) -> Expr | None:
+        operand = op.operands[k]
+        shape = operand.shape
+        if operand.kind == "complex":
+            return self.complex_expr(scope, depth, shape)
+
+        def same(v: Any) -> bool:
+            return np.shape(v) == shape
+
+        e = self.adapted(scope, self.expr(scope, depth, prefer=same), shape)
+        if operand.kind == "const":  # a fixed matrix of the case, perturbed around it
+            fixed = dict(op.const_arrays)[k]
+            wiggle = f"np.tanh({e.text})"
+            if fixed.ndim >= 2 and fixed.shape[-1] == fixed.shape[-2] and \
+                    np.allclose(fixed, np.swapaxes(fixed, -1, -2)):
+                wiggle = f"({wiggle} + np.swapaxes({wiggle}, -1, -2))"
+            text = f"({literal(fixed)} + 0.02 * {wiggle})"
+        elif operand.kind == "matrix":
+            text = f"(3.0 * np.eye({shape[-1]}) + 0.5 * np.tanh({e.text}))"
+        else:
+            text = SPEC_DOMAINS[operand.kind][0].format(a=e.wrapped)
+        value = self.value_of(scope, text, {})
+        return Expr(text, value, text == e.text and e.atom, e.names, False)
+
+    def registry_call(self, scope: Scope, depth: int, keep_complex: bool = False) -> Expr | None:
+        """A call of a registered rule drawn from its test cases, operands from ``scope``."""
+        ops = self.case_ops(keep_complex)
+        if not ops:
+            return None
+        callees = sorted({o.name for o in ops})  # each callee as likely, then one of its cases
+        callee = pick(self.c, callees)
+        op = pick(self.c, [o for o in ops if o.name == callee])
+        operands = []
+        for k in range(len(op.operands)):
+            found = self.case_operand(scope, depth, op, k)
+            if found is None:
+                return None
+            operands.append(found)
+        text = op.template.format(**{f"o{k}": e.text for k, e in enumerate(operands)})
+        stand_in = op.template.format(**{f"o{k}": f"_o{k}" for k in range(len(operands))})
+        try:
+            value = self.value_of(scope, stand_in,
+                                  {f"_o{k}": e.value for k, e in enumerate(operands)})
+        except Exception:
+            return None
+        if isinstance(value, (tuple, list)):  # (named) tuples, lists: one float array
+            usable = [k for k, item in enumerate(value)
+                      if np.asarray(item).dtype.kind in "fc"]
+            if not usable:
+                return None
+            k = pick(self.c, usable)
+            text, value = f"{text}[{k}]", value[k]
+        if np.iscomplexobj(value) and not keep_complex:
+            part = pick(self.c, ["np.real", "np.imag"])
+            text, value = f"{part}({text})", getattr(np, part[3:])(value)
+        if not isinstance(value, (np.ndarray, np.generic, float)) or np.size(value) > 48 \
+                or np.ndim(value) > 3 or np.size(value) == 0:
+            return None
+        if np.asarray(value).dtype.kind not in ("fc" if keep_complex else "f"):
+            return None
+        if not np.all(np.isfinite(value)):
+            return None
+        names = frozenset().union(*(e.names for e in operands))
+        return Expr(text, value, False, names, False)
+
+    def complex_leaf(self, scope: Scope) -> Expr:
+        """A real value read from a complex name."""
+        name = pick(self.c, scope.complexes)
+        form = pick(self.c, ["np.real({z})", "np.abs({z})", "{z}.imag", "np.abs({z}) ** 2",
+                             "np.angle({z})", "({z} * np.conj({z})).real", "{z}.real"])
+        text = form.format(z=name)
+        return Expr(text, self.value_of(scope, text, {}), False, frozenset({name}), False)
+
+    def complex_assign(self, out: list[str], scope: Scope, indent: int) -> bool:
+        shapes = [np.shape(scope.ns[z]) for z in scope.complexes] + [pick(self.c, SHAPES)]
+        e = self.complex_expr(scope, self.c.integer(1, 2), pick(self.c, shapes))
+        if not np.iscomplexobj(e.value):
+            return False
+        name = self.fresh_name("z")
+        line = f"{name} = {e.text}"
+        self.run(scope, line)
+        self.emit(out, scope, line, indent)
+        if name not in scope.complexes:
+            scope.complexes.append(name)
+        return True
+
+    # ---- issue-17 constructs: closures, lambdas, local defs, objects, *args ----
+    def body_expr(self, params: dict[str, Any], outer: Scope | None = None,
+                  depth: int = 2) -> Expr:
+        """An expression over ``params`` (and, for code nested in ``f``, the names of
+        ``outer``), for the body of a closure, lambda, method or local def."""
+        ns = dict(outer.ns) if outer is not None else {}
+        ns.update(params)
+        floats = [n for n in (outer.floats if outer is not None else []) if n not in params]
+        body = Scope(ns, floats + list(params), in_helper=True, depth=2)
+        for _ in range(4):
+            e = self.expr(body, depth)
+            if e.names & set(params):
+                return e
+        return e
+
+    def construct(self, out: list[str], scope: Scope, indent: int) -> bool:
+        kind = weighted(self.c, [("factory", 3), ("lambda", 2), ("local_def", 2),
+                                 ("object", 3), ("star_args", 2)])
+        first = scope.unshared(self.expr(scope, self.c.integer(0, 1)))
+        second = scope.unshared(self.expr(scope, self.c.integer(0, 1)))
+        n = self.fresh_name("")
+        if kind == "factory":
+            body = self.body_expr({"p": first.value, "q": second.value})
+            if chance(self.c, 40):
+                source = f"def make{n}(p):\n    return lambda q: {body.text}\n"
+            else:
+                source = (f"def make{n}(p):\n    def step(q):\n        return {body.text}\n\n"
+                          "    return step\n")
+            self.define(source)
+            if chance(self.c, 50):
+                lines = [f"g{n} = make{n}({first.text})", f"v{n} = g{n}({second.text})"]
+            else:
+                lines = [f"v{n} = make{n}({first.text})({second.text})"]
+        elif kind == "lambda":
+            body = self.body_expr({"q": second.value}, scope)
+            lines = [f"g{n} = lambda q: {body.text}", f"v{n} = g{n}({second.text})"]
+        elif kind == "local_def":
+            inner = self.body_expr({"q": second.value}, scope, depth=1)
+            outer = self.body_expr({"q": second.value, "w": inner.value}, scope)
+            lines = [f"def g{n}(q):", f"    w = {inner.text}", f"    return {outer.text}",
+                     f"v{n} = g{n}({second.text})"]
+        elif kind == "object":
+            body = self.body_expr({"w": first.value, "q": second.value})
+            method = pick(self.c, ["__call__", "apply"])
+            source = (f"class Layer{n}:\n    def __init__(self, w):\n        self.w = w\n\n"
+                      f"    def {method}(self, q):\n        w = self.w\n"
+                      f"        return {body.text}\n")
+            self.define(source)
+            call = f"m{n}({second.text})" if method == "__call__" else \
+                f"m{n}.apply({second.text})"
+            lines = [f"m{n} = Layer{n}({first.text})", f"v{n} = {call}"]
+        else:
+            items = [first] + ([second] if np.shape(second.value) == np.shape(first.value)
+                               and chance(self.c, 70) else [])
+            body = self.body_expr({"p": first.value}, depth=1)
+            source = (f"def total{n}(scale, *ps):\n    acc = 0.0\n    for p in ps:\n"
+                      f"        acc = acc + scale * np.sum({body.text})\n    return acc\n")
+            self.define(source)
+            args = ", ".join(e.text for e in items)
+            lines = [f"v{n} = total{n}({self.constant().text}, {args})"]
+        world = {"np": np, **self.helper_ns, **scope.ns}  # nested code reads f's names
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            exec("\n".join(lines), world)
+        value = world[f"v{n}"]
+        if not isinstance(value, (np.ndarray, float, np.floating)) or \
+                np.asarray(value).dtype.kind != "f" or np.size(value) > 48:
+            return False
+        for line in lines:
+            self.emit(out, scope, line, indent)
+        scope.ns[f"v{n}"] = value
+        names = first.names | second.names
+        self.bind(scope, f"v{n}", Expr(f"v{n}", value, True, names, False))
+        return True
+
+    def define(self, source: str) -> None:
+        """A module-level definition (a factory, a class, a helper) placed before ``f``."""
+        self.helpers.append(source)
+        exec(source, self.helper_ns)
 
     # ---- statements ----
     def emit(self, out: list[str], scope: Scope, line: str, indent: int) -> None:
@@ -834,6 +1092,10 @@ class _Generator:
             kinds += [("for", 3), ("while", 2), ("list", 1 if scope.depth == 0 else 0)]
         if f.calls and not scope.in_helper:
             kinds += [("call", 4)]
+        if f.constructs and not scope.in_helper:
+            kinds += [("construct", 3)]
+        if f.complex and not scope.in_helper:
+            kinds += [("complex", 2 if scope.complexes else 1)]
         if scope.innermost in ("for", "while"):
             kinds += [("jump", 2)]
         if f.branches and not scope.in_helper and scope.depth > 0:
@@ -861,6 +1123,10 @@ class _Generator:
             done = self.list_loop(out, scope, indent, budget)
         elif kind == "call":
             done = self.call(out, scope, indent)
+        elif kind == "construct":
+            done = self.construct(out, scope, indent)
+        elif kind == "complex":
+            done = self.complex_assign(out, scope, indent)
         elif kind == "jump":
             # `continue` in a while loop would skip the counter's increment
             keyword = "break" if scope.innermost == "while" else pick(self.c, ["break",
@@ -1008,9 +1274,9 @@ class _Generator:
         return True
 
     def call(self, out: list[str], scope: Scope, indent: int) -> bool:
-        if self.helpers and chance(self.c, 30):
+        if self.helper_info and chance(self.c, 30):
             # call an existing helper again: the same compiled unit with other values
-            name = f"h{self.c.integer(0, len(self.helpers) - 1)}"
+            name = pick(self.c, list(self.helper_info))
             params, dummies, _ = self.helper_info[name]
             def like(v: Any, d: Any) -> bool:
                 return type(v) is type(d) and np.shape(v) == np.shape(d)
@@ -1043,7 +1309,7 @@ class _Generator:
 
     def helper(self, values: list[Any]) -> tuple[str, list[str]]:
         """Write a new helper taking arguments like ``values``; returns its name and params."""
-        name = f"h{len(self.helpers)}"
+        name = f"h{len(self.helper_info)}"
         params = [f"p{k}" for k in range(len(values))]
         ns = dict(zip(params, values, strict=True))
         scope = Scope(ns, list(params), in_helper=True, depth=1)
@@ -1059,6 +1325,24 @@ class _Generator:
         exec(source, self.helper_ns)
         self.helper_info[name] = (params, values, outputs)
         return name, params
+
+    def unpack(self, body: list[str], scope: Scope, item: Input) -> None:
+        """Read the arrays of a container parameter into names, as users write it."""
+        keys = [key for key, _ in item.fields]
+        names = [f"{item.name}_{key}" for key in keys]
+        if item.container == "dict":
+            lines = [f"{name} = {item.name}[{key!r}]" for name, key in zip(names, keys,
+                                                                           strict=True)]
+        elif chance(self.c, 50):
+            lines = [f"{', '.join(names)} = {item.name}"]
+        else:
+            lines = [f"{name} = {item.name}[{k}]" for k, name in enumerate(names)]
+        for line in lines:
+            self.emit(body, scope, line, 1)
+        for name, (_, shape) in zip(names, item.fields, strict=True):
+            scope.ns[name] = np.full(shape, 0.5)
+            scope.floats.append(name)
+            scope.aliases[name] = frozenset({item.name})  # the caller's array: never written
 
     def return_line(self, scope: Scope) -> str:
         """``return`` of ``self.outputs`` leaves that use the most recent names."""
@@ -1091,16 +1375,31 @@ class _Generator:
             inputs.append(Input("c", None))
         if chance(c, 20):
             inputs.append(Input("t", pick(c, [None, (3,)]), role="const"))
+        if self.features.complex and chance(c, 25):
+            inputs.append(Input("z0", pick(c, SHAPES), dtype="complex"))
+        if self.features.constructs and chance(c, 25):
+            kind = pick(c, ["tuple", "list", "dict"])
+            keys = ("w", "b", "s")[:c.integer(2, 3)]
+            inputs.append(Input("params", None, container=kind,
+                                fields=tuple((key, pick(c, SHAPES)) for key in keys)))
         candidates = [k for k, item in enumerate(inputs) if item.role == "diff"]
         wrt = [k for k in candidates if not chance(c, 25)] or [candidates[0]]
         if len(wrt) > 1 and chance(c, 20):
             wrt.reverse()
         seed = c.integer(0, 2**31 - 1)
         self.outputs = weighted(c, [(1, 6), (2, 3), (3, 1)])
-        ns: dict[str, Any] = {item.name: (0.5 if item.shape is None else np.full(item.shape, 0.5))
-                              for item in inputs}
-        scope = Scope(ns, [item.name for item in inputs])
+        ns: dict[str, Any] = {}
+        scope = Scope(ns, [])
         body: list[str] = []
+        for item in inputs:
+            if item.container:
+                self.unpack(body, scope, item)
+            elif item.dtype == "complex":
+                ns[item.name] = np.full(item.shape, 0.5 + 0.5j)
+                scope.complexes.append(item.name)
+            else:
+                ns[item.name] = 0.5 if item.shape is None else np.full(item.shape, 0.5)
+                scope.floats.append(item.name)
         budget = [c.integer(1, self.features.statements)]
         while budget[0] > 0:
             self.statement(body, scope, 1, budget)
@@ -1108,6 +1407,8 @@ class _Generator:
         params = ", ".join(item.name for item in inputs)
         source = "".join(h + "\n\n" for h in self.helpers)
         source += f"def f({params}):\n" + "\n".join(body) + "\n"
+        if "math." in source:
+            source = "import math\n\n\n" + source
         return Program(source, tuple(inputs), tuple(wrt), seed, self.family, self.writes)
 
 

@@ -19,6 +19,7 @@ import ast
 import itertools
 import linecache
 import operator
+import re
 import traceback
 import warnings
 from collections.abc import Callable
@@ -30,6 +31,7 @@ import numpy as np
 import autodiff
 
 from .generator import Program
+from .registry_ops import PROBES
 
 EPS = 1e-6
 RTOL = 1e-5
@@ -55,11 +57,17 @@ class Outcome:
 
     def describe(self, program: Program) -> str:
         args = program.make_args()
-        inputs = ", ".join(f"{item.name}: {'float' if item.shape is None else item.shape}"
-                           for item in program.inputs)
+        inputs = ", ".join(f"{item.name}: {describe_input(item)}" for item in program.inputs)
         return (f"{self.status} ({self.kind}): {self.detail}\n"
                 f"grad_position={program.wrt}, seed={program.seed}, inputs {inputs}\n"
                 f"args = {_short(args)}\n--- program ---\n{program.source}")
+
+
+def describe_input(item: Any) -> str:
+    if item.container:
+        return f"{item.container} of {dict(item.fields)}"
+    kind = "float" if item.shape is None else item.shape
+    return f"complex {kind}" if item.dtype == "complex" else str(kind)
 
 
 def _short(value: Any) -> str:
@@ -74,7 +82,7 @@ _COMPARE = {ast.Gt: "gt", ast.Lt: "lt", ast.GtE: "ge", ast.LtE: "le", ast.Eq: "e
 _PROBED_NP = {"max", "min", "amax", "amin", "maximum", "minimum", "fmax", "fmin", "abs",
               "absolute", "fabs", "clip", "std", "sign", "mod", "remainder", "fmod", "divmod",
               "modf", "copysign", "heaviside"}
-_PROBED_BUILTINS = {"abs", "max", "min"}
+_PROBED_BUILTINS = {"abs", "max", "min", "divmod"}
 _PROBED_METHODS = {"max", "min", "clip", "std"}
 
 
@@ -111,8 +119,24 @@ class _Probe(ast.NodeTransformer):
         elif isinstance(func, ast.Name) and func.id in _PROBED_BUILTINS:
             name = "builtin_" + func.id
         if name is None:
-            return node
+            dotted = _dotted(func)
+            if dotted is None or not dotted.startswith("np."):
+                return node
+            # any other numpy call: ties of order statistics, grids, complex branch cuts
+            kind = ast.Constant(PROBES.get(dotted, ""))
+            return ast.Call(ast.Name("_probe_call", ast.Load()), [func, kind, *args],
+                            node.keywords)
         return ast.Call(ast.Name(f"_probe_{name}", ast.Load()), args, node.keywords)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """``np.linalg.norm`` for the attribute chain ``np.linalg.norm``, else None."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        owner = _dotted(node.value)
+        return None if owner is None else f"{owner}.{node.attr}"
+    return None
 
 
 def probe_source(source: str) -> str:
@@ -174,12 +198,12 @@ def probes(margins: list[tuple[float, str]]) -> dict[str, Callable[..., Any]]:
 
         return probed
 
-    def clip(x: Any, lo: Any = None, hi: Any = None, *args: Any, **kwargs: Any) -> Any:
-        for bound in (lo, hi, kwargs.get("min"), kwargs.get("max"), kwargs.get("a_min"),
+    def clip(x: Any, *args: Any, **kwargs: Any) -> Any:
+        for bound in (*args[:2], kwargs.get("min"), kwargs.get("max"), kwargs.get("a_min"),
                       kwargs.get("a_max")):
             if bound is not None:
                 record(np.abs(np.asarray(x, np.float64) - np.asarray(bound, np.float64)))
-        return np.clip(x, lo, hi, *args, **kwargs)
+        return np.clip(x, *args, **kwargs)
 
     def remainder(function: Callable[..., Any]) -> Callable[..., Any]:
         def probed(a: Any, b: Any, *args: Any, **kwargs: Any) -> Any:
@@ -220,7 +244,30 @@ def probes(margins: list[tuple[float, str]]) -> dict[str, Callable[..., Any]]:
 
         return probed
 
+    def gaps(values: np.ndarray) -> None:
+        flat = np.sort(values.reshape(-1))
+        if flat.size >= 2:
+            record(np.diff(flat))
+
+    def generic(function: Callable[..., Any], kind: str, *args: Any, **kwargs: Any) -> Any:
+        numbers = [np.asarray(leaf) for leaf in leaves((args, kwargs))
+                   if isinstance(leaf, (np.ndarray, np.generic, float, complex))]
+        real = [a.astype(np.float64).reshape(-1) for a in numbers if a.dtype.kind == "f"]
+        for z in (a for a in numbers if a.dtype.kind == "c"):
+            record(np.abs(z))  # |z| and angle(z) are not smooth at 0
+            record(np.where(z.real < 0, np.abs(z.imag), np.inf))  # log, sqrt, angle: the cut
+        if real and kind in ("order", "order_abs"):
+            gaps(np.concatenate(real))  # a tie of any two operands' elements
+        if real and kind == "order_abs":
+            gaps(np.abs(np.concatenate(real)))
+            record(np.abs(np.concatenate(real)))
+        if real and kind == "grid":
+            values = np.concatenate(real)
+            record(np.abs(values - np.round(2 * values) / 2))
+        return function(*args, **kwargs)
+
     return {
+        "_probe_call": generic,
         "_probe_compare": compare,
         "_probe_max": reduction(np.max, True), "_probe_amax": reduction(np.max, True),
         "_probe_min": reduction(np.min, False), "_probe_amin": reduction(np.min, False),
@@ -231,6 +278,7 @@ def probes(margins: list[tuple[float, str]]) -> dict[str, Callable[..., Any]]:
         "_probe_clip": clip, "_probe_std": smallest_value(np.std),
         "_probe_norm": smallest_value(np.linalg.norm),
         "_probe_builtin_max": builtin(max), "_probe_builtin_min": builtin(min),
+        "_probe_builtin_divmod": remainder(divmod),
         "_probe_fabs": absolute(np.fabs), "_probe_mod": remainder(np.mod),
         "_probe_remainder": remainder(np.remainder), "_probe_fmod": remainder(np.fmod),
         "_probe_divmod": remainder(np.divmod), "_probe_modf": fractional,
@@ -262,9 +310,23 @@ class Loaded:
 
 
 def leaves(value: Any) -> list[Any]:
+    """The arrays and numbers of a value (tuples, lists and dicts walked in order)."""
     if isinstance(value, (tuple, list)):
         return [leaf for item in value for leaf in leaves(item)]
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in leaves(item)]
     return [value]
+
+
+def tree_map(function: Callable[..., Any], value: Any, *others: Any) -> Any:
+    """``function`` applied to the leaves of ``value`` (and the matching leaves of ``others``),
+    in ``value``'s structure."""
+    if isinstance(value, dict):
+        return {k: tree_map(function, v, *(o[k] for o in others)) for k, v in value.items()}
+    if isinstance(value, (tuple, list)) and not hasattr(value, "_fields"):
+        return type(value)(tree_map(function, v, *(o[k] for o in others))
+                           for k, v in enumerate(value))
+    return function(value, *others)
 
 
 def total(value: Any) -> float:
@@ -273,28 +335,56 @@ def total(value: Any) -> float:
 
 
 def copy_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+    return tuple(tree_map(lambda a: a.copy() if isinstance(a, np.ndarray) else a, arg)
+                 for arg in args)
+
+
+def _leaf_differences(at: Callable[[Any], float], x: Any, eps: float) -> Any:
+    """Central differences of ``at`` w.r.t. every element of one array or number ``x``; for a
+    complex ``x``, ``d/d re - i d/d im`` (the convention of docs/complex.md)."""
+    if not isinstance(x, np.ndarray):
+        slope = (at(x + eps) - at(x - eps)) / (2 * eps)
+        if np.iscomplexobj(x):
+            slope = slope - 1j * (at(x + 1j * eps) - at(x - 1j * eps)) / (2 * eps)
+        return slope
+    grad = np.zeros_like(x)
+    steps = (eps, 1j * eps) if np.iscomplexobj(x) else (eps,)
+    for k in range(x.size):
+        for step in steps:
+            plus, minus = x.copy(), x.copy()
+            plus.flat[k] += step
+            minus.flat[k] -= step
+            slope = (at(plus) - at(minus)) / (2 * eps)
+            grad.flat[k] += slope if step == eps else -1j * slope
+    return grad
+
+
+def _tree_differences(at: Callable[[Any], float], x: Any, eps: float) -> Any:
+    if isinstance(x, dict):
+        return {k: _tree_differences(lambda v, k=k: at({**x, k: v}), item, eps)
+                for k, item in x.items()}
+    if isinstance(x, (tuple, list)):
+        def replaced(k: int, v: Any) -> Any:
+            items = list(x)
+            items[k] = v
+            return type(x)(items)
+
+        return type(x)(_tree_differences(lambda v, k=k: at(replaced(k, v)), item, eps)
+                       for k, item in enumerate(x))
+    return _leaf_differences(at, x, eps)
 
 
 def finite_differences(fn: Callable[..., Any], args: tuple[Any, ...], position: int,
                        eps: float = EPS) -> Any:
-    """Central differences of ``total(fn(*args))`` w.r.t. every element of ``args[position]``."""
+    """Central differences of ``total(fn(*args))`` w.r.t. every element of ``args[position]``
+    (an array, a number, or a tuple/list/dict of them)."""
 
     def at(arg: Any) -> float:
         moved = list(copy_args(args))
         moved[position] = arg
         return total(fn(*moved))
 
-    x = args[position]
-    if not isinstance(x, np.ndarray):
-        return (at(x + eps) - at(x - eps)) / (2 * eps)
-    grad = np.zeros_like(x)
-    for k in range(x.size):
-        plus, minus = x.copy(), x.copy()
-        plus.flat[k] += eps
-        minus.flat[k] -= eps
-        grad.flat[k] = (at(plus) - at(minus)) / (2 * eps)
-    return grad
+    return _tree_differences(at, args[position], eps)
 
 
 def accurate_differences(fn: Callable[..., Any], args: tuple[Any, ...], position: int,
@@ -302,15 +392,35 @@ def accurate_differences(fn: Callable[..., Any], args: tuple[Any, ...], position
     """Fourth-order central differences (error ~h**4): the referee when autodiff and autograd
     disagree by more than their rounding but both pass the plain finite-difference check."""
     steps = {k: finite_differences(fn, args, position, eps=k * h) for k in (1, 2)}
-    return (4 * np.asarray(steps[1]) - np.asarray(steps[2])) / 3
+    return tree_map(lambda one, two: (4 * np.asarray(one) - np.asarray(two)) / 3, steps[1],
+                    steps[2])
+
+
+def _as_numbers(value: Any) -> np.ndarray:
+    array = np.asarray(value)
+    return array.astype(np.complex128 if np.iscomplexobj(array) else np.float64)
 
 
 def _close(got: Any, expected: Any, scale: float, rtol: float = RTOL,
            atol: float = ATOL) -> bool:
-    got_array = np.asarray(got, dtype=np.float64)
-    if got_array.shape != np.shape(expected):
+    got_leaves, expected_leaves = leaves(got), leaves(expected)
+    if len(got_leaves) != len(expected_leaves):
         return False
-    return bool(np.allclose(got_array, expected, rtol=rtol, atol=atol * scale))
+    for got_leaf, expected_leaf in zip(got_leaves, expected_leaves, strict=True):
+        got_array = _as_numbers(got_leaf)
+        if got_array.shape != np.shape(expected_leaf):
+            return False
+        if np.iscomplexobj(got_array) and not np.iscomplexobj(expected_leaf):
+            return False  # a real input's gradient is real (docs/complex.md)
+        if not np.allclose(got_array, expected_leaf, rtol=rtol, atol=atol * scale):
+            return False
+    return True
+
+
+def largest(value: Any) -> float:
+    """The largest magnitude of any element of ``value``'s leaves (0 if none)."""
+    return max([0.0] + [float(np.max(np.abs(leaf))) for leaf in leaves(value)
+                        if np.size(leaf)])
 
 
 def _values_equal(got: Any, expected: Any) -> bool:
@@ -323,7 +433,7 @@ def _values_equal(got: Any, expected: Any) -> bool:
 
 def _inputs_equal(args: tuple[Any, ...], before: tuple[Any, ...]) -> bool:
     return all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
-               for a, b in zip(args, before, strict=True))
+               for a, b in zip(leaves(args), leaves(before), strict=True))
 
 
 # ---- known compiler bugs -----------------------------------------------------------------------
@@ -346,7 +456,60 @@ class KnownBug:
 # rejected, forward mode reading '<param>_dot' of a helper parameter before assigning it,
 # writes into fancy-indexed copies rejected, and the in-place fence's false rejections (a name
 # rebound inside a loop, elements of one tuple, a write after `return v` in a loop).
-KNOWN_BUGS: list[KnownBug] = []
+KNOWN_BUGS: list[KnownBug] = [
+    KnownBug("jvp-container-shapes",
+             "jvp of a function with a tuple/list/dict parameter whose arrays differ in shape "
+             "raises ValueError from its tangent shape check (regressions."
+             "container_parameter_of_mixed_shapes)",
+             lambda program, outcome: outcome.kind == "forward"
+             and "inhomogeneous shape" in outcome.detail
+             and any(item.container for item in program.inputs)),
+    KnownBug("factory-closure-without-captures",
+             "a factory returning a lambda or nested def that reads none of the factory's "
+             "parameters (`def make(p): return lambda q: q * 2.0`) is rejected "
+             "(regressions.factory_lambda_reading_only_its_parameter and the two after it)",
+             lambda program, outcome: outcome.kind in ("rejected", "forward")
+             and ("a lambda that is not assigned to a name" in outcome.detail
+                  or "calls a function or object created when the function runs"
+                  in outcome.detail)
+             and _returns_lambda_without_captures(program.source)),
+    KnownBug("math-copysign-sign-argument",
+             "math.copysign(x1, x2) with a differentiated x2 raises NoGradientRuleError, while "
+             "np.copysign declares x2 piecewise constant (regressions.math_copysign_sign)",
+             lambda program, outcome: outcome.kind == "rejected"
+             and "math.copysign has no gradient rule for its argument 'x2'" in outcome.detail),
+    KnownBug("factory-argument-dropped",
+             "the gradient code drops the assignment of a value passed to a closure factory "
+             "(`v = 0.5; w = make(v)(x)`) and then reads it: UnboundLocalError "
+             "(regressions.factory_closure_over_a_constant_local)",
+             lambda program, outcome: outcome.kind in ("call", "forward")
+             and "UnboundLocalError" in outcome.detail
+             and re.search(r"gradient code of [^\n]*: \S+ = make\d+\(", outcome.detail)
+             is not None),
+]
+
+
+def _returns_lambda_without_captures(source: str) -> bool:
+    """Whether a module-level factory returns a lambda or a nested def that reads none of the
+    factory's parameters."""
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        params = {a.arg for a in node.args.args}
+        nested = {n.name: n for n in node.body if isinstance(n, ast.FunctionDef)}
+        for inner in ast.walk(node):
+            if not isinstance(inner, ast.Return):
+                continue
+            if isinstance(inner.value, ast.Lambda):
+                body: ast.AST = inner.value.body
+            elif isinstance(inner.value, ast.Name) and inner.value.id in nested:
+                body = nested[inner.value.id]
+            else:
+                continue
+            read = {n.id for n in ast.walk(body) if isinstance(n, ast.Name)}
+            if not read & params:
+                return True
+    return False
 
 
 def known_bug(program: Program, outcome: Outcome) -> KnownBug | None:
@@ -433,7 +596,7 @@ def _check(program: Program, loaded: Loaded, use_autograd: bool, forward: bool) 
                        f"the program returns {_short(value)}")
     grads = (grads,) if len(wrt) == 1 else tuple(grads)
     expected = {p: finite_differences(fn, args, p) for p in wrt}
-    scale = max([1.0] + [float(np.max(np.abs(e))) for e in expected.values()])
+    scale = max([1.0] + [largest(e) for e in expected.values()])
     autograd_outcome: Outcome | None = None
     for position, grad in zip(wrt, grads, strict=True):
         if _close(grad, expected[position], scale):
@@ -519,14 +682,15 @@ def _check_autograd(fn: Callable[..., Any], program: Program, args: tuple[Any, .
             return None
     finally:
         loaded.close()
-    if any(np.shape(g) != np.shape(args[p]) for p, g in zip(wrt, theirs, strict=True)):
+    if any([np.shape(leaf) for leaf in leaves(g)] != [np.shape(leaf) for leaf in leaves(args[p])]
+           for p, g in zip(wrt, theirs, strict=True)):
         return None  # autograd does not unbroadcast every rule (np.where with a float)
     for position, ours, reference in zip(wrt, grads, theirs, strict=True):
         if _close(ours, reference, scale, rtol=AUTOGRAD_RTOL, atol=1e-9):
             continue
         referee = accurate_differences(fn, args, position)
-        ours_error = np.max(np.abs(np.asarray(ours, np.float64) - referee))
-        their_error = np.max(np.abs(np.asarray(reference, np.float64) - referee))
+        ours_error = largest(tree_map(lambda a, b: _as_numbers(a) - b, ours, referee))
+        their_error = largest(tree_map(lambda a, b: _as_numbers(a) - b, reference, referee))
         if ours_error > their_error:
             return Outcome("fail", "autograd",
                            f"d/d {program.inputs[position].name}: autodiff {_short(ours)}, "
@@ -541,7 +705,7 @@ def _same_gradient(later: Any, first: Any) -> bool:
     if len(leaves(later)) != len(leaves(first)):
         return False
     for got, expected in pairs:
-        expected = np.asarray(expected, dtype=np.float64)
+        expected = _as_numbers(expected)
         scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
         if not _close(got, expected, scale, rtol=1e-9, atol=1e-12):
             return False
@@ -552,13 +716,19 @@ def _check_forward(fn: Callable[..., Any], program: Program, args: tuple[Any, ..
                    grads: tuple[Any, ...], value: Any) -> Outcome | None:
     """Forward mode: sum(J u) must equal <gradient, u> for a random tangent u."""
     rng = np.random.default_rng(program.seed + 1)
-    tangents = []
-    for position, arg in enumerate(args):
-        if position in program.wrt:
-            tangents.append(float(rng.normal()) if isinstance(arg, float)
-                            else rng.normal(size=np.shape(arg)))
-        else:
-            tangents.append(0.0 if isinstance(arg, float) else np.zeros(np.shape(arg)))
+
+    def direction(leaf: Any) -> Any:
+        if isinstance(leaf, float):
+            return float(rng.normal())
+        if np.iscomplexobj(leaf):
+            return rng.normal(size=np.shape(leaf)) + 1j * rng.normal(size=np.shape(leaf))
+        return rng.normal(size=np.shape(leaf))
+
+    def zero(leaf: Any) -> Any:
+        return 0.0 if isinstance(leaf, float) else np.zeros_like(leaf)
+
+    tangents = [tree_map(direction if position in program.wrt else zero, arg)
+                for position, arg in enumerate(args)]
     try:
         out, tangent = autodiff.jvp(fn, copy_args(args), tuple(tangents))
     except Exception as error:
@@ -567,10 +737,10 @@ def _check_forward(fn: Callable[..., Any], program: Program, args: tuple[Any, ..
         return Outcome("fail", "forward value", f"jvp value {_short(out)}, the program "
                        f"returns {_short(value)}")
     forward = total(tangent)
-    reverse = sum(float(np.sum(np.asarray(g, np.float64) * tangents[p]))
-                  for p, g in zip(program.wrt, grads, strict=True))
-    magnitude = sum(float(np.sum(np.abs(np.asarray(g, np.float64) * tangents[p])))
-                    for p, g in zip(program.wrt, grads, strict=True))
+    pairs = [(_as_numbers(g), t) for p, grad in zip(program.wrt, grads, strict=True)
+             for g, t in zip(leaves(grad), leaves(tangents[p]), strict=True)]
+    reverse = sum(float(np.sum(np.real(g * t))) for g, t in pairs)  # Re(g dz): docs/complex.md
+    magnitude = sum(float(np.sum(np.abs(g * t))) for g, t in pairs)
     if abs(forward - reverse) > FORWARD_RTOL * (1.0 + magnitude):
         return Outcome("fail", "forward", f"jvp gives {forward!r}, the reverse-mode gradient "
                        f"gives {reverse!r}")

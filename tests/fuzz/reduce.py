@@ -140,7 +140,7 @@ def signature(outcome: Outcome) -> str:
     return f"{outcome.status} {outcome.kind} {head}"
 
 
-_RAISING = {"rejected", "compile", "call", "forward"}
+_RAISING = {"rejected", "compile", "call", "forward", "numpy"}  # kinds keyed by exception
 
 
 class _Timeout(Exception):

@@ -181,3 +181,77 @@ def test_programs_draw_from_the_registry() -> None:
     for expected in ("np.sinc({a0})", "np.fmod({a0}, (1.5 + np.sin({a1})))",
                      "np.divmod({a0}, (1.5 + np.sin({a1})))[1]", "np.ldexp({a0}, 2)"):
         assert expected in texts, expected
+
+
+def test_programs_call_every_registered_family_from_its_cases() -> None:
+    from .registry_ops import CASE_OPS
+
+    callees = {op.name for op in CASE_OPS}
+    assert len(callees) >= 250, len(callees)
+    for expected in ("np.einsum", "np.linalg.solve", "np.linalg.eigh", "np.cumprod", "np.remainder",
+                     "np.median", "np.take_along_axis", "np.fft.fft", "np.add.reduce", "np.fmod",
+                     "np.sum", "np.angle", ".T", ".flatten()"):
+        assert expected in callees, expected
+    assert any(op.complex for op in CASE_OPS)
+    with_axes = [op for op in CASE_OPS if op.name == "np.sum" and "keepdims=True" in op.template]
+    assert with_axes
+
+
+def test_generated_programs_contain_the_new_constructs() -> None:
+    sources = [generate(RandomChooser(seed), family).source for seed in range(80)
+               for family in ("calls", "mixed")]
+    text = "\n".join(sources)
+    for construct in ("def make", "lambda q:", "class Layer", "*ps", "    def g", "params",
+                      "1j", "z0"):
+        assert construct in text, construct
+
+
+def test_complex_finite_differences_follow_the_convention() -> None:
+    z = np.array([3.0 + 4.0j, -1.0 + 0.5j])
+    grad = oracle.finite_differences(lambda a: np.sum(np.abs(a) ** 2), (z,), 0)
+    np.testing.assert_allclose(grad, 2 * np.conj(z), rtol=1e-7)  # JAX's 6 - 8j at 3 + 4j
+
+
+def test_complex_and_container_inputs_are_checked() -> None:
+    complex_program = Program("def f(z0, x0):\n    return np.sum(np.abs(z0 * x0) ** 2)\n",
+                              (Input("z0", (3,), dtype="complex"), Input("x0", (3,))),
+                              (0, 1), 4)
+    container = Program("def f(params):\n    w, b = params\n    return np.sum(np.tanh(w) * b)\n",
+                        (Input("params", None, container="tuple",
+                               fields=(("w", (2, 3)), ("b", (2, 3)))),), (0,), 5)
+    for program in (complex_program, container):
+        assert oracle.check(program).status == "ok", oracle.check(program).detail
+
+
+def test_a_wrong_complex_rule_is_noticed() -> None:
+    entry = registry.lookup(np.conjugate)
+    program = Program("def f(z0):\n    return np.sum(np.real(z0 * np.conj(z0 * 1.5j)))\n",
+                      (Input("z0", (3,), dtype="complex"),), (0,), 6)
+    assert oracle.check(program).status == "ok"
+
+    def wrong_conj_vjp(g, ans, x):
+        return g  # the holomorphic transpose: wrong for conj
+
+    registry.defvjp(np.conjugate, wrong_conj_vjp, argnames=entry.argnames)
+    try:
+        outcome = oracle.check(program, forward=False)
+    finally:
+        registry.defvjp(np.conjugate, *entry.rules, argnames=entry.argnames)
+    assert outcome.status == "fail" and outcome.kind == "gradient", outcome
+
+
+def test_probes_of_keyword_bounds_ties_and_branch_cuts() -> None:
+    source = ("def f(x, z):\n"
+              "    a = np.clip(x, min=-0.4, max=0.4)\n"
+              "    b = np.sort(x)\n"
+              "    return np.sum(a) + np.sum(b) + np.sum(np.log(z).real)\n")
+    margins: list[tuple[float, str]] = []
+    loaded = oracle.Loaded(oracle.probe_source(source), oracle.probes(margins))
+    try:
+        loaded.fn(np.array([0.1, 0.35, 0.9]), np.array([-2.0 + 0.01j, 1.0 + 1.0j]))
+    finally:
+        loaded.close()
+    distances = sorted(m for m, _ in margins)
+    assert distances[0] == pytest.approx(0.01)  # z[0] is 0.01 from log's branch cut
+    assert 0.05 in [pytest.approx(d) for d in distances]  # 0.35 is 0.05 from the clip bound
+    assert 0.25 in [pytest.approx(d) for d in distances]  # the smallest gap np.sort sees

@@ -8,6 +8,8 @@ there (fixing the bug turns them red, so the mark gets removed with the fix).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 # ---- adjoint-read-before-assigned: a dead read of an input inside a loop ----------------------
@@ -276,3 +278,67 @@ def reciprocal_sine_of_a_product(x):
     """1/sin(<x, x>**2): a large gradient near a pole of 1/sin."""
     v = np.dot(x, x)
     return np.divide(1.0, np.sin(v * v))
+
+
+# ---- found by the fuzzer's issue-17 constructs (tests/fuzz, seed 183000 and after) -----------
+
+
+def container_parameter_of_mixed_shapes(params):
+    """A tuple parameter whose arrays differ in shape: ``grad`` is right, but ``jvp`` with a
+    matching tuple tangent raises ValueError ("inhomogeneous shape") from its own tangent
+    shape check (``np.shape`` of the whole tuple), before differentiating anything."""
+    w, b = params
+    return np.sum(w) * b
+
+
+def helper_factory_of_a_lambda(p):
+    return lambda q: q * 2.0
+
+
+def factory_lambda_reading_only_its_parameter(x, y):
+    """A factory whose lambda does not capture the factory's parameter: rejected ("a lambda
+    that is not assigned to a name and called is not supported") although the same factory
+    works when the lambda reads ``p`` (issue 17: closures returned by factories)."""
+    return np.sum(helper_factory_of_a_lambda(y)(x))
+
+
+def factory_lambda_assigned_then_called(x):
+    """The same factory's lambda bound to a name first: NoGradientRuleError ("calls a function
+    or object created when the function runs") in both modes."""
+    g = helper_factory_of_a_lambda(1.5)
+    return np.sum(g(x))
+
+
+def helper_factory_of_a_def(p):
+    def step(q):
+        return q * 2.0
+
+    return step
+
+
+def factory_def_reading_only_its_parameter(x):
+    """The same with a nested def: NoGradientRuleError naming an internal temporary
+    (``_make61(...)``) rather than the user's ``helper_factory_of_a_def(1.5)``."""
+    return np.sum(helper_factory_of_a_def(1.5)(x))
+
+
+def helper_factory_of_a_constant(p):
+    def step(q):
+        return p
+
+    return step
+
+
+def factory_closure_over_a_constant_local(x):
+    """The factory is called with a local bound to a constant: the gradient code reads the
+    local after dropping its assignment (UnboundLocalError: 'v'), in reverse mode."""
+    v = 0.5
+    w = helper_factory_of_a_constant(v)(x)
+    return x * w
+
+
+def math_copysign_sign(x, y):
+    """``math.copysign(x, y)`` with a differentiated ``y``: NoGradientRuleError ("no gradient
+    rule for its argument 'x2'"), while ``np.copysign`` declares its sign argument piecewise
+    constant (the gradient w.r.t. ``y`` is 0 away from ``y == 0``)."""
+    return math.copysign(x, y) * y
