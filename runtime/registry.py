@@ -87,6 +87,7 @@ _method_aliases: dict[str, Any] = {}
 _constant_arguments: dict[Any, frozenset[str]] = {}
 _lazy_providers: dict[str, Callable[[], None]] = {}
 _loaded_providers: set[str] = set()
+_lazy_registrations: dict[str, tuple[dict, ...]] = {}  # what each lazy load added, per table
 version = 0
 
 
@@ -228,7 +229,15 @@ def _load_lazy(primitive: Any) -> None:
     for module, load in list(_lazy_providers.items()):
         if module not in _loaded_providers and module in sys.modules:
             _loaded_providers.add(module)
+            before = [dict(table) for table in _lazy_tables()]
             load()
+            _lazy_registrations[module] = tuple(
+                {key: value for key, value in table.items() if key not in earlier}
+                for table, earlier in zip(_lazy_tables(), before, strict=True))
+
+
+def _lazy_tables() -> tuple[dict, ...]:
+    return (_entries, _nondifferentiable, _method_aliases, _constant_arguments)
 
 
 def load_all_lazy() -> None:
@@ -252,13 +261,18 @@ def snapshot() -> Any:
 
 
 def restore(state: Any) -> None:
-    """Return the registry to a ``snapshot`` (lazily loaded rules load again if they were not
-    loaded then); gradients compiled since are invalidated."""
+    """Return the registry to a ``snapshot``; gradients compiled since are invalidated.
+    Rules of optional packages loaded since the snapshot stay (their modules register once)."""
     with _lock:
+        loaded_since = _loaded_providers - state[3]
         for table, saved in zip((_entries, _nondifferentiable, _method_aliases, _loaded_providers),
                                 state, strict=True):
             table.clear()
             table.update(saved)
+        for module in loaded_since & _lazy_registrations.keys():
+            for table, added in zip(_lazy_tables(), _lazy_registrations[module], strict=True):
+                table.update(added)
+            _loaded_providers.add(module)
         _bump()
 
 

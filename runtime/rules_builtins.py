@@ -11,7 +11,7 @@ import numpy as np
 
 # numpy's rules must be registered first: the math module reuses them
 from . import rules_elementwise, rules_remainders, rules_transcendental  # noqa: F401
-from .broadcast import broadcast_like, unbroadcast_to
+from .broadcast import broadcast_like, unbroadcast_to, unreduce
 from .registry import defrule, defrule_method, lookup_entry
 
 __all__ = [  # plus builtin_extremum_{vjp,jvp}[_argN], made below
@@ -26,8 +26,13 @@ __all__ = [  # plus builtin_extremum_{vjp,jvp}[_argN], made below
 ]
 
 
-def builtin_sum_vjp(g: Any, ans: Any, iterable: Any, start: Any = 0) -> list[Any]:
-    """``sum(xs)``: every item receives g (reduced to its shape)."""
+def builtin_sum_vjp(g: Any, ans: Any, iterable: Any, start: Any = 0) -> Any:
+    """``sum(xs)``: every item receives g (reduced to its shape); an array's items are its
+    rows, so its gradient is g reduced to a row's shape, repeated along the first axis."""
+    if np.ndim(iterable) > 0 and not isinstance(iterable, (list, tuple)):
+        if np.shape(iterable)[0] == 0:
+            return np.zeros(np.shape(iterable))
+        return unreduce(unbroadcast_to(g, iterable[0]), iterable, 0)
     return [unbroadcast_to(g, item) for item in iterable]
 
 

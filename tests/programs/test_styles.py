@@ -549,6 +549,11 @@ def builtin_sum_over_array(x):
     return sum(x ** 2)
 
 
+def builtin_sum_over_matrix(x):
+    rows = x.reshape(2, -1)
+    return np.sum(np.sin(sum(rows ** 2, 1.0)))
+
+
 def numpy_scalar_constructor(x):
     return np.float64(x[0]) * x[1] + np.sum(x)
 
@@ -579,9 +584,10 @@ REPRODUCERS = [
     ("np_place", np_place, "grad", _IN_PLACE.format("np.place")),
     ("np_putmask", np_putmask, "grad", _IN_PLACE.format("np.putmask")),
     ("np_put_along_axis", np_put_along_axis, "grad", _IN_PLACE.format("np.put_along_axis")),
-    ("builtin_sum_over_array", builtin_sum_over_array, "grad",
-     "crash, not a clear error: sum(array) (the builtin) in reverse mode: ValueError 'operands"
-     " could not be broadcast together with shapes (8,) (4,)'"),
+    ("builtin_sum_over_array", builtin_sum_over_array, "grad", None),
+    ("builtin_sum_over_matrix", builtin_sum_over_matrix, "grad", None),
+    ("builtin_sum_over_matrix_jvp", builtin_sum_over_matrix, "jvp", None),
+    ("builtin_sum_over_matrix_hessian", builtin_sum_over_matrix, "hessian", None),
     ("vdot_complex", vdot_complex, "grad", None),
     ("partial_closure", partial_closure, "grad", None),
     ("partial_closure_jvp", partial_closure, "jvp", None),

@@ -169,6 +169,40 @@ class _Comprehensions(gast.NodeTransformer):
             joined = nodes.library_call(RUNTIME, "concat", [joined, part], like=node)
         return joined
 
+    def visit_IfExp(self, node: gast.IfExp) -> gast.expr:
+        """A comprehension in a branch is built only when its branch is taken: ``a if c else
+        [...]`` -> ``if c: t = a`` / ``else: <build the list>; t = <list>``."""
+        if not any(_holds_comprehension(branch) for branch in (node.body, node.orelse)):
+            return self.generic_visit(node)
+        result = self.ctx.namer.temp("ifexp")
+        test = self.visit(node.test)
+        branches = [self._hoisted_assign(result, branch) for branch in (node.body, node.orelse)]
+        self.hoisted.append(nodes.copy_location(
+            gast.If(test=test, body=branches[0], orelse=branches[1]), self.like))
+        return nodes.name(result, like=node)
+
+    def visit_BoolOp(self, node: gast.BoolOp) -> gast.expr:
+        """A comprehension after the first operand of ``and``/``or`` is built only when Python
+        evaluates it: ``a and [...]`` -> ``t = a`` / ``if t: <build the list>; t = <list>``."""
+        if not any(_holds_comprehension(value) for value in node.values[1:]):
+            return self.generic_visit(node)
+        result = self.ctx.namer.temp("boolop")
+        self.hoisted.extend(self._hoisted_assign(result, node.values[0]))
+        for value in node.values[1:]:
+            test: gast.expr = nodes.name(result, like=node)
+            if isinstance(node.op, gast.Or):
+                test = gast.UnaryOp(op=gast.Not(), operand=test)
+            self.hoisted.append(nodes.copy_location(
+                gast.If(test=test, body=self._hoisted_assign(result, value), orelse=[]),
+                self.like))
+        return nodes.name(result, like=node)
+
+    def _hoisted_assign(self, result: str, value: gast.expr) -> list[gast.stmt]:
+        """``result = value`` preceded by the loops that build the comprehensions in it."""
+        inner = self._nested()
+        value = inner.visit(value)
+        return [*inner.hoisted, nodes.assign(result, value, like=self.like)]
+
     def visit_ListComp(self, node: gast.ListComp) -> gast.expr:
         return self._loop(node, [node.elt], "list")
 
@@ -219,6 +253,11 @@ class _Comprehensions(gast.NodeTransformer):
             body = [*inner.hoisted, nodes.copy_location(loop, like)]
         self.hoisted.extend([nodes.assign(result, empty, like=like), *body])
         return nodes.name(result, like=like)
+
+
+def _holds_comprehension(expr: gast.AST) -> bool:
+    return any(isinstance(node, (gast.ListComp, gast.GeneratorExp, gast.DictComp))
+               for node in nodes.walk(expr))
 
 
 def _renamed(expr: gast.AST, renames: dict[str, str]) -> gast.AST:
