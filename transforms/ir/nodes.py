@@ -17,11 +17,20 @@ _AST = gast.AST
 
 def walk(tree: Any) -> Iterator[Any]:
     """Every node of ``tree``, breadth first, like ``gast.walk`` and in the same order, but
-    about 1.4x faster: it reads ``_fields`` directly instead of going through ``iter_fields``
-    (the passes walk trees so often that this is a tenth of the compile time)."""
+    several times faster: it reads only the fields of each class that can hold nodes
+    (``_child_fields``) instead of going through ``iter_fields`` (the passes walk trees often)."""
     pending = [tree]
+    fields_of = _CHILD_FIELDS
     for node in pending:  # the list grows while it is read: a queue without popping
-        _add_children(node, pending)
+        fields = fields_of.get(node.__class__)
+        if fields is None:
+            fields = _child_fields(node.__class__)
+        for field in fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                pending.extend([item for item in value if isinstance(item, _AST)])
+            elif isinstance(value, _AST):
+                pending.append(value)
         yield node
 
 
@@ -33,7 +42,10 @@ def children(node: Any) -> list[Any]:
 
 
 def _add_children(node: Any, into: list[Any]) -> None:
-    for field in node._fields:
+    fields = _CHILD_FIELDS.get(node.__class__)
+    if fields is None:
+        fields = _child_fields(node.__class__)
+    for field in fields:
         value = getattr(node, field, None)
         if value.__class__ is list:
             into.extend([item for item in value if isinstance(item, _AST)])
@@ -41,24 +53,50 @@ def _add_children(node: Any, into: list[Any]) -> None:
             into.append(value)
 
 
+# Fields of gast classes that hold only strings, numbers or flags, never a node
+_SCALAR_FIELDS = {
+    gast.Name: {"id", "type_comment"}, gast.Attribute: {"attr"},
+    gast.Constant: {"value", "kind"}, gast.keyword: {"arg"},
+    gast.FunctionDef: {"name", "type_comment"}, gast.AsyncFunctionDef: {"name", "type_comment"},
+    gast.ClassDef: {"name"}, gast.alias: {"name", "asname"},
+    gast.ImportFrom: {"module", "level"}, gast.comprehension: {"is_async"},
+    gast.FormattedValue: {"conversion"}, gast.AnnAssign: {"simple"},
+    gast.Assign: {"type_comment"}, gast.For: {"type_comment"}, gast.With: {"type_comment"},
+}
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of ``cls`` that may hold a node or a list of nodes, in ``_fields`` order."""
+    scalar = _SCALAR_FIELDS.get(cls, ())
+    fields = tuple(field for field in getattr(cls, "_fields", ()) if field not in scalar)
+    _CHILD_FIELDS[cls] = fields
+    return fields
+
+
 def copy_location(new: Any, like: Any | None) -> Any:
     """Give ``new`` and its children without a location the location (and origin) of ``like``.
 
     A child that has a location got it when it was built, and so did its own children: the
-    walk does not descend into it (nodes are built bottom-up, so this keeps building linear)."""
+    walk does not descend into it (nodes are built bottom-up, so this keeps building linear).
+    Nodes without location attributes (contexts, operators) are passed over."""
     if like is None:
         return new
-    location = [(attribute, getattr(like, attribute)) for attribute in _LOCATION
-                if hasattr(like, attribute)]
+    state = like.__dict__
+    location = [(attribute, state[attribute]) for attribute in _LOCATION if attribute in state]
     pending = [new]
     while pending:
         node = pending.pop()
-        if getattr(node, "lineno", None) is not None:
+        state = node.__dict__
+        if state.get("lineno") is not None:
             continue
-        for attribute, value in location:
-            if getattr(node, attribute, None) is None:
-                setattr(node, attribute, value)
-        pending.extend(children(node))
+        cls = node.__class__
+        if cls._attributes:
+            for attribute, value in location:
+                if state.get(attribute) is None:
+                    state[attribute] = value
+        if cls._fields:
+            _add_children(node, pending)
     origin = getanno(like, Anno.ORIGIN)
     if origin is not None and getanno(new, Anno.ORIGIN) is None:
         setanno(new, Anno.ORIGIN, origin)
@@ -66,8 +104,15 @@ def copy_location(new: Any, like: Any | None) -> Any:
 
 
 def name(identifier: str, store: bool = False, like: Any | None = None) -> gast.Name:
-    ctx = gast.Store() if store else gast.Load()
-    return copy_location(gast.Name(id=identifier, ctx=ctx, annotation=None, type_comment=None), like)
+    node = _NAME.__new__(_NAME)
+    node.id = identifier
+    node.ctx = _STORE() if store else _LOAD()
+    node.annotation = None
+    node.type_comment = None
+    return copy_location(node, like)
+
+
+_NAME, _LOAD, _STORE = gast.Name, gast.Load, gast.Store
 
 
 def constant(value: Any, like: Any | None = None) -> gast.Constant:
