@@ -9,16 +9,17 @@ from typing import Any
 
 import gast
 
-from .annotations import NUMPY, RUNTIME, Anno, EmittedCall, getanno, setanno
+from .annotations import NUMPY, RUNTIME, Anno, EmittedCall, Origin, getanno, setanno
 
 _LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 _AST = gast.AST
 
 
 def walk(tree: Any) -> Iterator[Any]:
-    """Every node of ``tree``, breadth first, like ``gast.walk`` and in the same order, but
-    several times faster: it reads only the fields of each class that can hold nodes
-    (``_child_fields``) instead of going through ``iter_fields`` (the passes walk trees often)."""
+    """Every node of ``tree`` but expression contexts and operators (``Load``, ``Add``: read
+    them from their parent), breadth first, in ``gast.walk``'s order, and several times faster:
+    it reads only the fields of each class that can hold such nodes (``_child_fields``)
+    instead of going through ``iter_fields`` (the passes walk trees often)."""
     pending = [tree]
     fields_of = _CHILD_FIELDS
     for node in pending:  # the list grows while it is read: a queue without popping
@@ -35,7 +36,8 @@ def walk(tree: Any) -> Iterator[Any]:
 
 
 def children(node: Any) -> list[Any]:
-    """The direct child nodes of ``node``, in the order of ``gast.iter_child_nodes``."""
+    """The direct child nodes of ``node`` but contexts and operators, in the order of
+    ``gast.iter_child_nodes``."""
     found: list[Any] = []
     _add_children(node, found)
     return found
@@ -53,7 +55,9 @@ def _add_children(node: Any, into: list[Any]) -> None:
             into.append(value)
 
 
-# Fields of gast classes that hold only strings, numbers or flags, never a node
+# Fields of gast classes that hold only strings, numbers or flags, never a node; and the
+# fields of contexts and operators, which no pass looks for by walking
+_OPERATOR_FIELDS = {"ctx", "op", "ops"}
 _SCALAR_FIELDS = {
     gast.Name: {"id", "type_comment"}, gast.Attribute: {"attr"},
     gast.Constant: {"value", "kind"}, gast.keyword: {"arg"},
@@ -67,8 +71,9 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _child_fields(cls: type) -> tuple[str, ...]:
-    """The fields of ``cls`` that may hold a node or a list of nodes, in ``_fields`` order."""
-    scalar = _SCALAR_FIELDS.get(cls, ())
+    """The fields of ``cls`` that may hold a node (not a context or an operator) or a list of
+    them, in ``_fields`` order."""
+    scalar = _SCALAR_FIELDS.get(cls, set()) | _OPERATOR_FIELDS
     fields = tuple(field for field in getattr(cls, "_fields", ()) if field not in scalar)
     _CHILD_FIELDS[cls] = fields
     return fields
@@ -317,6 +322,8 @@ def _is_number(node: Any) -> bool:
 
 
 _ATOMIC = frozenset({int, float, complex, str, bytes, bool, type(None)})
+# annotation values that are never changed in place, so a copied tree may share them
+_SHARED = _ATOMIC | {Origin, EmittedCall}
 
 
 def copy_tree(tree: Any) -> Any:
@@ -331,6 +338,9 @@ def _copy(value: Any, memo: dict[int, Any], replace: dict[str, Any] | None) -> A
         return value
     if cls is list:
         return [_copy(item, memo, replace) for item in value]
+    if cls is dict:  # a node's annotations: immutable values are shared
+        return {key: item if item.__class__ in _SHARED else copy.deepcopy(item, memo)
+                for key, item in value.items()}
     if not isinstance(value, _AST):
         return copy.deepcopy(value, memo)  # an annotation's value
     if replace is not None and cls is gast.Name and value.id in replace \
