@@ -35,10 +35,22 @@ def to_ast(tree: Any) -> ast.AST:
 
 
 class _Direction:
-    def __init__(self, module: Any, fallback: Any) -> None:
+    def __init__(self, module: Any, fallback: Any, source: Any) -> None:
         self.module = module
         self.fallback = fallback
         self.specs: dict[type, Any] = {}
+        # converting to ast: contexts and operators become shared instances, as ast.parse
+        # makes them (nothing annotates or changes them); converting to gast, fresh ones
+        self.singletons: dict[type, Any] = {}
+        self.statements = ast.stmt if module is ast else None
+        if module is ast:
+            for base in (source.expr_context, source.operator, source.unaryop, source.cmpop,
+                         source.boolop):
+                for cls in base.__subclasses__():
+                    target = getattr(ast, cls.__name__, None)
+                    if getattr(source, cls.__name__, None) is cls and target is not None \
+                            and not cls._fields:
+                        self.singletons[cls] = target()
 
     def spec(self, cls: type) -> Any:
         found = self.specs.get(cls)
@@ -59,8 +71,8 @@ class _Direction:
         return target, shared, defaults, tuple(cls._attributes)
 
 
-_TO_GAST = _Direction(gast, gast.ast_to_gast)
-_TO_AST = _Direction(ast, gast.gast_to_ast)
+_TO_GAST = _Direction(gast, gast.ast_to_gast, ast)
+_TO_AST = _Direction(ast, gast.gast_to_ast, gast)
 
 
 def _convert(node: Any, direction: _Direction) -> Any:
@@ -68,24 +80,33 @@ def _convert(node: Any, direction: _Direction) -> Any:
     special = _SPECIAL.get(cls)
     if special is not None:
         return special(node, direction)
-    spec = direction.spec(cls)
+    shared_node = direction.singletons.get(cls)
+    if shared_node is not None:  # a context or an operator: no fields, nothing to copy
+        return shared_node
+    spec = direction.specs.get(cls)
+    if spec is None:
+        spec = direction.spec(cls)
     if spec is _FALLBACK:
         return direction.fallback(node)
     target, shared, defaults, attributes = spec
     new = target.__new__(target)
+    state, out = node.__dict__, new.__dict__  # fields live in the instance dictionary
     for field in shared:
-        value = getattr(node, field, None)
+        value = state.get(field)
         if value.__class__ is list:
             value = [_convert(item, direction) if isinstance(item, ast.AST) else item
                      for item in value]
         elif isinstance(value, ast.AST):
             value = _convert(value, direction)
-        setattr(new, field, value)
+        out[field] = value
     for field, default in defaults:
-        setattr(new, field, list(default) if isinstance(default, tuple) else default)
-    _copy_location(new, node, attributes)
-    if direction is _TO_AST and isinstance(new, ast.stmt) and not hasattr(new, "lineno"):
-        new.lineno = 0  # ast.unparse reads a statement's lineno (to look up type comments)
+        out[field] = list(default) if isinstance(default, tuple) else default
+    for attribute in attributes:
+        if attribute in state:
+            out[attribute] = state[attribute]
+    if direction.statements is not None and isinstance(new, direction.statements) \
+            and "lineno" not in out:
+        out["lineno"] = 0  # ast.unparse reads a statement's lineno (to look up type comments)
     return new
 
 
