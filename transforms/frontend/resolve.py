@@ -563,8 +563,24 @@ def _keywords_to_positions(entry: Any, args: list, keywords: list) -> tuple[list
 
 def _rule_defaults(entry: Any) -> dict[str, Any]:
     """Default values of the primal parameters in the signature of ``entry``'s first rule
-    (only constants that generated code can spell)."""
+    (only constants that generated code can spell); read once per rule function."""
     rule = next((r for r in entry.rules if r is not None), None)
+    try:
+        return _DEFAULTS_OF_RULE[rule]
+    except (KeyError, TypeError):  # not read yet, or unhashable
+        pass
+    defaults = _signature_defaults(rule)
+    try:
+        _DEFAULTS_OF_RULE[rule] = defaults
+    except TypeError:
+        pass
+    return defaults
+
+
+_DEFAULTS_OF_RULE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _signature_defaults(rule: Any) -> dict[str, Any]:
     try:
         parameters = list(inspect.signature(rule).parameters.values())[2:]
     except (TypeError, ValueError):
