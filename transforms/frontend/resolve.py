@@ -566,15 +566,12 @@ def _rule_defaults(entry: Any) -> dict[str, Any]:
     (only constants that generated code can spell); read once per rule function."""
     rule = next((r for r in entry.rules if r is not None), None)
     try:
-        return _DEFAULTS_OF_RULE[rule]
-    except (KeyError, TypeError):  # not read yet, or unhashable
-        pass
-    defaults = _signature_defaults(rule)
-    try:
-        _DEFAULTS_OF_RULE[rule] = defaults
-    except TypeError:
-        pass
-    return defaults
+        found = _DEFAULTS_OF_RULE.get(rule)
+    except TypeError:  # not weakly referable: read every time
+        return _signature_defaults(rule)
+    if found is None:
+        found = _DEFAULTS_OF_RULE[rule] = _signature_defaults(rule)
+    return found
 
 
 _DEFAULTS_OF_RULE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
