@@ -35,8 +35,8 @@ from ..analysis.activity import (
     is_constant_argument,
     stored_names,
 )
+from ..analysis.names import LocalNames
 from ..analysis.shapes import ShapeAnalysis
-from ..frontend.anf import local_names
 from ..frontend.parse import SourceUnavailableError
 from ..frontend.resolve import (
     Kind,
@@ -132,7 +132,7 @@ class GradientBuilder(ControlFlow, Emission):
         self.request = ctx.request
         self.resolution = resolution
         self.activity = activity
-        self.locals = local_names(ctx.function) - set(ctx.request.constants)
+        self.locals = ctx.analysis(LocalNames).local - set(ctx.request.constants)
         self.calls: dict[int, tuple[str, Any, str]] = {}  # id(stmt) -> (saved, unit, bwd name)
         self.weight_adjoints: dict[int, str] = {}
         self.weights_returned: tuple[int, ...] = ()

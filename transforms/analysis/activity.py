@@ -15,11 +15,11 @@ from typing import Any
 import gast
 
 from ...runtime import registry
-from ..frontend.anf import local_names
 from ..frontend.resolve import Kind, Operation, Resolution, Resolve, operand_key
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno
 from ..passmanager import Analysis, PassContext
+from .names import LocalNames
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +112,7 @@ class Activity(Analysis):
 
     def run(self, ctx: PassContext) -> ActivityResult:
         resolution: Resolution = ctx.analysis(Resolve)
-        locals_ = local_names(ctx.function) - set(ctx.request.constants)
+        locals_ = ctx.analysis(LocalNames).local - set(ctx.request.constants)
         statements = assignments(ctx.function.body)
         inputs = {id(s): _keys(_adjoint_inputs(s, resolution.of(s)), locals_)
                   for s in statements}

@@ -24,11 +24,12 @@ import gast
 import numpy as np
 
 from ..analysis.guards import GuardSet
+from ..analysis.names import LocalNames
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno
 from ..ir.codegen import expression_text
 from ..passmanager import Analysis, PassContext
-from .anf import ARRAY_ATTRIBUTES, is_static, local_names, root_name
+from .anf import ARRAY_ATTRIBUTES, is_static, root_name
 from .local_functions import VARARGS
 
 
@@ -177,7 +178,7 @@ class _Resolver:
     def __init__(self, ctx: PassContext) -> None:
         self.ctx = ctx
         self.rules = ctx.rules
-        self.locals = local_names(ctx.function) - set(ctx.request.constants)
+        self.locals = ctx.analysis(LocalNames).local - set(ctx.request.constants)
         self.guards = ctx.guards
 
     @functools.cached_property

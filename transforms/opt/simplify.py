@@ -29,11 +29,12 @@ import gast
 import numpy as np
 
 from ..analysis.activity import stored_names
+from ..analysis.names import LocalNames
 from ..frontend.resolve import Kind, Resolve
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno, setanno
 from ..passmanager import PassContext, Transformation
-from .polynomials import local_names, mark_polynomial_chains, writes_nothing_in_place
+from .polynomials import mark_polynomial_chains, writes_nothing_in_place
 from .shifts import DefUse, target_name
 
 
@@ -61,8 +62,9 @@ class Simplify(Transformation):
         blocks = {id(statement): (block, index)
                   for block in nodes.statement_blocks(ctx.function)
                   for index, statement in enumerate(block)}
-        marked = mark_polynomial_chains(ctx.function, uses, ctx.namer)
-        marked += _mark_function_products(uses, blocks, local_names(ctx.function))
+        names = ctx.analysis(LocalNames).bound
+        marked = mark_polynomial_chains(ctx.function, uses, ctx.namer, names)
+        marked += _mark_function_products(uses, blocks, names)
         marked += _mark_ones_factors(uses)
         return bool(marked)
 
