@@ -627,6 +627,8 @@ def _merge_equal_partials(partials: list[tuple[gast.expr, gast.expr]],
 
 def _without_unused_helpers(forward: list[gast.stmt], code: list[gast.AST]) -> list:
     """Drop nested ``def``s the generated code no longer calls (calls go to their fwd_)."""
+    if not any(isinstance(statement, gast.FunctionDef) for statement in forward):
+        return forward
     read = {node.id for tree in code for node in nodes.walk(tree)
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
     return [s for s in forward if not (isinstance(s, gast.FunctionDef) and s.name not in read)]

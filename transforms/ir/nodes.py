@@ -374,6 +374,20 @@ def statement_blocks(function: Any) -> list[list[Any]]:
     return found
 
 
+def statements_anywhere(function: Any) -> Iterator[Any]:
+    """Every statement inside ``function``, nested blocks and nested ``def``s included (what a
+    walk looking for statements finds, without visiting expressions)."""
+    pending = list(reversed(function.body))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, gast.stmt):
+            yield node
+        for field in ("handlers", "finalbody", "orelse", "body"):
+            nested = getattr(node, field, None)
+            if nested.__class__ is list:
+                pending.extend(reversed(nested))
+
+
 def int_literal(node: Any) -> int | None:
     """The value of an int written in the source, such as ``3`` or ``-1`` (else None)."""
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):

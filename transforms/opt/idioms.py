@@ -39,7 +39,7 @@ from ..ir import nodes
 from ..ir.annotations import Anno, getanno, setanno
 from ..passmanager import PassContext, Transformation
 from .polynomials import writes_nothing_in_place
-from .shifts import DefUse, mark_stability_shifts, target_name
+from .shifts import DefUse, DefUses, mark_stability_shifts, target_name
 
 
 class Idioms(Transformation):
@@ -52,10 +52,10 @@ class Idioms(Transformation):
     """
 
     name = "idioms"
-    requires = (Resolve,)
+    requires = (Resolve, DefUses)
 
     def run(self, ctx: PassContext) -> bool:
-        uses = DefUse(ctx.function, ctx.analysis(Resolve))
+        uses = ctx.analysis(DefUses)
         marked = mark_stability_shifts(uses) + _mark_softplus(ctx.function, uses)
         blocks = {id(statement): block for block in nodes.statement_blocks(ctx.function)
                   for statement in block}

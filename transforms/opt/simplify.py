@@ -35,7 +35,7 @@ from ..ir import nodes
 from ..ir.annotations import Anno, getanno, setanno
 from ..passmanager import PassContext, Transformation
 from .polynomials import mark_polynomial_chains, writes_nothing_in_place
-from .shifts import DefUse, target_name
+from .shifts import DefUse, DefUses, target_name
 
 
 class Simplify(Transformation):
@@ -53,12 +53,12 @@ class Simplify(Transformation):
     """
 
     name = "simplify"
-    requires = (Resolve,)
+    requires = (Resolve,)  # and DefUses, in reverse mode only
 
     def run(self, ctx: PassContext) -> bool:
         if ctx.request.mode != "reverse":  # the tangent pass does not scale its rules
             return False
-        uses = DefUse(ctx.function, ctx.analysis(Resolve))
+        uses = ctx.analysis(DefUses)
         blocks = {id(statement): (block, index)
                   for block in nodes.statement_blocks(ctx.function)
                   for index, statement in enumerate(block)}
