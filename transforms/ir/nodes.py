@@ -271,8 +271,8 @@ def slice_as_value(index: Any) -> Any:
 
 def substitute(expression: Any, values: dict[str, Any]) -> Any:
     """A copy of ``expression`` with the names in ``values`` replaced by copies of their
-    expressions (used to inline one-expression rules)."""
-    return _fold(_copy(expression, {}, values))
+    expressions (used to inline one-expression rules), with constants folded (``_fold``)."""
+    return _copy(expression, {}, values, fold=True)
 
 
 def drop_factor(expression: Any, factor: str) -> Any:
@@ -305,6 +305,11 @@ def _fold(node: Any) -> Any:
             setattr(node, field, _fold(value))
     if not isinstance(node, gast.BinOp):
         return node
+    return _fold_binop(node)
+
+
+def _fold_binop(node: Any) -> Any:
+    """``node`` folded, its operands already folded."""
     left, right = node.left, node.right
     if _is_number(left) and _is_number(right) and type(node.op) in _FOLDABLE:
         return copy_location(gast.Constant(value=_FOLDABLE[type(node.op)](left.value,
@@ -332,20 +337,24 @@ def copy_tree(tree: Any) -> Any:
     return _copy(tree, {}, None)
 
 
-def _copy(value: Any, memo: dict[int, Any], replace: dict[str, Any] | None) -> Any:
+def _copy(value: Any, memo: dict[int, Any], replace: dict[str, Any] | None,
+          fold: bool = False) -> Any:
+    """A copy of ``value``; names in ``replace`` become copies of their expressions; with
+    ``fold``, each copied ``BinOp`` is folded as ``_fold`` would (children first)."""
     cls = value.__class__
     if cls in _ATOMIC:
         return value
     if cls is list:
-        return [_copy(item, memo, replace) for item in value]
+        return [_copy(item, memo, replace, fold) for item in value]
     if cls is dict:  # a node's annotations: immutable values are shared
         return {key: item if item.__class__ in _SHARED else copy.deepcopy(item, memo)
                 for key, item in value.items()}
     if not isinstance(value, _AST):
         return copy.deepcopy(value, memo)  # an annotation's value
-    if replace is not None and cls is gast.Name and value.id in replace \
-            and isinstance(value.ctx, gast.Load):
-        return _copy(replace[value.id], {}, None)  # a fresh copy for every read
+    if replace is not None and cls is _NAME and value.id in replace \
+            and value.ctx.__class__ is _LOAD:
+        found = _copy(replace[value.id], {}, None)  # a fresh copy for every read
+        return _fold(found) if fold else found
     found = memo.get(id(value))
     if found is not None:
         return found
@@ -353,7 +362,9 @@ def _copy(value: Any, memo: dict[int, Any], replace: dict[str, Any] | None) -> A
     memo[id(value)] = new
     copied = new.__dict__
     for key, item in value.__dict__.items():
-        copied[key] = item if item.__class__ in _ATOMIC else _copy(item, memo, replace)
+        copied[key] = item if item.__class__ in _ATOMIC else _copy(item, memo, replace, fold)
+    if fold and cls is gast.BinOp:
+        return _fold_binop(new)
     return new
 
 
