@@ -25,7 +25,7 @@ from .transforms.analysis.guards import ABSENT, NameGuard
 from .transforms.frontend.check import CheckSyntax
 from .transforms.frontend.parse import SourceUnavailableError, parse_function
 from .transforms.ir import nodes
-from .transforms.ir.codegen import emit, numpy_alias
+from .transforms.ir.codegen import emit
 from .transforms.passmanager import PassContext, Step, new_context, run_pipeline
 from .transforms.request import CompileRequest
 from .transforms.rules import RULES
@@ -219,7 +219,7 @@ def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None
     ctx = _front_end_context(func, instance, source, request, steps[:reused], callees)
     run_pipeline(steps[reused:], ctx)
     summary = ctx.summary
-    emitted = emit(ctx.tree, numpy_alias(ctx.tree, source.globals, source.closure))
+    emitted = emit(ctx.tree, user_globals=source.globals, user_closure=source.closure)
     names = tuple(function.name for function in ctx.tree.body)
     label = f"{names[0]} {os.path.basename(source.filename)}:{source.tree.lineno}"
     spec = LoadSpec(emitted.source, names, dict(ctx.bindings), source.globals, source.closure,

@@ -38,29 +38,60 @@ def numpy_alias(module: gast.Module, user_globals: Mapping[str, Any],
     """The name the user's code reads numpy by (``np``), if it is a global bound to numpy
     itself that the generated code neither assigns nor gets from a closure: generated code
     can then spell numpy as the user does, in the rules it inlines too."""
-    roots: set[str] = set()
-    stored: set[str] = set()
-    for node in nodes.walk(module):
-        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name):
-            roots.add(node.value.id)
-        elif isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
-            stored.add(node.id)
-    candidates = sorted(name for name in roots - stored - set(user_closure)
-                        if name != _NUMPY and user_globals.get(name) is numpy)
-    return "np" if "np" in candidates else next(iter(candidates), None)
+    names = _Names()
+    convert.to_ast(module, names)
+    return names.numpy_alias(user_globals, user_closure)
 
 
-def emit(module: gast.Module, numpy_name: str | None = None) -> Emitted:
+class _Names:
+    """What ``numpy_alias`` reads from a tree, gathered while it is converted to ``ast``: the
+    roots of attribute chains, the names stored (parameters included), and the reads of
+    numpy as the loader binds it (``_np``)."""
+
+    def __init__(self) -> None:
+        self.roots: set[str] = set()
+        self.stored: set[str] = set()
+        self.numpy_reads: list[ast.Name] = []
+
+    def __call__(self, node: ast.AST) -> None:
+        cls = node.__class__
+        if cls is ast.Name:
+            if node.id == _NUMPY:
+                self.numpy_reads.append(node)
+            if node.ctx.__class__ is not ast.Load:
+                self.stored.add(node.id)
+        elif cls is ast.Attribute:
+            if node.value.__class__ is ast.Name:
+                self.roots.add(node.value.id)
+        elif cls is ast.arguments:
+            self.stored.update(arg.arg for arg in (*node.posonlyargs, *node.args, node.vararg,
+                                                   *node.kwonlyargs, node.kwarg)
+                               if arg is not None)
+
+    def numpy_alias(self, user_globals: Mapping[str, Any],
+                    user_closure: Mapping[str, Any]) -> str | None:
+        candidates = sorted(name for name in self.roots - self.stored - set(user_closure)
+                            if name != _NUMPY and user_globals.get(name) is numpy)
+        return "np" if "np" in candidates else next(iter(candidates), None)
+
+
+def emit(module: gast.Module, numpy_name: str | None = None,
+         user_globals: Mapping[str, Any] | None = None,
+         user_closure: Mapping[str, Any] | None = None) -> Emitted:
     """Unparse ``module`` with provenance comments; deterministic for a given tree. With
-    ``numpy_name`` (see ``numpy_alias``), numpy is spelled that way everywhere, not ``_np``."""
-    if numpy_name is not None:
-        for node in nodes.walk(module):
-            if isinstance(node, gast.Name) and node.id == _NUMPY:
-                node.id = numpy_name
+    ``numpy_name``, numpy is spelled that way everywhere, not ``_np``; with the user's
+    namespaces instead, as the user's code spells it (``numpy_alias``, found while the tree
+    is converted for unparsing)."""
     origins: list[Origin] = []
     for function in module.body:
         function.body = _with_comments(function.body, origins)
-    tree = convert.to_ast(module)
+    names = _Names()
+    tree = convert.to_ast(module, names)
+    if numpy_name is None and user_globals is not None:
+        numpy_name = names.numpy_alias(user_globals, user_closure or {})
+    if numpy_name is not None:
+        for node in names.numpy_reads:
+            node.id = numpy_name
     lines = [_TUPLE_TARGET.sub(r"\1\2 = ", line) for line in ast.unparse(tree).splitlines()]
     source_lines: list[str] = []
     table: list[Origin | None] = []

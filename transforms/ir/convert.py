@@ -12,6 +12,8 @@ does not know how to map goes through gast's own converter, so the result is alw
 from __future__ import annotations
 
 import ast
+import copy
+from collections.abc import Callable
 from typing import Any
 
 import gast
@@ -29,9 +31,13 @@ def to_gast(tree: ast.AST) -> Any:
     return _convert(tree, _TO_GAST)
 
 
-def to_ast(tree: Any) -> ast.AST:
-    """``gast.gast_to_ast(tree)``, 1.3 to 3 times faster."""
-    return _convert(tree, _TO_AST)
+def to_ast(tree: Any, visit: Callable[[ast.AST], None] | None = None) -> ast.AST:
+    """``gast.gast_to_ast(tree)``, 1.3 to 3 times faster. ``visit``, if given, is called with
+    every node made (parents after their children), so a caller that needs to look at the
+    whole tree does so without walking it again."""
+    if visit is None:
+        return _convert(tree, _TO_AST)
+    return _convert(tree, _TO_AST.visiting(visit))
 
 
 class _Direction:
@@ -43,6 +49,7 @@ class _Direction:
         # makes them (nothing annotates or changes them); converting to gast, fresh ones
         self.singletons: dict[type, Any] = {}
         self.statements = ast.stmt if module is ast else None
+        self.visit: Callable[[ast.AST], None] | None = None
         if module is ast:
             for base in (source.expr_context, source.operator, source.unaryop, source.cmpop,
                          source.boolop):
@@ -51,6 +58,12 @@ class _Direction:
                     if getattr(source, cls.__name__, None) is cls and target is not None \
                             and not cls._fields:
                         self.singletons[cls] = target()
+
+    def visiting(self, visit: Callable[[ast.AST], None]) -> _Direction:
+        """This direction (sharing its tables), calling ``visit`` on each node it makes."""
+        copied = copy.copy(self)
+        copied.visit = visit
+        return copied
 
     def spec(self, cls: type) -> Any:
         found = self.specs.get(cls)
@@ -79,7 +92,10 @@ def _convert(node: Any, direction: _Direction) -> Any:
     cls = node.__class__
     special = _SPECIAL.get(cls)
     if special is not None:
-        return special(node, direction)
+        new = special(node, direction)
+        if direction.visit is not None:
+            direction.visit(new)
+        return new
     shared_node = direction.singletons.get(cls)
     if shared_node is not None:  # a context or an operator: no fields, nothing to copy
         return shared_node
@@ -107,6 +123,8 @@ def _convert(node: Any, direction: _Direction) -> Any:
     if direction.statements is not None and isinstance(new, direction.statements) \
             and "lineno" not in out:
         out["lineno"] = 0  # ast.unparse reads a statement's lineno (to look up type comments)
+    if direction.visit is not None:
+        direction.visit(new)
     return new
 
 
