@@ -92,7 +92,8 @@ def emit(module: gast.Module, numpy_name: str | None = None,
     if numpy_name is not None:
         for node in names.numpy_reads:
             node.id = numpy_name
-    lines = [_TUPLE_TARGET.sub(r"\1\2 = ", line) for line in ast.unparse(tree).splitlines()]
+    lines = [_TUPLE_TARGET.sub(r"\1\2 = ", line) if line.lstrip().startswith("(") else line
+             for line in ast.unparse(tree).splitlines()]
     source_lines: list[str] = []
     table: list[Origin | None] = []
     current: Origin | None = None
@@ -151,6 +152,8 @@ def _is_comment(statement: gast.stmt) -> bool:
 
 
 def _comment_text(line: str) -> tuple[str, str] | None:
+    if line.lstrip()[:1] not in ("'", '"'):  # the common case, without the pattern
+        return None
     match = _COMMENT_LINE.match(line)
     if match is None:
         return None
