@@ -329,6 +329,12 @@ def _is_number(node: Any) -> bool:
 _ATOMIC = frozenset({int, float, complex, str, bytes, bool, type(None)})
 # annotation values that are never changed in place, so a copied tree may share them
 _SHARED = _ATOMIC | {Origin, EmittedCall}
+# contexts and operators (``Load``, ``Add``): nodes without fields that no pass changes or
+# annotates, so copies share them, as ``ast.parse`` shares them within a tree
+_UNCHANGING = _ATOMIC | {cls for base in (gast.expr_context, gast.operator, gast.unaryop,
+                                          gast.cmpop, gast.boolop)
+                         for cls in base.__subclasses__()
+                         if getattr(gast, cls.__name__, None) is cls and not cls._fields}
 
 
 def copy_tree(tree: Any) -> Any:
@@ -342,7 +348,7 @@ def _copy(value: Any, memo: dict[int, Any], replace: dict[str, Any] | None,
     """A copy of ``value``; names in ``replace`` become copies of their expressions; with
     ``fold``, each copied ``BinOp`` is folded as ``_fold`` would (children first)."""
     cls = value.__class__
-    if cls in _ATOMIC:
+    if cls in _UNCHANGING:
         return value
     if cls is list:
         return [_copy(item, memo, replace, fold) for item in value]
@@ -362,7 +368,8 @@ def _copy(value: Any, memo: dict[int, Any], replace: dict[str, Any] | None,
     memo[id(value)] = new
     copied = new.__dict__
     for key, item in value.__dict__.items():
-        copied[key] = item if item.__class__ in _ATOMIC else _copy(item, memo, replace, fold)
+        copied[key] = item if item.__class__ in _UNCHANGING else _copy(item, memo, replace,
+                                                                          fold)
     if fold and cls is gast.BinOp:
         return _fold_binop(new)
     return new
