@@ -179,7 +179,9 @@ def _front_end_context(func: types.FunctionType, instance: Any, source: Any,
     front = _cached(func, instance, ("front end", general), make)
     if not made:
         return front.context(source, request, callees)
-    ctx = made[0]  # the analyses of the front end do not depend on shapes or value
+    # the last one made (a front end whose guards fail at once is made twice, on one tree);
+    # the analyses of the front end do not depend on shapes or value
+    ctx = made[-1]
     ctx.request = request
     return ctx
 
