@@ -35,6 +35,28 @@ def walk(tree: Any) -> Iterator[Any]:
         yield node
 
 
+def walk_with_parents(tree: Any, parent: Any = None) -> Iterator[tuple[Any, Any]]:
+    """``(node, its parent)`` for every node ``walk`` visits (``parent`` for ``tree`` itself),
+    in the same order."""
+    pending = [tree]
+    parents = [parent]
+    fields_of = _CHILD_FIELDS
+    for index, node in enumerate(pending):  # both lists grow while they are read
+        fields = fields_of.get(node.__class__)
+        if fields is None:
+            fields = _child_fields(node.__class__)
+        for field in fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                items = [item for item in value if isinstance(item, _AST)]
+                pending.extend(items)
+                parents.extend([node] * len(items))
+            elif isinstance(value, _AST):
+                pending.append(value)
+                parents.append(node)
+        yield node, parents[index]
+
+
 def children(node: Any) -> list[Any]:
     """The direct child nodes of ``node`` but contexts and operators, in the order of
     ``gast.iter_child_nodes``."""
