@@ -21,6 +21,7 @@ import numpy
 
 from . import convert, nodes
 from .annotations import Anno, Origin, getanno
+from .naming import dotted_name
 
 _COMMENT_LINE = re.compile(r"^(\s*)((['\"]).*\3)$")
 # Python 3.10's ast.unparse parenthesizes tuple targets, 3.11+ does not: emit one form
@@ -116,7 +117,11 @@ def emit(module: gast.Module, numpy_name: str | None = None,
 
 
 def expression_text(expr: gast.expr) -> str:
-    """The source text of an expression (a user's spelling, for keys and messages)."""
+    """The source text of an expression (a user's spelling, for keys and messages); a dotted
+    name (``np.linalg.norm``, the common case) is spelled without unparsing."""
+    dotted = dotted_name(expr)
+    if dotted is not None:
+        return dotted
     return ast.unparse(convert.to_ast(expr))
 
 
