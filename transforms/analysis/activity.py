@@ -81,12 +81,15 @@ def assignments(statements: list[gast.stmt]) -> list[gast.Assign]:
     """Every assignment in program order, at any depth."""
     found: list[gast.Assign] = []
     for statement in statements:
-        if isinstance(statement, gast.FunctionDef):
-            continue  # a nested helper is compiled on its own
-        if isinstance(statement, gast.Assign):
+        if statement.__class__ is gast.Assign:
             found.append(statement)
-        for block in ("body", "orelse"):
-            found.extend(assignments(getattr(statement, block, [])))
+        elif isinstance(statement, gast.FunctionDef):
+            continue  # a nested helper is compiled on its own
+        else:
+            for block in ("body", "orelse"):
+                nested = getattr(statement, block, None)
+                if nested:
+                    found.extend(assignments(nested))
     return found
 
 
