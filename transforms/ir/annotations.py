@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Any
 
 _ATTRIBUTE = "_autodiff_annotations"
+ANNOTATIONS = _ATTRIBUTE  # the attribute holding a node's annotations (a dict)
 
 
 class Anno(Enum):

@@ -9,6 +9,7 @@ from typing import Any
 
 import gast
 
+from .annotations import ANNOTATIONS as _ANNOTATIONS
 from .annotations import NUMPY, RUNTIME, Anno, EmittedCall, Origin, getanno, setanno
 
 _LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
@@ -132,18 +133,39 @@ def copy_location(new: Any, like: Any | None) -> Any:
 
 def name(identifier: str, store: bool = False, like: Any | None = None) -> gast.Name:
     node = _NAME.__new__(_NAME)
-    node.id = identifier
-    node.ctx = _STORE() if store else _LOAD()
-    node.annotation = None
-    node.type_comment = None
-    return copy_location(node, like)
+    state = node.__dict__
+    state["id"] = identifier
+    state["ctx"] = _STORE() if store else _LOAD()
+    state["annotation"] = None
+    state["type_comment"] = None
+    if like is not None:  # copy_location for a node without children to visit
+        _locate_leaf(state, like)
+    return node
 
 
-_NAME, _LOAD, _STORE = gast.Name, gast.Load, gast.Store
+def _locate_leaf(state: dict[str, Any], like: Any) -> None:
+    """``copy_location`` for a new node (instance dictionary ``state``) whose children need
+    no location."""
+    source = like.__dict__
+    for attribute in _LOCATION:
+        if attribute in source:
+            state[attribute] = source[attribute]
+    origin = getanno(like, Anno.ORIGIN)
+    if origin is not None:
+        state[_ANNOTATIONS] = {Anno.ORIGIN: origin}
+
+
+_NAME, _CONSTANT, _LOAD, _STORE = gast.Name, gast.Constant, gast.Load, gast.Store
 
 
 def constant(value: Any, like: Any | None = None) -> gast.Constant:
-    return copy_location(gast.Constant(value=value, kind=None), like)
+    node = _CONSTANT.__new__(_CONSTANT)
+    state = node.__dict__
+    state["value"] = value
+    state["kind"] = None
+    if like is not None:
+        _locate_leaf(state, like)
+    return node
 
 
 def attribute(value: Any, attr: str, like: Any | None = None) -> gast.Attribute:
