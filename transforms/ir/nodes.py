@@ -404,7 +404,9 @@ def _copy(value: Any, memo: dict[int, Any], replace: dict[str, Any] | None,
     if replace is not None and cls is _NAME and value.id in replace \
             and value.ctx.__class__ is _LOAD:
         found = _copy(replace[value.id], {}, None)  # a fresh copy for every read
-        return _fold(found) if fold else found
+        if fold and found.__class__ is not _NAME and found.__class__ is not _CONSTANT:
+            return _fold(found)  # a name or a number has nothing to fold
+        return found
     found = memo.get(id(value))
     if found is not None:
         return found
