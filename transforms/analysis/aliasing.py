@@ -86,6 +86,10 @@ class AliasFlow:
         self.scalars = scalars
         self.compiler_copy = compiler_copy
         self.found: list[Write] = []
+        # (loop, entry state) -> state after it, for walks that record nothing: a loop nested
+        # in others is met again in every round of their fixed points, mostly in a state it
+        # was met in before (without this the work grows exponentially with the nesting)
+        self.loop_results: dict[tuple[int, frozenset], State] = {}
 
     def run(self, function: gast.FunctionDef) -> list[Write]:
         state: State = {}
@@ -119,6 +123,16 @@ class AliasFlow:
 
     def loop(self, loop: gast.For | gast.While, state: State,
              later: tuple[list[gast.stmt], ...], record: bool) -> State:
+        if record:
+            return self._loop(loop, state, later, record)
+        key = (id(loop), frozenset(state.items()))  # without recording, only these matter
+        found = self.loop_results.get(key)
+        if found is None:
+            found = self.loop_results[key] = self._loop(loop, state, later, record)
+        return dict(found)
+
+    def _loop(self, loop: gast.For | gast.While, state: State,
+              later: tuple[list[gast.stmt], ...], record: bool) -> State:
         again = ([loop], *later)  # after the body, the loop may run again
         entry = dict(state)
         if isinstance(loop, gast.For) and isinstance(loop.target, gast.Name):
