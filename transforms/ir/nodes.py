@@ -430,12 +430,21 @@ def statement_blocks(function: Any) -> list[list[Any]]:
         block = pending.pop()
         found.append(block)
         for statement in block:
+            if statement.__class__ in _SIMPLE_STATEMENTS:
+                continue  # no nested block: skip the attribute lookups
             for field in ("body", "orelse"):
                 nested = getattr(statement, field, None)
                 if isinstance(nested, list) and nested and not isinstance(statement,
                                                                           gast.FunctionDef):
                     pending.append(nested)
     return found
+
+
+# statements without nested blocks (the common ones)
+_SIMPLE_STATEMENTS = frozenset({gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr,
+                                gast.Return, gast.Delete, gast.Pass, gast.Break,
+                                gast.Continue, gast.Raise, gast.Assert, gast.Import,
+                                gast.ImportFrom, gast.Global, gast.Nonlocal})
 
 
 def statements_anywhere(function: Any) -> Iterator[Any]:
