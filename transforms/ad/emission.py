@@ -85,6 +85,8 @@ class Emission:
             return None
         expression = nodes.substitute(inline.expression,
                                       dict(zip(inline.params, values, strict=True)))
+        if not called(expression, RUNTIME, "unbroadcast_to"):
+            return expression  # nothing the local shape facts could remove
         return self.without_noop_unbroadcast(expression, _local_shapes(values, self.ctx.rules,
                                                                        operation))
 
