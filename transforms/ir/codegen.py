@@ -40,7 +40,7 @@ def numpy_alias(module: gast.Module, user_globals: Mapping[str, Any],
     itself that the generated code neither assigns nor gets from a closure: generated code
     can then spell numpy as the user does, in the rules it inlines too."""
     names = _Names()
-    convert.to_ast(module, names)
+    convert.to_ast(module, names.visitors())
     return names.numpy_alias(user_globals, user_closure)
 
 
@@ -54,20 +54,24 @@ class _Names:
         self.stored: set[str] = set()
         self.numpy_reads: list[ast.Name] = []
 
-    def __call__(self, node: ast.AST) -> None:
-        cls = node.__class__
-        if cls is ast.Name:
-            if node.id == _NUMPY:
-                self.numpy_reads.append(node)
-            if node.ctx.__class__ is not ast.Load:
-                self.stored.add(node.id)
-        elif cls is ast.Attribute:
-            if node.value.__class__ is ast.Name:
-                self.roots.add(node.value.id)
-        elif cls is ast.arguments:
-            self.stored.update(arg.arg for arg in (*node.posonlyargs, *node.args, node.vararg,
-                                                   *node.kwonlyargs, node.kwarg)
-                               if arg is not None)
+    def visitors(self) -> dict[type, Any]:
+        """What ``convert.to_ast`` calls, by the class of the node it made."""
+        return {ast.Name: self.name, ast.Attribute: self.attribute,
+                ast.arguments: self.arguments}
+
+    def name(self, node: ast.Name) -> None:
+        if node.id == _NUMPY:
+            self.numpy_reads.append(node)
+        if node.ctx.__class__ is not ast.Load:
+            self.stored.add(node.id)
+
+    def attribute(self, node: ast.Attribute) -> None:
+        if node.value.__class__ is ast.Name:
+            self.roots.add(node.value.id)
+
+    def arguments(self, node: ast.arguments) -> None:
+        self.stored.update(arg.arg for arg in (*node.posonlyargs, *node.args, node.vararg,
+                                               *node.kwonlyargs, node.kwarg) if arg is not None)
 
     def numpy_alias(self, user_globals: Mapping[str, Any],
                     user_closure: Mapping[str, Any]) -> str | None:
@@ -87,7 +91,7 @@ def emit(module: gast.Module, numpy_name: str | None = None,
     for function in module.body:
         function.body = _with_comments(function.body, origins)
     names = _Names()
-    tree = convert.to_ast(module, names)
+    tree = convert.to_ast(module, names.visitors())
     if numpy_name is None and user_globals is not None:
         numpy_name = names.numpy_alias(user_globals, user_closure or {})
     if numpy_name is not None:
@@ -138,7 +142,7 @@ def _with_comments(body: list[gast.stmt], origins: list[Origin],
             previous = None
         elif isinstance(statement, gast.Return):
             pass  # the final return needs no provenance of its own
-        elif origin is not None and origin != previous:
+        elif origin is not None and origin is not previous and origin != previous:
             name = os.path.basename(origin.filename)
             result.append(nodes.comment(f"{_ORIGIN_TAG}{name}:{origin.lineno}  {origin.text}"))
             origins.append(origin)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import gast
@@ -30,11 +30,11 @@ def to_gast(tree: ast.AST) -> Any:
     return _convert(tree, _TO_GAST)
 
 
-def to_ast(tree: Any, visit: Callable[[ast.AST], None] | None = None) -> ast.AST:
-    """``gast.gast_to_ast(tree)``, 1.3 to 3 times faster. ``visit``, if given, is called with
-    every node made (parents after their children), so a caller that needs to look at the
-    whole tree does so without walking it again."""
-    if visit is None:
+def to_ast(tree: Any, visit: Mapping[type, Callable[[ast.AST], None]] | None = None) -> ast.AST:
+    """``gast.gast_to_ast(tree)``, 1.3 to 3 times faster. ``visit`` maps ``ast`` classes to
+    functions called with every node of that class made (parents after their children), so a
+    caller that needs to look at the whole tree does so without walking it again."""
+    if not visit:
         return _convert(tree, _TO_AST)
     return _convert(tree, _TO_AST.visiting(visit))
 
@@ -47,7 +47,7 @@ class _Direction:
         # converting to ast: contexts and operators become shared instances, as ast.parse
         # makes them (nothing annotates or changes them); converting to gast, fresh ones
         self.singletons: dict[type, Any] = {}
-        self.visit: Callable[[ast.AST], None] | None = None
+        self.visit: Mapping[type, Callable[[ast.AST], None]] | None = None
         if module is ast:
             for base in (source.expr_context, source.operator, source.unaryop, source.cmpop,
                          source.boolop):
@@ -57,8 +57,9 @@ class _Direction:
                             and not cls._fields:
                         self.singletons[cls] = target()
 
-    def visiting(self, visit: Callable[[ast.AST], None]) -> _Direction:
-        """This direction (sharing its tables), calling ``visit`` on each node it makes."""
+    def visiting(self, visit: Mapping[type, Callable[[ast.AST], None]]) -> _Direction:
+        """This direction (sharing its tables), calling ``visit[class]`` on each node of
+        that class it makes."""
         copied = copy.copy(self)
         copied.visit = visit
         return copied
@@ -127,7 +128,9 @@ def _convert(node: Any, direction: _Direction) -> Any:
     else:
         return direction.fallback(node)
     if direction.visit is not None:
-        direction.visit(new)
+        visit = direction.visit.get(new.__class__)
+        if visit is not None:
+            visit(new)
     return new
 
 
