@@ -3,7 +3,6 @@ loader), with user callees compiled recursively through the same cache."""
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import gc
 import inspect
@@ -26,7 +25,7 @@ from .transforms.analysis.guards import ABSENT, NameGuard
 from .transforms.frontend.check import CheckSyntax
 from .transforms.frontend.parse import SourceUnavailableError, parse_function
 from .transforms.ir import nodes
-from .transforms.ir.codegen import emit, numpy_alias
+from .transforms.ir.codegen import emit
 from .transforms.passmanager import PassContext, Step, new_context, run_pipeline
 from .transforms.request import CompileRequest
 from .transforms.rules import RULES
@@ -146,7 +145,6 @@ class FrontEnd:
     bindings: dict[str, Any]
     guards: Any
     version: int
-    times: tuple[tuple[str, float], ...]  # of its passes (``AUTODIFF_TIME_PASSES``)
 
     def valid(self) -> bool:
         return still_valid(self.version, (g for g in self.guards if isinstance(g, NameGuard)),
@@ -155,28 +153,37 @@ class FrontEnd:
     def context(self, source: Any, request: CompileRequest, callees: Any) -> PassContext:
         ctx = new_context(source, request, RULES, callees)
         ctx.tree = nodes.copy_tree(self.tree)
-        ctx.namer = copy.deepcopy(self.namer)
+        ctx.namer = self.namer.copy()
         ctx.bindings.update(self.bindings)
         ctx.guards = self.guards.copy()
         return ctx
 
 
-def _front_end(func: types.FunctionType, instance: Any, source: Any, request: CompileRequest,
-               steps: list[Step]) -> tuple[FrontEnd, bool]:
-    """The cached front end of ``func`` for ``request`` without its shapes and ``value``, and
-    whether it was made just now."""
+def _front_end_context(func: types.FunctionType, instance: Any, source: Any,
+                       request: CompileRequest, steps: list[Step],
+                       callees: _CalleeCompiler) -> PassContext:
+    """A context holding the front end of ``func`` for ``request``, to run the rest of the
+    pipeline on. The front end (the tree without shapes and ``value``) is cached: a compile
+    that finds it continues on a copy; the compile that makes it continues on the tree it
+    made, whose analyses (resolution) are still valid, and caches a copy."""
     general = dataclasses.replace(request, shapes=(), value=True)
-    made = []
+    made: list[PassContext] = []
 
     def make() -> FrontEnd:
-        ctx = new_context(source, general, RULES, _CalleeCompiler())
+        ctx = new_context(source, general, RULES, callees)
         run_pipeline(steps, ctx, report=False)
-        made.append(True)
-        return FrontEnd(nodes.copy_tree(ctx.tree), copy.deepcopy(ctx.namer),
-                        dict(ctx.bindings), ctx.guards.copy(), registry.version,
-                        tuple(ctx.times))
+        made.append(ctx)
+        return FrontEnd(nodes.copy_tree(ctx.tree), ctx.namer.copy(),
+                        dict(ctx.bindings), ctx.guards.copy(), registry.version)
 
-    return _cached(func, instance, ("front end", general), make), bool(made)
+    front = _cached(func, instance, ("front end", general), make)
+    if not made:
+        return front.context(source, request, callees)
+    # the last one made (a front end whose guards fail at once is made twice, on one tree);
+    # the analyses of the front end do not depend on shapes or value
+    ctx = made[-1]
+    ctx.request = request
+    return ctx
 
 
 def _compile(fn: Any, request: CompileRequest) -> CompiledUnit:
@@ -211,13 +218,10 @@ def _compile_unit(func: types.FunctionType, instance: Any, self_name: str | None
     callees = _CalleeCompiler()
     steps = pipeline_for(request.mode)
     reused = reusable_prefix(steps)
-    front, made = _front_end(func, instance, source, request, steps[:reused])
-    ctx = front.context(source, request, callees)
-    if made:  # this compile ran the front end: its report shows it
-        ctx.times.extend(front.times)
+    ctx = _front_end_context(func, instance, source, request, steps[:reused], callees)
     run_pipeline(steps[reused:], ctx)
     summary = ctx.summary
-    emitted = emit(ctx.tree, numpy_alias(ctx.tree, source.globals, source.closure))
+    emitted = emit(ctx.tree, user_globals=source.globals, user_closure=source.closure)
     names = tuple(function.name for function in ctx.tree.body)
     label = f"{names[0]} {os.path.basename(source.filename)}:{source.tree.lineno}"
     spec = LoadSpec(emitted.source, names, dict(ctx.bindings), source.globals, source.closure,

@@ -195,6 +195,13 @@ class RuntimeRules:
                 else frozenset()
         return self._unused[rule]
 
+    def has_specialized_form(self, rule: Any) -> bool:
+        """Does ``rule`` have shape-specialized forms (``runtime/specialized.py``)?"""
+        try:
+            return rule in FORMS
+        except TypeError:  # unhashable
+            return False
+
     def specialized_form(self, rule: Any, proven: Proven) -> str | None:
         """The rule's shape-specialized form for what was proven (``runtime/specialized.py``),
         as a template over ``g``, ``ans``, ``x1``, ``x2``; None if it has none."""

@@ -441,17 +441,20 @@ class ControlFlow:
     def prune_replays(self, backward: list[Any], extra: list[gast.AST]) -> list[Any]:
         """Prune replays the gradient does not need; sets ``needed`` (what the backward sweep
         and ``extra`` read) and ``shape_only`` (read only as a shape)."""
+        read_extra = _reads(extra)[0]
         while True:
-            needed = _loads(_without_markers(backward)) | _loads(extra)
+            read, shape_only = _reads(_without_markers(backward))
+            needed = read | read_extra
             prunable = [replay for replay in self.replays.values() if not replay.pruned
                         and not replay.active and not replay.assigned & needed]
             for replay in prunable:
                 replay.pruned = True
-            backward = _prune(backward, self.replays)
+            if prunable:
+                backward = _prune(backward, self.replays)
             backward, emptied = _drop_idle_branches(backward, needed)
             if not prunable and not emptied:
-                break
-        self.shape_only = _shape_only(_without_markers(backward))
+                break  # backward is the one just read
+        self.shape_only = shape_only
         self.needed = needed
         return backward
 
@@ -639,13 +642,9 @@ def _without_markers(statements: list[Any]) -> list[gast.AST]:
     return result
 
 
-def _loads(trees: list[gast.AST]) -> set[str]:
-    return {node.id for tree in trees for node in nodes.walk(tree)
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
-
-
-def _shape_only(trees: list[gast.AST]) -> set[str]:
-    """Names the backward sweep reads only as the shape target of ``_rt.unbroadcast_to``."""
+def _reads(trees: list[gast.AST]) -> tuple[set[str], set[str]]:
+    """The names ``trees`` read, and those read only as the shape target of
+    ``_rt.unbroadcast_to`` (one walk)."""
     as_target: set[str] = set()
     elsewhere: set[str] = set()
     for tree in trees:
@@ -659,7 +658,7 @@ def _shape_only(trees: list[gast.AST]) -> set[str]:
             elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
                     and id(node) not in targets:
                 elsewhere.add(node.id)
-    return as_target - elsewhere
+    return as_target | elsewhere, as_target - elsewhere
 
 
 def _drop_idle_branches(statements: list[Any], needed: set[str]) -> tuple[list[Any], bool]:

@@ -85,12 +85,16 @@ class Emission:
             return None
         expression = nodes.substitute(inline.expression,
                                       dict(zip(inline.params, values, strict=True)))
+        if not called(expression, RUNTIME, "unbroadcast_to"):
+            return expression  # nothing the local shape facts could remove
         return self.without_noop_unbroadcast(expression, _local_shapes(values, self.ctx.rules,
                                                                        operation))
 
     def specialized(self, rule: Any, values: list[gast.expr], operation: Operation) -> Any:
         """The rule's shape-specialized form (``runtime/specialized.py``) for the operands'
         proven shapes, as a numpy expression, or None."""
+        if not self.ctx.rules.has_specialized_form(rule):
+            return None
         operands = values[2:]
         shapes = tuple(self.concrete_shape(value) for value in operands)
         proven = Proven(shapes, _reduction(values[3:], operation.keywords, shapes[0]

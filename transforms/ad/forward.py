@@ -17,8 +17,8 @@ import gast
 
 from ...errors import Loc, NoGradientRuleError, UnsupportedSyntaxError
 from ..analysis.activity import Activity, ActivityResult, differentiable_inputs, stored_names
+from ..analysis.names import LocalNames
 from ..analysis.shapes import ShapeAnalysis, ShapeClasses
-from ..frontend.anf import local_names
 from ..frontend.parse import SourceUnavailableError
 from ..frontend.resolve import (
     Kind,
@@ -68,7 +68,7 @@ class _TangentBuilder(Emission):
         self.resolution = resolution
         self.activity = activity
         self.shapes = shapes
-        self.locals = local_names(ctx.function) - set(ctx.request.constants)
+        self.locals = ctx.analysis(LocalNames).local - set(ctx.request.constants)
         self.active = activity.varied & activity.useful
         self.primal_of: dict[str, str] = {}  # tangent name -> its primal
         self.array_keys = self._array_valued() | set(shapes.concrete)

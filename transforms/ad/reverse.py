@@ -35,8 +35,8 @@ from ..analysis.activity import (
     is_constant_argument,
     stored_names,
 )
+from ..analysis.names import LocalNames
 from ..analysis.shapes import ShapeAnalysis
-from ..frontend.anf import local_names
 from ..frontend.parse import SourceUnavailableError
 from ..frontend.resolve import (
     Kind,
@@ -132,7 +132,7 @@ class GradientBuilder(ControlFlow, Emission):
         self.request = ctx.request
         self.resolution = resolution
         self.activity = activity
-        self.locals = local_names(ctx.function) - set(ctx.request.constants)
+        self.locals = ctx.analysis(LocalNames).local - set(ctx.request.constants)
         self.calls: dict[int, tuple[str, Any, str]] = {}  # id(stmt) -> (saved, unit, bwd name)
         self.weight_adjoints: dict[int, str] = {}
         self.weights_returned: tuple[int, ...] = ()
@@ -627,6 +627,8 @@ def _merge_equal_partials(partials: list[tuple[gast.expr, gast.expr]],
 
 def _without_unused_helpers(forward: list[gast.stmt], code: list[gast.AST]) -> list:
     """Drop nested ``def``s the generated code no longer calls (calls go to their fwd_)."""
+    if not any(isinstance(statement, gast.FunctionDef) for statement in forward):
+        return forward
     read = {node.id for tree in code for node in nodes.walk(tree)
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)}
     return [s for s in forward if not (isinstance(s, gast.FunctionDef) and s.name not in read)]

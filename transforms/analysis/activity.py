@@ -15,11 +15,11 @@ from typing import Any
 import gast
 
 from ...runtime import registry
-from ..frontend.anf import local_names
 from ..frontend.resolve import Kind, Operation, Resolution, Resolve, operand_key
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno
 from ..passmanager import Analysis, PassContext
+from .names import LocalNames
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +81,15 @@ def assignments(statements: list[gast.stmt]) -> list[gast.Assign]:
     """Every assignment in program order, at any depth."""
     found: list[gast.Assign] = []
     for statement in statements:
-        if isinstance(statement, gast.FunctionDef):
-            continue  # a nested helper is compiled on its own
-        if isinstance(statement, gast.Assign):
+        if statement.__class__ is gast.Assign:
             found.append(statement)
-        for block in ("body", "orelse"):
-            found.extend(assignments(getattr(statement, block, [])))
+        elif isinstance(statement, gast.FunctionDef):
+            continue  # a nested helper is compiled on its own
+        else:
+            for block in ("body", "orelse"):
+                nested = getattr(statement, block, None)
+                if nested:
+                    found.extend(assignments(nested))
     return found
 
 
@@ -112,7 +115,7 @@ class Activity(Analysis):
 
     def run(self, ctx: PassContext) -> ActivityResult:
         resolution: Resolution = ctx.analysis(Resolve)
-        locals_ = local_names(ctx.function) - set(ctx.request.constants)
+        locals_ = ctx.analysis(LocalNames).local - set(ctx.request.constants)
         statements = assignments(ctx.function.body)
         inputs = {id(s): _keys(_adjoint_inputs(s, resolution.of(s)), locals_)
                   for s in statements}

@@ -30,6 +30,9 @@ from ..ir.annotations import RUNTIME, called
 from .activity import stored_names
 
 Sites = frozenset  # of sites; a site is a path: (allocation,) or (allocation, part, ...)
+# what may run after a statement, block by block: (statements, index of the first one that
+# may run) pairs, so that walking a block of n statements does not copy n tails of it
+Later = tuple[tuple[list[gast.stmt], int], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +71,7 @@ class Write:
     statement: gast.stmt
     array: str
     state: State
-    later: tuple[list[gast.stmt], ...]  # what may run afterwards, block by block
+    later: Later  # what may run afterwards, block by block
 
 
 class AliasFlow:
@@ -86,6 +89,10 @@ class AliasFlow:
         self.scalars = scalars
         self.compiler_copy = compiler_copy
         self.found: list[Write] = []
+        # (loop, entry state) -> state after it, for walks that record nothing: a loop nested
+        # in others is met again in every round of their fixed points, mostly in a state it
+        # was met in before (without this the work grows exponentially with the nesting)
+        self.loop_results: dict[tuple[int, frozenset], State] = {}
 
     def run(self, function: gast.FunctionDef) -> list[Write]:
         state: State = {}
@@ -96,13 +103,14 @@ class AliasFlow:
 
     # ---- the walk ----------------------------------------------------------------------------
     def block(self, statements: list[gast.stmt], state: State,
-              later: tuple[list[gast.stmt], ...], record: bool) -> State:
+              later: Later, record: bool) -> State:
+        """The state after ``statements``; ``state`` is the block's own (it is updated)."""
         for position, statement in enumerate(statements):
-            after = (statements[position + 1:], *later)
+            after = ((statements, position + 1), *later)
             state = self.statement(statement, state, after, record)
         return state
 
-    def statement(self, statement: gast.stmt, state: State, later: tuple[list[gast.stmt], ...],
+    def statement(self, statement: gast.stmt, state: State, later: Later,
                   record: bool) -> State:
         if isinstance(statement, gast.If):
             body = self.block(statement.body, dict(state), later, record)
@@ -118,8 +126,18 @@ class AliasFlow:
         return state
 
     def loop(self, loop: gast.For | gast.While, state: State,
-             later: tuple[list[gast.stmt], ...], record: bool) -> State:
-        again = ([loop], *later)  # after the body, the loop may run again
+             later: Later, record: bool) -> State:
+        if record:
+            return self._loop(loop, state, later, record)
+        key = (id(loop), frozenset(state.items()))  # without recording, only these matter
+        found = self.loop_results.get(key)
+        if found is None:
+            found = self.loop_results[key] = self._loop(loop, state, later, record)
+        return dict(found)
+
+    def _loop(self, loop: gast.For | gast.While, state: State,
+              later: Later, record: bool) -> State:
+        again = (([loop], 0), *later)  # after the body, the loop may run again
         entry = dict(state)
         if isinstance(loop, gast.For) and isinstance(loop.target, gast.Name):
             entry[loop.target.id] = Ref(Sites({(id(loop),)}))
@@ -134,7 +152,9 @@ class AliasFlow:
 
     # ---- what an assignment makes a name point to ----------------------------------------------
     def assign(self, statement: gast.Assign, state: State) -> State:
-        state = dict(state)
+        """``state`` updated in place (a block's walk owns the state it is given: branches,
+        loop rounds and recorded writes each get a copy), so a straight run of n statements
+        costs n updates, not n copies of a growing state."""
         target, value = statement.targets[0], statement.value
         if isinstance(target, gast.Tuple):
             source = self.ref(value, state, statement)
@@ -218,10 +238,10 @@ def aliases_of(write: Write) -> Iterator[tuple[str, Ref]]:
             yield name, ref
 
 
-def may_read_later(name: str, later: tuple[list[gast.stmt], ...]) -> bool:
+def may_read_later(name: str, later: Later) -> bool:
     """Can ``name`` be read in ``later`` (blocks that may run next) before it is reassigned?"""
-    for block in later:
-        outcome = _scan(name, block)
+    for block, start in later:
+        outcome = _scan(name, block[start:])
         if outcome != "neither":
             return outcome == "read"
     return False

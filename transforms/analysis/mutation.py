@@ -16,7 +16,7 @@ import gast
 import numpy as np
 
 from ...errors import Loc, UnsupportedSyntaxError
-from ..frontend.anf import local_names, root_name
+from ..frontend.anf import root_name
 from ..frontend.resolve import MISSING, Resolve, evaluate_static
 from ..ir import nodes
 from ..ir.annotations import RUNTIME, Anno, called, getanno
@@ -24,6 +24,7 @@ from ..ir.codegen import expression_text
 from ..passmanager import Analysis, PassContext
 from .activity import Activity, stored_names
 from .aliasing import AliasFlow, Ref, Write, aliases_of, may_read_later
+from .names import LocalNames
 
 # numpy functions that write into their first argument (value semantics cannot follow them)
 _IN_PLACE_WRITERS = tuple(getattr(np, name) for name in (
@@ -67,7 +68,7 @@ class _Checker:
         self.ctx = ctx
         self.resolution = ctx.analysis(Resolve)
         self.varied = ctx.analysis(Activity).varied
-        self.locals = local_names(ctx.function) - set(ctx.request.constants)
+        self.locals = ctx.analysis(LocalNames).local - set(ctx.request.constants)
         self.scalars: set[str] = set()
         self.returned: set[str] = set()
 

@@ -24,11 +24,12 @@ import gast
 import numpy as np
 
 from ..analysis.guards import GuardSet
+from ..analysis.names import LocalNames
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno
 from ..ir.codegen import expression_text
 from ..passmanager import Analysis, PassContext
-from .anf import ARRAY_ATTRIBUTES, is_static, local_names, root_name
+from .anf import ARRAY_ATTRIBUTES, is_static, root_name
 from .local_functions import VARARGS
 
 
@@ -179,7 +180,7 @@ class _Resolver:
     def __init__(self, ctx: PassContext) -> None:
         self.ctx = ctx
         self.rules = ctx.rules
-        self.locals = local_names(ctx.function) - set(ctx.request.constants)
+        self.locals = ctx.analysis(LocalNames).local - set(ctx.request.constants)
         self.guards = ctx.guards
 
     @functools.cached_property
@@ -565,8 +566,21 @@ def _keywords_to_positions(entry: Any, args: list, keywords: list) -> tuple[list
 
 def _rule_defaults(entry: Any) -> dict[str, Any]:
     """Default values of the primal parameters in the signature of ``entry``'s first rule
-    (only constants that generated code can spell)."""
+    (only constants that generated code can spell); read once per rule function."""
     rule = next((r for r in entry.rules if r is not None), None)
+    try:
+        found = _DEFAULTS_OF_RULE.get(rule)
+    except TypeError:  # not weakly referable: read every time
+        return _signature_defaults(rule)
+    if found is None:
+        found = _DEFAULTS_OF_RULE[rule] = _signature_defaults(rule)
+    return found
+
+
+_DEFAULTS_OF_RULE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _signature_defaults(rule: Any) -> dict[str, Any]:
     try:
         parameters = list(inspect.signature(rule).parameters.values())[2:]
     except (TypeError, ValueError):

@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Any
 
 _ATTRIBUTE = "_autodiff_annotations"
+ANNOTATIONS = _ATTRIBUTE  # the attribute holding a node's annotations (a dict)
 
 
 class Anno(Enum):
@@ -28,6 +29,10 @@ class Anno(Enum):
     POLYNOMIAL = "on the last statement of a polynomial p(y): (y, factors), their product p'(y), see polynomials.py"
     KEEP_VALUE = "on a statement whose value an earlier adjoint reads: the name the backward sweep keeps it under"
     CALL = "on a Call the compiler generated: an EmittedCall (what it calls, for which rule)"
+
+    # members are singletons: hashing by identity is right, and much faster than Enum's
+    # hash of the member's name (annotations are looked up tens of thousands of times)
+    __hash__ = object.__hash__
 
 
 RUNTIME = "runtime"  # autodiff's runtime package (generated code spells it `_rt.`)
@@ -67,7 +72,8 @@ class Origin:
 
 
 def getanno(node: Any, key: Anno, default: Any = None) -> Any:
-    return getattr(node, _ATTRIBUTE, {}).get(key, default)
+    annotations = getattr(node, _ATTRIBUTE, None)
+    return default if annotations is None else annotations.get(key, default)
 
 
 def setanno(node: Any, key: Anno, value: Any) -> None:
@@ -79,4 +85,5 @@ def setanno(node: Any, key: Anno, value: Any) -> None:
 
 
 def hasanno(node: Any, key: Anno) -> bool:
-    return key in getattr(node, _ATTRIBUTE, {})
+    annotations = getattr(node, _ATTRIBUTE, None)
+    return annotations is not None and key in annotations

@@ -21,6 +21,7 @@ import numpy
 
 from . import convert, nodes
 from .annotations import Anno, Origin, getanno
+from .naming import dotted_name
 
 _COMMENT_LINE = re.compile(r"^(\s*)((['\"]).*\3)$")
 # Python 3.10's ast.unparse parenthesizes tuple targets, 3.11+ does not: emit one form
@@ -38,30 +39,66 @@ def numpy_alias(module: gast.Module, user_globals: Mapping[str, Any],
     """The name the user's code reads numpy by (``np``), if it is a global bound to numpy
     itself that the generated code neither assigns nor gets from a closure: generated code
     can then spell numpy as the user does, in the rules it inlines too."""
-    roots: set[str] = set()
-    stored: set[str] = set()
-    for node in nodes.walk(module):
-        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name):
-            roots.add(node.value.id)
-        elif isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
-            stored.add(node.id)
-    candidates = sorted(name for name in roots - stored - set(user_closure)
-                        if name != _NUMPY and user_globals.get(name) is numpy)
-    return "np" if "np" in candidates else next(iter(candidates), None)
+    names = _Names()
+    convert.to_ast(module, names.visitors())
+    return names.numpy_alias(user_globals, user_closure)
 
 
-def emit(module: gast.Module, numpy_name: str | None = None) -> Emitted:
+class _Names:
+    """What ``numpy_alias`` reads from a tree, gathered while it is converted to ``ast``: the
+    roots of attribute chains, the names stored (parameters included), and the reads of
+    numpy as the loader binds it (``_np``)."""
+
+    def __init__(self) -> None:
+        self.roots: set[str] = set()
+        self.stored: set[str] = set()
+        self.numpy_reads: list[ast.Name] = []
+
+    def visitors(self) -> dict[type, Any]:
+        """What ``convert.to_ast`` calls, by the class of the node it made."""
+        return {ast.Name: self.name, ast.Attribute: self.attribute,
+                ast.arguments: self.arguments}
+
+    def name(self, node: ast.Name) -> None:
+        if node.id == _NUMPY:
+            self.numpy_reads.append(node)
+        if node.ctx.__class__ is not ast.Load:
+            self.stored.add(node.id)
+
+    def attribute(self, node: ast.Attribute) -> None:
+        if node.value.__class__ is ast.Name:
+            self.roots.add(node.value.id)
+
+    def arguments(self, node: ast.arguments) -> None:
+        self.stored.update(arg.arg for arg in (*node.posonlyargs, *node.args, node.vararg,
+                                               *node.kwonlyargs, node.kwarg) if arg is not None)
+
+    def numpy_alias(self, user_globals: Mapping[str, Any],
+                    user_closure: Mapping[str, Any]) -> str | None:
+        candidates = sorted(name for name in self.roots - self.stored - set(user_closure)
+                            if name != _NUMPY and user_globals.get(name) is numpy)
+        return "np" if "np" in candidates else next(iter(candidates), None)
+
+
+def emit(module: gast.Module, numpy_name: str | None = None,
+         user_globals: Mapping[str, Any] | None = None,
+         user_closure: Mapping[str, Any] | None = None) -> Emitted:
     """Unparse ``module`` with provenance comments; deterministic for a given tree. With
-    ``numpy_name`` (see ``numpy_alias``), numpy is spelled that way everywhere, not ``_np``."""
-    if numpy_name is not None:
-        for node in nodes.walk(module):
-            if isinstance(node, gast.Name) and node.id == _NUMPY:
-                node.id = numpy_name
+    ``numpy_name``, numpy is spelled that way everywhere, not ``_np``; with the user's
+    namespaces instead, as the user's code spells it (``numpy_alias``, found while the tree
+    is converted for unparsing)."""
     origins: list[Origin] = []
     for function in module.body:
         function.body = _with_comments(function.body, origins)
-    tree = convert.to_ast(module)
-    lines = [_TUPLE_TARGET.sub(r"\1\2 = ", line) for line in ast.unparse(tree).splitlines()]
+    names = _Names()
+    tree = convert.to_ast(module, names.visitors())
+    if numpy_name is None and user_globals is not None:
+        numpy_name = names.numpy_alias(user_globals, user_closure or {})
+    if numpy_name is not None:
+        for node in names.numpy_reads:
+            node.id = numpy_name
+    lines = [_TUPLE_TARGET.sub(r"\1\2 = ", line) if line.lstrip().startswith("(") else line
+             for line in ast.unparse(tree).splitlines()]
     source_lines: list[str] = []
     table: list[Origin | None] = []
     current: Origin | None = None
@@ -84,7 +121,11 @@ def emit(module: gast.Module, numpy_name: str | None = None) -> Emitted:
 
 
 def expression_text(expr: gast.expr) -> str:
-    """The source text of an expression (a user's spelling, for keys and messages)."""
+    """The source text of an expression (a user's spelling, for keys and messages); a dotted
+    name (``np.linalg.norm``, the common case) is spelled without unparsing."""
+    dotted = dotted_name(expr)
+    if dotted is not None:
+        return dotted
     return ast.unparse(convert.to_ast(expr))
 
 
@@ -101,7 +142,7 @@ def _with_comments(body: list[gast.stmt], origins: list[Origin],
             previous = None
         elif isinstance(statement, gast.Return):
             pass  # the final return needs no provenance of its own
-        elif origin is not None and origin != previous:
+        elif origin is not None and origin is not previous and origin != previous:
             name = os.path.basename(origin.filename)
             result.append(nodes.comment(f"{_ORIGIN_TAG}{name}:{origin.lineno}  {origin.text}"))
             origins.append(origin)
@@ -120,6 +161,8 @@ def _is_comment(statement: gast.stmt) -> bool:
 
 
 def _comment_text(line: str) -> tuple[str, str] | None:
+    if line.lstrip()[:1] not in ("'", '"'):  # the common case, without the pattern
+        return None
     match = _COMMENT_LINE.match(line)
     if match is None:
         return None

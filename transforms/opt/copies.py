@@ -258,7 +258,7 @@ def _copy_roots(function: gast.FunctionDef) -> dict[str, str]:
             name = parent[name]
         return name
 
-    for node in nodes.walk(function):
+    for node in nodes.statements_anywhere(function):
         if isinstance(node, gast.Assign) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], gast.Name) and isinstance(node.value, gast.Name):
             a, b = root(node.targets[0].id), root(node.value.id)

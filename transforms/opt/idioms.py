@@ -33,12 +33,13 @@ import numpy as np
 
 from ...runtime.rules_nn import sigmoid, softplus
 from ..analysis.activity import stored_names
+from ..analysis.names import LocalNames
 from ..frontend.resolve import Resolve
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno, setanno
 from ..passmanager import PassContext, Transformation
-from .polynomials import local_names, writes_nothing_in_place
-from .shifts import DefUse, mark_stability_shifts, target_name
+from .polynomials import writes_nothing_in_place
+from .shifts import DefUse, DefUses, mark_stability_shifts, target_name
 
 
 class Idioms(Transformation):
@@ -51,14 +52,14 @@ class Idioms(Transformation):
     """
 
     name = "idioms"
-    requires = (Resolve,)
+    requires = (Resolve, DefUses)
 
     def run(self, ctx: PassContext) -> bool:
-        uses = DefUse(ctx.function, ctx.analysis(Resolve))
+        uses = ctx.analysis(DefUses)
         marked = mark_stability_shifts(uses) + _mark_softplus(ctx.function, uses)
         blocks = {id(statement): block for block in nodes.statement_blocks(ctx.function)
                   for statement in block}
-        names = local_names(ctx.function)
+        names = ctx.analysis(LocalNames).bound
         for statement in uses.statements:
             operand = _logistic(statement, uses, blocks, names)
             if operand is not None:

@@ -91,29 +91,26 @@ def _scan(function: gast.FunctionDef,
         for statement in block:
             found: set[str] = set()
             if isinstance(statement, gast.FunctionDef):  # its body is not a block of ours
-                pending, parents = [], []
+                parts = []
                 found = _mentioned(statement)
             elif isinstance(statement, _COMPOUND):  # its blocks are scanned as blocks
-                pending = [part for name in ("test", "iter", "target", "items", "args",
-                                            "decorator_list")
-                           for part in _as_list(getattr(statement, name, None))]
-                parents = [statement] * len(pending)
+                parts = [part for name in ("test", "iter", "target", "items", "args",
+                                          "decorator_list")
+                         for part in _as_list(getattr(statement, name, None))]
             else:
-                pending, parents = [statement], [None]
-            while pending:
-                node, parent = pending.pop(), parents.pop()
-                if isinstance(node, gast.Name):
-                    if isinstance(node.ctx, gast.Load):
+                parts = [statement]
+            for part in parts:
+                parent_of_part = statement if part is not statement else None
+                for node, parent in nodes.walk_with_parents(part, parent_of_part):
+                    if node.__class__ is not gast.Name:
+                        continue
+                    if node.ctx.__class__ is gast.Load:
                         if not isinstance(parent, (gast.BinOp, gast.UnaryOp)) \
                                 and not _copied_by(parent, node) and id(node) not in returned:
                             found.add(node.id)
                     elif not (isinstance(parent, gast.Assign) and parent.targets[0] is node
                               and (_fresh(parent.value) or _accumulated(parent) == node.id)):
                         stored_badly.add(node.id)
-                    continue
-                kids = nodes.children(node)
-                pending += kids
-                parents += [node] * len(kids)
             aliased[None] |= found
             if not isinstance(statement, _COMPOUND):
                 aliased[id(statement)] = found

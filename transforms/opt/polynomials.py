@@ -52,10 +52,11 @@ class _Chain:
     statements: tuple[gast.Assign, ...]
 
 
-def mark_polynomial_chains(function: gast.FunctionDef, uses: DefUse, namer: Namer) -> int:
+def mark_polynomial_chains(function: gast.FunctionDef, uses: DefUse, namer: Namer,
+                           names: frozenset[str]) -> int:
     """Mark each chain whose adjoint is shorter whole (see the module docstring); returns how
-    many."""
-    marked, names = 0, local_names(function)
+    many. ``names``: every name ``function`` binds (``BoundNames.bound``)."""
+    marked = 0
     for block in nodes.statement_blocks(function):
         chains = _chains(block, uses)
         consumed = {id(s) for chain in chains.values() for s in chain.statements[:-1]}
@@ -294,7 +295,3 @@ def _root_name(expr: gast.expr) -> str | None:
     return expr.id if isinstance(expr, gast.Name) else None
 
 
-def local_names(function: gast.FunctionDef) -> set[str]:
-    """The parameters and every name the function assigns."""
-    return {node.id for node in nodes.walk(function)
-            if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load)}

@@ -24,9 +24,10 @@ import numpy as np
 
 from ...runtime.registry import MethodKey
 from ..analysis.activity import assignments
-from ..frontend.resolve import Kind, Resolution
+from ..frontend.resolve import Kind, Resolution, Resolve
 from ..ir import nodes
 from ..ir.annotations import Anno, setanno
+from ..passmanager import Analysis, PassContext
 
 _MAX = (np.max, np.amax, MethodKey("max"))
 _SUM = (np.sum, MethodKey("sum"))
@@ -49,26 +50,39 @@ def mark_stability_shifts(uses: DefUse) -> int:
     return len(marked)
 
 
+class DefUses(Analysis):
+    """The ``DefUse`` of ``ctx.function`` (for the idioms and the simplifier)."""
+
+    name = "def_use"
+    requires = (Resolve,)
+
+    def run(self, ctx: PassContext) -> DefUse:
+        return DefUse(ctx.function, ctx.analysis(Resolve))
+
+
 class DefUse:
     """Single-assignment definitions and uses of the function's names."""
 
     def __init__(self, function: gast.FunctionDef, resolution: Resolution) -> None:
         self.resolution = resolution
         self.statements = assignments(function.body)
-        stores: dict[str, int] = {}
-        for node in nodes.walk(function):
-            if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
+        stores: dict[str, int] = {}  # parameters count as stores
+        for node in nodes.walk(function.args):
+            if isinstance(node, gast.Name):
                 stores[node.id] = stores.get(node.id, 0) + 1
+        self.uses: dict[str, list[gast.stmt]] = {}
+        for statement in (item for block in nodes.statement_blocks(function) for item in block):
+            for node in _own_nodes(statement):  # one walk: every node is some statement's own
+                if node.__class__ is gast.Name:
+                    if node.ctx.__class__ is gast.Load:
+                        self.uses.setdefault(node.id, []).append(statement)
+                    else:
+                        stores[node.id] = stores.get(node.id, 0) + 1
         self.definition: dict[str, gast.Assign] = {}
         for statement in self.statements:
             target = statement.targets[0]
             if isinstance(target, gast.Name) and stores.get(target.id) == 1:
                 self.definition[target.id] = statement
-        self.uses: dict[str, list[gast.stmt]] = {}
-        for statement in (item for block in nodes.statement_blocks(function) for item in block):
-            for node in _own_nodes(statement):
-                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
-                    self.uses.setdefault(node.id, []).append(statement)
 
     # ---- the pattern ---------------------------------------------------------------------
     def is_stability_max(self, statement: gast.Assign) -> bool:
@@ -190,4 +204,6 @@ def _own_nodes(statement: gast.stmt) -> list[gast.AST]:
         return list(nodes.walk(statement.test))
     if isinstance(statement, gast.For):
         return list(nodes.walk(statement.target)) + list(nodes.walk(statement.iter))
+    if isinstance(statement, gast.With):  # its body is a block of its own
+        return [node for item in statement.items for node in nodes.walk(item)]
     return list(nodes.walk(statement))  # a nested def's reads are uses of the def statement

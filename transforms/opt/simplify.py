@@ -29,12 +29,13 @@ import gast
 import numpy as np
 
 from ..analysis.activity import stored_names
+from ..analysis.names import LocalNames
 from ..frontend.resolve import Kind, Resolve
 from ..ir import nodes
 from ..ir.annotations import Anno, getanno, setanno
 from ..passmanager import PassContext, Transformation
-from .polynomials import local_names, mark_polynomial_chains, writes_nothing_in_place
-from .shifts import DefUse, target_name
+from .polynomials import mark_polynomial_chains, writes_nothing_in_place
+from .shifts import DefUse, DefUses, target_name
 
 
 class Simplify(Transformation):
@@ -52,17 +53,18 @@ class Simplify(Transformation):
     """
 
     name = "simplify"
-    requires = (Resolve,)
+    requires = (Resolve,)  # and DefUses, in reverse mode only
 
     def run(self, ctx: PassContext) -> bool:
         if ctx.request.mode != "reverse":  # the tangent pass does not scale its rules
             return False
-        uses = DefUse(ctx.function, ctx.analysis(Resolve))
+        uses = ctx.analysis(DefUses)
         blocks = {id(statement): (block, index)
                   for block in nodes.statement_blocks(ctx.function)
                   for index, statement in enumerate(block)}
-        marked = mark_polynomial_chains(ctx.function, uses, ctx.namer)
-        marked += _mark_function_products(uses, blocks, local_names(ctx.function))
+        names = ctx.analysis(LocalNames).bound
+        marked = mark_polynomial_chains(ctx.function, uses, ctx.namer, names)
+        marked += _mark_function_products(uses, blocks, names)
         marked += _mark_ones_factors(uses)
         return bool(marked)
 
