@@ -100,13 +100,7 @@ INPUTS: dict[str, Callable[[], Any]] = {
 # (program, mode) -> the UserCodeError subclass autodiff raises today, naming styles_wild.py.
 # Update an entry when a program starts (or stops) working.
 RAISES: dict[tuple[str, str], str] = {
-    ("lambda_passed_to_quadrature", "grad"): "UnsupportedSyntaxError",  # unassigned lambda
-    ("lambda_passed_to_quadrature", "jvp"): "UnsupportedSyntaxError",
     ("namedtuple_linear_model", "grad"): "NoGradientRuleError",  # params.b read as a method
-    ("partial_loss", "grad"): "NoGradientRuleError",  # functools.partial built inside
-    ("partial_loss", "jvp"): "NoGradientRuleError",
-    ("frozen_normal_logpdf", "grad"): "NoGradientRuleError",  # dist.logpdf of a frozen dist
-    ("frozen_normal_logpdf", "jvp"): "NoGradientRuleError",  # scipy.stats.norm(...) itself
 }
 
 # (program, mode) -> why it breaks the contract today (a wrong value or another exception):
