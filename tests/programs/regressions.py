@@ -337,6 +337,24 @@ def factory_closure_over_a_constant_local(x):
     return x * w
 
 
+def helper_scale_by(p):
+    def step(q):
+        return q * p
+
+    return step
+
+
+def factory_called_in_a_loop(x):
+    """``make(v)(x)`` in a loop that rebinds ``v``: the factory's argument is bound before the
+    statement that calls it, in the loop body (it was bound at the top of the function)."""
+    total = 0.0
+    v = 1.0
+    for i in range(3):
+        v = x[i] ** 2
+        total = total + np.sum(helper_scale_by(v)(x))
+    return total * v
+
+
 def math_copysign_sign(x, y):
     """``math.copysign(x, y)`` with a differentiated ``y``: NoGradientRuleError ("no gradient
     rule for its argument 'x2'"), while ``np.copysign`` declares its sign argument piecewise

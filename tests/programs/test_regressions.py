@@ -114,9 +114,9 @@ CASES = [
                              "NoGradientRuleError"),
                  id="factory_def_reading_only_its_parameter"),
     pytest.param(R.factory_closure_over_a_constant_local, lambda: (_rng(24).normal(size=3),),
-                 marks=xfail("the gradient code reads a constant local passed to a factory "
-                             "after dropping its assignment: UnboundLocalError"),
                  id="factory_closure_over_a_constant_local"),
+    pytest.param(R.factory_called_in_a_loop, lambda: (_rng(25).normal(size=3),),
+                 id="factory_called_in_a_loop"),
     pytest.param(R.math_copysign_sign, lambda: (0.7, -1.3),
                  marks=xfail("math.copysign's sign argument is not declared piecewise constant "
                              "(np.copysign's is): NoGradientRuleError"),

@@ -509,6 +509,21 @@ def p_lambda_reading_rebound_name(W):
     return np.sum(first * apply(lambda x: x @ w, X0))
 
 
+def p_factory_called_per_item(W):
+    return np.sum([make_layer(W * w)(X0) for w in W[0]])
+
+
+def p_factory_called_in_one_branch(W):
+    return np.sum(make_layer(W[0:2] @ W)(X0)) if W[0, 0] > -10 else 0.0
+
+
+def p_factory_called_in_a_loop(W):
+    total = 0.0
+    for row in W:
+        total = total + np.sum(make_layer(W * row[0])(X0))
+    return total
+
+
 PROGRAMS = {name[2:]: fn for name, fn in globals().items() if name.startswith("p_")}
 
 def _arguments(fn) -> tuple:

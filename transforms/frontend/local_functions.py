@@ -282,14 +282,66 @@ def _inline_factories(function: types.FunctionType, tree: gast.FunctionDef) -> N
                 index = block.index(node)
                 block[index:index + 1] = [*bindings, definition]
     _inline_closure_lists(function, tree)
-    for node in list(nodes.walk(tree)):  # make(a)(x)
+    for serial, node in enumerate(list(nodes.walk(tree))):  # make(a)(x)
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Call):
-            factory = _factory(function, node.func, f"_{len(tree.body)}", tree)
+            place = _evaluated_once_before(tree, node, _names_only(node.func))
+            factory = None if place is None else _factory(function, node.func, f"_{serial}", tree)
             if factory is not None:
                 definition, bindings = factory
                 assume(tree, node.func.func.id)
                 node.func = _load(definition.name)
-                tree.body[0:0] = [*bindings, definition]
+                block, index = place
+                block[index:index] = [*bindings, definition]
+
+
+_PER_ITEM = (gast.ListComp, gast.GeneratorExp, gast.DictComp, gast.SetComp, gast.Lambda)
+_CONDITIONAL = (gast.IfExp, gast.BoolOp)
+
+
+def _names_only(call: gast.Call) -> bool:
+    """The call's arguments are names and constants: evaluating them early cannot raise."""
+    return all(isinstance(arg, (gast.Name, gast.Constant))
+               for arg in [*call.args, *(keyword.value for keyword in call.keywords)])
+
+
+def _evaluated_once_before(tree: gast.FunctionDef, node: gast.AST,
+                           may_hoist_from_branches: bool) -> tuple[list, int] | None:
+    """The block and index of the innermost statement whose execution evaluates ``node``,
+    where statements computing ``node``'s operands can be inserted; None when ``node`` sits in
+    a comprehension or lambda (evaluated per item, with their own names), a ``while`` test, or
+    (unless ``may_hoist_from_branches``) a conditional expression or short-circuit operand."""
+    block: list = tree.body
+    while True:
+        found = next(((index, statement) for index, statement in enumerate(block)
+                      if any(inner is node for inner in nodes.walk(statement))), None)
+        if found is None:
+            return None
+        index, statement = found
+        inner_block = next((sub for field in ("body", "orelse", "finalbody")
+                            for sub in [getattr(statement, field, None)]
+                            if isinstance(sub, list) and any(
+                                inner is node for item in sub for inner in nodes.walk(item))),
+                           None)
+        if inner_block is None:
+            break
+        block = inner_block
+    deferring = _PER_ITEM if may_hoist_from_branches else (*_PER_ITEM, *_CONDITIONAL)
+    if isinstance(statement, gast.While) or _has_ancestor(statement, node, deferring):
+        return None
+    return block, index
+
+
+def _has_ancestor(root: gast.AST, node: gast.AST, kinds: tuple[type, ...]) -> bool:
+    def visit(current: gast.AST, deferred: bool) -> bool | None:
+        if current is node:
+            return deferred
+        for child in nodes.children(current):
+            found = visit(child, deferred or isinstance(current, kinds))
+            if found is not None:
+                return found
+        return None
+
+    return bool(visit(root, False))
 
 
 def _inline_closure_lists(function: types.FunctionType, tree: gast.FunctionDef) -> None:
