@@ -328,6 +328,11 @@ def is_constant_argument(primitive: Any, position: int, argnames: tuple[str, ...
     return name in DISCRETE_ARGUMENTS or name in _constant_arguments.get(_key(primitive), ())
 
 
+def constant_argument_names(primitive: Any) -> frozenset[str]:
+    """The arguments ``constant_arguments`` declared for ``primitive`` (empty if none)."""
+    return _constant_arguments.get(_key(primitive), frozenset())
+
+
 def declared_constant_arguments() -> list[tuple[Any, frozenset[str]]]:
     """Every ``constant_arguments`` declaration: (primitive key, argument names)."""
     return list(_constant_arguments.items())

@@ -12,7 +12,13 @@ import numpy as np
 # numpy's rules must be registered first: the math module reuses them
 from . import rules_elementwise, rules_remainders, rules_transcendental  # noqa: F401
 from .broadcast import broadcast_like, unbroadcast_to, unreduce
-from .registry import defrule, defrule_method, lookup_entry
+from .registry import (
+    constant_argument_names,
+    constant_arguments,
+    defrule,
+    defrule_method,
+    lookup_entry,
+)
 
 __all__ = [  # plus builtin_extremum_{vjp,jvp}[_argN], made below
     "builtin_sum_jvp",
@@ -141,3 +147,6 @@ defrule(builtins.pow, vjp=(*_power.vjps, None), jvp=(*_power.jvps, None),
 for _name, _numpy_function in _MATH_AS_NUMPY.items():
     _entry = lookup_entry(_numpy_function)
     defrule(getattr(math, _name), vjp=_entry.vjps, jvp=_entry.jvps, argnames=_entry.argnames)
+    _constants = constant_argument_names(_numpy_function)
+    if _constants:  # math.copysign(x, y) is piecewise constant in y, as np.copysign
+        constant_arguments(getattr(math, _name), *_constants)

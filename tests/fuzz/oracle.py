@@ -19,7 +19,6 @@ import ast
 import itertools
 import linecache
 import operator
-import re
 import traceback
 import warnings
 from collections.abc import Callable
@@ -473,19 +472,6 @@ KNOWN_BUGS: list[KnownBug] = [
                   or "calls a function or object created when the function runs"
                   in outcome.detail)
              and _returns_lambda_without_captures(program.source)),
-    KnownBug("math-copysign-sign-argument",
-             "math.copysign(x1, x2) with a differentiated x2 raises NoGradientRuleError, while "
-             "np.copysign declares x2 piecewise constant (regressions.math_copysign_sign)",
-             lambda program, outcome: outcome.kind == "rejected"
-             and "math.copysign has no gradient rule for its argument 'x2'" in outcome.detail),
-    KnownBug("factory-argument-dropped",
-             "the gradient code drops the assignment of a value passed to a closure factory "
-             "(`v = 0.5; w = make(v)(x)`) and then reads it: UnboundLocalError "
-             "(regressions.factory_closure_over_a_constant_local)",
-             lambda program, outcome: outcome.kind in ("call", "forward")
-             and "UnboundLocalError" in outcome.detail
-             and re.search(r"gradient code of [^\n]*: \S+ = make\d+\(", outcome.detail)
-             is not None),
 ]
 
 

@@ -118,8 +118,6 @@ CASES = [
     pytest.param(R.factory_called_in_a_loop, lambda: (_rng(25).normal(size=3),),
                  id="factory_called_in_a_loop"),
     pytest.param(R.math_copysign_sign, lambda: (0.7, -1.3),
-                 marks=xfail("math.copysign's sign argument is not declared piecewise constant "
-                             "(np.copysign's is): NoGradientRuleError"),
                  id="math_copysign_sign"),
 ]
 
