@@ -9,6 +9,7 @@ updates are values the backward sweep can rely on (the overwritten elements get 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import gast
@@ -79,7 +80,7 @@ class Normalize(Transformation):
             return _pop_statements(statement)
         if isinstance(statement, gast.Assign):
             return self._assign(ctx, statement.targets, statement.value, statement)
-        if _is_append(statement, local_names(ctx.function)):
+        if _is_append(statement, lambda: local_names(ctx.function)):
             call = statement.value
             xs = call.func.value.id
             value = nodes.library_call(RUNTIME, "append",
@@ -311,15 +312,15 @@ def _with_as_calls(ctx: PassContext, statement: gast.With) -> list[gast.stmt]:
     return [*before, *statement.body, *after]
 
 
-def _is_append(statement: gast.stmt, locals_: set[str]) -> bool:
-    """``xs.append(v)`` on a local list (appending to a global list is a side effect)."""
+def _is_append(statement: gast.stmt, locals_: Callable[[], set[str]]) -> bool:
+    """``xs.append(v)`` on a local list (appending to a global list is a side effect);
+    ``locals_`` gives the function's local names (computed only for an append)."""
     if not isinstance(statement, gast.Expr) or not isinstance(statement.value, gast.Call):
         return False
     call = statement.value
     return (isinstance(call.func, gast.Attribute) and call.func.attr == "append"
-            and isinstance(call.func.value, gast.Name) and call.func.value.id in locals_
-            and len(call.args) == 1
-            and not call.keywords)
+            and isinstance(call.func.value, gast.Name) and len(call.args) == 1
+            and not call.keywords and call.func.value.id in locals_())
 
 
 def _without_docstring(body: list[gast.stmt]) -> list[gast.stmt]:
