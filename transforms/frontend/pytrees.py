@@ -129,9 +129,14 @@ class FlattenContainers(Transformation):
     name = "pytrees"
 
     def run(self, ctx: PassContext) -> bool:
+        weight_leaves = getattr(ctx.request, "weight_leaves", ())
+        if weight_leaves:
+            from .cells import inline_cells  # cells.py imports this module
+
+            inline_cells(ctx, weight_leaves)
         containers = getattr(ctx.request, "containers", ())
         if not containers:
-            return False
+            return bool(weight_leaves)
         function = ctx.function
         trees = dict(containers)
         taken = {node.id for node in nodes.walk(function) if isinstance(node, gast.Name)}
