@@ -199,3 +199,21 @@ def test_a_weight_listed_twice_gets_its_gradient_twice(data) -> None:
     grads = autodiff.grad(loss, None, weights=[*weights, weights[0]])(x, y)
     _check(grads, lambda: loss(x, y), [*weights, weights[0]])
     assert not np.shares_memory(grads[0], grads[-1])
+
+
+GLOBAL_W = Parameter(np.array([[0.3, -0.2], [0.5, 0.1], [-0.4, 0.7]]), name="GLOBAL_W")
+
+
+def global_weight_loss(x):
+    return np.sum(np.tanh(x @ GLOBAL_W) ** 2)
+
+
+def test_a_global_parameter_read_by_name(data) -> None:
+    x = data[0][:, :3]
+    gradient = autodiff.grad(global_weight_loss, None, weights=[GLOBAL_W])
+    for _ in range(2):
+        np.testing.assert_allclose(gradient(x)[0], _numeric(lambda: global_weight_loss(x),
+                                                            GLOBAL_W), rtol=1e-5, atol=1e-7)
+    code = [line for line in autodiff.source(gradient, x).splitlines()
+            if not line.lstrip().startswith("#")]
+    assert "GLOBAL_W_2" in code[0] and not any("_rt." in line for line in code)
