@@ -217,3 +217,45 @@ def test_a_global_parameter_read_by_name(data) -> None:
     code = [line for line in autodiff.source(gradient, x).splitlines()
             if not line.lstrip().startswith("#")]
     assert "GLOBAL_W_2" in code[0] and not any("_rt." in line for line in code)
+
+
+class Inspecting(nn.Cell):
+    """Asks whether its weight is a Parameter: inlined, the answer would change."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = Parameter(np.array([0.5, -1.5, 2.0]), name="w")
+
+    def construct(self, x):
+        if isinstance(self.w, Parameter):
+            return np.sum(np.sin(x * self.w))
+        return np.sum(x)
+
+
+class Training(nn.Cell):
+    """Branches on a flag read through the cell at run time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = Parameter(np.array([0.5, -1.5, 2.0]), name="w")
+        self.scale = 2.0
+
+    def construct(self, x):
+        if self.training:
+            return np.sum(np.tanh(x * self.w) * self.scale)
+        return np.sum(np.sin(x * self.w))
+
+
+@pytest.mark.parametrize("cell_class", [Inspecting, Training])
+def test_what_a_construct_reads_at_run_time_is_read_at_run_time(cell_class) -> None:
+    net = cell_class()
+    x = np.array([0.2, -0.4, 0.9])
+    weights = net.trainable_params()
+
+    def loss(x):
+        return net(x) + 0.0
+
+    gradient = autodiff.grad(loss, None, weights=weights)
+    for training in (False, True, False):
+        net.set_train(training)
+        _check(gradient(x), lambda: loss(x), weights)

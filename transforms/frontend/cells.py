@@ -32,15 +32,19 @@ from collections.abc import Callable
 from typing import Any
 
 import gast
+import numpy as np
 
 from ..ir import nodes
 from ..passmanager import PassContext
+from .check import first_violation
 from .parse import SourceUnavailableError, _annotate_origins, _parse_def
 from .pytrees import ContainersNotFlattened
 from .resolve import MISSING, evaluate_static
 
 MAX_DEPTH = 32  # nested cells; deeper (or recursive) structures are not inlined
 MAX_UNROLL = 64  # cells in one unrolled loop
+# builtins that would tell a Parameter from the plain array its leaf parameter is
+_IDENTITY_PROBES = (isinstance, type, id, hasattr, getattr, issubclass)
 
 
 def inline_cells(ctx: PassContext, weight_leaves: tuple[tuple[str, int], ...]) -> None:
@@ -132,6 +136,7 @@ class _Inliner:
                 return unrolled
         if isinstance(statement, (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr,
                                   gast.Return)):
+            self.check_stores(statement)
             before: list[gast.stmt] = []
             self.within(statement, lambda: self.expressions(statement, before, depth))
             return [*before, statement]
@@ -144,6 +149,21 @@ class _Inliner:
                 if nowhere:
                     raise ContainersNotFlattened("a cell called in a condition or loop header")
         return [statement]
+
+    def check_stores(self, statement: gast.stmt) -> None:
+        """A statement writing into a trained Parameter (``self.w[0] = v``) keeps the ordinary
+        path, where the write reaches the Parameter."""
+        targets = statement.targets if isinstance(statement, gast.Assign) else \
+            [statement.target] if isinstance(statement, (gast.AugAssign, gast.AnnAssign)) else []
+        for target in targets:
+            for node in nodes.walk(target):
+                if isinstance(node, (gast.Subscript, gast.Attribute)) \
+                        and isinstance(node.value, (gast.Name, gast.Attribute)) \
+                        and self.leaf(node.value) is not None:
+                    raise ContainersNotFlattened("a trained Parameter is written")
+                if isinstance(node, (gast.Name, gast.Attribute)) \
+                        and not isinstance(node.ctx, gast.Load) and self.leaf(node) is not None:
+                    raise ContainersNotFlattened("a trained Parameter is rebound")
 
     def unrolled(self, loop: gast.For, depth: int) -> list[gast.stmt] | None:
         """``for cell in self.cells: x = cell(x)`` over a static sequence of cells: the body
@@ -209,10 +229,17 @@ class _Inliner:
             leaf = self.leaf(expr)
             if leaf is not None:
                 return nodes.name(leaf, like=expr)
+        if isinstance(expr, gast.Attribute) and not hasattr(np.ndarray, expr.attr) \
+                and self.leaf(expr.value) is not None:
+            raise ContainersNotFlattened(f"a Parameter's .{expr.attr} is read")
         if isinstance(expr, gast.Call):
             callee = self.static(expr.func) if isinstance(expr.func, (gast.Name,
                                                                       gast.Attribute)) \
                 else MISSING
+            if any(callee is probe for probe in _IDENTITY_PROBES) \
+                    and any(self.leaf(arg) is not None for arg in expr.args
+                            if isinstance(arg, (gast.Name, gast.Attribute))):
+                raise ContainersNotFlattened("a Parameter's type or identity is inspected")
             self.expressions(expr, before, depth)
             if callee is not MISSING and _is_cell(callee):
                 return self.inlined(callee, expr, before, depth + 1)
@@ -240,6 +267,8 @@ class _Inliner:
         except (SourceUnavailableError, SyntaxError) as error:
             raise ContainersNotFlattened(f"no source for {type(cell).__name__}.construct") \
                 from error
+        if first_violation(tree) is not None:  # compiled as a callee, it reports the error
+            raise ContainersNotFlattened(f"{type(cell).__name__}.construct is not supported")
         _annotate_origins(tree, construct.__code__.co_filename)
         body = _construct_body(tree)
         if any(isinstance(a, gast.Starred) for a in call.args) \
