@@ -177,54 +177,62 @@ class GradientFunction:
         """A call with ``weights=``: the code compiled with the trained Parameters as its first
         parameters and the Cells it calls inlined, specialized to the shapes of the arguments
         and weights (``_NOT_INLINED`` when the function cannot be compiled that way). The unit
-        of the last call is kept with its shapes and checked first, as the fast path does."""
+        of the last call is kept with its shapes and the weights' array views (a Parameter is
+        updated in place, so its view stays its data) and checked first, as the fast path
+        does; the common case (weights only) returns from here."""
         kept = self._weights_kept
-        if kept is not None and self._kept_matches(kept, args):
-            if self._positions:
-                _check_positions(self._spec, args)
-            return self._run_weights(kept[0], args, kwargs, kept[4])
+        if kept is not None and kept[0].valid() and len(args) == len(kept[1]) \
+                and self._function.__code__ is self._weights_source[0] \
+                and self._function.__defaults__ is self._weights_source[1]:
+            unit, shapes, dtypes, weight_shapes, simple, views = kept
+            for value, shape, dtype in zip(args, shapes, dtypes):  # noqa: B905
+                if shape is not None and (type(value) is not np.ndarray
+                                          or value.shape != shape or value.dtype is not dtype):
+                    break
+            else:
+                for weight, (shape, dtype) in zip(self._trained, weight_shapes):  # noqa: B905
+                    if weight.shape != shape or weight.dtype is not dtype:
+                        break
+                else:
+                    if not simple:
+                        _check_positions(self._spec, args)
+                        return self._run_weights(unit, args, kwargs, views)
+                    try:
+                        value, flat = unit.function(*views, *args, **kwargs) \
+                            if self._instance is None \
+                            else unit.function(*views, self._instance, *args, **kwargs)
+                    except Exception as error:
+                        _annotate(error, unit)
+                        raise
+                    grads: Any = [g if type(g) is np.ndarray and g.base is None
+                                  and g.dtype is v.dtype and g.shape == v.shape
+                                  else _like(g, v) for g, v in zip(flat, views)]  # noqa: B905
+                    grads = grads[0] if self._spec.single_weight else tuple(grads)
+                    return (value, grads) if self._with_value else grads
         _check_positions(self._spec, args)
         unit = self._weights_unit_for(args)
         if unit is None:
             return _NOT_INLINED
         shapes, dtypes = _shapes_and_dtypes(args)
+        views = tuple(w.view(np.ndarray) for w in self._trained)
         simple = not self._positions and not unit.weight_ids \
             and len(self._trained) == len(self._spec.weights or ())
         self._weights_kept = None if any(isinstance(s, Container) for s in shapes) else (
-            unit, shapes, dtypes, tuple((w.shape, w.dtype) for w in self._trained), simple)
-        return self._run_weights(unit, args, kwargs, simple)
+            unit, shapes, dtypes, tuple((w.shape, w.dtype) for w in self._trained), simple,
+            views)
+        return self._run_weights(unit, args, kwargs, views)
 
-    def _kept_matches(self, kept: tuple, args: tuple) -> bool:
-        unit, shapes, dtypes, weight_shapes, _ = kept
-        if not unit.valid() or len(args) != len(shapes) \
-                or self._function.__code__ is not self._weights_source[0] \
-                or self._function.__defaults__ is not self._weights_source[1]:
-            return False
-        for value, shape, dtype in zip(args, shapes, dtypes):  # noqa: B905
-            if shape is not None and (type(value) is not np.ndarray or value.shape != shape
-                                      or value.dtype is not dtype):
-                return False
-        for weight, (shape, dtype) in zip(self._trained, weight_shapes):  # noqa: B905
-            if weight.shape != shape or weight.dtype is not dtype:
-                return False
-        return True
-
-    def _run_weights(self, unit: CompiledUnit, args: tuple, kwargs: dict, simple: bool) -> Any:
+    def _run_weights(self, unit: CompiledUnit, args: tuple, kwargs: dict, views: tuple) -> Any:
+        """Run ``unit`` on the weights' ``views`` and ``args``; gradients in ``grad``'s
+        structure (a weight read by a function that was not inlined adds its part)."""
         spec = self._spec
         trained = self._trained
         call_args = args if self._instance is None else (self._instance, *args)
         try:
-            value, flat = unit.function(*[w.view(np.ndarray) for w in trained], *call_args,
-                                        **kwargs)
+            value, flat = unit.function(*views, *call_args, **kwargs)
         except Exception as error:
             _annotate(error, unit)
             raise
-        if simple:  # every weight trained, once; no position; no weight left to a callee
-            grads: Any = [g if type(g) is np.ndarray and g.base is None and g.dtype is w.dtype
-                          and g.shape == w.shape else _like(g, w.view(np.ndarray))
-                          for g, w in zip(flat, trained)]  # noqa: B905
-            grads = grads[0] if spec.single_weight else tuple(grads)
-            return (value, grads) if self._with_value else grads
         count = len(self._positions)
         position_grads = [_like(g, args[p]) for p, g in zip(self._positions, flat,
                                                             strict=False)]
@@ -269,7 +277,7 @@ class GradientFunction:
         """Compile for ``_weights_call``; None (and the ordinary path from now on) when the
         function uses a Cell or a weight in a way the inliner cannot follow."""
         request = self._request()
-        leaves = _leaf_names(trained, _names_read(self._function))
+        leaves = _leaf_names(trained, _names_read(self._function, trained))
         named = [*zip(leaves, (w.shape for w in trained), strict=True),
                  *((name, shape) for name, shape in zip(self._params, shapes, strict=False)
                    if shape is not None and not isinstance(shape, Container))]
@@ -456,13 +464,26 @@ class GradientFunction:
 _NOT_INLINED = object()
 
 
-def _names_read(function: types.FunctionType) -> set[str]:
+def _names_read(function: types.FunctionType, weights: tuple) -> set[str]:
     """The names ``function`` binds or reads as variables (locals, closure cells, globals and
-    builtins it mentions), so that generated parameter names can avoid them."""
+    builtins it mentions), so that generated parameter names can avoid them; a global that
+    holds one of ``weights`` is not counted (its reads become that weight's parameter)."""
     code = function.__code__
-    names = {*code.co_varnames, *code.co_freevars, *code.co_cellvars}
+    held = {id(weight) for weight in weights}
+    names = {*code.co_varnames, *code.co_cellvars}
+    cells = dict(zip(code.co_freevars, function.__closure__ or (), strict=True))
+    names |= {name for name, cell in cells.items() if _cell_id(cell) not in held}
     return names | {name for name in code.co_names
-                    if name in function.__globals__ or hasattr(builtins, name)}
+                    if (name in function.__globals__
+                        and id(function.__globals__[name]) not in held)
+                    or hasattr(builtins, name)}
+
+
+def _cell_id(cell: types.CellType) -> int | None:
+    try:
+        return id(cell.cell_contents)
+    except ValueError:  # an empty cell
+        return None
 
 
 def _leaf_names(weights: tuple, taken: set[str]) -> list[str]:

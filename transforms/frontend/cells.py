@@ -54,9 +54,14 @@ def inline_cells(ctx: PassContext, weight_leaves: tuple[tuple[str, int], ...]) -
     if function.args.vararg is not None or function.args.kwarg is not None:
         raise ContainersNotFlattened("a function with *args or **kwargs")
     inliner = _Inliner(ctx, dict((identity, leaf) for leaf, identity in weight_leaves))
-    taken = {leaf for leaf, _ in weight_leaves} & inliner.taken
-    if taken:
-        raise ContainersNotFlattened(f"weight names {sorted(taken)} clash with the function's")
+    clashes = {leaf: identity for leaf, identity in weight_leaves if leaf in inliner.taken}
+    for node in nodes.walk(function):
+        if isinstance(node, gast.Name) and node.id in clashes \
+                and not (isinstance(node.ctx, gast.Load) and node.id not in inliner.locals
+                         and id(inliner.static(node)) == clashes[node.id]):
+            # only reads of the weight itself may share its parameter's name
+            raise ContainersNotFlattened(f"the weight name {node.id} clashes with the "
+                                         "function's names")
     inliner.taken.update(leaf for leaf, _ in weight_leaves)
     function.body = inliner.block(function.body, 0)
     leaves = [gast.Name(id=leaf, ctx=gast.Param(), annotation=None, type_comment=None)
