@@ -34,6 +34,7 @@ from typing import Any
 import gast
 import numpy as np
 
+from ..analysis.guards import GuardSet
 from ..ir import nodes
 from ..passmanager import PassContext
 from .check import first_violation
@@ -111,21 +112,27 @@ class _Inliner:
             self.ctx.bindings[name] = value
         return name
 
-    def static(self, expr: gast.expr) -> Any:
+    def static(self, expr: gast.expr, guards: GuardSet | None = None) -> Any:
+        """The object ``expr`` denotes at compile time, or MISSING; with ``guards``, each
+        lookup it depends on is guarded (done once the inliner relies on the object)."""
         if isinstance(expr, gast.Name) and expr.id in self.ctx.bindings \
                 and expr.id not in self.locals:
             return self.ctx.bindings[expr.id]
         if isinstance(expr, gast.Attribute):
-            base = self.static(expr.value)
+            base = self.static(expr.value, guards)
             if base is MISSING:
                 return MISSING
             value = getattr(base, expr.attr, MISSING)
-            if value is not MISSING:
-                self.ctx.guards.attribute(base, expr.attr, value)
+            if value is not MISSING and guards is not None:
+                guards.attribute(base, expr.attr, value)
             return value
         if isinstance(expr, (gast.Name, gast.Subscript)):
-            return evaluate_static(self.ctx, expr, self.locals, self.ctx.guards)
+            return evaluate_static(self.ctx, expr, self.locals, guards)
         return MISSING
+
+    def relied_on(self, expr: gast.expr) -> Any:
+        """``static(expr)``, guarding every lookup it depends on."""
+        return self.static(expr, self.ctx.guards)
 
     # ---- statements --------------------------------------------------------------------------
     def block(self, statements: list[gast.stmt], depth: int) -> list[gast.stmt]:
@@ -177,6 +184,7 @@ class _Inliner:
         if not isinstance(sequence, (tuple, list)) or not sequence \
                 or not all(_is_cell(item) for item in sequence):
             return None
+        self.relied_on(loop.iter)
         if not isinstance(loop.target, gast.Name) or loop.orelse or len(sequence) > MAX_UNROLL \
                 or any(isinstance(node, (gast.Break, gast.Continue, gast.Return))
                        for node in _walk(loop.body)) \
@@ -247,6 +255,7 @@ class _Inliner:
                 raise ContainersNotFlattened("a Parameter's type or identity is inspected")
             self.expressions(expr, before, depth)
             if callee is not MISSING and _is_cell(callee):
+                self.relied_on(expr.func)
                 return self.inlined(callee, expr, before, depth + 1)
             return expr
         self.expressions(expr, before, depth)
@@ -256,7 +265,10 @@ class _Inliner:
         if isinstance(expr, gast.Name) and expr.id in self.locals:
             return None
         value = self.static(expr)
-        return self.leaves.get(id(value)) if value is not MISSING else None
+        leaf = self.leaves.get(id(value)) if value is not MISSING else None
+        if leaf is not None:
+            self.relied_on(expr)
+        return leaf
 
     # ---- inlining one call -------------------------------------------------------------------
     def inlined(self, cell: Any, call: gast.Call, before: list[gast.stmt],
