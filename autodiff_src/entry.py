@@ -87,6 +87,51 @@ def build_entry(name: str, unit: CompiledUnit, shapes: tuple, dtypes: tuple,
     return define(name, "\n".join(lines) + "\n", namespace, "entry")
 
 
+def build_weights_entry(unit: CompiledUnit, shapes: tuple, dtypes: tuple, weights: tuple,
+                        views: tuple, instance: Any, single: bool, with_value: bool,
+                        function: Any, miss: Callable[..., Any],
+                        hooks: dict[str, Any]) -> Callable[..., Any]:
+    """The entry of a ``weights=`` call without positions whose unit takes the trained
+    ``weights`` first (as their array ``views``, constants here), then ``instance`` if any,
+    then the arguments: the checks of ``build_entry`` plus each weight's shape and dtype."""
+    count = len(shapes)
+    namespace: dict[str, Any] = {
+        "_registry": registry, "_function": function, "_code": function.__code__,
+        "_defaults": function.__defaults__, "_miss": miss, "_unit": unit,
+        "_ndarray": np.ndarray, "_ABSENT": ABSENT, "_annotate": hooks["annotate"],
+        "_like": hooks["like"], "_self": instance}
+    arguments = [f"a{index}" for index in range(count)]
+    checks = _argument_checks(shapes, dtypes, namespace)
+    for index, (weight, view) in enumerate(zip(weights, views, strict=True)):
+        namespace[f"_w{index}"], namespace[f"_v{index}"] = weight, view
+        namespace[f"_wd{index}"] = view.dtype
+        checks.append(f"_w{index}.shape == {view.shape!r} and _w{index}.dtype is _wd{index} "
+                      f"and _w{index}.requires_grad")
+    checks += _guard_checks(unit, namespace)
+    lines = ["def enter_weights(gradient, args, kwargs):",
+             f"    if kwargs or len(args) != {count} or _registry.version != {unit.version} "
+             "or _function.__code__ is not _code or _function.__defaults__ is not _defaults:",
+             "        return _miss(gradient, args, kwargs)"]
+    if count:
+        lines.append(f"    {', '.join(arguments)}, = args")
+    lines += [f"    if not ({' and '.join(checks)}):",
+              "        return _miss(gradient, args, kwargs)"]
+    grads = [f"g{index}" for index in range(len(weights))]
+    inputs = [f"_v{index}" for index in range(len(weights))]
+    inputs += ["_self"] if instance is not None else []
+    lines += ["    try:",
+              f"        value, ({', '.join(grads)},) = "
+              f"_unit.functions[0]({', '.join([*inputs, *arguments])})",
+              "    except Exception as error:",
+              "        _annotate(error, _unit)",
+              "        raise"]
+    for index, grad in enumerate(grads):
+        lines += _gradient_conversion(grad, f"_v{index}", views[index].shape, f"_wd{index}")
+    result = grads[0] if single else f"({', '.join(grads)},)"
+    lines.append(f"    return value, {result}" if with_value else f"    return {result}")
+    return define("enter_weights", "\n".join(lines) + "\n", namespace, "entry")
+
+
 def _argument_checks(shapes: tuple, dtypes: tuple, namespace: dict[str, Any]) -> list[str]:
     checks = []
     for index, (shape, dtype) in enumerate(zip(shapes, dtypes, strict=True)):

@@ -73,9 +73,7 @@ def jvp(fn: Callable[..., Any], inputs: Any, v: Any, has_aux: bool = False) -> t
                          "tangent per input")
     for position, (value, tangent) in enumerate(zip(inputs, tangents, strict=True)):
         _check_differentiable(value, position)
-        if np.shape(value) != np.shape(tangent):
-            raise ValueError(f"the tangent of input {position} has shape {np.shape(tangent)} "
-                             f"but the input has shape {np.shape(value)}")
+        _check_tangent(value, tangent, f"input {position}")
     unit, instance = _unit(fn, tuple(range(len(inputs))), "forward", has_aux)
     keywords = dict(zip(unit.seeds, tangents, strict=True))
     value, tangent = unit.function(*_call_args(instance, inputs), **keywords)
@@ -83,6 +81,28 @@ def jvp(fn: Callable[..., Any], inputs: Any, v: Any, has_aux: bool = False) -> t
         _check_aux_output(value)
         return value[0], tangent[0], tuple(value[1:])
     return value, tangent
+
+
+def _check_tangent(value: Any, tangent: Any, where: str) -> None:
+    """The tangent of a pytree input (tuple, list, dict, nested) has its structure, and each
+    leaf's tangent its leaf's shape, as in JAX."""
+    if isinstance(value, (tuple, list)):
+        if not isinstance(tangent, (tuple, list)) or len(tangent) != len(value):
+            raise ValueError(f"the tangent of {where} must be a tuple or list of "
+                             f"{len(value)} items, like the input; got {type(tangent).__name__}")
+        for index, (item, item_tangent) in enumerate(zip(value, tangent, strict=True)):
+            _check_tangent(item, item_tangent, f"{where}[{index}]")
+        return
+    if isinstance(value, dict):
+        if not isinstance(tangent, dict) or set(tangent) != set(value):
+            raise ValueError(f"the tangent of {where} must be a dict with the input's keys "
+                             f"{sorted(map(repr, value))}")
+        for key, item in value.items():
+            _check_tangent(item, tangent[key], f"{where}[{key!r}]")
+        return
+    if np.shape(value) != np.shape(tangent):
+        raise ValueError(f"the tangent of {where} has shape {np.shape(tangent)} "
+                         f"but the input has shape {np.shape(value)}")
 
 
 def _check_aux_output(value: Any) -> None:
@@ -166,27 +186,67 @@ def jacfwd(fn: Callable[..., Any], grad_position: Any = 0,
 
     def jacobian(*args: Any) -> Any:
         for position in positions:
-            _reject_complex(args[position], f"input {position}", "jacfwd (and hessian)")
+            for leaf in _flatten(args[position])[0]:
+                _reject_complex(leaf, f"input {position}", "jacfwd (and hessian)")
         unit, instance = _unit(fn, positions, "forward", has_aux)
-        tangents = [np.zeros_like(np.asarray(args[p], dtype=float)) for p in positions]
-        columns: list[list[Any]] = [[] for _ in positions]
+        flat = [_flatten(args[p]) for p in positions]  # (leaves, rebuild) per input
+        zeros = [[np.zeros_like(np.asarray(leaf, dtype=float)) for leaf in leaves]
+                 for leaves, _ in flat]
+        columns: list[list[list[Any]]] = [[[] for _ in leaves] for leaves, _ in flat]
         value = None
-        for index, position in enumerate(positions):
-            for element in np.ndindex(np.shape(args[position])):
-                basis = [np.zeros_like(t) for t in tangents]
-                basis[index][element] = 1.0
-                keywords = {name: _tangent_like(b, args[p]) for name, b, p
-                            in zip(unit.seeds, basis, positions, strict=True)}
-                value, tangent = unit.function(*_call_args(instance, tuple(args)), **keywords)
-                columns[index].append(tangent[0] if has_aux else tangent)
+        for index, (leaves, _) in enumerate(flat):
+            for leaf_index, leaf in enumerate(leaves):
+                for element in np.ndindex(np.shape(leaf)):
+                    basis = [[np.zeros_like(t) for t in ts] for ts in zeros]
+                    basis[index][leaf_index][element] = 1.0
+                    keywords = {name: rebuild([_tangent_like(b, x) for b, x
+                                               in zip(bs, xs, strict=True)])
+                                for name, bs, (xs, rebuild)
+                                in zip(unit.seeds, basis, flat, strict=True)}
+                    value, tangent = unit.function(*_call_args(instance, tuple(args)),
+                                                   **keywords)
+                    columns[index][leaf_index].append(tangent[0] if has_aux else tangent)
         output = value[0] if has_aux else value
-        jacobians = [_stack_columns(column, output, args[p])
-                     for column, p in zip(columns, positions, strict=True)]
+        jacobians = [_per_leaf(output, rebuild,
+                               [_stack_columns(column, output, leaf)
+                                for column, leaf in zip(leaf_columns, leaves, strict=True)])
+                     for leaf_columns, (leaves, rebuild) in zip(columns, flat, strict=True)]
         result = jacobians[0] if single else tuple(jacobians)
         return (result, tuple(value[1:])) if has_aux else result
 
     return DerivativeFunction(f"jacfwd_{getattr(fn, '__name__', 'fn')}", jacobian,
                               lambda: _unit(fn, positions, "forward", has_aux)[0])
+
+
+def _flatten(value: Any) -> tuple[list[Any], Callable[[list[Any]], Any]]:
+    """The leaves of a pytree (tuple, list, dict, nested; anything else is one leaf) and the
+    function that builds the same structure from new leaves."""
+    if isinstance(value, (tuple, list, dict)):
+        keys = list(value) if isinstance(value, dict) else list(range(len(value)))
+        parts = [_flatten(value[key]) for key in keys]
+        sizes = [len(leaves) for leaves, _ in parts]
+        kind = type(value) if type(value) in (tuple, list, dict) else None
+
+        def rebuild(new: list[Any]) -> Any:
+            items, start = [], 0
+            for (_, build), size in zip(parts, sizes, strict=True):
+                items.append(build(new[start:start + size]))
+                start += size
+            if isinstance(value, dict):
+                return dict(zip(keys, items, strict=True))
+            return kind(items) if kind is not None else type(value)(*items)
+
+        return [leaf for leaves, _ in parts for leaf in leaves], rebuild
+    return [value], lambda new: new[0]
+
+
+def _per_leaf(output: Any, rebuild: Callable[[list[Any]], Any], jacobians: list[Any]) -> Any:
+    """The Jacobians of one input's leaves in the input's structure; for a tuple output, one
+    such structure per output item (outputs outside, inputs inside, as JAX)."""
+    if isinstance(output, tuple):
+        return tuple(_per_leaf(item, rebuild, [j[k] for j in jacobians])
+                     for k, item in enumerate(output))
+    return rebuild(jacobians)
 
 
 def _reject_complex(value: Any, what: str, transform: str) -> None:
@@ -235,9 +295,12 @@ def jacrev(fn: Callable[..., Any], grad_position: Any = 0,
             flat = unit.backward(saved, cotangent)
             flat = flat if len(unit.wrt) > 1 else (flat,)
             for index, g in enumerate(flat):
-                rows[index].append(_like(g, args[positions[index]]))
-        jacobians = [_stack_rows(row, output, args[p])
-                     for row, p in zip(rows, positions, strict=True)]
+                rows[index].append(_flatten(_like(g, args[positions[index]]))[0])
+        jacobians = []
+        for row, position in zip(rows, positions, strict=True):
+            leaves, rebuild = _flatten(args[position])
+            jacobians.append(rebuild([_stack_rows([r[k] for r in row], output, leaf)
+                                      for k, leaf in enumerate(leaves)]))
         result = jacobians[0] if single else tuple(jacobians)
         return (result, tuple(value[1:])) if has_aux else result
 

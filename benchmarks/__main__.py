@@ -20,6 +20,7 @@ THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"
 RESULTS = Path(__file__).parent / "results"
 SCALING = "scaling"
 COMPILE_SCALING = "compile_scaling"
+CONVENTIONS = "conventions"
 
 
 def pin_threads_early() -> str:
@@ -43,17 +44,19 @@ def parse_args(argv: list[str] | None, names: list[str]) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="short run (under 2 minutes)")
     parser.add_argument("--only", default="", metavar="NAME,...",
                         help=f"comma-separated workloads, '{SCALING}' for the scaling "
-                        f"series, '{COMPILE_SCALING}' for compile time against code size; "
+                        f"series, '{COMPILE_SCALING}' for compile time against code size, "
+                        f"'{CONVENTIONS}' for the calling-convention rows; "
                         f"known: {', '.join(names)}")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results directory")
     parser.add_argument("--scale", action="store_true", help="the Dask scale-out rows instead "
                         "(needs the [dask] extra and dask-glm; see benchmarks/scale.py)")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
-    unknown = [name for name in args.only if name not in [*names, SCALING, COMPILE_SCALING]]
+    unknown = [name for name in args.only
+               if name not in [*names, SCALING, COMPILE_SCALING, CONVENTIONS]]
     if unknown:
         parser.error(f"unknown workload(s): {', '.join(unknown)}; choose from "
-                     f"{', '.join(names)}, {SCALING} or {COMPILE_SCALING}")
+                     f"{', '.join(names)}, {SCALING}, {COMPILE_SCALING} or {CONVENTIONS}")
     return args
 
 
@@ -90,6 +93,17 @@ def _limits(pinning: str) -> contextlib.AbstractContextManager[Any]:
     return threadpool_limits(limits=1)
 
 
+def measure_conventions(config: Any) -> Any:
+    """The (workload, convention) rows and the six-array dict call overhead."""
+    from . import conventions
+    from .report import ConventionRun
+
+    print("calling conventions", file=sys.stderr, flush=True)
+    rows = conventions.measure(config.rounds, config.batch_seconds)
+    overhead = conventions.call_overhead(2 * config.rounds, config.batch_seconds)
+    return ConventionRun(rows, overhead)
+
+
 def main(argv: list[str] | None = None) -> int:
     pinning = pin_threads_early()
     from . import harness, report
@@ -102,17 +116,19 @@ def main(argv: list[str] | None = None) -> int:
 
         return scale.main(args.quick, args.out)
     config = harness.Config.for_mode(args.quick)
-    chosen = [name for name in args.only if name not in (SCALING, COMPILE_SCALING)]
+    chosen = [name for name in args.only if name not in (SCALING, COMPILE_SCALING, CONVENTIONS)]
     with_scaling = not args.only or SCALING in args.only
     with_compile = not args.only or COMPILE_SCALING in args.only
+    with_conventions = not args.only or CONVENTIONS in args.only
     with _limits(pinning):
         meta = environment(pinning)
-        results = harness.run(config, chosen if args.only else None, with_scaling, meta,
-                              with_compile)
+        results = harness.run(config, chosen if args.only else None,
+                              with_scaling, meta, with_compile)
+        conventions = measure_conventions(config) if with_conventions else None
     stem = "quick" if args.quick else "full"
     if args.only:
         stem += "-only-" + "-".join(args.only)
-    markdown, paths = report.write_outputs(results, args.out, stem)
+    markdown, paths = report.write_outputs(results, args.out, stem, conventions)
     print(markdown)
     print("results written to: " + ", ".join(str(path) for path in paths))
     return 0

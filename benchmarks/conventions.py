@@ -23,7 +23,7 @@ from autodiff import nn
 from autodiff.tensor import Parameter
 
 from . import workloads as w
-from .harness import interleaved_medians
+from .harness import interleaved_medians, paired_overhead, stubbed
 
 
 @dataclass(frozen=True)
@@ -140,9 +140,27 @@ def logreg_dict(x, y, params):
     return np.mean(weight * (np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))))
 
 
+class LogRegCell(nn.Cell):
+    """The seed tutorial's logistic regression as a Cell (``w``, ``b`` Parameters)."""
+
+    def __init__(self, w_: np.ndarray, b: np.ndarray) -> None:
+        super().__init__()
+        self.w, self.b = Parameter(w_, name="w"), Parameter(b, name="b")
+
+    def construct(self, x, y):
+        z = x @ self.w + self.b
+        weight = np.ones_like(z)
+        return np.mean(weight * (np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+
+
 def _logreg_conventions() -> list[Convention]:
     x, y, w_, b = w.BY_NAME["seed_logreg"].args()
+    net = LogRegCell(w_, b)
+    weights = net.trainable_params()
     return [
+        Convention("seed_logreg", "cell weights=", autodiff.grad(net, None, weights=weights),
+                   lambda x, y: w.seed_logreg_grad(x, y, *(p.view(np.ndarray)
+                                                           for p in weights)), (x, y)),
         Convention("seed_logreg", "positional", autodiff.grad(w.seed_logreg, (2, 3)),
                    w.seed_logreg_grad, (x, y, w_, b)),
         Convention("seed_logreg", "tuple", autodiff.grad(logreg_tuple, 2),
@@ -212,11 +230,42 @@ def attention_dict(params, x, y):
     return np.mean((weights @ v - y) ** 2)
 
 
+class AttentionCell(nn.Cell):
+    """The attention workload as a Cell of three projections."""
+
+    def __init__(self, wq: np.ndarray, wk: np.ndarray, wv: np.ndarray) -> None:
+        super().__init__()
+        self.wq, self.wk = Parameter(wq, name="wq"), Parameter(wk, name="wk")
+        self.wv = Parameter(wv, name="wv")
+
+    def construct(self, x, y):
+        q = x @ self.wq
+        k = x @ self.wk
+        v = x @ self.wv
+        scores = q @ np.swapaxes(k, 1, 2) / np.sqrt(x.shape[2])
+        e = np.exp(scores - np.max(scores, axis=2, keepdims=True))
+        weights = e / np.sum(e, axis=2, keepdims=True)
+        return np.mean((weights @ v - y) ** 2)
+
+
+def _attention_cell() -> Convention:
+    wq, wk, wv, x, y = w.BY_NAME["attention"].args()
+    net = AttentionCell(wq, wk, wv)
+    weights = net.trainable_params()
+
+    def loss(x, y):
+        return net(x, y)
+
+    return Convention("attention", "cell weights=", autodiff.grad(loss, None, weights=weights),
+                      lambda x, y: w.attention_grad(*(p.view(np.ndarray) for p in weights),
+                                                    x, y), (x, y))
+
+
 def _container_conventions(name: str, count: int, keys: tuple[str, ...],
                            as_tuple: Callable[..., Any],
                            as_dict: Callable[..., Any]) -> list[Convention]:
-    """Positional, tuple and dict rows of a workload whose first ``count`` arguments are
-    its parameters."""
+    """Positional, tuple, list and dict rows of a workload whose first ``count`` arguments
+    are its parameters (``as_tuple`` unpacks a tuple or a list alike)."""
     workload = w.BY_NAME[name]
     args = workload.args()
     params, data = args[:count], args[count:]
@@ -231,6 +280,8 @@ def _container_conventions(name: str, count: int, keys: tuple[str, ...],
         Convention(name, "positional", autodiff.grad(workload.loss, workload.positions),
                    workload.grad, args),
         Convention(name, "tuple", autodiff.grad(as_tuple), hand_tuple, (params, *data)),
+        Convention(name, "list", autodiff.grad(as_tuple),
+                   lambda p, *rest: list(hand_tuple(p, *rest)), (list(params), *data)),
         Convention(name, "dict", autodiff.grad(as_dict), hand_dict,
                    (dict(zip(keys, params, strict=True)), *data)),
     ]
@@ -242,7 +293,7 @@ def conventions() -> list[Convention]:
             *_container_conventions("rnn_loop", 4, ("wx", "wh", "b", "wo"), rnn_tuple,
                                     rnn_dict),
             *_container_conventions("attention", 3, ("wq", "wk", "wv"), attention_tuple,
-                                    attention_dict)]
+                                    attention_dict), _attention_cell()]
 
 
 def measure(rounds: int, seconds: float) -> list[dict[str, Any]]:
@@ -270,6 +321,30 @@ def measure(rounds: int, seconds: float) -> list[dict[str, Any]]:
     return rows
 
 
+# ---- call overhead of a container call ---------------------------------------------------------
+
+OVERHEAD_KEYS = ("a", "b", "c", "d", "e", "f")
+
+
+def dict6(p):
+    return np.sum(p["a"] * p["b"] + p["c"] * p["d"] + p["e"] * p["f"])
+
+
+def call_overhead(pairs: int, seconds: float) -> float:
+    """Microseconds the public gradient callable adds to the generated function it runs, for
+    a call with six arrays in a dict (median of paired differences, as the main report's
+    overhead; ``harness.stubbed`` replaces the generated function by a stub)."""
+    rng = np.random.default_rng(0)
+    args = ({key: rng.standard_normal(3) for key in OVERHEAD_KEYS},)
+    gradient = autodiff.grad(dict6)
+    for _ in range(3):  # generic, specialized, entry
+        gradient(*args)
+    direct = gradient.unit_for(*args).function
+    with stubbed(gradient, direct, args) as stub:
+        _, differences = paired_overhead(gradient, stub, args, pairs, seconds)
+    return statistics.median(differences) * 1e6
+
+
 def report(rows: list[dict[str, Any]]) -> str:
     lines = ["| workload | convention | hand µs | autodiff µs | x hand (median, range) | "
              "x positional row |", "|---|---|---|---|---|---|"]
@@ -288,6 +363,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=0.05)
     options = parser.parse_args()
     print(report(measure(options.rounds, options.seconds)))
+    print(f"call overhead, 6 arrays in a dict: "
+          f"{call_overhead(2 * options.rounds, options.seconds):.2f} µs")
 
 
 if __name__ == "__main__":

@@ -366,8 +366,68 @@ def compile_table(rows: Sequence[CompileRow]) -> str:
     return table(["row", "size", "first call", "per unit"], body)
 
 
+# ---- calling conventions (issue 16) -------------------------------------------------------------
+
+
+@dataclass
+class ConventionRun:
+    """The (workload, convention) rows of ``benchmarks/conventions.py`` and the call overhead
+    of a six-array dict call."""
+
+    rows: list[dict[str, Any]]
+    overhead_us: float | None
+
+
+def _pair(row: dict[str, Any]) -> str:
+    return f"{row['workload']}/{row['convention']}"
+
+
+def convention_targets(run: ConventionRun) -> list[Target]:
+    """Issue 16's verdicts over every (workload, convention) pair."""
+    rows = run.rows
+    if not rows:
+        return []
+    worst = max(rows, key=lambda row: row["ratio"])
+    best = min(rows, key=lambda row: row["ratio"])
+    over = [_pair(row) for row in rows if row["ratio"] > 1.15]
+    under = [_pair(row) for row in rows if row["ratio"] < 0.95]
+    mean = geomean([row["ratio"] for row in rows])
+    others = [row for row in rows if row["convention"] != "positional"]
+    slow = max(others, key=lambda row: row["vs_positional"]) if others else None
+    behind = [_pair(row) for row in others if row["vs_positional"] > 1.10]
+    targets = [
+        Target("every (workload, convention): autodiff <= 1.15x hand-written",
+               _verdict(not over), fmt_ratio(worst["ratio"]),
+               f"worst: {_pair(worst)}" + (f"; over: {', '.join(over)}" if over else "")),
+        Target("geomean over (workload, convention) pairs <= 1.05x", _verdict(mean <= 1.05),
+               fmt_ratio(mean), f"{len(rows)} pairs"),
+        Target("no pair below 0.95x hand-written (else the baseline is improved)",
+               _verdict(not under), fmt_ratio(best["ratio"]),
+               f"lowest: {_pair(best)}" + (f"; under: {', '.join(under)}" if under else "")),
+    ]
+    if slow is not None:
+        targets.append(Target(
+            "containers and Cells <= 1.10x the positional row", _verdict(not behind),
+            fmt_ratio(slow["vs_positional"]),
+            f"worst: {_pair(slow)}" + (f"; over: {', '.join(behind)}" if behind else "")))
+    if run.overhead_us is not None:
+        targets.append(Target("call overhead of a 6-array dict call <= 3 µs",
+                              _verdict(run.overhead_us <= 3.0), f"{run.overhead_us:.2f} µs",
+                              "public callable minus the generated function (stubbed)"))
+    return targets
+
+
+def conventions_table(rows: Sequence[dict[str, Any]]) -> str:
+    body = [[row["workload"], row["convention"], fmt_time(row["hand_us"] * 1e-6),
+             fmt_time(row["autodiff_us"] * 1e-6),
+             f"{fmt_ratio(row['ratio'])} ({row['low']:.2f}-{row['high']:.2f})",
+             fmt_ratio(row["vs_positional"])] for row in rows]
+    return table(["workload", "convention", "hand-written", "autodiff",
+                  "x hand (median, range over rounds)", "x positional row"], body)
+
+
 def render_markdown(results: RunResults, targets: Sequence[Target],
-                    plot_note: str | None) -> str:
+                    plot_note: str | None, conventions: ConventionRun | None = None) -> str:
     """The full report."""
     config, meta = results.config, results.meta
     mode = "quick" if config.quick else "full"
@@ -391,6 +451,11 @@ def render_markdown(results: RunResults, targets: Sequence[Target],
         "is timed (median of paired differences, small workloads only). "
         "peak mem: tracemalloc peak of one gradient call (hand-written: bytes; others: ratio).",
     ]
+    if conventions is not None and conventions.rows:
+        parts += ["## Calling conventions (same hand-written gradient, container repacked)",
+                  conventions_table(conventions.rows),
+                  "### Targets of the calling conventions (issue 16)",
+                  targets_table(convention_targets(conventions))]
     for series in results.scaling:
         parts += [f"## Scaling: {series.title}", scaling_table(series)]
     if results.compile_scaling:
@@ -407,9 +472,14 @@ def render_markdown(results: RunResults, targets: Sequence[Target],
 # ---- files --------------------------------------------------------------------------------------
 
 
-def to_json(results: RunResults, targets: Sequence[Target]) -> dict[str, Any]:
+def to_json(results: RunResults, targets: Sequence[Target],
+            conventions: ConventionRun | None = None) -> dict[str, Any]:
     data = dataclasses.asdict(results)
     data["targets"] = [dataclasses.asdict(target) for target in targets]
+    if conventions is not None:
+        data["conventions"] = dataclasses.asdict(conventions)
+        data["convention_targets"] = [dataclasses.asdict(target)
+                                      for target in convention_targets(conventions)]
     return data
 
 
@@ -440,7 +510,8 @@ def plot_scaling(series: Sequence[ScalingSeries], path: Path) -> str:
     return f"Scaling plot: `{path}`."
 
 
-def write_outputs(results: RunResults, directory: Path, stem: str) -> tuple[str, list[Path]]:
+def write_outputs(results: RunResults, directory: Path, stem: str,
+                  conventions: ConventionRun | None = None) -> tuple[str, list[Path]]:
     """Write ``<stem>.json``, ``<stem>.md`` and ``<stem>-scaling.png``; returns the markdown."""
     directory.mkdir(parents=True, exist_ok=True)
     targets = evaluate_targets(results.workloads, results.compile_scaling)
@@ -451,9 +522,9 @@ def write_outputs(results: RunResults, directory: Path, stem: str) -> tuple[str,
         plot_note = plot_scaling(results.scaling, png)
         if png.exists() and "skipped" not in plot_note:
             written.append(png)
-    markdown = render_markdown(results, targets, plot_note)
+    markdown = render_markdown(results, targets, plot_note, conventions)
     md_path = directory / f"{stem}.md"
     md_path.write_text(markdown)
     json_path = directory / f"{stem}.json"
-    json_path.write_text(json.dumps(to_json(results, targets), indent=1) + "\n")
+    json_path.write_text(json.dumps(to_json(results, targets, conventions), indent=1) + "\n")
     return markdown, [md_path, json_path, *written]

@@ -30,6 +30,9 @@ class CompileRequest:
     # container parameters flattened into one parameter per leaf (``frontend/pytrees.py``):
     # (parameter name, structure); ``wrt`` and ``shapes`` then name the leaves
     containers: tuple[tuple[str, Any], ...] = ()
+    # trained Parameters read as parameters (``frontend/cells.py``): (parameter name, id of
+    # the Parameter); Cells called are inlined, the names are the function's first parameters
+    weight_leaves: tuple[tuple[str, int], ...] = ()
     # False: never update an adjoint in place (``dx += e``): arguments are Dask, CuPy or other
     # non-numpy arrays, which a numpy accumulator cannot take in place
     in_place: bool = True

@@ -104,6 +104,54 @@ def test_jvp_rejects_a_tangent_of_the_wrong_shape(x3):
         autodiff.jvp(sin_times, x3, np.ones(2))
 
 
+def pytree_loss(params, x):
+    (w, b), scale = params[0], params[1]["scale"]
+    return np.tanh(x @ w + b) * scale
+
+
+def _pytree_params(rng):
+    return [(rng.normal(size=(3, 2)), rng.normal(size=2)), {"scale": rng.normal(size=2)}]
+
+
+def _moved(params, direction, eps):
+    (w, b), scale = params[0], params[1]["scale"]
+    (dw, db), dscale = direction[0], direction[1]["scale"]
+    return [(w + eps * dw, b + eps * db), {"scale": scale + eps * dscale}]
+
+
+@pytest.mark.parametrize("wrap", [list, tuple])
+def test_jvp_of_a_pytree_primal_matches_differences(wrap, rng):
+    params, x = _pytree_params(rng), rng.normal(size=3)
+    params, direction = wrap(params), wrap(_pytree_params(rng))
+    _, tangent = autodiff.jvp(pytree_loss, (params, x), (direction, np.zeros(3)))
+    eps = 1e-6
+    expected = (pytree_loss(_moved(params, direction, eps), x)
+                - pytree_loss(_moved(params, direction, -eps), x)) / (2 * eps)
+    np.testing.assert_allclose(tangent, expected, rtol=1e-6, atol=1e-8)
+
+
+def test_jvp_rejects_a_tangent_of_another_structure(rng):
+    params, x = _pytree_params(rng), rng.normal(size=3)
+    with pytest.raises(ValueError, match="tangent of input 0"):
+        autodiff.jvp(pytree_loss, (params, x), ([params[0]], np.zeros(3)))
+    with pytest.raises(ValueError, match="keys"):
+        autodiff.jvp(pytree_loss, (params, x), ([params[0], {"s": 1.0}], np.zeros(3)))
+
+
+@pytest.mark.parametrize("jac", [autodiff.jacfwd, autodiff.jacrev])
+def test_jacobian_of_a_pytree_input_has_its_structure(jac, rng):
+    params, x = _pytree_params(rng), rng.normal(size=3)
+    jacobian = jac(pytree_loss)(params, x)
+    (w, b), scale = params[0], params[1]["scale"]
+    assert isinstance(jacobian, list) and isinstance(jacobian[0], tuple)
+    np.testing.assert_allclose(jacobian[0][0], numeric_jacobian(
+        lambda w_: pytree_loss([(w_, b), {"scale": scale}], x), w), atol=1e-7)
+    np.testing.assert_allclose(jacobian[0][1], numeric_jacobian(
+        lambda b_: pytree_loss([(w, b_), {"scale": scale}], x), b), atol=1e-7)
+    np.testing.assert_allclose(jacobian[1]["scale"], numeric_jacobian(
+        lambda s_: pytree_loss([(w, b), {"scale": s_}], x), scale), atol=1e-7)
+
+
 # ---- vjp ------------------------------------------------------------------------------------
 
 

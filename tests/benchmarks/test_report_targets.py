@@ -64,3 +64,33 @@ def test_reference_and_compared_system_run_back_to_back() -> None:
     assert heads == [["hand/grad", "autodiff/grad"], ["autodiff/grad", "hand/grad"]] * 2
     assert all(name.endswith("/forward") for round_ in rounds for name in round_[4:])
     assert [round_[2] for round_ in rounds] == ["autograd/grad", "torch/grad"] * 2
+
+
+def _convention_row(workload_name: str, convention: str, ratio: float,
+                    vs_positional: float) -> dict:
+    return {"workload": workload_name, "convention": convention, "hand_us": 10.0,
+            "autodiff_us": 10.0 * ratio, "ratio": ratio, "low": ratio, "high": ratio,
+            "vs_positional": vs_positional}
+
+
+@pytest.mark.parametrize(("rows", "overhead", "verdicts"), [
+    ([("positional", 1.0, 1.0), ("dict", 1.05, 1.05)], 2.0,
+     ["PASS", "PASS", "PASS", "PASS", "PASS"]),
+    ([("positional", 1.0, 1.0), ("cell weights=", 1.2, 1.2)], 3.5,
+     ["FAIL", "FAIL", "PASS", "FAIL", "FAIL"]),
+    ([("positional", 0.9, 1.0), ("tuple", 0.99, 1.1)], None,
+     ["PASS", "PASS", "FAIL", "PASS"]),
+])
+def test_convention_targets_follow_issue_16(rows, overhead, verdicts) -> None:
+    from benchmarks.report import ConventionRun, convention_targets, render_markdown
+
+    run = ConventionRun([_convention_row("mlp", *row) for row in rows], overhead)
+    targets = convention_targets(run)
+    assert [target.verdict for target in targets] == verdicts
+    assert f"| mlp | {rows[1][0]} |" in render_markdown(_empty_results(), [], None, run)
+
+
+def _empty_results():
+    from benchmarks.harness import Config, RunResults
+
+    return RunResults(Config.for_mode(True), {}, {}, [], [])

@@ -653,9 +653,6 @@ def _tuple_pair(pair):
     return np.sum(np.tanh(weights * 2.0)) + np.sum(bias ** 2)
 
 
-@pytest.mark.xfail(strict=True, reason="crash, not a clear error: jvp with a tuple (or list) pytree"
-                                       " as the primal input: ValueError 'setting an array element"
-                                       " with a sequence'")
 def test_jvp_accepts_tuple_pytree_primal() -> None:
     pair = (np.array([0.3, -0.2]), np.array([0.1, 0.4, -0.5]))
     tangent = (np.array([1.0, 0.5]), np.array([-0.3, 0.2, 0.7]))

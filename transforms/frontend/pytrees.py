@@ -129,9 +129,14 @@ class FlattenContainers(Transformation):
     name = "pytrees"
 
     def run(self, ctx: PassContext) -> bool:
+        weight_leaves = getattr(ctx.request, "weight_leaves", ())
+        if weight_leaves:
+            from .cells import inline_cells  # cells.py imports this module
+
+            inline_cells(ctx, weight_leaves)
         containers = getattr(ctx.request, "containers", ())
         if not containers:
-            return False
+            return bool(weight_leaves)
         function = ctx.function
         trees = dict(containers)
         taken = {node.id for node in nodes.walk(function) if isinstance(node, gast.Name)}
@@ -398,7 +403,55 @@ class PackContainers(Transformation):
         grads.elts = _regrouped(list(grads.elts), ctx.request.wrt, wrt, trees, grads)
         function.body = [*unpack, *function.body]
         function.name = _function_name(ctx, wrt, [arg.id for arg in args])
+        _adopt_user_names(function, all_leaves)
         return True
+
+
+def _adopt_user_names(function: gast.FunctionDef, leaf_names: set[str]) -> None:
+    """A leaf the user's code only copies into a name (``for W, b in layers`` unrolled into
+    ``W = layers_0_0``) takes that name, and its gradient the name's (``dW``): the copy goes,
+    the entry unpacks into ``W``. Only for a copy at the top level whose target is assigned
+    nowhere else and mentioned nowhere before it, the leaf read nowhere else, and the new
+    gradient name free."""
+    loads: dict[str, int] = {}
+    stores: dict[str, int] = {}
+    mentioned: set[str] = set()
+    for node in nodes.walk(function):
+        if isinstance(node, gast.Name):
+            mentioned.add(node.id)
+            if not isinstance(node.ctx, gast.Del):
+                counts = loads if isinstance(node.ctx, gast.Load) else stores
+                counts[node.id] = counts.get(node.id, 0) + 1
+    renames: dict[str, str] = {}
+    adopted: set[int] = set()  # ids of the copies that go
+    seen: set[str] = set()
+    for statement in function.body:
+        copied = _copied_leaf(statement, leaf_names)
+        if copied is not None:
+            target, leaf = copied
+            if loads.get(leaf) == 1 and stores.get(target) == 1 and target not in seen \
+                    and f"d{leaf}" in mentioned and f"d{target}" not in mentioned \
+                    and target not in renames.values():
+                renames[leaf] = target
+                renames[f"d{leaf}"] = f"d{target}"
+                mentioned.add(f"d{target}")
+                adopted.add(id(statement))
+        seen.update(node.id for node in nodes.walk(statement) if isinstance(node, gast.Name))
+    if not renames:
+        return
+    function.body = [s for s in function.body if id(s) not in adopted]
+    for node in nodes.walk(function):
+        if isinstance(node, gast.Name) and node.id in renames:
+            node.id = renames[node.id]
+
+
+def _copied_leaf(statement: gast.stmt, leaf_names: set[str]) -> tuple[str, str] | None:
+    """``(target, leaf)`` for a statement ``target = leaf``."""
+    if isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
+            and isinstance(statement.targets[0], gast.Name) \
+            and isinstance(statement.value, gast.Name) and statement.value.id in leaf_names:
+        return statement.targets[0].id, statement.value.id
+    return None
 
 
 def _function_name(ctx: PassContext, wrt: list[str], params: list[str]) -> str:

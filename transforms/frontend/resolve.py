@@ -100,6 +100,8 @@ def lookup_static(ctx: PassContext, identifier: str, guards: GuardSet | None = N
     """What a non-local name refers to at compile time: constants, closure, globals, builtins."""
     if identifier in ctx.request.constants:
         return ctx.request.constants[identifier]
+    if identifier in ctx.bindings:  # an object the inlined code of a Cell reads (cells.py)
+        return ctx.bindings[identifier]
     if identifier == "_rt":
         return ctx.rules.runtime
     if identifier in ctx.source.nested:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import gast
 
 from ..ir import nodes
-from ..ir.annotations import NUMPY, Anno, getanno, setanno
+from ..ir.annotations import NUMPY, RUNTIME, Anno, called, getanno, setanno
 
 _NESTING = (gast.For, gast.While, gast.If, gast.FunctionDef, gast.With, gast.Try)
 
@@ -260,11 +260,25 @@ def _copy_roots(function: gast.FunctionDef) -> dict[str, str]:
 
     for node in nodes.statements_anywhere(function):
         if isinstance(node, gast.Assign) and len(node.targets) == 1 \
-                and isinstance(node.targets[0], gast.Name) and isinstance(node.value, gast.Name):
-            a, b = root(node.targets[0].id), root(node.value.id)
+                and isinstance(node.targets[0], gast.Name):
+            source = _aliased(node.value)
+            if source is None:
+                continue
+            a, b = root(node.targets[0].id), root(source)
             if a != b:
                 parent[a] = b
     return {name: root(name) for name in parent}
+
+
+def _aliased(value: gast.expr) -> str | None:
+    """The name whose array ``value`` may be: a name, or the derivative
+    ``_rt.unbroadcast_to(g, x)`` returns unchanged when the shapes already match."""
+    if isinstance(value, gast.Name):
+        return value.id
+    if isinstance(value, gast.Call) and called(value, RUNTIME, "unbroadcast_to") \
+            and value.args and isinstance(value.args[0], gast.Name):
+        return value.args[0].id
+    return None
 
 
 def _copy_repeats(value: gast.expr, seen: set[str], roots: dict[str, str]) -> int:
