@@ -52,7 +52,7 @@ def unbroadcast_to(g: Any, target: Any) -> Any:
         if g.dtype in _COMPLEX_DTYPES and not is_complex(target):
             g = g.real
     else:
-        g_shape = np.shape(g)
+        g_shape = _shape_of_operand(g)
         if isinstance(g, (complex, np.complexfloating)) and not is_complex(target):
             g = g.real
         elif is_foreign(g) and is_complex(g) and not is_complex(target):
@@ -62,14 +62,29 @@ def unbroadcast_to(g: Any, target: Any) -> Any:
     elif isinstance(target, Shape):
         target_shape = tuple(target)
     else:
-        target_shape = np.shape(target)
+        target_shape = _shape_of_operand(target)
     if g_shape == target_shape:
         return g
     if isinstance(target, (list, tuple)) and not isinstance(target, Shape):
-        raise TypeError("an arithmetic operator was applied to a list or tuple (for example "
-                        "list concatenation with +), which autodiff differentiates as numpy "
-                        "arithmetic; build lists with .append or np.concatenate instead")
+        raise TypeError(_SEQUENCE_ARITHMETIC)
     return _reduce_to_shape(g, target_shape)
+
+
+_SEQUENCE_ARITHMETIC = (
+    "an arithmetic operator was applied to a list or tuple (for example list concatenation "
+    "with +), which autodiff differentiates as numpy arithmetic; build lists with .append or "
+    "np.concatenate instead")
+
+
+def _shape_of_operand(value: Any) -> tuple[int, ...]:
+    """``np.shape(value)``; a list or tuple of arrays of different shapes can only be an
+    operand of sequence arithmetic (numpy arithmetic rejects it): say so."""
+    try:
+        return np.shape(value)
+    except ValueError:
+        if isinstance(value, (list, tuple)):
+            raise TypeError(_SEQUENCE_ARITHMETIC) from None
+        raise
 
 
 def _reduce_to_shape(g: Any, shape: tuple[int, ...]) -> Any:

@@ -456,13 +456,6 @@ class KnownBug:
 # writes into fancy-indexed copies rejected, and the in-place fence's false rejections (a name
 # rebound inside a loop, elements of one tuple, a write after `return v` in a loop).
 KNOWN_BUGS: list[KnownBug] = [
-    KnownBug("jvp-container-shapes",
-             "jvp of a function with a tuple/list/dict parameter whose arrays differ in shape "
-             "raises ValueError from its tangent shape check (regressions."
-             "container_parameter_of_mixed_shapes)",
-             lambda program, outcome: outcome.kind == "forward"
-             and "inhomogeneous shape" in outcome.detail
-             and any(item.container for item in program.inputs)),
     KnownBug("factory-closure-without-captures",
              "a factory returning a lambda or nested def that reads none of the factory's "
              "parameters (`def make(p): return lambda q: q * 2.0`) is rejected "

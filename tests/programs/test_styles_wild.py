@@ -101,20 +101,18 @@ INPUTS: dict[str, Callable[[], Any]] = {
 # Update an entry when a program starts (or stops) working.
 RAISES: dict[tuple[str, str], str] = {
     ("namedtuple_linear_model", "grad"): "NoGradientRuleError",  # params.b read as a method
+    ("namedtuple_linear_model", "jvp"): "NoGradientRuleError",
 }
 
 # (program, mode) -> why it breaks the contract today (a wrong value or another exception):
 # strict xfails, routed to the compiler's owners.
-_JVP_CONTAINERS = ("jvp checks tangent shapes with np.shape of the whole tuple/list/NamedTuple: "
-                   "ValueError (regressions.container_parameter_of_mixed_shapes)")
+_TUPLE_CONCATENATION = (
+    "`layers = params[:1] + params[1:]`: the first call's (generic) gradient code treats tuple "
+    "concatenation as numpy arithmetic and raises TypeError at the user's line, not an "
+    "autodiff error (shape-specialized calls flatten the container and are right)")
 KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("momentum_sgd_on_layers", "jvp"): _JVP_CONTAINERS,
-    ("closure_from_factory", "jvp"): _JVP_CONTAINERS,
-    ("object_built_inside", "jvp"): _JVP_CONTAINERS,
-    ("namedtuple_linear_model", "jvp"): _JVP_CONTAINERS,
-    ("tuple_concatenation", "jvp"): _JVP_CONTAINERS,
-    ("tuple_concatenation", "grad"): "the gradient code of `layers = params[:1] + params[1:]` "
-    "passes a tuple to unbroadcast_to: ValueError (a crash, not a clear error)",
+    ("tuple_concatenation", "grad"): _TUPLE_CONCATENATION,
+    ("tuple_concatenation", "jvp"): _TUPLE_CONCATENATION,
 }
 
 

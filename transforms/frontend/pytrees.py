@@ -24,6 +24,7 @@ raises ``ContainersNotFlattened``; the caller then compiles the container as one
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import gast
@@ -147,7 +148,10 @@ class FlattenContainers(Transformation):
         params = [arg.id for arg in function.args.args]
         if any(param not in params for param in trees) or function.args.vararg is not None:
             raise ContainersNotFlattened("a container is not a positional parameter")
-        rewriter = _Rewriter({param: _build(param, tree) for param, tree in containers})
+        stores = Counter(node.id for node in nodes.walk(function)
+                         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store))
+        rewriter = _Rewriter({param: _build(param, tree) for param, tree in containers},
+                             {name for name, count in stores.items() if count == 1})
         function.body = rewriter.block(function.body)
         args = []
         for arg in function.args.args:
@@ -171,8 +175,10 @@ def _constant(node: gast.expr) -> Any:
 
 
 class _Rewriter:
-    def __init__(self, roots: dict[str, _Node]) -> None:
+    def __init__(self, roots: dict[str, _Node], assigned_once: set[str]) -> None:
         self.roots = roots
+        self.assigned_once = assigned_once  # names that can alias a container part
+        self.depth = 0  # nesting of the block being rewritten (0: the function's body)
 
     # ---- expressions -------------------------------------------------------------------------
     def resolve(self, expr: gast.expr) -> Any:
@@ -197,7 +203,21 @@ class _Rewriter:
                           for part in (index.lower, index.upper, index.step)]
                 return base.sliced(*bounds)
             return base.child(_constant(index))
+        if isinstance(expr, gast.BinOp) and isinstance(expr.op, gast.Add):
+            return self.concatenated(self.resolve(expr.left), self.resolve(expr.right))
         return None
+
+    @staticmethod
+    def concatenated(left: Any, right: Any) -> Any:
+        """``params[:1] + params[1:]``: parts of container parameters joined into one."""
+        if left is None and right is None:
+            return None
+        if not (isinstance(left, _Node) and isinstance(right, _Node)) \
+                or left.kind != right.kind or left.kind == "dict":
+            raise ContainersNotFlattened("a container joined with a value that is not part of "
+                                         "a container parameter")
+        joined = [value for _, value in left.items] + [value for _, value in right.items]
+        return _Node(left.kind, list(enumerate(joined)))
 
     def display(self, value: Any, like: gast.AST) -> gast.expr:
         if isinstance(value, str):
@@ -233,15 +253,21 @@ class _Rewriter:
     # ---- statements --------------------------------------------------------------------------
     def block(self, statements: list[gast.stmt]) -> list[gast.stmt]:
         result: list[gast.stmt] = []
-        for statement in statements:
-            result.extend(self.statement(statement))
+        self.depth += 1
+        try:
+            for statement in statements:
+                result.extend(self.statement(statement))
+        finally:
+            self.depth -= 1
         return result
 
     def statement(self, statement: gast.stmt) -> list[gast.stmt]:
         if isinstance(statement, gast.Assign) and len(statement.targets) == 1:
             value = self.resolve(statement.value)
             if value is not None:
-                return self.bind(statement.targets[0], value, statement)
+                bound = self.bind(statement.targets[0], value, statement)
+                self.alias(statement.targets[0], value)
+                return bound
         if isinstance(statement, gast.For):
             unrolled = self.unrolled(statement)
             if unrolled is not None:
@@ -268,6 +294,13 @@ class _Rewriter:
         if self.resolve_store(target):
             raise ContainersNotFlattened("a container item is assigned")
         return [nodes.assign(self.expression(target), self.display(value, like), like=like)]
+
+    def alias(self, target: gast.expr, value: Any) -> None:
+        """``layers = params[:1] + params[1:]`` in the function's body, ``layers`` assigned
+        only there: later uses of ``layers`` see the container's parts."""
+        if isinstance(target, gast.Name) and isinstance(value, _Node) and self.depth == 1 \
+                and target.id in self.assigned_once:
+            self.roots[target.id] = value
 
     def resolve_store(self, target: gast.expr) -> bool:
         return any(isinstance(node, gast.Name) and node.id in self.roots
