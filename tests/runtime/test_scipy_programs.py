@@ -406,7 +406,7 @@ _UNARY_DOMAINS = {
 _BINARY_FIRST = {"polygamma": 1, "jv": 1.5, "yv": 1.5, "iv": 1.5, "ive": 1.5, "kv": 1.5, "yn": 2,
                  "gammainc": 2.0, "gammaincc": 2.0, "zeta": 2.5}
 _DISTRIBUTIONS = {"norm": (), "t": (3.5,), "gamma": (2.5,), "beta": (2.5, 3.0), "chi2": (3.5,),
-                  "expon": (), "laplace": (), "uniform": ()}
+                  "expon": (), "laplace": (), "uniform": (), "lognorm": (0.8,)}
 
 
 def _unary_program(f: Any) -> Any:
