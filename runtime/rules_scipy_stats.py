@@ -34,6 +34,7 @@ Results keep scipy's dtype (float64); the API casts each gradient to its input's
 from __future__ import annotations
 
 import linecache
+import math
 from typing import Any
 
 import numpy as np
@@ -628,6 +629,124 @@ for _method in ("logpdf", "pdf"):
 defrule(stats.multivariate_normal.entropy, vjp=(None, multivariate_normal_entropy_vjp_cov),
         jvp=(None, multivariate_normal_entropy_jvp_cov), argnames=("mean", "cov"))
 constant_arguments(stats.multivariate_normal.entropy, "mean")  # entropy ignores the mean
+
+
+# ---- scipy.stats.multinomial (x: counts along the last axis; n: the trials; p: on the simplex) --
+
+
+def multinomial_logpmf_vjp_p(g: Any, ans: Any, x: Any, n: Any, p: Any) -> Any:
+    """``Σ x log p + const``: ``x/p`` (0 where ``x`` is 0 or the pmf is zero). ``p`` lives on the
+    simplex (scipy rejects rows not summing to one): the derivative along it is exact."""
+    return unbroadcast_to(np.expand_dims(g, -1) * _multinomial_score(x, p, ans), p)
+
+
+def multinomial_logpmf_jvp_p(t: Any, ans: Any, x: Any, n: Any, p: Any) -> Any:
+    return broadcast_like(np.sum(t * _multinomial_score(x, p, ans), axis=-1), ans)
+
+
+def _multinomial_score(x: Any, p: Any, ans: Any) -> Any:
+    inside = np.expand_dims(np.isfinite(ans), -1)
+    return np.where(inside & (x != 0), x / np.where(x != 0, p, 1.0), 0.0)
+
+
+defrule(stats.multinomial.logpmf, vjp=(_INTEGER_VJP, _INTEGER_VJP, multinomial_logpmf_vjp_p),
+        jvp=(_INTEGER_JVP, _INTEGER_JVP, multinomial_logpmf_jvp_p), argnames=("x", "n", "p"))
+
+
+# ---- scipy.stats.entropy: of p = pk/Σpk along axis, S = -Σ p log p, or relative to q = qk/Σqk,
+# ---- D = Σ p log(p/q); in units of log(base) ---------------------------------------------------
+
+
+def entropy_vjp_pk(g: Any, ans: Any, pk: Any, qk: Any = None, base: Any = None, axis: Any = 0,
+                   **params: Any) -> Any:
+    slope = _entropy_pk_slope(pk, qk, base, axis, params)
+    return unbroadcast_to(_along_reduced(g, slope, axis) * slope, pk)
+
+
+def entropy_jvp_pk(t: Any, ans: Any, pk: Any, qk: Any = None, base: Any = None, axis: Any = 0,
+                   **params: Any) -> Any:
+    slope = _entropy_pk_slope(pk, qk, base, axis, params)
+    return np.reshape(np.sum(t * slope, axis=axis), np.shape(ans))
+
+
+def entropy_vjp_qk(g: Any, ans: Any, pk: Any, qk: Any = None, base: Any = None, axis: Any = 0,
+                   **params: Any) -> Any:
+    slope = _entropy_qk_slope(pk, qk, base, axis, params)
+    return unbroadcast_to(_along_reduced(g, slope, axis) * slope, qk)
+
+
+def entropy_jvp_qk(t: Any, ans: Any, pk: Any, qk: Any = None, base: Any = None, axis: Any = 0,
+                   **params: Any) -> Any:
+    slope = _entropy_qk_slope(pk, qk, base, axis, params)
+    return np.reshape(np.sum(t * slope, axis=axis), np.shape(ans))
+
+
+def _normalized(pk: Any, axis: Any, params: dict) -> tuple[Any, Any]:
+    """``(pk / Σpk, Σpk)`` along ``axis`` (kept)."""
+    if params.get("nan_policy", "propagate") == "omit":
+        raise NotImplementedError("gradients of scipy.stats with nan_policy='omit' are not "
+                                  "implemented")
+    total = np.sum(pk, axis=axis, keepdims=True)
+    return pk / total, total
+
+
+def _log_base(base: Any) -> Any:
+    """The unit ``log(base)``; a Python number stays one (float32 entropies stay float32)."""
+    if base is None:
+        return 1.0
+    return math.log(base) if isinstance(base, (int, float)) else np.log(base)
+
+
+def _entropy_pk_slope(pk: Any, qk: Any, base: Any, axis: Any, params: dict) -> Any:
+    """``dS/dpk = -(log p + S)/Σpk``; ``dD/dpk = (log(p/q) - D)/Σpk`` (in nats)."""
+    p, total = _normalized(pk, axis, params)
+    log_ratio = np.log(p) if qk is None else np.log(p) - np.log(_normalized(qk, axis, params)[0])
+    sign = -1.0 if qk is None else 1.0
+    value = np.sum(p * log_ratio, axis=axis, keepdims=True)
+    return sign * (log_ratio - value) / total / _log_base(base)
+
+
+def _entropy_qk_slope(pk: Any, qk: Any, base: Any, axis: Any, params: dict) -> Any:
+    """``dD/dqk = (1 - p/q)/Σqk``."""
+    p, _ = _normalized(pk, axis, params)
+    q, total = _normalized(qk, axis, params)
+    return (1.0 - p / q) / total / _log_base(base)
+
+
+def _along_reduced(g: Any, like: Any, axis: Any) -> Any:
+    """The cotangent of a reduction along ``axis`` shaped as its kept-dimensions result."""
+    return np.reshape(g, np.shape(np.sum(like, axis=axis, keepdims=True)))
+
+
+defrule(stats.entropy, vjp=(entropy_vjp_pk, entropy_vjp_qk, None, None),
+        jvp=(entropy_jvp_pk, entropy_jvp_qk, None, None), argnames=("pk", "qk", "base", "axis"))
+
+
+# ---- scipy.stats.zscore: z = (a - mean)/std along axis ------------------------------------------
+
+
+def zscore_vjp(g: Any, ans: Any, a: Any, axis: Any = 0, ddof: Any = 0, **params: Any) -> Any:
+    return _zscore_derivative(g, ans, a, axis, ddof, params)
+
+
+def zscore_jvp(t: Any, ans: Any, a: Any, axis: Any = 0, ddof: Any = 0, **params: Any) -> Any:
+    return _zscore_derivative(t, ans, a, axis, ddof, params)
+
+
+def _zscore_derivative(v: Any, z: Any, a: Any, axis: Any, ddof: Any, params: dict) -> Any:
+    """``(v - mean(v) - z Σ(z v)/(n - ddof)) / std``: the Jacobian is symmetric, so this is both
+    the VJP and the JVP."""
+    if params.get("nan_policy", "propagate") == "omit":
+        raise NotImplementedError("gradients of scipy.stats.zscore with nan_policy='omit' are "
+                                  "not implemented")
+    std = np.std(a, axis=axis, ddof=ddof, keepdims=True)
+    count = np.size(a) // np.size(std)
+    centered = v - np.mean(v, axis=axis, keepdims=True)
+    return (centered - z * np.sum(z * v, axis=axis, keepdims=True) / (count - ddof)) / std
+
+
+defrule(stats.zscore, vjp=(zscore_vjp, None, None), jvp=(zscore_jvp, None, None),
+        argnames=("a", "axis", "ddof"))
 
 
 __all__ = public_functions(globals())
