@@ -658,34 +658,37 @@ defrule(stats.multinomial.logpmf, vjp=(_INTEGER_VJP, _INTEGER_VJP, multinomial_l
 
 
 def entropy_vjp_pk(g: Any, ans: Any, pk: Any, qk: Any = None, base: Any = None, axis: Any = 0,
-                   **params: Any) -> Any:
-    slope = _entropy_pk_slope(pk, qk, base, axis, params)
+                   nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+    slope = _entropy_pk_slope(pk, qk, base, axis, nan_policy)
     return unbroadcast_to(_along_reduced(g, slope, axis) * slope, pk)
 
 
 def entropy_jvp_pk(t: Any, ans: Any, pk: Any, qk: Any = None, base: Any = None, axis: Any = 0,
-                   **params: Any) -> Any:
-    slope = _entropy_pk_slope(pk, qk, base, axis, params)
+                   nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+    slope = _entropy_pk_slope(pk, qk, base, axis, nan_policy)
     return np.reshape(np.sum(t * slope, axis=axis), np.shape(ans))
 
 
 def entropy_vjp_qk(g: Any, ans: Any, pk: Any, qk: Any = None, base: Any = None, axis: Any = 0,
-                   **params: Any) -> Any:
-    slope = _entropy_qk_slope(pk, qk, base, axis, params)
+                   nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+    slope = _entropy_qk_slope(pk, qk, base, axis, nan_policy)
     return unbroadcast_to(_along_reduced(g, slope, axis) * slope, qk)
 
 
 def entropy_jvp_qk(t: Any, ans: Any, pk: Any, qk: Any = None, base: Any = None, axis: Any = 0,
-                   **params: Any) -> Any:
-    slope = _entropy_qk_slope(pk, qk, base, axis, params)
+                   nan_policy: str = "propagate", keepdims: bool = False) -> Any:
+    slope = _entropy_qk_slope(pk, qk, base, axis, nan_policy)
     return np.reshape(np.sum(t * slope, axis=axis), np.shape(ans))
 
 
-def _normalized(pk: Any, axis: Any, params: dict) -> tuple[Any, Any]:
+def _no_omitted_nans(function: str, nan_policy: str) -> None:
+    if nan_policy == "omit":
+        raise NotImplementedError(f"gradients of scipy.stats.{function} with nan_policy='omit' "
+                                  "are not implemented")
+
+
+def _normalized(pk: Any, axis: Any) -> tuple[Any, Any]:
     """``(pk / Σpk, Σpk)`` along ``axis`` (kept)."""
-    if params.get("nan_policy", "propagate") == "omit":
-        raise NotImplementedError("gradients of scipy.stats with nan_policy='omit' are not "
-                                  "implemented")
     total = np.sum(pk, axis=axis, keepdims=True)
     return pk / total, total
 
@@ -697,19 +700,21 @@ def _log_base(base: Any) -> Any:
     return math.log(base) if isinstance(base, (int, float)) else np.log(base)
 
 
-def _entropy_pk_slope(pk: Any, qk: Any, base: Any, axis: Any, params: dict) -> Any:
+def _entropy_pk_slope(pk: Any, qk: Any, base: Any, axis: Any, nan_policy: str) -> Any:
     """``dS/dpk = -(log p + S)/Σpk``; ``dD/dpk = (log(p/q) - D)/Σpk`` (in nats)."""
-    p, total = _normalized(pk, axis, params)
-    log_ratio = np.log(p) if qk is None else np.log(p) - np.log(_normalized(qk, axis, params)[0])
+    _no_omitted_nans("entropy", nan_policy)
+    p, total = _normalized(pk, axis)
+    log_ratio = np.log(p) if qk is None else np.log(p) - np.log(_normalized(qk, axis)[0])
     sign = -1.0 if qk is None else 1.0
     value = np.sum(p * log_ratio, axis=axis, keepdims=True)
     return sign * (log_ratio - value) / total / _log_base(base)
 
 
-def _entropy_qk_slope(pk: Any, qk: Any, base: Any, axis: Any, params: dict) -> Any:
+def _entropy_qk_slope(pk: Any, qk: Any, base: Any, axis: Any, nan_policy: str) -> Any:
     """``dD/dqk = (1 - p/q)/Σqk``."""
-    p, _ = _normalized(pk, axis, params)
-    q, total = _normalized(qk, axis, params)
+    _no_omitted_nans("entropy", nan_policy)
+    p, _ = _normalized(pk, axis)
+    q, total = _normalized(qk, axis)
     return (1.0 - p / q) / total / _log_base(base)
 
 
@@ -725,20 +730,20 @@ defrule(stats.entropy, vjp=(entropy_vjp_pk, entropy_vjp_qk, None, None),
 # ---- scipy.stats.zscore: z = (a - mean)/std along axis ------------------------------------------
 
 
-def zscore_vjp(g: Any, ans: Any, a: Any, axis: Any = 0, ddof: Any = 0, **params: Any) -> Any:
-    return _zscore_derivative(g, ans, a, axis, ddof, params)
+def zscore_vjp(g: Any, ans: Any, a: Any, axis: Any = 0, ddof: Any = 0,
+               nan_policy: str = "propagate") -> Any:
+    return _zscore_derivative(g, ans, a, axis, ddof, nan_policy)
 
 
-def zscore_jvp(t: Any, ans: Any, a: Any, axis: Any = 0, ddof: Any = 0, **params: Any) -> Any:
-    return _zscore_derivative(t, ans, a, axis, ddof, params)
+def zscore_jvp(t: Any, ans: Any, a: Any, axis: Any = 0, ddof: Any = 0,
+               nan_policy: str = "propagate") -> Any:
+    return _zscore_derivative(t, ans, a, axis, ddof, nan_policy)
 
 
-def _zscore_derivative(v: Any, z: Any, a: Any, axis: Any, ddof: Any, params: dict) -> Any:
+def _zscore_derivative(v: Any, z: Any, a: Any, axis: Any, ddof: Any, nan_policy: str) -> Any:
     """``(v - mean(v) - z Σ(z v)/(n - ddof)) / std``: the Jacobian is symmetric, so this is both
     the VJP and the JVP."""
-    if params.get("nan_policy", "propagate") == "omit":
-        raise NotImplementedError("gradients of scipy.stats.zscore with nan_policy='omit' are "
-                                  "not implemented")
+    _no_omitted_nans("zscore", nan_policy)
     std = np.std(a, axis=axis, ddof=ddof, keepdims=True)
     count = np.size(a) // np.size(std)
     centered = v - np.mean(v, axis=axis, keepdims=True)

@@ -628,3 +628,10 @@ def test_multinomial_gradient_is_zero_where_the_counts_are_outside_the_support()
     assert np.isneginf(ans)
     np.testing.assert_array_equal(rt.multinomial_logpmf_vjp_p(1.0, ans, x, 4, p), np.zeros(4))
     assert rt.multinomial_logpmf_jvp_p(np.ones(4), ans, x, 4, p) == 0.0
+
+
+@pytest.mark.parametrize("rule", [rt.entropy_vjp_pk, rt.zscore_vjp])
+def test_nan_omitting_statistics_raise(rule: Callable[..., Any]) -> None:
+    x = np.array([0.2, 0.5, 0.3])
+    with pytest.raises(NotImplementedError, match="nan_policy='omit'"):
+        rule(1.0, 0.0, x, nan_policy="omit")
