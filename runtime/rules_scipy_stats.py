@@ -19,7 +19,7 @@ partial derivatives in those terms:
 
 ``_location_scale_source`` writes one small rule function per (distribution, method, mode,
 argument) from that table, e.g. ``t_cdf_vjp_scale``; they are compiled from source registered
-in ``linecache``, so ``inspect.getsource`` shows them and gradients of gradients compile them
+in ``linecache`` (``registry.define_from_source``), so ``inspect.getsource`` shows them and gradients of gradients compile them
 like any rule. Also ``norm.ppf``/``norm.isf``. Discrete: poisson (all six, w.r.t. ``mu``),
 bernoulli, binom, geom (``logpmf``/``pmf`` w.r.t. ``p``). Also dirichlet and
 multivariate_normal (``logpdf``/``pdf``; ``multivariate_normal.entropy``).
@@ -33,7 +33,6 @@ Results keep scipy's dtype (float64); the API casts each gradient to its input's
 
 from __future__ import annotations
 
-import linecache
 import math
 from typing import Any
 
@@ -41,7 +40,7 @@ import numpy as np
 from scipy import special, stats
 
 from .broadcast import broadcast_like, unbroadcast_to
-from .registry import constant_arguments, defrule, public_functions
+from .registry import constant_arguments, define_from_source, defrule, public_functions
 
 
 def _no_shape_gradient(method: str, argument: str) -> None:
@@ -192,10 +191,7 @@ def _location_scale_source() -> str:
 
 
 def _define_location_scale_rules() -> None:
-    source = _location_scale_source()
-    filename = f"<{__name__}: location-scale rules>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    exec(compile(source, filename, "exec"), globals())
+    define_from_source(_location_scale_source(), globals(), f"{__name__}: location-scale rules")
     for dist, shapes in LOCATION_SCALE.items():
         arguments = ("x", *shapes, "loc", "scale")
         for method in METHODS:

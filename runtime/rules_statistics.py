@@ -560,7 +560,8 @@ def polyfit_jvp_y(t: Any, ans: Any, x: Any, y: Any, deg: int, rcond: Any = None,
 
 _AVERAGE = ("a", "axis", "weights", "returned")
 defrule(np.average, vjp=(average_vjp_a, None, average_vjp_weights, None),
-        jvp=(average_jvp_a, None, average_jvp_weights, None), argnames=_AVERAGE)
+        jvp=(average_jvp_a, None, average_jvp_weights, None), argnames=_AVERAGE,
+        container=True)  # (average, sum of weights) with returned=True
 defrule(np.ptp, vjp=(ptp_vjp,), jvp=(ptp_jvp,), argnames=("a",))
 def _has_ptp_method() -> bool:
     # x.ptp() was removed in numpy 2.0 (numpy 2.x keeps a stub that raises AttributeError)
@@ -601,7 +602,8 @@ constant_arguments(np.unwrap, "discont")  # it only picks which jumps are correc
 defrule(np.i0, vjp=(i0_vjp,), jvp=(i0_jvp,), argnames=("x",))
 defrule(np.polyfit, vjp=(None, polyfit_vjp_y, None, None, None, None, None),
         jvp=(None, polyfit_jvp_y, None, None, None, None, None),
-        argnames=("x", "y", "deg", "rcond", "full", "w", "cov"))
+        argnames=("x", "y", "deg", "rcond", "full", "w", "cov"),
+        container=True)  # a tuple with full=True or cov=True
 for _frequencies in (np.fft.fftfreq, np.fft.rfftfreq):
     defrule(_frequencies, vjp=(None, fftfreq_vjp_d), jvp=(None, fftfreq_jvp_d),
             argnames=("n", "d"))
