@@ -544,40 +544,17 @@ def multivariate_normal_logpdf_jvp_cov(
     return np.reshape(0.5 * (quadratic - np.trace(np.linalg.solve(cov, t))), np.shape(ans))
 
 
-def multivariate_normal_pdf_vjp_x(
-    g: Any, ans: Any, x: Any, mean: Any = None, cov: Any = 1.0, allow_singular: bool = False
-) -> Any:
-    return multivariate_normal_logpdf_vjp_x(g * ans, ans, x, mean, cov)
+# pdf = exp(logpdf): its VJP is logpdf's with g·pdf, its JVP pdf times logpdf's
+_MVN_PDF_RULES = """
+def multivariate_normal_pdf_vjp_{a}(g, ans, x, mean=None, cov=1.0, allow_singular=False):
+    return multivariate_normal_logpdf_vjp_{a}(g * ans, ans, x, mean, cov)
 
 
-def multivariate_normal_pdf_jvp_x(
-    t: Any, ans: Any, x: Any, mean: Any = None, cov: Any = 1.0, allow_singular: bool = False
-) -> Any:
-    return ans * multivariate_normal_logpdf_jvp_x(t, ans, x, mean, cov)
-
-
-def multivariate_normal_pdf_vjp_mean(
-    g: Any, ans: Any, x: Any, mean: Any = None, cov: Any = 1.0, allow_singular: bool = False
-) -> Any:
-    return multivariate_normal_logpdf_vjp_mean(g * ans, ans, x, mean, cov)
-
-
-def multivariate_normal_pdf_jvp_mean(
-    t: Any, ans: Any, x: Any, mean: Any = None, cov: Any = 1.0, allow_singular: bool = False
-) -> Any:
-    return ans * multivariate_normal_logpdf_jvp_mean(t, ans, x, mean, cov)
-
-
-def multivariate_normal_pdf_vjp_cov(
-    g: Any, ans: Any, x: Any, mean: Any = None, cov: Any = 1.0, allow_singular: bool = False
-) -> Any:
-    return multivariate_normal_logpdf_vjp_cov(g * ans, ans, x, mean, cov)
-
-
-def multivariate_normal_pdf_jvp_cov(
-    t: Any, ans: Any, x: Any, mean: Any = None, cov: Any = 1.0, allow_singular: bool = False
-) -> Any:
-    return ans * multivariate_normal_logpdf_jvp_cov(t, ans, x, mean, cov)
+def multivariate_normal_pdf_jvp_{a}(t, ans, x, mean=None, cov=1.0, allow_singular=False):
+    return ans * multivariate_normal_logpdf_jvp_{a}(t, ans, x, mean, cov)
+"""
+define_from_source("\n".join(_MVN_PDF_RULES.format(a=a) for a in ("x", "mean", "cov")), globals(),
+                   f"{__name__}: multivariate_normal.pdf rules")
 
 
 def multivariate_normal_entropy_vjp_cov(g: Any, ans: Any, mean: Any = None, cov: Any = 1.0) -> Any:
