@@ -1,9 +1,9 @@
 """Gradient rules of the methods of binary ufuncs: ``reduce`` and ``accumulate`` of ``add``,
 ``multiply``, ``maximum``/``minimum``/``fmax``/``fmin`` and ``logaddexp``/``logaddexp2``,
 ``np.add.reduceat``, and ``outer`` of ``add``, ``subtract``, ``multiply`` and ``divide``. Each
-VJP and JVP side by side, registered together with ``defrule`` on the bound method
-(``np.add.reduce``). The methods of the other binary ufuncs get rules derived from their
-elementwise rules in ``rules_ufunc_generic``.
+VJP and JVP side by side, listed in ``SPECIFIC_METHODS`` and registered on the bound method
+(``np.add.reduce``) by ``rules_ufunc_generic``, the one builder of ufunc-method rules, which
+writes the methods of the other binary ufuncs from their elementwise rules.
 
 ``reduce`` has the rules of the matching reduction (``sum``, ``prod``, ``max``, ...) with the
 default ``axis=0``. A running maximum (``np.maximum.accumulate``) sends each output's gradient to
@@ -19,7 +19,6 @@ import numpy as np
 
 from .broadcast import broadcast_like, unreduce
 from .linear import linear_jvp
-from .registry import defrule
 from .rules_cumulative import cumprod_jvp, cumprod_vjp, cumsum_vjp
 from .rules_index import positions, take_vjp
 from .rules_reduce import (
@@ -303,49 +302,40 @@ def divide_outer_jvp_b(t: Any, ans: Any, a: Any, b: Any) -> Any:
     return _like_output(-np.multiply.outer(a, t / np.square(b)), ans)
 
 
-_OUTER = {
-    np.add: (add_outer_vjp_a, add_outer_vjp_b, add_outer_jvp_a, add_outer_jvp_b),
-    np.subtract: (subtract_outer_vjp_a, subtract_outer_vjp_b, subtract_outer_jvp_a,
-                  subtract_outer_jvp_b),
-    np.multiply: (multiply_outer_vjp_a, multiply_outer_vjp_b, multiply_outer_jvp_a,
-                  multiply_outer_jvp_b),
-    np.divide: (divide_outer_vjp_a, divide_outer_vjp_b, divide_outer_jvp_a, divide_outer_jvp_b),
+# (ufunc, method): (VJP rules, JVP rules), one per argument; registered by the one builder of
+# ufunc-method rules (rules_ufunc_generic), which writes the other binary ufuncs' methods
+SPECIFIC_METHODS = {
+    **{(ufunc, "reduce"): ((vjp,), (jvp,)) for ufunc, vjp, jvp in (
+        (np.add, add_reduce_vjp, add_reduce_jvp),
+        (np.multiply, multiply_reduce_vjp, multiply_reduce_jvp),
+        (np.maximum, extremum_reduce_vjp, extremum_reduce_jvp),
+        (np.minimum, extremum_reduce_vjp, extremum_reduce_jvp),
+        (np.fmax, extremum_reduce_vjp, extremum_reduce_jvp),
+        (np.fmin, extremum_reduce_vjp, extremum_reduce_jvp),
+        (np.logaddexp, logaddexp_reduce_vjp, logaddexp_reduce_jvp),
+        (np.logaddexp2, logaddexp2_reduce_vjp, logaddexp2_reduce_jvp),
+    )},
+    **{(ufunc, "accumulate"): ((vjp,), (jvp,)) for ufunc, vjp, jvp in (
+        (np.add, add_accumulate_vjp, add_accumulate_jvp),
+        (np.multiply, multiply_accumulate_vjp, multiply_accumulate_jvp),
+        (np.maximum, extremum_accumulate_vjp, extremum_accumulate_jvp),
+        (np.minimum, extremum_accumulate_vjp, extremum_accumulate_jvp),
+        (np.fmax, extremum_accumulate_vjp, extremum_accumulate_jvp),
+        (np.fmin, extremum_accumulate_vjp, extremum_accumulate_jvp),
+        (np.logaddexp, logaddexp_accumulate_vjp, logaddexp_accumulate_jvp),
+    )},
+    **{(ufunc, "outer"): ((vjp_a, vjp_b), (jvp_a, jvp_b))
+       for ufunc, vjp_a, vjp_b, jvp_a, jvp_b in (
+        (np.add, add_outer_vjp_a, add_outer_vjp_b, add_outer_jvp_a, add_outer_jvp_b),
+        (np.subtract, subtract_outer_vjp_a, subtract_outer_vjp_b, subtract_outer_jvp_a,
+         subtract_outer_jvp_b),
+        (np.multiply, multiply_outer_vjp_a, multiply_outer_vjp_b, multiply_outer_jvp_a,
+         multiply_outer_jvp_b),
+        (np.divide, divide_outer_vjp_a, divide_outer_vjp_b, divide_outer_jvp_a,
+         divide_outer_jvp_b),
+    )},
+    (np.add, "reduceat"): ((add_reduceat_vjp, None), (add_reduceat_jvp, None)),
 }
-
-
-def _register_outer(ufunc: Any) -> None:
-    vjp_a, vjp_b, jvp_a, jvp_b = _OUTER[ufunc]
-    defrule(ufunc.outer, vjp=(vjp_a, vjp_b), jvp=(jvp_a, jvp_b), argnames=("a", "b"))
-
-
-_REDUCE = (
-    (np.add, add_reduce_vjp, add_reduce_jvp),
-    (np.multiply, multiply_reduce_vjp, multiply_reduce_jvp),
-    (np.maximum, extremum_reduce_vjp, extremum_reduce_jvp),
-    (np.minimum, extremum_reduce_vjp, extremum_reduce_jvp),
-    (np.fmax, extremum_reduce_vjp, extremum_reduce_jvp),
-    (np.fmin, extremum_reduce_vjp, extremum_reduce_jvp),
-    (np.logaddexp, logaddexp_reduce_vjp, logaddexp_reduce_jvp),
-    (np.logaddexp2, logaddexp2_reduce_vjp, logaddexp2_reduce_jvp),
-)
-_ACCUMULATE = (
-    (np.add, add_accumulate_vjp, add_accumulate_jvp),
-    (np.multiply, multiply_accumulate_vjp, multiply_accumulate_jvp),
-    (np.maximum, extremum_accumulate_vjp, extremum_accumulate_jvp),
-    (np.minimum, extremum_accumulate_vjp, extremum_accumulate_jvp),
-    (np.fmax, extremum_accumulate_vjp, extremum_accumulate_jvp),
-    (np.fmin, extremum_accumulate_vjp, extremum_accumulate_jvp),
-    (np.logaddexp, logaddexp_accumulate_vjp, logaddexp_accumulate_jvp),
-)
-for _ufunc, _vjp, _jvp in _REDUCE:
-    defrule(_ufunc.reduce, vjp=(_vjp,), jvp=(_jvp,), argnames=("array",))
-for _ufunc, _vjp, _jvp in _ACCUMULATE:
-    defrule(_ufunc.accumulate, vjp=(_vjp,), jvp=(_jvp,), argnames=("array",))
-defrule(np.add.reduceat, vjp=(add_reduceat_vjp, None), jvp=(add_reduceat_jvp, None),
-        argnames=("array", "indices"))
-
-for _ufunc in _OUTER:
-    _register_outer(_ufunc)
 
 __all__ = [
     "add_accumulate_jvp",
