@@ -346,82 +346,43 @@ for _method in ("logpmf", "pmf", "cdf", "sf", "logcdf", "logsf"):
 # ---- scipy.stats.bernoulli, binom, geom (w.r.t. the probability p; counts are integers) ----------
 
 
-def bernoulli_logpmf_vjp_p(g: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
-    """``k/p - (1 - k)/(1 - p)`` with ``k`` shifted by ``loc``."""
-    return unbroadcast_to(g * _bernoulli_score(k - loc, p, np.isfinite(ans)), p)
-
-
-def bernoulli_logpmf_jvp_p(t: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
-    return broadcast_like(t * _bernoulli_score(k - loc, p, np.isfinite(ans)), ans)
-
-
-def bernoulli_pmf_vjp_p(g: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
-    return unbroadcast_to(g * ans * _bernoulli_score(k - loc, p, ans > 0.0), p)
-
-
-def bernoulli_pmf_jvp_p(t: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
-    return broadcast_like(t * ans * _bernoulli_score(k - loc, p, ans > 0.0), ans)
-
-
 def _bernoulli_score(k: Any, p: Any, inside: Any) -> Any:
+    """``k/p - (1 - k)/(1 - p)``."""
     return np.where(inside, k / p - (1.0 - k) / (1.0 - p), 0.0)
 
 
-def binom_logpmf_vjp_p(g: Any, ans: Any, k: Any, n: Any, p: Any, loc: Any = 0.0) -> Any:
-    """``k/p - (n - k)/(1 - p)``."""
-    return unbroadcast_to(g * _binom_score(k - loc, n, p, np.isfinite(ans)), p)
-
-
-def binom_logpmf_jvp_p(t: Any, ans: Any, k: Any, n: Any, p: Any, loc: Any = 0.0) -> Any:
-    return broadcast_like(t * _binom_score(k - loc, n, p, np.isfinite(ans)), ans)
-
-
-def binom_pmf_vjp_p(g: Any, ans: Any, k: Any, n: Any, p: Any, loc: Any = 0.0) -> Any:
-    return unbroadcast_to(g * ans * _binom_score(k - loc, n, p, ans > 0.0), p)
-
-
-def binom_pmf_jvp_p(t: Any, ans: Any, k: Any, n: Any, p: Any, loc: Any = 0.0) -> Any:
-    return broadcast_like(t * ans * _binom_score(k - loc, n, p, ans > 0.0), ans)
-
-
 def _binom_score(k: Any, n: Any, p: Any, inside: Any) -> Any:
+    """``k/p - (n - k)/(1 - p)``."""
     return np.where(inside, k / p - (n - k) / (1.0 - p), 0.0)
 
 
-def geom_logpmf_vjp_p(g: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
-    """``pmf = (1 - p)^(k-1) p``: ``1/p - (k - 1)/(1 - p)``."""
-    return unbroadcast_to(g * _geom_score(k - loc, p, np.isfinite(ans)), p)
-
-
-def geom_logpmf_jvp_p(t: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
-    return broadcast_like(t * _geom_score(k - loc, p, np.isfinite(ans)), ans)
-
-
-def geom_pmf_vjp_p(g: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
-    return unbroadcast_to(g * ans * _geom_score(k - loc, p, ans > 0.0), p)
-
-
-def geom_pmf_jvp_p(t: Any, ans: Any, k: Any, p: Any, loc: Any = 0.0) -> Any:
-    return broadcast_like(t * ans * _geom_score(k - loc, p, ans > 0.0), ans)
-
-
 def _geom_score(k: Any, p: Any, inside: Any) -> Any:
+    """``pmf = (1 - p)^(k-1) p``: ``1/p - (k - 1)/(1 - p)``."""
     return np.where(inside, 1.0 / p - (k - 1.0) / (1.0 - p), 0.0)
 
 
-for _method in ("logpmf", "pmf"):
-    defrule(getattr(stats.bernoulli, _method),
-            vjp=(_INTEGER_VJP, globals()[f"bernoulli_{_method}_vjp_p"], _INTEGER_VJP),
-            jvp=(_INTEGER_JVP, globals()[f"bernoulli_{_method}_jvp_p"], _INTEGER_JVP),
-            argnames=("k", "p", "loc"))
-    defrule(getattr(stats.binom, _method),
-            vjp=(_INTEGER_VJP, _INTEGER_VJP, globals()[f"binom_{_method}_vjp_p"], _INTEGER_VJP),
-            jvp=(_INTEGER_JVP, _INTEGER_JVP, globals()[f"binom_{_method}_jvp_p"], _INTEGER_JVP),
-            argnames=("k", "n", "p", "loc"))
-    defrule(getattr(stats.geom, _method),
-            vjp=(_INTEGER_VJP, globals()[f"geom_{_method}_vjp_p"], _INTEGER_VJP),
-            jvp=(_INTEGER_JVP, globals()[f"geom_{_method}_jvp_p"], _INTEGER_JVP),
-            argnames=("k", "p", "loc"))
+# distribution: its integer parameters between k and p. d logpmf/dp is _<dist>_score of the count
+# k - loc where the pmf is positive (0 elsewhere); pmf's is that times the pmf.
+PROBABILITY_PARAMETER = {"bernoulli": (), "binom": ("n",), "geom": ()}
+_PMF_FORMS = {"logpmf": ("", "np.isfinite(ans)"), "pmf": ("ans * ", "ans > 0.0")}
+_PMF_RULE = """
+def {dist}_{method}_{mode}_p({seed}, ans, k, {integers}p, loc=0.0):
+    return {reduce}({seed} * {factor}_{dist}_score(k - loc, {integers}p, {inside}), {target})
+"""
+define_from_source("\n".join(
+    _PMF_RULE.format(dist=dist, method=method, mode=mode, seed=seed, reduce=reduce,
+                     target=target or "p", factor=_PMF_FORMS[method][0],
+                     inside=_PMF_FORMS[method][1], integers="".join(f"{n}, " for n in integers))
+    for dist, integers in PROBABILITY_PARAMETER.items() for method in _PMF_FORMS
+    for mode, (seed, reduce, target) in _MODES.items()),
+    globals(), f"{__name__}: probability-parameter rules")
+for _dist, _integers in PROBABILITY_PARAMETER.items():
+    for _method in _PMF_FORMS:
+        _counts = (_INTEGER_VJP,) * (1 + len(_integers)), (_INTEGER_JVP,) * (1 + len(_integers))
+        defrule(getattr(getattr(stats, _dist), _method),
+                vjp=(*_counts[0], globals()[f"{_dist}_{_method}_vjp_p"], _INTEGER_VJP),
+                jvp=(*_counts[1], globals()[f"{_dist}_{_method}_jvp_p"], _INTEGER_JVP),
+                argnames=("k", *_integers, "p", "loc"))
 
 
 # ---- scipy.stats.dirichlet (components along axis 0 of x, as scipy has them) -------------------
