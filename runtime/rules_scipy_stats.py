@@ -207,58 +207,37 @@ _define_location_scale_rules()
 # ---- scipy.stats.norm quantiles: ans = loc + scale * z(q) ---------------------------------------
 
 
-def norm_ppf_vjp_q(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
-    """``1 / pdf(ppf(q))``."""
-    return unbroadcast_to(g / stats.norm.pdf(ans, loc, scale), q)
+# d/dq = 1 / pdf(ppf(q)) (isf(q) = ppf(1 - q): minus that); d/dloc = 1; d/dscale = z, the
+# standardized quantile (ppf(q) - loc) / scale
+_NORM_QUANTILES = {"ppf": "", "isf": "-"}  # method: the sign of d/dq
+_NORM_QUANTILE_RULES = """
+def norm_{method}_vjp_q(g, ans, q, loc=0.0, scale=1.0):
+    return unbroadcast_to({sign}g / stats.norm.pdf(ans, loc, scale), q)
 
 
-def norm_ppf_jvp_q(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
-    return broadcast_like(t / stats.norm.pdf(ans, loc, scale), ans)
+def norm_{method}_jvp_q(t, ans, q, loc=0.0, scale=1.0):
+    return broadcast_like({sign}t / stats.norm.pdf(ans, loc, scale), ans)
 
 
-def norm_ppf_vjp_loc(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+def norm_{method}_vjp_loc(g, ans, q, loc=0.0, scale=1.0):
     return unbroadcast_to(g * np.ones_like(ans), loc)
 
 
-def norm_ppf_jvp_loc(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+def norm_{method}_jvp_loc(t, ans, q, loc=0.0, scale=1.0):
     return broadcast_like(t * np.ones_like(ans), ans)
 
 
-def norm_ppf_vjp_scale(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
-    """``z = (ppf(q) - loc) / scale``."""
+def norm_{method}_vjp_scale(g, ans, q, loc=0.0, scale=1.0):
     return unbroadcast_to(g * (ans - loc) / scale, scale)
 
 
-def norm_ppf_jvp_scale(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+def norm_{method}_jvp_scale(t, ans, q, loc=0.0, scale=1.0):
     return broadcast_like(t * (ans - loc) / scale, ans)
-
-
-def norm_isf_vjp_q(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
-    """``isf(q) = ppf(1 - q)``: ``-1 / pdf(isf(q))``."""
-    return unbroadcast_to(-g / stats.norm.pdf(ans, loc, scale), q)
-
-
-def norm_isf_jvp_q(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
-    return broadcast_like(-t / stats.norm.pdf(ans, loc, scale), ans)
-
-
-def norm_isf_vjp_loc(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
-    return unbroadcast_to(g * np.ones_like(ans), loc)
-
-
-def norm_isf_jvp_loc(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
-    return broadcast_like(t * np.ones_like(ans), ans)
-
-
-def norm_isf_vjp_scale(g: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
-    return unbroadcast_to(g * (ans - loc) / scale, scale)
-
-
-def norm_isf_jvp_scale(t: Any, ans: Any, q: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
-    return broadcast_like(t * (ans - loc) / scale, ans)
-
-
-for _method in ("ppf", "isf"):
+"""
+define_from_source("\n".join(_NORM_QUANTILE_RULES.format(method=method, sign=sign)
+                             for method, sign in _NORM_QUANTILES.items()),
+                   globals(), f"{__name__}: norm quantile rules")
+for _method in _NORM_QUANTILES:
     defrule(getattr(stats.norm, _method),
             vjp=tuple(globals()[f"norm_{_method}_vjp_{a}"] for a in ("q", "loc", "scale")),
             jvp=tuple(globals()[f"norm_{_method}_jvp_{a}"] for a in ("q", "loc", "scale")),
