@@ -570,28 +570,20 @@ defrule(stats.multinomial.logpmf, vjp=(_INTEGER_VJP, _INTEGER_VJP, multinomial_l
 # ---- D = Σ p log(p/q); in units of log(base) ---------------------------------------------------
 
 
-def entropy_vjp_pk(g: Any, ans: Any, pk: Any, qk: Any = None, base: Any = None, axis: Any = 0,
-                   nan_policy: str = "propagate", keepdims: bool = False) -> Any:
-    slope = _entropy_pk_slope(pk, qk, base, axis, nan_policy)
-    return unbroadcast_to(_along_reduced(g, slope, axis) * slope, pk)
+# the VJP spreads g along the reduced axis times d entropy/d{arg}; the JVP sums the tangent
+# times it along that axis
+_ENTROPY_RULES = """
+def entropy_vjp_{arg}(g, ans, pk, qk=None, base=None, axis=0, nan_policy="propagate",
+        keepdims=False):
+    slope = _entropy_{arg}_slope(pk, qk, base, axis, nan_policy)
+    return unbroadcast_to(_along_reduced(g, slope, axis) * slope, {arg})
 
 
-def entropy_jvp_pk(t: Any, ans: Any, pk: Any, qk: Any = None, base: Any = None, axis: Any = 0,
-                   nan_policy: str = "propagate", keepdims: bool = False) -> Any:
-    slope = _entropy_pk_slope(pk, qk, base, axis, nan_policy)
+def entropy_jvp_{arg}(t, ans, pk, qk=None, base=None, axis=0, nan_policy="propagate",
+        keepdims=False):
+    slope = _entropy_{arg}_slope(pk, qk, base, axis, nan_policy)
     return np.reshape(np.sum(t * slope, axis=axis), np.shape(ans))
-
-
-def entropy_vjp_qk(g: Any, ans: Any, pk: Any, qk: Any = None, base: Any = None, axis: Any = 0,
-                   nan_policy: str = "propagate", keepdims: bool = False) -> Any:
-    slope = _entropy_qk_slope(pk, qk, base, axis, nan_policy)
-    return unbroadcast_to(_along_reduced(g, slope, axis) * slope, qk)
-
-
-def entropy_jvp_qk(t: Any, ans: Any, pk: Any, qk: Any = None, base: Any = None, axis: Any = 0,
-                   nan_policy: str = "propagate", keepdims: bool = False) -> Any:
-    slope = _entropy_qk_slope(pk, qk, base, axis, nan_policy)
-    return np.reshape(np.sum(t * slope, axis=axis), np.shape(ans))
+"""
 
 
 def _no_omitted_nans(function: str, nan_policy: str) -> None:
@@ -636,8 +628,11 @@ def _along_reduced(g: Any, like: Any, axis: Any) -> Any:
     return np.reshape(g, np.shape(np.sum(like, axis=axis, keepdims=True)))
 
 
-defrule(stats.entropy, vjp=(entropy_vjp_pk, entropy_vjp_qk, None, None),
-        jvp=(entropy_jvp_pk, entropy_jvp_qk, None, None), argnames=("pk", "qk", "base", "axis"))
+define_from_source("\n".join(_ENTROPY_RULES.format(arg=arg) for arg in ("pk", "qk")), globals(),
+                   f"{__name__}: entropy rules")
+defrule(stats.entropy, vjp=(*(globals()[f"entropy_vjp_{a}"] for a in ("pk", "qk")), None, None),
+        jvp=(*(globals()[f"entropy_jvp_{a}"] for a in ("pk", "qk")), None, None),
+        argnames=("pk", "qk", "base", "axis"))
 
 
 # ---- scipy.stats.zscore: z = (a - mean)/std along axis ------------------------------------------
