@@ -14,6 +14,7 @@ rule invalidates gradients compiled before it.
 
 from __future__ import annotations
 
+import linecache
 import sys
 import threading
 import types
@@ -55,6 +56,10 @@ class Entry:
 
     ``lookup``/``lookup_jvp`` return the entry seen in one ``mode``: its ``rules`` and
     ``rule_for`` are then that mode's rules.
+
+    ``container`` says that the primitive returns (or, depending on a keyword such as
+    ``retstep=``, may return) a tuple or list of arrays: adjoints and tangents of its result are
+    containers, summed with ``add`` (``+`` would concatenate them).
     """
 
     primitive: Any
@@ -62,6 +67,7 @@ class Entry:
     vjps: tuple[Rule | None, ...] = ()
     jvps: tuple[Rule | None, ...] = ()
     mode: str = VJP
+    container: bool = False
 
     @property
     def rules(self) -> tuple[Rule | None, ...]:
@@ -85,9 +91,10 @@ _entries: dict[Any, Entry] = {}
 _nondifferentiable: dict[Any, tuple[Any, str]] = {}
 _method_aliases: dict[str, Any] = {}
 _constant_arguments: dict[Any, frozenset[str]] = {}
+_container_results: set[Any] = set()
 _lazy_providers: dict[str, Callable[[], None]] = {}
 _loaded_providers: set[str] = set()
-_lazy_registrations: dict[str, tuple[dict, ...]] = {}  # what each lazy load added, per table
+_lazy_registrations: dict[str, tuple[dict | set, ...]] = {}  # what each lazy load added, per table
 version = 0
 
 
@@ -124,21 +131,25 @@ def _checked(what: str, primitive: Any, rules: tuple[Rule | None, ...]) -> tuple
     return tuple(rules)
 
 
-def _register(primitive: Any, argnames: tuple[str, ...] | None, **rules: Any) -> None:
+def _register(primitive: Any, argnames: tuple[str, ...] | None, container: bool = False,
+              **rules: Any) -> None:
     """Set one mode's rules (``vjps=`` or ``jvps=``) of ``primitive``, keeping the other's.
 
     The entry keeps the longer of its old and the new ``argnames`` (the new ones on a tie): a
-    user may register fewer JVP than VJP rules."""
+    user may register fewer JVP than VJP rules. ``container`` is kept once declared."""
     count = max(len(found) for found in rules.values())
     names = tuple(argnames) if argnames is not None else tuple(f"arg{i}" for i in range(count))
     key = _key(primitive)
     with _lock:
         old = _entries.get(key)
+        if container:
+            _container_results.add(key)
         if old is None:
-            _entries[key] = Entry(primitive, names, **rules)
+            _entries[key] = Entry(primitive, names, **rules, container=key in _container_results)
         else:
             kept = old.argnames if len(old.argnames) > len(names) else names
-            _entries[key] = replace(old, primitive=primitive, argnames=kept, **rules)
+            _entries[key] = replace(old, primitive=primitive, argnames=kept, **rules,
+                                    container=key in _container_results)
         _nondifferentiable.pop(key, None)
         _bump()
 
@@ -162,21 +173,53 @@ def defrule(
     vjp: tuple[Rule | None, ...],
     jvp: tuple[Rule | None, ...],
     argnames: tuple[str, ...],
+    container: bool = False,
 ) -> None:
     """Register both modes of ``primitive`` in one place: one VJP and one JVP rule (or None)
-    per positional argument, with ``None`` in the same positions."""
+    per positional argument, with ``None`` in the same positions. ``container=True`` declares
+    that ``primitive`` returns (or may return) a tuple or list of arrays."""
     if len(vjp) != len(jvp) or any((a is None) != (b is None) for a, b in zip(vjp, jvp, strict=False)):
         raise ValueError(f"defrule({primitive!r}): vjp and jvp need None in the same positions")
-    _register(primitive, argnames, vjps=_checked("defrule", primitive, tuple(vjp)),
+    _register(primitive, argnames, container, vjps=_checked("defrule", primitive, tuple(vjp)),
               jvps=_checked("defrule", primitive, tuple(jvp)))
 
 
-def defrules(rows: Any, argnames: tuple[str, ...]) -> None:
+def defrules(rows: Any, argnames: tuple[str, ...], container: bool = False) -> None:
     """``defrule`` for a table of primitives sharing ``argnames``: rows ``(primitive, vjp,
     jvp)``, where ``vjp``/``jvp`` are one rule (one-argument primitives) or a tuple of rules."""
     for primitive, vjp, jvp in rows:
         defrule(primitive, vjp=vjp if isinstance(vjp, tuple) else (vjp,),
-                jvp=jvp if isinstance(jvp, tuple) else (jvp,), argnames=argnames)
+                jvp=jvp if isinstance(jvp, tuple) else (jvp,), argnames=argnames,
+                container=container)
+
+
+def container_results(*primitives: Any) -> None:
+    """Declare that each primitive returns (or, depending on a keyword, may return) a tuple or
+    list of arrays, whether or not it has rules (``np.split``, ``np.unique``): adjoints and
+    tangents of its result are containers. Rule modules declare this where they register the
+    primitive (or with ``defrule(..., container=True)``)."""
+    with _lock:
+        for primitive in primitives:
+            key = _key(primitive)
+            _container_results.add(key)
+            if key in _entries:
+                _entries[key] = replace(_entries[key], container=True)
+        _bump()
+
+
+def returns_container(primitive: Any) -> bool:
+    """Was ``primitive`` declared to return a tuple or list of arrays?"""
+    _load_lazy(primitive)
+    return _key(primitive) in _container_results
+
+
+def define_from_source(source: str, namespace: dict[str, Any], label: str) -> None:
+    """Run ``source`` (generated rule definitions) in a module's ``namespace``, registered in
+    ``linecache`` under ``<label>``, so that ``inspect.getsource`` shows each rule and the
+    compiler can differentiate them again like rules written out by hand."""
+    filename = f"<{label}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), namespace)
 
 
 def public_functions(namespace: dict[str, Any]) -> list[str]:
@@ -229,15 +272,22 @@ def _load_lazy(primitive: Any) -> None:
     for module, load in list(_lazy_providers.items()):
         if module not in _loaded_providers and module in sys.modules:
             _loaded_providers.add(module)
-            before = [dict(table) for table in _lazy_tables()]
+            before = [table.copy() for table in _lazy_tables()]
             load()
             _lazy_registrations[module] = tuple(
-                {key: value for key, value in table.items() if key not in earlier}
-                for table, earlier in zip(_lazy_tables(), before, strict=True))
+                _added(table, earlier) for table, earlier in zip(_lazy_tables(), before,
+                                                                 strict=True))
 
 
-def _lazy_tables() -> tuple[dict, ...]:
-    return (_entries, _nondifferentiable, _method_aliases, _constant_arguments)
+def _lazy_tables() -> tuple[dict | set, ...]:
+    return (_entries, _nondifferentiable, _method_aliases, _constant_arguments,
+            _container_results)
+
+
+def _added(table: dict | set, earlier: dict | set) -> dict | set:
+    if isinstance(table, set):
+        return table - earlier
+    return {key: value for key, value in table.items() if key not in earlier}
 
 
 def load_all_lazy() -> None:
@@ -257,7 +307,7 @@ def snapshot() -> Any:
     """The registry's state, for ``restore``: tests that register rules undo them with it."""
     with _lock:
         return (dict(_entries), dict(_nondifferentiable), dict(_method_aliases),
-                set(_loaded_providers))
+                set(_loaded_providers), set(_container_results))
 
 
 def restore(state: Any) -> None:
@@ -265,8 +315,8 @@ def restore(state: Any) -> None:
     Rules of optional packages loaded since the snapshot stay (their modules register once)."""
     with _lock:
         loaded_since = _loaded_providers - state[3]
-        for table, saved in zip((_entries, _nondifferentiable, _method_aliases, _loaded_providers),
-                                state, strict=True):
+        for table, saved in zip((_entries, _nondifferentiable, _method_aliases, _loaded_providers,
+                                 _container_results), state, strict=True):
             table.clear()
             table.update(saved)
         for module in loaded_since & _lazy_registrations.keys():

@@ -16,7 +16,7 @@ import numpy as np
 
 from .broadcast import broadcast_like, unbroadcast_to, unreduce
 from .linear import linear_jvp
-from .registry import defrule
+from .registry import container_results, defrule
 
 # ---- diff --------------------------------------------------------------------------------------
 
@@ -290,6 +290,7 @@ defrule(np.diff, vjp=(diff_vjp, None, None, diff_vjp_prepend, diff_vjp_append),
         argnames=("a", "n", "axis", "prepend", "append"))
 defrule(np.gradient, vjp=(gradient_vjp, *_SPACING_VJPS), jvp=(gradient_jvp, *_SPACING_JVPS),
         argnames=("f", *(f"varargs{i}" for i in range(GRADIENT_SPACINGS))))
+container_results(np.gradient)  # a tuple for several axes
 for _function in TRAPEZOIDS:
     defrule(_function, vjp=(trapezoid_vjp, trapezoid_vjp_x, trapezoid_vjp_dx),
             jvp=(trapezoid_jvp, trapezoid_jvp_x, trapezoid_jvp_dx), argnames=("y", "x", "dx"))

@@ -191,61 +191,44 @@ def _possible(k: int, p: int) -> bool:
                                                and k < MAX_POSITIONS - 1))
 
 
-def _rules_of_vjp(k: int) -> tuple[list[Rule | None], list[Rule | None]]:
+def _seed_rule(rule: Rule) -> Rule:
+    # d<h, first-order rule>/d(its seed): ``rule`` (the transpose) applied to h.
+    def second(v: Any, ans: Any, seed: Any, ans0: Any, *args: Any, optimize: Any = False) -> Any:
+        return rule(v, ans0, *args, optimize=optimize)
+
+    return second
+
+
+def _operand_rule(rule: Rule, position: int, seed_first: bool) -> Rule:
+    # ``rule`` with ``v`` (or the seed) substituted for operand ``position``, taking the seed
+    # (or ``v``) as its own first argument.
+    def second(v: Any, ans: Any, seed: Any, ans0: Any, *args: Any, optimize: Any = False) -> Any:
+        first, inserted = (seed, v) if seed_first else (v, seed)
+        return rule(first, ans0, *_with(args, position, inserted), optimize=optimize)
+
+    return second
+
+
+def _second_order_rules(k: int, kind: str) -> tuple[list[Rule | None], list[Rule | None]]:
+    """The rules of ``einsum_<kind>_arg<k>`` (kind "vjp" or "jvp") w.r.t. its seed and every
+    operand p: for vjp_k, h -> jvp_k(h) and vjp_p(g; x_k := h), tangent vjp_k(g; x_p := s); for
+    jvp_k, h -> vjp_k(h) and vjp_p(h; x_k := t), tangent jvp_p(s; x_k := t)."""
     vjp_k, jvp_k = _RULES[k]
-
-    def vjp_g(h: Any, ans: Any, g: Any, ans0: Any, *args: Any, optimize: Any = False) -> Any:
-        return jvp_k(h, ans0, *args, optimize=optimize)
-
-    def jvp_g(t: Any, ans: Any, g: Any, ans0: Any, *args: Any, optimize: Any = False) -> Any:
-        return vjp_k(t, ans0, *args, optimize=optimize)
-
-    name = f"einsum_vjp_arg{k}"
-    vjps: list[Rule | None] = [_export(vjp_g, f"{name}_vjp_g", "Second order of einsum."), None]
-    jvps: list[Rule | None] = [_export(jvp_g, f"{name}_jvp_g", "Second order of einsum."), None]
-    for p in range(MAX_POSITIONS):
-        vjp_p = _RULES[p][0]
-
-        def vjp_x(h: Any, ans: Any, g: Any, ans0: Any, *args: Any, optimize: Any = False,
-                  vjp_p: Rule = vjp_p) -> Any:
-            return vjp_p(g, ans0, *_with(args, k, h), optimize=optimize)
-
-        def jvp_x(t: Any, ans: Any, g: Any, ans0: Any, *args: Any, optimize: Any = False,
-                  p: int = p) -> Any:
-            return vjp_k(g, ans0, *_with(args, p, t), optimize=optimize)
-
-        possible = _possible(k, p)
-        vjps.append(_export(vjp_x, f"{name}_vjp_arg{p}", "Second order.") if possible else None)
-        jvps.append(_export(jvp_x, f"{name}_jvp_arg{p}", "Second order.") if possible else None)
-    return vjps, jvps
-
-
-def _rules_of_jvp(k: int) -> tuple[list[Rule | None], list[Rule | None]]:
-    vjp_k, jvp_k = _RULES[k]
-
-    def vjp_t(h: Any, ans: Any, t: Any, ans0: Any, *args: Any, optimize: Any = False) -> Any:
-        return vjp_k(h, ans0, *args, optimize=optimize)
-
-    def jvp_t(s: Any, ans: Any, t: Any, ans0: Any, *args: Any, optimize: Any = False) -> Any:
-        return jvp_k(s, ans0, *args, optimize=optimize)
-
-    name = f"einsum_jvp_arg{k}"
-    vjps: list[Rule | None] = [_export(vjp_t, f"{name}_vjp_t", "Second order of einsum."), None]
-    jvps: list[Rule | None] = [_export(jvp_t, f"{name}_jvp_t", "Second order of einsum."), None]
+    seed_rules = (jvp_k, vjp_k) if kind == "vjp" else (vjp_k, jvp_k)
+    name, seed = f"einsum_{kind}_arg{k}", "g" if kind == "vjp" else "t"
+    vjps: list[Rule | None] = [_export(_seed_rule(seed_rules[0]), f"{name}_vjp_{seed}",
+                                       "Second order of einsum."), None]
+    jvps: list[Rule | None] = [_export(_seed_rule(seed_rules[1]), f"{name}_jvp_{seed}",
+                                       "Second order of einsum."), None]
     for p in range(MAX_POSITIONS):
         vjp_p, jvp_p = _RULES[p]
-
-        def vjp_x(h: Any, ans: Any, t: Any, ans0: Any, *args: Any, optimize: Any = False,
-                  vjp_p: Rule = vjp_p) -> Any:
-            return vjp_p(h, ans0, *_with(args, k, t), optimize=optimize)
-
-        def jvp_x(s: Any, ans: Any, t: Any, ans0: Any, *args: Any, optimize: Any = False,
-                  jvp_p: Rule = jvp_p) -> Any:
-            return jvp_p(s, ans0, *_with(args, k, t), optimize=optimize)
-
+        if kind == "vjp":
+            reverse, forward = _operand_rule(vjp_p, k, True), _operand_rule(vjp_k, p, True)
+        else:
+            reverse, forward = _operand_rule(vjp_p, k, False), _operand_rule(jvp_p, k, False)
         possible = _possible(k, p)
-        vjps.append(_export(vjp_x, f"{name}_vjp_arg{p}", "Second order.") if possible else None)
-        jvps.append(_export(jvp_x, f"{name}_jvp_arg{p}", "Second order.") if possible else None)
+        vjps.append(_export(reverse, f"{name}_vjp_arg{p}", "Second order.") if possible else None)
+        jvps.append(_export(forward, f"{name}_jvp_arg{p}", "Second order.") if possible else None)
     return vjps, jvps
 
 
@@ -255,8 +238,8 @@ _ARGNAMES = tuple(f"arg{position}" for position in range(MAX_POSITIONS))
 defrule(np.einsum, vjp=tuple(vjp for vjp, _ in _RULES), jvp=tuple(jvp for _, jvp in _RULES),
         argnames=_ARGNAMES)
 for _k in range(MAX_POSITIONS):
-    for _rule, _rules_of in ((_RULES[_k][0], _rules_of_vjp), (_RULES[_k][1], _rules_of_jvp)):
-        _vjps, _jvps = _rules_of(_k)
+    for _rule, _kind in ((_RULES[_k][0], "vjp"), (_RULES[_k][1], "jvp")):
+        _vjps, _jvps = _second_order_rules(_k, _kind)
         defrule(_rule, vjp=tuple(_vjps), jvp=tuple(_jvps), argnames=("g", "ans", *_ARGNAMES))
         # a rule is linear in g and does not read ans or the operand it differentiates for:
         # the arguments it has no rule for lend only shapes (or are subscripts)

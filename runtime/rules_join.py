@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .linear import linear_jvp
-from .registry import defrule
+from .registry import container_results, defrule
 
 
 def _split(g: Any, sizes: list[int], axis: int) -> list[Any]:
@@ -188,6 +188,7 @@ for _prim, _vjp, _jvp, _name in (
     (np.dsplit, dsplit_vjp, dsplit_jvp, "ary"),
 ):
     defrule(_prim, vjp=(_vjp,), jvp=(_jvp,), argnames=(_name,))
+container_results(np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit)
 
 __all__ = [
     "append_jvp_arr", "append_jvp_values", "append_vjp_arr", "append_vjp_values",

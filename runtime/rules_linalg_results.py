@@ -12,8 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .accumulate import zeros_like
-from .registry import defjvp_attribute, defvjp_attribute
+from .registry import (
+    container_results,
+    define_from_source,
+    defjvp_attribute,
+    defvjp_attribute,
+    public_functions,
+)
 
 
 def _field_index(result: Any, name: str) -> int:
@@ -40,114 +48,24 @@ def _field_jvp(t: Any, result: Any, name: str) -> Any:
     return t[_field_index(result, name)]
 
 
-def field_eigenvalues_vjp(g: Any, ans: Any, x: Any) -> list[Any]:
-    return _field_vjp(g, x, "eigenvalues")
+# the fields of np.linalg's named results; each gets two rules, written out by _FIELD_RULES
+FIELDS = ("eigenvalues", "eigenvectors", "U", "S", "Vh", "sign", "logabsdet", "Q", "R")
+_FIELD_RULES = """
+def field_{name}_vjp(g, ans, x):
+    return _field_vjp(g, x, {name!r})
 
 
-def field_eigenvalues_jvp(t: Any, ans: Any, x: Any) -> Any:
-    return _field_jvp(t, x, "eigenvalues")
+def field_{name}_jvp(t, ans, x):
+    return _field_jvp(t, x, {name!r})
+"""
 
+define_from_source("\n".join(_FIELD_RULES.format(name=name) for name in FIELDS), globals(),
+                   f"{__name__}: field rules")
+for _name in FIELDS:
+    defvjp_attribute(_name, globals()[f"field_{_name}_vjp"])
+    defjvp_attribute(_name, globals()[f"field_{_name}_jvp"])
+# the decompositions whose results these are (named tuples; their rules are elsewhere)
+container_results(np.linalg.svd, np.linalg.eig, np.linalg.eigh, np.linalg.slogdet,
+                  np.linalg.qr, np.linalg.lstsq)
 
-def field_eigenvectors_vjp(g: Any, ans: Any, x: Any) -> list[Any]:
-    return _field_vjp(g, x, "eigenvectors")
-
-
-def field_eigenvectors_jvp(t: Any, ans: Any, x: Any) -> Any:
-    return _field_jvp(t, x, "eigenvectors")
-
-
-def field_U_vjp(g: Any, ans: Any, x: Any) -> list[Any]:
-    return _field_vjp(g, x, "U")
-
-
-def field_U_jvp(t: Any, ans: Any, x: Any) -> Any:
-    return _field_jvp(t, x, "U")
-
-
-def field_S_vjp(g: Any, ans: Any, x: Any) -> list[Any]:
-    return _field_vjp(g, x, "S")
-
-
-def field_S_jvp(t: Any, ans: Any, x: Any) -> Any:
-    return _field_jvp(t, x, "S")
-
-
-def field_Vh_vjp(g: Any, ans: Any, x: Any) -> list[Any]:
-    return _field_vjp(g, x, "Vh")
-
-
-def field_Vh_jvp(t: Any, ans: Any, x: Any) -> Any:
-    return _field_jvp(t, x, "Vh")
-
-
-def field_sign_vjp(g: Any, ans: Any, x: Any) -> list[Any]:
-    return _field_vjp(g, x, "sign")
-
-
-def field_sign_jvp(t: Any, ans: Any, x: Any) -> Any:
-    return _field_jvp(t, x, "sign")
-
-
-def field_logabsdet_vjp(g: Any, ans: Any, x: Any) -> list[Any]:
-    return _field_vjp(g, x, "logabsdet")
-
-
-def field_logabsdet_jvp(t: Any, ans: Any, x: Any) -> Any:
-    return _field_jvp(t, x, "logabsdet")
-
-
-def field_Q_vjp(g: Any, ans: Any, x: Any) -> list[Any]:
-    return _field_vjp(g, x, "Q")
-
-
-def field_Q_jvp(t: Any, ans: Any, x: Any) -> Any:
-    return _field_jvp(t, x, "Q")
-
-
-def field_R_vjp(g: Any, ans: Any, x: Any) -> list[Any]:
-    return _field_vjp(g, x, "R")
-
-
-def field_R_jvp(t: Any, ans: Any, x: Any) -> Any:
-    return _field_jvp(t, x, "R")
-
-
-defvjp_attribute("eigenvalues", field_eigenvalues_vjp)
-defjvp_attribute("eigenvalues", field_eigenvalues_jvp)
-defvjp_attribute("eigenvectors", field_eigenvectors_vjp)
-defjvp_attribute("eigenvectors", field_eigenvectors_jvp)
-defvjp_attribute("U", field_U_vjp)
-defjvp_attribute("U", field_U_jvp)
-defvjp_attribute("S", field_S_vjp)
-defjvp_attribute("S", field_S_jvp)
-defvjp_attribute("Vh", field_Vh_vjp)
-defjvp_attribute("Vh", field_Vh_jvp)
-defvjp_attribute("sign", field_sign_vjp)
-defjvp_attribute("sign", field_sign_jvp)
-defvjp_attribute("logabsdet", field_logabsdet_vjp)
-defjvp_attribute("logabsdet", field_logabsdet_jvp)
-defvjp_attribute("Q", field_Q_vjp)
-defjvp_attribute("Q", field_Q_jvp)
-defvjp_attribute("R", field_R_vjp)
-defjvp_attribute("R", field_R_jvp)
-
-__all__ = [
-    "field_Q_jvp",
-    "field_Q_vjp",
-    "field_R_jvp",
-    "field_R_vjp",
-    "field_S_jvp",
-    "field_S_vjp",
-    "field_U_jvp",
-    "field_U_vjp",
-    "field_Vh_jvp",
-    "field_Vh_vjp",
-    "field_eigenvalues_jvp",
-    "field_eigenvalues_vjp",
-    "field_eigenvectors_jvp",
-    "field_eigenvectors_vjp",
-    "field_logabsdet_jvp",
-    "field_logabsdet_vjp",
-    "field_sign_jvp",
-    "field_sign_vjp",
-]
+__all__ = public_functions(globals())

@@ -18,7 +18,12 @@ from typing import Any
 import numpy as np
 
 from . import accumulate, broadcast
-from .registry import nondifferentiable, nondifferentiable_attribute, nondifferentiable_method
+from .registry import (
+    container_results,
+    nondifferentiable,
+    nondifferentiable_attribute,
+    nondifferentiable_method,
+)
 
 
 def stop_gradient(x: Any) -> Any:
@@ -133,6 +138,7 @@ nondifferentiable(*INTEGER_OR_BOOLEAN, reason="it returns indices, integers or b
 nondifferentiable(*SHAPES_AND_CONSTRUCTORS, reason="its output does not depend on array values")
 nondifferentiable(*PYTHON_BUILTINS, reason="it is a Python builtin used for control flow")
 nondifferentiable(stop_gradient, reason="stop_gradient blocks the gradient by design")
+container_results(np.unravel_index)
 nondifferentiable_method("argmax", "argmin", "argsort", "nonzero", "any", "all")
 nondifferentiable_attribute("shape", "ndim", "size", "dtype", "itemsize", "nbytes")
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .broadcast import normalize_axes
-from .registry import defrule
+from .registry import define_from_source, defrule, public_functions
 from .rules_index import positions, take_vjp
 
 _METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
@@ -170,188 +170,59 @@ def _quantile_jvp_q(t: Any, ans: Any, a: Any, q: Any, axis: Any, method: str, sk
     return np.reshape(tangent, np.shape(ans)).astype(np.result_type(ans), copy=False)
 
 
-def quantile_vjp_a(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                   overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
-                   *, weights: Any = None) -> Any:
-    """g split between the two order statistics the quantile interpolates."""
-    method = _check(method, weights, "quantile_vjp_a", overwrite_input)
-    return _quantile_vjp_a(g, a, q, axis, method, False, "quantile_vjp_a")
+# ---- the quantile family: quantile(a, q), percentile (q in percent), median (q = 1/2) and
+# ---- their nan-aware forms (NaN entries are left out and get gradient 0) ------------------------
+# The VJP w.r.t. a splits g between the two order statistics the quantile interpolates; the JVP
+# interpolates their tangents the same way. d quantile/dq is the gap between those two order
+# statistics times (n - 1) (linear); a percentile's is divided by 100.
+
+QUANTILES = {  # function: (leaves NaN out, the unit of q)
+    "quantile": (False, 1.0), "percentile": (False, 100.0),
+    "nanquantile": (True, 1.0), "nanpercentile": (True, 100.0),
+}
+MEDIANS = {"median": False, "nanmedian": True}  # function: leaves NaN out
+_MODES = {"vjp": "g, a", "jvp": "t, ans, a"}  # what each mode's helpers take first
+_QUANTILE_RULE = """
+def {name}({seed}, ans, a, q, axis=None, out=None, overwrite_input=False, method="linear",
+        keepdims=False, *, weights=None):
+    method = _check(method, weights, {name!r}, overwrite_input)
+    return _quantile_{mode}_{argument}({first}, {q}, axis, method, {nan}, {extra}{name!r})
+"""
+_MEDIAN_RULE = """
+def {name}({seed}, ans, a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    method = _check("linear", None, {name!r}, overwrite_input)
+    return _quantile_{mode}_a({first}, 0.5, axis, method, {nan}, {name!r})
+"""
 
 
-def quantile_jvp_a(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                   overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
-                   *, weights: Any = None) -> Any:
-    """The same interpolation of the two order statistics' tangents."""
-    method = _check(method, weights, "quantile_jvp_a", overwrite_input)
-    return _quantile_jvp_a(t, ans, a, q, axis, method, False, "quantile_jvp_a")
+def _quantile_rule(function: str, mode: str, argument: str) -> str:
+    nan, per = QUANTILES[function]
+    q = "q" if argument == "q" or per == 1.0 else f"np.divide(q, {per})"
+    return _QUANTILE_RULE.format(name=f"{function}_{mode}_{argument}", seed=_MODES[mode][0],
+                                 mode=mode, argument=argument, first=_MODES[mode], q=q, nan=nan,
+                                 extra=f"{per}, " if argument == "q" else "")
 
 
-def quantile_vjp_q(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                   overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
-                   *, weights: Any = None) -> Any:
-    """d quantile/dq: the gap between the two order statistics times (n - 1) (linear)."""
-    method = _check(method, weights, "quantile_vjp_q", overwrite_input)
-    return _quantile_vjp_q(g, a, q, axis, method, False, 1.0, "quantile_vjp_q")
+def _median_rule(function: str, mode: str) -> str:
+    return _MEDIAN_RULE.format(name=f"{function}_{mode}", seed=_MODES[mode][0], mode=mode,
+                               first=_MODES[mode], nan=MEDIANS[function])
 
 
-def quantile_jvp_q(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                   overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
-                   *, weights: Any = None) -> Any:
-    """The tangent of q times d quantile/dq."""
-    method = _check(method, weights, "quantile_jvp_q", overwrite_input)
-    return _quantile_jvp_q(t, ans, a, q, axis, method, False, 1.0, "quantile_jvp_q")
-
-
-def percentile_vjp_a(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                     overwrite_input: bool = False, method: str = "linear",
-                     keepdims: bool = False, *, weights: Any = None) -> Any:
-    """``quantile`` at q / 100."""
-    method = _check(method, weights, "percentile_vjp_a", overwrite_input)
-    return _quantile_vjp_a(g, a, np.divide(q, 100.0), axis, method, False, "percentile_vjp_a")
-
-
-def percentile_jvp_a(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                     overwrite_input: bool = False, method: str = "linear",
-                     keepdims: bool = False, *, weights: Any = None) -> Any:
-    """``quantile`` at q / 100."""
-    method = _check(method, weights, "percentile_jvp_a", overwrite_input)
-    return _quantile_jvp_a(t, ans, a, np.divide(q, 100.0), axis, method, False,
-                           "percentile_jvp_a")
-
-
-def percentile_vjp_q(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                     overwrite_input: bool = False, method: str = "linear",
-                     keepdims: bool = False, *, weights: Any = None) -> Any:
-    """d quantile/dq at q / 100, divided by 100."""
-    method = _check(method, weights, "percentile_vjp_q", overwrite_input)
-    return _quantile_vjp_q(g, a, q, axis, method, False, 100.0, "percentile_vjp_q")
-
-
-def percentile_jvp_q(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                     overwrite_input: bool = False, method: str = "linear",
-                     keepdims: bool = False, *, weights: Any = None) -> Any:
-    """The tangent of q times d percentile/dq."""
-    method = _check(method, weights, "percentile_jvp_q", overwrite_input)
-    return _quantile_jvp_q(t, ans, a, q, axis, method, False, 100.0, "percentile_jvp_q")
-
-
-def median_vjp(g: Any, ans: Any, a: Any, axis: Any = None, out: Any = None,
-               overwrite_input: bool = False, keepdims: bool = False) -> Any:
-    """``quantile`` at 0.5: g split between the middle entries."""
-    method = _check("linear", None, "median_vjp", overwrite_input)
-    return _quantile_vjp_a(g, a, 0.5, axis, method, False, "median_vjp")
-
-
-def median_jvp(t: Any, ans: Any, a: Any, axis: Any = None, out: Any = None,
-               overwrite_input: bool = False, keepdims: bool = False) -> Any:
-    """The mean tangent of the middle entries."""
-    method = _check("linear", None, "median_jvp", overwrite_input)
-    return _quantile_jvp_a(t, ans, a, 0.5, axis, method, False, "median_jvp")
-
-
-# ---- nan-aware forms: NaN entries are left out (and get gradient 0) ---------------------------
-
-
-def nanquantile_vjp_a(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                      overwrite_input: bool = False, method: str = "linear",
-                      keepdims: bool = False, *, weights: Any = None) -> Any:
-    """``quantile_vjp_a`` over the entries that are not NaN."""
-    method = _check(method, weights, "nanquantile_vjp_a", overwrite_input)
-    return _quantile_vjp_a(g, a, q, axis, method, True, "nanquantile_vjp_a")
-
-
-def nanquantile_jvp_a(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                      overwrite_input: bool = False, method: str = "linear",
-                      keepdims: bool = False, *, weights: Any = None) -> Any:
-    """``quantile_jvp_a`` over the entries that are not NaN."""
-    method = _check(method, weights, "nanquantile_jvp_a", overwrite_input)
-    return _quantile_jvp_a(t, ans, a, q, axis, method, True, "nanquantile_jvp_a")
-
-
-def nanquantile_vjp_q(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                      overwrite_input: bool = False, method: str = "linear",
-                      keepdims: bool = False, *, weights: Any = None) -> Any:
-    """``quantile_vjp_q`` over the entries that are not NaN."""
-    method = _check(method, weights, "nanquantile_vjp_q", overwrite_input)
-    return _quantile_vjp_q(g, a, q, axis, method, True, 1.0, "nanquantile_vjp_q")
-
-
-def nanquantile_jvp_q(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                      overwrite_input: bool = False, method: str = "linear",
-                      keepdims: bool = False, *, weights: Any = None) -> Any:
-    """``quantile_jvp_q`` over the entries that are not NaN."""
-    method = _check(method, weights, "nanquantile_jvp_q", overwrite_input)
-    return _quantile_jvp_q(t, ans, a, q, axis, method, True, 1.0, "nanquantile_jvp_q")
-
-
-def nanpercentile_vjp_a(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                        overwrite_input: bool = False, method: str = "linear",
-                        keepdims: bool = False, *, weights: Any = None) -> Any:
-    """``nanquantile`` at q / 100."""
-    method = _check(method, weights, "nanpercentile_vjp_a", overwrite_input)
-    return _quantile_vjp_a(g, a, np.divide(q, 100.0), axis, method, True, "nanpercentile_vjp_a")
-
-
-def nanpercentile_jvp_a(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                        overwrite_input: bool = False, method: str = "linear",
-                        keepdims: bool = False, *, weights: Any = None) -> Any:
-    """``nanquantile`` at q / 100."""
-    method = _check(method, weights, "nanpercentile_jvp_a", overwrite_input)
-    return _quantile_jvp_a(t, ans, a, np.divide(q, 100.0), axis, method, True,
-                           "nanpercentile_jvp_a")
-
-
-def nanpercentile_vjp_q(g: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                        overwrite_input: bool = False, method: str = "linear",
-                        keepdims: bool = False, *, weights: Any = None) -> Any:
-    """d nanquantile/dq at q / 100, divided by 100."""
-    method = _check(method, weights, "nanpercentile_vjp_q", overwrite_input)
-    return _quantile_vjp_q(g, a, q, axis, method, True, 100.0, "nanpercentile_vjp_q")
-
-
-def nanpercentile_jvp_q(t: Any, ans: Any, a: Any, q: Any, axis: Any = None, out: Any = None,
-                        overwrite_input: bool = False, method: str = "linear",
-                        keepdims: bool = False, *, weights: Any = None) -> Any:
-    """The tangent of q times d nanpercentile/dq."""
-    method = _check(method, weights, "nanpercentile_jvp_q", overwrite_input)
-    return _quantile_jvp_q(t, ans, a, q, axis, method, True, 100.0, "nanpercentile_jvp_q")
-
-
-def nanmedian_vjp(g: Any, ans: Any, a: Any, axis: Any = None, out: Any = None,
-                  overwrite_input: bool = False, keepdims: bool = False) -> Any:
-    """``median_vjp`` over the entries that are not NaN."""
-    method = _check("linear", None, "nanmedian_vjp", overwrite_input)
-    return _quantile_vjp_a(g, a, 0.5, axis, method, True, "nanmedian_vjp")
-
-
-def nanmedian_jvp(t: Any, ans: Any, a: Any, axis: Any = None, out: Any = None,
-                  overwrite_input: bool = False, keepdims: bool = False) -> Any:
-    """``median_jvp`` over the entries that are not NaN."""
-    method = _check("linear", None, "nanmedian_jvp", overwrite_input)
-    return _quantile_jvp_a(t, ans, a, 0.5, axis, method, True, "nanmedian_jvp")
+define_from_source("".join([_quantile_rule(f, mode, argument) for f in QUANTILES
+                            for mode in _MODES for argument in ("a", "q")]
+                           + [_median_rule(f, mode) for f in MEDIANS for mode in _MODES]),
+                   globals(), f"{__name__}: quantile rules")
 
 
 defrule(np.sort, vjp=(sort_vjp,), jvp=(sort_jvp,), argnames=("a",))
 defrule(np.partition, vjp=(partition_vjp,), jvp=(partition_jvp,), argnames=("a",))
 if hasattr(np, "msort"):  # removed in numpy 2.0
     defrule(np.msort, vjp=(msort_vjp,), jvp=(msort_jvp,), argnames=("a",))
-defrule(np.median, vjp=(median_vjp,), jvp=(median_jvp,), argnames=("a",))
-defrule(np.nanmedian, vjp=(nanmedian_vjp,), jvp=(nanmedian_jvp,), argnames=("a",))
-for _prim, _vjps, _jvps in (
-    (np.quantile, (quantile_vjp_a, quantile_vjp_q), (quantile_jvp_a, quantile_jvp_q)),
-    (np.percentile, (percentile_vjp_a, percentile_vjp_q), (percentile_jvp_a, percentile_jvp_q)),
-    (np.nanquantile, (nanquantile_vjp_a, nanquantile_vjp_q),
-     (nanquantile_jvp_a, nanquantile_jvp_q)),
-    (np.nanpercentile, (nanpercentile_vjp_a, nanpercentile_vjp_q),
-     (nanpercentile_jvp_a, nanpercentile_jvp_q)),
-):
-    defrule(_prim, vjp=_vjps, jvp=_jvps, argnames=("a", "q"))
+for _name in MEDIANS:
+    defrule(getattr(np, _name), vjp=(globals()[f"{_name}_vjp"],),
+            jvp=(globals()[f"{_name}_jvp"],), argnames=("a",))
+for _name in QUANTILES:
+    defrule(getattr(np, _name), vjp=(globals()[f"{_name}_vjp_a"], globals()[f"{_name}_vjp_q"]),
+            jvp=(globals()[f"{_name}_jvp_a"], globals()[f"{_name}_jvp_q"]), argnames=("a", "q"))
 
-__all__ = [
-    "median_jvp", "median_vjp", "msort_jvp", "msort_vjp", "nanmedian_jvp", "nanmedian_vjp",
-    "nanpercentile_jvp_a", "nanpercentile_jvp_q", "nanpercentile_vjp_a", "nanpercentile_vjp_q",
-    "nanquantile_jvp_a", "nanquantile_jvp_q", "nanquantile_vjp_a", "nanquantile_vjp_q",
-    "partition_jvp", "partition_vjp", "percentile_jvp_a", "percentile_jvp_q", "percentile_vjp_a",
-    "percentile_vjp_q", "quantile_jvp_a", "quantile_jvp_q", "quantile_vjp_a", "quantile_vjp_q",
-    "sort_jvp", "sort_vjp",
-]
+__all__ = public_functions(globals())

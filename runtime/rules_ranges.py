@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .broadcast import unbroadcast_to
-from .registry import constant_arguments, defrule, public_functions
+from .registry import constant_arguments, container_results, defrule, public_functions
 
 # ---- linspace ------------------------------------------------------------------------------------
 
@@ -127,6 +127,7 @@ defrule(np.linspace,
         vjp=(linspace_vjp_start, linspace_vjp_stop, None, None, None, None, None),
         jvp=(linspace_jvp_start, linspace_jvp_stop, None, None, None, None, None),
         argnames=("start", "stop", "num", "endpoint", "retstep", "dtype", "axis"))
+container_results(np.linspace)  # (samples, step) with retstep=True
 defrule(np.arange, vjp=(arange_vjp_start, None, arange_vjp_step, None),
         jvp=(arange_jvp_start, None, arange_jvp_step, None),
         argnames=("start", "stop", "step", "dtype"))

@@ -15,7 +15,13 @@ from typing import Any
 import numpy as np
 
 from .broadcast import broadcast_like, unbroadcast_to
-from .registry import constant_arguments, defrule, defrules, public_functions
+from .registry import (
+    constant_arguments,
+    define_from_source,
+    defrule,
+    defrules,
+    public_functions,
+)
 from .rules_elementwise import add_jvp_lhs, add_vjp_lhs
 
 # ---- remainders: slope 1 in x1 (like ``add``) and minus the quotient in x2 -------------------
@@ -99,37 +105,19 @@ def nan_to_num_jvp(t: Any, ans: Any, x: Any, copy: bool = True, nan: Any = 0.0,
     return np.where(np.isfinite(x), t, 0.0)
 
 
-def nan_to_num_vjp_nan(g: Any, ans: Any, x: Any, copy: bool = True, nan: Any = 0.0,
-                       posinf: Any = None, neginf: Any = None) -> Any:
-    """The replacement of NaN receives the gradient of the entries that were NaN."""
-    return unbroadcast_to(np.where(np.isnan(x), g, 0.0), nan)
+# each replacement value (nan=, posinf=, neginf=) receives the gradient of the entries it replaced
+_REPLACED = {"nan": "np.isnan", "posinf": "np.isposinf", "neginf": "np.isneginf"}
+_REPLACEMENT_RULES = """
+def nan_to_num_vjp_{name}(g, ans, x, copy=True, nan=0.0, posinf=None, neginf=None):
+    return unbroadcast_to(np.where({replaced}(x), g, 0.0), {name})
 
 
-def nan_to_num_jvp_nan(t: Any, ans: Any, x: Any, copy: bool = True, nan: Any = 0.0,
-                       posinf: Any = None, neginf: Any = None) -> Any:
-    return broadcast_like(np.where(np.isnan(x), t, 0.0), ans)
-
-
-def nan_to_num_vjp_posinf(g: Any, ans: Any, x: Any, copy: bool = True, nan: Any = 0.0,
-                          posinf: Any = None, neginf: Any = None) -> Any:
-    """The replacement of +inf receives the gradient of the entries that were +inf."""
-    return unbroadcast_to(np.where(np.isposinf(x), g, 0.0), posinf)
-
-
-def nan_to_num_jvp_posinf(t: Any, ans: Any, x: Any, copy: bool = True, nan: Any = 0.0,
-                          posinf: Any = None, neginf: Any = None) -> Any:
-    return broadcast_like(np.where(np.isposinf(x), t, 0.0), ans)
-
-
-def nan_to_num_vjp_neginf(g: Any, ans: Any, x: Any, copy: bool = True, nan: Any = 0.0,
-                          posinf: Any = None, neginf: Any = None) -> Any:
-    """The replacement of -inf receives the gradient of the entries that were -inf."""
-    return unbroadcast_to(np.where(np.isneginf(x), g, 0.0), neginf)
-
-
-def nan_to_num_jvp_neginf(t: Any, ans: Any, x: Any, copy: bool = True, nan: Any = 0.0,
-                          posinf: Any = None, neginf: Any = None) -> Any:
-    return broadcast_like(np.where(np.isneginf(x), t, 0.0), ans)
+def nan_to_num_jvp_{name}(t, ans, x, copy=True, nan=0.0, posinf=None, neginf=None):
+    return broadcast_like(np.where({replaced}(x), t, 0.0), ans)
+"""
+define_from_source("\n".join(_REPLACEMENT_RULES.format(name=name, replaced=replaced)
+                             for name, replaced in _REPLACED.items()),
+                   globals(), f"{__name__}: nan_to_num replacement rules")
 
 
 defrules(
@@ -151,10 +139,8 @@ constant_arguments(np.copysign, "x2")
 constant_arguments(np.nextafter, "x2")
 defrule(np.modf, vjp=(modf_vjp,), jvp=(modf_jvp,), argnames=("x",))
 defrule(np.nan_to_num,
-        vjp=(nan_to_num_vjp, None, nan_to_num_vjp_nan, nan_to_num_vjp_posinf,
-             nan_to_num_vjp_neginf),
-        jvp=(nan_to_num_jvp, None, nan_to_num_jvp_nan, nan_to_num_jvp_posinf,
-             nan_to_num_jvp_neginf),
-        argnames=("x", "copy", "nan", "posinf", "neginf"))
+        vjp=(nan_to_num_vjp, None, *(globals()[f"nan_to_num_vjp_{name}"] for name in _REPLACED)),
+        jvp=(nan_to_num_jvp, None, *(globals()[f"nan_to_num_jvp_{name}"] for name in _REPLACED)),
+        argnames=("x", "copy", *_REPLACED))
 
 __all__ = public_functions(globals())

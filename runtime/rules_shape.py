@@ -14,7 +14,14 @@ import numpy as np
 
 from .broadcast import broadcast_like, inverse_permutation, unbroadcast_to
 from .linear import linear_jvp
-from .registry import MethodKey, alias_method, defjvp_attribute, defrule, defvjp_attribute
+from .registry import (
+    MethodKey,
+    alias_method,
+    container_results,
+    defjvp_attribute,
+    defrule,
+    defvjp_attribute,
+)
 
 # ---- reshapes ----------------------------------------------------------------------------------
 
@@ -297,6 +304,7 @@ for _function in (np.atleast_1d, np.atleast_2d, np.atleast_3d):
     defrule(_function, vjp=tuple(_vjps), jvp=tuple(_jvps),
             argnames=tuple(f"arys{i}" for i in range(ATLEAST_ARGUMENTS)))
     _ATLEAST_NAMES += [rule.__name__ for rule in _vjps + _jvps]
+container_results(np.atleast_1d, np.atleast_2d, np.atleast_3d)  # a list for several arrays
 defrule(np.broadcast_to, vjp=(broadcast_to_vjp,), jvp=(broadcast_to_jvp,), argnames=("array",))
 
 # linear in their first argument: the JVP is the function applied to the tangent

@@ -16,9 +16,15 @@ from typing import Any
 import numpy as np
 
 from .broadcast import unbroadcast_to
-from .registry import alias_method, constant_arguments, defrule, public_functions
+from .registry import (
+    alias_method,
+    constant_arguments,
+    define_from_source,
+    defrule,
+    public_functions,
+)
 from .rules_cumulative import cumprod_jvp, cumprod_vjp
-from .rules_ranges import (
+from .rules_ranges import (  # noqa: F401 (the generated logspace and geomspace rules use them)
     linspace_jvp_start,
     linspace_jvp_stop,
     linspace_vjp_start,
@@ -300,36 +306,6 @@ def _log_base(base: Any, axis: int) -> Any:
     return np.expand_dims(np.log(base), axis)
 
 
-def logspace_vjp_start(g: Any, ans: Any, start: Any, stop: Any, num: int = 50,
-                       endpoint: bool = True, base: Any = 10.0, dtype: Any = None,
-                       axis: int = 0) -> Any:
-    """``base ** linspace(start, stop)``: linspace's rule with ``g * ans * log(base)``."""
-    return linspace_vjp_start(g * ans * _log_base(base, axis), ans, start, stop, num, endpoint,
-                              False, None, axis)
-
-
-def logspace_jvp_start(t: Any, ans: Any, start: Any, stop: Any, num: int = 50,
-                       endpoint: bool = True, base: Any = 10.0, dtype: Any = None,
-                       axis: int = 0) -> Any:
-    return ans * _log_base(base, axis) * linspace_jvp_start(t, ans, start, stop, num, endpoint,
-                                                            False, None, axis)
-
-
-def logspace_vjp_stop(g: Any, ans: Any, start: Any, stop: Any, num: int = 50,
-                      endpoint: bool = True, base: Any = 10.0, dtype: Any = None,
-                      axis: int = 0) -> Any:
-    """``base ** linspace(start, stop)``: linspace's rule with ``g * ans * log(base)``."""
-    return linspace_vjp_stop(g * ans * _log_base(base, axis), ans, start, stop, num, endpoint,
-                             False, None, axis)
-
-
-def logspace_jvp_stop(t: Any, ans: Any, start: Any, stop: Any, num: int = 50,
-                      endpoint: bool = True, base: Any = 10.0, dtype: Any = None,
-                      axis: int = 0) -> Any:
-    return ans * _log_base(base, axis) * linspace_jvp_stop(t, ans, start, stop, num, endpoint,
-                                                           False, None, axis)
-
-
 def _real_endpoint(x: Any) -> Any:
     """``x``, checked real (the rules below do not cover complex endpoints)."""
     if np.iscomplexobj(x):
@@ -337,34 +313,36 @@ def _real_endpoint(x: Any) -> Any:
     return x
 
 
-def geomspace_vjp_start(g: Any, ans: Any, start: Any, stop: Any, num: int = 50,
-                        endpoint: bool = True, dtype: Any = None, axis: int = 0) -> Any:
-    """``sign * exp(linspace(log|start|, log|stop|))``: linspace's rule with ``g * ans``, over
-    start."""
+# logspace is ``base ** linspace(start, stop)``: linspace's rules with ``g * ans * log(base)``;
+# geomspace is ``sign * exp(linspace(log|start|, log|stop|))``: linspace's rules with ``g * ans``
+# over the endpoint. One rule per (function, mode, endpoint):
+_SPACE_RULES = """
+def logspace_vjp_{end}(g, ans, start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    return linspace_vjp_{end}(g * ans * _log_base(base, axis), ans, start, stop, num, endpoint,
+                              False, None, axis)
+
+
+def logspace_jvp_{end}(t, ans, start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    return ans * _log_base(base, axis) * linspace_jvp_{end}(t, ans, start, stop, num, endpoint,
+                                                            False, None, axis)
+
+
+def geomspace_vjp_{end}(g, ans, start, stop, num=50, endpoint=True, dtype=None, axis=0):
     start, stop = _real_endpoint(start), _real_endpoint(stop)
-    partial = linspace_vjp_start(g * ans, ans, start, stop, num, endpoint, False, None, axis)
-    return _as_dtype_of(partial / start, start)
+    partial = linspace_vjp_{end}(g * ans, ans, start, stop, num, endpoint, False, None, axis)
+    return _as_dtype_of(partial / {end}, {end})
 
 
-def geomspace_jvp_start(t: Any, ans: Any, start: Any, stop: Any, num: int = 50,
-                        endpoint: bool = True, dtype: Any = None, axis: int = 0) -> Any:
+def geomspace_jvp_{end}(t, ans, start, stop, num=50, endpoint=True, dtype=None, axis=0):
     start, stop = _real_endpoint(start), _real_endpoint(stop)
-    return ans * linspace_jvp_start(t / start, ans, start, stop, num, endpoint, False, None, axis)
+    return ans * linspace_jvp_{end}(t / {end}, ans, start, stop, num, endpoint, False, None, axis)
+"""
+define_from_source("\n".join(_SPACE_RULES.format(end=end) for end in ("start", "stop")),
+                   globals(), f"{__name__}: logspace and geomspace rules")
 
 
-def geomspace_vjp_stop(g: Any, ans: Any, start: Any, stop: Any, num: int = 50,
-                       endpoint: bool = True, dtype: Any = None, axis: int = 0) -> Any:
-    """``sign * exp(linspace(log|start|, log|stop|))``: linspace's rule with ``g * ans``, over
-    stop."""
-    start, stop = _real_endpoint(start), _real_endpoint(stop)
-    partial = linspace_vjp_stop(g * ans, ans, start, stop, num, endpoint, False, None, axis)
-    return _as_dtype_of(partial / stop, stop)
-
-
-def geomspace_jvp_stop(t: Any, ans: Any, start: Any, stop: Any, num: int = 50,
-                       endpoint: bool = True, dtype: Any = None, axis: int = 0) -> Any:
-    start, stop = _real_endpoint(start), _real_endpoint(stop)
-    return ans * linspace_jvp_stop(t / stop, ans, start, stop, num, endpoint, False, None, axis)
+def _endpoint_rules(function: str, mode: str) -> tuple[Any, Any]:
+    return globals()[f"{function}_{mode}_start"], globals()[f"{function}_{mode}_stop"]
 
 
 # ---- vander ------------------------------------------------------------------------------------
@@ -560,7 +538,8 @@ def polyfit_jvp_y(t: Any, ans: Any, x: Any, y: Any, deg: int, rcond: Any = None,
 
 _AVERAGE = ("a", "axis", "weights", "returned")
 defrule(np.average, vjp=(average_vjp_a, None, average_vjp_weights, None),
-        jvp=(average_jvp_a, None, average_jvp_weights, None), argnames=_AVERAGE)
+        jvp=(average_jvp_a, None, average_jvp_weights, None), argnames=_AVERAGE,
+        container=True)  # (average, sum of weights) with returned=True
 defrule(np.ptp, vjp=(ptp_vjp,), jvp=(ptp_jvp,), argnames=("a",))
 def _has_ptp_method() -> bool:
     # x.ptp() was removed in numpy 2.0 (numpy 2.x keeps a stub that raises AttributeError)
@@ -579,12 +558,10 @@ defrule(np.cov, vjp=(cov_vjp_m, cov_vjp_y, None, None, None, None, None),
 defrule(np.corrcoef, vjp=(corrcoef_vjp_x, corrcoef_vjp_y, None),
         jvp=(corrcoef_jvp_x, corrcoef_jvp_y, None), argnames=("x", "y", "rowvar"))
 _SPACE = ("start", "stop", "num", "endpoint")
-defrule(np.logspace, vjp=(logspace_vjp_start, logspace_vjp_stop, None, None, None, None, None),
-        jvp=(logspace_jvp_start, logspace_jvp_stop, None, None, None, None, None),
-        argnames=(*_SPACE, "base", "dtype", "axis"))
-defrule(np.geomspace, vjp=(geomspace_vjp_start, geomspace_vjp_stop, None, None, None, None),
-        jvp=(geomspace_jvp_start, geomspace_jvp_stop, None, None, None, None),
-        argnames=(*_SPACE, "dtype", "axis"))
+for _name, _rest in (("logspace", ("base", "dtype", "axis")), ("geomspace", ("dtype", "axis"))):
+    _none = (None,) * (len(_SPACE) - 2 + len(_rest))
+    defrule(getattr(np, _name), vjp=(*_endpoint_rules(_name, "vjp"), *_none),
+            jvp=(*_endpoint_rules(_name, "jvp"), *_none), argnames=(*_SPACE, *_rest))
 defrule(np.vander, vjp=(vander_vjp, None, None), jvp=(vander_jvp, None, None),
         argnames=("x", "N", "increasing"))
 defrule(np.ediff1d, vjp=(ediff1d_vjp_ary, ediff1d_vjp_to_end, ediff1d_vjp_to_begin),
@@ -601,7 +578,8 @@ constant_arguments(np.unwrap, "discont")  # it only picks which jumps are correc
 defrule(np.i0, vjp=(i0_vjp,), jvp=(i0_jvp,), argnames=("x",))
 defrule(np.polyfit, vjp=(None, polyfit_vjp_y, None, None, None, None, None),
         jvp=(None, polyfit_jvp_y, None, None, None, None, None),
-        argnames=("x", "y", "deg", "rcond", "full", "w", "cov"))
+        argnames=("x", "y", "deg", "rcond", "full", "w", "cov"),
+        container=True)  # a tuple with full=True or cov=True
 for _frequencies in (np.fft.fftfreq, np.fft.rfftfreq):
     defrule(_frequencies, vjp=(None, fftfreq_vjp_d), jvp=(None, fftfreq_jvp_d),
             argnames=("n", "d"))

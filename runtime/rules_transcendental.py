@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .broadcast import broadcast_like, unbroadcast_to
-from .registry import defrules, public_functions
+from .registry import define_from_source, defrules, public_functions
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -85,42 +85,6 @@ def log1p_vjp(g: Any, ans: Any, x: Any) -> Any:
 
 def log1p_jvp(t: Any, ans: Any, x: Any) -> Any:
     return t / (1.0 + x)
-
-
-def logaddexp_vjp_lhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    """d log(e**x1 + e**x2)/dx1 = e**(x1 - ans)."""
-    return unbroadcast_to(g * np.exp(x1 - ans), x1)
-
-
-def logaddexp_jvp_lhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    return broadcast_like(t * np.exp(x1 - ans), ans)
-
-
-def logaddexp_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    """d log(e**x1 + e**x2)/dx2 = e**(x2 - ans)."""
-    return unbroadcast_to(g * np.exp(x2 - ans), x2)
-
-
-def logaddexp_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    return broadcast_like(t * np.exp(x2 - ans), ans)
-
-
-def logaddexp2_vjp_lhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    """d log2(2**x1 + 2**x2)/dx1 = 2**(x1 - ans)."""
-    return unbroadcast_to(g * np.exp2(x1 - ans), x1)
-
-
-def logaddexp2_jvp_lhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    return broadcast_like(t * np.exp2(x1 - ans), ans)
-
-
-def logaddexp2_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    """d log2(2**x1 + 2**x2)/dx2 = 2**(x2 - ans)."""
-    return unbroadcast_to(g * np.exp2(x2 - ans), x2)
-
-
-def logaddexp2_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    return broadcast_like(t * np.exp2(x2 - ans), ans)
 
 
 # ---- trigonometric and hyperbolic ---------------------------------------------------------------
@@ -196,24 +160,6 @@ def arctan2_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
 
 def arctan2_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
     return broadcast_like(-t * x1 / (x1 * x1 + x2 * x2), ans)
-
-
-def hypot_vjp_lhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    """d hypot(x1, x2)/dx1 = x1 / hypot(x1, x2)."""
-    return unbroadcast_to(g * x1 / ans, x1)
-
-
-def hypot_jvp_lhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    return broadcast_like(t * x1 / ans, ans)
-
-
-def hypot_vjp_rhs(g: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    """d hypot(x1, x2)/dx2 = x2 / hypot(x1, x2)."""
-    return unbroadcast_to(g * x2 / ans, x2)
-
-
-def hypot_jvp_rhs(t: Any, ans: Any, x1: Any, x2: Any) -> Any:
-    return broadcast_like(t * x2 / ans, ans)
 
 
 def sinh_vjp(g: Any, ans: Any, x: Any) -> Any:
@@ -309,6 +255,27 @@ def rad2deg_vjp(g: Any, ans: Any, x: Any) -> Any:
 def rad2deg_jvp(t: Any, ans: Any, x: Any) -> Any:
     return t * (180.0 / np.pi)
 
+# ---- symmetric binary functions: either argument's derivative is one expression of it ----------
+
+SYMMETRIC = {  # function: d f(x1, x2)/dx_i over {x} = x_i
+    "logaddexp": "np.exp({x} - ans)",  # d log(e**x1 + e**x2)/dx1 = e**(x1 - ans)
+    "logaddexp2": "np.exp2({x} - ans)",  # d log2(2**x1 + 2**x2)/dx1 = 2**(x1 - ans)
+    "hypot": "{x} / ans",  # d hypot(x1, x2)/dx1 = x1 / hypot(x1, x2)
+}
+_SYMMETRIC_RULES = """
+def {name}_vjp_{side}(g, ans, x1, x2):
+    return unbroadcast_to(g * {slope}, {x})
+
+
+def {name}_jvp_{side}(t, ans, x1, x2):
+    return broadcast_like(t * {slope}, ans)
+"""
+define_from_source("\n".join(
+    _SYMMETRIC_RULES.format(name=name, side=side, x=x, slope=slope.format(x=x))
+    for name, slope in SYMMETRIC.items() for side, x in (("lhs", "x1"), ("rhs", "x2"))),
+    globals(), f"{__name__}: symmetric binary rules")
+
+
 defrules(
     (
         (np.exp, exp_vjp, exp_jvp),
@@ -340,12 +307,10 @@ defrules(
 )
 defrules(
     (
-        (np.logaddexp, (logaddexp_vjp_lhs, logaddexp_vjp_rhs),
-         (logaddexp_jvp_lhs, logaddexp_jvp_rhs)),
-        (np.logaddexp2, (logaddexp2_vjp_lhs, logaddexp2_vjp_rhs),
-         (logaddexp2_jvp_lhs, logaddexp2_jvp_rhs)),
+        *((getattr(np, name), tuple(globals()[f"{name}_vjp_{side}"] for side in ("lhs", "rhs")),
+           tuple(globals()[f"{name}_jvp_{side}"] for side in ("lhs", "rhs")))
+          for name in SYMMETRIC),
         (np.arctan2, (arctan2_vjp_lhs, arctan2_vjp_rhs), (arctan2_jvp_lhs, arctan2_jvp_rhs)),
-        (np.hypot, (hypot_vjp_lhs, hypot_vjp_rhs), (hypot_jvp_lhs, hypot_jvp_rhs)),
     ),
     argnames=("x1", "x2"),
 )

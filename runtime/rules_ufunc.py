@@ -1,9 +1,9 @@
 """Gradient rules of the methods of binary ufuncs: ``reduce`` and ``accumulate`` of ``add``,
 ``multiply``, ``maximum``/``minimum``/``fmax``/``fmin`` and ``logaddexp``/``logaddexp2``,
 ``np.add.reduceat``, and ``outer`` of ``add``, ``subtract``, ``multiply`` and ``divide``. Each
-VJP and JVP side by side, registered together with ``defrule`` on the bound method
-(``np.add.reduce``). The methods of the other binary ufuncs get rules derived from their
-elementwise rules in ``rules_ufunc_generic``.
+VJP and JVP side by side, listed in ``SPECIFIC_METHODS`` and registered on the bound method
+(``np.add.reduce``) by ``rules_ufunc_generic``, the one builder of ufunc-method rules, which
+writes the methods of the other binary ufuncs from their elementwise rules.
 
 ``reduce`` has the rules of the matching reduction (``sum``, ``prod``, ``max``, ...) with the
 default ``axis=0``. A running maximum (``np.maximum.accumulate``) sends each output's gradient to
@@ -19,10 +19,10 @@ import numpy as np
 
 from .broadcast import broadcast_like, unreduce
 from .linear import linear_jvp
-from .registry import defrule
+from .registry import define_from_source, public_functions
 from .rules_cumulative import cumprod_jvp, cumprod_vjp, cumsum_vjp
 from .rules_index import positions, take_vjp
-from .rules_reduce import (
+from .rules_reduce import (  # noqa: F401 (prod_* and sum_*: the generated reduce rules use them)
     _extremum_jvp,
     _extremum_vjp,
     prod_jvp,
@@ -34,32 +34,18 @@ from .rules_reduce import (
 # ---- reduce ------------------------------------------------------------------------------------
 
 
-def add_reduce_vjp(g: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
-                   out: Any = None, keepdims: bool = False, initial: Any = None,
-                   where: Any = True) -> Any:
-    """``np.sum`` along ``axis`` (default 0)."""
-    return sum_vjp(g, ans, array, axis, dtype, out, keepdims, initial, where)
-
-
-def add_reduce_jvp(t: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
-                   out: Any = None, keepdims: bool = False, initial: Any = None,
-                   where: Any = True) -> Any:
-    """The sum of the tangents along ``axis``."""
-    return sum_jvp(t, ans, array, axis, dtype, out, keepdims, initial, where)
-
-
-def multiply_reduce_vjp(g: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
-                        out: Any = None, keepdims: bool = False, initial: Any = None,
-                        where: Any = None) -> Any:
-    """``np.prod`` along ``axis`` (default 0); exact with zeros."""
-    return prod_vjp(g, ans, array, axis, dtype, out, keepdims, initial, where)
-
-
-def multiply_reduce_jvp(t: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
-                        out: Any = None, keepdims: bool = False, initial: Any = None,
-                        where: Any = None) -> Any:
-    """``np.prod``'s tangent along ``axis``; exact with zeros."""
-    return prod_jvp(t, ans, array, axis, dtype, out, keepdims, initial, where)
+# np.add.reduce and np.multiply.reduce are np.sum and np.prod along axis (default 0); the
+# latter's rules are exact with zeros
+_REDUCTIONS = {"add": ("sum", True), "multiply": ("prod", None)}  # ufunc: (reduction, where)
+_REDUCTION_RULE = """
+def {ufunc}_reduce_{mode}({seed}, ans, array, axis=0, dtype=None, out=None, keepdims=False,
+        initial=None, where={where}):
+    return {reduction}_{mode}({seed}, ans, array, axis, dtype, out, keepdims, initial, where)
+"""
+define_from_source("\n".join(
+    _REDUCTION_RULE.format(ufunc=ufunc, reduction=reduction, where=where, mode=mode, seed=seed)
+    for ufunc, (reduction, where) in _REDUCTIONS.items()
+    for mode, seed in (("vjp", "g"), ("jvp", "t"))), globals(), f"{__name__}: reduce rules")
 
 
 def extremum_reduce_vjp(g: Any, ans: Any, array: Any, axis: Any = 0, dtype: Any = None,
@@ -303,85 +289,40 @@ def divide_outer_jvp_b(t: Any, ans: Any, a: Any, b: Any) -> Any:
     return _like_output(-np.multiply.outer(a, t / np.square(b)), ans)
 
 
-_OUTER = {
-    np.add: (add_outer_vjp_a, add_outer_vjp_b, add_outer_jvp_a, add_outer_jvp_b),
-    np.subtract: (subtract_outer_vjp_a, subtract_outer_vjp_b, subtract_outer_jvp_a,
-                  subtract_outer_jvp_b),
-    np.multiply: (multiply_outer_vjp_a, multiply_outer_vjp_b, multiply_outer_jvp_a,
-                  multiply_outer_jvp_b),
-    np.divide: (divide_outer_vjp_a, divide_outer_vjp_b, divide_outer_jvp_a, divide_outer_jvp_b),
+# (ufunc, method): (VJP rules, JVP rules), one per argument; registered by the one builder of
+# ufunc-method rules (rules_ufunc_generic), which writes the other binary ufuncs' methods
+SPECIFIC_METHODS = {
+    **{(getattr(np, ufunc), "reduce"): ((globals()[f"{ufunc}_reduce_vjp"],),
+                                        (globals()[f"{ufunc}_reduce_jvp"],))
+       for ufunc in _REDUCTIONS},
+    **{(ufunc, "reduce"): ((vjp,), (jvp,)) for ufunc, vjp, jvp in (
+        (np.maximum, extremum_reduce_vjp, extremum_reduce_jvp),
+        (np.minimum, extremum_reduce_vjp, extremum_reduce_jvp),
+        (np.fmax, extremum_reduce_vjp, extremum_reduce_jvp),
+        (np.fmin, extremum_reduce_vjp, extremum_reduce_jvp),
+        (np.logaddexp, logaddexp_reduce_vjp, logaddexp_reduce_jvp),
+        (np.logaddexp2, logaddexp2_reduce_vjp, logaddexp2_reduce_jvp),
+    )},
+    **{(ufunc, "accumulate"): ((vjp,), (jvp,)) for ufunc, vjp, jvp in (
+        (np.add, add_accumulate_vjp, add_accumulate_jvp),
+        (np.multiply, multiply_accumulate_vjp, multiply_accumulate_jvp),
+        (np.maximum, extremum_accumulate_vjp, extremum_accumulate_jvp),
+        (np.minimum, extremum_accumulate_vjp, extremum_accumulate_jvp),
+        (np.fmax, extremum_accumulate_vjp, extremum_accumulate_jvp),
+        (np.fmin, extremum_accumulate_vjp, extremum_accumulate_jvp),
+        (np.logaddexp, logaddexp_accumulate_vjp, logaddexp_accumulate_jvp),
+    )},
+    **{(ufunc, "outer"): ((vjp_a, vjp_b), (jvp_a, jvp_b))
+       for ufunc, vjp_a, vjp_b, jvp_a, jvp_b in (
+        (np.add, add_outer_vjp_a, add_outer_vjp_b, add_outer_jvp_a, add_outer_jvp_b),
+        (np.subtract, subtract_outer_vjp_a, subtract_outer_vjp_b, subtract_outer_jvp_a,
+         subtract_outer_jvp_b),
+        (np.multiply, multiply_outer_vjp_a, multiply_outer_vjp_b, multiply_outer_jvp_a,
+         multiply_outer_jvp_b),
+        (np.divide, divide_outer_vjp_a, divide_outer_vjp_b, divide_outer_jvp_a,
+         divide_outer_jvp_b),
+    )},
+    (np.add, "reduceat"): ((add_reduceat_vjp, None), (add_reduceat_jvp, None)),
 }
 
-
-def _register_outer(ufunc: Any) -> None:
-    vjp_a, vjp_b, jvp_a, jvp_b = _OUTER[ufunc]
-    defrule(ufunc.outer, vjp=(vjp_a, vjp_b), jvp=(jvp_a, jvp_b), argnames=("a", "b"))
-
-
-_REDUCE = (
-    (np.add, add_reduce_vjp, add_reduce_jvp),
-    (np.multiply, multiply_reduce_vjp, multiply_reduce_jvp),
-    (np.maximum, extremum_reduce_vjp, extremum_reduce_jvp),
-    (np.minimum, extremum_reduce_vjp, extremum_reduce_jvp),
-    (np.fmax, extremum_reduce_vjp, extremum_reduce_jvp),
-    (np.fmin, extremum_reduce_vjp, extremum_reduce_jvp),
-    (np.logaddexp, logaddexp_reduce_vjp, logaddexp_reduce_jvp),
-    (np.logaddexp2, logaddexp2_reduce_vjp, logaddexp2_reduce_jvp),
-)
-_ACCUMULATE = (
-    (np.add, add_accumulate_vjp, add_accumulate_jvp),
-    (np.multiply, multiply_accumulate_vjp, multiply_accumulate_jvp),
-    (np.maximum, extremum_accumulate_vjp, extremum_accumulate_jvp),
-    (np.minimum, extremum_accumulate_vjp, extremum_accumulate_jvp),
-    (np.fmax, extremum_accumulate_vjp, extremum_accumulate_jvp),
-    (np.fmin, extremum_accumulate_vjp, extremum_accumulate_jvp),
-    (np.logaddexp, logaddexp_accumulate_vjp, logaddexp_accumulate_jvp),
-)
-for _ufunc, _vjp, _jvp in _REDUCE:
-    defrule(_ufunc.reduce, vjp=(_vjp,), jvp=(_jvp,), argnames=("array",))
-for _ufunc, _vjp, _jvp in _ACCUMULATE:
-    defrule(_ufunc.accumulate, vjp=(_vjp,), jvp=(_jvp,), argnames=("array",))
-defrule(np.add.reduceat, vjp=(add_reduceat_vjp, None), jvp=(add_reduceat_jvp, None),
-        argnames=("array", "indices"))
-
-for _ufunc in _OUTER:
-    _register_outer(_ufunc)
-
-__all__ = [
-    "add_accumulate_jvp",
-    "add_accumulate_vjp",
-    "add_outer_jvp_a",
-    "add_outer_jvp_b",
-    "add_outer_vjp_a",
-    "add_outer_vjp_b",
-    "add_reduce_jvp",
-    "add_reduce_vjp",
-    "add_reduceat_jvp",
-    "add_reduceat_vjp",
-    "divide_outer_jvp_a",
-    "divide_outer_jvp_b",
-    "divide_outer_vjp_a",
-    "divide_outer_vjp_b",
-    "extremum_accumulate_jvp",
-    "extremum_accumulate_vjp",
-    "extremum_reduce_jvp",
-    "extremum_reduce_vjp",
-    "logaddexp2_reduce_jvp",
-    "logaddexp2_reduce_vjp",
-    "logaddexp_accumulate_jvp",
-    "logaddexp_accumulate_vjp",
-    "logaddexp_reduce_jvp",
-    "logaddexp_reduce_vjp",
-    "multiply_accumulate_jvp",
-    "multiply_accumulate_vjp",
-    "multiply_outer_jvp_a",
-    "multiply_outer_jvp_b",
-    "multiply_outer_vjp_a",
-    "multiply_outer_vjp_b",
-    "multiply_reduce_jvp",
-    "multiply_reduce_vjp",
-    "subtract_outer_jvp_a",
-    "subtract_outer_jvp_b",
-    "subtract_outer_vjp_a",
-    "subtract_outer_vjp_b",
-]
+__all__ = public_functions(globals())

@@ -54,17 +54,6 @@ _LIBRARY_DIRS = tuple(sorted({os.path.join(os.path.realpath(sysconfig.get_paths(
 _AUTODIFF_DIRS = tuple(os.path.join(os.path.dirname(os.path.realpath(module.__file__)), "")
                        for module in (runtime, shape_rules))
 
-# numpy callables that return (or may return, depending on a keyword such as ``retstep=`` or
-# ``returned=``) a tuple or list of arrays: their adjoints and tangents are containers, summed
-# with ``_rt.add`` (``+`` would concatenate them).
-_CONTAINER_RESULTS = tuple(getattr(owner, name) for owner, names in (
-    (np, ("split", "array_split", "hsplit", "vsplit", "dsplit", "meshgrid", "broadcast_arrays",
-          "atleast_1d", "atleast_2d", "atleast_3d", "gradient", "histogram", "histogram2d",
-          "histogramdd", "unique", "linspace", "average", "polyfit",
-          "ix_", "unravel_index")),
-    (np.linalg, ("svd", "eig", "eigh", "slogdet", "qr", "lstsq")),
-) for name in names if hasattr(owner, name))
-
 
 def register_callable_adapter(adapter: Callable[[Any], Any]) -> None:
     """Let calls to callables autodiff made be differentiated through: ``adapter(obj)`` returns
@@ -106,12 +95,16 @@ class RuntimeRules:
 
     def returns_array(self, primitive: Any) -> bool:
         """Does ``primitive`` always return an array or number (never a container)? Adjoints of
-        such values are accumulated with ``+`` instead of ``_rt.add``."""
+        such values are accumulated with ``+`` instead of ``_rt.add``. Rule modules declare the
+        primitives that return tuples or lists (``registry.container_results``, or
+        ``defrule(..., container=True)``); a numpy function with neither rules nor a
+        non-differentiable declaration (``np.meshgrid``, ``np.unique``) may return either."""
         if isinstance(primitive, (registry.MethodKey, registry.AttributeKey)):
             return primitive.name not in ("tolist",)
         if isinstance(primitive, np.ufunc):
             return primitive.nout == 1
-        if any(primitive is function for function in _CONTAINER_RESULTS):
+        if registry.returns_container(primitive) or (registry.lookup_entry(primitive) is None
+                                                     and not registry.is_nondifferentiable(primitive)):
             return False
         module = getattr(primitive, "__module__", None) or ""
         return module.startswith(np.__name__) or module == rules_nn.__name__

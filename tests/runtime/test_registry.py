@@ -67,3 +67,50 @@ def test_restore_undoes_registrations_and_invalidates_compiled_gradients() -> No
     assert registry.lookup_entry(np.sin) is before
     assert registry.lookup_entry(primitive) is None
     assert registry.version > version
+
+
+def test_a_container_declaration_sets_the_entry_flag_in_either_order(clean) -> None:
+    registry.defrule(primitive, vjp=(vjp_x, None), jvp=(jvp_x, None), argnames=("x", "y"))
+    assert not registry.lookup_entry(primitive).container
+    assert not registry.returns_container(primitive)
+    registry.container_results(primitive)
+    assert registry.lookup_entry(primitive).container and registry.returns_container(primitive)
+    registry.defvjp(primitive, vjp_x, None)  # registering again keeps the declaration
+    assert registry.lookup(primitive).container
+
+
+def test_defrule_can_declare_a_container_result(clean) -> None:
+    registry.defrule(primitive, vjp=(vjp_x, None), jvp=(jvp_x, None), argnames=("x", "y"),
+                     container=True)
+    assert registry.lookup_jvp(primitive).container and registry.returns_container(primitive)
+
+
+@pytest.mark.parametrize("function", [
+    np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.atleast_1d, np.atleast_2d,
+    np.atleast_3d, np.gradient, np.linspace, np.average, np.polyfit, np.unravel_index,
+    np.linalg.svd, np.linalg.eig, np.linalg.eigh, np.linalg.slogdet, np.linalg.qr,
+    np.linalg.lstsq,
+], ids=lambda f: f.__name__)
+def test_numpy_functions_returning_tuples_are_declared_where_they_are_registered(
+        function: object) -> None:
+    from autodiff.transforms.rules import RULES
+
+    assert registry.returns_container(function)
+    assert not RULES.returns_array(function)
+
+
+@pytest.mark.parametrize("function", [np.meshgrid, np.broadcast_arrays, np.histogram,
+                                      np.histogram2d, np.unique, np.ix_],
+                         ids=lambda f: f.__name__)
+def test_numpy_functions_without_rules_may_return_containers(function: object) -> None:
+    from autodiff.transforms.rules import RULES
+
+    assert registry.lookup_entry(function) is None and not RULES.returns_array(function)
+
+
+@pytest.mark.parametrize("function", [np.tanh, np.sum, np.floor, np.zeros, np.concatenate],
+                         ids=lambda f: f.__name__)
+def test_array_returning_numpy_functions_are_not_containers(function: object) -> None:
+    from autodiff.transforms.rules import RULES
+
+    assert not registry.returns_container(function) and RULES.returns_array(function)

@@ -406,7 +406,7 @@ _UNARY_DOMAINS = {
 _BINARY_FIRST = {"polygamma": 1, "jv": 1.5, "yv": 1.5, "iv": 1.5, "ive": 1.5, "kv": 1.5, "yn": 2,
                  "gammainc": 2.0, "gammaincc": 2.0, "zeta": 2.5}
 _DISTRIBUTIONS = {"norm": (), "t": (3.5,), "gamma": (2.5,), "beta": (2.5, 3.0), "chi2": (3.5,),
-                  "expon": (), "laplace": (), "uniform": ()}
+                  "expon": (), "laplace": (), "uniform": (), "lognorm": (0.8,)}
 
 
 def _unary_program(f: Any) -> Any:
@@ -464,6 +464,18 @@ def poisson_dirichlet_program(mu, k, x):
         + dirichlet.logpdf(x, mu)
 
 
+def entropy_program(x, q):
+    return scipy.stats.entropy(sp.softmax(x), q) + scipy.stats.entropy(np.exp(x), base=2.0)
+
+
+def zscore_program(x):
+    return np.sum(scipy.stats.zscore(x, ddof=1) * np.arange(4.0) ** 2)
+
+
+def multinomial_program(x):
+    return scipy.stats.multinomial.logpmf(np.array([1.0, 0.0, 2.0, 1.0]), 4, sp.softmax(x))
+
+
 def _second_order_cases() -> list[Any]:
     rng = np.random.default_rng(3)
     cases = []
@@ -492,6 +504,9 @@ def _second_order_cases() -> list[Any]:
                                                  np.array([0.0, 1.0, 2.0, 4.0]),
                                                  simplex / np.sum(simplex)),
                      id="poisson-dirichlet"),
+        pytest.param(entropy_program, (rng.normal(size=4), simplex), id="entropy"),
+        pytest.param(zscore_program, (rng.normal(size=4),), id="zscore"),
+        pytest.param(multinomial_program, (rng.normal(size=4),), id="multinomial"),
     ]
     return cases
 

@@ -177,8 +177,9 @@ LOC_SCALE = {  # distribution: (shape parameter draws, standardized support draw
     st.chi2: ((uniform(2.5, 6.0),), lambda *s: uniform(0.5, 4.0, *s)),
     st.expon: ((), lambda *s: uniform(0.2, 3.0, *s)), st.laplace: ((), away0),
     st.uniform: ((), lambda *s: uniform(0.1, 0.9, *s)), st.cauchy: ((), normal),
-    st.logistic: ((), normal),
+    st.logistic: ((), normal), st.lognorm: ((uniform(0.4, 1.5),), lambda *s: uniform(0.3, 3.0, *s)),
 }  # fmt: skip
+CLOSED_FORM_CDF_SHAPES = {st.lognorm}  # the other cdfs' shape derivatives raise
 METHODS = ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf")
 
 
@@ -195,7 +196,8 @@ def _loc_scale_args(shapes: tuple, support: Any, x_shape: tuple, loc_shape: tupl
 
 for _dist, (_shapes, _support) in LOC_SCALE.items():
     for _method in METHODS:
-        _raises = () if "pdf" in _method else tuple(range(1, 1 + len(_shapes)))
+        _raises = () if "pdf" in _method or _dist in CLOSED_FORM_CDF_SHAPES \
+            else tuple(range(1, 1 + len(_shapes)))
         _f = getattr(_dist, _method)
         add(_f, "scalar-params", _loc_scale_args(_shapes, _support, (4,), (), ()),
             raises=_raises)
@@ -253,6 +255,41 @@ for _method in ("logpdf", "pdf"):
         directions={2: symmetric})
     add(_f, "batch-of-samples", args(normal(2, 4, 3), normal(3), lambda rng: spd(3, rng)),
         directions={2: symmetric})
+def sum_zero_last(x: Any, rng: np.random.Generator) -> Any:
+    """A direction along the simplex of the last axis (the components)."""
+    u = rng.normal(size=np.shape(x))
+    return u - np.mean(u, axis=-1, keepdims=True)
+
+
+def _simplex_rows(*shape: int) -> Callable[[np.random.Generator], Any]:
+    def draw(rng: np.random.Generator) -> Any:
+        x = rng.uniform(0.5, 2.0, size=shape)
+        return x / np.sum(x, axis=-1, keepdims=True)
+
+    return draw
+
+
+_COUNTS = np.array([[1.0, 0.0, 2.0, 1.0], [0.0, 0.0, 4.0, 0.0], [2.0, 1.0, 0.0, 1.0]])
+add(st.multinomial.logpmf, "one", args(_COUNTS[0], 4, _simplex_rows(4)),
+    directions={2: sum_zero_last}, raises=(0, 1), float32=False)
+add(st.multinomial.logpmf, "counts-batch", args(_COUNTS, 4, _simplex_rows(4)),
+    directions={2: sum_zero_last}, raises=(0, 1), float32=False)
+add(st.multinomial.logpmf, "p-batch", args(_COUNTS[2], 4, _simplex_rows(3, 4)),
+    directions={2: sum_zero_last}, raises=(0, 1), float32=False)
+
+add(st.entropy, "pk", args(uniform(0.2, 2.0, 4)))
+add(st.entropy, "pk-qk", args(uniform(0.2, 2.0, 4), uniform(0.2, 2.0, 4)))
+add(st.entropy, "pk-axis1-base2", args(uniform(0.2, 2.0, 3, 4), None, 2.0, 1))
+add(st.entropy, "pk-qk-axis0-keepdims", args(uniform(0.2, 2.0, 4, 3), uniform(0.2, 2.0, 4, 3)),
+    params={"keepdims": True})
+add(st.entropy, "pk-qk-bcast", args(uniform(0.2, 2.0, 4, 3), uniform(0.2, 2.0, 4, 1), 10.0))
+add(st.entropy, "pk-qk-axis-None", args(uniform(0.2, 2.0, 3, 2), uniform(0.2, 2.0, 3, 2), None,
+                                        None))
+add(st.zscore, "1d", args(normal(5)))
+add(st.zscore, "axis0", args(normal(4, 3)))
+add(st.zscore, "axis1-ddof1", args(normal(3, 5), 1, 1))
+add(st.zscore, "axis-None", args(normal(3, 4), None))
+
 add(st.multivariate_normal.entropy, "cov", args(normal(3), lambda rng: spd(3, rng)),
     directions={1: symmetric})
 
@@ -692,3 +729,18 @@ def test_multivariate_normal_rejects_a_non_matrix_covariance() -> None:
     x = np.zeros(3)
     with pytest.raises(NotImplementedError, match="2-d matrix"):
         rt.multivariate_normal_logpdf_vjp_cov(1.0, 0.0, x, x, 2.0)
+
+
+def test_multinomial_gradient_is_zero_where_the_counts_are_outside_the_support() -> None:
+    x, p = np.array([1.0, 1.0, 1.0, 0.0]), np.full(4, 0.25)
+    ans = st.multinomial.logpmf(x, 4, p)  # the counts sum to 3, not 4: -inf
+    assert np.isneginf(ans)
+    np.testing.assert_array_equal(rt.multinomial_logpmf_vjp_p(1.0, ans, x, 4, p), np.zeros(4))
+    assert rt.multinomial_logpmf_jvp_p(np.ones(4), ans, x, 4, p) == 0.0
+
+
+@pytest.mark.parametrize("rule", [rt.entropy_vjp_pk, rt.zscore_vjp])
+def test_nan_omitting_statistics_raise(rule: Callable[..., Any]) -> None:
+    x = np.array([0.2, 0.5, 0.3])
+    with pytest.raises(NotImplementedError, match="nan_policy='omit'"):
+        rule(1.0, 0.0, x, nan_policy="omit")
