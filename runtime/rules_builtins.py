@@ -35,7 +35,7 @@ __all__ = [  # plus builtin_extremum_{vjp,jvp}[_argN], made below
 def builtin_sum_vjp(g: Any, ans: Any, iterable: Any, start: Any = 0) -> Any:
     """``sum(xs)``: every item receives g (reduced to its shape); an array's items are its
     rows, so its gradient is g reduced to a row's shape, repeated along the first axis."""
-    if np.ndim(iterable) > 0 and not isinstance(iterable, (list, tuple)):
+    if not isinstance(iterable, (list, tuple)) and np.ndim(iterable) > 0:
         if np.shape(iterable)[0] == 0:
             return np.zeros(np.shape(iterable))
         return unreduce(unbroadcast_to(g, iterable[0]), iterable, 0)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .broadcast import unbroadcast_to
-from .registry import constant_arguments, defrule
+from .registry import constant_arguments, container_results, defrule
 from .rules_fill import structure_like
 
 # ---- meshgrid -----------------------------------------------------------------------------------
@@ -164,6 +164,7 @@ def float32_jvp(t: Any, ans: Any, x: Any) -> Any:
 
 
 _MESHGRID_VJPS, _MESHGRID_JVPS = _meshgrid_rules()
+container_results(np.meshgrid)  # a tuple of arrays
 defrule(np.meshgrid, vjp=tuple(_MESHGRID_VJPS), jvp=tuple(_MESHGRID_JVPS),
         argnames=tuple(f"xi{i}" for i in range(MESHGRID_ARGUMENTS)))
 defrule(np.choose, vjp=(None, choose_vjp_choices), jvp=(None, choose_jvp_choices),

@@ -527,7 +527,8 @@ add(np.ascontiguousarray, case("fortran", F(3, 4)))
 _MASK6 = np.array([True, False, True, False, False, True])
 # ---- Python's numeric builtins and the math module ------------------------------------------
 
-add(builtins.sum, case("list", L(N(3), N(3))), case("bcast", L(N(2, 3), N(3))))
+add(builtins.sum, case("list", L(N(3), N(3))), case("bcast", L(N(2, 3), N(3))),
+    case("array-rows", N(4, 3)), case("array-1d", N(5)))
 for _extremum, _winner in ((builtins.max, "big"), (builtins.min, "small")):
     add(_extremum, case("pair", D(), D()), case("list", L(D(), D(), D())),
         *(case(f"eight-won-by-{k}", *(_spec(_winner)() if i == k else D() for i in range(8)))

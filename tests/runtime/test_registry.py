@@ -87,7 +87,7 @@ def test_defrule_can_declare_a_container_result(clean) -> None:
 
 @pytest.mark.parametrize("function", [
     np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.atleast_1d, np.atleast_2d,
-    np.atleast_3d, np.gradient, np.linspace, np.average, np.polyfit, np.unravel_index,
+    np.atleast_3d, np.gradient, np.linspace, np.average, np.polyfit, np.unravel_index, np.meshgrid,
     np.linalg.svd, np.linalg.eig, np.linalg.eigh, np.linalg.slogdet, np.linalg.qr,
     np.linalg.lstsq,
 ], ids=lambda f: f.__name__)
@@ -99,7 +99,7 @@ def test_numpy_functions_returning_tuples_are_declared_where_they_are_registered
     assert not RULES.returns_array(function)
 
 
-@pytest.mark.parametrize("function", [np.meshgrid, np.broadcast_arrays, np.histogram,
+@pytest.mark.parametrize("function", [np.broadcast_arrays, np.histogram,
                                       np.histogram2d, np.unique, np.ix_],
                          ids=lambda f: f.__name__)
 def test_numpy_functions_without_rules_may_return_containers(function: object) -> None:

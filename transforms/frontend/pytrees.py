@@ -210,8 +210,8 @@ class _Rewriter:
     @staticmethod
     def concatenated(left: Any, right: Any) -> Any:
         """``params[:1] + params[1:]``: parts of container parameters joined into one."""
-        if left is None and right is None:
-            return None
+        if not isinstance(left, _Node) and not isinstance(right, _Node):
+            return None  # no container part joined (`params["b"] + x` is arithmetic)
         if not (isinstance(left, _Node) and isinstance(right, _Node)) \
                 or left.kind != right.kind or left.kind == "dict":
             raise ContainersNotFlattened("a container joined with a value that is not part of "
