@@ -18,7 +18,6 @@ from autodiff.runtime.registry import AttributeKey, MethodKey
 from autodiff.transforms.rules import RULES
 
 
-
 def _load_rule_cases() -> Any:
     name = "autodiff_rule_cases"  # shared with the other rule tests: loaded once
     if name not in sys.modules:
