@@ -1017,7 +1017,8 @@ class _Generator:
         if not shape:
             shape = pick(self.c, [(3,), (2, 3), (4,)])
             form = "np.zeros({s})"
-        text = form.format(s=str(shape), a=source.text)
+        operand = source.text if source.text.isidentifier() else f"({source.text})"
+        text = form.format(s=str(shape), a=operand)
         name = self.fresh_name("out")
         self.emit(out, scope, f"{name} = {text}", indent)
         self.run(scope, f"{name} = {text}")
