@@ -1017,8 +1017,7 @@ class _Generator:
         if not shape:
             shape = pick(self.c, [(3,), (2, 3), (4,)])
             form = "np.zeros({s})"
-        operand = source.text if source.text.isidentifier() else f"({source.text})"
-        text = form.format(s=str(shape), a=operand)
+        text = form.format(s=str(shape), a=source.text)
         name = self.fresh_name("out")
         self.emit(out, scope, f"{name} = {text}", indent)
         self.run(scope, f"{name} = {text}")
